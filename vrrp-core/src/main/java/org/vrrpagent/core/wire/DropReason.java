@@ -1,0 +1,38 @@
+package org.vrrpagent.core.wire;
+
+/**
+ * Why a received packet was dropped. Each receive rule has its own reason, and each
+ * reason its own counter ({@code vrrp_rx_dropped_total{reason="…"}}, label {@link #label()}).
+ * The codec produces the packet reasons; the virtual router adds the policy ones.
+ */
+public enum DropReason {
+  // Packet reasons, in the order AdvertisementCodec.decode checks them (RFC 9568 §7.1).
+  TTL("ttl"),
+  TOO_SHORT("too_short"),
+  NOT_VRRP("not_vrrp"),
+  VERSION("version"),
+  TYPE("type"),
+  LENGTH("length"),
+  CHECKSUM("checksum"),
+  ADDRESS_FAMILY("address_family"),
+  ZERO_INTERVAL("zero_interval"),
+  // Policy reasons, checked by the virtual router against its configuration.
+  VRID("vrid"),
+  VERSION_MISMATCH("version_mismatch"),
+  AUTH("auth"),
+  INTERVAL_MISMATCH("interval_mismatch"),
+  ADDRESS_LIST_MISMATCH("address_list_mismatch"),
+  OWN_ADVERTISEMENT("own_advertisement"),
+  UNKNOWN_PEER("unknown_peer");
+
+  private final String label;
+
+  DropReason(String label) {
+    this.label = label;
+  }
+
+  /** The metric label value. */
+  public String label() {
+    return label;
+  }
+}
