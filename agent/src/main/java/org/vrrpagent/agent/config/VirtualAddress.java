@@ -24,6 +24,6 @@ public record VirtualAddress(InetAddress address, int prefixLength) {
 
   @Override
   public String toString() {
-    return address.getHostAddress() + "/" + prefixLength;
+    return AddressSyntax.format(address) + "/" + prefixLength;
   }
 }
