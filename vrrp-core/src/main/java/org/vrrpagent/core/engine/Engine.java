@@ -221,7 +221,12 @@ public final class Engine implements AutoCloseable {
     try {
       engineThread.execute(() -> {
         pendingPackets.decrementAndGet();
-        handlePacket(transportKey, packet);
+        try {
+          handlePacket(transportKey, packet);
+        } catch (RuntimeException e) {
+          // A bug, not a bad packet: say so loudly, keep the engine running.
+          log.error("engine error on a packet from {}: {}", packet.source().getHostAddress(), e.toString(), e);
+        }
       });
     } catch (java.util.concurrent.RejectedExecutionException stopped) {
       pendingPackets.decrementAndGet();
