@@ -289,6 +289,11 @@ public final class RawSocketTransport implements Transport {
     return ifindex;
   }
 
+  /** The receive thread, for tests of close. */
+  Thread receiverThread() {
+    return receiver;
+  }
+
   @Override
   public TransportDrops drops() {
     return drops;
