@@ -137,6 +137,13 @@ public final class RawSocketTransport implements Transport {
     String name = options.interfaceName();
     InterfaceFacts facts = InterfaceFacts.read(name);
     InetAddress source = options.source() != null ? options.source() : defaultSource(facts, options.family());
+    if (options.source() != null
+        && facts.addresses().stream().noneMatch(a -> a.address().equals(options.source()))) {
+      // The kernel would refuse IPv6 sends ("Invalid argument") and IPv4 ones would go out
+      // with an address no one can answer: say so now, once.
+      throw new TransportException(name + ": source address " + options.source().getHostAddress()
+          + " is not on the interface (add it, or leave the source out to use the interface's own)");
+    }
     int fd;
     try {
       fd = Libc.socket(options.family() == AddressFamily.IPV4 ? Libc.AF_INET : Libc.AF_INET6,
