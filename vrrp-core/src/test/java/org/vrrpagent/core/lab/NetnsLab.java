@@ -241,12 +241,19 @@ public final class NetnsLab implements AutoCloseable {
 
   /** Stops a started process (SIGKILL to it and its children, by PID) and waits for it. */
   public void kill(LabProcess p) {
-    p.process().descendants().forEach(ProcessHandle::destroyForcibly);
+    List<ProcessHandle> tree = new ArrayList<>(p.process().descendants().toList());
+    tree.forEach(ProcessHandle::destroyForcibly);
     p.process().destroyForcibly();
-    try {
-      p.process().waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    tree.add(p.process().toHandle());
+    for (ProcessHandle h : tree) {
+      try {
+        h.onExit().get(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException | TimeoutException e) {
+        System.err.println(prefix + " lab: process " + h.pid() + " did not exit after SIGKILL: " + e);
+      }
     }
   }
 
