@@ -137,6 +137,13 @@ public final class RawSocketTransport implements Transport {
     String name = options.interfaceName();
     InterfaceFacts facts = InterfaceFacts.read(name);
     InetAddress source = options.source() != null ? options.source() : defaultSource(facts, options.family());
+    if (options.source() != null
+        && facts.addresses().stream().noneMatch(a -> a.address().equals(options.source()))) {
+      // The kernel would refuse IPv6 sends ("Invalid argument") and IPv4 ones would go out
+      // with an address no one can answer: say so now, once.
+      throw new TransportException(name + ": source address " + options.source().getHostAddress()
+          + " is not on the interface (add it, or leave the source out to use the interface's own)");
+    }
     int fd;
     try {
       fd = Libc.socket(options.family() == AddressFamily.IPV4 ? Libc.AF_INET : Libc.AF_INET6,
@@ -289,6 +296,11 @@ public final class RawSocketTransport implements Transport {
     return ifindex;
   }
 
+  /** The receive thread, for tests of close. */
+  Thread receiverThread() {
+    return receiver;
+  }
+
   @Override
   public TransportDrops drops() {
     return drops;
@@ -403,30 +415,12 @@ public final class RawSocketTransport implements Transport {
   }
 
   private InboundPacket ipv6Packet(byte[] payload, MemorySegment name, MemorySegment control, long controlLength, long received) {
-    InetAddress from = SocketAddresses.read(name);
-    int hopLimit = -1;
-    InetAddress to = null;
-    // Walk the cmsgs: { size_t len; int level; int type; data… } aligned to 8 bytes.
-    long offset = 0;
-    while (offset + Libc.CMSGHDR_BYTES <= controlLength && offset + Libc.CMSGHDR_BYTES <= control.byteSize()) {
-      long len = control.get(JAVA_LONG, offset);
-      if (len < Libc.CMSGHDR_BYTES || offset + len > control.byteSize()) {
-        break;
-      }
-      int level = control.get(JAVA_INT, offset + 8);
-      int type = control.get(JAVA_INT, offset + 12);
-      if (level == Libc.IPPROTO_IPV6 && type == Libc.IPV6_HOPLIMIT && len >= Libc.CMSGHDR_BYTES + 4) {
-        hopLimit = control.get(JAVA_INT, offset + 16);
-      } else if (level == Libc.IPPROTO_IPV6 && type == Libc.IPV6_PKTINFO && len >= Libc.CMSGHDR_BYTES + 20) {
-        to = InterfaceFacts.byAddress(control.asSlice(offset + 16, 16).toArray(JAVA_BYTE), 0);
-      }
-      offset += (len + 7) & ~7L;
-    }
-    if (hopLimit < 0 || hopLimit > 255 || to == null) {
+    Ipv6Ancillary facts = Ipv6Ancillary.parse(control, controlLength);
+    if (facts == null) {
       drops.increment(TransportDrops.Reason.ANCILLARY_DATA);
       return null;
     }
-    return new InboundPacket(payload, from, to, hopLimit, received);
+    return new InboundPacket(payload, SocketAddresses.read(name), facts.destination(), facts.hopLimit(), received);
   }
 
   private void pauseAfterError() {
