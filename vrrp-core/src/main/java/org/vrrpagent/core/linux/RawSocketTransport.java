@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vrrpagent.core.io.AddressText;
 import org.vrrpagent.core.io.InboundPacket;
 import org.vrrpagent.core.io.Transport;
 import org.vrrpagent.core.io.TransportDrops;
@@ -89,11 +90,11 @@ public final class RawSocketTransport implements Transport {
         throw new IllegalArgumentException("interface name \"" + interfaceName + "\" (expected: 1..15 characters)");
       }
       if (source != null && !family.matches(source)) {
-        throw new IllegalArgumentException("source " + source.getHostAddress() + " is not " + family);
+        throw new IllegalArgumentException("source " + AddressText.of(source) + " is not " + family);
       }
       for (InetAddress peer : unicastPeers) {
         if (!family.matches(peer)) {
-          throw new IllegalArgumentException("unicast peer " + peer.getHostAddress() + " is not " + family);
+          throw new IllegalArgumentException("unicast peer " + AddressText.of(peer) + " is not " + family);
         }
       }
     }
@@ -141,7 +142,7 @@ public final class RawSocketTransport implements Transport {
         && facts.addresses().stream().noneMatch(a -> a.address().equals(options.source()))) {
       // The kernel would refuse IPv6 sends ("Invalid argument") and IPv4 ones would go out
       // with an address no one can answer: say so now, once.
-      throw new TransportException(name + ": source address " + options.source().getHostAddress()
+      throw new TransportException(name + ": source address " + AddressText.of(options.source())
           + " is not on the interface (add it, or leave the source out to use the interface's own)");
     }
     int fd;
@@ -162,7 +163,7 @@ public final class RawSocketTransport implements Transport {
         .name("vrrp-rx-" + name + (options.family() == AddressFamily.IPV4 ? "-v4" : "-v6"))
         .daemon(true)
         .start(t::receiveLoop);
-    log.debug("{}: VRRP {} transport open, source {}, {}", name, options.family(), source.getHostAddress(),
+    log.debug("{}: VRRP {} transport open, source {}, {}", name, options.family(), AddressText.of(source),
         options.unicastPeers().isEmpty() ? "multicast" : "unicast peers " + options.unicastPeers());
     return t;
   }
@@ -234,7 +235,7 @@ public final class RawSocketTransport implements Transport {
     Objects.requireNonNull(vrrpMessage, "vrrpMessage");
     Objects.requireNonNull(destination, "destination");
     if (!family.matches(destination)) {
-      throw new IllegalArgumentException("destination " + destination.getHostAddress() + " is not " + family);
+      throw new IllegalArgumentException("destination " + AddressText.of(destination) + " is not " + family);
     }
     if (vrrpMessage.length > TransportDrops.MAX_PACKET_BYTES - 40) {
       throw new IllegalArgumentException("VRRP message of " + vrrpMessage.length + " bytes (expected: at most "
@@ -252,7 +253,7 @@ public final class RawSocketTransport implements Transport {
           sendIpv6(arena, vrrpMessage, (Inet6Address) destination);
         }
       } catch (Libc.ErrnoException e) {
-        throw KernelErrors.explain(interfaceName, "cannot send VRRP to " + destination.getHostAddress(), e);
+        throw KernelErrors.explain(interfaceName, "cannot send VRRP to " + AddressText.of(destination), e);
       }
     }
   }
