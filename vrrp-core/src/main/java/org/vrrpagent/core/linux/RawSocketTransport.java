@@ -51,7 +51,15 @@ import org.vrrpagent.core.wire.AddressFamily;
  *
  * <h2>Unicast</h2>
  * With unicast peers, no group is joined, the caller sends to each peer, and packets from any
- * other source are dropped (counted as {@link TransportDrops.Reason#UNKNOWN_PEER}).
+ * other source are dropped (counted as {@link TransportDrops.Reason#UNKNOWN_PEER}). Sockets
+ * set {@code IP_MULTICAST_ALL}/{@code IPV6_MULTICAST_ALL} to 0, so they receive only groups they
+ * joined themselves — a unicast socket does not see the group's adverts that another VRRP
+ * daemon on the same host subscribed to.
+ *
+ * <h2>What open fixes</h2>
+ * The interface index and the default source address are read once, at open. If the
+ * interface is deleted and created again, or its primary address changes, sends fail with a
+ * message naming the interface (or go out from the old address): close and open again.
  *
  * <h2>Threads</h2>
  * One platform thread per transport reads the socket: {@code poll} with a
@@ -187,6 +195,9 @@ public final class RawSocketTransport implements Transport {
         step = "cannot set up the IPv4 VRRP socket";
         Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_HDRINCL, 1);
         Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_LOOP, 0);
+        // Only the groups this socket joined (none in unicast mode), not every group some
+        // other socket on the host joined (the kernel's default).
+        Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_ALL, 0);
         Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_TTL, Ipv4Header.VRRP_TTL);
         Libc.setsockopt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_IF, ipMreqn(arena, null, ifindex));
         if (multicast) {
@@ -199,6 +210,13 @@ public final class RawSocketTransport implements Transport {
         Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_HOPS, 255);
         Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_UNICAST_HOPS, 255);
         Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_LOOP, 0);
+        try {
+          Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_ALL, 0);
+        } catch (Libc.ErrnoException e) {
+          if (e.errno != Libc.ENOPROTOOPT) { // kernels before 4.20 lack it: harmless
+            throw e;
+          }
+        }
         Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_TCLASS, Ipv4Header.TOS_NETWORK_CONTROL);
         Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_RECVHOPLIMIT, 1);
         Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_RECVPKTINFO, 1);

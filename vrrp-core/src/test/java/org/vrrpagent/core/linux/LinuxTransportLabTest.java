@@ -224,4 +224,22 @@ class LinuxTransportLabTest {
     }
     assertThat(t.receiverThread().isAlive()).isFalse();
   }
+
+  @Test
+  void aUnicastSocketDoesNotSeeTheGroupThatAnotherSocketOnTheHostJoined() throws Exception {
+    BlockingQueue<InboundPacket> multicastInbox = new LinkedBlockingQueue<>();
+    BlockingQueue<InboundPacket> unicastInbox = new LinkedBlockingQueue<>();
+    RawSocketTransport sender = open(1, RawSocketTransport.Options.multicast("eth0", AddressFamily.IPV4), new LinkedBlockingQueue<>());
+    open(2, RawSocketTransport.Options.multicast("eth0", AddressFamily.IPV4), multicastInbox); // joins 224.0.0.18 on host 2
+    RawSocketTransport unicast = open(2,
+        new RawSocketTransport.Options("eth0", AddressFamily.IPV4, null, List.of(lab.ipv4(1))), unicastInbox);
+
+    sender.send(V3_IPV4, GROUP_V4);
+    assertThat(next(multicastInbox).destination()).isEqualTo(GROUP_V4);
+    // A unicast packet from the same peer queues behind any group packet the unicast socket got.
+    sender.send(V3_IPV4, lab.ipv4(2));
+    assertThat(next(unicastInbox).destination()).isEqualTo(lab.ipv4(2));
+    assertThat(unicastInbox).isEmpty();
+    assertThat(unicast.drops().snapshot().values()).allMatch(n -> n == 0);
+  }
 }
