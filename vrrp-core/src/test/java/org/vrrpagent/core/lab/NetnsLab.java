@@ -57,6 +57,8 @@ public final class NetnsLab implements AutoCloseable {
   public static final Duration IN_NAMESPACE_TIMEOUT = Duration.ofSeconds(60);
   /** How many hosts a lab may have (addresses .11 to .60). */
   public static final int MAX_HOSTS = 50;
+  /** How many random prefixes {@link #create} tries before giving up. */
+  static final int PREFIX_ATTEMPTS = 5;
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -100,14 +102,22 @@ public final class NetnsLab implements AutoCloseable {
     if (hosts < 1 || hosts > MAX_HOSTS) {
       throw new IllegalArgumentException("hosts " + hosts + " (expected: 1.." + MAX_HOSTS + ")");
     }
-    String prefix = "va" + HexFormat.of().toHexDigits((short) RANDOM.nextInt());
-    NetnsLab lab = new NetnsLab(prefix, hosts);
-    try {
-      lab.build();
-      return lab;
-    } catch (RuntimeException | Error e) {
-      lab.close();
-      throw e;
+    for (int attempt = 1; ; attempt++) {
+      String prefix = "va" + HexFormat.of().toHexDigits((short) RANDOM.nextInt());
+      if (new CommandRunner().run(List.of("ip", "netns", "list")).stdout().contains(prefix + "-")) {
+        if (attempt < PREFIX_ATTEMPTS) {
+          continue; // another run (or a killed one's leftovers) uses this prefix
+        }
+        throw new IllegalStateException("no free lab prefix after " + PREFIX_ATTEMPTS + " attempts");
+      }
+      NetnsLab lab = new NetnsLab(prefix, hosts);
+      try {
+        lab.build();
+        return lab;
+      } catch (RuntimeException | Error e) {
+        lab.close();
+        throw e;
+      }
     }
   }
 

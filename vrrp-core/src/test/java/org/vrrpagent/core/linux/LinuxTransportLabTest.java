@@ -185,4 +185,61 @@ class LinuxTransportLabTest {
         .hasMessage("eth0: VRRP transport is closed");
     t.close(); // twice is fine
   }
+
+  @Test
+  void aConsumerThatThrowsCostsThatPacketOnlyAndIsCounted() throws Exception {
+    BlockingQueue<InboundPacket> inbox2 = new LinkedBlockingQueue<>();
+    java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+    RawSocketTransport t1 = open(1, RawSocketTransport.Options.multicast("eth0", AddressFamily.IPV4), new LinkedBlockingQueue<>());
+    RawSocketTransport t2 = lab.inNamespace(2, () -> RawSocketTransport.open(
+        RawSocketTransport.Options.multicast("eth0", AddressFamily.IPV4), p -> {
+          if (first.getAndSet(false)) {
+            throw new IllegalStateException("consumer bug");
+          }
+          inbox2.add(p);
+        }));
+    opened.add(t2);
+    t1.send(V3_IPV4, GROUP_V4);
+    Awaitility.await().atMost(WAIT).until(() -> t2.drops().count(TransportDrops.Reason.CONSUMER_FAILED) == 1);
+    t1.send(V3_IPV4, GROUP_V4);
+    assertThat(next(inbox2).source()).isEqualTo(lab.ipv4(1));
+  }
+
+  @Test
+  void anInterfaceThatDisappearsFailsSendsClearlyAndCloseStillWorks() {
+    lab.execChecked(3, "ip", "link", "add", "vx0", "type", "veth", "peer", "name", "vx1");
+    lab.execChecked(3, "ip", "addr", "add", "198.18.1.1/24", "dev", "vx0");
+    lab.execChecked(3, "ip", "link", "set", "vx0", "up");
+    lab.execChecked(3, "ip", "link", "set", "vx1", "up");
+    RawSocketTransport t = lab.inNamespace(3,
+        () -> RawSocketTransport.open(RawSocketTransport.Options.multicast("vx0", AddressFamily.IPV4), p -> {}));
+    try {
+      t.send(V3_IPV4, GROUP_V4); // works while the interface exists
+      lab.execChecked(3, "ip", "link", "del", "vx0");
+      assertThatThrownBy(() -> t.send(V3_IPV4, GROUP_V4))
+          .isInstanceOf(TransportException.class)
+          .hasMessage("vx0: cannot send VRRP to 224.0.0.18: No such device (no such interface; check the name with `ip link`)");
+    } finally {
+      t.close();
+    }
+    assertThat(t.receiverThread().isAlive()).isFalse();
+  }
+
+  @Test
+  void aUnicastSocketDoesNotSeeTheGroupThatAnotherSocketOnTheHostJoined() throws Exception {
+    BlockingQueue<InboundPacket> multicastInbox = new LinkedBlockingQueue<>();
+    BlockingQueue<InboundPacket> unicastInbox = new LinkedBlockingQueue<>();
+    RawSocketTransport sender = open(1, RawSocketTransport.Options.multicast("eth0", AddressFamily.IPV4), new LinkedBlockingQueue<>());
+    open(2, RawSocketTransport.Options.multicast("eth0", AddressFamily.IPV4), multicastInbox); // joins 224.0.0.18 on host 2
+    RawSocketTransport unicast = open(2,
+        new RawSocketTransport.Options("eth0", AddressFamily.IPV4, null, List.of(lab.ipv4(1))), unicastInbox);
+
+    sender.send(V3_IPV4, GROUP_V4);
+    assertThat(next(multicastInbox).destination()).isEqualTo(GROUP_V4);
+    // A unicast packet from the same peer queues behind any group packet the unicast socket got.
+    sender.send(V3_IPV4, lab.ipv4(2));
+    assertThat(next(unicastInbox).destination()).isEqualTo(lab.ipv4(2));
+    assertThat(unicastInbox).isEmpty();
+    assertThat(unicast.drops().snapshot().values()).allMatch(n -> n == 0);
+  }
 }

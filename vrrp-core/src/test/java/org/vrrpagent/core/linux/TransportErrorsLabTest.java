@@ -103,7 +103,7 @@ class TransportErrorsLabTest {
       assertThatThrownBy(() -> lab.inNamespace(1, () -> RawSocketTransport.open(
               new RawSocketTransport.Options("eth0", AddressFamily.of(source), source, List.of()), p -> {})))
           .isInstanceOf(TransportException.class)
-          .hasMessage("eth0: source address " + source.getHostAddress()
+          .hasMessage("eth0: source address " + literal
               + " is not on the interface (add it, or leave the source out to use the interface's own)");
     }
   }
