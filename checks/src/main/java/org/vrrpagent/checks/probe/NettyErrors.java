@@ -1,0 +1,36 @@
+package org.vrrpagent.checks.probe;
+
+import java.net.ConnectException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import javax.net.ssl.SSLException;
+
+/** Turns connection failures into the short phrases reasons use. */
+final class NettyErrors {
+    private NettyErrors() {
+    }
+
+    static String describe(Throwable cause) {
+        Throwable root = cause;
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof CertificateExpiredException) {
+                return "TLS: certificate expired (" + t.getMessage() + ")";
+            }
+            if (t instanceof CertificateNotYetValidException) {
+                return "TLS: certificate not yet valid (" + t.getMessage() + ")";
+            }
+            root = t;
+        }
+        if (cause instanceof io.netty.channel.ConnectTimeoutException) {
+            return "connect timed out";
+        }
+        if (cause instanceof ConnectException || cause instanceof io.netty.channel.unix.Errors.NativeIoException
+                && String.valueOf(cause.getMessage()).contains("refused")) {
+            return "connection refused";
+        }
+        if (cause instanceof SSLException || cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() instanceof SSLException) {
+            return "TLS: " + root.getMessage();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() != null ? ": " + root.getMessage() : "");
+    }
+}
