@@ -85,6 +85,8 @@ final class DnsProbe implements Probe {
                     }
                     return CompletableFuture.completedFuture(new Answer(response, spec.tcp()));
                 })
+                // dnsjava notices its own timeouts only every selector_timeout ms; this keeps the deadline exact
+                .orTimeout(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)
                 .handle((answer, error) -> {
                     long latency = System.nanoTime() - start;
                     if (error != null) {
