@@ -19,6 +19,13 @@ final class NettyErrors {
             if (t instanceof CertificateNotYetValidException) {
                 return "TLS: certificate not yet valid (" + t.getMessage() + ")";
             }
+            if (t instanceof java.security.cert.CertPathValidatorException
+                    || t.getClass().getSimpleName().equals("SunCertPathBuilderException")) {
+                return "TLS: certificate not trusted (no chain to a trusted CA; set ca-file, tls-pin-sha256 or tls-verify: false)";
+            }
+            if (t instanceof java.security.cert.CertificateException && String.valueOf(t.getMessage()).startsWith("No subject alternative")) {
+                return "TLS: certificate does not match the host name (" + t.getMessage() + ")";
+            }
             root = t;
         }
         if (cause instanceof io.netty.channel.ConnectTimeoutException) {
