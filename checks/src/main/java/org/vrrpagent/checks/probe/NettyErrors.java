@@ -11,7 +11,6 @@ final class NettyErrors {
     }
 
     static String describe(Throwable cause) {
-        Throwable root = cause;
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof CertificateExpiredException) {
                 return "TLS: certificate expired (" + t.getMessage() + ")";
@@ -19,6 +18,9 @@ final class NettyErrors {
             if (t instanceof CertificateNotYetValidException) {
                 return "TLS: certificate not yet valid (" + t.getMessage() + ")";
             }
+        }
+        Throwable root = cause;
+        for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof java.security.cert.CertPathValidatorException
                     || t.getClass().getSimpleName().equals("SunCertPathBuilderException")) {
                 return "TLS: certificate not trusted (no chain to a trusted CA; set ca-file, tls-pin-sha256 or tls-verify: false)";
