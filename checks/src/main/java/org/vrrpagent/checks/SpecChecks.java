@@ -37,11 +37,15 @@ final class SpecChecks {
     }
 
     static Pattern regex(String value, String key) {
+        return regex(value, 0, key);
+    }
+
+    static Pattern regex(String value, int flags, String key) {
         if (value == null) {
             return null;
         }
         try {
-            return Pattern.compile(value);
+            return Pattern.compile(value, flags);
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException(key + ": invalid regex " + value + " (" + e.getDescription() + ")");
         }

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  *
  * @param address  YAML {@code address}: IP address and port, {@code 127.0.0.1:25} or {@code [::1]:25}; required
  * @param send     text sent after connecting; {@code \r}, {@code \n}, {@code \t} and {@code \\} are unescaped
- * @param expect   regex (find) that the received bytes (read as ISO-8859-1) must match, e.g. {@code ^220 }
+ * @param expect   regex (find) that the received bytes (read as ISO-8859-1) must match, e.g. {@code ^220 };
+ *                 {@code ^} and {@code $} match at every line (multi-line banners)
  * @param maxBytes YAML {@code max-bytes}: most bytes read while waiting for {@code expect};
  *                 default {@value #DEFAULT_MAX_BYTES}
  */
@@ -41,7 +42,7 @@ public record TcpProbeSpec(String address, String send, String expect, Integer m
     }
 
     public Pattern expectPattern() {
-        return SpecChecks.regex(expect, "tcp.expect");
+        return SpecChecks.regex(expect, Pattern.MULTILINE, "tcp.expect");
     }
 
     /** The bytes to send, with the escapes resolved; empty when nothing is sent. */
