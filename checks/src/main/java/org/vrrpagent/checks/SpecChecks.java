@@ -86,6 +86,9 @@ final class SpecChecks {
             host = v.substring(0, v.indexOf(':'));
             port = port(v.substring(v.indexOf(':') + 1), key);
         }
+        if (port < 0) {
+            throw new IllegalArgumentException(key + ": " + v + " (expected: address:port)");
+        }
         return new InetSocketAddress(ipLiteral(host, key), port);
     }
 

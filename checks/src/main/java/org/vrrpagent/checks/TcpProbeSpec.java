@@ -23,9 +23,6 @@ public record TcpProbeSpec(String address, String send, String expect, Integer m
     public TcpProbeSpec {
         address = SpecChecks.requireText(address, "tcp.address");
         SpecChecks.socketAddress(address, -1, "tcp.address");
-        if (!address.matches(".*:[0-9]+$")) {
-            throw new IllegalArgumentException("tcp.address: " + address + " (expected: address:port)");
-        }
         if (send != null && unescape(send).length() > MAX_SEND_BYTES) {
             throw new IllegalArgumentException("tcp.send: " + send.length() + " bytes (expected: at most " + MAX_SEND_BYTES + ")");
         }
