@@ -33,7 +33,7 @@ class CheckSchedulerTest {
 
     private static CheckSpec spec(String name, long intervalMs, Long timeoutMs, int rise, int fall, CheckSpec.Initial initial) {
         return new CheckSpec(name, ANY, Duration.ofMillis(intervalMs), timeoutMs == null ? null : Duration.ofMillis(timeoutMs),
-                rise, fall, initial);
+                rise, fall, initial == null ? CheckSpec.Initial.UP : initial);
     }
 
     private static List<Long> ms(List<Long> nanos) {

@@ -22,7 +22,7 @@ class ProbeSpecTest {
         assertThat(s.dnsClass()).isEqualTo("IN");
         assertThat(s.expectRcode()).isEqualTo("NOERROR");
         assertThat(s.tcp()).isFalse();
-        assertThat(s.requireAnswer()).isTrue();
+        assertThat(s.requireAnswer()).isFalse();
         assertThat(s.serverAddress()).isEqualTo(new InetSocketAddress("127.0.0.1", 53));
         assertThat(s.describe()).isEqualTo("dns 127.0.0.1 cam.ac.uk A");
     }
@@ -37,8 +37,10 @@ class ProbeSpecTest {
 
     @Test
     void badValuesNameTheKey() {
-        assertThatThrownBy(() -> DnsProbeSpec.of("localhost", "x", "A"))
-                .hasMessage("dns.server: localhost (expected: an IPv4 or IPv6 address)");
+        assertThatThrownBy(() -> DnsProbeSpec.of("local host", "x", "A"))
+                .hasMessage("dns.server: local host (expected: an address or host name, optionally with :port)");
+        assertThat(DnsProbeSpec.of("localhost:5353", "x", "A").serverLabel()).isEqualTo("localhost:5353");
+        assertThat(DnsProbeSpec.of("localhost", "x", "A").serverAddress().getAddress().isLoopbackAddress()).isTrue();
         assertThatThrownBy(() -> DnsProbeSpec.of("127.0.0.1:99999", "x", "A"))
                 .hasMessage("dns.server: port 99999 (expected: 1..65535)");
         assertThatThrownBy(() -> DnsProbeSpec.of("127.0.0.1", "x", "TXTT"))
@@ -47,20 +49,27 @@ class ProbeSpecTest {
                 .hasMessage("http.url: ftp://x/ (expected: http://host[:port]/path or https://…)");
         assertThatThrownBy(() -> new HttpProbeSpec("http://x/", null, null, null, null, List.of("2xx"), null, null, null, null, null, null, null))
                 .hasMessage("http.expect-status: 2xx (expected: a status 100..599 or a range like 200-299)");
-        assertThatThrownBy(() -> new HttpProbeSpec("http://x/", null, null, null, null, null, null, null, null, null, null, null, 2_000_000))
-                .hasMessage("http.max-body-bytes: 2000000 (expected: 0..1048576)");
-        assertThatThrownBy(() -> new TcpProbeSpec("127.0.0.1", null, null, null))
-                .hasMessage("tcp.address: 127.0.0.1 (expected: address:port)");
-        assertThatThrownBy(() -> new TcpProbeSpec("127.0.0.1:25", null, "([", null))
+        assertThatThrownBy(() -> new HttpProbeSpec("http://x/", null, null, null, null, null, null, null, null, null, null, null, 20_000_000))
+                .hasMessage("http.max-body-bytes: 20000000 (expected: 0..16777216)");
+        assertThatThrownBy(() -> new HttpProbeSpec("https://x/", null, null, null, null, null, null, null, null, null, List.of("abc"), null, null))
+                .hasMessageStartingWith("http.tls-pin: abc (expected: a SHA-256 certificate fingerprint in hex");
+        assertThat(new HttpProbeSpec("https://x/", null, null, null, null, null, null, null, null, null,
+                List.of("AB:" + "cd".repeat(31)), null, null).tlsPin()).containsExactly("ab" + "cd".repeat(31));
+        assertThatThrownBy(() -> new TcpProbeSpec("127.0.0.1", null, null, null, null))
+                .hasMessage("tcp.port: missing (expected: 1..65535)");
+        assertThatThrownBy(() -> new TcpProbeSpec("127.0.0.1", 0, null, null, null))
+                .hasMessage("tcp.port: 0 (expected: 1..65535)");
+        assertThat(TcpProbeSpec.of("::1", 25).label()).isEqualTo("[::1]:25");
+        assertThatThrownBy(() -> new TcpProbeSpec("127.0.0.1", 25, null, "([", null))
                 .hasMessageStartingWith("tcp.expect: invalid regex ([");
         assertThatThrownBy(() -> new ProcessProbeSpec(null, null, null, null))
                 .hasMessage("process: no name, cmdline or pid-file (expected: at least one)");
         assertThatThrownBy(() -> ProcessProbeSpec.named("a-very-long-process-name"))
                 .hasMessageStartingWith("process.name: a-very-long-process-name (expected: 1..15 characters");
         assertThatThrownBy(() -> new ScriptProbeSpec(List.of(), null, null, null))
-                .hasMessage("script.argv: empty (expected: [program, arg, …])");
-        assertThatThrownBy(() -> new ScriptProbeSpec(List.of("x"), null, Duration.ofMinutes(1), null))
-                .hasMessage("script.kill-grace: 1m (expected: 0s..30s)");
+                .hasMessage("script.exec: empty (expected: [program, arg, …])");
+        assertThatThrownBy(() -> new ScriptProbeSpec(List.of("x"), null, Duration.ofMinutes(2), null))
+                .hasMessage("script.kill-grace: 2m (expected: 0s..1m)");
         assertThatThrownBy(() -> new InterfaceProbeSpec("eth0", "flags"))
                 .hasMessage("interface.source: flags (expected: operstate or carrier)");
         assertThatThrownBy(() -> new CheckSpec("bad name", new FileProbeSpec(Path.of("x")), null, null, null, null, null))
@@ -78,7 +87,7 @@ class ProbeSpecTest {
         assertThat(c.timeout()).isEqualTo(c.interval());
         assertThat(c.rise()).isEqualTo(1);
         assertThat(c.fall()).isEqualTo(1);
-        assertThat(c.initial()).isEqualTo(CheckSpec.Initial.UP);
+        assertThat(c.initial()).isEqualTo(CheckSpec.Initial.DOWN);
         CheckSpec slow = new CheckSpec("x", c.probe(), Duration.ofSeconds(10), null, null, null, null);
         assertThat(slow.timeout()).isEqualTo(Duration.ofSeconds(10));
     }

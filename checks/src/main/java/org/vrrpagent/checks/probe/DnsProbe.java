@@ -54,7 +54,7 @@ final class DnsProbe implements Probe {
             throw new IllegalArgumentException("dns.name: " + spec.name(), e);
         }
         this.answerPattern = spec.answerPattern();
-        int ednsFlags = spec.dnssecOk() ? ExtendedFlags.DO : 0;
+        int ednsFlags = spec.dnssec() ? ExtendedFlags.DO : 0;
         this.udp = new SimpleResolver(spec.serverAddress());
         udp.setIgnoreTruncation(true); // we retry over TCP ourselves, to say so in the reason
         udp.setEDNS(0, DnsProbeSpec.EDNS_UDP_PAYLOAD_BYTES, ednsFlags, List.of());

@@ -83,8 +83,8 @@ final class HttpProbe implements Probe {
     public CompletionStage<ProbeResult> run(Duration timeout) {
         long start = System.nanoTime();
         return address().thenCompose(addr -> addr == null
-                        ? CompletableFuture.completedFuture(ProbeResult.down("HTTP: " + spec.uri().getHost() + " has no IPv"
-                                + spec.ipVersion() + " address", System.nanoTime() - start))
+                        ? CompletableFuture.completedFuture(ProbeResult.down("HTTP: " + spec.uri().getHost() + " has no "
+                                + (spec.family().equals("ipv4") ? "IPv4" : "IPv6") + " address", System.nanoTime() - start))
                         : request(new InetSocketAddress(addr, spec.port()), timeout, start))
                 .exceptionally(e -> ProbeResult.down("HTTP: " + NettyErrors.describe(e.getCause() != null ? e.getCause() : e),
                         System.nanoTime() - start));
@@ -117,8 +117,8 @@ final class HttpProbe implements Probe {
 
     private InetAddress pick(InetAddress[] all) {
         return Arrays.stream(all)
-                .filter(a -> spec.ipVersion() == null || spec.ipVersion() == 4 && a instanceof Inet4Address
-                        || spec.ipVersion() == 6 && a instanceof Inet6Address)
+                .filter(a -> spec.family().equals("any") || spec.family().equals("ipv4") && a instanceof Inet4Address
+                        || spec.family().equals("ipv6") && a instanceof Inet6Address)
                 .findFirst().orElse(null);
     }
 

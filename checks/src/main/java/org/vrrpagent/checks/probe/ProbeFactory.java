@@ -66,7 +66,7 @@ public final class ProbeFactory implements AutoCloseable {
         return switch (spec) {
             case DnsProbeSpec s -> new DnsProbe(s);
             case HttpProbeSpec s -> new HttpProbe(s, eventLoop, channelClass, virtualThreads);
-            case TcpProbeSpec s -> new TcpProbe(s, eventLoop, channelClass);
+            case TcpProbeSpec s -> new TcpProbe(s, eventLoop, channelClass, virtualThreads);
             case ProcessProbeSpec s -> new ProcessProbe(s, virtualThreads);
             case ScriptProbeSpec s -> {
                 if (s.user() != null) {

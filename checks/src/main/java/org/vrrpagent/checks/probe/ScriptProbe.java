@@ -45,7 +45,7 @@ final class ScriptProbe implements Probe {
             long gid = primaryGid(spec.user());
             cmd.addAll(List.of("setpriv", "--reuid=" + spec.user(), "--regid=" + gid, "--init-groups", "--"));
         }
-        cmd.addAll(spec.argv());
+        cmd.addAll(spec.exec());
         return cmd;
     }
 
@@ -71,7 +71,7 @@ final class ScriptProbe implements Probe {
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .start();
         } catch (IOException | IllegalArgumentException e) {
-            return ProbeResult.down("cannot start " + spec.argv().getFirst() + ": " + e.getMessage(), System.nanoTime() - start);
+            return ProbeResult.down("cannot start " + spec.exec().getFirst() + ": " + e.getMessage(), System.nanoTime() - start);
         }
         OutputCapture output = new OutputCapture(process.getInputStream(), spec.maxOutputBytes());
         virtualThreads.execute(output);

@@ -29,23 +29,43 @@ final class TcpProbe implements Probe {
     private final EventLoopGroup group;
     private final Class<? extends SocketChannel> channelClass;
     private final InetSocketAddress address;
+    private final java.util.concurrent.ExecutorService virtualThreads;
     private final Pattern expect;
     private final byte[] send;
     private final String label;
 
-    TcpProbe(TcpProbeSpec spec, EventLoopGroup group, Class<? extends SocketChannel> channelClass) {
+    TcpProbe(TcpProbeSpec spec, EventLoopGroup group, Class<? extends SocketChannel> channelClass,
+             java.util.concurrent.ExecutorService virtualThreads) {
+        this.virtualThreads = virtualThreads;
         this.spec = spec;
         this.group = group;
         this.channelClass = channelClass;
         this.address = spec.socketAddress();
         this.expect = spec.expectPattern();
         this.send = spec.sendText().getBytes(StandardCharsets.ISO_8859_1);
-        this.label = "TCP " + spec.address();
+        this.label = "TCP " + spec.label();
     }
 
     @Override
     public CompletionStage<ProbeResult> run(Duration timeout) {
         long start = System.nanoTime();
+        if (!address.isUnresolved()) {
+            return connect(address, timeout, start);
+        }
+        // a host name: resolve on a virtual thread (the JDK resolver blocks), never on the event loop
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return new InetSocketAddress(java.net.InetAddress.getByName(address.getHostString()), address.getPort());
+            } catch (java.net.UnknownHostException e) {
+                return null;
+            }
+        }, virtualThreads).thenCompose(a -> a == null
+                ? CompletableFuture.completedFuture(ProbeResult.down(label + ": cannot resolve " + address.getHostString(),
+                        System.nanoTime() - start))
+                : connect(a, timeout, start));
+    }
+
+    private CompletableFuture<ProbeResult> connect(InetSocketAddress target, Duration timeout, long start) {
         CompletableFuture<ProbeResult> result = new CompletableFuture<>();
         StringBuilder received = new StringBuilder();
         Bootstrap b = new Bootstrap().group(group).channel(channelClass)
@@ -66,7 +86,7 @@ final class TcpProbe implements Probe {
                     public void channelRead(ChannelHandlerContext ctx, Object msg) {
                         ByteBuf buf = (ByteBuf) msg;
                         try {
-                            int room = spec.maxBytes() - received.length();
+                            int room = spec.expectWithin() - received.length();
                             received.append(buf.toString(buf.readerIndex(), Math.min(room, buf.readableBytes()), StandardCharsets.ISO_8859_1));
                         } finally {
                             buf.release();
@@ -75,9 +95,9 @@ final class TcpProbe implements Probe {
                         if (m.find()) {
                             finish(ctx.channel(), result, ProbeResult.up(label + ": got \"" + excerpt(lineAround(received, m.start())) + "\"",
                                     System.nanoTime() - start));
-                        } else if (received.length() >= spec.maxBytes()) {
+                        } else if (received.length() >= spec.expectWithin()) {
                             finish(ctx.channel(), result, ProbeResult.down(label + ": no match for " + expect + " in the first "
-                                    + spec.maxBytes() + " bytes (got: \"" + excerpt(received) + "\")", System.nanoTime() - start));
+                                    + spec.expectWithin() + " bytes (got: \"" + excerpt(received) + "\")", System.nanoTime() - start));
                         }
                     }
 
@@ -92,7 +112,7 @@ final class TcpProbe implements Probe {
                         finish(ctx.channel(), result, ProbeResult.down(label + ": " + NettyErrors.describe(cause), System.nanoTime() - start));
                     }
                 });
-        b.connect(address).addListener((ChannelFutureListener) f -> {
+        b.connect(target).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 result.complete(ProbeResult.down(label + ": " + NettyErrors.describe(f.cause()), System.nanoTime() - start));
                 return;

@@ -37,8 +37,8 @@ final class TlsTrust {
             }
             SslContextBuilder b = SslContextBuilder.forClient()
                     .endpointIdentificationAlgorithm(spec.tlsVerify() ? "HTTPS" : null);
-            if (!spec.tlsPinSha256().isEmpty()) {
-                b.trustManager(new Pinning(base, spec.tlsPinSha256()));
+            if (!spec.tlsPin().isEmpty()) {
+                b.trustManager(new Pinning(base, spec.tlsPin()));
             } else if (base != null) {
                 b.trustManager(base);
             } else {
@@ -76,6 +76,15 @@ final class TlsTrust {
         throw new IllegalStateException("no X509ExtendedTrustManager");
     }
 
+    /** SHA-256 of the whole certificate, lower-case hex: what {@code openssl x509 -fingerprint -sha256} shows. */
+    static String fingerprintSha256(X509Certificate cert) {
+        try {
+            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String spkiSha256(X509Certificate cert) {
         try {
             return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(cert.getPublicKey().getEncoded()));
@@ -96,11 +105,12 @@ final class TlsTrust {
 
         private void pin(X509Certificate[] chain) throws CertificateException {
             for (X509Certificate c : chain) {
-                if (pins.contains(spkiSha256(c))) {
+                if (pins.contains(fingerprintSha256(c)) || pins.contains(spkiSha256(c))) {
                     return;
                 }
             }
-            throw new CertificateException("no certificate matches tls-pin-sha256 (server key " + spkiSha256(chain[0]) + ")");
+            throw new CertificateException("no certificate matches tls-pin (server certificate " + fingerprintSha256(chain[0])
+                    + ", key " + spkiSha256(chain[0]) + ")");
         }
 
         @Override

@@ -82,11 +82,12 @@ class DnsProbeTest {
     }
 
     @Test
-    void emptyAnswerIsDownByDefault() throws Exception {
+    void emptyAnswerIsUpUnlessAnAnswerIsRequired() throws Exception {
         ProbeResult r = run(DnsProbeSpec.of(unbound.server(), "a.test", "AAAA"), Duration.ofSeconds(1));
-        assertThat(r.reason()).isEqualTo("DNS " + unbound.server() + ": NOERROR with no AAAA answer (expected: an answer)");
-        DnsProbeSpec allowEmpty = new DnsProbeSpec(unbound.server(), "a.test", "AAAA", null, null, null, null, null, null, null, null, false);
-        assertThat(run(allowEmpty, Duration.ofSeconds(1)).isUp()).isTrue();
+        assertThat(r.reason()).isEqualTo("DNS " + unbound.server() + ": NOERROR, 0 AAAA answers");
+        DnsProbeSpec required = new DnsProbeSpec(unbound.server(), "a.test", "AAAA", null, null, null, null, null, null, null, null, true);
+        assertThat(run(required, Duration.ofSeconds(1)).reason())
+                .isEqualTo("DNS " + unbound.server() + ": NOERROR with no AAAA answer (expected: an answer)");
     }
 
     @Test

@@ -162,15 +162,20 @@ class HttpProbeTest {
         assertThat(run(spec(url, "www.example.org", null, null, null, false, List.of(leafPin), null), Duration.ofSeconds(3)).isUp()).isTrue();
         ProbeResult wrong = run(spec(url, "www.example.org", null, null, null, false, List.of(otherPin), null), Duration.ofSeconds(3));
         assertThat(wrong.isUp()).isFalse();
-        assertThat(wrong.reason()).contains("no certificate matches tls-pin-sha256");
+        assertThat(wrong.reason()).contains("no certificate matches tls-pin (server certificate "
+                + TlsTrust.fingerprintSha256(httpsLeaf.getCertificate()));
+        // the certificate fingerprint form, as openssl prints it (upper case, colons)
+        String fingerprint = java.util.HexFormat.ofDelimiter(":").withUpperCase().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(httpsLeaf.getCertificate().getEncoded()));
+        assertThat(run(spec(url, "www.example.org", null, null, null, false, List.of(fingerprint), null), Duration.ofSeconds(3)).isUp()).isTrue();
     }
 
     @Test
     void connectToSendsTheSiteNameToTheGivenAddress() throws Exception {
-        HttpProbeSpec s = new HttpProbeSpec("https://www.example.org:" + https.port + "/ok", null, null, "127.0.0.1", 4, null,
+        HttpProbeSpec s = new HttpProbeSpec("https://www.example.org:" + https.port + "/ok", null, null, "127.0.0.1", "ipv4", null,
                 "Welcome to www.example.org:" + https.port, null, null, caFile, null, null, null);
         assertThat(run(s, Duration.ofSeconds(3)).reason()).isEqualTo("HTTP 200");
-        HttpProbeSpec v6 = new HttpProbeSpec("https://www.example.org:" + https.port + "/ok", null, null, "127.0.0.1", 6, null,
+        HttpProbeSpec v6 = new HttpProbeSpec("https://www.example.org:" + https.port + "/ok", null, null, "127.0.0.1", "ipv6", null,
                 null, null, null, caFile, null, null, null);
         assertThat(run(v6, Duration.ofSeconds(3)).reason()).isEqualTo("HTTP: www.example.org has no IPv6 address");
     }

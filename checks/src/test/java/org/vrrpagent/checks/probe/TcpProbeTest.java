@@ -60,6 +60,10 @@ class TcpProbeTest {
             return "127.0.0.1:" + socket.getLocalPort();
         }
 
+        TcpProbeSpec spec(String send, String expect, Integer within) {
+            return new TcpProbeSpec("127.0.0.1", socket.getLocalPort(), send, expect, within);
+        }
+
         @Override
         public void close() throws IOException {
             socket.close();
@@ -89,9 +93,17 @@ class TcpProbeTest {
     }
 
     @Test
+    void hostNameIsResolved() throws Exception {
+        try (Server server = new Server(TcpProbeTest::hold)) {
+            ProbeResult r = run(TcpProbeSpec.of("localhost", server.socket.getLocalPort()), Duration.ofSeconds(2));
+            assertThat(r.reason()).isEqualTo("TCP localhost:" + server.socket.getLocalPort() + ": connected");
+        }
+    }
+
+    @Test
     void connectOnly() throws Exception {
         try (Server server = new Server(TcpProbeTest::hold)) {
-            assertThat(run(TcpProbeSpec.of(server.address()), Duration.ofSeconds(1)).reason()).isEqualTo("TCP " + server.address() + ": connected");
+            assertThat(run(server.spec(null, null, null), Duration.ofSeconds(1)).reason()).isEqualTo("TCP " + server.address() + ": connected");
         }
     }
 
@@ -101,7 +113,7 @@ class TcpProbeTest {
             write(s, "220-mail.example.org ESMTP\r\n220 ready\r\n");
             hold(s);
         })) {
-            ProbeResult r = run(new TcpProbeSpec(server.address(), null, "^220 ", null), Duration.ofSeconds(1));
+            ProbeResult r = run(server.spec(null, "^220 ", null), Duration.ofSeconds(1));
             assertThat(r.reason()).isEqualTo("TCP " + server.address() + ": got \"220 ready\"");
         }
     }
@@ -119,7 +131,7 @@ class TcpProbeTest {
                 throw new java.io.UncheckedIOException(e);
             }
         })) {
-            ProbeResult r = run(new TcpProbeSpec(server.address(), "gemini://example.org/\\r\\n", "^20 .*\\r\\nhello gemini://", null),
+            ProbeResult r = run(server.spec("gemini://example.org/\\r\\n", "^20 .*\\r\\nhello gemini://", null),
                     Duration.ofSeconds(1));
             assertThat(r.isUp()).as(r.reason()).isTrue();
         }
@@ -136,7 +148,7 @@ class TcpProbeTest {
                 }
             }
         })) {
-            ProbeResult r = run(new TcpProbeSpec(server.address(), null, "^220 ", 2048), Duration.ofSeconds(2));
+            ProbeResult r = run(server.spec(null, "^220 ", 2048), Duration.ofSeconds(2));
             assertThat(r.reason()).startsWith("TCP " + server.address() + ": no match for ^220  in the first 2048 bytes (got: \"xxx");
         }
     }
@@ -144,7 +156,7 @@ class TcpProbeTest {
     @Test
     void silentServerTimesOut() throws Exception {
         try (Server server = new Server(TcpProbeTest::hold)) {
-            ProbeResult r = run(new TcpProbeSpec(server.address(), null, "^220 ", null), Duration.ofMillis(300));
+            ProbeResult r = run(server.spec(null, "^220 ", null), Duration.ofMillis(300));
             assertThat(r.reason()).isEqualTo("TCP " + server.address() + ": timed out after 300ms waiting for ^220  (got: \"\")");
         }
     }
@@ -152,11 +164,11 @@ class TcpProbeTest {
     @Test
     void closedWithoutMatchAndRefused() throws Exception {
         try (Server server = new Server(s -> write(s, "554 go away\r\n"))) {
-            ProbeResult r = run(new TcpProbeSpec(server.address(), null, "^220 ", null), Duration.ofSeconds(1));
+            ProbeResult r = run(server.spec(null, "^220 ", null), Duration.ofSeconds(1));
             assertThat(r.reason()).isEqualTo("TCP " + server.address() + ": closed after 13 bytes without a match for ^220  (got: \"554 go away\\r\\n\")");
         }
         int closed = UnboundServer.freePort("127.0.0.1");
-        assertThat(run(TcpProbeSpec.of("127.0.0.1:" + closed), Duration.ofSeconds(1)).reason())
+        assertThat(run(TcpProbeSpec.of("127.0.0.1", closed), Duration.ofSeconds(1)).reason())
                 .isEqualTo("TCP 127.0.0.1:" + closed + ": connection refused");
     }
 }
