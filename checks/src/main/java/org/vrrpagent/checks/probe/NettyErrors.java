@@ -23,7 +23,7 @@ final class NettyErrors {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof java.security.cert.CertPathValidatorException
                     || t.getClass().getSimpleName().equals("SunCertPathBuilderException")) {
-                return "TLS: certificate not trusted (no chain to a trusted CA; set ca-file, tls-pin-sha256 or tls-verify: false)";
+                return "TLS: certificate not trusted (no chain to a trusted CA; set ca-file, tls-pin or tls-verify: false)";
             }
             if (t instanceof java.security.cert.CertificateException && String.valueOf(t.getMessage()).startsWith("No subject alternative")) {
                 return "TLS: certificate does not match the host name (" + t.getMessage() + ")";

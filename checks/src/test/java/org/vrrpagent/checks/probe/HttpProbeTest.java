@@ -127,7 +127,7 @@ class HttpProbeTest {
                 Duration.ofSeconds(3));
         assertThat(untrusted.isUp()).isFalse();
         assertThat(untrusted.reason()).isEqualTo(
-                "HTTP: TLS: certificate not trusted (no chain to a trusted CA; set ca-file, tls-pin-sha256 or tls-verify: false)");
+                "HTTP: TLS: certificate not trusted (no chain to a trusted CA; set ca-file, tls-pin or tls-verify: false)");
         // verification off: up
         assertThat(run(spec(url, "www.example.org", null, null, null, false, null, null), Duration.ofSeconds(3)).isUp()).isTrue();
     }
