@@ -37,13 +37,17 @@ public final class ValidateCommand implements Callable<Integer> {
     try {
       Config c = config.load(rules);
       PrintWriter out = spec.commandLine().getOut();
-      out.println(config.path() + ": valid (" + c.instances().size() + " instances, " + c.checks().size() + " checks, node "
-          + c.node() + ")");
+      out.println(config.path() + ": valid (" + count(c.instances().size(), "instance") + ", " + count(c.checks().size(), "check")
+          + ", node " + c.node() + ")");
       out.flush();
       return 0;
     } catch (ConfigException e) {
       ConfigOption.print(e, spec.commandLine().getErr());
       return ConfigOption.EXIT_INVALID_CONFIG;
     }
+  }
+
+  private static String count(int n, String what) {
+    return n + " " + what + (n == 1 ? "" : "s");
   }
 }

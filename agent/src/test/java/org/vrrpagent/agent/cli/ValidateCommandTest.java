@@ -27,7 +27,7 @@ class ValidateCommandTest {
     Path file = dir.resolve("agent.yaml");
     Files.writeString(file, "node: h1\ninstances:\n  dns0: { interface: eth0, vrid: 51, addresses: [198.18.0.100/24] }\n");
     assertThat(run("validate", "--config", file.toString())).isZero();
-    assertThat(out.toString()).isEqualTo(file + ": valid (1 instances, 0 checks, node h1)" + System.lineSeparator());
+    assertThat(out.toString()).isEqualTo(file + ": valid (1 instance, 0 checks, node h1)" + System.lineSeparator());
     assertThat(err.toString()).isEmpty();
   }
 
