@@ -25,7 +25,10 @@ public enum DropReason {
   OWN_ADVERTISEMENT("own_advertisement"),
   UNKNOWN_PEER("unknown_peer"),
   /** The virtual router is in INIT or FAULT and takes no part in elections. */
-  NOT_RUNNING("not_running");
+  NOT_RUNNING("not_running"),
+  // Runtime reasons.
+  /** The engine could not keep up: its queue of received packets was full. */
+  QUEUE_FULL("queue_full");
 
   private final String label;
 

@@ -1,0 +1,40 @@
+package org.vrrpagent.agent.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A validated vrrp-agent configuration: what {@link ConfigLoader#load} returns. Every value
+ * in it has passed the checks documented in {@code docs/configuration.md}; maps keep the
+ * order of the YAML file.
+ *
+ * @param node the name of this host, looked up in priority-order files (default: short host name)
+ * @param instances VRRP instances by name
+ * @param syncGroups sync groups by name
+ * @param checks health checks by name
+ * @param control the control API and metrics listener
+ * @param notifications the {@code notify:} block: hooks, email and event stream
+ */
+public record Config(
+    String node,
+    Map<String, InstanceConfig> instances,
+    Map<String, SyncGroupConfig> syncGroups,
+    Map<String, CheckConfig> checks,
+    ControlConfig control,
+    NotifyConfig notifications) {
+
+  public Config {
+    Objects.requireNonNull(node, "node");
+    instances = ordered(instances);
+    syncGroups = ordered(syncGroups);
+    checks = ordered(checks);
+    Objects.requireNonNull(control, "control");
+    Objects.requireNonNull(notifications, "notifications");
+  }
+
+  static <V> Map<String, V> ordered(Map<String, V> map) {
+    return Collections.unmodifiableMap(new LinkedHashMap<>(map));
+  }
+}

@@ -1,0 +1,114 @@
+package org.vrrpagent.agent.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Loads and validates a configuration file. Every problem is collected and reported as
+ * {@code FILE:LINE:COL: what is wrong (expected: …)}; see {@code docs/configuration.md}.
+ *
+ * <pre>{@code
+ * Config config = ConfigLoader.load(path);                                    // validate
+ * Config config = ConfigLoader.load(path, ScriptSecurity.forCurrentProcess()); // run
+ * }</pre>
+ */
+public final class ConfigLoader {
+  /** Limit on the configuration file's size. */
+  public static final int MAX_CONFIG_BYTES = 1024 * 1024;
+
+  private ConfigLoader() {}
+
+  /** Syntax and semantics; the files the configuration names are not looked at. */
+  public static Config load(Path file) throws ConfigException {
+    return load(file, FileRules.NONE);
+  }
+
+  /** As {@link #load(Path)}, and the named files must pass {@code rules}. */
+  public static Config load(Path file, FileRules rules) throws ConfigException {
+    String name = file.toString();
+    Problems problems = new Problems(name);
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_CONFIG_BYTES + 1);
+    } catch (IOException e) {
+      problems.addFileProblem("cannot read: " + describe(e) + " (expected: a readable file)");
+      throw new ConfigException(problems.sorted());
+    }
+    if (bytes.length > MAX_CONFIG_BYTES) {
+      problems.addFileProblem("larger than " + MAX_CONFIG_BYTES + " bytes (expected: at most " + MAX_CONFIG_BYTES + " bytes)");
+      throw new ConfigException(problems.sorted());
+    }
+    rules.configFile(file).ifPresent(problems::addFileProblem);
+    Config config = parse(name, bytes, problems, defaultNodeName(), rules);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems.sorted());
+    }
+    return config;
+  }
+
+  /** Loads configuration text; {@code name} stands for the file in messages. */
+  public static Config parse(String name, String yaml) throws ConfigException {
+    Problems problems = new Problems(name);
+    Config config = parse(name, yaml.getBytes(StandardCharsets.UTF_8), problems, defaultNodeName(), FileRules.NONE);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems.sorted());
+    }
+    return config;
+  }
+
+  private static Config parse(String name, byte[] bytes, Problems problems, String node, FileRules rules) {
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      problems.addFileProblem("is not UTF-8 text (expected: a UTF-8 YAML file)");
+      return null;
+    }
+    int nul = text.indexOf('\0');
+    if (nul >= 0) {
+      problems.addFileProblem("contains a NUL byte at offset " + nul + " (expected: a YAML text file)");
+      return null;
+    }
+    YamlNode root = new YamlTreeReader(problems).read(text);
+    if (!problems.isEmpty()) {
+      return null;
+    }
+    if (root == null) {
+      problems.addFileProblem("is empty (expected: a YAML mapping with instances:)");
+      return null;
+    }
+    return new ConfigBinder(problems, node, rules).bind(root);
+  }
+
+  /** The short host name: the kernel's host name up to the first dot. */
+  public static String defaultNodeName() {
+    String host;
+    try {
+      host = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+    } catch (IOException | RuntimeException e) {
+      host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+    }
+    int dot = host.indexOf('.');
+    String shortName = (dot > 0 ? host.substring(0, dot) : host).toLowerCase(Locale.ROOT);
+    return shortName.isEmpty() ? "localhost" : shortName;
+  }
+
+  private static String describe(IOException e) {
+    return switch (e) {
+      case java.nio.file.NoSuchFileException n -> "no such file";
+      case java.nio.file.AccessDeniedException a -> "permission denied";
+      default -> e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    };
+  }
+}

@@ -1,0 +1,56 @@
+package org.vrrpagent.agent.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A YAML document as a tree whose every node remembers where it was written, so that
+ * semantic errors (a track naming an undefined check) point at the right line and column.
+ */
+sealed interface YamlNode {
+  Position position();
+
+  /** 1-based line and column. */
+  record Position(int line, int column) {}
+
+  /** What kind of scalar the YAML core schema made of the text. */
+  enum ScalarKind {
+    STRING,
+    INTEGER,
+    FLOAT,
+    BOOLEAN,
+    NULL
+  }
+
+  record Scalar(String text, ScalarKind kind, Position position) implements YamlNode {}
+
+  record Entry(String key, Position keyPosition, YamlNode value) {}
+
+  record Mapping(Map<String, Entry> entries, Position position) implements YamlNode {}
+
+  record Sequence(List<YamlNode> items, Position position) implements YamlNode {}
+
+  /** A short description of the node's type for "wrong type" messages. */
+  static String describe(YamlNode node) {
+    return switch (node) {
+      case Mapping m -> "a mapping";
+      case Sequence s -> "a list";
+      case Scalar s when s.kind() == ScalarKind.NULL -> "no value";
+      case Scalar s -> "\"" + abbreviate(s.text()) + "\"";
+    };
+  }
+
+  static String abbreviate(String text) {
+    String t = text.length() > 40 ? text.substring(0, 37) + "..." : text;
+    StringBuilder b = new StringBuilder(t.length());
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        b.append(String.format("\\x%02x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+}
