@@ -351,4 +351,24 @@ class VirtualRouterTest {
     assertThat(r.handle(new TimerFired(TimerName.PREEMPT_DELAY), 11 * S)).isEmpty();
     assertThat(r.handle(advert(100, 100, PEER), 11 * S + 1)).isEmpty();
   }
+
+  @Test
+  @DisplayName("RFC 9568 §6.4.2: shutdown in BACKUP cancels Master_Down_Timer and goes to INIT")
+  void shutdownInBackupCancelsTheDownTimer() {
+    VirtualRouter r = new VirtualRouter(config(100));
+    r.handle(new Startup(), 0);
+    assertThat(r.handle(new Shutdown(), S)).containsExactly(
+        new CancelTimer(TimerName.MASTER_DOWN),
+        new StateChanged(VrrpState.BACKUP, VrrpState.INIT, "shutdown", 100));
+  }
+
+  @Test
+  @DisplayName("RFC 9568 §6.4.3: Adver_Timer fires: send an advert and reset Adver_Timer")
+  void advertTimerSendsAndRearms() {
+    VirtualRouter r = master(config(100));
+    long at = r.timerDeadlineNanos(TimerName.ADVERTISEMENT);
+    assertThat(r.handle(new TimerFired(TimerName.ADVERTISEMENT), at)).containsExactly(
+        new SendAdvertisement(Advertisement.v3(51, 100, 100, List.of(VIP))),
+        new ArmTimer(TimerName.ADVERTISEMENT, at + S));
+  }
 }
