@@ -30,7 +30,7 @@ import org.vrrpagent.core.wire.IpContext;
  */
 public final class SimulatedLan {
   /** A run that processes more events than this is stuck in a loop: fail instead of hanging. */
-  public static final long MAX_EVENTS = 20_000_000L;
+  public static final long MAX_EVENTS = 1_000_000L;
   public static final InetAddress VRRP_GROUP_IPV4 = address("224.0.0.18");
   public static final InetAddress VRRP_GROUP_IPV6 = address("ff02::12");
 
