@@ -72,4 +72,34 @@ class FileProbeTest {
         Files.setLastModifiedTime(f, FileTime.from(t.plusSeconds(1)));
         assertThat(run(p).fileValue()).isEqualTo(OptionalInt.of(7));
     }
+
+    @Test
+    void aChangedFileIsReadAtOnceNotAtTheNextInterval(@TempDir Path tmp) throws Exception {
+        Path f = tmp.resolve("weight");
+        Files.writeString(f, "3\n");
+        try (var tasks = org.vrrpagent.checks.ExecutorTaskScheduler.singleThread();
+             var scheduler = new org.vrrpagent.checks.CheckScheduler(org.vrrpagent.checks.Ticker.SYSTEM, tasks, 1, false);
+             var trigger = new FileChangeTrigger(scheduler)) {
+            FileProbeSpec spec = new FileProbeSpec(f);
+            // an hour between runs: only the trigger can make the new value visible within the test
+            scheduler.add(new org.vrrpagent.checks.CheckSpec("maintenance", spec, Duration.ofHours(1), null, null, null, null),
+                    probes.create(spec));
+            trigger.watch("maintenance", f);
+            scheduler.start();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> value(scheduler) == 3);
+            Files.writeString(f, "-254\n");
+            org.awaitility.Awaitility.await("written value seen").atMost(Duration.ofSeconds(5)).until(() -> value(scheduler) == -254);
+            Path tmpFile = tmp.resolve("weight.tmp");
+            Files.writeString(tmpFile, "7\n");
+            Files.move(tmpFile, f, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            org.awaitility.Awaitility.await("renamed-over value seen").atMost(Duration.ofSeconds(5)).until(() -> value(scheduler) == 7);
+            Files.delete(f);
+            org.awaitility.Awaitility.await("deleted file reads 0").atMost(Duration.ofSeconds(5)).until(() -> value(scheduler) == 0);
+        }
+    }
+
+    private static int value(org.vrrpagent.checks.CheckScheduler scheduler) {
+        return scheduler.status("maintenance").flatMap(org.vrrpagent.checks.CheckStatus::lastResult)
+                .map(r -> r.fileValue().orElse(Integer.MIN_VALUE)).orElse(Integer.MIN_VALUE);
+    }
 }
