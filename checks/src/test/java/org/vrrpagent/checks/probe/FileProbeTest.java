@@ -98,6 +98,44 @@ class FileProbeTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3})
+    void randomFileContentIsAValueOrADownResultNeverAnError(long seed, @TempDir Path tmp) throws Exception {
+        // Seeded property: whatever bytes are in the file, the probe answers; an integer first word is the value.
+        java.util.Random random = new java.util.Random(seed);
+        Path f = tmp.resolve("weight");
+        Probe p = probes.create(new FileProbeSpec(f));
+        String[] words = {"0", "-254", "253", "2147483647", "-2147483648", "2147483648", "1e3", "0x10", "+5", "--1", "", " ", "\n"};
+        for (int i = 0; i < 300; i++) {
+            byte[] content;
+            if (random.nextBoolean()) {
+                content = new byte[random.nextInt(300)];
+                random.nextBytes(content);
+            } else {
+                content = (words[random.nextInt(words.length)] + (random.nextBoolean() ? "\n" : " extra")).getBytes();
+            }
+            Files.write(f, content);
+            Files.setLastModifiedTime(f, FileTime.fromMillis(1_000_000L * (i + 1))); // a new mtime: read again
+            ProbeResult r = run(p);
+            String text = new String(java.util.Arrays.copyOf(content, Math.min(content.length, FileProbeSpec.MAX_FILE_BYTES)),
+                    java.nio.charset.StandardCharsets.US_ASCII).strip();
+            String first = text.split("\\s+", 2)[0];
+            Integer expected = null;
+            try {
+                expected = first.isEmpty() ? 0 : Integer.parseInt(first);
+            } catch (NumberFormatException e) {
+                // not a value
+            }
+            if (expected == null) {
+                assertThat(r.isUp()).as("seed=%d i=%d", seed, i).isFalse();
+                assertThat(r.fileValue()).isEmpty();
+            } else {
+                assertThat(r.fileValue()).as("seed=%d i=%d %s", seed, i, first).isEqualTo(OptionalInt.of(expected));
+                assertThat(r.isUp()).isEqualTo(expected == 0);
+            }
+        }
+    }
+
     private static int value(org.vrrpagent.checks.CheckScheduler scheduler) {
         return scheduler.status("maintenance").flatMap(org.vrrpagent.checks.CheckStatus::lastResult)
                 .map(r -> r.fileValue().orElse(Integer.MIN_VALUE)).orElse(Integer.MIN_VALUE);
