@@ -73,7 +73,19 @@ public final class PriorityTracker implements CheckListener {
     this.sink = sink;
   }
 
-  /** The effective priorities before start (nothing is sent): the engine's routers start with these. */
+  /** What the priorities would be now, without remembering them (to build the engine's routers with). */
+  public synchronized Map<String, Explained> preview() {
+    Map<String, Explained> out = new LinkedHashMap<>();
+    for (String name : instances.keySet()) {
+      out.put(name, compute(name));
+    }
+    return out;
+  }
+
+  /**
+   * The priorities now, remembered: from this call on every change goes to the sink. Call it
+   * once the engine has its routers, and hand it any difference from {@link #preview()}.
+   */
   public synchronized Map<String, Explained> initial() {
     Map<String, Explained> out = new LinkedHashMap<>();
     for (String name : instances.keySet()) {
