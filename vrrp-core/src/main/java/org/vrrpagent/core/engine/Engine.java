@@ -66,6 +66,8 @@ public final class Engine implements AutoCloseable {
   private final Map<String, List<ScheduledFuture<?>>> announcements = new LinkedHashMap<>();
   private final Map<String, Long> sinceNanos = new LinkedHashMap<>();
   private volatile boolean started;
+  /** A copy of the routers' names for any thread, replaced whenever a router is added or removed. */
+  private volatile List<String> routerNames = List.of();
 
   public Engine(AddressTable addressTable, NeighborAnnouncer announcer, EngineListener listener) {
     this.addressTable = addressTable;
@@ -86,29 +88,82 @@ public final class Engine implements AutoCloseable {
 
   // ------------------------------------------------------------------ configuration
 
-  /** Adds a stand-alone router. Before {@link #start()} only. */
-  public synchronized void add(RouterBinding binding) {
-    addBinding(binding);
-    units.put(binding.name(), new Single(new VirtualRouter(binding.config())));
+  /**
+   * Adds a stand-alone router. Before {@link #start()} it waits for the start; after it (a
+   * configuration reload) it starts at once, after removing addresses it may have left.
+   */
+  public void add(RouterBinding binding) {
+    addUnit(List.of(binding), () -> new Single(new VirtualRouter(binding.config())));
   }
 
-  /** Adds routers that change state together (a sync group). Before {@link #start()} only. */
-  public synchronized void addSyncGroup(String name, List<RouterBinding> members) {
-    List<RouterConfig> configs = new ArrayList<>();
-    for (RouterBinding b : members) {
-      addBinding(b);
-      configs.add(b.config());
+  /** Adds routers that change state together (a sync group); before or after {@link #start()}, as {@link #add}. */
+  public void addSyncGroup(String name, List<RouterBinding> members) {
+    addUnit(members, () -> new Group(new SyncGroup(name, members.stream().map(RouterBinding::config).toList())));
+  }
+
+  private void addUnit(List<RouterBinding> members, Supplier<Unit> unitFactory) {
+    synchronized (this) {
+      if (!started) {
+        members.forEach(this::addBinding);
+        Unit unit = unitFactory.get();
+        members.forEach(b -> units.put(b.name(), unit));
+        return;
+      }
     }
-    Group group = new Group(new SyncGroup(name, configs));
     for (RouterBinding b : members) {
-      units.put(b.name(), group);
+      removeLeftovers(b);
     }
+    call(() -> {
+      members.forEach(this::addBinding);
+      Unit unit = unitFactory.get();
+      members.forEach(b -> units.put(b.name(), unit));
+      execute(unit.startup(System.nanoTime()));
+      return null;
+    });
+  }
+
+  /**
+   * Stops and removes a running router (a configuration reload): a master sends priority 0
+   * and removes its addresses, as at shutdown. A sync group is removed whole: name any member.
+   *
+   * @return the names of the routers removed
+   */
+  public List<String> remove(String router) {
+    requireRouter(router);
+    return call(() -> {
+      Unit unit = units.get(router);
+      List<String> names = new ArrayList<>();
+      units.forEach((name, u) -> {
+        if (u == unit) {
+          names.add(name);
+        }
+      });
+      if (unit.anyStarted()) {
+        execute(unit.shutdown(System.nanoTime()));
+      }
+      for (String name : names) {
+        cancelAnnouncements(name);
+        timers.remove(name).values().forEach(f -> f.cancel(false));
+        units.remove(name);
+        RouterBinding b = bindings.remove(name);
+        List<RouterBinding> sharing = byTransport.get(b.transportKey());
+        sharing.remove(b);
+        if (sharing.isEmpty()) {
+          byTransport.remove(b.transportKey());
+        }
+        sinceNanos.remove(name);
+      }
+      routerNames = List.copyOf(bindings.keySet());
+      return names;
+    });
+  }
+
+  /** The names of the routers, in the order they were added. Any thread, never blocks. */
+  public List<String> routers() {
+    return routerNames;
   }
 
   private void addBinding(RouterBinding binding) {
-    if (started) {
-      throw new IllegalStateException("router added after start");
-    }
     if (bindings.putIfAbsent(binding.name(), binding) != null) {
       throw new IllegalArgumentException("router '" + binding.name() + "' added twice");
     }
@@ -119,6 +174,7 @@ public final class Engine implements AutoCloseable {
       }
     }
     byTransport.computeIfAbsent(binding.transportKey(), k -> new ArrayList<>()).add(binding);
+    routerNames = List.copyOf(bindings.keySet());
     timers.put(binding.name(), new EnumMap<>(TimerName.class));
   }
 
@@ -136,10 +192,7 @@ public final class Engine implements AutoCloseable {
       started = true;
     }
     for (RouterBinding b : bindings.values()) {
-      List<InterfaceAddress> removed = addressTable.removeLeftovers(b.interfaceName(), b.virtualAddresses());
-      if (!removed.isEmpty()) {
-        log.warn("{}: removed virtual addresses left on {} by an earlier run: {}", b.name(), b.interfaceName(), removed);
-      }
+      removeLeftovers(b);
     }
     call(() -> {
       long now = System.nanoTime();
@@ -200,6 +253,13 @@ public final class Engine implements AutoCloseable {
     return clean;
   }
 
+  private void removeLeftovers(RouterBinding b) {
+    List<InterfaceAddress> removed = addressTable.removeLeftovers(b.interfaceName(), b.virtualAddresses());
+    if (!removed.isEmpty()) {
+      log.warn("{}: removed virtual addresses left on {} by an earlier run: {}", b.name(), b.interfaceName(), removed);
+    }
+  }
+
   @Override
   public void close() {
     shutdown(Duration.ofSeconds(5));
@@ -248,7 +308,11 @@ public final class Engine implements AutoCloseable {
 
   private void post(String router, Event event) {
     requireRouter(router);
-    engineThread.execute(() -> dispatch(router, event));
+    engineThread.execute(() -> {
+      if (units.containsKey(router)) { // not removed by a reload meanwhile
+        dispatch(router, event);
+      }
+    });
   }
 
   /** A consistent snapshot of every router, taken on the engine thread. */
@@ -270,7 +334,10 @@ public final class Engine implements AutoCloseable {
   private void handlePacket(Object transportKey, InboundPacket packet) {
     List<RouterBinding> candidates = byTransport.get(transportKey);
     if (candidates == null) {
-      throw new IllegalStateException("packet from unknown transport " + transportKey);
+      // Its routers were removed by a reload; the transport is closing.
+      listener.dropped(null, DropReason.NOT_RUNNING, "from " + packet.source().getHostAddress() + ": no router on "
+          + transportKey + " any more");
+      return;
     }
     ReceivedAdvertisement advert;
     try {
@@ -435,7 +502,7 @@ public final class Engine implements AutoCloseable {
   }
 
   private void requireRouter(String router) {
-    if (!units.containsKey(router)) {
+    if (!routers().contains(router)) {
       throw new IllegalArgumentException("no router named '" + router + "'");
     }
   }
