@@ -23,7 +23,12 @@ public enum DropReason {
   INTERVAL_MISMATCH("interval_mismatch"),
   ADDRESS_LIST_MISMATCH("address_list_mismatch"),
   OWN_ADVERTISEMENT("own_advertisement"),
-  UNKNOWN_PEER("unknown_peer");
+  UNKNOWN_PEER("unknown_peer"),
+  /** The virtual router is in INIT or FAULT and takes no part in elections. */
+  NOT_RUNNING("not_running"),
+  // Runtime reasons.
+  /** The engine could not keep up: its queue of received packets was full. */
+  QUEUE_FULL("queue_full");
 
   private final String label;
 

@@ -1,0 +1,37 @@
+package org.vrrpagent.core.engine;
+
+import org.vrrpagent.core.fsm.Action;
+import org.vrrpagent.core.wire.DropReason;
+
+/**
+ * Told what the engine does: notifications, metrics and the event log are listeners.
+ *
+ * <p>The contract: methods run on the engine thread, so they must not block and must not
+ * throw (a listener that throws is logged and otherwise ignored; it never stops the engine).
+ * Slow work (scripts, mail) goes to a bounded queue with its own thread. Safety-critical work
+ * never lives in a listener.
+ */
+public interface EngineListener {
+  /** A router changed state (the one path every change takes). */
+  default void stateChanged(String router, Action.StateChanged change) {}
+
+  /** A router sent an advertisement with this priority. */
+  default void advertSent(String router, int priority) {}
+
+  /** A router accepted an advertisement (it passed the codec and the router's policy). */
+  default void advertReceived(String router) {}
+
+  /**
+   * A received packet was dropped. {@code router} is null when no router was involved (the
+   * codec rejected it, or no router has its VRID).
+   */
+  default void dropped(String router, DropReason reason, String detail) {}
+
+  /** An operation on the system failed (send, address add/remove, announce): one operator line. */
+  default void failure(String router, String message) {}
+
+  /** A peer's advertisement disagrees with our configuration (logged once per distinct mismatch). */
+  default void peerMisconfigured(String router, String detail) {}
+
+  EngineListener NONE = new EngineListener() {};
+}

@@ -1,0 +1,23 @@
+package org.vrrpagent.core.engine;
+
+import java.net.InetAddress;
+import org.vrrpagent.core.fsm.VrrpState;
+
+/**
+ * One router as the engine saw it at one moment (for status output).
+ *
+ * @param masterAddress the master's primary address as last seen (ours in MASTER); null before any
+ * @param masterPriority the master's last advertised priority; -1 before any
+ * @param faultReason non-null in FAULT
+ * @param sinceNanos {@link System#nanoTime()} of the last state change; 0 before any
+ */
+public record RouterStatus(
+    String name,
+    VrrpState state,
+    int basePriority,
+    int effectivePriority,
+    InetAddress masterAddress,
+    int masterPriority,
+    int masterAdvertIntervalCentis,
+    String faultReason,
+    long sinceNanos) {}

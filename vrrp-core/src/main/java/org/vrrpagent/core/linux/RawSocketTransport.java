@@ -1,0 +1,452 @@
+package org.vrrpagent.core.linux;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vrrpagent.core.io.AddressText;
+import org.vrrpagent.core.io.InboundPacket;
+import org.vrrpagent.core.io.Transport;
+import org.vrrpagent.core.io.TransportDrops;
+import org.vrrpagent.core.io.TransportException;
+import org.vrrpagent.core.wire.AddressFamily;
+
+/**
+ * VRRP over a raw IP socket (protocol 112) on one Linux interface, through
+ * {@code java.lang.foreign}.
+ *
+ * <h2>IPv4</h2>
+ * {@code socket(AF_INET, SOCK_RAW, 112)} bound to the device ({@code SO_BINDTODEVICE}), with
+ * {@code IP_HDRINCL}: we write the IP header ourselves, as keepalived does, so the packet
+ * carries TOS 0xC0, TTL 255, no DF flag and exactly the source address we chose (the
+ * interface's primary address or the configured one) without binding the socket — a raw
+ * socket bound to an address would no longer receive the group's packets. Multicast goes
+ * out of the interface ({@code IP_MULTICAST_IF}), is not looped back to us
+ * ({@code IP_MULTICAST_LOOP 0}), and we join 224.0.0.18 on the interface with an
+ * {@code ip_mreqn}. Received packets include the IP header; we read TTL, source and
+ * destination from it and strip it.
+ *
+ * <h2>IPv6</h2>
+ * {@code socket(AF_INET6, SOCK_RAW, 112)} bound to the device, hop limit 255 for multicast
+ * and unicast, traffic class 0xC0 (as keepalived), multicast loop off, ff02::12 joined on the
+ * interface. Each send is a {@code sendmsg} with an {@code IPV6_PKTINFO} control message
+ * naming the source (the interface's link-local address or the configured one) and the
+ * interface. The kernel does not checksum protocol 112 unless asked: we do not set
+ * {@code IPV6_CHECKSUM}; the codec computes the checksum over the pseudo-header with
+ * {@link #sourceAddress()}. Receive uses {@code recvmsg} with {@code IPV6_RECVHOPLIMIT}
+ * and {@code IPV6_RECVPKTINFO} to learn the hop limit and the destination.
+ *
+ * <h2>Unicast</h2>
+ * With unicast peers, no group is joined, the caller sends to each peer, and packets from any
+ * other source are dropped (counted as {@link TransportDrops.Reason#UNKNOWN_PEER}). Sockets
+ * set {@code IP_MULTICAST_ALL}/{@code IPV6_MULTICAST_ALL} to 0, so they receive only groups they
+ * joined themselves — a unicast socket does not see the group's adverts that another VRRP
+ * daemon on the same host subscribed to.
+ *
+ * <h2>What open fixes</h2>
+ * The interface index and the default source address are read once, at open. If the
+ * interface is deleted and created again, or its primary address changes, sends fail with a
+ * message naming the interface (or go out from the old address): close and open again.
+ *
+ * <h2>Threads</h2>
+ * One platform thread per transport reads the socket: {@code poll} with a
+ * {@value #POLL_MILLIS} ms timeout, then a non-blocking {@code recvmsg}. {@link #close()}
+ * sets a flag and calls {@code shutdown(2)} (which wakes the poll at once); the thread ends
+ * within one poll period and closes the socket itself, so no send can use a reused
+ * descriptor. Sends may come from any thread.
+ *
+ * <p>Everything that reads the system (the interface index, its addresses) and the socket
+ * itself belong to the network namespace of the thread that calls {@link #open}.
+ */
+public final class RawSocketTransport implements Transport {
+  private static final Logger log = LoggerFactory.getLogger(RawSocketTransport.class);
+
+  static final int POLL_MILLIS = 200;
+  /** How long {@link #close()} waits for the receive thread. */
+  static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+  private static final int CONTROL_BYTES = 128;
+  private static final InetAddress GROUP_V4 = InetAddress.ofLiteral("224.0.0.18");
+  private static final InetAddress GROUP_V6 = InetAddress.ofLiteral("ff02::12");
+
+  /**
+   * What to open.
+   *
+   * @param interfaceName the interface, e.g. {@code eth0}
+   * @param family IPv4 or IPv6
+   * @param source the source address, or null for the interface's primary IPv4 / link-local IPv6 address
+   * @param unicastPeers empty for multicast; otherwise the only sources accepted
+   */
+  public record Options(String interfaceName, AddressFamily family, InetAddress source, List<InetAddress> unicastPeers) {
+    public Options {
+      Objects.requireNonNull(interfaceName, "interfaceName");
+      Objects.requireNonNull(family, "family");
+      unicastPeers = List.copyOf(unicastPeers);
+      if (interfaceName.isEmpty() || interfaceName.length() >= Libc.IFNAMSIZ) {
+        throw new IllegalArgumentException("interface name \"" + interfaceName + "\" (expected: 1..15 characters)");
+      }
+      if (source != null && !family.matches(source)) {
+        throw new IllegalArgumentException("source " + AddressText.of(source) + " is not " + family);
+      }
+      for (InetAddress peer : unicastPeers) {
+        if (!family.matches(peer)) {
+          throw new IllegalArgumentException("unicast peer " + AddressText.of(peer) + " is not " + family);
+        }
+      }
+    }
+
+    /** Multicast, the interface's own source address. */
+    public static Options multicast(String interfaceName, AddressFamily family) {
+      return new Options(interfaceName, family, null, List.of());
+    }
+  }
+
+  private final String interfaceName;
+  private final AddressFamily family;
+  private final int ifindex;
+  private final int fd;
+  private final InetAddress source;
+  private final Set<InetAddress> peers;
+  private final Consumer<InboundPacket> consumer;
+  private final TransportDrops drops = new TransportDrops();
+  private final Object sendLock = new Object();
+  private volatile boolean closed;
+  private Thread receiver;
+
+  private RawSocketTransport(Options options, int ifindex, int fd, InetAddress source, Consumer<InboundPacket> consumer) {
+    this.interfaceName = options.interfaceName();
+    this.family = options.family();
+    this.ifindex = ifindex;
+    this.fd = fd;
+    this.source = source;
+    this.peers = Set.copyOf(options.unicastPeers());
+    this.consumer = consumer;
+  }
+
+  /**
+   * Opens the socket, joins the group (multicast mode) and starts the receive thread.
+   *
+   * @throws TransportException with one line naming the interface when the kernel refuses
+   */
+  public static RawSocketTransport open(Options options, Consumer<InboundPacket> consumer) {
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(consumer, "consumer");
+    String name = options.interfaceName();
+    InterfaceFacts facts = InterfaceFacts.read(name);
+    InetAddress source = options.source() != null ? options.source() : defaultSource(facts, options.family());
+    if (options.source() != null
+        && facts.addresses().stream().noneMatch(a -> a.address().equals(options.source()))) {
+      // The kernel would refuse IPv6 sends ("Invalid argument") and IPv4 ones would go out
+      // with an address no one can answer: say so now, once.
+      throw new TransportException(name + ": source address " + AddressText.of(options.source())
+          + " is not on the interface (add it, or leave the source out to use the interface's own)");
+    }
+    int fd;
+    try {
+      fd = Libc.socket(options.family() == AddressFamily.IPV4 ? Libc.AF_INET : Libc.AF_INET6,
+          Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.IPPROTO_VRRP);
+    } catch (Libc.ErrnoException e) {
+      throw KernelErrors.explain(name, "cannot open raw VRRP socket", e);
+    }
+    try {
+      configure(fd, options, facts.index());
+    } catch (RuntimeException e) {
+      Libc.closeQuietly(fd);
+      throw e;
+    }
+    RawSocketTransport t = new RawSocketTransport(options, facts.index(), fd, source, consumer);
+    t.receiver = Thread.ofPlatform()
+        .name("vrrp-rx-" + name + (options.family() == AddressFamily.IPV4 ? "-v4" : "-v6"))
+        .daemon(true)
+        .start(t::receiveLoop);
+    log.debug("{}: VRRP {} transport open, source {}, {}", name, options.family(), AddressText.of(source),
+        options.unicastPeers().isEmpty() ? "multicast" : "unicast peers " + options.unicastPeers());
+    return t;
+  }
+
+  private static InetAddress defaultSource(InterfaceFacts facts, AddressFamily family) {
+    if (family == AddressFamily.IPV4) {
+      return facts.primaryIpv4().orElseThrow(() -> new TransportException(facts.name()
+          + ": no IPv4 address to send VRRP from (add one to the interface, or configure a source address)"));
+    }
+    return facts.linkLocalIpv6().orElseThrow(() -> new TransportException(facts.name()
+        + ": no IPv6 link-local address to send VRRP from (is IPv6 enabled on the interface, and is it up?)"));
+  }
+
+  private static void configure(int fd, Options options, int ifindex) {
+    String name = options.interfaceName();
+    String step = "cannot bind the VRRP socket to the interface";
+    try (Arena arena = Arena.ofConfined()) {
+      Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_BINDTODEVICE, arena.allocateFrom(name));
+      boolean multicast = options.unicastPeers().isEmpty();
+      if (options.family() == AddressFamily.IPV4) {
+        step = "cannot set up the IPv4 VRRP socket";
+        Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_HDRINCL, 1);
+        Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_LOOP, 0);
+        // Only the groups this socket joined (none in unicast mode), not every group some
+        // other socket on the host joined (the kernel's default).
+        Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_ALL, 0);
+        Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_TTL, Ipv4Header.VRRP_TTL);
+        Libc.setsockopt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_IF, ipMreqn(arena, null, ifindex));
+        if (multicast) {
+          step = "cannot join 224.0.0.18";
+          Libc.setsockopt(fd, Libc.IPPROTO_IP, Libc.IP_ADD_MEMBERSHIP, ipMreqn(arena, GROUP_V4, ifindex));
+        }
+      } else {
+        step = "cannot set up the IPv6 VRRP socket";
+        Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_IF, ifindex);
+        Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_HOPS, 255);
+        Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_UNICAST_HOPS, 255);
+        Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_LOOP, 0);
+        try {
+          Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_ALL, 0);
+        } catch (Libc.ErrnoException e) {
+          if (e.errno != Libc.ENOPROTOOPT) { // kernels before 4.20 lack it: harmless
+            throw e;
+          }
+        }
+        Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_TCLASS, Ipv4Header.TOS_NETWORK_CONTROL);
+        Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_RECVHOPLIMIT, 1);
+        Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_RECVPKTINFO, 1);
+        if (multicast) {
+          step = "cannot join ff02::12";
+          MemorySegment mreq = arena.allocate(20);
+          MemorySegment.copy(GROUP_V6.getAddress(), 0, mreq, JAVA_BYTE, 0, 16);
+          mreq.set(JAVA_INT, 16, ifindex);
+          Libc.setsockopt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_JOIN_GROUP, mreq);
+        }
+      }
+    } catch (Libc.ErrnoException e) {
+      throw KernelErrors.explain(name, step, e);
+    }
+  }
+
+  /** {@code struct ip_mreqn { in_addr multiaddr; in_addr address; int ifindex; }}. */
+  private static MemorySegment ipMreqn(Arena arena, InetAddress group, int ifindex) {
+    MemorySegment m = arena.allocate(12);
+    if (group != null) {
+      MemorySegment.copy(group.getAddress(), 0, m, JAVA_BYTE, 0, 4);
+    }
+    m.set(JAVA_INT, 8, ifindex);
+    return m;
+  }
+
+  /** The IPv4 group or the IPv6 group, for this transport's family. */
+  public InetAddress group() {
+    return family == AddressFamily.IPV4 ? GROUP_V4 : GROUP_V6;
+  }
+
+  @Override
+  public void send(byte[] vrrpMessage, InetAddress destination) {
+    Objects.requireNonNull(vrrpMessage, "vrrpMessage");
+    Objects.requireNonNull(destination, "destination");
+    if (!family.matches(destination)) {
+      throw new IllegalArgumentException("destination " + AddressText.of(destination) + " is not " + family);
+    }
+    if (vrrpMessage.length > TransportDrops.MAX_PACKET_BYTES - 40) {
+      throw new IllegalArgumentException("VRRP message of " + vrrpMessage.length + " bytes (expected: at most "
+          + (TransportDrops.MAX_PACKET_BYTES - 40) + ")");
+    }
+    synchronized (sendLock) {
+      if (closed) {
+        throw new TransportException(interfaceName + ": VRRP transport is closed");
+      }
+      try (Arena arena = Arena.ofConfined()) {
+        if (family == AddressFamily.IPV4) {
+          byte[] packet = Ipv4Header.encode(vrrpMessage, (Inet4Address) source, (Inet4Address) destination);
+          Libc.sendto(fd, arena.allocateFrom(JAVA_BYTE, packet), 0, SocketAddresses.of(arena, destination, ifindex));
+        } else {
+          sendIpv6(arena, vrrpMessage, (Inet6Address) destination);
+        }
+      } catch (Libc.ErrnoException e) {
+        throw KernelErrors.explain(interfaceName, "cannot send VRRP to " + AddressText.of(destination), e);
+      }
+    }
+  }
+
+  private void sendIpv6(Arena arena, byte[] vrrpMessage, Inet6Address destination) throws Libc.ErrnoException {
+    MemorySegment name = SocketAddresses.of(arena, destination, ifindex);
+    MemorySegment data = arena.allocateFrom(JAVA_BYTE, vrrpMessage);
+    MemorySegment iov = arena.allocate(Libc.IOVEC_BYTES);
+    iov.set(ADDRESS, 0, data);
+    iov.set(JAVA_LONG, 8, data.byteSize());
+    // One cmsg: IPV6_PKTINFO { in6_addr ipi6_addr; unsigned ipi6_ifindex; } = 20 bytes,
+    // CMSG_LEN = 16 + 20, CMSG_SPACE = 16 + 24.
+    MemorySegment control = arena.allocate(Libc.CMSGHDR_BYTES + 24);
+    control.set(JAVA_LONG, 0, Libc.CMSGHDR_BYTES + 20);
+    control.set(JAVA_INT, 8, Libc.IPPROTO_IPV6);
+    control.set(JAVA_INT, 12, Libc.IPV6_PKTINFO);
+    MemorySegment.copy(source.getAddress(), 0, control, JAVA_BYTE, 16, 16);
+    control.set(JAVA_INT, 32, ifindex);
+    MemorySegment msg = arena.allocate(Libc.MSGHDR_BYTES);
+    msg.set(ADDRESS, 0, name);
+    msg.set(JAVA_INT, 8, (int) name.byteSize());
+    msg.set(ADDRESS, 16, iov);
+    msg.set(JAVA_LONG, 24, 1L);
+    msg.set(ADDRESS, 32, control);
+    msg.set(JAVA_LONG, 40, control.byteSize());
+    Libc.sendmsg(fd, msg, 0);
+  }
+
+  @Override
+  public InetAddress sourceAddress() {
+    return source;
+  }
+
+  @Override
+  public String interfaceName() {
+    return interfaceName;
+  }
+
+  /** The interface index the socket is bound to. */
+  public int interfaceIndex() {
+    return ifindex;
+  }
+
+  /** The receive thread, for tests of close. */
+  Thread receiverThread() {
+    return receiver;
+  }
+
+  @Override
+  public TransportDrops drops() {
+    return drops;
+  }
+
+  @Override
+  public void close() {
+    synchronized (sendLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    Libc.shutdownQuietly(fd);
+    Thread r = receiver;
+    if (r == null) {
+      Libc.closeQuietly(fd);
+      return;
+    }
+    if (r == Thread.currentThread()) {
+      return; // closed from the consumer: the loop ends after this packet and closes the socket
+    }
+    try {
+      if (!r.join(CLOSE_WAIT)) {
+        log.warn("{}: VRRP receive thread did not stop within {}", interfaceName, CLOSE_WAIT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void receiveLoop() {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment capture = Libc.allocateCapture(arena);
+      MemorySegment pollfd = arena.allocate(8);
+      MemorySegment name = arena.allocate(Libc.SOCKADDR_IN6_BYTES);
+      MemorySegment buffer = arena.allocate(TransportDrops.MAX_PACKET_BYTES);
+      MemorySegment control = arena.allocate(CONTROL_BYTES);
+      MemorySegment iov = arena.allocate(Libc.IOVEC_BYTES);
+      iov.set(ADDRESS, 0, buffer);
+      iov.set(JAVA_LONG, 8, buffer.byteSize());
+      MemorySegment msg = arena.allocate(Libc.MSGHDR_BYTES);
+      int consecutiveErrors = 0;
+      while (!closed) {
+        try {
+          if (!Libc.pollIn(fd, POLL_MILLIS, pollfd, capture) || closed) {
+            continue;
+          }
+          msg.fill((byte) 0);
+          msg.set(ADDRESS, 0, name);
+          msg.set(JAVA_INT, 8, (int) name.byteSize());
+          msg.set(ADDRESS, 16, iov);
+          msg.set(JAVA_LONG, 24, 1L);
+          msg.set(ADDRESS, 32, control);
+          msg.set(JAVA_LONG, 40, control.byteSize());
+          long n = Libc.recvmsg(fd, msg, Libc.MSG_DONTWAIT | Libc.MSG_TRUNC, capture);
+          if (n < 0) {
+            continue;
+          }
+          consecutiveErrors = 0;
+          long received = System.nanoTime();
+          int flags = msg.get(JAVA_INT, 48);
+          if ((flags & Libc.MSG_TRUNC) != 0 || n > buffer.byteSize()) {
+            drops.increment(TransportDrops.Reason.TOO_LONG);
+            continue;
+          }
+          byte[] packet = buffer.asSlice(0, n).toArray(JAVA_BYTE);
+          InboundPacket inbound = family == AddressFamily.IPV4
+              ? ipv4Packet(packet, received)
+              : ipv6Packet(packet, name, control, msg.get(JAVA_LONG, 40), received);
+          if (inbound == null) {
+            continue;
+          }
+          if (!peers.isEmpty() && !peers.contains(inbound.source())) {
+            drops.increment(TransportDrops.Reason.UNKNOWN_PEER);
+            continue;
+          }
+          deliver(inbound);
+        } catch (Libc.ErrnoException e) {
+          if (closed) {
+            break;
+          }
+          consecutiveErrors++;
+          if (consecutiveErrors == 1 || consecutiveErrors % 100 == 0) {
+            log.warn("{}: VRRP receive failed ({} times in a row): {}", interfaceName, consecutiveErrors, e.getMessage());
+          }
+          pauseAfterError();
+        }
+      }
+    } finally {
+      Libc.closeQuietly(fd);
+    }
+  }
+
+  private void deliver(InboundPacket inbound) {
+    try {
+      consumer.accept(inbound);
+    } catch (RuntimeException e) {
+      drops.increment(TransportDrops.Reason.CONSUMER_FAILED);
+      log.warn("{}: VRRP packet consumer failed: {}", interfaceName, e.toString());
+    }
+  }
+
+  private InboundPacket ipv4Packet(byte[] packet, long received) {
+    Ipv4Header header = Ipv4Header.parse(packet, packet.length);
+    if (header == null) {
+      drops.increment(TransportDrops.Reason.IP_HEADER);
+      return null;
+    }
+    byte[] payload = java.util.Arrays.copyOfRange(packet, header.payloadOffset(), header.payloadOffset() + header.payloadLength());
+    return new InboundPacket(payload, header.source(), header.destination(), header.ttl(), received);
+  }
+
+  private InboundPacket ipv6Packet(byte[] payload, MemorySegment name, MemorySegment control, long controlLength, long received) {
+    Ipv6Ancillary facts = Ipv6Ancillary.parse(control, controlLength);
+    if (facts == null) {
+      drops.increment(TransportDrops.Reason.ANCILLARY_DATA);
+      return null;
+    }
+    return new InboundPacket(payload, SocketAddresses.read(name), facts.destination(), facts.hopLimit(), received);
+  }
+
+  private void pauseAfterError() {
+    try {
+      Thread.sleep(POLL_MILLIS); // an error that repeats (interface gone) must not spin the CPU
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
