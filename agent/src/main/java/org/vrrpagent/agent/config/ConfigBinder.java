@@ -196,14 +196,22 @@ final class ConfigBinder {
           + (version == VrrpVersion.V2 ? "version 2" : "IPv6") + ")");
     }
     if (checksum == null) {
-      checksum = version == VrrpVersion.V2 ? ChecksumMode.MESSAGE_ONLY
-          : family == AddressFamily.IPV6 ? ChecksumMode.PSEUDO_HEADER : ChecksumMode.PSEUDO_HEADER;
+      // VRRPv2 has no pseudo-header; IPv6 always has one; v3 over IPv4 defaults to RFC 5798's.
+      checksum = version == VrrpVersion.V2 ? ChecksumMode.MESSAGE_ONLY : ChecksumMode.PSEUDO_HEADER;
     }
     GarpConfig garp = r.node("garp").isPresent() ? garp(r).orElse(GarpConfig.DEFAULT) : GarpConfig.DEFAULT;
     boolean virtualMac = r.bool("virtual-mac").orElse(false);
     List<TrackConfig> track = tracks(r, checks);
     Optional<PriorityOrderConfig> order = r.node("priority-order").flatMap(n -> priorityOrder(r, n));
     Optional<Integer> resignBelow = r.integer("resign-below", "resign-below", 1, 255);
+    if (resignBelow.isPresent()) {
+      int highest = order.map(o -> o.ranks().stream().mapToInt(Integer::intValue).max().orElse(0))
+          .orElse(priority.orElse(InstanceConfig.DEFAULT_PRIORITY));
+      if (resignBelow.get() > highest) {
+        problems.add(r.at("resign-below"), "resign-below " + resignBelow.get() + " is above the highest base priority " + highest
+            + " (expected: at most " + highest + ", or the instance would resign while healthy)");
+      }
+    }
     r.finish();
     if (problemCount() != before || iface.isEmpty() || vrid.isEmpty() || addresses.isEmpty()) {
       return Optional.empty();

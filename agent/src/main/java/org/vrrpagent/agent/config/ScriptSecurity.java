@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * keepalived's {@code enable_script_security}: an agent running as root refuses a
@@ -116,10 +114,5 @@ public final class ScriptSecurity implements FileRules {
       return Optional.of("is world-writable");
     }
     return Optional.empty();
-  }
-
-  /** Permissions shorthand for tests and messages. */
-  static Set<PosixFilePermission> permissions(String rwx) {
-    return java.nio.file.attribute.PosixFilePermissions.fromString(rwx);
   }
 }

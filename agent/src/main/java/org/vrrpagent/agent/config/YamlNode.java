@@ -41,7 +41,11 @@ sealed interface YamlNode {
   }
 
   static String abbreviate(String text) {
-    String t = text.length() > 40 ? text.substring(0, 37) + "..." : text;
+    return abbreviate(text, 40);
+  }
+
+  static String abbreviate(String text, int max) {
+    String t = text.length() > max ? text.substring(0, max - 3) + "..." : text;
     StringBuilder b = new StringBuilder(t.length());
     for (int i = 0; i < t.length(); i++) {
       char c = t.charAt(i);

@@ -146,10 +146,10 @@ final class YamlTreeReader {
         out.append(", ");
       }
       out.append(l);
-      if (out.length() > 200) {
+      if (out.length() > 120) {
         break;
       }
     }
-    return out.isEmpty() ? "unreadable" : YamlNode.abbreviate(out.toString()).length() < 0 ? "" : out.toString();
+    return out.isEmpty() ? "unreadable" : YamlNode.abbreviate(out.toString(), 160);
   }
 }

@@ -97,4 +97,16 @@ class PriorityOrderWatcherTest {
     awaitOrder("recdns-cnh");
     assertThat(reloader.state().reloads()).isEqualTo(reads + 1);
   }
+
+  @Test
+  void aDirectoryRemovedAndRecreatedIsWatchedAgain() throws Exception {
+    Files.delete(file);
+    Files.delete(dir);
+    await().atMost(BOUND).until(() -> reloader.state().status() == Status.MISSING);
+    Files.createDirectory(dir);
+    Files.writeString(file, "recdns-wcdc\n");
+    awaitOrder("recdns-wcdc");
+    Files.writeString(file, "recdns-sby\n"); // and later changes are still seen
+    awaitOrder("recdns-sby");
+  }
 }
