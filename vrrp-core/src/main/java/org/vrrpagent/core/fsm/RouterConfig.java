@@ -21,8 +21,9 @@ import org.vrrpagent.core.wire.VrrpVersion;
  * @param basePriority 1..255; 255 makes this router the address owner, whose priority tracking never lowers
  * @param advertIntervalCentis Advertisement_Interval: v3 1..4095 cs; v2 whole seconds (100..25500 cs)
  * @param preempt Preempt_Mode: a higher-priority backup takes over from a lower-priority master
- * @param preemptDelayNanos keepalived's {@code preempt_delay}: how long a backup tolerates a lower-priority
- *     master after first hearing it, 0..{@link #MAX_PREEMPT_DELAY_NANOS}; needs {@code preempt}
+ * @param preemptDelayNanos keepalived's {@code preempt_delay}: after startup (or leaving FAULT), and after
+ *     first hearing a lower-priority master, a backup tolerates that master this long before preempting it;
+ *     0..{@link #MAX_PREEMPT_DELAY_NANOS}; needs {@code preempt}
  * @param fastPreempt a preempting backup that hears a lower-priority advert takes over at once instead of
  *     waiting for its master-down timer (off by default; see docs/engine.md for the trade-off)
  * @param virtualAddresses the virtual addresses, 1..{@value Advertisement#MAX_ADDRESSES}, no duplicates
@@ -49,8 +50,8 @@ public record RouterConfig(
 
   /** The address owner's priority. */
   public static final int OWNER_PRIORITY = 255;
-  /** keepalived's limit for {@code preempt_delay}: 1,000 s. */
-  public static final long MAX_PREEMPT_DELAY_NANOS = 1_000_000_000_000L;
+  /** Longest preempt delay: one hour (keepalived stops at 1,000 s; the agent's configuration allows 1 h). */
+  public static final long MAX_PREEMPT_DELAY_NANOS = 3_600_000_000_000L;
   /** Longest operator-given name. */
   public static final int MAX_NAME_LENGTH = 64;
 
@@ -100,7 +101,7 @@ public record RouterConfig(
       }
     }
     if (preemptDelayNanos < 0 || preemptDelayNanos > MAX_PREEMPT_DELAY_NANOS) {
-      throw new IllegalArgumentException(where + "preempt delay " + preemptDelayNanos + " ns (expected: 0..1000 s)");
+      throw new IllegalArgumentException(where + "preempt delay " + preemptDelayNanos + " ns (expected: 0..3600 s)");
     }
     if (!preempt && (preemptDelayNanos > 0 || fastPreempt)) {
       throw new IllegalArgumentException(where + "preempt delay or fast preempt with nopreempt (expected: preempt on)");

@@ -355,14 +355,12 @@ public final class VirtualRouter {
       // RFC 9568 §6.4.2: a master at least as good as us (or any master, without preempt)
       // keeps its role: learn its interval (v3) and restart the down timer.
       accept(a, source, now, out);
-      if (!lower) {
-        cancel(TimerName.PREEMPT_DELAY, out);
-      }
       return;
     }
     if (config.preemptDelayNanos() > 0 && !preemptDelayElapsed) {
       // keepalived's preempt_delay: tolerate the lower-priority master for a while (say, while
-      // our services warm up) before preempting it; the first advert starts the delay.
+      // our services warm up) before preempting it; running since startup, or started by the
+      // first such advert.
       if (!armed.containsKey(TimerName.PREEMPT_DELAY)) {
         arm(TimerName.PREEMPT_DELAY, now + config.preemptDelayNanos(), out);
       }
@@ -457,6 +455,11 @@ public final class VirtualRouter {
       case BACKUP -> {
         preemptDelayElapsed = false;
         startDownTimer(false, now, out);
+        if (from != VrrpState.MASTER && config.preemptDelayNanos() > 0) {
+          // keepalived's preempt_delay runs from startup (and from leaving FAULT): a freshly
+          // booted host does not take over before its services have had time to come up.
+          arm(TimerName.PREEMPT_DELAY, now + config.preemptDelayNanos(), out);
+        }
       }
       case INIT, FAULT -> {}
     }

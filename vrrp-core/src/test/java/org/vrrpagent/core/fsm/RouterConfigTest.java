@@ -35,8 +35,8 @@ class RouterConfigTest {
         .hasMessage("virtual router 'vi': VRRPv2 with IPv6 (expected: IPv4, or VRRPv3 for IPv6)");
     assertThatThrownBy(() -> RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME).withNoPreempt().withFastPreempt(true))
         .hasMessage("virtual router 'vi': preempt delay or fast preempt with nopreempt (expected: preempt on)");
-    assertThatThrownBy(() -> RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME).withPreemptDelayNanos(1_000_000_000_001L))
-        .hasMessageContaining("expected: 0..1000 s");
+    assertThatThrownBy(() -> RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME).withPreemptDelayNanos(3_600_000_000_001L))
+        .hasMessageContaining("expected: 0..3600 s");
     assertThatThrownBy(() -> RouterConfig.password("123456789")).hasMessage("password of 9 bytes (expected: 1..8)");
   }
 

@@ -341,15 +341,28 @@ class VirtualRouterTest {
   }
 
   @Test
-  @DisplayName("preempt delay: the first lower advert arms the delay; until it fires lower adverts are accepted")
-  void preemptDelay() {
+  @DisplayName("preempt delay runs from startup; until it ends lower adverts are accepted, then discarded")
+  void preemptDelayFromStartup() {
     VirtualRouter r = new VirtualRouter(config(200).withPreemptDelayNanos(10 * S));
-    r.handle(new Startup(), 0);
+    assertThat(r.handle(new Startup(), 0)).containsExactly(
+        new ArmTimer(TimerName.MASTER_DOWN, 3_218_750_000L),
+        new ArmTimer(TimerName.PREEMPT_DELAY, 10 * S),
+        new StateChanged(VrrpState.INIT, VrrpState.BACKUP, "startup", 200));
     assertThat(r.handle(advert(100, 100, PEER), S)).containsExactly(
-        new ArmTimer(TimerName.PREEMPT_DELAY, 11 * S),
         new ArmTimer(TimerName.MASTER_DOWN, S + 3_218_750_000L));
-    assertThat(r.handle(new TimerFired(TimerName.PREEMPT_DELAY), 11 * S)).isEmpty();
-    assertThat(r.handle(advert(100, 100, PEER), 11 * S + 1)).isEmpty();
+    assertThat(r.handle(new TimerFired(TimerName.PREEMPT_DELAY), 10 * S)).isEmpty();
+    assertThat(r.handle(advert(100, 100, PEER), 10 * S + 1)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("preempt delay: after stepping down, the first lower advert starts the delay")
+  void preemptDelayFromFirstLowerAdvert() {
+    VirtualRouter r = master(config(200).withPreemptDelayNanos(10 * S));
+    r.handle(advert(250, 100, PEER), 20 * S);
+    assertThat(r.timerDeadlineNanos(TimerName.PREEMPT_DELAY)).isEqualTo(-1);
+    assertThat(r.handle(advert(100, 100, PEER), 21 * S)).containsExactly(
+        new ArmTimer(TimerName.PREEMPT_DELAY, 31 * S),
+        new ArmTimer(TimerName.MASTER_DOWN, 21 * S + 3_218_750_000L));
   }
 
   @Test
