@@ -209,6 +209,10 @@ public final class Engine implements AutoCloseable {
 
   /** A transport's I/O thread hands over a packet; it is decoded and routed on the engine thread. */
   public void receive(Object transportKey, InboundPacket packet) {
+    if (!started) {
+      listener.dropped(null, DropReason.NOT_RUNNING, "from " + packet.source().getHostAddress() + " before start");
+      return;
+    }
     if (pendingPackets.incrementAndGet() > MAX_PENDING_PACKETS) {
       pendingPackets.decrementAndGet();
       listener.dropped(null, DropReason.QUEUE_FULL, "engine queue holds " + MAX_PENDING_PACKETS + " packets");
@@ -217,7 +221,12 @@ public final class Engine implements AutoCloseable {
     try {
       engineThread.execute(() -> {
         pendingPackets.decrementAndGet();
-        handlePacket(transportKey, packet);
+        try {
+          handlePacket(transportKey, packet);
+        } catch (RuntimeException e) {
+          // A bug, not a bad packet: say so loudly, keep the engine running.
+          log.error("engine error on a packet from {}: {}", packet.source().getHostAddress(), e.toString(), e);
+        }
       });
     } catch (java.util.concurrent.RejectedExecutionException stopped) {
       pendingPackets.decrementAndGet();

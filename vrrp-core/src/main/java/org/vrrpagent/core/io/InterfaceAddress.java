@@ -43,6 +43,6 @@ public record InterfaceAddress(InetAddress address, int prefixLength) {
   /** {@code 198.18.0.100/24}, as {@code ip addr} takes it. */
   @Override
   public String toString() {
-    return address.getHostAddress() + "/" + prefixLength;
+    return AddressText.of(address) + "/" + prefixLength;
   }
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * Runs a short system command ({@code ip …}) with a time limit and an output limit, and
  * reports the exit status and what it wrote. Nothing here interprets the output.
  *
- * <p>Limits: {@link #timeout()} (the process and its children are killed when it passes) and
+ * <p>Commands run in the C locale ({@code LC_ALL=C}) with no input. Limits: {@link #timeout()} (the process and its children are killed when it passes) and
  * {@link #maxOutputBytes()} per stream (the rest is read and discarded so the process never
  * blocks on a full pipe; {@link Result#truncated()} says so).
  */
@@ -90,7 +90,10 @@ public final class CommandRunner {
     List<String> command = List.copyOf(argv);
     Process process;
     try {
-      process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      ProcessBuilder builder = new ProcessBuilder(command)
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      builder.environment().put("LC_ALL", "C"); // untranslated messages: errors read the same everywhere
+      process = builder.start();
     } catch (IOException e) {
       throw new CommandException("cannot run `" + String.join(" ", command) + "`: " + e.getMessage(), e);
     }

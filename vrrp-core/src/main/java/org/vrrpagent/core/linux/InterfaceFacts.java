@@ -150,8 +150,10 @@ public record InterfaceFacts(String name, int index, byte[] mac, boolean up, Lis
 
   static InetAddress byAddress(byte[] raw, int scopeId) {
     try {
-      if (raw.length == 16 && scopeId != 0) {
-        return Inet6Address.getByAddress(null, raw, scopeId);
+      if (raw.length == 16) {
+        // Always IPv6: InetAddress.getByAddress would turn ::ffff:a.b.c.d into an Inet4Address
+        // (found by fuzzing). -1: no scope.
+        return Inet6Address.getByAddress(null, raw, scopeId > 0 ? scopeId : -1);
       }
       return InetAddress.getByAddress(raw);
     } catch (UnknownHostException e) {

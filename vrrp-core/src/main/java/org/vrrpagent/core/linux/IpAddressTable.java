@@ -87,7 +87,9 @@ public final class IpAddressTable implements AddressTable {
       args.add("nodad");
     }
     CommandRunner.Result r = runner.run(command(args));
-    if (!r.succeeded() && !r.stderr().contains("File exists")) {
+    // iproute2 and kernels word "already there" differently ("File exists", "Address already
+    // assigned"): ask the table instead of matching messages.
+    if (!r.succeeded() && !present(interfaceName, address)) {
       throw failure(interfaceName, "cannot add " + address, r);
     }
   }
@@ -95,8 +97,27 @@ public final class IpAddressTable implements AddressTable {
   @Override
   public void remove(String interfaceName, InterfaceAddress address) {
     CommandRunner.Result r = runner.run(command(List.of("addr", "del", address.toString(), "dev", interfaceName)));
-    if (!r.succeeded() && !r.stderr().contains("Cannot assign requested address")) {
-      throw failure(interfaceName, "cannot remove " + address, r);
+    if (!r.succeeded()) {
+      // Gone already is fine ("Cannot assign requested address", "Address not found", …);
+      // a missing interface or anything else is not.
+      boolean stillThere;
+      try {
+        stillThere = list(interfaceName).stream().anyMatch(a -> a.address().equals(address.address()));
+      } catch (TransportException e) {
+        stillThere = true;
+      }
+      if (stillThere) {
+        throw failure(interfaceName, "cannot remove " + address, r);
+      }
+    }
+  }
+
+  /** Whether {@code address} is on the interface; false when the interface cannot be listed. */
+  private boolean present(String interfaceName, InterfaceAddress address) {
+    try {
+      return list(interfaceName).stream().anyMatch(a -> a.address().equals(address.address()));
+    } catch (TransportException e) {
+      return false;
     }
   }
 

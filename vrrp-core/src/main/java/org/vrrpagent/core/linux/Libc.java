@@ -44,12 +44,14 @@ final class Libc {
   static final int IP_MULTICAST_TTL = 33;
   static final int IP_MULTICAST_LOOP = 34;
   static final int IP_ADD_MEMBERSHIP = 35;
+  static final int IP_MULTICAST_ALL = 49;
   static final int IPPROTO_IPV6 = 41;
   static final int IPV6_UNICAST_HOPS = 16;
   static final int IPV6_MULTICAST_IF = 17;
   static final int IPV6_MULTICAST_HOPS = 18;
   static final int IPV6_MULTICAST_LOOP = 19;
   static final int IPV6_JOIN_GROUP = 20;
+  static final int IPV6_MULTICAST_ALL = 29;
   static final int IPV6_RECVPKTINFO = 49;
   static final int IPV6_PKTINFO = 50;
   static final int IPV6_RECVHOPLIMIT = 51;
@@ -83,6 +85,7 @@ final class Libc {
   static final int ENETDOWN = 100;
   static final int ENETUNREACH = 101;
   static final int ENOTCONN = 107;
+  static final int ENOPROTOOPT = 92;
 
   // Struct sizes (LP64 Linux).
   static final int SOCKADDR_IN_BYTES = 16;

@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Objects;
+import org.vrrpagent.core.io.AddressText;
 import org.vrrpagent.core.io.NeighborAnnouncer;
 import org.vrrpagent.core.io.TransportException;
 import org.vrrpagent.core.neighbor.GratuitousArp;
@@ -80,7 +81,7 @@ public final class PacketSocketAnnouncer implements NeighborAnnouncer {
           frame = UnsolicitedNeighborAdvertisement.frame(mac, (Inet6Address) address);
           ethertype = ETH_P_IPV6;
         } else {
-          throw new IllegalArgumentException("cannot announce " + address.getHostAddress());
+          throw new IllegalArgumentException("cannot announce " + AddressText.of(address));
         }
         send(arena, interfaceName, ifindex, frame, ethertype);
       }

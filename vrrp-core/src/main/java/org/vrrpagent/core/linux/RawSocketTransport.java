@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vrrpagent.core.io.AddressText;
 import org.vrrpagent.core.io.InboundPacket;
 import org.vrrpagent.core.io.Transport;
 import org.vrrpagent.core.io.TransportDrops;
@@ -50,7 +51,15 @@ import org.vrrpagent.core.wire.AddressFamily;
  *
  * <h2>Unicast</h2>
  * With unicast peers, no group is joined, the caller sends to each peer, and packets from any
- * other source are dropped (counted as {@link TransportDrops.Reason#UNKNOWN_PEER}).
+ * other source are dropped (counted as {@link TransportDrops.Reason#UNKNOWN_PEER}). Sockets
+ * set {@code IP_MULTICAST_ALL}/{@code IPV6_MULTICAST_ALL} to 0, so they receive only groups they
+ * joined themselves — a unicast socket does not see the group's adverts that another VRRP
+ * daemon on the same host subscribed to.
+ *
+ * <h2>What open fixes</h2>
+ * The interface index and the default source address are read once, at open. If the
+ * interface is deleted and created again, or its primary address changes, sends fail with a
+ * message naming the interface (or go out from the old address): close and open again.
  *
  * <h2>Threads</h2>
  * One platform thread per transport reads the socket: {@code poll} with a
@@ -89,11 +98,11 @@ public final class RawSocketTransport implements Transport {
         throw new IllegalArgumentException("interface name \"" + interfaceName + "\" (expected: 1..15 characters)");
       }
       if (source != null && !family.matches(source)) {
-        throw new IllegalArgumentException("source " + source.getHostAddress() + " is not " + family);
+        throw new IllegalArgumentException("source " + AddressText.of(source) + " is not " + family);
       }
       for (InetAddress peer : unicastPeers) {
         if (!family.matches(peer)) {
-          throw new IllegalArgumentException("unicast peer " + peer.getHostAddress() + " is not " + family);
+          throw new IllegalArgumentException("unicast peer " + AddressText.of(peer) + " is not " + family);
         }
       }
     }
@@ -137,6 +146,13 @@ public final class RawSocketTransport implements Transport {
     String name = options.interfaceName();
     InterfaceFacts facts = InterfaceFacts.read(name);
     InetAddress source = options.source() != null ? options.source() : defaultSource(facts, options.family());
+    if (options.source() != null
+        && facts.addresses().stream().noneMatch(a -> a.address().equals(options.source()))) {
+      // The kernel would refuse IPv6 sends ("Invalid argument") and IPv4 ones would go out
+      // with an address no one can answer: say so now, once.
+      throw new TransportException(name + ": source address " + AddressText.of(options.source())
+          + " is not on the interface (add it, or leave the source out to use the interface's own)");
+    }
     int fd;
     try {
       fd = Libc.socket(options.family() == AddressFamily.IPV4 ? Libc.AF_INET : Libc.AF_INET6,
@@ -155,7 +171,7 @@ public final class RawSocketTransport implements Transport {
         .name("vrrp-rx-" + name + (options.family() == AddressFamily.IPV4 ? "-v4" : "-v6"))
         .daemon(true)
         .start(t::receiveLoop);
-    log.debug("{}: VRRP {} transport open, source {}, {}", name, options.family(), source.getHostAddress(),
+    log.debug("{}: VRRP {} transport open, source {}, {}", name, options.family(), AddressText.of(source),
         options.unicastPeers().isEmpty() ? "multicast" : "unicast peers " + options.unicastPeers());
     return t;
   }
@@ -179,6 +195,9 @@ public final class RawSocketTransport implements Transport {
         step = "cannot set up the IPv4 VRRP socket";
         Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_HDRINCL, 1);
         Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_LOOP, 0);
+        // Only the groups this socket joined (none in unicast mode), not every group some
+        // other socket on the host joined (the kernel's default).
+        Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_ALL, 0);
         Libc.setsockoptInt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_TTL, Ipv4Header.VRRP_TTL);
         Libc.setsockopt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_IF, ipMreqn(arena, null, ifindex));
         if (multicast) {
@@ -191,6 +210,13 @@ public final class RawSocketTransport implements Transport {
         Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_HOPS, 255);
         Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_UNICAST_HOPS, 255);
         Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_LOOP, 0);
+        try {
+          Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_ALL, 0);
+        } catch (Libc.ErrnoException e) {
+          if (e.errno != Libc.ENOPROTOOPT) { // kernels before 4.20 lack it: harmless
+            throw e;
+          }
+        }
         Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_TCLASS, Ipv4Header.TOS_NETWORK_CONTROL);
         Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_RECVHOPLIMIT, 1);
         Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_RECVPKTINFO, 1);
@@ -227,7 +253,7 @@ public final class RawSocketTransport implements Transport {
     Objects.requireNonNull(vrrpMessage, "vrrpMessage");
     Objects.requireNonNull(destination, "destination");
     if (!family.matches(destination)) {
-      throw new IllegalArgumentException("destination " + destination.getHostAddress() + " is not " + family);
+      throw new IllegalArgumentException("destination " + AddressText.of(destination) + " is not " + family);
     }
     if (vrrpMessage.length > TransportDrops.MAX_PACKET_BYTES - 40) {
       throw new IllegalArgumentException("VRRP message of " + vrrpMessage.length + " bytes (expected: at most "
@@ -245,7 +271,7 @@ public final class RawSocketTransport implements Transport {
           sendIpv6(arena, vrrpMessage, (Inet6Address) destination);
         }
       } catch (Libc.ErrnoException e) {
-        throw KernelErrors.explain(interfaceName, "cannot send VRRP to " + destination.getHostAddress(), e);
+        throw KernelErrors.explain(interfaceName, "cannot send VRRP to " + AddressText.of(destination), e);
       }
     }
   }
@@ -287,6 +313,11 @@ public final class RawSocketTransport implements Transport {
   /** The interface index the socket is bound to. */
   public int interfaceIndex() {
     return ifindex;
+  }
+
+  /** The receive thread, for tests of close. */
+  Thread receiverThread() {
+    return receiver;
   }
 
   @Override
@@ -403,30 +434,12 @@ public final class RawSocketTransport implements Transport {
   }
 
   private InboundPacket ipv6Packet(byte[] payload, MemorySegment name, MemorySegment control, long controlLength, long received) {
-    InetAddress from = SocketAddresses.read(name);
-    int hopLimit = -1;
-    InetAddress to = null;
-    // Walk the cmsgs: { size_t len; int level; int type; data… } aligned to 8 bytes.
-    long offset = 0;
-    while (offset + Libc.CMSGHDR_BYTES <= controlLength && offset + Libc.CMSGHDR_BYTES <= control.byteSize()) {
-      long len = control.get(JAVA_LONG, offset);
-      if (len < Libc.CMSGHDR_BYTES || offset + len > control.byteSize()) {
-        break;
-      }
-      int level = control.get(JAVA_INT, offset + 8);
-      int type = control.get(JAVA_INT, offset + 12);
-      if (level == Libc.IPPROTO_IPV6 && type == Libc.IPV6_HOPLIMIT && len >= Libc.CMSGHDR_BYTES + 4) {
-        hopLimit = control.get(JAVA_INT, offset + 16);
-      } else if (level == Libc.IPPROTO_IPV6 && type == Libc.IPV6_PKTINFO && len >= Libc.CMSGHDR_BYTES + 20) {
-        to = InterfaceFacts.byAddress(control.asSlice(offset + 16, 16).toArray(JAVA_BYTE), 0);
-      }
-      offset += (len + 7) & ~7L;
-    }
-    if (hopLimit < 0 || hopLimit > 255 || to == null) {
+    Ipv6Ancillary facts = Ipv6Ancillary.parse(control, controlLength);
+    if (facts == null) {
       drops.increment(TransportDrops.Reason.ANCILLARY_DATA);
       return null;
     }
-    return new InboundPacket(payload, from, to, hopLimit, received);
+    return new InboundPacket(payload, SocketAddresses.read(name), facts.destination(), facts.hopLimit(), received);
   }
 
   private void pauseAfterError() {

@@ -1,6 +1,7 @@
 package org.vrrpagent.core.wire;
 
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -259,7 +260,9 @@ public final class AdvertisementCodec {
 
   private static InetAddress address(byte[] raw) {
     try {
-      return InetAddress.getByAddress(raw);
+      // Inet6Address.getByAddress keeps an IPv4-mapped ::ffff:a.b.c.d an IPv6 address;
+      // InetAddress.getByAddress would turn it into an Inet4Address of the wrong family.
+      return raw.length == 16 ? Inet6Address.getByAddress(null, raw, -1) : InetAddress.getByAddress(raw);
     } catch (UnknownHostException e) {
       throw new AssertionError("4 or 16 bytes are always an address", e);
     }

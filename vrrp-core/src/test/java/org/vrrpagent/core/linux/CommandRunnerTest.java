@@ -43,4 +43,10 @@ class CommandRunnerTest {
         .isInstanceOf(CommandRunner.CommandException.class)
         .hasMessageStartingWith("cannot run `no-such-program-vrrp`");
   }
+
+  @Test
+  void runsInTheCLocaleWithNoInput() {
+    CommandRunner.Result r = runner.run(List.of("sh", "-c", "echo $LC_ALL; cat"));
+    assertThat(r.stdout()).isEqualTo("C\n");
+  }
 }

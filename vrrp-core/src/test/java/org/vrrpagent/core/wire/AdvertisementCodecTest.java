@@ -309,6 +309,22 @@ class AdvertisementCodecTest {
     assertDrop(m, V4, DropReason.CHECKSUM, null);
   }
 
+  @Test
+  @DisplayName("an IPv4-mapped IPv6 virtual address stays an IPv6 address")
+  void ipv4MappedAddressInAnIpv6AdvertStaysIpv6() throws Exception {
+    byte[] m = V3_IPV6.clone();
+    byte[] mapped = HexFormat.of().parseHex("00000000000000000000ffffc6120064");
+    System.arraycopy(mapped, 0, m, 8, 16);
+    m[6] = 0;
+    m[7] = 0;
+    int c = InternetChecksum.withPseudoHeader(SRC6, GROUP6, InternetChecksum.PROTOCOL_VRRP, m, 0, m.length);
+    m[6] = (byte) (c >>> 8);
+    m[7] = (byte) c;
+    Advertisement a = AdvertisementCodec.decode(m, V6).advertisement();
+    assertThat(a.addresses().getFirst()).isInstanceOf(java.net.Inet6Address.class);
+    assertThat(AdvertisementCodec.encode(a, SRC6, GROUP6, ChecksumMode.PSEUDO_HEADER)).isEqualTo(m);
+  }
+
   // ---- keepalived's real packets ----
 
   static Stream<CapturedFrames.Frame> capturedAdverts() {

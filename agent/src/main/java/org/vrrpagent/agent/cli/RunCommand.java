@@ -1,0 +1,42 @@
+package org.vrrpagent.agent.cli;
+
+import java.util.concurrent.Callable;
+import org.vrrpagent.agent.config.Config;
+import org.vrrpagent.agent.config.ConfigException;
+import org.vrrpagent.agent.config.ScriptSecurity;
+import org.vrrpagent.agent.daemon.Daemon;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code vrrp-agent run}: validate the configuration, then run the daemon until SIGTERM. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the agent in the foreground until SIGTERM or SIGINT.",
+      "An invalid configuration is refused (exit 2) before anything touches the network."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:stopped by SIGTERM/SIGINT after releasing the virtual addresses",
+      "1:could not start (a socket, an interface, permissions)",
+      "2:invalid configuration"
+    })
+public final class RunCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Mixin ConfigOption config;
+
+  @Override
+  public Integer call() {
+    Config loaded;
+    try {
+      // As root, refuse a configuration, script or hook that others could write.
+      loaded = config.load(ScriptSecurity.forCurrentProcess());
+    } catch (ConfigException e) {
+      ConfigOption.print(e, spec.commandLine().getErr());
+      return ConfigOption.EXIT_INVALID_CONFIG;
+    }
+    return new Daemon(loaded).run(spec.commandLine().getErr());
+  }
+}

@@ -1,0 +1,120 @@
+package org.vrrpagent.agent.daemon;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.vrrpagent.agent.config.Config;
+import org.vrrpagent.agent.config.InstanceConfig;
+import org.vrrpagent.agent.config.SyncGroupConfig;
+import org.vrrpagent.agent.config.VirtualAddress;
+import org.vrrpagent.core.engine.AnnounceSchedule;
+import org.vrrpagent.core.engine.Engine;
+import org.vrrpagent.core.engine.RouterBinding;
+import org.vrrpagent.core.fsm.RouterConfig;
+import org.vrrpagent.core.io.InterfaceAddress;
+import org.vrrpagent.core.io.Transport;
+import org.vrrpagent.core.wire.AddressFamily;
+import org.vrrpagent.core.wire.Advertisement;
+import org.vrrpagent.core.wire.AuthType;
+
+/**
+ * Turns a validated configuration into routers on an {@link Engine}: one transport for each
+ * interface, family, source and peer list (instances that share them share a socket, and
+ * packets are routed by VRID), one {@link RouterConfig} per instance.
+ */
+public final class EngineAssembly {
+  /** What the transports are opened with; instances with equal keys share one. */
+  public record TransportKey(String interfaceName, AddressFamily family, Optional<InetAddress> source, List<InetAddress> unicastPeers) {
+    public TransportKey {
+      unicastPeers = List.copyOf(unicastPeers);
+    }
+
+    static TransportKey of(InstanceConfig i) {
+      return new TransportKey(i.interfaceName(), i.family(), i.source(), i.unicastPeers());
+    }
+  }
+
+  /** Opens a transport whose received packets go to {@code engine.receive(key, …)}. */
+  @FunctionalInterface
+  public interface TransportOpener {
+    Transport open(TransportKey key, Engine engine);
+  }
+
+  private EngineAssembly() {}
+
+  /** The distinct transports the configuration needs, in instance order. */
+  public static Set<TransportKey> transportKeys(Config config) {
+    Set<TransportKey> keys = new LinkedHashSet<>();
+    for (InstanceConfig i : config.instances().values()) {
+      keys.add(TransportKey.of(i));
+    }
+    return keys;
+  }
+
+  /**
+   * Opens the transports and adds every instance to {@code engine} (sync-group members as
+   * their group). On failure, closes what it opened and rethrows.
+   *
+   * @param basePriorities the base priority of each instance (priority-order ranks may replace
+   *     the configured one); instances missing from the map use their configured priority
+   * @return the opened transports, to close after the engine has shut down
+   */
+  public static Map<TransportKey, Transport> assemble(
+      Config config, Engine engine, TransportOpener opener, Map<String, Integer> basePriorities) {
+    Map<TransportKey, Transport> transports = new LinkedHashMap<>();
+    try {
+      for (TransportKey key : transportKeys(config)) {
+        transports.put(key, opener.open(key, engine));
+      }
+      Map<String, RouterBinding> bindings = new LinkedHashMap<>();
+      for (InstanceConfig i : config.instances().values()) {
+        TransportKey key = TransportKey.of(i);
+        int base = basePriorities.getOrDefault(i.name(), i.priority());
+        bindings.put(i.name(), binding(i, base, key, transports.get(key)));
+      }
+      Set<String> grouped = new LinkedHashSet<>();
+      for (SyncGroupConfig g : config.syncGroups().values()) {
+        List<RouterBinding> members = new ArrayList<>();
+        for (String name : g.instances()) {
+          members.add(bindings.get(name));
+          grouped.add(name);
+        }
+        engine.addSyncGroup(g.name(), members);
+      }
+      for (RouterBinding b : bindings.values()) {
+        if (!grouped.contains(b.name())) {
+          engine.add(b);
+        }
+      }
+      return transports;
+    } catch (RuntimeException e) {
+      transports.values().forEach(Transport::close);
+      throw e;
+    }
+  }
+
+  static RouterBinding binding(InstanceConfig i, int basePriority, TransportKey key, Transport transport) {
+    List<InetAddress> vips = i.addresses().stream().map(VirtualAddress::address).toList();
+    InetAddress primary = transport.sourceAddress();
+    AuthType authType = i.auth().map(a -> a.type()).orElse(AuthType.NONE);
+    byte[] authData = switch (i.version()) {
+      case V3 -> new byte[0];
+      case V2 -> i.auth().map(a -> RouterConfig.password(a.password()))
+          .orElse(new byte[Advertisement.V2_AUTH_DATA_BYTES]);
+    };
+    RouterConfig config = new RouterConfig(i.name(), i.version(), i.family(), i.vrid(), basePriority,
+        i.advertIntervalCentis(), i.preempt(), i.preemptDelay().toNanos(), i.fastPreempt(), vips, primary,
+        authType, authData);
+    List<InterfaceAddress> withPrefix = i.addresses().stream()
+        .map(v -> new InterfaceAddress(v.address(), v.prefixLength())).toList();
+    InetAddress group = i.family() == AddressFamily.IPV4
+        ? InetAddress.ofLiteral("224.0.0.18") : InetAddress.ofLiteral("ff02::12");
+    return new RouterBinding(config, i.interfaceName(), key, transport, withPrefix, i.unicastPeers(), group,
+        i.checksum(), new AnnounceSchedule(i.garp().delay(), i.garp().repeat(), i.garp().refresh()));
+  }
+}

@@ -1,0 +1,165 @@
+package org.vrrpagent.agent.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.vrrpagent.core.lab.Keepalived;
+import org.vrrpagent.core.lab.NetnsLab;
+
+/**
+ * The netns lab with real daemons: vrrp-agent started as operators start it
+ * ({@code bin/vrrp-agent run --config FILE}, the built distribution from this checkout) and
+ * Debian's keepalived. Everything is killed and every namespace removed on {@link #close()}.
+ */
+final class AgentLab implements AutoCloseable {
+  /** How often waits poll the lab. */
+  static final Duration POLL = Duration.ofMillis(20);
+
+  final NetnsLab lab;
+  private int configs;
+
+  private AgentLab(NetnsLab lab) {
+    this.lab = lab;
+  }
+
+  static AgentLab create(int hosts) {
+    return new AgentLab(NetnsLab.create(hosts));
+  }
+
+  /** The checkout's root: the directory holding {@code mvnw}. */
+  static Path repoRoot() {
+    Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    for (int i = 0; i < 4 && dir != null; i++, dir = dir.getParent()) {
+      if (Files.isExecutable(dir.resolve("mvnw")) && Files.isExecutable(dir.resolve("bin/vrrp-agent"))) {
+        return dir;
+      }
+    }
+    throw new IllegalStateException("cannot find the checkout (mvnw, bin/vrrp-agent) above " + System.getProperty("user.dir"));
+  }
+
+  Path write(String name, String text) {
+    Path file = lab.workDir().resolve(name);
+    try {
+      Files.writeString(file, text, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file;
+  }
+
+  /** Starts vrrp-agent in host {@code host} with this YAML. */
+  NetnsLab.LabProcess agent(int host, String yaml) {
+    Path config = write("agent-h" + host + "-" + (++configs) + ".yaml", yaml);
+    return lab.start(host, repoRoot().resolve("bin/vrrp-agent").toString(), "run", "--config", config.toString());
+  }
+
+  NetnsLab.LabProcess keepalived(int host, String config) {
+    return Keepalived.start(lab, host, config);
+  }
+
+  /** SIGTERM, then waits for the exit (at most 10 s) and returns the exit status. */
+  int terminate(NetnsLab.LabProcess p) {
+    p.process().destroy();
+    try {
+      if (!p.process().waitFor(10, TimeUnit.SECONDS)) {
+        throw new AssertionError("did not exit within 10 s of SIGTERM:\n" + p.output());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+    return p.process().exitValue();
+  }
+
+  void kill(NetnsLab.LabProcess p) {
+    lab.kill(p);
+  }
+
+  boolean hasAddress(int host, String address) {
+    String out = lab.execChecked(host, "ip", "-o", "addr", "show", "dev", "eth0");
+    return out.contains(" " + address + "/");
+  }
+
+  /**
+   * Waits until {@code address} is on {@code host} and returns how long that took (ms from
+   * {@code sinceNanos}); fails after {@code within}.
+   */
+  long awaitAddress(int host, String address, long sinceNanos, Duration within, NetnsLab.LabProcess... logs) {
+    try {
+      Awaitility.await(address + " on host " + host).atMost(within).pollInterval(POLL).pollDelay(Duration.ZERO)
+          .until(() -> hasAddress(host, address));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + logs(logs), e);
+    }
+    return (System.nanoTime() - sinceNanos) / 1_000_000;
+  }
+
+  void awaitNoAddress(int host, String address, Duration within, NetnsLab.LabProcess... logs) {
+    try {
+      Awaitility.await(address + " gone from host " + host).atMost(within).pollInterval(POLL)
+          .until(() -> !hasAddress(host, address));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + logs(logs), e);
+    }
+  }
+
+  /** Waits until a log says {@code text}. */
+  void awaitLog(NetnsLab.LabProcess p, String text, Duration within) {
+    try {
+      Awaitility.await("'" + text + "' in the log").atMost(within).pollInterval(POLL)
+          .until(() -> p.output().contains(text));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + logs(p), e);
+    }
+  }
+
+  /** Which host holds {@code address} now: asserts exactly one does and returns it. */
+  int holder(String address) {
+    int found = 0;
+    for (int h = 1; h <= lab.hostCount(); h++) {
+      if (hasAddress(h, address)) {
+        assertThat(found).as(address + " on hosts " + found + " and " + h).isZero();
+        found = h;
+      }
+    }
+    return found;
+  }
+
+  /** Makes {@code host} resolve {@code address} (a UDP datagram to the discard port), so it has a neighbour entry. */
+  void touch(int host, String address) {
+    lab.exec(host, "bash", "-c", "echo x > /dev/udp/" + address + "/9");
+  }
+
+  /** The MAC in {@code host}'s neighbour entry for {@code address}, or "" when there is none. */
+  String neighbourMac(int host, String address) {
+    String out = lab.execChecked(host, "ip", "neigh", "show", address, "dev", "eth0");
+    String[] f = out.strip().split("\\s+");
+    for (int i = 0; i + 1 < f.length; i++) {
+      if (f[i].equals("lladdr")) {
+        return f[i + 1];
+      }
+    }
+    return "";
+  }
+
+  static String logs(NetnsLab.LabProcess... processes) {
+    StringBuilder b = new StringBuilder();
+    for (NetnsLab.LabProcess p : processes) {
+      b.append("\n--- ").append(p.log().getFileName()).append(" ---\n").append(p.output());
+    }
+    return b.toString();
+  }
+
+  @Override
+  public void close() {
+    lab.close();
+  }
+}
