@@ -109,7 +109,7 @@ public final class EngineAssembly {
     };
     RouterConfig config = new RouterConfig(i.name(), i.version(), i.family(), i.vrid(), basePriority,
         i.advertIntervalCentis(), i.preempt(), i.preemptDelay().toNanos(), i.fastPreempt(), vips, primary,
-        authType, authData);
+        authType, authData, i.resignBelow().orElse(0));
     List<InterfaceAddress> withPrefix = i.addresses().stream()
         .map(v -> new InterfaceAddress(v.address(), v.prefixLength())).toList();
     InetAddress group = i.family() == AddressFamily.IPV4
