@@ -324,6 +324,12 @@ public final class VirtualRouter {
       out.add(new Dropped(DropReason.ADDRESS_FAMILY, a.family() + " (expected: " + config.family() + ")"));
       return false;
     }
+    if (a.addresses().isEmpty()) {
+      // RFC 9568 errata 8299: Count IPvX Addr must be at least 1; an advert with none is ignored.
+      out.add(new Dropped(DropReason.ADDRESS_LIST_MISMATCH, "no addresses from " + text(source)
+          + " (expected: at least 1, RFC 9568 errata 8299)"));
+      return false;
+    }
     if (source.equals(config.primaryAddress())) {
       out.add(new Dropped(DropReason.OWN_ADVERTISEMENT, "own advert (source " + text(source) + ")"));
       return false;

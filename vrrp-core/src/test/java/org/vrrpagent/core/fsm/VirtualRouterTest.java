@@ -441,4 +441,18 @@ class VirtualRouterTest {
         new ArmTimer(TimerName.MASTER_DOWN, 3_609_375_000L));
     assertThat(b.resigned()).isFalse();
   }
+
+  @Test
+  @DisplayName("RFC 9568 errata 8299: an advert with no addresses (count 0) is dropped, not taken as a master")
+  void advertWithNoAddressesIsDropped() {
+    VirtualRouter r = new VirtualRouter(config(100));
+    r.handle(new Startup(), 0);
+    long deadline = r.timerDeadlineNanos(TimerName.MASTER_DOWN);
+    AdvertReceived empty = new AdvertReceived(new ReceivedAdvertisement(new Advertisement(
+        org.vrrpagent.core.wire.VrrpVersion.V3, org.vrrpagent.core.wire.AddressFamily.IPV4, 51, 200, 100, List.of(),
+        AuthType.NONE, new byte[0]), PEER, ChecksumMode.PSEUDO_HEADER));
+    assertThat(r.handle(empty, S)).containsExactly(new Dropped(DropReason.ADDRESS_LIST_MISMATCH,
+        "no addresses from 198.18.0.2 (expected: at least 1, RFC 9568 errata 8299)"));
+    assertThat(r.timerDeadlineNanos(TimerName.MASTER_DOWN)).isEqualTo(deadline);
+  }
 }
