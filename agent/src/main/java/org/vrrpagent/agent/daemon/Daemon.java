@@ -2,12 +2,15 @@ package org.vrrpagent.agent.daemon;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrpagent.agent.config.Config;
+import org.vrrpagent.agent.config.InstanceConfig;
 import org.vrrpagent.core.engine.Engine;
 import org.vrrpagent.core.engine.EngineListener;
 import org.vrrpagent.core.io.Transport;
@@ -15,6 +18,7 @@ import org.vrrpagent.core.io.TransportException;
 import org.vrrpagent.core.linux.IpAddressTable;
 import org.vrrpagent.core.linux.PacketSocketAnnouncer;
 import org.vrrpagent.core.linux.RawSocketTransport;
+import org.vrrpagent.core.linux.VirtualMacLink;
 import sun.misc.Signal;
 
 /**
@@ -49,6 +53,19 @@ public final class Daemon {
       err.println("vrrp-agent: " + e.getMessage());
       return 1;
     }
+    List<VirtualMacLink> virtualMacs = new ArrayList<>();
+    try {
+      for (InstanceConfig i : config.instances().values()) {
+        if (i.virtualMac()) {
+          virtualMacs.add(VirtualMacLink.create(i.interfaceName(), i.family(), i.vrid()));
+        }
+      }
+    } catch (TransportException e) {
+      err.println("vrrp-agent: " + e.getMessage());
+      closeAll(virtualMacs);
+      announcer.close();
+      return 1;
+    }
     DropLog drops = new DropLog();
     Engine engine = new Engine(new IpAddressTable(), announcer, drops);
     Map<EngineAssembly.TransportKey, Transport> transports;
@@ -56,6 +73,7 @@ public final class Daemon {
       transports = EngineAssembly.assemble(config, engine, Daemon::open, Map.of());
     } catch (TransportException | IllegalArgumentException e) {
       err.println("vrrp-agent: " + e.getMessage());
+      closeAll(virtualMacs);
       announcer.close();
       return 1;
     }
@@ -69,10 +87,23 @@ public final class Daemon {
     } finally {
       boolean clean = engine.shutdown(SHUTDOWN_TIMEOUT);
       transports.values().forEach(Transport::close);
+      // After the engine: a master's addresses are off the macvlans before they go.
+      closeAll(virtualMacs);
       announcer.close();
       log.info("stopped{}", clean ? "" : " (not cleanly: see above)");
     }
     return 0;
+  }
+
+  /** Removes the macvlans in reverse order of creation (so shared sysctls get their first value back). */
+  private static void closeAll(List<VirtualMacLink> links) {
+    for (VirtualMacLink link : links.reversed()) {
+      try {
+        link.close();
+      } catch (TransportException e) {
+        log.warn("{}", e.getMessage());
+      }
+    }
   }
 
   /** Asks the daemon to stop, as SIGTERM does. */

@@ -1,0 +1,124 @@
+package org.vrrpagent.agent.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.vrrpagent.agent.e2e.LabConfigs.VIP4;
+import static org.vrrpagent.agent.e2e.LabConfigs.agent;
+import static org.vrrpagent.agent.e2e.LabConfigs.masterDownMillis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.vrrpagent.core.lab.NetnsLab;
+
+/**
+ * {@code virtual-mac: true} with real daemons: the virtual address lives on the macvlan
+ * {@code vrrp.51} with MAC 00:00:5e:00:01:33, and a client's neighbour entry keeps that MAC
+ * across a failover.
+ */
+class VirtualMacIT {
+  private static final String VMAC = "00:00:5e:00:01:33";
+  private static final String LINK = "vrrp.51";
+  private static final Duration ELECTION = FailoverIT.ELECTION;
+
+  AgentLab lab;
+
+  @BeforeEach
+  void buildLab() {
+    lab = AgentLab.create(3);
+  }
+
+  @AfterEach
+  void tearDown() {
+    lab.close();
+  }
+
+  private boolean hasAddress(int host, String dev, String address) {
+    var r = lab.lab.exec(host, "ip", "-o", "addr", "show", "dev", dev);
+    return r.succeeded() && r.stdout().contains(" " + address + "/");
+  }
+
+  private String linkMac(int host, String dev) {
+    String out = lab.lab.execChecked(host, "ip", "-o", "link", "show", "dev", dev);
+    String[] f = out.strip().split("\\s+");
+    for (int i = 0; i + 1 < f.length; i++) {
+      if (f[i].equals("link/ether")) {
+        return f[i + 1];
+      }
+    }
+    return "";
+  }
+
+  private void awaitOn(int host, NetnsLab.LabProcess... logs) {
+    try {
+      Awaitility.await(VIP4 + " on " + LINK + " of host " + host).atMost(ELECTION).pollInterval(AgentLab.POLL)
+          .until(() -> hasAddress(host, LINK, VIP4));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + AgentLab.logs(logs), e);
+    }
+  }
+
+  @Test
+  @DisplayName("virtual MAC: the master holds the VIP on vrrp.51, the client learns 00:00:5e:00:01:33, and keeps it across a failover")
+  void clientKeepsTheVirtualMacAcrossFailover() {
+    String extra = "virtual-mac: true";
+    NetnsLab.LabProcess h2 = lab.agent(2, agent("h2", 51, 200, VIP4 + "/24", extra));
+    lab.awaitLog(h2, "dns0: INIT -> BACKUP", ELECTION);
+    NetnsLab.LabProcess h1 = lab.agent(1, agent("h1", 51, 100, VIP4 + "/24", extra));
+    awaitOn(2, h1, h2);
+    lab.awaitLog(h1, "dns0: INIT -> BACKUP", ELECTION);
+
+    // Both hosts have the macvlan with the virtual MAC; only the master has the address, on it.
+    for (int host = 1; host <= 2; host++) {
+      assertThat(linkMac(host, LINK)).as("MAC of " + LINK + " on host " + host).isEqualTo(VMAC);
+      assertThat(hasAddress(host, "eth0", VIP4)).as("VIP on eth0 of host " + host).isFalse();
+    }
+    assertThat(hasAddress(1, LINK, VIP4)).as("VIP on the backup").isFalse();
+    assertThat(lab.lab.execChecked(1, "ip", "-o", "-6", "addr", "show", "dev", LINK)).as("no IPv6 address from the VMAC")
+        .isBlank();
+
+    lab.touch(3, VIP4);
+    Awaitility.await("client's neighbour entry for the VIP").atMost(Duration.ofSeconds(5)).pollInterval(AgentLab.POLL)
+        .until(() -> lab.neighbourMac(3, VIP4).equals(VMAC));
+
+    // Watch the client's entry from here on: it must never name anything but the virtual MAC.
+    List<String> seen = new ArrayList<>();
+    long t0 = System.nanoTime();
+    lab.kill(h2);
+    try {
+      Awaitility.await(VIP4 + " on " + LINK + " of host 1").atMost(Duration.ofMillis(masterDownMillis(100))
+          .plus(FailoverIT.MARGIN)).pollInterval(AgentLab.POLL).until(() -> {
+            String mac = lab.neighbourMac(3, VIP4);
+            if (!mac.isEmpty()) {
+              seen.add(mac);
+            }
+            return hasAddress(1, LINK, VIP4);
+          });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + AgentLab.logs(h1), e);
+    }
+    System.out.printf("MEASURED crash failover with virtual MAC: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+    assertThat(h1.output()).contains("dns0: BACKUP -> MASTER (master down timer expired, prio 100)");
+
+    // The client talks to the new master with the MAC it already had; its entry is confirmed, never changed.
+    lab.touch(3, VIP4);
+    Awaitility.await("client reaches the new master").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(100)).until(() -> {
+          seen.add(lab.neighbourMac(3, VIP4));
+          return lab.neighbourMac(3, VIP4).equals(VMAC);
+        });
+    assertThat(seen).as("the client's neighbour entry for the VIP over the failover").containsOnly(VMAC);
+    // A TCP connect to a closed port is refused by the new master: the frames to the virtual MAC reach h1.
+    var connect = lab.lab.exec(3, "timeout", "3", "bash", "-c", "exec 3<>/dev/tcp/" + VIP4 + "/9");
+    assertThat(connect.stderr()).as("TCP to the VIP after failover").contains("Connection refused");
+
+    // A clean stop removes the macvlan.
+    assertThat(lab.terminate(h1)).isZero();
+    assertThat(lab.lab.exec(1, "ip", "link", "show", "dev", LINK).succeeded()).as(LINK + " left on host 1").isFalse();
+  }
+}
