@@ -19,6 +19,7 @@ import org.vrrpagent.core.linux.IpAddressTable;
 import org.vrrpagent.core.linux.PacketSocketAnnouncer;
 import org.vrrpagent.core.linux.RawSocketTransport;
 import org.vrrpagent.core.linux.VirtualMacLink;
+import org.vrrpagent.core.wire.AddressFamily;
 import sun.misc.Signal;
 
 /**
@@ -68,11 +69,21 @@ public final class Daemon {
     }
     DropLog drops = new DropLog();
     Engine engine = new Engine(new IpAddressTable(), announcer, drops);
-    Map<EngineAssembly.TransportKey, Transport> transports;
+    Map<EngineAssembly.TransportKey, Transport> transports = null;
     try {
       transports = EngineAssembly.assemble(config, engine, Daemon::open, Map.of());
+      for (InstanceConfig i : config.instances().values()) {
+        if (i.virtualMac() && i.family() == AddressFamily.IPV4 && !i.unicast()
+            && transports.get(EngineAssembly.TransportKey.of(i)) instanceof RawSocketTransport t) {
+          // Adverts with the virtual MAC as source (RFC 9568 §7.2), as keepalived's use_vmac sends them.
+          t.sendFromVirtualMac(i.vrid(), VirtualMacLink.interfaceName(i.family(), i.vrid()));
+        }
+      }
     } catch (TransportException | IllegalArgumentException e) {
       err.println("vrrp-agent: " + e.getMessage());
+      if (transports != null) {
+        transports.values().forEach(Transport::close);
+      }
       closeAll(virtualMacs);
       announcer.close();
       return 1;

@@ -63,6 +63,15 @@ class VirtualMacIT {
     }
   }
 
+  /** The source MAC of the next VRRP advert the client sees (RFC 9568 §7.2: the virtual MAC). */
+  private String advertSourceMac() {
+    var r = lab.lab.exec(3, "timeout", "5", "tcpdump", "-i", "eth0", "-e", "-n", "-c", "1", "ip proto 112");
+    String[] f = r.stdout().strip().split("\\s+");
+    // "12:00:00.000000 00:00:5e:00:01:33 > 01:00:5e:00:00:12, ethertype IPv4 …"
+    assertThat(f.length).as("tcpdump saw an advert: " + r.stdout() + r.stderr()).isGreaterThan(3);
+    return f[1];
+  }
+
   @Test
   @DisplayName("virtual MAC: the master holds the VIP on vrrp.51, the client learns 00:00:5e:00:01:33, and keeps it across a failover")
   void clientKeepsTheVirtualMacAcrossFailover() {
@@ -81,6 +90,8 @@ class VirtualMacIT {
     assertThat(hasAddress(1, LINK, VIP4)).as("VIP on the backup").isFalse();
     assertThat(lab.lab.execChecked(1, "ip", "-o", "-6", "addr", "show", "dev", LINK)).as("no IPv6 address from the VMAC")
         .isBlank();
+
+    assertThat(advertSourceMac()).as("source MAC of h2's adverts").isEqualTo(VMAC);
 
     lab.touch(3, VIP4);
     Awaitility.await("client's neighbour entry for the VIP").atMost(Duration.ofSeconds(5)).pollInterval(AgentLab.POLL)
@@ -116,6 +127,8 @@ class VirtualMacIT {
     // A TCP connect to a closed port is refused by the new master: the frames to the virtual MAC reach h1.
     var connect = lab.lab.exec(3, "timeout", "3", "bash", "-c", "exec 3<>/dev/tcp/" + VIP4 + "/9");
     assertThat(connect.stderr()).as("TCP to the VIP after failover").contains("Connection refused");
+
+    assertThat(advertSourceMac()).as("source MAC of h1's adverts").isEqualTo(VMAC);
 
     // A clean stop removes the macvlan.
     assertThat(lab.terminate(h1)).isZero();
