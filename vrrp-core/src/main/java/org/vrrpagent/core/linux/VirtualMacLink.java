@@ -104,9 +104,9 @@ public final class VirtualMacLink implements AutoCloseable {
       // RFC 9568 §7.4: no interface identifier from the virtual MAC.
       link.ipLink("cannot turn off IPv6 address generation", "link", "set", "dev", link.name, "addrgenmode", "none");
       if (family == AddressFamily.IPV4) {
-        link.sysctl("ipv4/conf/" + link.name + "/arp_ignore", "1");
-        link.sysctl("ipv4/conf/" + parent + "/arp_ignore", "1");
-        link.sysctl("ipv4/conf/" + parent + "/arp_announce", "2");
+        link.sysctl("ipv4/conf/" + link.name + "/arp_ignore", "1", false); // goes with the link
+        link.sysctl("ipv4/conf/" + parent + "/arp_ignore", "1", true);
+        link.sysctl("ipv4/conf/" + parent + "/arp_announce", "2", true);
       }
       link.ipLink("cannot bring the virtual MAC interface up", "link", "set", "dev", link.name, "up");
       return link;
@@ -201,7 +201,7 @@ public final class VirtualMacLink implements AutoCloseable {
     }
   }
 
-  private void sysctl(String key, String value) {
+  private void sysctl(String key, String value, boolean restoreOnClose) {
     Path path = PROC_SYS_NET.resolve(key);
     try {
       String old = Files.readString(path, StandardCharsets.US_ASCII).strip();
@@ -209,7 +209,9 @@ public final class VirtualMacLink implements AutoCloseable {
         return;
       }
       Files.writeString(path, value, StandardCharsets.US_ASCII);
-      restore.push(new String[] {key, old});
+      if (restoreOnClose) {
+        restore.push(new String[] {key, old});
+      }
     } catch (IOException e) {
       throw new TransportException(name + ": cannot set net." + key.replace('/', '.') + " = " + value + ": " + e
           + " (run as root)", e);
