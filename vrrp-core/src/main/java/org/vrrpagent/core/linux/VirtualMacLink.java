@@ -56,6 +56,8 @@ public final class VirtualMacLink implements AutoCloseable {
   private final String mac;
   /** Sysctls we changed, to restore in reverse order: path and old value. */
   private final Deque<String[]> restore = new ArrayDeque<>();
+  /** Set once {@code ip link add} succeeded: close removes only what we made. */
+  private boolean created;
   private boolean closed;
 
   private VirtualMacLink(CommandRunner runner, List<String> ip, String parent, String name, String mac) {
@@ -101,6 +103,7 @@ public final class VirtualMacLink implements AutoCloseable {
       link.removeLeftover();
       link.ipLink("cannot create the virtual MAC interface", "link", "add", "link", parent, "name", link.name,
           "address", link.mac, "type", "macvlan", "mode", "private");
+      link.created = true;
       // RFC 9568 §7.4: no interface identifier from the virtual MAC.
       link.ipLink("cannot turn off IPv6 address generation", "link", "set", "dev", link.name, "addrgenmode", "none");
       if (family == AddressFamily.IPV4) {
@@ -137,7 +140,7 @@ public final class VirtualMacLink implements AutoCloseable {
     }
     closed = true;
     List<String> problems = new ArrayList<>();
-    if (exists()) {
+    if (created && exists()) {
       CommandRunner.Result r = runner.run(command("link", "del", "dev", name));
       if (!r.succeeded() && exists()) {
         problems.add("cannot remove: " + r.describeFailure());
