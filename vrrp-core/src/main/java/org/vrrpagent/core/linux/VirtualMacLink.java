@@ -24,9 +24,11 @@ import tools.jackson.databind.json.JsonMapper;
  * MAC and the gratuitous ARP / unsolicited NA leave from it: after a failover every client
  * keeps the MAC it has, only the switch relearns the port.
  *
- * <p>Mode {@code private}, as keepalived: macvlans on one interface do not talk to each other.
- * The peer master's adverts, sent from the same virtual MAC, still reach the real interface,
- * where the transport receives (shown by the end-to-end test).
+ * <p>Mode {@code bridge}, not {@code private}: a private macvlan takes every multicast frame
+ * whose source is its own MAC for a looped-back copy of its own and keeps it from the real
+ * interface, so the peer master's adverts, sent from the same virtual MAC, would never reach
+ * the transport and the backup would take over after Master_Down_Interval (the end-to-end test
+ * shows it).
  *
  * <p>The interface is up for the router's whole life, with no address while BACKUP. So that it
  * never speaks for the host, and the host never speaks for it:
@@ -102,7 +104,7 @@ public final class VirtualMacLink implements AutoCloseable {
     try {
       link.removeLeftover();
       link.ipLink("cannot create the virtual MAC interface", "link", "add", "link", parent, "name", link.name,
-          "address", link.mac, "type", "macvlan", "mode", "private");
+          "address", link.mac, "type", "macvlan", "mode", "bridge");
       link.created = true;
       // RFC 9568 §7.4: no interface identifier from the virtual MAC.
       link.ipLink("cannot turn off IPv6 address generation", "link", "set", "dev", link.name, "addrgenmode", "none");

@@ -60,7 +60,7 @@ class VirtualMacLinkLabTest {
     VirtualMacLink link = create(1, AddressFamily.IPV4, 51);
     try {
       String details = lab.execChecked(1, "ip", "-d", "link", "show", "dev", "vrrp.51");
-      assertThat(details).contains("link/ether 00:00:5e:00:01:33").contains("macvlan mode private")
+      assertThat(details).contains("link/ether 00:00:5e:00:01:33").contains("macvlan mode bridge")
           .contains("addrgenmode none").contains(",UP");
       assertThat(lab.execChecked(1, "ip", "-o", "addr", "show", "dev", "vrrp.51")).as("no address at all").isBlank();
       assertThat(sysctl(1, "ipv4/conf/vrrp.51/arp_ignore")).isEqualTo("1");
