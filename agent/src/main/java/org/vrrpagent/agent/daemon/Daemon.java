@@ -36,6 +36,8 @@ import org.vrrpagent.core.io.TransportException;
 import org.vrrpagent.core.linux.IpAddressTable;
 import org.vrrpagent.core.linux.PacketSocketAnnouncer;
 import org.vrrpagent.core.linux.RawSocketTransport;
+import org.vrrpagent.core.linux.VirtualMacLink;
+import org.vrrpagent.core.wire.AddressFamily;
 import sun.misc.Signal;
 
 /**
@@ -79,6 +81,12 @@ public final class Daemon {
     try {
       PacketSocketAnnouncer announcer = PacketSocketAnnouncer.open();
       open.add(announcer);
+      // Virtual MACs before the engine, removed after it: a master's addresses are off them first.
+      for (InstanceConfig i : config.instances().values()) {
+        if (i.virtualMac()) {
+          open.add(VirtualMacLink.create(i.interfaceName(), i.family(), i.vrid()));
+        }
+      }
       ProbeFactory probes = new ProbeFactory();
       open.add(probes);
       ExecutorTaskScheduler checkThread = ExecutorTaskScheduler.singleThread();
@@ -117,6 +125,13 @@ public final class Daemon {
       Map<EngineAssembly.TransportKey, Transport> transports =
           EngineAssembly.assemble(config, engine, Daemon::open, priorities);
       open.add(() -> transports.values().forEach(Transport::close));
+      for (InstanceConfig i : config.instances().values()) {
+        if (i.virtualMac() && i.family() == AddressFamily.IPV4 && !i.unicast()
+            && transports.get(EngineAssembly.TransportKey.of(i)) instanceof RawSocketTransport t) {
+          // Adverts with the virtual MAC as source (RFC 9568 §7.2), as keepalived's use_vmac sends them.
+          t.sendFromVirtualMac(i.vrid(), VirtualMacLink.interfaceName(i.family(), i.vrid()));
+        }
+      }
       open.add(() -> {
         if (!engine.shutdown(SHUTDOWN_TIMEOUT)) {
           log.error("stopped, but not cleanly: see above");

@@ -18,6 +18,7 @@ import org.vrrpagent.core.engine.RouterBinding;
 import org.vrrpagent.core.fsm.RouterConfig;
 import org.vrrpagent.core.io.InterfaceAddress;
 import org.vrrpagent.core.io.Transport;
+import org.vrrpagent.core.linux.VirtualMacLink;
 import org.vrrpagent.core.wire.AddressFamily;
 import org.vrrpagent.core.wire.Advertisement;
 import org.vrrpagent.core.wire.AuthType;
@@ -109,12 +110,15 @@ public final class EngineAssembly {
     };
     RouterConfig config = new RouterConfig(i.name(), i.version(), i.family(), i.vrid(), basePriority,
         i.advertIntervalCentis(), i.preempt(), i.preemptDelay().toNanos(), i.fastPreempt(), vips, primary,
-        authType, authData);
+        authType, authData, i.resignBelow().orElse(0));
     List<InterfaceAddress> withPrefix = i.addresses().stream()
         .map(v -> new InterfaceAddress(v.address(), v.prefixLength())).toList();
     InetAddress group = i.family() == AddressFamily.IPV4
         ? InetAddress.ofLiteral("224.0.0.18") : InetAddress.ofLiteral("ff02::12");
-    return new RouterBinding(config, i.interfaceName(), key, transport, withPrefix, i.unicastPeers(), group,
+    // With virtual-mac the addresses and announcements live on the macvlan (the daemon creates
+    // it before the engine starts); adverts still travel on the real interface's transport.
+    String addressInterface = i.virtualMac() ? VirtualMacLink.interfaceName(i.family(), i.vrid()) : i.interfaceName();
+    return new RouterBinding(config, addressInterface, key, transport, withPrefix, i.unicastPeers(), group,
         i.checksum(), new AnnounceSchedule(i.garp().delay(), i.garp().repeat(), i.garp().refresh()));
   }
 }

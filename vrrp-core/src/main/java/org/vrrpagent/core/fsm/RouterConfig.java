@@ -21,8 +21,9 @@ import org.vrrpagent.core.wire.VrrpVersion;
  * @param basePriority 1..255; 255 makes this router the address owner, whose priority tracking never lowers
  * @param advertIntervalCentis Advertisement_Interval: v3 1..4095 cs; v2 whole seconds (100..25500 cs)
  * @param preempt Preempt_Mode: a higher-priority backup takes over from a lower-priority master
- * @param preemptDelayNanos keepalived's {@code preempt_delay}: how long a backup tolerates a lower-priority
- *     master after first hearing it, 0..{@link #MAX_PREEMPT_DELAY_NANOS}; needs {@code preempt}
+ * @param preemptDelayNanos keepalived's {@code preempt_delay}: after startup (or leaving FAULT), and after
+ *     first hearing a lower-priority master, a backup tolerates that master this long before preempting it;
+ *     0..{@link #MAX_PREEMPT_DELAY_NANOS}; needs {@code preempt}
  * @param fastPreempt a preempting backup that hears a lower-priority advert takes over at once instead of
  *     waiting for its master-down timer (off by default; see docs/engine.md for the trade-off)
  * @param virtualAddresses the virtual addresses, 1..{@value Advertisement#MAX_ADDRESSES}, no duplicates
@@ -31,6 +32,10 @@ import org.vrrpagent.core.wire.VrrpVersion;
  * @param authType v2 only: {@link AuthType#NONE} or {@link AuthType#SIMPLE_TEXT}; NONE for v3
  * @param authData v2: exactly 8 bytes (a PASS password zero padded, see {@link #password(String)});
  *     zeros for NONE; empty for v3
+ * @param resignBelow 0 = off; otherwise, when a priority change drops this MASTER's effective priority from
+ *     at least this value to below it, it sends a priority-0 advert and becomes BACKUP (once per failure
+ *     episode; see {@link VirtualRouter}); 0..255 (255 never fires: only the owner reaches 255 and its
+ *     priority never changes)
  */
 public record RouterConfig(
     String name,
@@ -45,12 +50,13 @@ public record RouterConfig(
     List<InetAddress> virtualAddresses,
     InetAddress primaryAddress,
     AuthType authType,
-    byte[] authData) {
+    byte[] authData,
+    int resignBelow) {
 
   /** The address owner's priority. */
   public static final int OWNER_PRIORITY = 255;
-  /** keepalived's limit for {@code preempt_delay}: 1,000 s. */
-  public static final long MAX_PREEMPT_DELAY_NANOS = 1_000_000_000_000L;
+  /** Longest preempt delay: one hour (keepalived stops at 1,000 s; the agent's configuration allows 1 h). */
+  public static final long MAX_PREEMPT_DELAY_NANOS = 3_600_000_000_000L;
   /** Longest operator-given name. */
   public static final int MAX_NAME_LENGTH = 64;
 
@@ -100,7 +106,7 @@ public record RouterConfig(
       }
     }
     if (preemptDelayNanos < 0 || preemptDelayNanos > MAX_PREEMPT_DELAY_NANOS) {
-      throw new IllegalArgumentException(where + "preempt delay " + preemptDelayNanos + " ns (expected: 0..1000 s)");
+      throw new IllegalArgumentException(where + "preempt delay " + preemptDelayNanos + " ns (expected: 0..3600 s)");
     }
     if (!preempt && (preemptDelayNanos > 0 || fastPreempt)) {
       throw new IllegalArgumentException(where + "preempt delay or fast preempt with nopreempt (expected: preempt on)");
@@ -122,7 +128,19 @@ public record RouterConfig(
       throw new IllegalArgumentException(
           where + "primary address " + primaryAddress.getHostAddress() + " (expected: " + family + ")");
     }
+    if (resignBelow < 0 || resignBelow > OWNER_PRIORITY) {
+      throw new IllegalArgumentException(where + "resign-below " + resignBelow + " (expected: 0 = off, or 1..255)");
+    }
     authData = authData.clone();
+  }
+
+  /** The canonical constructor with resign-below off. */
+  public RouterConfig(
+      String name, VrrpVersion version, AddressFamily family, int vrid, int basePriority, int advertIntervalCentis,
+      boolean preempt, long preemptDelayNanos, boolean fastPreempt, List<InetAddress> virtualAddresses,
+      InetAddress primaryAddress, AuthType authType, byte[] authData) {
+    this(name, version, family, vrid, basePriority, advertIntervalCentis, preempt, preemptDelayNanos, fastPreempt,
+        virtualAddresses, primaryAddress, authType, authData, 0);
   }
 
   /** A VRRPv3 router with preempt on, no preempt delay, no fast preempt. */
@@ -161,33 +179,39 @@ public record RouterConfig(
 
   public RouterConfig withPassword(String password) {
     return new RouterConfig(name, version, family, vrid, basePriority, advertIntervalCentis, preempt,
-        preemptDelayNanos, fastPreempt, virtualAddresses, primaryAddress, AuthType.SIMPLE_TEXT, password(password));
+        preemptDelayNanos, fastPreempt, virtualAddresses, primaryAddress, AuthType.SIMPLE_TEXT, password(password), resignBelow);
   }
 
   public RouterConfig withBasePriority(int priority) {
     return new RouterConfig(name, version, family, vrid, priority, advertIntervalCentis, preempt,
-        preemptDelayNanos, fastPreempt, virtualAddresses, primaryAddress, authType, authData);
+        preemptDelayNanos, fastPreempt, virtualAddresses, primaryAddress, authType, authData, resignBelow);
   }
 
   public RouterConfig withAdvertIntervalCentis(int centis) {
     return new RouterConfig(name, version, family, vrid, basePriority, centis, preempt,
-        preemptDelayNanos, fastPreempt, virtualAddresses, primaryAddress, authType, authData);
+        preemptDelayNanos, fastPreempt, virtualAddresses, primaryAddress, authType, authData, resignBelow);
   }
 
   /** Preempt off (keepalived's {@code nopreempt}): also clears preempt delay and fast preempt. */
   public RouterConfig withNoPreempt() {
     return new RouterConfig(name, version, family, vrid, basePriority, advertIntervalCentis, false,
-        0, false, virtualAddresses, primaryAddress, authType, authData);
+        0, false, virtualAddresses, primaryAddress, authType, authData, resignBelow);
   }
 
   public RouterConfig withPreemptDelayNanos(long delayNanos) {
     return new RouterConfig(name, version, family, vrid, basePriority, advertIntervalCentis, preempt,
-        delayNanos, fastPreempt, virtualAddresses, primaryAddress, authType, authData);
+        delayNanos, fastPreempt, virtualAddresses, primaryAddress, authType, authData, resignBelow);
   }
 
   public RouterConfig withFastPreempt(boolean fast) {
     return new RouterConfig(name, version, family, vrid, basePriority, advertIntervalCentis, preempt,
-        preemptDelayNanos, fast, virtualAddresses, primaryAddress, authType, authData);
+        preemptDelayNanos, fast, virtualAddresses, primaryAddress, authType, authData, resignBelow);
+  }
+
+  /** resign-below N (0 = off); see {@link #resignBelow()}. */
+  public RouterConfig withResignBelow(int below) {
+    return new RouterConfig(name, version, family, vrid, basePriority, advertIntervalCentis, preempt,
+        preemptDelayNanos, fastPreempt, virtualAddresses, primaryAddress, authType, authData, below);
   }
 
   @Override
@@ -202,7 +226,7 @@ public record RouterConfig(
         && basePriority == c.basePriority && advertIntervalCentis == c.advertIntervalCentis
         && preempt == c.preempt && preemptDelayNanos == c.preemptDelayNanos && fastPreempt == c.fastPreempt
         && virtualAddresses.equals(c.virtualAddresses) && primaryAddress.equals(c.primaryAddress)
-        && authType == c.authType && Arrays.equals(authData, c.authData);
+        && authType == c.authType && Arrays.equals(authData, c.authData) && resignBelow == c.resignBelow;
   }
 
   @Override
@@ -218,6 +242,7 @@ public record RouterConfig(
         + (preempt ? " preempt" : " nopreempt")
         + (preemptDelayNanos > 0 ? " delay " + preemptDelayNanos / 1_000_000 + "ms" : "")
         + (fastPreempt ? " fast-preempt" : "")
+        + (resignBelow > 0 ? " resign-below " + resignBelow : "")
         + " vips " + virtualAddresses.stream().map(InetAddress::getHostAddress).toList()
         + " primary " + primaryAddress.getHostAddress()
         + (authType == AuthType.NONE ? "" : " auth PASS") + "]";

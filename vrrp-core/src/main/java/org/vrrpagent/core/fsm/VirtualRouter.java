@@ -60,6 +60,11 @@ public final class VirtualRouter {
   /** The preempt delay ran out since we last entered BACKUP: lower-priority masters are preempted. */
   private boolean preemptDelayElapsed;
   private String lastMismatch;
+  /**
+   * resign-below: set when this router resigned as MASTER, cleared when its priority is back at
+   * or above the threshold (the failure episode is over). While set, as BACKUP it preempts nobody.
+   */
+  private boolean resigned;
 
   /** Sync group gate: when set, an expiring master-down timer waits for the group instead of taking over. */
   private boolean masterGated;
@@ -121,6 +126,14 @@ public final class VirtualRouter {
   /** The priority of the last advert heard from the master (ours in MASTER); -1 before any. */
   public int masterPriority() {
     return state == VrrpState.MASTER ? priority : masterPriority;
+  }
+
+  /**
+   * True during a failure episode in which this router resigned (resign-below): as BACKUP it
+   * does not preempt a lower-priority master; it still takes over when the master goes silent.
+   */
+  public boolean resigned() {
+    return resigned;
   }
 
   /** The current timer values (for status output and tests). */
@@ -208,7 +221,24 @@ public final class VirtualRouter {
     if (newPriority == priority) {
       return;
     }
+    int oldPriority = priority;
     priority = newPriority;
+    int below = config.resignBelow();
+    if (below > 0 && newPriority >= below) {
+      // The failure episode is over: the next drop below the threshold may resign again.
+      resigned = false;
+    }
+    if (below > 0 && state == VrrpState.MASTER && oldPriority >= below && newPriority < below) {
+      // resign-below: hand over now instead of making the backups wait a Master_Down_Interval
+      // for a master they would only preempt. Priority 0 makes every RFC peer take over after
+      // its Skew_Time. Only on the crossing, so once per episode: a master that is master again
+      // (nobody took over) or that became master while already below keeps the role.
+      resigned = true;
+      out.add(new SendAdvertisement(advertisement(0)));
+      changeState(VrrpState.BACKUP, "priority " + newPriority + " below resign-below " + below, now, out);
+      masterPriority = 0;
+      return;
+    }
     switch (state) {
       case BACKUP -> {
         // Skew_Time depends on our priority: recompute the down timer from when it started,
@@ -294,6 +324,12 @@ public final class VirtualRouter {
       out.add(new Dropped(DropReason.ADDRESS_FAMILY, a.family() + " (expected: " + config.family() + ")"));
       return false;
     }
+    if (a.addresses().isEmpty()) {
+      // RFC 9568 errata 8299: Count IPvX Addr must be at least 1; an advert with none is ignored.
+      out.add(new Dropped(DropReason.ADDRESS_LIST_MISMATCH, "no addresses from " + text(source)
+          + " (expected: at least 1, RFC 9568 errata 8299)"));
+      return false;
+    }
     if (source.equals(config.primaryAddress())) {
       out.add(new Dropped(DropReason.OWN_ADVERTISEMENT, "own advert (source " + text(source) + ")"));
       return false;
@@ -351,18 +387,18 @@ public final class VirtualRouter {
       return;
     }
     boolean lower = a.priority() < priority;
-    if (!config.preempt() || !lower) {
+    if (!config.preempt() || !lower || resigned) {
       // RFC 9568 §6.4.2: a master at least as good as us (or any master, without preempt)
-      // keeps its role: learn its interval (v3) and restart the down timer.
+      // keeps its role: learn its interval (v3) and restart the down timer. After resigning
+      // (resign-below) we preempt nobody until our priority recovers, or we would take back
+      // the role we just handed over: the ping-pong resign-below must not cause.
       accept(a, source, now, out);
-      if (!lower) {
-        cancel(TimerName.PREEMPT_DELAY, out);
-      }
       return;
     }
     if (config.preemptDelayNanos() > 0 && !preemptDelayElapsed) {
       // keepalived's preempt_delay: tolerate the lower-priority master for a while (say, while
-      // our services warm up) before preempting it; the first advert starts the delay.
+      // our services warm up) before preempting it; running since startup, or started by the
+      // first such advert.
       if (!armed.containsKey(TimerName.PREEMPT_DELAY)) {
         arm(TimerName.PREEMPT_DELAY, now + config.preemptDelayNanos(), out);
       }
@@ -457,8 +493,15 @@ public final class VirtualRouter {
       case BACKUP -> {
         preemptDelayElapsed = false;
         startDownTimer(false, now, out);
+        if (from != VrrpState.MASTER && config.preemptDelayNanos() > 0) {
+          // keepalived's preempt_delay runs from startup (and from leaving FAULT): a freshly
+          // booted host does not take over before its services have had time to come up.
+          arm(TimerName.PREEMPT_DELAY, now + config.preemptDelayNanos(), out);
+        }
       }
-      case INIT, FAULT -> {}
+      // A stopped router forgets its resign-below episode; a restart starts afresh.
+      case INIT -> resigned = false;
+      case FAULT -> {}
     }
     out.add(new StateChanged(from, to, reason, priority));
   }

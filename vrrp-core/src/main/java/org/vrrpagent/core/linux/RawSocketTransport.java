@@ -11,7 +11,9 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -122,6 +124,8 @@ public final class RawSocketTransport implements Transport {
   private final Consumer<InboundPacket> consumer;
   private final TransportDrops drops = new TransportDrops();
   private final Object sendLock = new Object();
+  /** Virtual MAC: VRID → a send-only socket bound to that router's macvlan (guarded by sendLock). */
+  private final Map<Integer, Sender> virtualMacSenders = new HashMap<>();
   private volatile boolean closed;
   private Thread receiver;
 
@@ -243,6 +247,56 @@ public final class RawSocketTransport implements Transport {
     return m;
   }
 
+  /** A send-only socket on a macvlan: adverts leave with the virtual MAC as source. */
+  private record Sender(String interfaceName, int ifindex, int fd) {}
+
+  /**
+   * Sends the adverts of VRID {@code vrid} out of {@code macvlan} (its virtual MAC interface,
+   * see {@link VirtualMacLink}) instead of this transport's interface, so that they carry the
+   * virtual MAC as source (RFC 9568 §7.2) and switches keep learning where it lives. The source
+   * IP address stays this transport's; receiving stays on this transport's interface.
+   * IPv4 multicast only: an IPv6 advert must come from a link-local address of the sending
+   * interface, and unicast adverts follow the routing table.
+   *
+   * @throws TransportException when the macvlan is missing or the kernel refuses the socket
+   */
+  public void sendFromVirtualMac(int vrid, String macvlan) {
+    Objects.requireNonNull(macvlan, "macvlan");
+    if (family != AddressFamily.IPV4 || !peers.isEmpty()) {
+      throw new IllegalStateException(interfaceName + ": adverts from a virtual MAC need IPv4 multicast");
+    }
+    InterfaceFacts facts = InterfaceFacts.read(macvlan);
+    int sendFd;
+    try {
+      sendFd = Libc.socket(Libc.AF_INET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.IPPROTO_VRRP);
+    } catch (Libc.ErrnoException e) {
+      throw KernelErrors.explain(macvlan, "cannot open raw VRRP socket", e);
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      Libc.setsockopt(sendFd, Libc.SOL_SOCKET, Libc.SO_BINDTODEVICE, arena.allocateFrom(macvlan));
+      Libc.setsockoptInt(sendFd, Libc.IPPROTO_IP, Libc.IP_HDRINCL, 1);
+      Libc.setsockoptInt(sendFd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_LOOP, 0);
+      // Send only: join nothing, and receive no group another socket joined.
+      Libc.setsockoptInt(sendFd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_ALL, 0);
+      Libc.setsockoptInt(sendFd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_TTL, Ipv4Header.VRRP_TTL);
+      Libc.setsockopt(sendFd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_IF, ipMreqn(arena, null, facts.index()));
+    } catch (Libc.ErrnoException e) {
+      Libc.closeQuietly(sendFd);
+      throw KernelErrors.explain(macvlan, "cannot set up the VRRP send socket on the virtual MAC interface", e);
+    }
+    Sender old;
+    synchronized (sendLock) {
+      if (closed) {
+        Libc.closeQuietly(sendFd);
+        throw new TransportException(interfaceName + ": VRRP transport is closed");
+      }
+      old = virtualMacSenders.put(vrid, new Sender(macvlan, facts.index(), sendFd));
+    }
+    if (old != null) {
+      Libc.closeQuietly(old.fd());
+    }
+  }
+
   /** The IPv4 group or the IPv6 group, for this transport's family. */
   public InetAddress group() {
     return family == AddressFamily.IPV4 ? GROUP_V4 : GROUP_V6;
@@ -266,7 +320,14 @@ public final class RawSocketTransport implements Transport {
       try (Arena arena = Arena.ofConfined()) {
         if (family == AddressFamily.IPV4) {
           byte[] packet = Ipv4Header.encode(vrrpMessage, (Inet4Address) source, (Inet4Address) destination);
-          Libc.sendto(fd, arena.allocateFrom(JAVA_BYTE, packet), 0, SocketAddresses.of(arena, destination, ifindex));
+          // Byte 1 of a VRRP message is the VRID: a router with a virtual MAC sends from its macvlan.
+          Sender via = vrrpMessage.length > 1 ? virtualMacSenders.get(vrrpMessage[1] & 0xff) : null;
+          if (via != null) {
+            Libc.sendto(via.fd(), arena.allocateFrom(JAVA_BYTE, packet), 0,
+                SocketAddresses.of(arena, destination, via.ifindex()));
+          } else {
+            Libc.sendto(fd, arena.allocateFrom(JAVA_BYTE, packet), 0, SocketAddresses.of(arena, destination, ifindex));
+          }
         } else {
           sendIpv6(arena, vrrpMessage, (Inet6Address) destination);
         }
@@ -332,6 +393,8 @@ public final class RawSocketTransport implements Transport {
         return;
       }
       closed = true;
+      virtualMacSenders.values().forEach(v -> Libc.closeQuietly(v.fd()));
+      virtualMacSenders.clear();
     }
     Libc.shutdownQuietly(fd);
     Thread r = receiver;

@@ -35,8 +35,12 @@ class RouterConfigTest {
         .hasMessage("virtual router 'vi': VRRPv2 with IPv6 (expected: IPv4, or VRRPv3 for IPv6)");
     assertThatThrownBy(() -> RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME).withNoPreempt().withFastPreempt(true))
         .hasMessage("virtual router 'vi': preempt delay or fast preempt with nopreempt (expected: preempt on)");
-    assertThatThrownBy(() -> RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME).withPreemptDelayNanos(1_000_000_000_001L))
-        .hasMessageContaining("expected: 0..1000 s");
+    assertThatThrownBy(() -> RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME).withPreemptDelayNanos(3_600_000_000_001L))
+        .hasMessageContaining("expected: 0..3600 s");
+    assertThatThrownBy(() -> RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME).withResignBelow(256))
+        .hasMessage("virtual router 'vi': resign-below 256 (expected: 0 = off, or 1..255)");
+    assertThatThrownBy(() -> RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME).withResignBelow(-1))
+        .hasMessage("virtual router 'vi': resign-below -1 (expected: 0 = off, or 1..255)");
     assertThatThrownBy(() -> RouterConfig.password("123456789")).hasMessage("password of 9 bytes (expected: 1..8)");
   }
 
@@ -49,5 +53,15 @@ class RouterConfigTest {
   void fastPreemptIsOffByDefault() {
     assertThat(RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME).fastPreempt()).isFalse();
     assertThat(RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME).preempt()).isTrue();
+  }
+
+  @Test
+  void resignBelowIsOffByDefaultAndSurvivesTheWithers() {
+    RouterConfig c = RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME);
+    assertThat(c.resignBelow()).isZero();
+    RouterConfig r = c.withResignBelow(90).withBasePriority(120).withFastPreempt(true).withAdvertIntervalCentis(50);
+    assertThat(r.resignBelow()).isEqualTo(90);
+    assertThat(r).isNotEqualTo(c.withBasePriority(120).withFastPreempt(true).withAdvertIntervalCentis(50));
+    assertThat(r.toString()).contains("resign-below 90");
   }
 }

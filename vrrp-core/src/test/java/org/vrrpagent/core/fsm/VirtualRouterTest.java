@@ -341,15 +341,28 @@ class VirtualRouterTest {
   }
 
   @Test
-  @DisplayName("preempt delay: the first lower advert arms the delay; until it fires lower adverts are accepted")
-  void preemptDelay() {
+  @DisplayName("preempt delay runs from startup; until it ends lower adverts are accepted, then discarded")
+  void preemptDelayFromStartup() {
     VirtualRouter r = new VirtualRouter(config(200).withPreemptDelayNanos(10 * S));
-    r.handle(new Startup(), 0);
+    assertThat(r.handle(new Startup(), 0)).containsExactly(
+        new ArmTimer(TimerName.MASTER_DOWN, 3_218_750_000L),
+        new ArmTimer(TimerName.PREEMPT_DELAY, 10 * S),
+        new StateChanged(VrrpState.INIT, VrrpState.BACKUP, "startup", 200));
     assertThat(r.handle(advert(100, 100, PEER), S)).containsExactly(
-        new ArmTimer(TimerName.PREEMPT_DELAY, 11 * S),
         new ArmTimer(TimerName.MASTER_DOWN, S + 3_218_750_000L));
-    assertThat(r.handle(new TimerFired(TimerName.PREEMPT_DELAY), 11 * S)).isEmpty();
-    assertThat(r.handle(advert(100, 100, PEER), 11 * S + 1)).isEmpty();
+    assertThat(r.handle(new TimerFired(TimerName.PREEMPT_DELAY), 10 * S)).isEmpty();
+    assertThat(r.handle(advert(100, 100, PEER), 10 * S + 1)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("preempt delay: after stepping down, the first lower advert starts the delay")
+  void preemptDelayFromFirstLowerAdvert() {
+    VirtualRouter r = master(config(200).withPreemptDelayNanos(10 * S));
+    r.handle(advert(250, 100, PEER), 20 * S);
+    assertThat(r.timerDeadlineNanos(TimerName.PREEMPT_DELAY)).isEqualTo(-1);
+    assertThat(r.handle(advert(100, 100, PEER), 21 * S)).containsExactly(
+        new ArmTimer(TimerName.PREEMPT_DELAY, 31 * S),
+        new ArmTimer(TimerName.MASTER_DOWN, 21 * S + 3_218_750_000L));
   }
 
   @Test
@@ -370,5 +383,76 @@ class VirtualRouterTest {
     assertThat(r.handle(new TimerFired(TimerName.ADVERTISEMENT), at)).containsExactly(
         new SendAdvertisement(Advertisement.v3(51, 100, 100, List.of(VIP))),
         new ArmTimer(TimerName.ADVERTISEMENT, at + S));
+  }
+  @Test
+  @DisplayName("resign-below: the drop below N sends priority 0, releases the addresses and enters BACKUP with the reason")
+  void resignBelowSendsPriorityZeroAndStepsDown() {
+    VirtualRouter r = master(config(200).withResignBelow(150));
+    List<Action> actions = r.handle(new PriorityChanged(120), 10 * S);
+    assertThat(actions).containsExactly(
+        new SendAdvertisement(Advertisement.v3(51, 0, 100, List.of(VIP))),
+        new CancelTimer(TimerName.ADVERTISEMENT),
+        new RemoveAddresses(List.of(VIP)),
+        new ArmTimer(TimerName.MASTER_DOWN, 10 * S + 3_531_250_000L),
+        new StateChanged(VrrpState.MASTER, VrrpState.BACKUP, "priority 120 below resign-below 150", 120));
+    assertThat(r.resigned()).isTrue();
+    assertThat(r.masterPriority()).isZero();
+  }
+
+  @Test
+  @DisplayName("resign-below: our own priority-0 or earlier adverts, looped back, are never a peer")
+  void resignBelowIgnoresOwnAdverts() {
+    VirtualRouter r = master(config(200).withResignBelow(150));
+    r.handle(new PriorityChanged(120), 10 * S);
+    long deadline = r.timerDeadlineNanos(TimerName.MASTER_DOWN);
+    assertThat(r.handle(advert(0, 100, ME), 10 * S)).containsExactly(
+        new Dropped(DropReason.OWN_ADVERTISEMENT, "own advert (source 198.18.0.1)"));
+    assertThat(r.handle(advert(200, 100, ME), 10 * S + 1)).containsExactly(
+        new Dropped(DropReason.OWN_ADVERTISEMENT, "own advert (source 198.18.0.1)"));
+    // The full Master_Down_Interval still runs: no Skew_Time takeover triggered by ourselves.
+    assertThat(r.timerDeadlineNanos(TimerName.MASTER_DOWN)).isEqualTo(deadline);
+  }
+
+  @Test
+  @DisplayName("resign-below: after resigning, a lower-priority master is accepted, not preempted, until the priority recovers")
+  void resignBelowDoesNotPreemptUntilRecovered() {
+    VirtualRouter r = master(config(200).withResignBelow(150));
+    r.handle(new PriorityChanged(120), 10 * S);
+    r.handle(advert(100, 100, PEER), 11 * S);
+    assertThat(r.timerDeadlineNanos(TimerName.MASTER_DOWN)).isEqualTo(11 * S + 3_531_250_000L);
+    assertThat(r.masterAddress()).isEqualTo(PEER);
+
+    assertThat(r.handle(new PriorityChanged(150), 12 * S)).isNotEmpty();
+    assertThat(r.resigned()).isFalse();
+    // Recovered: the lower advert is discarded again, the timer keeps running (preempt).
+    assertThat(r.handle(advert(100, 100, PEER), 13 * S)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("resign-below: a drop that stays at or above N, or a BACKUP's drop, only re-advertises or recomputes timers")
+  void resignBelowOnlyOnTheCrossingAsMaster() {
+    VirtualRouter m = master(config(200).withResignBelow(150));
+    assertThat(m.handle(new PriorityChanged(150), 10 * S))
+        .containsExactly(new SendAdvertisement(Advertisement.v3(51, 150, 100, List.of(VIP))),
+            new ArmTimer(TimerName.ADVERTISEMENT, 11 * S));
+    VirtualRouter b = new VirtualRouter(config(200).withResignBelow(150));
+    b.handle(new Startup(), 0);
+    assertThat(b.handle(new PriorityChanged(100), S)).containsExactly(
+        new ArmTimer(TimerName.MASTER_DOWN, 3_609_375_000L));
+    assertThat(b.resigned()).isFalse();
+  }
+
+  @Test
+  @DisplayName("RFC 9568 errata 8299: an advert with no addresses (count 0) is dropped, not taken as a master")
+  void advertWithNoAddressesIsDropped() {
+    VirtualRouter r = new VirtualRouter(config(100));
+    r.handle(new Startup(), 0);
+    long deadline = r.timerDeadlineNanos(TimerName.MASTER_DOWN);
+    AdvertReceived empty = new AdvertReceived(new ReceivedAdvertisement(new Advertisement(
+        org.vrrpagent.core.wire.VrrpVersion.V3, org.vrrpagent.core.wire.AddressFamily.IPV4, 51, 200, 100, List.of(),
+        AuthType.NONE, new byte[0]), PEER, ChecksumMode.PSEUDO_HEADER));
+    assertThat(r.handle(empty, S)).containsExactly(new Dropped(DropReason.ADDRESS_LIST_MISMATCH,
+        "no addresses from 198.18.0.2 (expected: at least 1, RFC 9568 errata 8299)"));
+    assertThat(r.timerDeadlineNanos(TimerName.MASTER_DOWN)).isEqualTo(deadline);
   }
 }

@@ -135,10 +135,10 @@ class ElectionScenarioTest {
     lan.at(5_100 * MS, () -> lan.node("a").start());
     lan.runUntil(30 * S);
 
-    // b advertises at 3.609375 + k s. a first hears it at 5.609375 s: delay until 15.109375 s.
-    // Adverts up to 14.609375 s are accepted; from 15.609375 s discarded; a's down timer runs out
-    // 3.21875 s after the last accepted one.
-    assertThat(masterAt("a", 0)).isEqualTo(14_609_375_000L + A_MASTER_AT);
+    // The delay runs from a's startup at 5.1 s to 14.6 s. b advertises at 3.609375 + k s: adverts
+    // up to 13.609375 s are accepted, from 14.609375 s discarded; a's down timer runs out
+    // 3.21875 s after the last accepted one (without the delay: at 5.1 + 3.21875 s).
+    assertThat(masterAt("a", 0)).isEqualTo(13_609_375_000L + A_MASTER_AT);
     assertThat(lan.masters(51)).containsExactly("a");
   }
 
@@ -284,5 +284,28 @@ class ElectionScenarioTest {
     assertThat(lan.masters(10)).containsExactly("b");
     assertThat(lan.masters(11)).containsExactly("b");
     assertThat(masterAt("b", 40 * S)).isEqualTo(39_218_750_000L + 3_609_375_000L);
+  }
+
+  @Test
+  @DisplayName("when one sync group member hears a better master, the other members follow it to BACKUP")
+  void syncGroupFollowsAMemberToBackup() {
+    InetAddress vip2 = SimulatedLan.address("198.18.0.101");
+    lan.addSyncGroupNode("a", "pair",
+        RouterConfig.v3("first", 10, 100, 100, List.of(VIP), primary("a")),
+        RouterConfig.v3("second", 11, 100, 100, List.of(vip2), primary("a"))).start();
+    lan.addNode("b", RouterConfig.v3("only", 10, 200, 100, List.of(VIP), primary("b")));
+    lan.at(10 * S, () -> lan.node("b").start());
+    lan.runUntil(9 * S);
+    assertThat(lan.masters(10)).containsExactly("a");
+    assertThat(lan.masters(11)).containsExactly("a");
+
+    lan.runUntil(30 * S);
+    var followed = lan.transitions().stream()
+        .filter(t -> t.router().equals("second") && t.change().from() == VrrpState.MASTER).findFirst().orElseThrow();
+    assertThat(followed.atNanos()).isEqualTo(10 * S + A_MASTER_AT);
+    assertThat(followed.change().reason()).isEqualTo("sync group pair: first became backup");
+    assertThat(lan.masters(10)).containsExactly("b");
+    assertThat(lan.masters(11)).isEmpty();
+    assertThat(lan.node("a").heldAddresses()).isEmpty();
   }
 }

@@ -19,14 +19,15 @@ import org.vrrpagent.core.wire.VrrpVersion;
 
 /**
  * Randomised runs of 2..5 routers (VOPR style): a chaos phase of loss, delay, duplication,
- * reordering, partitions, crashes, restarts, shutdowns, priority changes and faults; then the
+ * reordering, partitions, crashes, restarts, shutdowns, priority changes (some routers with
+ * resign-below) and faults; then the
  * LAN is made whole and checked.
  *
  * <ul>
  *   <li>Safety: once the LAN has been whole for Master_Down_Interval + one advert interval
  *       (plus the largest packet delay), exactly one eligible router is master, it holds the
  *       virtual address and nobody else does, and (preempt on) it has the highest effective
- *       priority. Checked every 10 ms for 10 s.
+ *       priority (among those not resigned). Checked every 10 ms for 10 s.
  *   <li>Liveness: when that master then crashes (or shuts down), some router is master within
  *       the best backup's Master_Down_Interval of the last advert reaching it.
  * </ul>
@@ -97,6 +98,9 @@ class RandomisedElectionTest {
         c = c.withNoPreempt();
       } else if (r.nextBoolean()) {
         c = c.withFastPreempt(true);
+      }
+      if (r.nextInt(3) == 0) {
+        c = c.withResignBelow(1 + r.nextInt(255));
       }
       configs.add(c);
     }
@@ -231,7 +235,9 @@ class RandomisedElectionTest {
           .isEqualTo(n == master ? Set.of(VIP) : Set.of());
     }
     if (preempt) {
-      int best = eligible.stream().mapToInt(n -> n.router().effectivePriority()).max().orElseThrow();
+      // A backup that resigned (resign-below) preempts nobody until its priority recovers.
+      int best = eligible.stream().filter(n -> n == master || !n.router().resigned())
+          .mapToInt(n -> n.router().effectivePriority()).max().orElseThrow();
       assertThat(master.router().effectivePriority()).as(when + "master priority (best eligible " + best + ")")
           .isEqualTo(best);
     }
