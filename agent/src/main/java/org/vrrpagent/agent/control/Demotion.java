@@ -1,0 +1,22 @@
+package org.vrrpagent.agent.control;
+
+/**
+ * An operator's runtime demotion of one instance (CARP's "advskew 254 for maintenance"). It
+ * is not saved: a restart or {@code promote} ends it.
+ */
+public sealed interface Demotion {
+  /** Largest {@code by}: priorities are 1..254 for a non-owner, so 254 always reaches the bottom. */
+  int MAX_BY = 254;
+
+  /** Lower the effective priority by {@code by} (never below 1). */
+  record By(int by) implements Demotion {
+    public By {
+      if (by < 1 || by > MAX_BY) {
+        throw new IllegalArgumentException("by=" + by + " (expected: 1.." + MAX_BY + ")");
+      }
+    }
+  }
+
+  /** Go to BACKUP and stay there: advertise priority 1 so any healthy peer takes over. */
+  record ToBackup() implements Demotion {}
+}
