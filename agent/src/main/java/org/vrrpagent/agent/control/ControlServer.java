@@ -101,9 +101,9 @@ public final class ControlServer implements AutoCloseable {
       if (config.unixSocket().isPresent()) {
         Path path = config.unixSocket().get();
         if (!epoll) {
-          throw new UncheckedIOException(new IOException("control API on unix socket " + path
+          throw failure("control API on unix socket " + path
               + ": needs Netty's native epoll transport, which is not available here ("
-              + Epoll.unavailabilityCause() + ")"));
+              + Epoll.unavailabilityCause() + ")");
         }
         removeStaleSocket(path);
         Channel ch = bind(EpollServerDomainSocketChannel.class, new DomainSocketAddress(path.toString()),
@@ -162,13 +162,17 @@ public final class ControlServer implements AutoCloseable {
     try {
       int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
       if ((mode & 0170000) != 0140000) {
-        throw new UncheckedIOException(new IOException("control API on unix socket " + path
-            + ": the path exists and is not a socket (expected: a free path or a stale socket)"));
+        throw failure("control API on unix socket " + path
+            + ": the path exists and is not a socket (expected: a free path or a stale socket)");
       }
       Files.delete(path);
     } catch (IOException e) {
       throw new UncheckedIOException("control API on unix socket " + path + ": " + e.getMessage(), e);
     }
+  }
+
+  private static UncheckedIOException failure(String message) {
+    return new UncheckedIOException(message, new IOException(message));
   }
 
   static String describe(SocketAddress a) {

@@ -117,6 +117,26 @@ public record StatusSnapshot(
       Objects.requireNonNull(name, "name");
       runs = java.util.Map.copyOf(runs);
     }
+
+    /** From the check scheduler's snapshot ({@code CheckScheduler.statuses()}). */
+    public static CheckSnapshot of(org.vrrpagent.checks.CheckStatus status) {
+      var counters = status.counters();
+      java.util.Map<String, Long> runs = new java.util.LinkedHashMap<>();
+      for (String result : org.vrrpagent.checks.CheckCounters.RESULTS) {
+        runs.put(result, counters.runs(result));
+      }
+      var last = status.lastResult();
+      return new CheckSnapshot(status.name(), status.probe(), status.up(),
+          last.map(r -> r.isUp() ? "up" : "down").orElse(null),
+          last.map(org.vrrpagent.checks.ProbeResult::reason).orElse(null),
+          last.map(r -> r.latencyNanos() / 1e6).orElse(-1.0),
+          runs, counters.durationCount(), counters.durationTotalNanos());
+    }
+
+    /** Every check of a scheduler ({@code () -> CheckSnapshot.all(scheduler.statuses())}). */
+    public static List<CheckSnapshot> all(List<org.vrrpagent.checks.CheckStatus> statuses) {
+      return statuses.stream().map(CheckSnapshot::of).toList();
+    }
   }
 
   /**
