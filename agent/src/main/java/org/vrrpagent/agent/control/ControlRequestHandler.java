@@ -141,6 +141,8 @@ final class ControlRequestHandler extends SimpleChannelInboundHandler<FullHttpRe
       case "/", "" -> {
         if (allow(ctx, request, HttpMethod.GET)) {
           Map<String, Object> index = new LinkedHashMap<>();
+          String version = ControlServer.class.getPackage().getImplementationVersion();
+          index.put("version", version == null ? "dev" : version);
           index.put("endpoints", List.of("GET /status", "GET /metrics", "GET /events",
               "POST /instances/{name}/demote[?by=N|?to-backup]", "POST /instances/{name}/promote", "POST /reload"));
           sendJson(ctx, request, HttpResponseStatus.OK, index);

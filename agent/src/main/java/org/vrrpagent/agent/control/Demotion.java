@@ -8,6 +8,9 @@ public sealed interface Demotion {
   /** Largest {@code by}: priorities are 1..254 for a non-owner, so 254 always reaches the bottom. */
   int MAX_BY = 254;
 
+  /** How status shows it: {@code "by 100"} or {@code "to backup"}. */
+  String describe();
+
   /** Lower the effective priority by {@code by} (never below 1). */
   record By(int by) implements Demotion {
     public By {
@@ -15,8 +18,18 @@ public sealed interface Demotion {
         throw new IllegalArgumentException("by=" + by + " (expected: 1.." + MAX_BY + ")");
       }
     }
+
+    @Override
+    public String describe() {
+      return "by " + by;
+    }
   }
 
   /** Go to BACKUP and stay there: advertise priority 1 so any healthy peer takes over. */
-  record ToBackup() implements Demotion {}
+  record ToBackup() implements Demotion {
+    @Override
+    public String describe() {
+      return "to backup";
+    }
+  }
 }

@@ -49,7 +49,7 @@ public record StatusSnapshot(
    * @param basePriority the configured priority, or the rank from the priority-order file
    * @param effectivePriority what we advertise: base, plus tracking, minus operator demotion
    * @param priorityReasons how the effective priority was reached, one line per contribution
-   * @param demotion the operator's runtime demotion, null when none
+   * @param demotion the operator's runtime demotion ({@link Demotion#describe}), null when none
    * @param masterAddress the master's address as last seen (ours when MASTER); null before any
    * @param masterPriority the master's last advertised priority; -1 before any
    * @param virtualAddresses the VIPs, as configured
@@ -62,7 +62,7 @@ public record StatusSnapshot(
       int basePriority,
       int effectivePriority,
       List<PriorityReason> priorityReasons,
-      Demotion demotion,
+      String demotion,
       String masterAddress,
       int masterPriority,
       List<String> virtualAddresses,
