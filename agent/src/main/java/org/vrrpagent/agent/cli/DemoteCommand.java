@@ -11,6 +11,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "demote",
     mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = {
       "Lowers an instance's priority for maintenance, at runtime only (a restart or 'promote' ends it).",
       "Without an option the instance goes to BACKUP and stays there (priority 1), so a healthy peer takes over.",

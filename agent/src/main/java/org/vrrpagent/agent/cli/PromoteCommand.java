@@ -7,6 +7,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "promote",
     mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = "Ends an operator demotion: the instance's priority is again its base plus tracking.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:promoted", "1:agent not reachable, or it refused (unknown instance)", "2:bad usage"})

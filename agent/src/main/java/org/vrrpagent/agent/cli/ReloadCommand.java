@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "reload",
     mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = {
       "Makes the running agent re-read its configuration file (as SIGHUP and 'systemctl reload' do).",
       "Unchanged instances keep their state and addresses; an invalid file is refused and the running configuration kept."

@@ -11,6 +11,7 @@ import tools.jackson.databind.JsonNode;
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = {
       "Shows the running agent: every instance (state, priority and why, master, addresses, since when),",
       "every check (up or down, last reason, latency) and the priority-order files."
