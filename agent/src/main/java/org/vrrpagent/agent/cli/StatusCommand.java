@@ -89,7 +89,11 @@ public final class StatusCommand extends AgentCommand {
         List<String> hosts = new ArrayList<>();
         f.path("hosts").forEach(h -> hosts.add(h.asString()));
         rows.add(List.of(text(f.get("path")),
-            f.path("ok").asBoolean() ? "ok" : "error: " + text(f.get("error")) + " (keeping the last good order)",
+            switch (f.path("status").asString("")) {
+              case "OK" -> "ok";
+              case "MISSING" -> "missing: every host is unlisted" + (f.hasNonNull("error") ? " (" + text(f.get("error")) + ")" : "");
+              default -> "invalid: " + text(f.get("error")) + " (the last good order stays in force)";
+            },
             String.join(", ", hosts)));
       }
       out.println();

@@ -143,15 +143,31 @@ public record StatusSnapshot(
    * One priority-order file.
    *
    * @param path the file
-   * @param ok false when the last read failed and the last good order is still in force
-   * @param error the last read's problem, null when ok
+   * @param status {@code OK}; {@code MISSING} (every host is unlisted); {@code INVALID} (the last
+   *     good order stays in force)
+   * @param error the last read's problem, null when OK
    * @param hosts the order in force, first preferred
-   * @param loadedAt when the order in force was read; null before any good read
+   * @param reloads reads so far
+   * @param failures reads that found the file invalid or unreadable
    */
-  public record PriorityFileStatus(String path, boolean ok, String error, List<String> hosts, Instant loadedAt) {
+  public record PriorityFileStatus(String path, String status, String error, List<String> hosts, long reloads,
+                                   long failures) {
     public PriorityFileStatus {
       Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(status, "status");
       hosts = List.copyOf(hosts);
+    }
+
+    /** True when the last read found a valid file. */
+    public boolean ok() {
+      return status.equals("OK");
+    }
+
+    /** From the priority-order reloader's state. */
+    public static PriorityFileStatus of(org.vrrpagent.agent.priority.PriorityOrderState state) {
+      return new PriorityFileStatus(state.file().toString(), state.status().name(), state.error().orElse(null),
+          state.order().map(org.vrrpagent.agent.priority.PriorityOrder::hosts).orElse(List.of()),
+          state.reloads(), state.failures());
     }
   }
 }

@@ -23,8 +23,8 @@ public final class FakeBackend implements ControlBackend {
     CheckSnapshot resolver = new CheckSnapshot("resolver", "dns 127.0.0.1:53 example.org A", false, "down",
         "DNS 127.0.0.1: SERVFAIL (expected: NOERROR)", 12.5, Map.of("up", 10L, "down", 3L, "timeout", 1L, "skipped", 0L),
         14, 140_000_000L);
-    PriorityFileStatus file = new PriorityFileStatus("/etc/vrrp-agent/priority.dns", true, null,
-        List.of("recdns-cnh", "recdns-sby"), Instant.parse("2026-11-22T02:59:00Z"));
+    PriorityFileStatus file = new PriorityFileStatus("/etc/vrrp-agent/priority.dns", "OK", null,
+        List.of("recdns-cnh", "recdns-sby"), 3, 0);
     return new StatusSnapshot("recdns-sby", Instant.parse("2026-11-22T03:01:00Z"), List.of(dns0), List.of(resolver),
         List.of(file));
   }

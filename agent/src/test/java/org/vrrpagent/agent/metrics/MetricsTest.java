@@ -114,7 +114,7 @@ class MetricsTest {
     metrics.checks(() -> List.of(check.get()));
     AtomicReference<Boolean> fileOk = new AtomicReference<>(true);
     metrics.priorityOrderFiles(() -> List.of(
-        new PriorityFileStatus("/etc/vrrp-agent/priority.dns", fileOk.get(), null, List.of(), null)));
+        new PriorityFileStatus("/etc/vrrp-agent/priority.dns", fileOk.get() ? "OK" : "INVALID", "line 3: duplicate host", List.of(), 1, 0)));
     AtomicInteger queue = new AtomicInteger(7);
     metrics.notificationQueue(queue::get);
 
@@ -161,7 +161,7 @@ class MetricsTest {
     metrics.advertSent("dns0", 100);
     metrics.advertReceived("dns0");
     metrics.checks(() -> List.of(new CheckSnapshot("c", "p", true, null, null, -1, Map.of(), 0, 0)));
-    metrics.priorityOrderFiles(() -> List.of(new PriorityFileStatus("f", true, null, List.of(), null)));
+    metrics.priorityOrderFiles(() -> List.of(new PriorityFileStatus("f", "OK", null, List.of(), 1, 0)));
     metrics.notificationQueue(() -> 0);
     String text = metrics.scrape();
     for (String name : Metrics.names()) {
