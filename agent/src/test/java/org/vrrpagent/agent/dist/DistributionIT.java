@@ -75,7 +75,8 @@ class DistributionIT {
 
   @Test
   void theLayoutIsComplete() throws Exception {
-    for (String file : List.of("bin/vrrp-agent", "bin/find-java25", "etc/agent.yaml", "systemd/vrrp-agent.service",
+    for (String file : List.of("bin/vrrp-agent", "bin/find-java25", "etc/agent.yaml", "etc/priority.rdns",
+        "examples/web-pair/agent.yaml", "systemd/vrrp-agent.service",
         "completion/vrrp-agent", "man/man1/vrrp-agent.1", "man/man1/vrrp-agent-status.1",
         "man/man1/vrrp-agent-demote.1", "man/man1/vrrp-agent-promote.1", "man/man1/vrrp-agent-reload.1",
         "man/man1/vrrp-agent-run.1", "man/man1/vrrp-agent-version.1")) {
@@ -117,6 +118,12 @@ class DistributionIT {
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("cannot reach the agent at http://127.0.0.1:" + port);
     assertThat(agent("demote").exit()).isEqualTo(2);
+  }
+
+  @Test
+  void theShippedConfigurationValidates() throws Exception {
+    Run r = agent("validate", "--syntax-only", "--config", home.resolve("etc/agent.yaml").toString());
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
   }
 
   @Test
