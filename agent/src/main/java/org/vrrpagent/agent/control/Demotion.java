@@ -11,6 +11,14 @@ public sealed interface Demotion {
   /** How status shows it: {@code "by 100"} or {@code "to backup"}. */
   String describe();
 
+  /**
+   * The priority to advertise while demoted, from the one the instance would advertise
+   * otherwise: {@code by N} subtracts N but never goes below 1; {@code to backup} is 1, the
+   * lowest priority that still backs up (0 would mean "I resign" and force a master change
+   * on every peer at every advert).
+   */
+  int apply(int priority);
+
   /** Lower the effective priority by {@code by} (never below 1). */
   record By(int by) implements Demotion {
     public By {
@@ -23,6 +31,11 @@ public sealed interface Demotion {
     public String describe() {
       return "by " + by;
     }
+
+    @Override
+    public int apply(int priority) {
+      return Math.max(1, priority - by);
+    }
   }
 
   /** Go to BACKUP and stay there: advertise priority 1 so any healthy peer takes over. */
@@ -30,6 +43,11 @@ public sealed interface Demotion {
     @Override
     public String describe() {
       return "to backup";
+    }
+
+    @Override
+    public int apply(int priority) {
+      return 1;
     }
   }
 }

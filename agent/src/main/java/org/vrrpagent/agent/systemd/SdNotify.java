@@ -137,6 +137,24 @@ public final class SdNotify {
     }, 0, every.toNanos(), TimeUnit.NANOSECONDS));
   }
 
+  /**
+   * The STATUS= text for a set of instances: {@code "dns0 MASTER 250, dns1 BACKUP 200"} (name,
+   * state, effective priority), cut to {@link #MAX_STATUS_CHARS}.
+   */
+  public static String describe(java.util.List<org.vrrpagent.core.engine.RouterStatus> routers) {
+    if (routers.isEmpty()) {
+      return "no instances";
+    }
+    StringBuilder b = new StringBuilder();
+    for (var r : routers) {
+      if (!b.isEmpty()) {
+        b.append(", ");
+      }
+      b.append(r.name()).append(' ').append(r.state()).append(' ').append(r.effectivePriority());
+    }
+    return oneLine(b.toString());
+  }
+
   /** Sends failed so far. */
   public long failures() {
     return failures.get();

@@ -133,6 +133,16 @@ class SdNotifyTest {
     }
   }
 
+  @Test
+  void theStatusLineNamesEveryInstanceStateAndPriority() {
+    var master = java.net.InetAddress.ofLiteral("198.18.0.11");
+    var routers = java.util.List.of(
+        new org.vrrpagent.core.engine.RouterStatus("rdns0", org.vrrpagent.core.fsm.VrrpState.MASTER, 250, 250, master, 250, 100, null, 1),
+        new org.vrrpagent.core.engine.RouterStatus("rdns1", org.vrrpagent.core.fsm.VrrpState.BACKUP, 200, 150, master, 250, 100, null, 1));
+    assertThat(SdNotify.describe(routers)).isEqualTo("rdns0 MASTER 250, rdns1 BACKUP 150");
+    assertThat(SdNotify.describe(java.util.List.of())).isEqualTo("no instances");
+  }
+
   private static Map<String, String> with(Map<String, String> base, String key, String value) {
     var m = new java.util.HashMap<>(base);
     m.put(key, value);
