@@ -42,21 +42,54 @@ final class ControlClient {
 
   private final URI base;
 
+  /** The socket path for {@code unix:/run/vrrp-agent/control.sock}; null for http. */
+  private final java.nio.file.Path unixSocket;
+
   ControlClient(URI base) {
-    if (base.getScheme() == null || !(base.getScheme().equals("http") || base.getScheme().equals("https"))
+    if ("unix".equals(base.getScheme())) {
+      String path = base.getSchemeSpecificPart();
+      if (path == null || !path.startsWith("/")) {
+        throw new IllegalArgumentException("--control " + base + " (expected: unix:/ABSOLUTE/PATH, e.g. "
+            + "unix:/run/vrrp-agent/control.sock)");
+      }
+      this.unixSocket = java.nio.file.Path.of(path);
+    } else if (base.getScheme() == null || !(base.getScheme().equals("http") || base.getScheme().equals("https"))
         || base.getHost() == null) {
       throw new IllegalArgumentException("--control " + base + " (expected: http://HOST:PORT, e.g. "
-          + ControlOption.DEFAULT_URL + ")");
+          + ControlOption.DEFAULT_URL + ", or unix:/PATH)");
+    } else {
+      this.unixSocket = null;
     }
     this.base = base;
   }
 
   Answer get(String path) throws AgentError {
+    if (unixSocket != null) {
+      return sendUnix("GET", path);
+    }
     return send(HttpRequest.newBuilder(resolve(path)).GET());
   }
 
   Answer post(String path) throws AgentError {
+    if (unixSocket != null) {
+      return sendUnix("POST", path);
+    }
     return send(HttpRequest.newBuilder(resolve(path)).POST(HttpRequest.BodyPublishers.noBody()));
+  }
+
+  private Answer sendUnix(String method, String path) throws AgentError {
+    UnixHttpExchange.Response response;
+    try {
+      response = UnixHttpExchange.send(unixSocket, method, path, REQUEST_TIMEOUT);
+    } catch (java.net.SocketException | java.nio.file.NoSuchFileException e) {
+      throw new AgentError("cannot reach the agent at " + base + " (" + reason(e)
+          + "): is it running, and is this its control.unix-socket?");
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AgentError("the agent at " + base + " did not answer within " + REQUEST_TIMEOUT.toSeconds() + "s");
+    } catch (IOException e) {
+      throw new AgentError("cannot talk to the agent at " + base + ": " + reason(e));
+    }
+    return answer(response.status(), response.body());
   }
 
   private URI resolve(String path) {
@@ -80,8 +113,12 @@ final class ControlClient {
       Thread.currentThread().interrupt();
       throw new AgentError("interrupted");
     }
-    if (response.statusCode() / 100 != 2) {
-      String error = response.body();
+    return answer(response.statusCode(), response.body());
+  }
+
+  private static Answer answer(int status, String body) throws AgentError {
+    if (status / 100 != 2) {
+      String error = body;
       try {
         JsonNode node = JSON.readTree(error);
         if (node.hasNonNull("error")) {
@@ -90,9 +127,9 @@ final class ControlClient {
       } catch (JacksonException e) {
         // not JSON: show the body as it is
       }
-      throw new AgentError(error.strip() + " (HTTP " + response.statusCode() + ")");
+      throw new AgentError(error.strip() + " (HTTP " + status + ")");
     }
-    return new Answer(response.statusCode(), response.body());
+    return new Answer(status, body);
   }
 
   private static String reason(Throwable e) {

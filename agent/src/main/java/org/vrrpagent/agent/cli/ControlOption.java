@@ -10,7 +10,8 @@ public final class ControlOption {
 
   @Option(names = "--control", paramLabel = "URL",
       defaultValue = "${env:VRRP_AGENT_CONTROL:-" + DEFAULT_URL + "}",
-      description = "The agent's control API (default: ${DEFAULT-VALUE}; environment VRRP_AGENT_CONTROL).")
+      description = {"The agent's control API: http://HOST:PORT, or unix:/PATH for its unix socket",
+          "(default: ${DEFAULT-VALUE}; environment VRRP_AGENT_CONTROL)."})
   URI control;
 
   ControlClient client() {

@@ -80,7 +80,7 @@ public final class ControlServer implements AutoCloseable {
         Objects.requireNonNull(metricsText, "metricsText"), Objects.requireNonNull(events, "events"), channels);
     this.epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    this.group = new MultiThreadIoEventLoopGroup(1, io);
+    this.group = new MultiThreadIoEventLoopGroup(1, new io.netty.util.concurrent.DefaultThreadFactory("control-api", true), io);
   }
 
   /**
@@ -154,7 +154,10 @@ public final class ControlServer implements AutoCloseable {
     }
   }
 
-  /** A socket file left by a previous run that did not stop cleanly; anything else is refused. */
+  /**
+   * Removes a socket file left by a previous run that did not stop cleanly. A socket someone
+   * still listens on (another agent) and any other kind of file are refused.
+   */
   private static void removeStaleSocket(Path path) {
     if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       return;
@@ -164,6 +167,12 @@ public final class ControlServer implements AutoCloseable {
       if ((mode & 0170000) != 0140000) {
         throw failure("control API on unix socket " + path
             + ": the path exists and is not a socket (expected: a free path or a stale socket)");
+      }
+      try (var probe = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(path))) {
+        throw failure("control API on unix socket " + path
+            + ": another process is listening on it (expected: one agent per socket)");
+      } catch (IOException refused) {
+        // nobody listens: stale
       }
       Files.delete(path);
     } catch (IOException e) {

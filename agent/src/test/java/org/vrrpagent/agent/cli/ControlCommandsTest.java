@@ -108,6 +108,26 @@ class ControlCommandsTest {
   }
 
   @Test
+  void theUnixSocketWorksLikeTcp(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    java.nio.file.Path socket = dir.resolve("control.sock");
+    try (ControlServer unix = new ControlServer(backend, () -> "", EventSource.NONE)) {
+      unix.start(new ControlConfig(Optional.empty(), Optional.of(socket)));
+      Run status = run("status", "--control", "unix:" + socket);
+      assertThat(status.exit()).as(status.err()).isZero();
+      assertThat(status.out()).isEqualTo(run("status", "--control", url).out());
+      assertThat(run("demote", "dns0", "--by", "3", "--control", "unix:" + socket).exit()).isZero();
+      Run unknown = run("promote", "dns9", "--control", "unix:" + socket);
+      assertThat(unknown.exit()).isEqualTo(1);
+      assertThat(unknown.err()).isEqualTo("vrrp-agent promote: no instance named 'dns9' (HTTP 404)\n");
+    }
+    assertThat(backend.calls).containsExactly("demote dns0 By[by=3]");
+    Run gone = run("status", "--control", "unix:" + socket);
+    assertThat(gone.exit()).isEqualTo(1);
+    assertThat(gone.err()).startsWith("vrrp-agent status: cannot reach the agent at unix:" + socket + " (")
+        .endsWith("): is it running, and is this its control.unix-socket?\n");
+  }
+
+  @Test
   void anAgentThatIsNotRunningIsExit1WithOneLine() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -122,7 +142,7 @@ class ControlCommandsTest {
   @ParameterizedTest
   @ValueSource(strings = {
       "demote", "demote dns0 --by 0", "demote dns0 --by 255", "demote dns0 --by x",
-      "demote dns0 --by 5 --to-backup", "promote", "status --nope", "reload extra", "status --control ftp://x",
+      "demote dns0 --by 5 --to-backup", "promote", "status --nope", "reload extra", "status --control ftp://x", "status --control unix:relative",
   })
   void badUsageIsExit2(String args) {
     Run r = run(args.split(" "));

@@ -262,6 +262,18 @@ class ControlServerTest {
   }
 
   @Test
+  void aSocketAnotherAgentListensOnIsNotStolen() throws Exception {
+    ControlServer other = new ControlServer(backend, () -> "", events);
+    assertThatThrownBy(() -> other.start(new ControlConfig(Optional.empty(), Optional.of(socket))))
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessage("control API on unix socket " + socket
+            + ": another process is listening on it (expected: one agent per socket)");
+    other.close();
+    assertThat(rawUnixRequest(socket, "GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+        .startsWith("HTTP/1.1 200 OK");
+  }
+
+  @Test
   void aTakenPortIsOneClearLine() {
     int port = base.getPort();
     ControlServer other = new ControlServer(backend, () -> "", events);
