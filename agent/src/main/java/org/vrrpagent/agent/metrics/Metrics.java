@@ -63,6 +63,9 @@ public final class Metrics implements EngineListener {
   private final Map<String, LongAdder> engineDrops = new ConcurrentHashMap<>();
   private final List<TransportDrops> transportDrops = new CopyOnWriteArrayList<>();
   private final Map<String, CheckSnapshot> checks = new ConcurrentHashMap<>();
+  /** Gauges and function meters per instance or check, removed when it leaves the configuration. */
+  private final Map<String, List<io.micrometer.core.instrument.Meter>> instanceMeters = new ConcurrentHashMap<>();
+  private final Map<String, List<io.micrometer.core.instrument.Meter>> checkMeters = new ConcurrentHashMap<>();
   private final Map<String, Boolean> priorityFiles = new ConcurrentHashMap<>();
 
   private volatile Supplier<List<RouterStatus>> instanceSource = List::of;
@@ -167,17 +170,39 @@ public final class Metrics implements EngineListener {
 
   private void refresh() {
     try {
-      for (RouterStatus s : instanceSource.get()) {
-        state(s.name()).set(stateValue(s.state()));
-        priority(s.name()).set(s.effectivePriority());
+      List<RouterStatus> now = instanceSource.get();
+      if (!now.isEmpty()) {
+        Set<String> names = new java.util.HashSet<>();
+        for (RouterStatus s : now) {
+          names.add(s.name());
+          state(s.name()).set(stateValue(s.state()));
+          priority(s.name()).set(s.effectivePriority());
+        }
+        // An instance removed by a reload: its gauges go (its counters stay until restart).
+        for (String gone : List.copyOf(instanceMeters.keySet())) {
+          if (!names.contains(gone)) {
+            instanceMeters.remove(gone).forEach(registry::remove);
+            states.remove(gone);
+            priorities.remove(gone);
+          }
+        }
       }
     } catch (RuntimeException e) {
       log.warn("metrics: reading instance states failed: {}", e.toString());
     }
     try {
-      for (CheckSnapshot c : checkSource.get()) {
+      List<CheckSnapshot> now = checkSource.get();
+      Set<String> names = new java.util.HashSet<>();
+      for (CheckSnapshot c : now) {
+        names.add(c.name());
         if (checks.put(c.name(), c) == null) {
           registerCheck(c);
+        }
+      }
+      for (String gone : List.copyOf(checkMeters.keySet())) {
+        if (!names.contains(gone)) {
+          checkMeters.remove(gone).forEach(registry::remove);
+          checks.remove(gone);
         }
       }
     } catch (RuntimeException e) {
@@ -199,24 +224,31 @@ public final class Metrics implements EngineListener {
 
   private void registerCheck(CheckSnapshot first) {
     String name = first.name();
-    Gauge.builder("check.up", checks, m -> m.get(name).up() ? 1 : 0)
+    List<io.micrometer.core.instrument.Meter> meters = new ArrayList<>();
+    meters.add(Gauge.builder("check.up", checks, m -> m.containsKey(name) && m.get(name).up() ? 1 : 0)
         .description("1 when the check is up (after rise/fall)")
         .tag("check", name)
-        .register(registry);
+        .register(registry));
     Set<String> results = new LinkedHashSet<>(CheckCounters.RESULTS);
     results.addAll(first.runs().keySet());
     for (String result : results) {
-      FunctionCounter.builder("check.runs", checks, m -> m.get(name).runs().getOrDefault(result, 0L))
+      meters.add(FunctionCounter.builder("check.runs", checks, m -> runs(m.get(name), result))
           .description("Probe runs, by result")
           .tag("check", name)
           .tag("result", result)
-          .register(registry);
+          .register(registry));
     }
-    FunctionTimer.builder("check.duration", checks,
-            m -> m.get(name).durationCount(), m -> m.get(name).durationTotalNanos(), TimeUnit.NANOSECONDS)
+    meters.add(FunctionTimer.builder("check.duration", checks,
+            m -> m.containsKey(name) ? m.get(name).durationCount() : 0,
+            m -> m.containsKey(name) ? m.get(name).durationTotalNanos() : 0, TimeUnit.NANOSECONDS)
         .description("Probe run time")
         .tag("check", name)
-        .register(registry);
+        .register(registry));
+    checkMeters.put(name, meters);
+  }
+
+  private static double runs(CheckSnapshot c, String result) {
+    return c == null ? 0 : c.runs().getOrDefault(result, 0L);
   }
 
   private double dropped(String label) {
@@ -234,21 +266,25 @@ public final class Metrics implements EngineListener {
   private AtomicInteger state(String instance) {
     return states.computeIfAbsent(instance, i -> {
       AtomicInteger v = new AtomicInteger();
-      Gauge.builder("vrrp.state", v, AtomicInteger::get)
+      instanceMeter(i, Gauge.builder("vrrp.state", v, AtomicInteger::get)
           .description("0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT")
           .tag("instance", i)
-          .register(registry);
+          .register(registry));
       return v;
     });
+  }
+
+  private void instanceMeter(String instance, io.micrometer.core.instrument.Meter meter) {
+    instanceMeters.computeIfAbsent(instance, i -> new CopyOnWriteArrayList<>()).add(meter);
   }
 
   private AtomicInteger priority(String instance) {
     return priorities.computeIfAbsent(instance, i -> {
       AtomicInteger v = new AtomicInteger();
-      Gauge.builder("vrrp.priority.effective", v, AtomicInteger::get)
+      instanceMeter(i, Gauge.builder("vrrp.priority.effective", v, AtomicInteger::get)
           .description("The priority the instance advertises now")
           .tag("instance", i)
-          .register(registry);
+          .register(registry));
       return v;
     });
   }

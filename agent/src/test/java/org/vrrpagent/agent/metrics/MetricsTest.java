@@ -140,6 +140,31 @@ class MetricsTest {
   }
 
   @Test
+  void instancesAndChecksRemovedByAReloadLeaveTheScrape() {
+    Metrics metrics = new Metrics();
+    AtomicReference<List<RouterStatus>> routers = new AtomicReference<>(List.of(
+        status("dns0", VrrpState.MASTER, 200), status("dns1", VrrpState.BACKUP, 100)));
+    metrics.instances(routers::get);
+    AtomicReference<List<CheckSnapshot>> checks = new AtomicReference<>(List.of(
+        new CheckSnapshot("a", "p", true, "up", "ok", 1, Map.of("up", 1L), 1, 1000),
+        new CheckSnapshot("b", "p", true, "up", "ok", 1, Map.of("up", 1L), 1, 1000)));
+    metrics.checks(checks::get);
+    metrics.stateChanged("dns1", new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "startup", 100));
+    assertThat(parse(metrics.scrape())).containsKeys("vrrp_state{instance=\"dns1\"}", "check_up{check=\"b\"}");
+
+    routers.set(List.of(status("dns0", VrrpState.MASTER, 200)));
+    checks.set(List.of(checks.get().getFirst()));
+    Map<String, Double> s = parse(metrics.scrape());
+    assertThat(s).containsKeys("vrrp_state{instance=\"dns0\"}", "check_up{check=\"a\"}")
+        .doesNotContainKeys("vrrp_state{instance=\"dns1\"}", "vrrp_priority_effective{instance=\"dns1\"}",
+            "check_up{check=\"b\"}", "check_runs_total{check=\"b\",result=\"up\"}")
+        .containsEntry("vrrp_transitions_total{from=\"INIT\",instance=\"dns1\",to=\"BACKUP\"}", 1.0);
+
+    routers.set(List.of(status("dns0", VrrpState.MASTER, 200), status("dns1", VrrpState.FAULT, 0)));
+    assertThat(parse(metrics.scrape())).containsEntry("vrrp_state{instance=\"dns1\"}", 3.0);
+  }
+
+  @Test
   void aFailingSourceKeepsTheLastValuesAndTheScrapeWorks() {
     Metrics metrics = new Metrics();
     AtomicReference<RuntimeException> fail = new AtomicReference<>();
