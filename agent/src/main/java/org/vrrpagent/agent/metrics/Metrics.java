@@ -2,7 +2,6 @@ package org.vrrpagent.agent.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -21,9 +20,10 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vrrpagent.agent.control.StatusSnapshot.CheckSnapshot;
 import org.vrrpagent.agent.control.StatusSnapshot.PriorityFileStatus;
-import org.vrrpagent.checks.CheckCounters;
+import org.vrrpagent.checks.CheckMeters;
+import org.vrrpagent.checks.CheckScheduler;
+import org.vrrpagent.checks.CheckStatus;
 import org.vrrpagent.core.engine.EngineListener;
 import org.vrrpagent.core.engine.RouterStatus;
 import org.vrrpagent.core.fsm.Action;
@@ -45,7 +45,8 @@ import org.vrrpagent.core.wire.DropReason;
  *   <li>{@code vrrp_rx_dropped_total{reason}}: the engine's and the transports' drops, every
  *       reason present from the start (zeros included)
  *   <li>{@code check_up{check}}, {@code check_runs_total{check,result}},
- *       {@code check_duration_seconds_count/_sum{check}}
+ *       {@code check_duration_seconds_count/_sum{check}}, {@code check_late_results_total{check}},
+ *       {@code check_certificate_expiry_seconds{check}} (the checks module's {@link CheckMeters})
  *   <li>{@code vrrp_priority_order_file_ok{file}}: 0 while a file's last read failed
  *   <li>{@code vrrp_notify_queue_depth}
  * </ul>
@@ -62,14 +63,12 @@ public final class Metrics implements EngineListener {
   private final Map<String, Counter> advertsReceived = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> engineDrops = new ConcurrentHashMap<>();
   private final List<TransportDrops> transportDrops = new CopyOnWriteArrayList<>();
-  private final Map<String, CheckSnapshot> checks = new ConcurrentHashMap<>();
   /** Gauges and function meters per instance or check, removed when it leaves the configuration. */
   private final Map<String, List<io.micrometer.core.instrument.Meter>> instanceMeters = new ConcurrentHashMap<>();
   private final Map<String, List<io.micrometer.core.instrument.Meter>> checkMeters = new ConcurrentHashMap<>();
   private final Map<String, Boolean> priorityFiles = new ConcurrentHashMap<>();
 
   private volatile Supplier<List<RouterStatus>> instanceSource = List::of;
-  private volatile Supplier<List<CheckSnapshot>> checkSource = List::of;
   private volatile Supplier<List<PriorityFileStatus>> priorityFileSource = List::of;
 
   private record Transition(String instance, VrrpState from, VrrpState to) {}
@@ -104,9 +103,18 @@ public final class Metrics implements EngineListener {
     this.instanceSource = source;
   }
 
-  /** The checks, read at each scrape. */
-  public void checks(Supplier<List<CheckSnapshot>> source) {
-    this.checkSource = source;
+  /**
+   * The checks' meters ({@code check_up}, {@code check_runs_total}, {@code check_duration_seconds},
+   * {@code check_late_results_total}, {@code check_certificate_expiry_seconds}), registered by the
+   * checks module's {@link CheckMeters} from the scheduler's live counters. Call again after a
+   * reload: the previous checks' meters are removed first, so removed checks leave the scrape.
+   */
+  public synchronized void checks(CheckScheduler scheduler) {
+    checkMeters.values().forEach(meters -> meters.forEach(registry::remove));
+    checkMeters.clear();
+    for (CheckStatus status : scheduler.statuses()) {
+      checkMeters.put(status.name(), CheckMeters.register(registry, scheduler, status.name()));
+    }
   }
 
   /** The priority-order files, read at each scrape. */
@@ -191,24 +199,6 @@ public final class Metrics implements EngineListener {
       log.warn("metrics: reading instance states failed: {}", e.toString());
     }
     try {
-      List<CheckSnapshot> now = checkSource.get();
-      Set<String> names = new java.util.HashSet<>();
-      for (CheckSnapshot c : now) {
-        names.add(c.name());
-        if (checks.put(c.name(), c) == null) {
-          registerCheck(c);
-        }
-      }
-      for (String gone : List.copyOf(checkMeters.keySet())) {
-        if (!names.contains(gone)) {
-          checkMeters.remove(gone).forEach(registry::remove);
-          checks.remove(gone);
-        }
-      }
-    } catch (RuntimeException e) {
-      log.warn("metrics: reading checks failed: {}", e.toString());
-    }
-    try {
       for (PriorityFileStatus f : priorityFileSource.get()) {
         if (priorityFiles.put(f.path(), f.ok()) == null) {
           Gauge.builder("vrrp.priority.order.file.ok", priorityFiles, m -> Boolean.TRUE.equals(m.get(f.path())) ? 1 : 0)
@@ -220,35 +210,6 @@ public final class Metrics implements EngineListener {
     } catch (RuntimeException e) {
       log.warn("metrics: reading priority-order files failed: {}", e.toString());
     }
-  }
-
-  private void registerCheck(CheckSnapshot first) {
-    String name = first.name();
-    List<io.micrometer.core.instrument.Meter> meters = new ArrayList<>();
-    meters.add(Gauge.builder("check.up", checks, m -> m.containsKey(name) && m.get(name).up() ? 1 : 0)
-        .description("1 when the check is up (after rise/fall)")
-        .tag("check", name)
-        .register(registry));
-    Set<String> results = new LinkedHashSet<>(CheckCounters.RESULTS);
-    results.addAll(first.runs().keySet());
-    for (String result : results) {
-      meters.add(FunctionCounter.builder("check.runs", checks, m -> runs(m.get(name), result))
-          .description("Probe runs, by result")
-          .tag("check", name)
-          .tag("result", result)
-          .register(registry));
-    }
-    meters.add(FunctionTimer.builder("check.duration", checks,
-            m -> m.containsKey(name) ? m.get(name).durationCount() : 0,
-            m -> m.containsKey(name) ? m.get(name).durationTotalNanos() : 0, TimeUnit.NANOSECONDS)
-        .description("Probe run time")
-        .tag("check", name)
-        .register(registry));
-    checkMeters.put(name, meters);
-  }
-
-  private static double runs(CheckSnapshot c, String result) {
-    return c == null ? 0 : c.runs().getOrDefault(result, 0L);
   }
 
   private double dropped(String label) {
@@ -303,6 +264,6 @@ public final class Metrics implements EngineListener {
   static List<String> names() {
     return new ArrayList<>(List.of("vrrp_state", "vrrp_priority_effective", "vrrp_transitions_total",
         "vrrp_adverts_sent_total", "vrrp_adverts_received_total", "vrrp_rx_dropped_total", "check_up",
-        "check_runs_total", "check_duration_seconds", "vrrp_priority_order_file_ok", "vrrp_notify_queue_depth"));
+        "check_runs_total", "check_duration_seconds", "check_late_results_total", "check_certificate_expiry_seconds", "vrrp_priority_order_file_ok", "vrrp_notify_queue_depth"));
   }
 }

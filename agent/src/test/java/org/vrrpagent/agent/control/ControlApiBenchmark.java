@@ -52,7 +52,16 @@ public final class ControlApiBenchmark {
     StatusSnapshot snapshot = new StatusSnapshot("bench", Instant.now(), instances, checks, List.of());
     Metrics metrics = new Metrics();
     metrics.instances(() -> routers);
-    metrics.checks(() -> checks);
+    var tasks = org.vrrpagent.checks.ExecutorTaskScheduler.singleThread();
+    var scheduler = new org.vrrpagent.checks.CheckScheduler(org.vrrpagent.checks.Ticker.SYSTEM, tasks, 1, false);
+    for (int i = 0; i < CHECKS; i++) {
+      scheduler.add(new org.vrrpagent.checks.CheckSpec("c" + i, org.vrrpagent.checks.HttpProbeSpec.of("http://127.0.0.1/"),
+              java.time.Duration.ofHours(1), null, null, null, null),
+          timeout -> java.util.concurrent.CompletableFuture.completedFuture(
+              org.vrrpagent.checks.ProbeResult.up("HTTP 200", 1_500_000)));
+    }
+    scheduler.start();
+    metrics.checks(scheduler);
     for (RouterStatus r : routers) {
       metrics.stateChanged(r.name(), new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "startup", 150));
       metrics.advertReceived(r.name());
@@ -94,6 +103,9 @@ public final class ControlApiBenchmark {
         metrics.scrape();
       }
       System.out.printf("Metrics.scrape() in process: %.0f µs each%n", (System.nanoTime() - t) / 1000 / 1e3);
+    } finally {
+      scheduler.close();
+      tasks.close();
     }
   }
 }

@@ -11,7 +11,18 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.vrrpagent.agent.control.StatusSnapshot.CheckSnapshot;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.vrrpagent.checks.CheckScheduler;
+import org.vrrpagent.checks.CheckSpec;
+import org.vrrpagent.checks.ExecutorTaskScheduler;
+import org.vrrpagent.checks.HttpProbeSpec;
+import org.vrrpagent.checks.Probe;
+import org.vrrpagent.checks.ProbeResult;
+import org.vrrpagent.checks.Ticker;
 import org.vrrpagent.agent.control.StatusSnapshot.PriorityFileStatus;
 import org.vrrpagent.core.engine.RouterStatus;
 import org.vrrpagent.core.fsm.Action;
@@ -106,12 +117,8 @@ class MetricsTest {
   }
 
   @Test
-  void checksPriorityFilesAndQueueDepth() {
+  void priorityFilesAndQueueDepth() {
     Metrics metrics = new Metrics();
-    AtomicReference<CheckSnapshot> check = new AtomicReference<>(
-        new CheckSnapshot("resolver", "dns", true, "up", "NOERROR", 2.0,
-            Map.of("up", 4L, "down", 1L, "timeout", 0L, "skipped", 0L), 5, 500_000_000L));
-    metrics.checks(() -> List.of(check.get()));
     AtomicReference<Boolean> fileOk = new AtomicReference<>(true);
     metrics.priorityOrderFiles(() -> List.of(
         new PriorityFileStatus("/etc/vrrp-agent/priority.dns", fileOk.get() ? "OK" : "INVALID", "line 3: duplicate host", List.of(), 1, 0)));
@@ -119,45 +126,60 @@ class MetricsTest {
     metrics.notificationQueue(queue::get);
 
     Map<String, Double> s = parse(metrics.scrape());
-    assertThat(s).containsEntry("check_up{check=\"resolver\"}", 1.0)
-        .containsEntry("check_runs_total{check=\"resolver\",result=\"up\"}", 4.0)
-        .containsEntry("check_runs_total{check=\"resolver\",result=\"down\"}", 1.0)
-        .containsEntry("check_duration_seconds_count{check=\"resolver\"}", 5.0)
-        .containsEntry("check_duration_seconds_sum{check=\"resolver\"}", 0.5)
-        .containsEntry("vrrp_priority_order_file_ok{file=\"/etc/vrrp-agent/priority.dns\"}", 1.0)
+    assertThat(s).containsEntry("vrrp_priority_order_file_ok{file=\"/etc/vrrp-agent/priority.dns\"}", 1.0)
         .containsEntry("vrrp_notify_queue_depth", 7.0);
-
-    check.set(new CheckSnapshot("resolver", "dns", false, "down", "SERVFAIL", 3.0,
-        Map.of("up", 4L, "down", 3L, "timeout", 1L, "skipped", 0L), 8, 800_000_000L));
     fileOk.set(false);
     queue.set(0);
     s = parse(metrics.scrape());
-    assertThat(s).containsEntry("check_up{check=\"resolver\"}", 0.0)
-        .containsEntry("check_runs_total{check=\"resolver\",result=\"down\"}", 3.0)
-        .containsEntry("check_runs_total{check=\"resolver\",result=\"timeout\"}", 1.0)
-        .containsEntry("vrrp_priority_order_file_ok{file=\"/etc/vrrp-agent/priority.dns\"}", 0.0)
+    assertThat(s).containsEntry("vrrp_priority_order_file_ok{file=\"/etc/vrrp-agent/priority.dns\"}", 0.0)
         .containsEntry("vrrp_notify_queue_depth", 0.0);
   }
 
   @Test
-  void instancesAndChecksRemovedByAReloadLeaveTheScrape() {
+  void checksComeFromTheSchedulersLiveCountersAndLeaveWithAReload() throws Exception {
+    Metrics metrics = new Metrics();
+    try (ExecutorTaskScheduler tasks = ExecutorTaskScheduler.singleThread()) {
+      CheckScheduler scheduler = new CheckScheduler(Ticker.SYSTEM, tasks, 1, false);
+      AtomicBoolean up = new AtomicBoolean(true);
+      Probe probe = timeout -> CompletableFuture.completedFuture(up.get()
+          ? ProbeResult.up("HTTP 200", 2_000_000) : ProbeResult.down("HTTP 503 (expected: 200)", 4_000_000));
+      scheduler.add(new CheckSpec("web", HttpProbeSpec.of("http://127.0.0.1/"), Duration.ofHours(1), null, null, null, null), probe);
+      scheduler.add(new CheckSpec("old", HttpProbeSpec.of("http://127.0.0.1/"), Duration.ofHours(1), null, null, null, null), probe);
+      scheduler.start();
+      metrics.checks(scheduler);
+      await().atMost(Duration.ofSeconds(10)).until(() ->
+          parse(metrics.scrape()).getOrDefault("check_runs_total{check=\"web\",result=\"up\"}", 0.0) == 1.0);
+      up.set(false);
+      scheduler.runNow("web");
+      await().atMost(Duration.ofSeconds(10)).until(() ->
+          parse(metrics.scrape()).getOrDefault("check_runs_total{check=\"web\",result=\"down\"}", 0.0) == 1.0);
+      Map<String, Double> s = parse(metrics.scrape());
+      assertThat(s).containsEntry("check_up{check=\"web\"}", 0.0)
+          .containsEntry("check_duration_seconds_count{check=\"web\"}", 2.0)
+          .containsEntry("check_duration_seconds_sum{check=\"web\"}", 0.006)
+          .containsKey("check_up{check=\"old\"}");
+
+      scheduler.remove("old");
+      metrics.checks(scheduler);
+      assertThat(parse(metrics.scrape())).containsKey("check_up{check=\"web\"}")
+          .doesNotContainKey("check_up{check=\"old\"}");
+      scheduler.close();
+    }
+  }
+
+  @Test
+  void instancesRemovedByAReloadLeaveTheScrape() {
     Metrics metrics = new Metrics();
     AtomicReference<List<RouterStatus>> routers = new AtomicReference<>(List.of(
         status("dns0", VrrpState.MASTER, 200), status("dns1", VrrpState.BACKUP, 100)));
     metrics.instances(routers::get);
-    AtomicReference<List<CheckSnapshot>> checks = new AtomicReference<>(List.of(
-        new CheckSnapshot("a", "p", true, "up", "ok", 1, Map.of("up", 1L), 1, 1000),
-        new CheckSnapshot("b", "p", true, "up", "ok", 1, Map.of("up", 1L), 1, 1000)));
-    metrics.checks(checks::get);
     metrics.stateChanged("dns1", new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "startup", 100));
-    assertThat(parse(metrics.scrape())).containsKeys("vrrp_state{instance=\"dns1\"}", "check_up{check=\"b\"}");
+    assertThat(parse(metrics.scrape())).containsKeys("vrrp_state{instance=\"dns1\"}");
 
     routers.set(List.of(status("dns0", VrrpState.MASTER, 200)));
-    checks.set(List.of(checks.get().getFirst()));
     Map<String, Double> s = parse(metrics.scrape());
-    assertThat(s).containsKeys("vrrp_state{instance=\"dns0\"}", "check_up{check=\"a\"}")
-        .doesNotContainKeys("vrrp_state{instance=\"dns1\"}", "vrrp_priority_effective{instance=\"dns1\"}",
-            "check_up{check=\"b\"}", "check_runs_total{check=\"b\",result=\"up\"}")
+    assertThat(s).containsKeys("vrrp_state{instance=\"dns0\"}")
+        .doesNotContainKeys("vrrp_state{instance=\"dns1\"}", "vrrp_priority_effective{instance=\"dns1\"}")
         .containsEntry("vrrp_transitions_total{from=\"INIT\",instance=\"dns1\",to=\"BACKUP\"}", 1.0);
 
     routers.set(List.of(status("dns0", VrrpState.MASTER, 200), status("dns1", VrrpState.FAULT, 0)));
@@ -180,12 +202,18 @@ class MetricsTest {
   }
 
   @Test
-  void theDocumentedNamesAreTheScrapedNames() {
+  void theDocumentedNamesAreTheScrapedNames() throws Exception {
     Metrics metrics = new Metrics();
     metrics.stateChanged("dns0", new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "startup", 100));
     metrics.advertSent("dns0", 100);
     metrics.advertReceived("dns0");
-    metrics.checks(() -> List.of(new CheckSnapshot("c", "p", true, null, null, -1, Map.of(), 0, 0)));
+    try (ExecutorTaskScheduler tasks = ExecutorTaskScheduler.singleThread()) {
+      CheckScheduler scheduler = new CheckScheduler(Ticker.SYSTEM, tasks, 1, false);
+      scheduler.add(new CheckSpec("c", HttpProbeSpec.of("http://127.0.0.1/"), Duration.ofHours(1), null, null, null, null),
+          timeout -> CompletableFuture.completedFuture(ProbeResult.up("ok", 1)));
+      metrics.checks(scheduler);
+      scheduler.close();
+    }
     metrics.priorityOrderFiles(() -> List.of(new PriorityFileStatus("f", "OK", null, List.of(), 1, 0)));
     metrics.notificationQueue(() -> 0);
     String text = metrics.scrape();
