@@ -1,0 +1,22 @@
+package org.vrrpagent.agent.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code vrrp-agent promote NAME}. */
+@Command(
+    name = "promote",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Ends an operator demotion: the instance's priority is again its base plus tracking.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:promoted", "1:agent not reachable, or it refused (unknown instance)", "2:bad usage"})
+public final class PromoteCommand extends AgentCommand {
+  @Parameters(index = "0", paramLabel = "NAME", description = "The instance, as named in the configuration.")
+  String instance;
+
+  @Override
+  int call(ControlClient client) throws ControlClient.AgentError {
+    return printMessage(client.post("/instances/" + path(instance) + "/promote"));
+  }
+}

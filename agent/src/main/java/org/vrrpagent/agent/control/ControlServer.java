@@ -1,0 +1,220 @@
+package org.vrrpagent.agent.control;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vrrpagent.agent.config.ControlConfig;
+
+/**
+ * The control API: HTTP on 127.0.0.1:9740 by default, and on a unix socket when configured.
+ * One event-loop thread serves both; requests are tiny and answered from snapshots.
+ *
+ * <p>Limits: {@link #MAX_REQUEST_LINE_BYTES}, {@link #MAX_HEADER_BYTES}, {@link
+ * #MAX_BODY_BYTES}, {@link #MAX_CONNECTIONS}, {@link #MAX_EVENT_STREAMS}; a connection that sends
+ * nothing for {@link #IDLE_TIMEOUT} is closed (event streams excepted: they get a heartbeat
+ * every {@link #EVENT_HEARTBEAT}).
+ */
+public final class ControlServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
+
+  public static final int MAX_REQUEST_LINE_BYTES = 4096;
+  public static final int MAX_HEADER_BYTES = 8192;
+  /** No endpoint takes a body; anything longer is refused with 413. */
+  public static final int MAX_BODY_BYTES = 4096;
+  public static final int MAX_CONNECTIONS = 64;
+  public static final int MAX_EVENT_STREAMS = 16;
+  public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration EVENT_HEARTBEAT = Duration.ofSeconds(15);
+  /** Unix socket mode: owner and group may control the agent, nobody else. */
+  public static final String UNIX_SOCKET_MODE = "rw-rw----";
+
+  private final ControlRequestHandler.Shared shared;
+  private final EventLoopGroup group;
+  private final boolean epoll;
+  private final ChannelGroup channels = new DefaultChannelGroup("control", GlobalEventExecutor.INSTANCE);
+  private final List<Channel> listeners = new ArrayList<>();
+  private final List<Path> socketFiles = new ArrayList<>();
+
+  /**
+   * @param backend the daemon
+   * @param metricsText the Prometheus exposition text ({@code Metrics::scrape})
+   * @param events the event bus
+   */
+  public ControlServer(ControlBackend backend, Supplier<String> metricsText, EventSource events) {
+    this.shared = new ControlRequestHandler.Shared(Objects.requireNonNull(backend, "backend"),
+        Objects.requireNonNull(metricsText, "metricsText"), Objects.requireNonNull(events, "events"), channels);
+    this.epoll = Epoll.isAvailable();
+    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    this.group = new MultiThreadIoEventLoopGroup(1, new io.netty.util.concurrent.DefaultThreadFactory("control-api", true), io);
+  }
+
+  /**
+   * Binds every address the configuration names. Returns them as bound (a TCP port 0 becomes
+   * the real port). On failure nothing stays bound.
+   *
+   * @throws UncheckedIOException with one operator line naming the address
+   */
+  public List<SocketAddress> start(ControlConfig config) {
+    List<SocketAddress> bound = new ArrayList<>();
+    try {
+      if (config.listen().isPresent()) {
+        InetSocketAddress address = config.listen().get();
+        Channel ch = bind(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class, address,
+            "control API on " + address.getAddress().getHostAddress() + ":" + address.getPort());
+        bound.add(ch.localAddress());
+      }
+      if (config.unixSocket().isPresent()) {
+        Path path = config.unixSocket().get();
+        if (!epoll) {
+          throw failure("control API on unix socket " + path
+              + ": needs Netty's native epoll transport, which is not available here ("
+              + Epoll.unavailabilityCause() + ")");
+        }
+        removeStaleSocket(path);
+        Channel ch = bind(EpollServerDomainSocketChannel.class, new DomainSocketAddress(path.toString()),
+            "control API on unix socket " + path);
+        socketFiles.add(path);
+        try {
+          Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(UNIX_SOCKET_MODE));
+        } catch (IOException e) {
+          throw new UncheckedIOException("control API on unix socket " + path + ": cannot set its mode: " + e.getMessage(), e);
+        }
+        bound.add(ch.localAddress());
+      }
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+    for (SocketAddress a : bound) {
+      log.info("control API listening on {}", describe(a));
+    }
+    return bound;
+  }
+
+  private Channel bind(Class<? extends ServerChannel> type, SocketAddress address, String what) {
+    ServerBootstrap b = new ServerBootstrap()
+        .group(group)
+        .channel(type)
+        .childHandler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ch.pipeline()
+                .addLast("idle", new IdleStateHandler(0, 0, IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                .addLast("http", new HttpServerCodec(new HttpDecoderConfig()
+                    .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
+                    .setMaxHeaderSize(MAX_HEADER_BYTES)))
+                .addLast("aggregate", new HttpObjectAggregator(MAX_BODY_BYTES))
+                .addLast("control", new ControlRequestHandler(shared));
+          }
+        });
+    if (type != EpollServerDomainSocketChannel.class) {
+      b.option(ChannelOption.SO_REUSEADDR, true);
+    }
+    try {
+      Channel ch = b.bind(address).syncUninterruptibly().channel();
+      listeners.add(ch);
+      return ch;
+    } catch (Exception e) {
+      throw new UncheckedIOException(what + ": cannot listen: " + e.getMessage(), new IOException(e));
+    }
+  }
+
+  /**
+   * Removes a socket file left by a previous run that did not stop cleanly. A socket someone
+   * still listens on (another agent) and any other kind of file are refused.
+   */
+  private static void removeStaleSocket(Path path) {
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+      if ((mode & 0170000) != 0140000) {
+        throw failure("control API on unix socket " + path
+            + ": the path exists and is not a socket (expected: a free path or a stale socket)");
+      }
+      try (var probe = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(path))) {
+        throw failure("control API on unix socket " + path
+            + ": another process is listening on it (expected: one agent per socket)");
+      } catch (IOException refused) {
+        // nobody listens: stale
+      }
+      Files.delete(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("control API on unix socket " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static UncheckedIOException failure(String message) {
+    return new UncheckedIOException(message, new IOException(message));
+  }
+
+  static String describe(SocketAddress a) {
+    if (a instanceof InetSocketAddress inet) {
+      return "http://" + (inet.getAddress() instanceof java.net.Inet6Address
+          ? "[" + inet.getAddress().getHostAddress() + "]" : inet.getAddress().getHostAddress()) + ":" + inet.getPort();
+    }
+    if (a instanceof DomainSocketAddress unix) {
+      return "unix:" + unix.path();
+    }
+    return String.valueOf(a);
+  }
+
+  /** Open connections (requests and event streams), for tests and status. */
+  public int openConnections() {
+    return channels.size();
+  }
+
+  @Override
+  public void close() {
+    for (Channel ch : listeners) {
+      ch.close().syncUninterruptibly();
+    }
+    listeners.clear();
+    channels.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    for (Path p : socketFiles) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException e) {
+        log.warn("control API: cannot remove unix socket {}: {}", p, e.getMessage());
+      }
+    }
+    socketFiles.clear();
+  }
+}

@@ -1,0 +1,269 @@
+package org.vrrpagent.agent.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vrrpagent.agent.control.StatusSnapshot.PriorityFileStatus;
+import org.vrrpagent.checks.CheckMeters;
+import org.vrrpagent.checks.CheckScheduler;
+import org.vrrpagent.checks.CheckStatus;
+import org.vrrpagent.core.engine.EngineListener;
+import org.vrrpagent.core.engine.RouterStatus;
+import org.vrrpagent.core.fsm.Action;
+import org.vrrpagent.core.fsm.VrrpState;
+import org.vrrpagent.core.io.TransportDrops;
+import org.vrrpagent.core.wire.DropReason;
+
+/**
+ * The agent's Prometheus metrics. It is an {@link EngineListener} (counters only: it never
+ * blocks, never throws) and reads the rest (states, priorities, checks, transport drops,
+ * notification queue) from suppliers when scraped, so every value is current at the scrape.
+ *
+ * <p>Metrics (Prometheus names):
+ * <ul>
+ *   <li>{@code vrrp_state{instance}}: 0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT
+ *   <li>{@code vrrp_priority_effective{instance}}
+ *   <li>{@code vrrp_transitions_total{instance,from,to}}
+ *   <li>{@code vrrp_adverts_sent_total{instance}}, {@code vrrp_adverts_received_total{instance}}
+ *   <li>{@code vrrp_rx_dropped_total{reason}}: the engine's and the transports' drops, every
+ *       reason present from the start (zeros included)
+ *   <li>{@code check_up{check}}, {@code check_runs_total{check,result}},
+ *       {@code check_duration_seconds_count/_sum{check}}, {@code check_late_results_total{check}},
+ *       {@code check_certificate_expiry_seconds{check}} (the checks module's {@link CheckMeters})
+ *   <li>{@code vrrp_priority_order_file_ok{file}}: 0 while a file's last read failed
+ *   <li>{@code vrrp_notify_queue_depth}
+ * </ul>
+ */
+public final class Metrics implements EngineListener {
+  private static final Logger log = LoggerFactory.getLogger(Metrics.class);
+
+  private final PrometheusMeterRegistry registry;
+
+  private final Map<String, AtomicInteger> states = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> priorities = new ConcurrentHashMap<>();
+  private final Map<Transition, Counter> transitions = new ConcurrentHashMap<>();
+  private final Map<String, Counter> advertsSent = new ConcurrentHashMap<>();
+  private final Map<String, Counter> advertsReceived = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> engineDrops = new ConcurrentHashMap<>();
+  private final List<TransportDrops> transportDrops = new CopyOnWriteArrayList<>();
+  /** Gauges and function meters per instance or check, removed when it leaves the configuration. */
+  private final Map<String, List<io.micrometer.core.instrument.Meter>> instanceMeters = new ConcurrentHashMap<>();
+  private final Map<String, List<io.micrometer.core.instrument.Meter>> checkMeters = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> priorityFiles = new ConcurrentHashMap<>();
+
+  private volatile Supplier<List<RouterStatus>> instanceSource = List::of;
+  private volatile Supplier<List<PriorityFileStatus>> priorityFileSource = List::of;
+
+  private record Transition(String instance, VrrpState from, VrrpState to) {}
+
+  public Metrics() {
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Set<String> labels = new LinkedHashSet<>();
+    for (DropReason r : DropReason.values()) {
+      labels.add(r.label());
+    }
+    for (TransportDrops.Reason r : TransportDrops.Reason.values()) {
+      labels.add(r.label());
+    }
+    for (String label : labels) {
+      LongAdder adder = engineDrops.computeIfAbsent(label, l -> new LongAdder());
+      FunctionCounter.builder("vrrp.rx.dropped", this, m -> m.dropped(label))
+          .description("Received packets dropped, by reason")
+          .tag("reason", label)
+          .register(registry);
+    }
+  }
+
+  /** The registry, for anything else that wants to register meters. */
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  // ------------------------------------------------------------------ sources the daemon connects
+
+  /** Instance states and effective priorities, read at each scrape (e.g. {@code engine::status}). */
+  public void instances(Supplier<List<RouterStatus>> source) {
+    this.instanceSource = source;
+  }
+
+  /**
+   * The checks' meters ({@code check_up}, {@code check_runs_total}, {@code check_duration_seconds},
+   * {@code check_late_results_total}, {@code check_certificate_expiry_seconds}), registered by the
+   * checks module's {@link CheckMeters} from the scheduler's live counters. Call again after a
+   * reload: the previous checks' meters are removed first, so removed checks leave the scrape.
+   */
+  public synchronized void checks(CheckScheduler scheduler) {
+    checkMeters.values().forEach(meters -> meters.forEach(registry::remove));
+    checkMeters.clear();
+    for (CheckStatus status : scheduler.statuses()) {
+      checkMeters.put(status.name(), CheckMeters.register(registry, scheduler, status.name()));
+    }
+  }
+
+  /** The priority-order files, read at each scrape. */
+  public void priorityOrderFiles(Supplier<List<PriorityFileStatus>> source) {
+    this.priorityFileSource = source;
+  }
+
+  /** A transport's drop counters (call once per transport); summed into {@code vrrp_rx_dropped_total}. */
+  public void transportDrops(TransportDrops drops) {
+    transportDrops.add(drops);
+  }
+
+  /** The notification queue's current length. */
+  public void notificationQueue(IntSupplier depth) {
+    Gauge.builder("vrrp.notify.queue.depth", depth, d -> d.getAsInt())
+        .description("Notifications waiting to be sent")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  // ------------------------------------------------------------------ EngineListener (engine thread)
+
+  @Override
+  public void stateChanged(String router, Action.StateChanged change) {
+    transitions.computeIfAbsent(new Transition(router, change.from(), change.to()),
+        t -> Counter.builder("vrrp.transitions")
+            .description("State changes")
+            .tag("instance", t.instance())
+            .tag("from", t.from().name())
+            .tag("to", t.to().name())
+            .register(registry))
+        .increment();
+    state(router).set(stateValue(change.to()));
+    priority(router).set(change.priority());
+  }
+
+  @Override
+  public void advertSent(String router, int priority) {
+    advertsSent.computeIfAbsent(router, r -> Counter.builder("vrrp.adverts.sent")
+        .description("Advertisements sent").tag("instance", r).register(registry)).increment();
+  }
+
+  @Override
+  public void advertReceived(String router) {
+    advertsReceived.computeIfAbsent(router, r -> Counter.builder("vrrp.adverts.received")
+        .description("Advertisements accepted").tag("instance", r).register(registry)).increment();
+  }
+
+  @Override
+  public void dropped(String router, DropReason reason, String detail) {
+    engineDrops.computeIfAbsent(reason.label(), l -> new LongAdder()).increment();
+  }
+
+  // ------------------------------------------------------------------ scrape
+
+  /** The Prometheus text exposition, with every supplier read now. */
+  public String scrape() {
+    refresh();
+    return registry.scrape();
+  }
+
+  private void refresh() {
+    try {
+      List<RouterStatus> now = instanceSource.get();
+      if (!now.isEmpty()) {
+        Set<String> names = new java.util.HashSet<>();
+        for (RouterStatus s : now) {
+          names.add(s.name());
+          state(s.name()).set(stateValue(s.state()));
+          priority(s.name()).set(s.effectivePriority());
+        }
+        // An instance removed by a reload: its gauges go (its counters stay until restart).
+        for (String gone : List.copyOf(instanceMeters.keySet())) {
+          if (!names.contains(gone)) {
+            instanceMeters.remove(gone).forEach(registry::remove);
+            states.remove(gone);
+            priorities.remove(gone);
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("metrics: reading instance states failed: {}", e.toString());
+    }
+    try {
+      for (PriorityFileStatus f : priorityFileSource.get()) {
+        if (priorityFiles.put(f.path(), f.ok()) == null) {
+          Gauge.builder("vrrp.priority.order.file.ok", priorityFiles, m -> Boolean.TRUE.equals(m.get(f.path())) ? 1 : 0)
+              .description("1 when the priority-order file's last read succeeded")
+              .tag("file", f.path())
+              .register(registry);
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("metrics: reading priority-order files failed: {}", e.toString());
+    }
+  }
+
+  private double dropped(String label) {
+    long n = engineDrops.get(label).sum();
+    for (TransportDrops d : transportDrops) {
+      for (TransportDrops.Reason r : TransportDrops.Reason.values()) {
+        if (r.label().equals(label)) {
+          n += d.count(r);
+        }
+      }
+    }
+    return n;
+  }
+
+  private AtomicInteger state(String instance) {
+    return states.computeIfAbsent(instance, i -> {
+      AtomicInteger v = new AtomicInteger();
+      instanceMeter(i, Gauge.builder("vrrp.state", v, AtomicInteger::get)
+          .description("0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT")
+          .tag("instance", i)
+          .register(registry));
+      return v;
+    });
+  }
+
+  private void instanceMeter(String instance, io.micrometer.core.instrument.Meter meter) {
+    instanceMeters.computeIfAbsent(instance, i -> new CopyOnWriteArrayList<>()).add(meter);
+  }
+
+  private AtomicInteger priority(String instance) {
+    return priorities.computeIfAbsent(instance, i -> {
+      AtomicInteger v = new AtomicInteger();
+      instanceMeter(i, Gauge.builder("vrrp.priority.effective", v, AtomicInteger::get)
+          .description("The priority the instance advertises now")
+          .tag("instance", i)
+          .register(registry));
+      return v;
+    });
+  }
+
+  /** The {@code vrrp_state} value of a state. */
+  public static int stateValue(VrrpState state) {
+    return switch (state) {
+      case INIT -> 0;
+      case BACKUP -> 1;
+      case MASTER -> 2;
+      case FAULT -> 3;
+    };
+  }
+
+  /** Meter names, for documentation tests. */
+  static List<String> names() {
+    return new ArrayList<>(List.of("vrrp_state", "vrrp_priority_effective", "vrrp_transitions_total",
+        "vrrp_adverts_sent_total", "vrrp_adverts_received_total", "vrrp_rx_dropped_total", "check_up",
+        "check_runs_total", "check_duration_seconds", "check_late_results_total", "check_certificate_expiry_seconds", "vrrp_priority_order_file_ok", "vrrp_notify_queue_depth"));
+  }
+}
