@@ -171,7 +171,15 @@ final class BenchLab implements AutoCloseable {
   }
 
   void awaitLog(NetnsLab.LabProcess p, String text, Duration within) {
-    await("'" + text + "' in " + p.log().getFileName(), within, () -> p.output().contains(text), p);
+    await("'" + text + "' in " + p.log().getFileName(), within, () -> {
+      if (p.output().contains(text)) {
+        return true;
+      }
+      if (!p.process().isAlive()) {
+        throw new IllegalStateException("exited with status " + p.process().exitValue() + " before '" + text + "':\n" + tail(p));
+      }
+      return false;
+    }, p);
   }
 
   static void await(String what, Duration within, java.util.concurrent.Callable<Boolean> condition, NetnsLab.LabProcess... logs) {

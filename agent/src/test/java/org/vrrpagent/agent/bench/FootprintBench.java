@@ -111,6 +111,7 @@ final class FootprintBench {
     List<String> options = new ArrayList<>(set.options());
     String aotNote = "";
     if (set.aot()) {
+      options.removeIf(o -> o.startsWith("-Xshare:")); // the JVM refuses -Xshare with the AOT options
       Path cache = lab.workFile(set.name().replace('+', '-') + ".aot");
       long t = System.nanoTime();
       NetnsLab.LabProcess training = lab.javaAgent(1, yaml(), concat(options, "-XX:AOTCacheOutput=" + cache));
@@ -230,12 +231,19 @@ final class FootprintBench {
     return l;
   }
 
+  /** The options as a command line, with the AOT cache's file name instead of its (temporary) path. */
+  private static String shown(List<String> options) {
+    return String.join(" ", options.stream()
+        .map(o -> o.startsWith("-XX:AOTCache=") ? "-XX:AOTCache=" + Path.of(o.substring("-XX:AOTCache=".length())).getFileName() : o)
+        .toList());
+  }
+
   private static double mib(long kib) {
     return kib / 1024.0;
   }
 
   private void printResult(Result r) {
-    out.printf(Locale.ROOT, "  options: %s%n", String.join(" ", r.effectiveOptions()));
+    out.printf(Locale.ROOT, "  options: %s%n", shown(r.effectiveOptions()));
     out.printf(Locale.ROOT, "  start-up to INIT -> BACKUP (ms): %s%n", r.startupMillis());
     out.printf(Locale.ROOT, "  %d adverts in %.0f s, CPU %.2f s (%.2f %% of one core)%n",
         r.adverts(), r.runSeconds(), r.cpuSeconds(), 100 * r.cpuSeconds() / r.runSeconds());
@@ -269,7 +277,7 @@ final class FootprintBench {
       long last = r.rssSamples().getLast()[1];
       Distribution l = r.latenessMillis();
       out.printf(Locale.ROOT, "| %s: `%s` | %.0f | %.1f | %.1f | %.1f | %.2f | %d | %.2f | %.2f | %.2f | %.2f |%n",
-          r.set().name(), String.join(" ", r.set().options()) + (r.set().aot() ? " + AOT cache" : ""),
+          r.set().name(), shown(r.effectiveOptions()),
           r.startupMillis().median(), mib(after10), mib(max), mib(last), 100 * r.cpuSeconds() / r.runSeconds(),
           r.adverts(), l.median(), l.percentile(99), l.percentile(99.9), l.max());
     }
