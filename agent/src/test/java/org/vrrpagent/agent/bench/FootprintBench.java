@@ -42,6 +42,9 @@ final class FootprintBench {
   static final List<String> FIRST_GUESS = List.of("-Xms16m", "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
       "-Xss512k", "-XX:+UseCompactObjectHeaders", "-Xshare:auto");
 
+  /** Not a JVM: Debian's keepalived with the same instance, as the yardstick on the same machine at the same time. */
+  static final String KEEPALIVED = "keepalived";
+
   /** A named set of JVM options. */
   record OptionSet(String name, List<String> options, boolean aot) {}
 
@@ -72,8 +75,10 @@ final class FootprintBench {
       case "serial-c2" -> List.of("-Xms16m", "-Xmx96m", "-XX:+UseSerialGC", "-Xss512k", "-XX:+UseCompactObjectHeaders", "-Xshare:auto");
       case "first-guess-noshare" -> FIRST_GUESS.stream().map(o -> o.equals("-Xshare:auto") ? "-Xshare:off" : o).toList();
       case "g1-small" -> List.of("-Xms16m", "-Xmx96m", "-XX:+UseG1GC", "-Xss512k", "-XX:+UseCompactObjectHeaders");
+      case KEEPALIVED -> List.of();
       default -> throw new IllegalArgumentException("unknown JVM option set " + spec
-          + " (expected: launcher, first-guess, jvm-default, serial-c2, first-guess-noshare, g1-small, each optionally +aot)");
+          + " (expected: launcher, first-guess, jvm-default, serial-c2, first-guess-noshare, g1-small, each optionally +aot;"
+          + " or keepalived)");
     };
     return new OptionSet(spec, options, aot);
   }
@@ -90,6 +95,37 @@ final class FootprintBench {
             advert-interval: 100ms
             addresses: [%s]
         """.formatted(VIP_WITH_PREFIX);
+  }
+
+  static String keepalivedConfig() {
+    return """
+        global_defs {
+          router_id bench
+        }
+        vrrp_instance dns0 {
+          state BACKUP
+          interface eth0
+          virtual_router_id 61
+          priority 100
+          advert_int 0.1
+          version 3
+          virtual_ipaddress {
+            %s
+          }
+        }
+        """.formatted(VIP_WITH_PREFIX);
+  }
+
+  private NetnsLab.LabProcess startDaemon(BenchLab lab, OptionSet set, List<String> options) {
+    return set.name().equals(KEEPALIVED) ? lab.keepalived(1, keepalivedConfig()) : lab.javaAgent(1, yaml(), options);
+  }
+
+  private static String backupLine(OptionSet set) {
+    return set.name().equals(KEEPALIVED) ? "(dns0) Entering BACKUP STATE" : "dns0: INIT -> BACKUP";
+  }
+
+  private static String masterLine(OptionSet set) {
+    return set.name().equals(KEEPALIVED) ? "(dns0) Entering MASTER STATE" : "dns0: BACKUP -> MASTER";
   }
 
   List<Result> run(List<String> specs) {
@@ -132,31 +168,33 @@ final class FootprintBench {
     List<Double> startup = new ArrayList<>();
     for (int i = 0; i < startups; i++) {
       Instant launched = Instant.now();
-      NetnsLab.LabProcess p = lab.javaAgent(1, yaml(), options);
-      lab.awaitLog(p, "dns0: INIT -> BACKUP", BenchLab.ELECTION);
-      startup.add((double) Duration.between(launched, logTime(p, "dns0: INIT -> BACKUP", launched)).toMillis());
+      long n0 = System.nanoTime();
+      NetnsLab.LabProcess p = startDaemon(lab, set, options);
+      lab.awaitLog(p, backupLine(set), BenchLab.ELECTION);
+      startup.add(set.name().equals(KEEPALIVED)
+          ? (System.nanoTime() - n0) / 1e6 // keepalived's console log has no milliseconds: when the 10 ms poll saw it
+          : (double) Duration.between(launched, logTime(p, backupLine(set), launched)).toMillis());
       lab.crash(p);
       lab.removeAddress(1, VIP_WITH_PREFIX);
     }
 
-    NetnsLab.LabProcess daemon = lab.javaAgent(1, yaml(), options);
-    long pid = daemon.pid();
-    lab.awaitLog(daemon, "dns0: BACKUP -> MASTER", BenchLab.ELECTION);
+    NetnsLab.LabProcess daemon = startDaemon(lab, set, options);
+    lab.awaitLog(daemon, masterLine(set), BenchLab.ELECTION);
     Instant master = Instant.now();
     long start = System.nanoTime();
     long end = start + duration.toNanos();
-    List<long[]> rss = new ArrayList<>(); // {seconds since master, kB}
+    List<long[]> rss = new ArrayList<>(); // {seconds since master, VmRSS KiB, RssAnon KiB}
     long next = start;
     while (System.nanoTime() < end) {
       if (!daemon.process().isAlive()) {
         throw new IllegalStateException("the daemon died during the run\n" + BenchLab.tail(daemon));
       }
-      rss.add(new long[] {(System.nanoTime() - start) / 1_000_000_000L, rssKiB(pid)});
+      rss.add(sample(start, daemon));
       next += SAMPLE_PERIOD.toNanos();
       LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
     }
-    rss.add(new long[] {(System.nanoTime() - start) / 1_000_000_000L, rssKiB(pid)});
-    double cpu = cpuSeconds(pid);
+    rss.add(sample(start, daemon));
+    double cpu = tree(daemon).stream().mapToDouble(FootprintBench::cpuSeconds).sum();
     double ran = (System.nanoTime() - start) / 1e9;
     Instant stopped = Instant.now();
     int status = lab.terminate(daemon);
@@ -171,6 +209,25 @@ final class FootprintBench {
     }
     lab.removeAddress(1, VIP_WITH_PREFIX);
     return new Result(set, options, Distribution.of(startup), rss, cpu, ran, Distribution.of(lateness), adverts.size(), aotNote);
+  }
+
+  /** {seconds since start, VmRSS KiB, RssAnon KiB}, summed over the process and its children (keepalived has two). */
+  private static long[] sample(long start, NetnsLab.LabProcess p) {
+    long rss = 0;
+    long anon = 0;
+    for (long pid : tree(p)) {
+      long[] kib = rssKiB(pid);
+      rss += kib[0];
+      anon += kib[1];
+    }
+    return new long[] {(System.nanoTime() - start) / 1_000_000_000L, rss, anon};
+  }
+
+  private static List<Long> tree(NetnsLab.LabProcess p) {
+    List<Long> pids = new ArrayList<>();
+    pids.add(p.pid());
+    p.process().descendants().forEach(h -> pids.add(h.pid()));
+    return pids;
   }
 
   /** The wall-clock time of the first log line containing {@code text} (logback's HH:mm:ss.SSS, local time). */
@@ -193,17 +250,29 @@ final class FootprintBench {
     throw new IllegalStateException("no '" + text + "' in the log");
   }
 
-  static long rssKiB(long pid) {
+  /**
+   * {VmRSS, RssAnon} in KiB from /proc/PID/status. RssAnon is the process's private memory
+   * (heap, metaspace, compiled code, stacks); the rest of VmRSS is files mapped from disk
+   * (libjvm, the CDS archive or AOT cache), shared with every other process mapping them.
+   */
+  static long[] rssKiB(long pid) {
+    long rss = -1;
+    long anon = -1;
     try {
       for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
         if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.substring(6).strip().split("\\s+")[0]);
+          rss = Long.parseLong(line.substring(6).strip().split("\\s+")[0]);
+        } else if (line.startsWith("RssAnon:")) {
+          anon = Long.parseLong(line.substring(8).strip().split("\\s+")[0]);
         }
       }
     } catch (IOException e) {
       throw new IllegalStateException("cannot read /proc/" + pid + "/status", e);
     }
-    throw new IllegalStateException("no VmRSS in /proc/" + pid + "/status");
+    if (rss < 0 || anon < 0) {
+      throw new IllegalStateException("no VmRSS/RssAnon in /proc/" + pid + "/status");
+    }
+    return new long[] {rss, anon};
   }
 
   /** utime + stime from /proc/PID/stat (fields 14 and 15, in clock ticks of 1/100 s). */
@@ -248,13 +317,13 @@ final class FootprintBench {
     out.printf(Locale.ROOT, "  %d adverts in %.0f s, CPU %.2f s (%.2f %% of one core)%n",
         r.adverts(), r.runSeconds(), r.cpuSeconds(), 100 * r.cpuSeconds() / r.runSeconds());
     out.println();
-    out.println("| minutes as master | RSS MiB |");
-    out.println("|---:|---:|");
+    out.println("| minutes as master | RSS MiB | of which private (RssAnon) MiB |");
+    out.println("|---:|---:|---:|");
     long lastMinute = -1;
     for (long[] s : r.rssSamples()) {
       long minute = s[0] / 60;
       if (minute != lastMinute || s == r.rssSamples().getLast()) {
-        out.printf(Locale.ROOT, "| %.1f | %.1f |%n", s[0] / 60.0, mib(s[1]));
+        out.printf(Locale.ROOT, "| %.1f | %.1f | %.1f |%n", s[0] / 60.0, mib(s[1]), mib(s[2]));
         lastMinute = minute;
       }
     }
@@ -269,16 +338,17 @@ final class FootprintBench {
     out.printf(Locale.ROOT, "Daemon at a 100 ms advert interval, %s per option set; RSS sampled every %d s; "
         + "lateness = advert inter-arrival on the wire − 100 ms.%n%n", duration, SAMPLE_PERIOD.toSeconds());
     out.println("| JVM options | start-up ms (median of " + startups + ") | RSS MiB after 10 s | RSS MiB max | RSS MiB end "
-        + "| CPU % of a core | adverts | lateness p50 ms | p99 | p99.9 | max |");
-    out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        + "| private MiB end | CPU % of a core | adverts | lateness p50 ms | p99 | p99.9 | max |");
+    out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Result r : results) {
       long after10 = r.rssSamples().stream().filter(s -> s[0] >= 10).findFirst().orElse(r.rssSamples().getFirst())[1];
       long max = r.rssSamples().stream().mapToLong(s -> s[1]).max().orElse(0);
       long last = r.rssSamples().getLast()[1];
       Distribution l = r.latenessMillis();
-      out.printf(Locale.ROOT, "| %s: `%s` | %.0f | %.1f | %.1f | %.1f | %.2f | %d | %.2f | %.2f | %.2f | %.2f |%n",
+      out.printf(Locale.ROOT, "| %s: `%s` | %.0f | %.1f | %.1f | %.1f | %.1f | %.2f | %d | %.2f | %.2f | %.2f | %.2f |%n",
           r.set().name(), shown(r.effectiveOptions()),
-          r.startupMillis().median(), mib(after10), mib(max), mib(last), 100 * r.cpuSeconds() / r.runSeconds(),
+          r.startupMillis().median(), mib(after10), mib(max), mib(last), mib(r.rssSamples().getLast()[2]),
+          100 * r.cpuSeconds() / r.runSeconds(),
           r.adverts(), l.median(), l.percentile(99), l.percentile(99.9), l.max());
     }
     results.stream().filter(r -> !r.aotNote().isEmpty())

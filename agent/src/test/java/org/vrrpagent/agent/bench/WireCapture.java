@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
@@ -52,18 +53,22 @@ final class WireCapture implements AutoCloseable {
   List<Advert> adverts() {
     List<Advert> out = new ArrayList<>();
     try (var lines = Files.lines(tcpdump.log(), StandardCharsets.UTF_8)) {
-      lines.limit(MAX_LINES).forEach(line -> {
-        Matcher m = ADVERT.matcher(line);
-        if (m.find()) {
-          out.add(new Advert(
-              Instant.ofEpochSecond(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)) * 1000),
-              m.group(3), Integer.parseInt(m.group(5)), Integer.parseInt(m.group(6)), Integer.parseInt(m.group(7))));
-        }
-      });
+      lines.limit(MAX_LINES).forEach(line -> parse(line).ifPresent(out::add));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return out;
+  }
+
+  /** The advertisement on one line of {@code tcpdump -n -tt} output, if it is one. */
+  static Optional<Advert> parse(String line) {
+    Matcher m = ADVERT.matcher(line);
+    if (!m.find()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Advert(
+        Instant.ofEpochSecond(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)) * 1000),
+        m.group(3), Integer.parseInt(m.group(5)), Integer.parseInt(m.group(6)), Integer.parseInt(m.group(7))));
   }
 
   /** Adverts from {@code source} captured in [from, to). */
