@@ -1,0 +1,57 @@
+package org.vrrpagent.agent.bench;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The lab benchmarks (not tests: they print numbers for docs/benchmarks.md). Run as root with
+ * {@code bin/lab-bench}:
+ * <pre>
+ *   bin/lab-bench failover [REPETITIONS]                      # default 10
+ *   bin/lab-bench footprint [DURATION [SET,SET,...]]          # default 2m launcher
+ * </pre>
+ * DURATION is ISO-8601 ({@code PT10M}) or a number with s/m ({@code 90s}, {@code 10m}). SETs are
+ * named in {@link FootprintBench#optionSet}.
+ */
+public final class LabBench {
+  private LabBench() {}
+
+  public static void main(String[] args) {
+    if (args.length == 0) {
+      usage();
+      return;
+    }
+    switch (args[0]) {
+      case "failover" -> new FailoverBench(args.length > 1 ? Integer.parseInt(args[1]) : 10, System.out).run();
+      case "footprint" -> {
+        Duration d = args.length > 1 ? duration(args[1]) : Duration.ofMinutes(2);
+        List<String> sets = args.length > 2 ? Arrays.asList(args[2].split(",")) : List.of("launcher");
+        int startups = Integer.getInteger("bench.startups", 5);
+        new FootprintBench(d, startups, System.out).run(sets);
+      }
+      default -> usage();
+    }
+    System.exit(0);
+  }
+
+  static Duration duration(String text) {
+    if (text.startsWith("P") || text.startsWith("p")) {
+      return Duration.parse(text);
+    }
+    long n = Long.parseLong(text.substring(0, text.length() - 1));
+    return switch (text.charAt(text.length() - 1)) {
+      case 's' -> Duration.ofSeconds(n);
+      case 'm' -> Duration.ofMinutes(n);
+      default -> throw new IllegalArgumentException("duration " + text + " (expected e.g. 90s, 10m, PT10M)");
+    };
+  }
+
+  private static void usage() {
+    System.err.println("""
+        usage: bin/lab-bench failover [REPETITIONS]
+               bin/lab-bench footprint [DURATION [SET,...]]
+        SETs: launcher, first-guess, jvm-default, serial-c2, first-guess-noshare, g1-small; add +aot for an AOT cache""");
+    System.exit(2);
+  }
+}
