@@ -30,13 +30,14 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Config loaded;
+    ScriptSecurity rules = ScriptSecurity.forCurrentProcess();
     try {
       // As root, refuse a configuration, script or hook that others could write.
-      loaded = config.load(ScriptSecurity.forCurrentProcess());
+      loaded = config.load(rules);
     } catch (ConfigException e) {
       ConfigOption.print(e, spec.commandLine().getErr());
       return ConfigOption.EXIT_INVALID_CONFIG;
     }
-    return new Daemon(loaded).run(spec.commandLine().getErr());
+    return new Daemon(loaded, config.path(), rules).run(spec.commandLine().getErr());
   }
 }

@@ -2,27 +2,48 @@ package org.vrrpagent.agent.daemon;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrpagent.agent.config.CheckConfig;
 import org.vrrpagent.agent.config.Config;
+import org.vrrpagent.agent.config.ConfigException;
+import org.vrrpagent.agent.config.ConfigLoader;
+import org.vrrpagent.agent.config.FileRules;
 import org.vrrpagent.agent.config.InstanceConfig;
 import org.vrrpagent.agent.config.PriorityOrderConfig;
 import org.vrrpagent.agent.config.ProbeConfig;
+import org.vrrpagent.agent.config.SyncGroupConfig;
+import org.vrrpagent.agent.config.VirtualAddress;
+import org.vrrpagent.agent.control.ActionResult;
+import org.vrrpagent.agent.control.ControlBackend;
+import org.vrrpagent.agent.control.ControlServer;
+import org.vrrpagent.agent.control.Demotion;
+import org.vrrpagent.agent.control.EventSource;
+import org.vrrpagent.agent.control.StatusSnapshot;
+import org.vrrpagent.agent.metrics.Metrics;
 import org.vrrpagent.agent.priority.DelayScheduler;
 import org.vrrpagent.agent.priority.PriorityOrderReloader;
 import org.vrrpagent.agent.priority.PriorityOrderState;
 import org.vrrpagent.agent.priority.PriorityOrderWatcher;
 import org.vrrpagent.agent.priority.RankedPriority;
+import org.vrrpagent.agent.systemd.SdNotify;
 import org.vrrpagent.checks.CheckScheduler;
 import org.vrrpagent.checks.CheckSpec;
 import org.vrrpagent.checks.ExecutorTaskScheduler;
@@ -31,6 +52,7 @@ import org.vrrpagent.checks.probe.FileChangeTrigger;
 import org.vrrpagent.checks.probe.ProbeFactory;
 import org.vrrpagent.core.engine.Engine;
 import org.vrrpagent.core.engine.EngineListener;
+import org.vrrpagent.core.engine.RouterStatus;
 import org.vrrpagent.core.io.Transport;
 import org.vrrpagent.core.io.TransportException;
 import org.vrrpagent.core.linux.IpAddressTable;
@@ -38,35 +60,64 @@ import org.vrrpagent.core.linux.PacketSocketAnnouncer;
 import org.vrrpagent.core.linux.RawSocketTransport;
 import org.vrrpagent.core.linux.VirtualMacLink;
 import org.vrrpagent.core.wire.AddressFamily;
+import org.vrrpagent.core.wire.DropReason;
 import sun.misc.Signal;
 
 /**
- * The running daemon: health checks, priority-order files and the VRRP engine, wired. On
- * SIGTERM or SIGINT it stops cleanly (a master sends priority 0 and removes its addresses) and
- * exits 0.
+ * The running daemon: health checks, priority-order files, the VRRP engine, the control API,
+ * metrics and systemd notification, wired. SIGTERM/SIGINT stop it cleanly (a master sends
+ * priority 0 and removes its addresses; exit 0); SIGHUP reloads the configuration.
  *
  * <p>Start-up order: checks are created (not run), priority-order files read, the effective
  * priorities computed, the transports opened and the routers built with those priorities,
  * then the checks and the engine start. Every later change in a check, a file or an operator
  * command reaches the engine at once through the {@link PriorityTracker}.
+ *
+ * <p>One path for configuration changes: SIGHUP, {@code vrrp-agent reload} and
+ * {@code POST /reload} all call {@link #reload()}, which validates the file and hands a valid
+ * configuration to {@link #apply}. An instance whose VRRP settings did not change keeps its
+ * state and addresses (no flap); a changed one is stopped (priority 0) and started anew.
  */
-public final class Daemon {
+public final class Daemon implements ControlBackend {
   private static final Logger log = LoggerFactory.getLogger(Daemon.class);
 
   /** How long shutdown may take before we give up on a clean exit. */
   public static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(3);
 
-  private final Config config;
+  private final Path configFile;
+  private final FileRules rules;
   private final List<EngineListener> extraListeners;
   private final CountDownLatch stop = new CountDownLatch(1);
+  private final SdNotify sd = SdNotify.fromEnvironment();
+  private final Metrics metrics = new Metrics();
 
-  public Daemon(Config config) {
-    this(config, List.of());
+  // Set up by run(); changed only under this object's lock (reload).
+  private Config config;
+  private Engine engine;
+  private CheckScheduler checks;
+  private ProbeFactory probes;
+  private PriorityTracker tracker;
+  private ScheduledExecutorService background;
+  private final Map<EngineAssembly.TransportKey, Transport> transports = new LinkedHashMap<>();
+  private final Map<String, VirtualMacLink> virtualMacs = new LinkedHashMap<>();
+  private final Map<Path, PriorityOrderReloader> reloaders = new LinkedHashMap<>();
+  private final List<AutoCloseable> watchers = new ArrayList<>();
+  private volatile EventSource events = consumer -> () -> {};
+
+  public Daemon(Config config, Path configFile, FileRules rules) {
+    this(config, configFile, rules, List.of());
   }
 
-  public Daemon(Config config, List<EngineListener> extraListeners) {
+  public Daemon(Config config, Path configFile, FileRules rules, List<EngineListener> extraListeners) {
     this.config = config;
+    this.configFile = configFile;
+    this.rules = rules;
     this.extraListeners = List.copyOf(extraListeners);
+  }
+
+  /** Where live events for {@code GET /events} come from (the notifications' event bus). */
+  public void events(EventSource source) {
+    this.events = Objects.requireNonNull(source);
   }
 
   /** Runs until SIGTERM/SIGINT. Returns the exit code. */
@@ -79,81 +130,74 @@ public final class Daemon {
     }
     List<AutoCloseable> open = new ArrayList<>(); // closed in reverse order
     try {
+      background = Executors.newScheduledThreadPool(1,
+          r -> Thread.ofPlatform().daemon().name("agent-background").unstarted(r));
+      open.add(background::shutdownNow);
       PacketSocketAnnouncer announcer = PacketSocketAnnouncer.open();
       open.add(announcer);
       // Virtual MACs before the engine, removed after it: a master's addresses are off them first.
+      open.add(() -> closeAll(virtualMacs.values()));
       for (InstanceConfig i : config.instances().values()) {
-        if (i.virtualMac()) {
-          open.add(VirtualMacLink.create(i.interfaceName(), i.family(), i.vrid()));
-        }
+        createVirtualMac(i);
       }
-      ProbeFactory probes = new ProbeFactory();
+      probes = new ProbeFactory();
       open.add(probes);
       ExecutorTaskScheduler checkThread = ExecutorTaskScheduler.singleThread();
       open.add(checkThread);
-      CheckScheduler checks = new CheckScheduler(Ticker.SYSTEM, checkThread, config.node().hashCode(), true);
+      checks = new CheckScheduler(Ticker.SYSTEM, checkThread, config.node().hashCode(), true);
       open.add(checks);
       for (CheckSpec spec : CheckSpecs.of(config.checks().values())) {
         checks.add(spec, probes.create(spec.probe()));
       }
+      metrics.checks(checks);
 
       List<EngineListener> listeners = new ArrayList<>();
       listeners.add(new DropLog());
+      listeners.add(metrics);
+      listeners.add(new StatusLine());
       listeners.addAll(extraListeners);
-      Engine engine = new Engine(new IpAddressTable(), announcer, new FanOutListener(listeners));
-      PriorityTracker tracker = new PriorityTracker(config, checks::status, new PriorityTracker.Sink() {
-        @Override
-        public void priorityChanged(String instance, int effectivePriority) {
-          engine.priorityChanged(instance, effectivePriority);
-        }
-
-        @Override
-        public void faultRaised(String instance, String reason) {
-          engine.faultRaised(instance, reason);
-        }
-
-        @Override
-        public void faultCleared(String instance) {
-          engine.faultCleared(instance);
-        }
-      });
-      open.addAll(watchPriorityOrderFiles(tracker));
+      engine = new Engine(new IpAddressTable(), announcer, new FanOutListener(listeners));
+      metrics.instances(engine::status);
+      metrics.priorityOrderFiles(this::priorityFiles);
+      tracker = new PriorityTracker(config, checks::status, new EngineSink(engine));
+      open.add(() -> closeAll(watchers));
+      watchPriorityOrderFiles();
 
       Map<String, PriorityTracker.Explained> preview = tracker.preview();
-      Map<String, Integer> priorities = new LinkedHashMap<>();
-      preview.forEach((name, e) -> priorities.put(name, e.effective()));
-      Map<EngineAssembly.TransportKey, Transport> transports =
-          EngineAssembly.assemble(config, engine, Daemon::open, priorities);
-      open.add(() -> transports.values().forEach(Transport::close));
-      for (InstanceConfig i : config.instances().values()) {
-        if (i.virtualMac() && i.family() == AddressFamily.IPV4 && !i.unicast()
-            && transports.get(EngineAssembly.TransportKey.of(i)) instanceof RawSocketTransport t) {
-          // Adverts with the virtual MAC as source (RFC 9568 §7.2), as keepalived's use_vmac sends them.
-          t.sendFromVirtualMac(i.vrid(), VirtualMacLink.interfaceName(i.family(), i.vrid()));
-        }
-      }
+      open.add(() -> closeAll(transports.values()));
+      EngineAssembly.openMissing(config, engine, Daemon::open, transports);
+      transports.values().forEach(t -> metrics.transportDrops(t.drops()));
+      useVirtualMacs(config.instances().keySet());
+      EngineAssembly.addRouters(config, config.instances().keySet(), engine, transports, effective(preview));
       open.add(() -> {
+        sd.stopping();
         if (!engine.shutdown(SHUTDOWN_TIMEOUT)) {
           log.error("stopped, but not cleanly: see above");
         }
       });
-      tracker.initial().forEach((name, e) -> {
-        if (e.fault()) {
-          engine.faultRaised(name, e.faultReason());
-        }
-        if (e.effective() != preview.get(name).effective()) {
-          engine.priorityChanged(name, e.effective());
-        }
-      });
+      pushDifferences(tracker.initial(), preview);
       checks.addListener(tracker);
-      open.addAll(watchFileChecks(checks));
+      watchFileChecks();
       checks.start();
       engine.start();
+
+      ControlServer control = new ControlServer(this, metrics::scrape, consumer -> events.subscribe(consumer));
+      open.add(control);
+      control.start(config.control());
+
+      Signal.handle(new Signal("HUP"), s -> background.execute(() -> {
+        ActionResult r = reload();
+        log.info("SIGHUP: {}", r.message());
+      }));
       log.info("node {}: running {} instance(s) ({}), {} check(s)", config.node(), config.instances().size(),
           String.join(", ", config.instances().keySet()), config.checks().size());
+      // READY once sockets are open and the first round of checks had its time to run.
+      long firstRound = config.checks().values().stream().mapToLong(c -> c.interval().toMillis()).max().orElse(0);
+      background.schedule(() -> sd.ready(SdNotify.describe(engine.status())), firstRound, TimeUnit.MILLISECONDS);
+      sd.keepAlive(background, () -> !stopping());
       stop.await();
       return 0;
-    } catch (TransportException | IllegalArgumentException | IOException e) {
+    } catch (TransportException | IllegalArgumentException | IOException | UncheckedIOException e) {
       err.println("vrrp-agent: " + e.getMessage());
       err.flush();
       return 1;
@@ -177,47 +221,284 @@ public final class Daemon {
     stop.countDown();
   }
 
+  private boolean stopping() {
+    return stop.getCount() == 0;
+  }
+
+  // ------------------------------------------------------------------ reload: the one apply path
+
+  /** Re-reads the configuration file; a valid one is applied, an invalid one refused (the running one stays). */
+  @Override
+  public synchronized ActionResult reload() {
+    Config next;
+    try {
+      next = ConfigLoader.load(configFile, rules);
+    } catch (ConfigException e) {
+      List<String> lines = e.errors().stream().map(Object::toString).toList();
+      lines.forEach(l -> log.error("reload refused: {}", l));
+      return ActionResult.refused("configuration refused, the running one is kept: " + String.join("; ", lines));
+    }
+    sd.reloading();
+    try {
+      return apply(next);
+    } finally {
+      sd.ready(SdNotify.describe(engine.status()));
+    }
+  }
+
+  /** Applies a validated configuration to the running daemon. */
+  public synchronized ActionResult apply(Config next) {
+    if (!next.node().equals(config.node())) {
+      return ActionResult.refused("node name changed (" + config.node() + " -> " + next.node() + "): restart the agent");
+    }
+    if (!next.control().equals(config.control())) {
+      log.warn("reload: control API settings changed; they take effect at the next restart");
+    }
+    Config before = config;
+    Set<String> kept = new LinkedHashSet<>();
+    for (String name : next.instances().keySet()) {
+      if (before.instances().containsKey(name)
+          && RouterShape.of(before, name).equals(RouterShape.of(next, name))) {
+        kept.add(name);
+      }
+    }
+    Set<String> stopped = new LinkedHashSet<>(before.instances().keySet());
+    stopped.removeAll(kept);
+    Set<String> started = new LinkedHashSet<>(next.instances().keySet());
+    started.removeAll(kept);
+    try {
+      // 1. Stop what changed or went (a sync group goes whole).
+      Set<String> gone = new HashSet<>();
+      for (String name : stopped) {
+        if (!gone.contains(name) && engine.routers().contains(name)) {
+          gone.addAll(engine.remove(name));
+        }
+        VirtualMacLink link = virtualMacs.remove(name);
+        if (link != null) {
+          link.close();
+        }
+      }
+      // 2. Checks: replace changed, drop removed, add new.
+      for (Map.Entry<String, CheckConfig> e : before.checks().entrySet()) {
+        if (!e.getValue().equals(next.checks().get(e.getKey()))) {
+          checks.remove(e.getKey());
+        }
+      }
+      for (CheckConfig c : next.checks().values()) {
+        if (!c.equals(before.checks().get(c.name()))) {
+          CheckSpec spec = CheckSpecs.of(c);
+          checks.add(spec, probes.create(spec.probe()));
+        }
+      }
+      metrics.checks(checks);
+      // 3. Priorities of the instances that stay, recomputed with the new tracking; new files watched.
+      config = next;
+      tracker.reconfigure(next, started);
+      closeAll(watchers);
+      watchers.clear();
+      reloaders.clear();
+      watchPriorityOrderFiles();
+      watchFileChecks();
+      // 4. Start what is new or changed, on transports opened as needed; close the unused ones.
+      for (String name : started) {
+        createVirtualMac(next.instances().get(name));
+      }
+      Set<EngineAssembly.TransportKey> had = new HashSet<>(transports.keySet());
+      EngineAssembly.openMissing(next, engine, Daemon::open, transports);
+      transports.forEach((k, t) -> {
+        if (!had.contains(k)) {
+          metrics.transportDrops(t.drops());
+        }
+      });
+      useVirtualMacs(started);
+      Map<String, PriorityTracker.Explained> preview = tracker.preview();
+      EngineAssembly.addRouters(next, started, engine, transports, effective(preview));
+      pushDifferences(tracker.initial(started), preview);
+      Set<EngineAssembly.TransportKey> needed = EngineAssembly.transportKeys(next);
+      transports.entrySet().removeIf(e -> {
+        if (!needed.contains(e.getKey())) {
+          e.getValue().close();
+          return true;
+        }
+        return false;
+      });
+    } catch (RuntimeException | IOException e) {
+      log.error("reload failed part way: {}", e.toString(), e);
+      return ActionResult.refused("reload failed part way (" + e.getMessage() + "); check the status and restart the agent");
+    }
+    String message = "reloaded: " + kept.size() + " instance(s) unchanged" + (started.isEmpty() ? "" : ", restarted or added "
+        + String.join(", ", started)) + (removedOnly(stopped, started).isEmpty() ? "" : ", removed "
+        + String.join(", ", removedOnly(stopped, started)));
+    log.info(message);
+    return ActionResult.done(message);
+  }
+
+  private static List<String> removedOnly(Set<String> stopped, Set<String> started) {
+    return stopped.stream().filter(s -> !started.contains(s)).toList();
+  }
+
+  /**
+   * What a router is built from: if this is equal before and after a reload, the router keeps
+   * running. Tracking, priority-order settings and a non-owner priority are not part of it:
+   * they change the effective priority of a running router instead.
+   */
+  record RouterShape(InstanceConfig shape, Optional<SyncGroupConfig> group, boolean virtualMacMember) {
+    static RouterShape of(Config c, String name) {
+      InstanceConfig i = c.instances().get(name);
+      InstanceConfig shape = new InstanceConfig(i.name(), i.interfaceName(), i.vrid(), i.version(),
+          i.priority() == InstanceConfig.OWNER_PRIORITY ? InstanceConfig.OWNER_PRIORITY : InstanceConfig.DEFAULT_PRIORITY,
+          i.advertInterval(), i.preempt(), i.preemptDelay(), i.fastPreempt(), i.addresses(), i.source(),
+          i.unicastPeers(), i.auth(), i.checksum(), i.garp(), i.virtualMac(), List.of(), Optional.empty(),
+          i.resignBelow());
+      Optional<SyncGroupConfig> group = c.syncGroups().values().stream()
+          .filter(g -> g.instances().contains(name)).findFirst();
+      return new RouterShape(shape, group, i.virtualMac());
+    }
+  }
+
+  // ------------------------------------------------------------------ control API backend
+
+  @Override
+  public StatusSnapshot status() {
+    Map<String, PriorityTracker.Explained> why = tracker.explain();
+    List<StatusSnapshot.InstanceStatus> instances = new ArrayList<>();
+    long nowNanos = System.nanoTime();
+    Instant now = Instant.now();
+    Config c = config;
+    for (RouterStatus r : engine.status()) {
+      PriorityTracker.Explained e = why.get(r.name());
+      InstanceConfig i = c.instances().get(r.name());
+      List<StatusSnapshot.PriorityReason> reasons = new ArrayList<>();
+      if (e != null) {
+        reasons.add(new StatusSnapshot.PriorityReason(e.baseReason(), e.base()));
+        for (String adjustment : e.adjustments()) {
+          reasons.add(new StatusSnapshot.PriorityReason(adjustment, deltaOf(adjustment)));
+        }
+      }
+      instances.add(new StatusSnapshot.InstanceStatus(r.name(), r.state().name(), r.faultReason(),
+          e == null ? r.basePriority() : e.base(), r.effectivePriority(), reasons,
+          e == null || e.operatorDemotion() == 0 ? null : "demoted by " + e.operatorDemotion(),
+          r.masterAddress() == null ? null : r.masterAddress().getHostAddress(), r.masterPriority(),
+          i == null ? List.of() : i.addresses().stream().map(VirtualAddress::toString).toList(),
+          r.sinceNanos() == 0 ? null : now.minusNanos(nowNanos - r.sinceNanos())));
+    }
+    return new StatusSnapshot(c.node(), now, instances, StatusSnapshot.CheckSnapshot.all(checks.statuses()),
+        priorityFiles());
+  }
+
+  /** "check web up: +20" → 20, "check x down: -60" → -60; 0 when the text carries no number. */
+  private static int deltaOf(String adjustment) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(": ([+-]\\d+)").matcher(adjustment);
+    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+  }
+
+  @Override
+  public ActionResult demote(String instance, Demotion demotion) {
+    if (!config.instances().containsKey(instance)) {
+      return ActionResult.unknownInstance(instance);
+    }
+    int by = switch (demotion) {
+      case Demotion.ToBackup t -> 253;
+      case Demotion.By b -> b.by();
+    };
+    tracker.demote(instance, by);
+    log.info("{}: demoted by the operator ({})", instance, demotion.describe());
+    return ActionResult.done(instance + ": " + demotion.describe());
+  }
+
+  @Override
+  public ActionResult promote(String instance) {
+    if (!config.instances().containsKey(instance)) {
+      return ActionResult.unknownInstance(instance);
+    }
+    tracker.demote(instance, 0);
+    log.info("{}: operator demotion lifted", instance);
+    return ActionResult.done(instance + ": demotion lifted");
+  }
+
+  // ------------------------------------------------------------------ wiring helpers
+
+  private static Map<String, Integer> effective(Map<String, PriorityTracker.Explained> explained) {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    explained.forEach((name, e) -> out.put(name, e.effective()));
+    return out;
+  }
+
+  private void pushDifferences(Map<String, PriorityTracker.Explained> now, Map<String, PriorityTracker.Explained> built) {
+    now.forEach((name, e) -> {
+      if (e.fault()) {
+        engine.faultRaised(name, e.faultReason());
+      }
+      if (e.effective() != built.get(name).effective()) {
+        engine.priorityChanged(name, e.effective());
+      }
+    });
+  }
+
+  private void createVirtualMac(InstanceConfig i) {
+    if (i.virtualMac()) {
+      virtualMacs.put(i.name(), VirtualMacLink.create(i.interfaceName(), i.family(), i.vrid()));
+    }
+  }
+
+  private void useVirtualMacs(Set<String> names) {
+    for (String name : names) {
+      InstanceConfig i = config.instances().get(name);
+      if (i.virtualMac() && i.family() == AddressFamily.IPV4 && !i.unicast()
+          && transports.get(EngineAssembly.TransportKey.of(i)) instanceof RawSocketTransport t) {
+        // Adverts with the virtual MAC as source (RFC 9568 §7.2), as keepalived's use_vmac sends them.
+        t.sendFromVirtualMac(i.vrid(), VirtualMacLink.interfaceName(i.family(), i.vrid()));
+      }
+    }
+  }
+
+  private List<StatusSnapshot.PriorityFileStatus> priorityFiles() {
+    return reloaders.values().stream().map(r -> StatusSnapshot.PriorityFileStatus.of(r.state())).toList();
+  }
+
   /** One reloader and watcher per file; each instance ranked from it. */
-  private List<AutoCloseable> watchPriorityOrderFiles(PriorityTracker tracker) throws IOException {
+  private void watchPriorityOrderFiles() throws IOException {
     Map<Path, List<InstanceConfig>> byFile = new LinkedHashMap<>();
     for (InstanceConfig i : config.instances().values()) {
       i.priorityOrder().ifPresent(p -> byFile.computeIfAbsent(p.file(), f -> new ArrayList<>()).add(i));
     }
-    List<AutoCloseable> out = new ArrayList<>();
-    if (byFile.isEmpty()) {
-      return out;
-    }
-    ScheduledExecutorService debounce = Executors.newSingleThreadScheduledExecutor(
-        r -> Thread.ofPlatform().daemon().name("priority-order-debounce").unstarted(r));
-    out.add(debounce::shutdownNow);
     for (Map.Entry<Path, List<InstanceConfig>> e : byFile.entrySet()) {
       List<InstanceConfig> instances = e.getValue();
-      PriorityOrderReloader reloader = new PriorityOrderReloader(e.getKey(), DelayScheduler.of(debounce),
+      String node = config.node();
+      PriorityOrderReloader reloader = new PriorityOrderReloader(e.getKey(), DelayScheduler.of(background),
           (PriorityOrderState state) -> {
             for (InstanceConfig i : instances) {
               PriorityOrderConfig poc = i.priorityOrder().orElseThrow();
-              tracker.rankChanged(i.name(), RankedPriority.of(state.orderOrNull(), config.node(), poc));
+              tracker.rankChanged(i.name(), RankedPriority.of(state.orderOrNull(), node, poc));
             }
           });
-      out.add(PriorityOrderWatcher.start(reloader));
+      reloaders.put(e.getKey(), reloader);
+      watchers.add(PriorityOrderWatcher.start(reloader));
     }
-    return out;
   }
 
   /** File checks are re-read as soon as their file changes, not only at their interval. */
-  private List<AutoCloseable> watchFileChecks(CheckScheduler checks) throws IOException {
-    List<AutoCloseable> out = new ArrayList<>();
+  private void watchFileChecks() throws IOException {
     FileChangeTrigger trigger = null;
     for (CheckConfig c : config.checks().values()) {
       if (c.probe() instanceof ProbeConfig.File f) {
         if (trigger == null) {
           trigger = new FileChangeTrigger(checks);
-          out.add(trigger);
+          watchers.add(trigger);
         }
         trigger.watch(c.name(), f.path());
       }
     }
-    return out;
+  }
+
+  private static void closeAll(Iterable<? extends AutoCloseable> things) {
+    for (AutoCloseable c : things) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.warn("while closing {}: {}", c, e.toString());
+      }
+    }
   }
 
   private static Transport open(EngineAssembly.TransportKey key, Engine engine) {
@@ -226,13 +507,40 @@ public final class Daemon {
     return RawSocketTransport.open(options, packet -> engine.receive(key, packet));
   }
 
-  /** Logs drops at debug level; the first of each reason at info so an operator sees it once. */
-  private static final class DropLog implements EngineListener {
-    private final java.util.Set<org.vrrpagent.core.wire.DropReason> seen =
-        java.util.EnumSet.noneOf(org.vrrpagent.core.wire.DropReason.class);
+  /** The tracker's results go to the engine. */
+  private record EngineSink(Engine engine) implements PriorityTracker.Sink {
+    @Override
+    public void priorityChanged(String instance, int effectivePriority) {
+      engine.priorityChanged(instance, effectivePriority);
+    }
 
     @Override
-    public void dropped(String router, org.vrrpagent.core.wire.DropReason reason, String detail) {
+    public void faultRaised(String instance, String reason) {
+      engine.faultRaised(instance, reason);
+    }
+
+    @Override
+    public void faultCleared(String instance) {
+      engine.faultCleared(instance);
+    }
+  }
+
+  /** Tells systemd the states after every change (STATUS=, shown by systemctl status). */
+  private final class StatusLine implements EngineListener {
+    @Override
+    public void stateChanged(String router, org.vrrpagent.core.fsm.Action.StateChanged change) {
+      if (sd.enabled()) {
+        sd.status(router + ": " + change.to() + " (prio " + change.priority() + ")");
+      }
+    }
+  }
+
+  /** Logs drops at debug level; the first of each reason at info so an operator sees it once. */
+  private static final class DropLog implements EngineListener {
+    private final Set<DropReason> seen = java.util.EnumSet.noneOf(DropReason.class);
+
+    @Override
+    public void dropped(String router, DropReason reason, String detail) {
       String who = router == null ? "" : router + ": ";
       if (seen.add(reason)) {
         log.info("{}dropped a packet ({}): {} (further drops of this kind are logged at debug level)",

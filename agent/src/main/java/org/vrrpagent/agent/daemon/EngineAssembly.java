@@ -35,7 +35,7 @@ public final class EngineAssembly {
       unicastPeers = List.copyOf(unicastPeers);
     }
 
-    static TransportKey of(InstanceConfig i) {
+    public static TransportKey of(InstanceConfig i) {
       return new TransportKey(i.interfaceName(), i.family(), i.source(), i.unicastPeers());
     }
   }
@@ -69,33 +69,55 @@ public final class EngineAssembly {
       Config config, Engine engine, TransportOpener opener, Map<String, Integer> basePriorities) {
     Map<TransportKey, Transport> transports = new LinkedHashMap<>();
     try {
-      for (TransportKey key : transportKeys(config)) {
-        transports.put(key, opener.open(key, engine));
-      }
-      Map<String, RouterBinding> bindings = new LinkedHashMap<>();
-      for (InstanceConfig i : config.instances().values()) {
-        TransportKey key = TransportKey.of(i);
-        int base = basePriorities.getOrDefault(i.name(), i.priority());
-        bindings.put(i.name(), binding(i, base, key, transports.get(key)));
-      }
-      Set<String> grouped = new LinkedHashSet<>();
-      for (SyncGroupConfig g : config.syncGroups().values()) {
-        List<RouterBinding> members = new ArrayList<>();
-        for (String name : g.instances()) {
-          members.add(bindings.get(name));
-          grouped.add(name);
-        }
-        engine.addSyncGroup(g.name(), members);
-      }
-      for (RouterBinding b : bindings.values()) {
-        if (!grouped.contains(b.name())) {
-          engine.add(b);
-        }
-      }
+      openMissing(config, engine, opener, transports);
+      addRouters(config, config.instances().keySet(), engine, transports, basePriorities);
       return transports;
     } catch (RuntimeException e) {
       transports.values().forEach(Transport::close);
       throw e;
+    }
+  }
+
+  /** Opens the transports {@code config} needs that {@code transports} lacks, adding them to it. */
+  public static void openMissing(
+      Config config, Engine engine, TransportOpener opener, Map<TransportKey, Transport> transports) {
+    for (TransportKey key : transportKeys(config)) {
+      if (!transports.containsKey(key)) {
+        transports.put(key, opener.open(key, engine));
+      }
+    }
+  }
+
+  /**
+   * Adds the instances named in {@code names} to {@code engine} (a sync group when all its
+   * members are named), on transports already open.
+   */
+  public static void addRouters(Config config, Set<String> names, Engine engine,
+      Map<TransportKey, Transport> transports, Map<String, Integer> basePriorities) {
+    Map<String, RouterBinding> bindings = new LinkedHashMap<>();
+    for (InstanceConfig i : config.instances().values()) {
+      if (names.contains(i.name())) {
+        TransportKey key = TransportKey.of(i);
+        int base = basePriorities.getOrDefault(i.name(), i.priority());
+        bindings.put(i.name(), binding(i, base, key, transports.get(key)));
+      }
+    }
+    Set<String> grouped = new LinkedHashSet<>();
+    for (SyncGroupConfig g : config.syncGroups().values()) {
+      if (!names.containsAll(g.instances())) {
+        continue;
+      }
+      List<RouterBinding> members = new ArrayList<>();
+      for (String name : g.instances()) {
+        members.add(bindings.get(name));
+        grouped.add(name);
+      }
+      engine.addSyncGroup(g.name(), members);
+    }
+    for (RouterBinding b : bindings.values()) {
+      if (!grouped.contains(b.name())) {
+        engine.add(b);
+      }
     }
   }
 

@@ -53,8 +53,8 @@ public final class PriorityTracker implements CheckListener {
       String instance, int base, String baseReason, int effective, boolean fault, String faultReason,
       List<String> adjustments, int operatorDemotion) {}
 
-  private final Map<String, InstanceConfig> instances;
-  private final java.util.Set<String> fileChecks;
+  private Map<String, InstanceConfig> instances;
+  private java.util.Set<String> fileChecks;
   private final CheckStates checks;
   private final Sink sink;
   private final Map<String, RankedPriority> ranks = new LinkedHashMap<>();
@@ -63,14 +63,48 @@ public final class PriorityTracker implements CheckListener {
 
   public PriorityTracker(Config config, CheckStates checks, Sink sink) {
     this.instances = config.instances();
-    this.fileChecks = new java.util.HashSet<>();
-    config.checks().forEach((name, c) -> {
-      if (c.probe() instanceof org.vrrpagent.agent.config.ProbeConfig.File) {
-        fileChecks.add(name);
-      }
-    });
+    this.fileChecks = fileChecks(config);
     this.checks = checks;
     this.sink = sink;
+  }
+
+  private static java.util.Set<String> fileChecks(Config config) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    config.checks().forEach((name, c) -> {
+      if (c.probe() instanceof org.vrrpagent.agent.config.ProbeConfig.File) {
+        out.add(name);
+      }
+    });
+    return out;
+  }
+
+  /**
+   * A reloaded configuration. Instances in {@code restarted} (and new ones) are forgotten: the
+   * caller removes them from the engine, adds them anew with {@link #preview()}'s values and
+   * then calls {@link #initial(java.util.Set)}. The others keep their rank and demotion and
+   * are recomputed at once, their changes going to the sink.
+   */
+  public synchronized void reconfigure(Config config, java.util.Set<String> restarted) {
+    this.instances = config.instances();
+    this.fileChecks = fileChecks(config);
+    ranks.keySet().retainAll(instances.keySet());
+    demotions.keySet().retainAll(instances.keySet());
+    last.keySet().retainAll(instances.keySet());
+    last.keySet().removeAll(restarted);
+    for (String name : List.copyOf(last.keySet())) {
+      update(name);
+    }
+  }
+
+  /** Remembers the priorities of {@code names} (added after a reload) and returns them. */
+  public synchronized Map<String, Explained> initial(java.util.Set<String> names) {
+    Map<String, Explained> out = new LinkedHashMap<>();
+    for (String name : names) {
+      Explained e = compute(name);
+      last.put(name, e);
+      out.put(name, e);
+    }
+    return out;
   }
 
   /** What the priorities would be now, without remembering them (to build the engine's routers with). */
@@ -147,6 +181,9 @@ public final class PriorityTracker implements CheckListener {
   }
 
   private void update(String instance) {
+    if (!instances.containsKey(instance)) {
+      return; // removed by a reload
+    }
     Explained before = last.get(instance);
     Explained now = compute(instance);
     last.put(instance, now);

@@ -1,0 +1,159 @@
+package org.vrrpagent.agent.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.vrrpagent.agent.e2e.LabConfigs.VIP4;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.vrrpagent.core.lab.NetnsLab;
+
+/**
+ * What an operator does to running agents, end to end: edit the priority-order file, demote
+ * and promote from the CLI, reload with SIGHUP, scrape the metrics.
+ */
+class OperatorIT {
+  static final Duration MOVE = Duration.ofSeconds(12);
+
+  AgentLab lab;
+  final Map<Integer, NetnsLab.LabProcess> agents = new HashMap<>();
+
+  @BeforeEach
+  void buildLab() {
+    lab = AgentLab.create(3);
+  }
+
+  @AfterEach
+  void tearDown() {
+    lab.close();
+  }
+
+  Path priorityFile(int host) {
+    return lab.lab.workDir().resolve("priority.h" + host);
+  }
+
+  /** Writes the same order to every host's copy of the file (as a config management run would). */
+  void order(String text) {
+    for (int h = 1; h <= 3; h++) {
+      lab.write("priority.h" + h + ".tmp", text);
+      // Write-then-rename, as editors and configuration management do.
+      lab.lab.execChecked(h, "mv", priorityFile(h) + ".tmp", priorityFile(h).toString());
+    }
+  }
+
+  String config(int host) {
+    return """
+        node: h%d
+        instances:
+          dns0:
+            interface: eth0
+            vrid: 51
+            advert-interval: 1s
+            addresses: [198.18.0.100/24]
+            garp: { delay: 1s, repeat: 2 }
+            priority-order: { file: %s, ranks: [250, 200, 150], unlisted: 50 }
+        """.formatted(host, priorityFile(host));
+  }
+
+  void startThree() {
+    order("h1\nh2\nh3\n");
+    for (int h = 1; h <= 3; h++) {
+      agents.put(h, lab.agent(h, config(h)));
+    }
+    lab.awaitAddress(1, VIP4, System.nanoTime(), FailoverIT.ELECTION, agents.values().toArray(NetnsLab.LabProcess[]::new));
+    Awaitility.await("h1 holds the VIP alone").during(Duration.ofSeconds(2)).atMost(MOVE)
+        .pollInterval(Duration.ofMillis(100)).until(() -> lab.holder(VIP4) == 1);
+  }
+
+  NetnsLab.LabProcess[] logs() {
+    return agents.values().toArray(NetnsLab.LabProcess[]::new);
+  }
+
+  String cli(int host, String... args) {
+    String[] argv = new String[args.length + 1];
+    argv[0] = AgentLab.repoRoot().resolve("bin/vrrp-agent").toString();
+    System.arraycopy(args, 0, argv, 1, args.length);
+    var r = lab.lab.exec(host, argv);
+    assertThat(r.succeeded()).as(String.join(" ", args) + ": " + r.describeFailure()).isTrue();
+    return r.stdout();
+  }
+
+  @Test
+  void editingThePriorityFileMovesTheAddressWithoutARestart() {
+    startThree();
+    order("h2\nh1\nh3\n");
+    lab.awaitAddress(2, VIP4, System.nanoTime(), MOVE, logs());
+    lab.awaitNoAddress(1, VIP4, Duration.ofSeconds(3), logs());
+
+    // Commenting out the master takes it out of service: it steps down.
+    order("#h2\nh1\nh3\n");
+    lab.awaitAddress(1, VIP4, System.nanoTime(), MOVE, logs());
+
+    // Garbage keeps the last good order: nothing moves, and status says why.
+    order("h1\nh1\n\u0000\u0001garbage\n");
+    Awaitility.await("status shows the bad file").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+        .until(() -> cli(1, "status", "--json").contains("INVALID"));
+    Awaitility.await("nothing moves").during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(200)).until(() -> lab.holder(VIP4) == 1);
+    for (NetnsLab.LabProcess p : agents.values()) {
+      assertThat(p.output()).as(p.output()).doesNotContain("Exception");
+    }
+  }
+
+  @Test
+  void demoteAndPromoteFromTheCliMoveTheAddressAndBringItBack() {
+    startThree();
+    assertThat(cli(1, "demote", "dns0", "--to-backup")).isNotBlank();
+    lab.awaitAddress(2, VIP4, System.nanoTime(), MOVE, logs());
+    assertThat(cli(1, "status")).contains("dns0");
+    cli(1, "promote", "dns0");
+    lab.awaitAddress(1, VIP4, System.nanoTime(), MOVE, logs());
+  }
+
+  @Test
+  void sighupWithAnUnchangedInstanceCausesNoTransitionAndNoGratuitousArp() {
+    startThree();
+    NetnsLab.LabProcess master = agents.get(1);
+    // Past the second GARP burst (garp delay 1 s) before watching the wire.
+    Awaitility.await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+    NetnsLab.LabProcess arp = lab.lab.start(3, "tcpdump", "-i", "eth0", "-n", "-l", "-p", "arp");
+    lab.awaitLog(arp, "listening on", Duration.ofSeconds(10));
+    String before = master.output();
+    lab.lab.execChecked(1, "kill", "-HUP", Long.toString(master.process().pid()));
+    lab.awaitLog(master, "reloaded: 1 instance(s) unchanged", Duration.ofSeconds(10));
+    Awaitility.await("no GARP, no transition").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> !arp.output().contains(VIP4) && !master.output().substring(before.length()).contains(" -> "));
+    assertThat(lab.holder(VIP4)).isEqualTo(1);
+  }
+
+  @Test
+  void metricsAreScrapedAndParse() {
+    startThree();
+    String body = lab.lab.execChecked(1, "bash", "-c",
+        "exec 3<>/dev/tcp/127.0.0.1/9740; printf 'GET /metrics HTTP/1.0\\r\\n\\r\\n' >&3; cat <&3");
+    assertThat(body).startsWith("HTTP/1.");
+    Map<String, Double> samples = new HashMap<>();
+    boolean inBody = false;
+    for (String line : body.split("\r?\n")) {
+      if (!inBody) {
+        inBody = line.isEmpty();
+        continue;
+      }
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      int space = line.lastIndexOf(' ');
+      samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+    }
+    assertThat(samples).containsEntry("vrrp_state{instance=\"dns0\"}", 2.0);
+    assertThat(samples).containsEntry("vrrp_priority_effective{instance=\"dns0\"}", 250.0);
+    assertThat(samples.keySet()).anyMatch(k -> k.startsWith("vrrp_adverts_sent_total{instance=\"dns0\""));
+    assertThat(samples.keySet()).anyMatch(k -> k.startsWith("vrrp_rx_dropped_total{"));
+  }
+}
