@@ -65,4 +65,27 @@ class PriorityTest {
     assertThatThrownBy(() -> new TrackedAdjustment("x", 255, true, false))
         .hasMessage("weight 255 of 'x' (expected: -254..254)");
   }
+
+  @ParameterizedTest(name = "named_ok {0}, web {1}, named_running {2} -> {3}")
+  @CsvSource({
+    "true, true, true, 140",
+    "false, true, true, 80",
+    "true, false, true, 100",
+    "false, false, true, 40",
+    "true, true, false, -1",
+  })
+  @DisplayName("the worked example of docs/engine.md, row by row")
+  void workedExampleOfTheDocs(boolean namedOk, boolean web, boolean namedRunning, int expected) {
+    Priority p = Priority.compute(100, List.of(
+        new TrackedAdjustment("named_ok", -60, namedOk, false),
+        new TrackedAdjustment("web", 20, web, false),
+        new TrackedAdjustment("named_running", 0, namedRunning, false),
+        new TrackedAdjustment("web", -20, web, true)));
+    if (expected < 0) {
+      assertThat(p.fault()).isTrue();
+    } else {
+      assertThat(p.fault()).isFalse();
+      assertThat(p.value()).isEqualTo(expected);
+    }
+  }
 }
