@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * <p>Per check:
  * <ul>
  * <li>Runs start at fixed times {@code first + k × interval}; a run still in flight when the next is due makes
- *     that run skipped (counted as {@code skipped}), as keepalived does.</li>
+ *     that run skipped (counted as {@code skipped}), as keepalived does. One exception: if the run in flight was
+ *     already booked as timed out (its probe is finishing, e.g. a script in its kill grace), the due run starts
+ *     as soon as that probe finishes; if another interval passes first, it is skipped.</li>
  * <li>The first run is spread over the first interval by a hash of the check's name and a seed, so that many
  *     checks do not all fire at once; deterministic for a given seed and name.</li>
  * <li>A run not finished after {@code timeout} is booked down ("timed out after 1s"); its late result, when it
@@ -204,6 +206,8 @@ public final class CheckScheduler implements AutoCloseable {
         volatile int partialCount;
         volatile ProbeResult lastResult;
         boolean inFlight;
+        boolean startWhenFree; // a due run waits for a timed-out run that has not finished yet
+        long waitedForRun = -1; // the run a due run waited for (only once per run)
         boolean stopped;
         long runId;
         boolean bookedCurrentRun;
@@ -235,7 +239,13 @@ public final class CheckScheduler implements AutoCloseable {
             if (stopped) {
                 return;
             }
-            if (inFlight) {
+            if (inFlight && bookedCurrentRun && waitedForRun != runId) {
+                // The previous run is booked (timed out) but its probe is still finishing, typically a probe that
+                // honours the same timeout a moment after us: start as soon as it is done.
+                startWhenFree = true;
+                waitedForRun = runId;
+            } else if (inFlight) {
+                startWhenFree = false;
                 counters.countSkip();
                 log.debug("check {}: previous run still going, run skipped", spec.name());
             } else {
@@ -283,6 +293,10 @@ public final class CheckScheduler implements AutoCloseable {
             }
             if (bookedCurrentRun) {
                 counters.countLate();
+                if (startWhenFree) {
+                    startWhenFree = false;
+                    startRun();
+                }
                 return;
             }
             bookedCurrentRun = true;

@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param timeout  a run not finished after this is down ("timed out after 1s"); default = interval, never longer
  * @param rise     consecutive up results that turn a down check up; default 1, limits 1..100
  * @param fall     consecutive down results that turn an up check down; default 1, limits 1..100
- * @param initial  state before the first verdict: up (default) or down (keepalived's {@code init_fail})
+ * @param initial  state before the first verdict: down (default: a node does not count a check as passing before
+ *                 it has passed) or up (keepalived's default; keepalived's {@code init_fail} is down)
  */
 public record CheckSpec(String name, ProbeSpec probe, Duration interval, Duration timeout, Integer rise, Integer fall,
                         Initial initial) {
@@ -39,7 +40,7 @@ public record CheckSpec(String name, ProbeSpec probe, Duration interval, Duratio
         timeout = SpecChecks.range(timeout, interval, MIN_TIMEOUT, interval, key + "timeout");
         rise = SpecChecks.range(rise, DEFAULT_RISE, 1, MAX_RISE_FALL, key + "rise");
         fall = SpecChecks.range(fall, DEFAULT_FALL, 1, MAX_RISE_FALL, key + "fall");
-        initial = initial == null ? Initial.UP : initial;
+        initial = initial == null ? Initial.DOWN : initial;
     }
 
     /** A check with every scheduling option at its default. */

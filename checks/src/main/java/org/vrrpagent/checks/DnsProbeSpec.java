@@ -12,19 +12,20 @@ import org.xbill.DNS.Type;
 /**
  * {@code dns}: one query to one server, like {@code dig @server +time=1 +tries=1 name type}.
  *
- * @param server         IP address of the server, optionally with {@code :port} ({@code [v6]:port}); required
+ * @param server         the server: an address or host name, optionally with {@code :port} ({@code [v6]:port}); a host
+ *                       name is resolved once, when the probe is created, never during a run; required
  * @param name           the query name; required
  * @param type           record type mnemonic (A, AAAA, TXT, SOA, MX, …); default {@value #DEFAULT_TYPE}
  * @param dnsClass       YAML {@code class}: IN, CH, …; default {@value #DEFAULT_CLASS}
  * @param tcp            query over TCP only; default false (UDP, retried over TCP when the answer is truncated)
- * @param dnssecOk       YAML {@code dnssec-ok}: set the EDNS DO bit; default false
+ * @param dnssec         YAML {@code dnssec}: set the EDNS DO bit (DNSSEC OK); default false
  * @param requireAd      YAML {@code require-ad}: the answer must carry the AD flag (validated); default false
  * @param expectRcode    YAML {@code expect-rcode}: NOERROR, NXDOMAIN, SERVFAIL, …; default {@value #DEFAULT_RCODE}
  * @param expectAnswers  YAML {@code expect-answers}: the exact set of answer texts; default none
  * @param answerContains YAML {@code answer-contains}: some answer text contains this; default none
  * @param answerRegex    YAML {@code answer-regex}: some answer text matches this regex (find); default none
- * @param requireAnswer  YAML {@code require-answer}: at least one answer of the asked type; default true,
- *                       applied only when the expected rcode is NOERROR
+ * @param requireAnswer  YAML {@code require-answer}: at least one answer of the asked type; default false;
+ *                       applies only when the expected rcode is NOERROR
  */
 public record DnsProbeSpec(
         String server,
@@ -32,7 +33,7 @@ public record DnsProbeSpec(
         String type,
         String dnsClass,
         Boolean tcp,
-        Boolean dnssecOk,
+        Boolean dnssec,
         Boolean requireAd,
         String expectRcode,
         List<String> expectAnswers,
@@ -51,7 +52,7 @@ public record DnsProbeSpec(
 
     public DnsProbeSpec {
         server = SpecChecks.requireText(server, "dns.server");
-        SpecChecks.socketAddress(server, DEFAULT_PORT, "dns.server");
+        SpecChecks.hostAndPort(server, DEFAULT_PORT, "dns.server");
         name = SpecChecks.requireText(name, "dns.name");
         try {
             Name.fromString(name, Name.root);
@@ -67,7 +68,7 @@ public record DnsProbeSpec(
             throw new IllegalArgumentException("dns.class: " + dnsClass + " (expected: IN, CH, HS)");
         }
         tcp = tcp != null && tcp;
-        dnssecOk = dnssecOk != null && dnssecOk;
+        dnssec = dnssec != null && dnssec;
         requireAd = requireAd != null && requireAd;
         expectRcode = (expectRcode == null ? DEFAULT_RCODE : expectRcode.strip()).toUpperCase(java.util.Locale.ROOT);
         if (Rcode.value(expectRcode) < 0) {
@@ -78,7 +79,7 @@ public record DnsProbeSpec(
             throw new IllegalArgumentException("dns.expect-answers: " + expectAnswers.size() + " answers (expected: at most " + MAX_EXPECTED_ANSWERS + ")");
         }
         SpecChecks.regex(answerRegex, "dns.answer-regex");
-        requireAnswer = requireAnswer == null || requireAnswer;
+        requireAnswer = requireAnswer != null && requireAnswer;
     }
 
     /** Minimal spec: server, name, type; everything else default. */
@@ -86,8 +87,9 @@ public record DnsProbeSpec(
         return new DnsProbeSpec(server, name, type, null, null, null, null, null, null, null, null, null);
     }
 
+    /** The server's address; a host name is resolved here (blocking), so call it when creating the probe. */
     public InetSocketAddress serverAddress() {
-        return SpecChecks.socketAddress(server, DEFAULT_PORT, "dns.server");
+        return SpecChecks.resolve(SpecChecks.hostAndPort(server, DEFAULT_PORT, "dns.server"), "dns.server");
     }
 
     public Pattern answerPattern() {
@@ -96,7 +98,7 @@ public record DnsProbeSpec(
 
     /** The server as reasons show it: the address, with the port only when it is not 53. */
     public String serverLabel() {
-        return SpecChecks.address(serverAddress(), DEFAULT_PORT);
+        return SpecChecks.label(SpecChecks.hostAndPort(server, DEFAULT_PORT, "dns.server"), DEFAULT_PORT);
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 public record FileProbeSpec(Path path) implements ProbeSpec {
 
     /** Most bytes read from the file. */
-    public static final int MAX_FILE_BYTES = 64;
+    public static final int MAX_FILE_BYTES = 127; // keepalived reads the same
     /** A value × weight at or below this puts the instance in FAULT (keepalived). */
     public static final int FAULT_AT_OR_BELOW = -254;
 

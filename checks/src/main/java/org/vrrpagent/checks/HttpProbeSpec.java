@@ -18,14 +18,16 @@ import java.util.regex.Pattern;
  * @param method              GET, HEAD, POST, …; default {@value #DEFAULT_METHOD}
  * @param host                YAML {@code host}: Host header and TLS SNI name instead of the URL's host
  * @param connectTo           YAML {@code connect-to}: IP address to connect to instead of resolving the URL's host
- * @param ipVersion           YAML {@code ip-version}: 4 or 6 to force the address family; default any
+ * @param family              YAML {@code family}: {@code ipv4} or {@code ipv6} to force the address family; default {@code any}
  * @param expectStatus        YAML {@code expect-status}: status codes or ranges ("200", "200-299"); default 200
  * @param bodyContains        YAML {@code body-contains}: the body (first {@code max-body-bytes}) contains this text
  * @param bodyRegex           YAML {@code body-regex}: the body matches this regex (find)
  * @param tlsVerify           YAML {@code tls-verify}: verify the certificate chain and host name; default true
  * @param caFile              YAML {@code ca-file}: PEM file of trusted CAs instead of the system's
- * @param tlsPinSha256        YAML {@code tls-pin-sha256}: base64 SHA-256 of a public key (SPKI) that must appear in
- *                            the chain; with {@code tls-verify: false} the pin alone is checked
+ * @param tlsPin              YAML {@code tls-pin}: a certificate that must appear in the chain the server sends, as the
+ *                            certificate's SHA-256 fingerprint in hex (colons allowed, as {@code openssl x509
+ *                            -fingerprint -sha256} prints it) or the base64 SHA-256 of its public key (HPKP style);
+ *                            one value or a list; with {@code tls-verify: false} the pin alone is checked
  * @param certExpiryWarning   YAML {@code cert-expiry-warning}: warn (result stays up) when the certificate expires
  *                            within this time; default {@code 14d}; {@code 0s} turns the warning off
  * @param maxBodyBytes        YAML {@code max-body-bytes}: most body bytes read; default {@value #DEFAULT_MAX_BODY_BYTES}
@@ -35,13 +37,13 @@ public record HttpProbeSpec(
         String method,
         String host,
         String connectTo,
-        Integer ipVersion,
+        String family,
         List<String> expectStatus,
         String bodyContains,
         String bodyRegex,
         Boolean tlsVerify,
         Path caFile,
-        List<String> tlsPinSha256,
+        List<String> tlsPin,
         Duration certExpiryWarning,
         Integer maxBodyBytes) implements ProbeSpec {
 
@@ -49,7 +51,8 @@ public record HttpProbeSpec(
     public static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH");
     public static final Duration DEFAULT_CERT_EXPIRY_WARNING = Duration.ofDays(14);
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
-    public static final int MAX_BODY_BYTES_LIMIT = 1024 * 1024;
+    public static final int MAX_BODY_BYTES_LIMIT = 16 * 1024 * 1024;
+    public static final java.util.List<String> FAMILIES = java.util.List.of("any", "ipv4", "ipv6");
     /** Longest response header block accepted (status line + headers). */
     public static final int MAX_HEADER_BYTES = 16 * 1024;
 
@@ -67,8 +70,9 @@ public record HttpProbeSpec(
             SpecChecks.ipLiteral(connectTo.strip(), "http.connect-to");
             connectTo = connectTo.strip();
         }
-        if (ipVersion != null && ipVersion != 4 && ipVersion != 6) {
-            throw new IllegalArgumentException("http.ip-version: " + ipVersion + " (expected: 4 or 6)");
+        family = family == null ? "any" : family.strip().toLowerCase(Locale.ROOT);
+        if (!FAMILIES.contains(family)) {
+            throw new IllegalArgumentException("http.family: " + family + " (expected: any, ipv4 or ipv6)");
         }
         expectStatus = expectStatus == null || expectStatus.isEmpty() ? List.of("200") : List.copyOf(expectStatus);
         for (String s : expectStatus) {
@@ -76,24 +80,33 @@ public record HttpProbeSpec(
         }
         SpecChecks.regex(bodyRegex, "http.body-regex");
         tlsVerify = tlsVerify == null || tlsVerify;
-        tlsPinSha256 = tlsPinSha256 == null ? List.of() : List.copyOf(tlsPinSha256);
-        for (String pin : tlsPinSha256) {
-            byte[] raw;
-            try {
-                raw = Base64.getDecoder().decode(pin.strip());
-            } catch (IllegalArgumentException e) {
-                raw = new byte[0];
-            }
-            if (raw.length != 32) {
-                throw new IllegalArgumentException("http.tls-pin-sha256: " + pin + " (expected: base64 of a 32-byte SHA-256)");
-            }
-        }
-        if (!"https".equals(uri.getScheme()) && (caFile != null || !tlsPinSha256.isEmpty())) {
-            throw new IllegalArgumentException("http.ca-file/tls-pin-sha256: set for " + url + " (expected: an https URL)");
+        tlsPin = tlsPin == null ? List.of() : tlsPin.stream().map(HttpProbeSpec::normalisePin).toList();
+        if (!"https".equals(uri.getScheme()) && (caFile != null || !tlsPin.isEmpty())) {
+            throw new IllegalArgumentException("http.ca-file/tls-pin: set for " + url + " (expected: an https URL)");
         }
         certExpiryWarning = SpecChecks.range(certExpiryWarning, DEFAULT_CERT_EXPIRY_WARNING, Duration.ZERO,
                 Duration.ofDays(3650), "http.cert-expiry-warning");
         maxBodyBytes = SpecChecks.range(maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 0, MAX_BODY_BYTES_LIMIT, "http.max-body-bytes");
+    }
+
+    /**
+     * A pin as compared: lower-case hex without colons for a certificate fingerprint, base64 for a key hash.
+     */
+    static String normalisePin(String pin) {
+        String p = pin.strip();
+        String hex = p.replace(":", "").toLowerCase(Locale.ROOT);
+        if (hex.matches("[0-9a-f]{64}")) {
+            return hex;
+        }
+        try {
+            if (Base64.getDecoder().decode(p).length == 32) {
+                return p;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("http.tls-pin: " + pin
+                + " (expected: a SHA-256 certificate fingerprint in hex, colons allowed, or a base64 SHA-256 public-key hash)");
     }
 
     public static HttpProbeSpec of(String url) {

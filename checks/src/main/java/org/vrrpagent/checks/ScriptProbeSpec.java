@@ -4,33 +4,33 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * {@code script}: run a program (argv, no shell — write {@code [sh, -c, "…"]} for one); exit 0 is up.
+ * {@code script}: run a program (argv, no shell — write {@code [/bin/sh, -c, "…"]} for one); exit 0 is up.
  * It runs in its own session and process group; on timeout the whole group gets SIGTERM, then SIGKILL after
  * {@code kill-grace}.
  *
- * @param argv           the program and its arguments; required
+ * @param exec           YAML {@code exec}: the program and its arguments (argv); required
  * @param user           run as this user (and its primary group and supplementary groups) via {@code setpriv};
  *                       default: the agent's user
  * @param killGrace      YAML {@code kill-grace}: time between SIGTERM and SIGKILL; default 1s
  * @param maxOutputBytes YAML {@code max-output-bytes}: most bytes of stdout+stderr kept; the rest is read and
  *                       dropped; default {@value #DEFAULT_MAX_OUTPUT_BYTES}
  */
-public record ScriptProbeSpec(List<String> argv, String user, Duration killGrace, Integer maxOutputBytes) implements ProbeSpec {
+public record ScriptProbeSpec(List<String> exec, String user, Duration killGrace, Integer maxOutputBytes) implements ProbeSpec {
 
     public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(1);
-    public static final Duration MAX_KILL_GRACE = Duration.ofSeconds(30);
+    public static final Duration MAX_KILL_GRACE = Duration.ofMinutes(1);
     public static final int DEFAULT_MAX_OUTPUT_BYTES = 4096;
-    public static final int MAX_OUTPUT_BYTES_LIMIT = 64 * 1024;
+    public static final int MAX_OUTPUT_BYTES_LIMIT = 1024 * 1024;
     public static final int MAX_ARGS = 256;
 
     public ScriptProbeSpec {
-        if (argv == null || argv.isEmpty() || argv.getFirst() == null || argv.getFirst().isBlank()) {
-            throw new IllegalArgumentException("script.argv: empty (expected: [program, arg, …])");
+        if (exec == null || exec.isEmpty() || exec.getFirst() == null || exec.getFirst().isBlank()) {
+            throw new IllegalArgumentException("script.exec: empty (expected: [program, arg, …])");
         }
-        if (argv.size() > MAX_ARGS) {
-            throw new IllegalArgumentException("script.argv: " + argv.size() + " arguments (expected: at most " + MAX_ARGS + ")");
+        if (exec.size() > MAX_ARGS) {
+            throw new IllegalArgumentException("script.exec: " + exec.size() + " arguments (expected: at most " + MAX_ARGS + ")");
         }
-        argv = List.copyOf(argv);
+        exec = List.copyOf(exec);
         if (user != null && (user.isBlank() || !user.matches("[A-Za-z0-9_.][A-Za-z0-9_.-]*\\$?"))) {
             throw new IllegalArgumentException("script.user: " + user + " (expected: a user name)");
         }
@@ -38,8 +38,8 @@ public record ScriptProbeSpec(List<String> argv, String user, Duration killGrace
         maxOutputBytes = SpecChecks.range(maxOutputBytes, DEFAULT_MAX_OUTPUT_BYTES, 0, MAX_OUTPUT_BYTES_LIMIT, "script.max-output-bytes");
     }
 
-    public static ScriptProbeSpec of(String... argv) {
-        return new ScriptProbeSpec(List.of(argv), null, null, null);
+    public static ScriptProbeSpec of(String... exec) {
+        return new ScriptProbeSpec(List.of(exec), null, null, null);
     }
 
     @Override
@@ -49,6 +49,6 @@ public record ScriptProbeSpec(List<String> argv, String user, Duration killGrace
 
     @Override
     public String describe() {
-        return "script " + String.join(" ", argv) + (user != null ? " as " + user : "");
+        return "script " + String.join(" ", exec) + (user != null ? " as " + user : "");
     }
 }

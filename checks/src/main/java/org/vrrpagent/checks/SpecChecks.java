@@ -37,11 +37,15 @@ final class SpecChecks {
     }
 
     static Pattern regex(String value, String key) {
+        return regex(value, 0, key);
+    }
+
+    static Pattern regex(String value, int flags, String key) {
         if (value == null) {
             return null;
         }
         try {
-            return Pattern.compile(value);
+            return Pattern.compile(value, flags);
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException(key + ": invalid regex " + value + " (" + e.getDescription() + ")");
         }
@@ -82,7 +86,54 @@ final class SpecChecks {
             host = v.substring(0, v.indexOf(':'));
             port = port(v.substring(v.indexOf(':') + 1), key);
         }
+        if (port < 0) {
+            throw new IllegalArgumentException(key + ": " + v + " (expected: address:port)");
+        }
         return new InetSocketAddress(ipLiteral(host, key), port);
+    }
+
+    /**
+     * Parses "host", "host:port", "[v6]:port" or a bare IPv6 address, where host is an address or a host name;
+     * the result is unresolved for names (resolve it with {@link #resolve}).
+     */
+    static InetSocketAddress hostAndPort(String value, int defaultPort, String key) {
+        String v = requireText(value, key);
+        if (v.startsWith("[") || v.indexOf(':') != v.lastIndexOf(':') || v.matches("[0-9.]+(:.*)?")) {
+            return socketAddress(v, defaultPort, key);
+        }
+        String host = v;
+        int port = defaultPort;
+        if (v.indexOf(':') >= 0) {
+            host = v.substring(0, v.indexOf(':'));
+            port = port(v.substring(v.indexOf(':') + 1), key);
+        }
+        if (!host.matches("(?i)[a-z0-9_]([a-z0-9_-]{0,62})(\\.[a-z0-9_]([a-z0-9_-]{0,62}))*\\.?") || host.length() > 253) {
+            throw new IllegalArgumentException(key + ": " + v + " (expected: an address or host name, optionally with :port)");
+        }
+        if (port < 0) {
+            throw new IllegalArgumentException(key + ": " + v + " (expected: address:port)");
+        }
+        return InetSocketAddress.createUnresolved(host, port);
+    }
+
+    /** Resolves a host name (blocking); addresses pass through. */
+    static InetSocketAddress resolve(InetSocketAddress a, String key) {
+        if (!a.isUnresolved()) {
+            return a;
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(a.getHostString()), a.getPort());
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(key + ": cannot resolve " + a.getHostString());
+        }
+    }
+
+    /** How reasons show a server: the address or name, with the port only when it is not the default. */
+    static String label(InetSocketAddress a, int defaultPort) {
+        if (!a.isUnresolved()) {
+            return address(a, defaultPort);
+        }
+        return a.getPort() == defaultPort ? a.getHostString() : a.getHostString() + ":" + a.getPort();
     }
 
     static int port(String text, String key) {

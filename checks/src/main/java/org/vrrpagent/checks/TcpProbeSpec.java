@@ -7,41 +7,53 @@ import java.util.regex.Pattern;
  * {@code tcp}: connect, optionally send bytes, optionally expect a regex in what comes back (relayd's
  * {@code check send … expect}).
  *
- * @param address  YAML {@code address}: IP address and port, {@code 127.0.0.1:25} or {@code [::1]:25}; required
+ * @param host     YAML {@code host}: address or host name (a name is resolved at each run, on a virtual thread); required
+ * @param port     YAML {@code port}: 1..65535; required
  * @param send     text sent after connecting; {@code \r}, {@code \n}, {@code \t} and {@code \\} are unescaped
- * @param expect   regex (find) that the received bytes (read as ISO-8859-1) must match, e.g. {@code ^220 }
- * @param maxBytes YAML {@code max-bytes}: most bytes read while waiting for {@code expect};
- *                 default {@value #DEFAULT_MAX_BYTES}
+ * @param expect   regex (find) that the received bytes (read as ISO-8859-1) must match, e.g. {@code ^220 };
+ *                 {@code ^} and {@code $} match at every line (multi-line banners)
+ * @param expectWithin YAML {@code expect-within}: most bytes read while waiting for {@code expect};
+ *                 default {@value #DEFAULT_EXPECT_WITHIN}
  */
-public record TcpProbeSpec(String address, String send, String expect, Integer maxBytes) implements ProbeSpec {
+public record TcpProbeSpec(String host, Integer port, String send, String expect, Integer expectWithin) implements ProbeSpec {
 
-    public static final int DEFAULT_MAX_BYTES = 4096;
-    public static final int MAX_BYTES_LIMIT = 64 * 1024;
+    public static final int DEFAULT_EXPECT_WITHIN = 4096;
+    public static final int EXPECT_WITHIN_LIMIT = 1024 * 1024;
     public static final int MAX_SEND_BYTES = 4096;
 
     public TcpProbeSpec {
-        address = SpecChecks.requireText(address, "tcp.address");
-        SpecChecks.socketAddress(address, -1, "tcp.address");
-        if (!address.matches(".*:[0-9]+$")) {
-            throw new IllegalArgumentException("tcp.address: " + address + " (expected: address:port)");
+        host = SpecChecks.requireText(host, "tcp.host");
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
         }
+        if (port == null) {
+            throw new IllegalArgumentException("tcp.port: missing (expected: 1..65535)");
+        }
+        SpecChecks.range(port, 0, 1, 65535, "tcp.port");
+        SpecChecks.hostAndPort(host.contains(":") ? "[" + host + "]:" + port : host + ":" + port, port, "tcp.host");
         if (send != null && unescape(send).length() > MAX_SEND_BYTES) {
             throw new IllegalArgumentException("tcp.send: " + send.length() + " bytes (expected: at most " + MAX_SEND_BYTES + ")");
         }
         SpecChecks.regex(expect, "tcp.expect");
-        maxBytes = SpecChecks.range(maxBytes, DEFAULT_MAX_BYTES, 1, MAX_BYTES_LIMIT, "tcp.max-bytes");
+        expectWithin = SpecChecks.range(expectWithin, DEFAULT_EXPECT_WITHIN, 1, EXPECT_WITHIN_LIMIT, "tcp.expect-within");
     }
 
-    public static TcpProbeSpec of(String address) {
-        return new TcpProbeSpec(address, null, null, null);
+    public static TcpProbeSpec of(String host, int port) {
+        return new TcpProbeSpec(host, port, null, null, null);
     }
 
+    /** Host and port; unresolved when the host is a name. */
     public InetSocketAddress socketAddress() {
-        return SpecChecks.socketAddress(address, -1, "tcp.address");
+        return SpecChecks.hostAndPort(host.contains(":") ? "[" + host + "]:" + port : host + ":" + port, port, "tcp.host");
+    }
+
+    /** "host:port" as reasons show it. */
+    public String label() {
+        return host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
     }
 
     public Pattern expectPattern() {
-        return SpecChecks.regex(expect, "tcp.expect");
+        return SpecChecks.regex(expect, Pattern.MULTILINE, "tcp.expect");
     }
 
     /** The bytes to send, with the escapes resolved; empty when nothing is sent. */
@@ -76,6 +88,6 @@ public record TcpProbeSpec(String address, String send, String expect, Integer m
 
     @Override
     public String describe() {
-        return "tcp " + address + (expect != null ? " expect " + expect : "");
+        return "tcp " + label() + (expect != null ? " expect " + expect : "");
     }
 }

@@ -33,7 +33,7 @@ class CheckSchedulerTest {
 
     private static CheckSpec spec(String name, long intervalMs, Long timeoutMs, int rise, int fall, CheckSpec.Initial initial) {
         return new CheckSpec(name, ANY, Duration.ofMillis(intervalMs), timeoutMs == null ? null : Duration.ofMillis(timeoutMs),
-                rise, fall, initial);
+                rise, fall, initial == null ? CheckSpec.Initial.UP : initial);
     }
 
     private static List<Long> ms(List<Long> nanos) {
@@ -155,19 +155,35 @@ class CheckSchedulerTest {
 
     @Test
     void aRunStillGoingWhenTheNextIsDueIsSkippedAndCounted() {
-        // Timeout 500 ms books the first run down, but the probe only finishes at 2500 ms:
-        // runs due at 1000 and 2000 ms are skipped, the one at 3000 ms runs.
-        ScriptedProbe probe = new ScriptedProbe(time, new ScriptedProbe.Step(true, 10 * MS)).then(true, 2500 * MS);
-        scheduler.add(spec("c", 1000, 500L, 1, 1, null), probe);
+        // No timeout before the next run is due (timeout = interval, and the timed-out run is retried at once,
+        // see below), so use a run that keeps going: the first run never finishes before 3500 ms.
+        // Timeout 1000 ms books it down at 1000 ms; the run due at 1000 ms waits for it; at 2000 and 3000 ms
+        // it is still going: the waiting run is dropped and counted as skipped, twice; when the probe finally
+        // finishes at 3500 ms nothing is waiting, and the next run starts on schedule at 4000 ms.
+        ScriptedProbe probe = new ScriptedProbe(time, new ScriptedProbe.Step(true, 10 * MS)).then(true, 3500 * MS);
+        scheduler.add(spec("c", 1000, null, 1, 1, null), probe);
         scheduler.start();
-        time.advanceTo(3010 * MS);
-        assertThat(ms(probe.startTimesNanos)).containsExactly(0L, 3000L);
+        time.advanceTo(4010 * MS);
+        assertThat(ms(probe.startTimesNanos)).containsExactly(0L, 4000L);
         CheckCounters c = scheduler.status("c").orElseThrow().counters();
         assertThat(c.runs("skipped")).isEqualTo(2);
         assertThat(c.runs("timeout")).isEqualTo(1);
         assertThat(c.late()).isEqualTo(1);
         assertThat(c.runs("up")).isEqualTo(1);
-        assertThat(events).containsExactly("500ms c DOWN (timed out after 500ms)", "3010ms c UP (fake up)");
+        assertThat(events).containsExactly("1000ms c DOWN (timed out after 1s)", "4010ms c UP (fake up)");
+    }
+
+    @Test
+    void aRunDueWhileATimedOutProbeIsFinishingStartsWhenItFinishes() {
+        // The probe honours the 1 s timeout but reports 2 ms after the scheduler booked the timeout: the run due
+        // at 1000 ms starts at 1002 ms instead of being skipped; the schedule stays on whole seconds.
+        ScriptedProbe probe = new ScriptedProbe(time, new ScriptedProbe.Step(true, 10 * MS)).then(false, 1002 * MS);
+        scheduler.add(spec("c", 1000, null, 1, 1, null), probe);
+        scheduler.start();
+        time.advanceTo(2010 * MS);
+        assertThat(ms(probe.startTimesNanos)).containsExactly(0L, 1002L, 2000L);
+        assertThat(scheduler.status("c").orElseThrow().counters().runs("skipped")).isZero();
+        assertThat(events).containsExactly("1000ms c DOWN (timed out after 1s)", "1012ms c UP (fake up)");
     }
 
     @Test

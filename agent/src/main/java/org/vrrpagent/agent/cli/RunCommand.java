@@ -1,15 +1,12 @@
 package org.vrrpagent.agent.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.vrrpagent.agent.config.Config;
-import org.vrrpagent.agent.config.ConfigError;
 import org.vrrpagent.agent.config.ConfigException;
-import org.vrrpagent.agent.config.ConfigLoader;
+import org.vrrpagent.agent.config.ScriptSecurity;
 import org.vrrpagent.agent.daemon.Daemon;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code vrrp-agent run}: validate the configuration, then run the daemon until SIGTERM. */
 @Command(
@@ -28,20 +25,17 @@ import picocli.CommandLine.Option;
 public final class RunCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
-      description = "The YAML configuration file.")
-  Path config;
+  @CommandLine.Mixin ConfigOption config;
 
   @Override
   public Integer call() {
     Config loaded;
     try {
-      loaded = ConfigLoader.load(config);
+      // As root, refuse a configuration, script or hook that others could write.
+      loaded = config.load(ScriptSecurity.forCurrentProcess());
     } catch (ConfigException e) {
-      for (ConfigError error : e.errors()) {
-        spec.commandLine().getErr().println(error);
-      }
-      return 2;
+      ConfigOption.print(e, spec.commandLine().getErr());
+      return ConfigOption.EXIT_INVALID_CONFIG;
     }
     return new Daemon(loaded).run(spec.commandLine().getErr());
   }

@@ -57,6 +57,16 @@ final class ConfigBinder {
   private static final Duration MIN_ADVERT_V3 = Duration.ofMillis(10);
   private static final List<String> PROBES = List.of("dns", "http", "tcp", "process", "script", "file", "interface");
 
+  /** An ordered choice map from alternating keys and values, so messages list them as written. */
+  @SuppressWarnings("unchecked")
+  private static <E> Map<String, E> options(Object... keysAndValues) {
+    Map<String, E> out = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      out.put((String) keysAndValues[i], (E) keysAndValues[i + 1]);
+    }
+    return out;
+  }
+
   private final Problems problems;
   private final String defaultNode;
   private final FileRules rules;
@@ -151,8 +161,13 @@ final class ConfigBinder {
     int before = problemCount();
     Optional<String> iface = r.requiredString("interface", "an interface name").filter(n -> interfaceName(r, "interface", n));
     Optional<Integer> vrid = r.requiredInteger("vrid", "VRID", 1, 255);
-    VrrpVersion version = r.node("version").flatMap(n -> r.integerValue(n, "version", 2, 3))
-        .map(v -> v == 2 ? VrrpVersion.V2 : VrrpVersion.V3).orElse(VrrpVersion.V3);
+    VrrpVersion version = r.node("version").flatMap(n -> {
+      if (n instanceof Scalar s && (s.text().equals("2") || s.text().equals("3"))) {
+        return Optional.of(s.text().equals("2") ? VrrpVersion.V2 : VrrpVersion.V3);
+      }
+      problems.add(n.position(), "version " + YamlNode.describe(n).replace("\"", "") + " (expected: 2 or 3)");
+      return Optional.empty();
+    }).orElse(VrrpVersion.V3);
     boolean hasOrder = r.has("priority-order");
     Optional<Integer> priority = r.integer("priority", "priority", 1, 255);
     if (priority.isPresent() && hasOrder) {
@@ -174,7 +189,7 @@ final class ConfigBinder {
       problems.add(r.at("unicast-peers"), "unicast-peers: " + peers.size() + " peers (expected: at most " + InstanceConfig.MAX_UNICAST_PEERS + ")");
     }
     Optional<AuthConfig> auth = r.node("auth").flatMap(n -> auth(r, n, version));
-    ChecksumMode checksum = r.choice("checksum", Map.of("pseudo-header", ChecksumMode.PSEUDO_HEADER, "rfc9568", ChecksumMode.MESSAGE_ONLY))
+    ChecksumMode checksum = r.choice("checksum", ConfigBinder.<ChecksumMode>options("pseudo-header", ChecksumMode.PSEUDO_HEADER, "rfc9568", ChecksumMode.MESSAGE_ONLY))
         .orElse(null);
     if (r.node("checksum").isPresent() && checksum != null && (version == VrrpVersion.V2 || family == AddressFamily.IPV6)) {
       problems.add(r.at("checksum"), "checksum is set but only applies to VRRPv3 over IPv4 (expected: no checksum key for "
@@ -343,7 +358,7 @@ final class ConfigBinder {
       return Optional.empty();
     }
     return MappingReader.of(n, "auth", parent.keyAt("auth"), problems).flatMap(r -> {
-      Optional<AuthType> type = r.node("type").flatMap(t -> r.choiceValue(t, "auth type", Map.of("pass", AuthType.SIMPLE_TEXT)));
+      Optional<AuthType> type = r.node("type").flatMap(t -> r.choiceValue(t, "auth type", options("pass", AuthType.SIMPLE_TEXT)));
       if (!r.has("type")) {
         r.missing("type", "pass");
       }
@@ -472,6 +487,10 @@ final class ConfigBinder {
     Map<String, String> memberOf = new HashMap<>();
     return namedMap(r, "sync-groups", "sync group", MAX_INSTANCES, (name, e) -> {
       String where = "sync group \"" + name + "\"";
+      if (declaredInstances.contains(name)) {
+        problems.add(e.keyPosition(), where + " has the name of an instance (expected: a name of its own; hooks and status name both)");
+        return Optional.empty();
+      }
       if (!(e.value() instanceof YamlNode.Sequence s)) {
         problems.add(e.value() instanceof Scalar sc && sc.kind() == ScalarKind.NULL ? e.keyPosition() : e.value().position(),
             where + " is " + YamlNode.describe(e.value()) + " (expected: a list of instance names)");
@@ -526,7 +545,7 @@ final class ConfigBinder {
     }
     int rise = r.integer("rise", "rise", 1, CheckConfig.MAX_RISE_FALL).orElse(1);
     int fall = r.integer("fall", "fall", 1, CheckConfig.MAX_RISE_FALL).orElse(1);
-    CheckConfig.InitialState initial = r.choice("initial", Map.of("up", CheckConfig.InitialState.UP, "down", CheckConfig.InitialState.DOWN))
+    CheckConfig.InitialState initial = r.choice("initial", ConfigBinder.<CheckConfig.InitialState>options("up", CheckConfig.InitialState.UP, "down", CheckConfig.InitialState.DOWN))
         .orElse(CheckConfig.InitialState.DOWN);
     List<String> present = new ArrayList<>();
     for (String p : PROBES) {
@@ -624,7 +643,7 @@ final class ConfigBinder {
       return false;
     });
     String type = upper(r, "type", DNS_TYPE, "a record type such as A, AAAA, TXT, SOA").orElse("A");
-    String dnsClass = r.choice("class", Map.of("IN", "IN", "CH", "CH", "HS", "HS", "in", "IN", "ch", "CH", "hs", "HS")).orElse("IN");
+    String dnsClass = upper(r, "class", Pattern.compile("IN|CH|HS"), "IN, CH or HS").orElse("IN");
     boolean tcp = r.bool("tcp").orElse(false);
     boolean dnssec = r.bool("dnssec").orElse(false);
     boolean requireAd = r.bool("require-ad").orElse(false);
@@ -672,8 +691,14 @@ final class ConfigBinder {
       problems.add(r.at("host"), "host \"" + YamlNode.abbreviate(h) + "\" is not a host name (expected: e.g. www.example.org)");
       return false;
     });
-    Optional<InetAddress> connectTo = r.node("connect-to").flatMap(n -> address(n, "connect-to", null, null));
-    ProbeConfig.Family family = r.choice("family", Map.of("any", ProbeConfig.Family.ANY, "ipv4", ProbeConfig.Family.IPV4,
+    Optional<InetAddress> connectTo = r.string("connect-to", "an IP address").flatMap(t -> {
+      Optional<InetAddress> ip = AddressSyntax.literal(t);
+      if (ip.isEmpty()) {
+        problems.add(r.at("connect-to"), "connect-to \"" + YamlNode.abbreviate(t) + "\" is not an IP address (expected: an IP address; the URL's host is sent as Host)");
+      }
+      return ip;
+    });
+    ProbeConfig.Family family = r.choice("family", ConfigBinder.<ProbeConfig.Family>options("any", ProbeConfig.Family.ANY, "ipv4", ProbeConfig.Family.IPV4,
         "ipv6", ProbeConfig.Family.IPV6)).orElse(ProbeConfig.Family.ANY);
     if (connectTo.isPresent() && family != ProbeConfig.Family.ANY
         && (family == ProbeConfig.Family.IPV4) != (connectTo.get() instanceof Inet4Address)) {
@@ -769,8 +794,8 @@ final class ConfigBinder {
       }
     }
     if (given.size() != 1) {
-      problems.add(given.size() > 1 ? r.keyAt(given.get(1)) : r.owner(), "process probe " + (given.isEmpty() ? "has none of"
-          : "has both " + given.get(0) + " and " + given.get(1) + " of") + " name, cmdline, pid-file (expected: exactly one)");
+      problems.add(given.size() > 1 ? r.keyAt(given.get(1)) : r.owner(), "process probe " + (given.isEmpty() ? "has none of name, cmdline, pid-file"
+          : "has both " + given.get(0) + " and " + given.get(1)) + " (expected: exactly one of name, cmdline, pid-file)");
       return Optional.empty();
     }
     if (name.isEmpty() && cmdline.isEmpty() && pidFile.isEmpty()) {
@@ -884,7 +909,7 @@ final class ConfigBinder {
     return MappingReader.of(n, "hook", n.position(), problems).flatMap(r -> {
       Optional<List<String>> exec = argv(r, "exec");
       Duration timeout = r.duration("timeout", Duration.ofMillis(100), Hook.MAX_TIMEOUT).orElse(Hook.DEFAULT_TIMEOUT);
-      Map<String, NotifyConfig.State> states = Map.of("master", NotifyConfig.State.MASTER, "backup", NotifyConfig.State.BACKUP,
+      Map<String, NotifyConfig.State> states = options("master", NotifyConfig.State.MASTER, "backup", NotifyConfig.State.BACKUP,
           "fault", NotifyConfig.State.FAULT, "stop", NotifyConfig.State.STOP);
       Set<NotifyConfig.State> on = EnumSet.noneOf(NotifyConfig.State.class);
       on.addAll(r.listOf("on", "states", i -> r.choiceValue(i, "on", states)));
@@ -919,7 +944,7 @@ final class ConfigBinder {
       } else if (r.node("to").get() instanceof YamlNode.Sequence s && s.items().isEmpty()) {
         problems.add(r.at("to"), "to is empty (expected: at least one mail address)");
       }
-      Map<String, MailTrigger> triggers = Map.of("master", MailTrigger.MASTER, "backup", MailTrigger.BACKUP, "fault", MailTrigger.FAULT,
+      Map<String, MailTrigger> triggers = options("master", MailTrigger.MASTER, "backup", MailTrigger.BACKUP, "fault", MailTrigger.FAULT,
           "stop", MailTrigger.STOP, "backup-after-failure", MailTrigger.BACKUP_AFTER_FAILURE);
       Set<MailTrigger> when = EnumSet.noneOf(MailTrigger.class);
       if (r.has("when")) {
@@ -954,7 +979,7 @@ final class ConfigBinder {
         return false;
       });
       boolean tls = r.bool("tls").orElse(false);
-      StartTls starttls = r.choice("starttls", Map.of("none", StartTls.NONE, "optional", StartTls.OPTIONAL, "required", StartTls.REQUIRED))
+      StartTls starttls = r.choice("starttls", ConfigBinder.<StartTls>options("none", StartTls.NONE, "optional", StartTls.OPTIONAL, "required", StartTls.REQUIRED))
           .orElse(tls ? StartTls.NONE : StartTls.OPTIONAL);
       if (tls && r.has("starttls") && starttls != StartTls.NONE) {
         problems.add(r.keyAt("starttls"), "starttls with tls: true (expected: one of them; tls: true is implicit TLS, usually port 465)");

@@ -45,8 +45,8 @@ public final class ConfigLoader {
       problems.addFileProblem("larger than " + MAX_CONFIG_BYTES + " bytes (expected: at most " + MAX_CONFIG_BYTES + " bytes)");
       throw new ConfigException(problems.sorted());
     }
-    rules.configFile(file).ifPresent(problems::addFileProblem);
     Config config = parse(name, bytes, problems, defaultNodeName(), rules);
+    rules.configFile(file).ifPresent(problems::addFileProblem);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems.sorted());
     }

@@ -160,7 +160,8 @@ final class MappingReader {
     try {
       value = Long.parseLong(s.text().replace("_", "").replace("+", ""));
     } catch (NumberFormatException e) {
-      problems.add(n.position(), label + " " + YamlNode.describe(n) + " out of range (expected: " + expected + ")");
+      String why = s.text().matches("[-+]?[0-9_]+") ? " out of range" : " is not a decimal integer";
+      problems.add(n.position(), label + " " + YamlNode.describe(n) + why + " (expected: " + expected + ")");
       return Optional.empty();
     }
     if (value < min || value > max) {

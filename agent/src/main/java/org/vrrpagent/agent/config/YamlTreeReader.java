@@ -131,12 +131,25 @@ final class YamlTreeReader {
     return new Position(location.getLineNr(), Math.max(1, location.getColumnNr()));
   }
 
+  /** snakeyaml's message without its "in reader, line …" position lines, on one line. */
   private static String firstLine(String message) {
     if (message == null) {
       return "unreadable";
     }
-    String line = message.strip();
-    int nl = line.indexOf('\n');
-    return nl < 0 ? line : line.substring(0, nl).strip();
+    StringBuilder out = new StringBuilder();
+    for (String line : message.strip().split("\n")) {
+      String l = line.strip();
+      if (l.isEmpty() || l.startsWith("in reader") || l.startsWith("at [") || l.startsWith("^") || line.startsWith("    ")) {
+        continue;
+      }
+      if (!out.isEmpty()) {
+        out.append(", ");
+      }
+      out.append(l);
+      if (out.length() > 200) {
+        break;
+      }
+    }
+    return out.isEmpty() ? "unreadable" : YamlNode.abbreviate(out.toString()).length() < 0 ? "" : out.toString();
   }
 }

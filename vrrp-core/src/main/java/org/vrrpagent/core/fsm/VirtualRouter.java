@@ -323,7 +323,8 @@ public final class VirtualRouter {
         return false;
       }
     }
-    if (!new HashSet<>(a.addresses()).equals(new HashSet<>(config.virtualAddresses()))) {
+    if (!a.addresses().equals(config.virtualAddresses())
+        && !new HashSet<>(a.addresses()).equals(new HashSet<>(config.virtualAddresses()))) {
       String detail = "addresses " + texts(a.addresses()) + " from " + text(source) + " (expected: "
           + texts(config.virtualAddresses()) + ")";
       if (config.version() == VrrpVersion.V2 && a.priority() != RouterConfig.OWNER_PRIORITY) {

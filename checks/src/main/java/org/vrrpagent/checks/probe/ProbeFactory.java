@@ -1,0 +1,87 @@
+package org.vrrpagent.checks.probe;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.vrrpagent.checks.DnsProbeSpec;
+import org.vrrpagent.checks.FileProbeSpec;
+import org.vrrpagent.checks.HttpProbeSpec;
+import org.vrrpagent.checks.InterfaceProbeSpec;
+import org.vrrpagent.checks.Probe;
+import org.vrrpagent.checks.ProbeSpec;
+import org.vrrpagent.checks.ProcessProbeSpec;
+import org.vrrpagent.checks.ScriptProbeSpec;
+import org.vrrpagent.checks.TcpProbeSpec;
+
+/**
+ * Makes probes from specs and owns the threads they share:
+ * <ul>
+ * <li>http and tcp: one Netty event loop group (epoll when available), {@code ioThreads} platform threads;</li>
+ * <li>dns: dnsjava's single NIO selector thread;</li>
+ * <li>process, file, interface, script: virtual threads (the blocking /proc, /sys and process waits).</li>
+ * </ul>
+ * So a thousand checks cost a handful of platform threads. Close it after the scheduler.
+ */
+public final class ProbeFactory implements AutoCloseable {
+    /** dnsjava checks timeouts only every this many ms (its default is 1000); set before dnsjava starts. */
+    public static final int DNSJAVA_SELECTOR_TIMEOUT_MS = 50;
+
+    static {
+        if (System.getProperty("dnsjava.nio.selector_timeout") == null) {
+            System.setProperty("dnsjava.nio.selector_timeout", Integer.toString(DNSJAVA_SELECTOR_TIMEOUT_MS));
+        }
+    }
+
+    private final EventLoopGroup eventLoop;
+    private final Class<? extends SocketChannel> channelClass;
+    private final ExecutorService virtualThreads;
+
+    /** @param ioThreads Netty event loop threads for http/tcp probes; 1 is plenty for thousands of checks */
+    public ProbeFactory(int ioThreads) {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.eventLoop = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("check-io", true), io);
+        this.channelClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        this.virtualThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("check-", 0).factory());
+    }
+
+    public ProbeFactory() {
+        this(1);
+    }
+
+    /**
+     * @throws IllegalArgumentException when the spec cannot work here (unreadable ca-file, unknown script user)
+     */
+    public Probe create(ProbeSpec spec) {
+        return switch (spec) {
+            case DnsProbeSpec s -> new DnsProbe(s);
+            case HttpProbeSpec s -> new HttpProbe(s, eventLoop, channelClass, virtualThreads);
+            case TcpProbeSpec s -> new TcpProbe(s, eventLoop, channelClass, virtualThreads);
+            case ProcessProbeSpec s -> new ProcessProbe(s, virtualThreads);
+            case ScriptProbeSpec s -> {
+                if (s.user() != null) {
+                    ScriptProbe.primaryGid(s.user()); // fail at configuration time, not at first run
+                }
+                yield new ScriptProbe(s, virtualThreads);
+            }
+            case FileProbeSpec s -> new FileProbe(s, virtualThreads);
+            case InterfaceProbeSpec s -> new InterfaceProbe(s, virtualThreads);
+        };
+    }
+
+    @Override
+    public void close() {
+        eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        virtualThreads.shutdownNow();
+    }
+}

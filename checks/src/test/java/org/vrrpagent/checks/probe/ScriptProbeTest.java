@@ -1,0 +1,117 @@
+package org.vrrpagent.checks.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vrrpagent.checks.ProbeResult;
+import org.vrrpagent.checks.ScriptProbeSpec;
+
+/** The script probe with real programs: exit codes, hangs killed with their children, floods, another user. */
+class ScriptProbeTest {
+    static ProbeFactory probes;
+
+    @BeforeAll
+    static void start() {
+        probes = new ProbeFactory();
+    }
+
+    @AfterAll
+    static void stop() {
+        probes.close();
+    }
+
+    static ProbeResult run(ScriptProbeSpec spec, Duration timeout) throws Exception {
+        return probes.create(spec).run(timeout).toCompletableFuture().get(timeout.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+    }
+
+    @Test
+    void exitZeroIsUpAndOutputIsKept() throws Exception {
+        ProbeResult r = run(ScriptProbeSpec.of("sh", "-c", "echo all good; echo on stderr >&2"), Duration.ofSeconds(5));
+        assertThat(r.isUp()).isTrue();
+        assertThat(r.reason()).isEqualTo("exit 0");
+        assertThat(r.output()).isEqualTo("all good\non stderr\n");
+        assertThat(r.outputTruncated()).isFalse();
+    }
+
+    @Test
+    void exitOneIsDownWithTheLastOutputLine() throws Exception {
+        ProbeResult r = run(ScriptProbeSpec.of("sh", "-c", "echo checking; echo 'named: not answering'; exit 1"), Duration.ofSeconds(5));
+        assertThat(r.isUp()).isFalse();
+        assertThat(r.reason()).isEqualTo("exit 1: named: not answering");
+    }
+
+    @Test
+    void argvIsNotAShell() throws Exception {
+        ProbeResult r = run(ScriptProbeSpec.of("echo", "$HOME", ";", "exit", "1"), Duration.ofSeconds(5));
+        assertThat(r.isUp()).isTrue();
+        assertThat(r.output()).isEqualTo("$HOME ; exit 1\n");
+    }
+
+    @Test
+    void missingProgramIsDown() throws Exception {
+        ProbeResult r = run(ScriptProbeSpec.of("/nonexistent/check-thing"), Duration.ofSeconds(5));
+        assertThat(r.isUp()).isFalse();
+        assertThat(r.reason()).startsWith("exit ").contains("/nonexistent/check-thing");
+    }
+
+    @Test
+    void hangingScriptAndItsChildrenAreKilledWithNoProcessLeft(@TempDir Path tmp) throws Exception {
+        Path pidFile = tmp.resolve("pid");
+        // The script starts a background child, records its own process group, and hangs.
+        ScriptProbeSpec spec = new ScriptProbeSpec(List.of("sh", "-c",
+                "sleep 600 & echo $(ps -o pgid= $$) > " + pidFile + "; sleep 600"), null, Duration.ofMillis(500), null);
+        ProbeResult r = run(spec, Duration.ofMillis(400));
+        assertThat(r.reason()).isEqualTo("timed out after 400ms (process group terminated)");
+        long pgid = Long.parseLong(Files.readString(pidFile).strip());
+        Awaitility.await("process group " + pgid + " gone").atMost(Duration.ofSeconds(5))
+                .until(() -> ProcFs.group(pgid).stream().noneMatch(s -> !s.endsWith(" Z")));
+        assertThat(ProcFs.group(pgid)).as("nothing of group %d left, not even a zombie", pgid)
+                .satisfiesAnyOf(l -> assertThat(l).isEmpty(), l -> assertThat(l).allMatch(s -> s.endsWith(" Z") && !s.startsWith(pgid + " ")));
+        assertThat(Path.of("/proc/" + pgid)).as("the script itself was reaped").doesNotExist();
+    }
+
+    @Test
+    void scriptIgnoringSigtermIsKilledAfterTheGrace(@TempDir Path tmp) throws Exception {
+        Path pidFile = tmp.resolve("pid");
+        ScriptProbeSpec spec = new ScriptProbeSpec(List.of("sh", "-c",
+                "trap '' TERM; echo $$ > " + pidFile + "; while :; do sleep 0.05; done"), null, Duration.ofMillis(300), null);
+        ProbeResult r = run(spec, Duration.ofMillis(300));
+        assertThat(r.reason()).isEqualTo("timed out after 300ms (killed after 300ms grace)");
+        long pid = Long.parseLong(Files.readString(pidFile).strip());
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> ProcFs.group(pid).stream().allMatch(s -> s.endsWith(" Z")));
+        assertThat(Path.of("/proc/" + pid)).doesNotExist();
+    }
+
+    @Test
+    void floodOfOutputIsCutAtTheLimitAndTheScriptStillFinishes() throws Exception {
+        ScriptProbeSpec spec = new ScriptProbeSpec(List.of("sh", "-c", "head -c 5000000 /dev/zero | tr '\\0' x; exit 0"), null, null, 1000);
+        ProbeResult r = run(spec, Duration.ofSeconds(10));
+        assertThat(r.reason()).isEqualTo("exit 0");
+        assertThat(r.output()).hasSize(1000).matches("x+");
+        assertThat(r.outputTruncated()).isTrue();
+    }
+
+    @Test
+    void runsAsTheConfiguredUser() throws Exception {
+        ScriptProbeSpec spec = new ScriptProbeSpec(List.of("id", "-un"), "nobody", null, null);
+        ProbeResult r = run(spec, Duration.ofSeconds(5));
+        assertThat(r.reason()).isEqualTo("exit 0");
+        assertThat(r.output().strip()).isEqualTo("nobody");
+    }
+
+    @Test
+    void unknownUserIsAConfigurationError() {
+        ScriptProbeSpec spec = new ScriptProbeSpec(List.of("true"), "no-such-user-x", null, null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> probes.create(spec))
+                .hasMessage("script.user: no-such-user-x (expected: a user in /etc/passwd)");
+    }
+}

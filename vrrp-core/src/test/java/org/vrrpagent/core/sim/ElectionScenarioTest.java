@@ -1,0 +1,288 @@
+package org.vrrpagent.core.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.vrrpagent.core.fsm.RouterConfig;
+import org.vrrpagent.core.fsm.VrrpState;
+import org.vrrpagent.core.wire.DropReason;
+
+/**
+ * Named scenarios on a perfect simulated LAN (no loss, no delay), each asserting the exact
+ * virtual times the RFC formulas give. With a 1 s interval:
+ *
+ * <pre>
+ * priority 200: Skew_Time = 56/256 s  = 0.218750 s, Master_Down_Interval = 3.218750 s
+ * priority 100: Skew_Time = 156/256 s = 0.609375 s, Master_Down_Interval = 3.609375 s
+ * </pre>
+ */
+class ElectionScenarioTest {
+  private static final long S = 1_000_000_000L;
+  private static final long MS = 1_000_000L;
+  private static final InetAddress VIP = SimulatedLan.address("198.18.0.100");
+  /** When the priority-200 router of two that start together becomes master. */
+  private static final long A_MASTER_AT = 3_218_750_000L;
+
+  private final SimulatedLan lan = new SimulatedLan(1);
+
+  static RouterConfig v3(String node, int priority) {
+    return RouterConfig.v3("vi_" + node, 51, priority, 100, List.of(VIP), primary(node));
+  }
+
+  static InetAddress primary(String node) {
+    return SimulatedLan.address("198.18.0." + (node.charAt(0) - 'a' + 1));
+  }
+
+  private long masterAt(String node, long fromNanos) {
+    return lan.transitions().stream()
+        .filter(t -> t.node().equals(node) && t.to() == VrrpState.MASTER && t.atNanos() >= fromNanos)
+        .findFirst().orElseThrow(() -> new AssertionError(node + " never became master\n" + lan.story()))
+        .atNanos();
+  }
+
+  private void startBoth(RouterConfig a, RouterConfig b) {
+    lan.addNode("a", a).start();
+    lan.addNode("b", b).start();
+  }
+
+  @Test
+  @DisplayName("two routers elect the higher priority, after its Master_Down_Interval")
+  void twoRoutersElectTheHigherPriority() {
+    startBoth(v3("a", 200), v3("b", 100));
+    lan.runUntil(10 * S);
+
+    assertThat(lan.masters(51)).containsExactly("a");
+    assertThat(masterAt("a", 0)).isEqualTo(A_MASTER_AT);
+    assertThat(lan.transitionsTo(VrrpState.MASTER, 0)).hasSize(1);
+    assertThat(lan.node("a").heldAddresses()).containsExactly(VIP);
+    assertThat(lan.node("b").heldAddresses()).isEmpty();
+    assertThat(lan.node("a").announcements()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("equal priorities elect the higher primary address")
+  void equalPrioritiesElectTheHigherAddress() {
+    startBoth(v3("a", 100), v3("b", 100));
+    lan.runUntil(10 * S);
+
+    // Both time out at 3.609375 s and become master; each hears the other's first advert:
+    // a (198.18.0.1) yields to the greater address, b keeps the role.
+    assertThat(lan.masters(51)).containsExactly("b");
+    var aBackup = lan.transitions().stream()
+        .filter(t -> t.node().equals("a") && t.to() == VrrpState.BACKUP && t.atNanos() > 0).findFirst().orElseThrow();
+    assertThat(aBackup.atNanos()).isEqualTo(3_609_375_000L);
+    assertThat(aBackup.change().reason()).isEqualTo("equal priority advert from greater address 198.18.0.2 (prio 100)");
+  }
+
+  @Test
+  @DisplayName("master crash: the backup is master exactly Master_Down_Interval after the last advert")
+  void masterCrashBackupTakesOverAfterMasterDownInterval() {
+    startBoth(v3("a", 200), v3("b", 100));
+    lan.at(10 * S, () -> lan.node("a").crash());
+    lan.runUntil(20 * S);
+
+    // a's last advert left at 9.21875 s; b's Master_Down_Interval is 3.609375 s.
+    assertThat(masterAt("b", 0)).isEqualTo(9_218_750_000L + 3_609_375_000L);
+    assertThat(lan.masters(51)).containsExactly("b");
+  }
+
+  @Test
+  @DisplayName("graceful shutdown: the backup takes over after its Skew_Time")
+  void gracefulShutdownBackupTakesOverAfterSkewTime() {
+    startBoth(v3("a", 200), v3("b", 100));
+    lan.at(10 * S, () -> lan.node("a").shutdown());
+    lan.runUntil(20 * S);
+
+    assertThat(masterAt("b", 0)).isEqualTo(10 * S + 609_375_000L);
+    assertThat(lan.node("a").heldAddresses()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("backup preempts a lower-priority master after its own Master_Down_Interval")
+  void backupPreemptsALowerPriorityMaster() {
+    lan.addNode("b", v3("b", 100)).start();
+    lan.addNode("a", v3("a", 200));
+    lan.at(5 * S, () -> lan.node("a").start());
+    lan.runUntil(20 * S);
+
+    // b's adverts are discarded by a (lower priority, preempt on): a's timer from 5 s runs out.
+    assertThat(masterAt("b", 0)).isEqualTo(3_609_375_000L);
+    assertThat(masterAt("a", 0)).isEqualTo(5 * S + A_MASTER_AT);
+    assertThat(lan.masters(51)).containsExactly("a");
+  }
+
+  @Test
+  @DisplayName("nopreempt keeps the old master")
+  void nopreemptKeepsTheOldMaster() {
+    lan.addNode("b", v3("b", 100)).start();
+    lan.addNode("a", v3("a", 200).withNoPreempt());
+    lan.at(5 * S, () -> lan.node("a").start());
+    lan.runUntil(60 * S);
+
+    assertThat(lan.masters(51)).containsExactly("b");
+    assertThat(lan.transitionsTo(VrrpState.MASTER, 0)).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("preempt delay: the better backup tolerates the lower master for the delay, then preempts")
+  void preemptDelayPostponesPreemption() {
+    lan.addNode("b", v3("b", 100)).start();
+    lan.addNode("a", v3("a", 200).withPreemptDelayNanos(9_500 * MS));
+    lan.at(5_100 * MS, () -> lan.node("a").start());
+    lan.runUntil(30 * S);
+
+    // b advertises at 3.609375 + k s. a first hears it at 5.609375 s: delay until 15.109375 s.
+    // Adverts up to 14.609375 s are accepted; from 15.609375 s discarded; a's down timer runs out
+    // 3.21875 s after the last accepted one.
+    assertThat(masterAt("a", 0)).isEqualTo(14_609_375_000L + A_MASTER_AT);
+    assertThat(lan.masters(51)).containsExactly("a");
+  }
+
+  @Test
+  @DisplayName("priority drop on the master: the backup takes over after its Master_Down_Interval (RFC mode)")
+  void priorityDropOnMasterRfcMode() {
+    startBoth(v3("a", 200), v3("b", 100));
+    lan.at(10 * S, () -> lan.node("a").priority("vi_a", 50));
+    lan.runUntil(20 * S);
+
+    // a advertises 50 at once; b discards it (preempt) and times out after the last 200 advert.
+    assertThat(masterAt("b", 0)).isEqualTo(9_218_750_000L + 3_609_375_000L);
+    assertThat(lan.masters(51)).containsExactly("b");
+  }
+
+  @Test
+  @DisplayName("priority drop on the master: with fast preempt the backup takes over at once")
+  void priorityDropOnMasterFastPreempt() {
+    startBoth(v3("a", 200), v3("b", 100).withFastPreempt(true));
+    lan.at(10 * S, () -> lan.node("a").priority("vi_a", 50));
+    lan.runUntil(20 * S);
+
+    assertThat(masterAt("b", 0)).isEqualTo(10 * S);
+    assertThat(lan.masters(51)).containsExactly("b");
+    assertThat(lan.transitions()).anyMatch(t -> t.node().equals("a") && t.to() == VrrpState.BACKUP
+        && t.atNanos() == 10 * S);
+  }
+
+  @Test
+  @DisplayName("the address owner (255) starts as master and takes over at once")
+  void ownerStartsAsMaster() {
+    lan.addNode("b", v3("b", 100)).start();
+    lan.addNode("a", v3("a", 255));
+    lan.at(5 * S, () -> lan.node("a").start());
+    lan.runUntil(20 * S);
+
+    assertThat(masterAt("a", 0)).isEqualTo(5 * S);
+    assertThat(lan.masters(51)).containsExactly("a");
+    assertThat(lan.node("a").router().effectivePriority()).isEqualTo(255);
+  }
+
+  @Test
+  @DisplayName("VRRPv2 routers with different intervals drop each other's adverts (RFC 3768 §7.1)")
+  void v2IntervalMismatchIsDropped() {
+    startBoth(
+        RouterConfig.v2("vi_a", 51, 200, 1, List.of(VIP), primary("a")),
+        RouterConfig.v2("vi_b", 51, 100, 2, List.of(VIP), primary("b")));
+    lan.runUntil(20 * S);
+
+    assertThat(lan.drops(DropReason.INTERVAL_MISMATCH)).isPositive();
+    assertThat(lan.masters(51)).containsExactlyInAnyOrder("a", "b");
+  }
+
+  @Test
+  @DisplayName("VRRPv2 with a wrong password is dropped; with the right one the higher priority wins")
+  void v2PasswordIsChecked() {
+    startBoth(
+        RouterConfig.v2("vi_a", 51, 200, 1, List.of(VIP), primary("a")).withPassword("secret12"),
+        RouterConfig.v2("vi_b", 51, 100, 1, List.of(VIP), primary("b")).withPassword("secret13"));
+    lan.addNode("c", RouterConfig.v2("vi_c", 51, 150, 1, List.of(VIP), primary("c")).withPassword("secret12")).start();
+    lan.runUntil(20 * S);
+
+    assertThat(lan.drops(DropReason.AUTH)).isPositive();
+    assertThat(lan.masters(51)).containsExactlyInAnyOrder("a", "b");
+    assertThat(lan.node("c").router().state()).isEqualTo(VrrpState.BACKUP);
+  }
+
+  @Test
+  @DisplayName("a partition makes two masters; healing leaves one at the first advert")
+  void partitionThenHeal() {
+    startBoth(v3("a", 200), v3("b", 100));
+    lan.at(10 * S, () -> lan.partition(Set.of("a"), Set.of("b")));
+    lan.at(20 * S, lan::heal);
+    lan.runUntil(19 * S);
+    assertThat(lan.masters(51)).containsExactlyInAnyOrder("a", "b");
+    assertThat(masterAt("b", 0)).isEqualTo(9_218_750_000L + 3_609_375_000L);
+
+    lan.runUntil(30 * S);
+    assertThat(lan.masters(51)).containsExactly("a");
+    // a advertises at 3.21875 + k s: its first advert after healing, at 20.21875 s, ends it.
+    var bBackup = lan.transitions().stream()
+        .filter(t -> t.node().equals("b") && t.to() == VrrpState.BACKUP && t.atNanos() >= 20 * S).findFirst().orElseThrow();
+    assertThat(bBackup.atNanos()).isEqualTo(20_218_750_000L);
+    assertThat(lan.node("b").heldAddresses()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("FAULT releases the addresses with a priority-0 advert; recovery returns through BACKUP")
+  void faultAndRecovery() {
+    startBoth(v3("a", 200), v3("b", 100));
+    lan.at(10 * S, () -> lan.node("a").fault("vi_a", "interface eth0 down"));
+    lan.at(20 * S, () -> lan.node("a").clearFault("vi_a"));
+    lan.runUntil(15 * S);
+
+    assertThat(lan.node("a").router().state()).isEqualTo(VrrpState.FAULT);
+    assertThat(lan.node("a").heldAddresses()).isEmpty();
+    assertThat(masterAt("b", 0)).isEqualTo(10 * S + 609_375_000L);
+
+    lan.runUntil(30 * S);
+    // Back to BACKUP at 20 s; b's adverts (100) are discarded; a's timer runs out.
+    assertThat(masterAt("a", 20 * S)).isEqualTo(20 * S + A_MASTER_AT);
+    assertThat(lan.masters(51)).containsExactly("a");
+  }
+
+  @Test
+  @DisplayName("a sync group fails over together: one member's fault moves every address")
+  void syncGroupFailsOverTogether() {
+    InetAddress vip6 = SimulatedLan.address("fd00:198:18::100");
+    lan.addSyncGroupNode("a", "dns",
+        RouterConfig.v3("v4", 10, 200, 100, List.of(VIP), primary("a")),
+        RouterConfig.v3("v6", 11, 200, 100, List.of(vip6), SimulatedLan.address("fd00:198:18::1"))).start();
+    lan.addSyncGroupNode("b", "dns",
+        RouterConfig.v3("v4", 10, 100, 100, List.of(VIP), primary("b")),
+        RouterConfig.v3("v6", 11, 100, 100, List.of(vip6), SimulatedLan.address("fd00:198:18::2"))).start();
+    lan.at(10 * S, () -> lan.node("a").fault("v4", "tracked interface eth0 down"));
+    lan.runUntil(20 * S);
+
+    assertThat(lan.node("a").router("v6").state()).isEqualTo(VrrpState.FAULT);
+    assertThat(lan.node("a").heldAddresses()).isEmpty();
+    assertThat(lan.masters(10)).containsExactly("b");
+    assertThat(lan.masters(11)).containsExactly("b");
+    assertThat(lan.transitionsTo(VrrpState.MASTER, 10 * S)).extracting(Transition::atNanos)
+        .containsExactly(10_609_375_000L, 10_609_375_000L);
+    assertThat(lan.node("b").heldAddresses()).containsExactlyInAnyOrder(VIP, vip6);
+  }
+
+  @Test
+  @DisplayName("a sync group member does not become master while another member still hears its master")
+  void syncGroupWaitsUntilAllWouldBeMaster() {
+    InetAddress vip2 = SimulatedLan.address("198.18.0.101");
+    lan.addNode("a", RouterConfig.v3("only", 11, 200, 100, List.of(vip2), primary("a"))).start();
+    lan.addSyncGroupNode("b", "pair",
+        RouterConfig.v3("first", 10, 100, 100, List.of(VIP), primary("b")),
+        RouterConfig.v3("second", 11, 100, 100, List.of(vip2), primary("b"))).start();
+    lan.runUntil(30 * S);
+
+    assertThat(lan.masters(11)).containsExactly("a");
+    assertThat(lan.masters(10)).isEmpty();
+
+    lan.at(40 * S, () -> lan.node("a").crash());
+    lan.runUntil(50 * S);
+    // a's last advert at 39.21875 s; "second" times out 3.609375 s later and both go together.
+    assertThat(lan.masters(10)).containsExactly("b");
+    assertThat(lan.masters(11)).containsExactly("b");
+    assertThat(masterAt("b", 40 * S)).isEqualTo(39_218_750_000L + 3_609_375_000L);
+  }
+}
