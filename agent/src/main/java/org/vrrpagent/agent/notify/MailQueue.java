@@ -128,12 +128,19 @@ final class MailQueue {
       synchronized (this) {
         while (true) {
           long now = nanoClock.getAsLong();
-          while (!events.isEmpty()) {
-            coalescer.add(events.removeFirst(), now);
+          if (closing) {
+            while (!events.isEmpty()) {
+              coalescer.add(events.removeFirst(), now); // at shutdown everything still pending is one mail
+            }
+          } else if (!events.isEmpty()) {
+            coalescer.add(events.removeFirst(), now); // one at a time: with coalesce 0s each is its own mail
           }
           var batch = closing ? coalescer.flush() : coalescer.due(now);
           if (batch.isPresent()) {
             enqueue(MailText.of(node, batch.get(), status));
+            continue;
+          }
+          if (!events.isEmpty()) {
             continue;
           }
           if (!mails.isEmpty() && now - nextAttemptNanos >= 0) {
