@@ -76,6 +76,7 @@ final class SerialQueue<T> {
    */
   boolean close(Duration budget, Runnable atDeadline) {
     long deadline = System.nanoTime() + budget.toNanos();
+    boolean drained;
     synchronized (this) {
       closing = true;
       notifyAll();
@@ -91,15 +92,18 @@ final class SerialQueue<T> {
           break;
         }
       }
-      if (items.isEmpty() && !busy) {
-        return joined(deadline);
+      drained = items.isEmpty() && !busy;
+      if (!drained) {
+        int left = items.size();
+        dropped.add(left);
+        items.clear();
+        if (left > 0) {
+          log.warn("{}: {} item(s) not handled before shutdown, dropped", name, left);
+        }
       }
-      int left = items.size();
-      dropped.add(left);
-      items.clear();
-      if (left > 0) {
-        log.warn("{}: {} item(s) not handled before shutdown, dropped", name, left);
-      }
+    }
+    if (drained) {
+      return joined(deadline); // outside the lock: the thread needs it to see closing and end
     }
     atDeadline.run();
     thread.interrupt();
