@@ -252,6 +252,23 @@ class HookRunnerTest {
     }
   }
 
+  @Test
+  void asRootAHookThatBecameWorldWritableIsRefusedAtRunTime() throws Exception {
+    Path out = dir.resolve("out");
+    Path hook = script(dir, "notify", "echo ran > " + out + "\n");
+    var o = options();
+    var asRoot = new Notifications.Options(o.hookKillGrace(), o.mailInitialBackoff(), o.mailProperties(), o.stdout(), true, o.clock());
+    try (Notifications n = Notifications.start(config("hooks: [{ exec: [" + hook + "] }]"), StatusSource.NONE, asRoot)) {
+      n.stateChanged("web", change(BACKUP, MASTER, "master down", 100));
+      await().atMost(WAIT).until(() -> n.stats().hooksRun() == 1 && Files.exists(out));
+      Files.delete(out);
+      Files.setPosixFilePermissions(hook, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+      n.stateChanged("web", change(MASTER, BACKUP, "higher priority advert", 100));
+      await().atMost(WAIT).until(() -> n.stats().hooksFailed() == 1);
+    }
+    assertThat(out).doesNotExist();
+  }
+
   /** True when /proc has the process and it is not a zombie. */
   static boolean exists(long pid) {
     try {
