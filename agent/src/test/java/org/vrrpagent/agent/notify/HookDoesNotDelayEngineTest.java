@@ -84,6 +84,8 @@ class HookDoesNotDelayEngineTest {
         }
         System.out.printf("while a hook hung: %d adverts in %d ms, largest gap %d ms (interval 100 ms)%n",
             window.size(), (System.nanoTime() - from) / 1_000_000, maxGapMillis);
+        // Loose on purpose (2 shared cores): a listener that waited for the 5 s hook would show a gap of seconds.
+        assertThat(maxGapMillis).isLessThan(1000);
       } finally {
         engine.shutdown(Duration.ofSeconds(3));
         transports.values().forEach(Transport::close);
