@@ -121,12 +121,18 @@ public final class CheckScheduler implements AutoCloseable {
     }
 
     /**
-     * Runs a check now (e.g. its file changed) unless a run is in flight; the regular schedule is unchanged.
+     * Runs a check now (e.g. its file changed); if a run is in flight, once more as soon as it finishes, so a
+     * change during a run is not missed. The regular schedule is unchanged.
      */
     public void runNow(String name) {
         tasks.execute(() -> {
             CheckRun run = checks.get(name);
-            if (run != null && started && !run.stopped && !run.inFlight) {
+            if (run == null || !started || run.stopped) {
+                return;
+            }
+            if (run.inFlight) {
+                run.startWhenFree = true;
+            } else {
                 run.startRun();
             }
         });
@@ -302,6 +308,10 @@ public final class CheckScheduler implements AutoCloseable {
             bookedCurrentRun = true;
             timeoutTimer.cancel();
             book(result, false);
+            if (startWhenFree) { // runNow() came during this run
+                startWhenFree = false;
+                startRun();
+            }
         }
 
         /** Applies one result: counters, last result, rise/fall (keepalived semantics). */

@@ -51,16 +51,15 @@ final class SpecChecks {
         }
     }
 
-    /** Parses an IP literal; host names are refused so that a probe never waits for name resolution. */
+    /**
+     * Parses an IP literal. Host names are refused here, and nothing is ever looked up: {@code ofLiteral} never
+     * asks a resolver, unlike {@code getByName}, which sends malformed numbers such as "1..2" to DNS.
+     */
     static InetAddress ipLiteral(String value, String key) {
         String v = value.startsWith("[") && value.endsWith("]") ? value.substring(1, value.length() - 1) : value;
-        boolean looksLikeIp = v.contains(":") || v.matches("[0-9.]+");
-        if (!looksLikeIp) {
-            throw new IllegalArgumentException(key + ": " + value + " (expected: an IPv4 or IPv6 address)");
-        }
         try {
-            return InetAddress.getByName(v); // a literal: no lookup happens
-        } catch (UnknownHostException e) {
+            return InetAddress.ofLiteral(v);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(key + ": " + value + " (expected: an IPv4 or IPv6 address)");
         }
     }

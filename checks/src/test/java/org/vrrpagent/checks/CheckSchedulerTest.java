@@ -298,6 +298,17 @@ class CheckSchedulerTest {
     }
 
     @Test
+    void runNowDuringARunRunsAgainWhenItFinishes() {
+        ScriptedProbe probe = new ScriptedProbe(time, new ScriptedProbe.Step(true, 100 * MS));
+        scheduler.add(spec("c", 1000, null, 1, 1, null), probe);
+        scheduler.start();
+        time.advanceTo(50 * MS);
+        scheduler.runNow("c");
+        time.advanceTo(1000 * MS);
+        assertThat(ms(probe.startTimesNanos)).containsExactly(0L, 100L, 1000L);
+    }
+
+    @Test
     void duplicateNamesAreRefused() {
         scheduler.add(spec("c", 1000, null, 1, 1, null), new ScriptedProbe(time, new ScriptedProbe.Step(true, MS)));
         assertThatThrownBy(() -> scheduler.add(spec("c", 1000, null, 1, 1, null), new ScriptedProbe(time, new ScriptedProbe.Step(true, MS))))

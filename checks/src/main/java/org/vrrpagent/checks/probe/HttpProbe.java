@@ -95,7 +95,7 @@ final class HttpProbe implements Probe {
             return CompletableFuture.completedFuture(pick(new InetAddress[] {literal(spec.connectTo())}));
         }
         String host = spec.uri().getHost();
-        if (host.startsWith("[") || host.matches("[0-9.]+")) {
+        if (host.startsWith("[") || host.matches("[0-9.]+") && isLiteral(host)) {
             return CompletableFuture.completedFuture(pick(new InetAddress[] {literal(host)}));
         }
         return CompletableFuture.supplyAsync(() -> {
@@ -108,10 +108,15 @@ final class HttpProbe implements Probe {
     }
 
     private static InetAddress literal(String s) {
+        return InetAddress.ofLiteral(s.startsWith("[") ? s.substring(1, s.length() - 1) : s); // never a lookup
+    }
+
+    private static boolean isLiteral(String host) {
         try {
-            return InetAddress.getByName(s.startsWith("[") ? s.substring(1, s.length() - 1) : s);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e);
+            InetAddress.ofLiteral(host);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

@@ -72,4 +72,72 @@ class FileProbeTest {
         Files.setLastModifiedTime(f, FileTime.from(t.plusSeconds(1)));
         assertThat(run(p).fileValue()).isEqualTo(OptionalInt.of(7));
     }
+
+    @Test
+    void aChangedFileIsReadAtOnceNotAtTheNextInterval(@TempDir Path tmp) throws Exception {
+        Path f = tmp.resolve("weight");
+        Files.writeString(f, "3\n");
+        try (var tasks = org.vrrpagent.checks.ExecutorTaskScheduler.singleThread();
+             var scheduler = new org.vrrpagent.checks.CheckScheduler(org.vrrpagent.checks.Ticker.SYSTEM, tasks, 1, false);
+             var trigger = new FileChangeTrigger(scheduler)) {
+            FileProbeSpec spec = new FileProbeSpec(f);
+            // an hour between runs: only the trigger can make the new value visible within the test
+            scheduler.add(new org.vrrpagent.checks.CheckSpec("maintenance", spec, Duration.ofHours(1), null, null, null, null),
+                    probes.create(spec));
+            trigger.watch("maintenance", f);
+            scheduler.start();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> value(scheduler) == 3);
+            Files.writeString(f, "-254\n");
+            org.awaitility.Awaitility.await("written value seen").atMost(Duration.ofSeconds(5)).until(() -> value(scheduler) == -254);
+            Path tmpFile = tmp.resolve("weight.tmp");
+            Files.writeString(tmpFile, "7\n");
+            Files.move(tmpFile, f, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            org.awaitility.Awaitility.await("renamed-over value seen").atMost(Duration.ofSeconds(5)).until(() -> value(scheduler) == 7);
+            Files.delete(f);
+            org.awaitility.Awaitility.await("deleted file reads 0").atMost(Duration.ofSeconds(5)).until(() -> value(scheduler) == 0);
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3})
+    void randomFileContentIsAValueOrADownResultNeverAnError(long seed, @TempDir Path tmp) throws Exception {
+        // Seeded property: whatever bytes are in the file, the probe answers; an integer first word is the value.
+        java.util.Random random = new java.util.Random(seed);
+        Path f = tmp.resolve("weight");
+        Probe p = probes.create(new FileProbeSpec(f));
+        String[] words = {"0", "-254", "253", "2147483647", "-2147483648", "2147483648", "1e3", "0x10", "+5", "--1", "", " ", "\n"};
+        for (int i = 0; i < 300; i++) {
+            byte[] content;
+            if (random.nextBoolean()) {
+                content = new byte[random.nextInt(300)];
+                random.nextBytes(content);
+            } else {
+                content = (words[random.nextInt(words.length)] + (random.nextBoolean() ? "\n" : " extra")).getBytes();
+            }
+            Files.write(f, content);
+            Files.setLastModifiedTime(f, FileTime.fromMillis(1_000_000L * (i + 1))); // a new mtime: read again
+            ProbeResult r = run(p);
+            String text = new String(java.util.Arrays.copyOf(content, Math.min(content.length, FileProbeSpec.MAX_FILE_BYTES)),
+                    java.nio.charset.StandardCharsets.US_ASCII).strip();
+            String first = text.split("\\s+", 2)[0];
+            Integer expected = null;
+            try {
+                expected = first.isEmpty() ? 0 : Integer.parseInt(first);
+            } catch (NumberFormatException e) {
+                // not a value
+            }
+            if (expected == null) {
+                assertThat(r.isUp()).as("seed=%d i=%d", seed, i).isFalse();
+                assertThat(r.fileValue()).isEmpty();
+            } else {
+                assertThat(r.fileValue()).as("seed=%d i=%d %s", seed, i, first).isEqualTo(OptionalInt.of(expected));
+                assertThat(r.isUp()).isEqualTo(expected == 0);
+            }
+        }
+    }
+
+    private static int value(org.vrrpagent.checks.CheckScheduler scheduler) {
+        return scheduler.status("maintenance").flatMap(org.vrrpagent.checks.CheckStatus::lastResult)
+                .map(r -> r.fileValue().orElse(Integer.MIN_VALUE)).orElse(Integer.MIN_VALUE);
+    }
 }

@@ -283,6 +283,7 @@ public final class Engine implements AutoCloseable {
     int vrid = advert.advertisement().vrid();
     for (RouterBinding b : candidates) {
       if (b.config().vrid() == vrid) {
+        safely(b.name(), () -> listener.advertReceived(b.name()));
         dispatch(b.name(), new Event.AdvertReceived(advert));
         return;
       }
