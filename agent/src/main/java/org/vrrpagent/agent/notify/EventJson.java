@@ -1,0 +1,33 @@
+package org.vrrpagent.agent.notify;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * An event as one JSON line: {@code {"time":"…","node":"ns1","type":"INSTANCE","name":"dns0",
+ * "from":"BACKUP","to":"MASTER","priority":250,"reason":"…","vips":["198.18.0.100"]}}
+ * ({@code members} added for a GROUP).
+ */
+final class EventJson {
+  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+  private EventJson() {}
+
+  static String of(StateEvent e, String node) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("time", e.time().toString());
+    m.put("node", node);
+    m.put("type", e.type().name());
+    m.put("name", e.name());
+    m.put("from", e.from());
+    m.put("to", e.to().name());
+    m.put("priority", e.priority());
+    m.put("reason", e.reason());
+    m.put("vips", e.vips());
+    if (e.type() == StateEvent.Type.GROUP) {
+      m.put("members", e.members());
+    }
+    return MAPPER.writeValueAsString(m);
+  }
+}

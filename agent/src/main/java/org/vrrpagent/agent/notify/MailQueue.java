@@ -1,0 +1,219 @@
+package org.vrrpagent.agent.notify;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vrrpagent.agent.config.NotifyConfig.Email;
+
+/**
+ * The mail thread: coalesces transitions into mails ({@link MailCoalescer}), keeps the mails
+ * in a bounded queue, and sends them in order, retrying the oldest with exponential backoff
+ * ({@link #initialBackoff} doubling up to {@link #MAX_BACKOFF}) while the server is unreachable.
+ * Past {@link #MAX_QUEUED_MAILS} the oldest mail is dropped and counted. {@link #offer} never
+ * blocks.
+ */
+final class MailQueue {
+  private static final Logger log = LoggerFactory.getLogger(MailQueue.class);
+
+  /** Mails waiting to be sent; past this the oldest is dropped and counted. */
+  static final int MAX_QUEUED_MAILS = 100;
+  /** Transitions waiting for the mail thread; past this the oldest is dropped (and counted as events dropped). */
+  static final int MAX_PENDING_EVENTS = 1000;
+  static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+
+  private final String node;
+  private final StatusSource status;
+  private final MailSender sender;
+  private final MailCoalescer coalescer;
+  private final Duration initialBackoff;
+  private final LongSupplier nanoClock = System::nanoTime;
+  private final ArrayDeque<StateEvent> events = new ArrayDeque<>();
+  private final ArrayDeque<MailText> mails = new ArrayDeque<>();
+  private final LongAdder sent = new LongAdder();
+  private final LongAdder attemptsFailed = new LongAdder();
+  private final LongAdder dropped = new LongAdder();
+  private final LongAdder eventsDropped = new LongAdder();
+  private final Thread thread;
+  private boolean closing;
+  private long nextAttemptNanos;
+  private Duration backoff;
+
+  MailQueue(String node, Email email, StatusSource status, MailSender sender, Duration initialBackoff) {
+    this.node = node;
+    this.status = status;
+    this.sender = sender;
+    this.coalescer = new MailCoalescer(new MailPolicy(email.when()), email.coalesce());
+    this.initialBackoff = initialBackoff;
+    this.backoff = initialBackoff;
+    this.thread = Thread.ofPlatform().daemon().name("notify-mail").unstarted(this::loop);
+    thread.start();
+  }
+
+  /** Hands a transition to the mail thread; never blocks. */
+  synchronized void offer(StateEvent event) {
+    if (closing) {
+      return;
+    }
+    if (events.size() >= MAX_PENDING_EVENTS) {
+      events.removeFirst();
+      eventsDropped.increment();
+    }
+    events.addLast(event);
+    notifyAll();
+  }
+
+  long sent() {
+    return sent.sum();
+  }
+
+  long attemptsFailed() {
+    return attemptsFailed.sum();
+  }
+
+  long dropped() {
+    return dropped.sum();
+  }
+
+  long eventsDropped() {
+    return eventsDropped.sum();
+  }
+
+  synchronized int depth() {
+    return mails.size();
+  }
+
+  /**
+   * Closes the open coalescing window at once and tries to send what is queued until the
+   * budget has passed; what is left is dropped (counted). Never waits longer than the budget
+   * plus half a second.
+   */
+  boolean close(Duration budget) {
+    long deadline = nanoClock.getAsLong() + budget.toNanos();
+    synchronized (this) {
+      closing = true;
+      nextAttemptNanos = nanoClock.getAsLong(); // one last try now, whatever the backoff
+      notifyAll();
+    }
+    try {
+      thread.join(budget);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (!thread.isAlive()) {
+      return true;
+    }
+    synchronized (this) {
+      int left = mails.size();
+      dropped.add(left);
+      mails.clear();
+      log.warn("mail: {} mail(s) not sent before shutdown, dropped", left);
+      notifyAll();
+    }
+    thread.interrupt(); // a send in progress ends at its SMTP timeout; the thread is a daemon
+    try {
+      thread.join(Duration.ofNanos(Math.max(1, Math.min(500_000_000L, deadline + 500_000_000L - nanoClock.getAsLong()))));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return false;
+  }
+
+  private void loop() {
+    while (true) {
+      MailText next;
+      synchronized (this) {
+        while (true) {
+          long now = nanoClock.getAsLong();
+          if (closing) {
+            while (!events.isEmpty()) {
+              coalescer.add(events.removeFirst(), now); // at shutdown everything still pending is one mail
+            }
+          } else if (!events.isEmpty()) {
+            coalescer.add(events.removeFirst(), now); // one at a time: with coalesce 0s each is its own mail
+          }
+          var batch = closing ? coalescer.flush() : coalescer.due(now);
+          if (batch.isPresent()) {
+            enqueue(MailText.of(node, batch.get(), status));
+            continue;
+          }
+          if (!events.isEmpty()) {
+            continue;
+          }
+          if (!mails.isEmpty() && now - nextAttemptNanos >= 0) {
+            next = mails.peekFirst();
+            break;
+          }
+          if (closing && mails.isEmpty()) {
+            return;
+          }
+          long wait = Long.MAX_VALUE;
+          if (coalescer.deadlineNanos().isPresent()) {
+            wait = Math.min(wait, coalescer.deadlineNanos().get() - now);
+          }
+          if (!mails.isEmpty()) {
+            wait = Math.min(wait, nextAttemptNanos - now);
+          }
+          try {
+            if (wait == Long.MAX_VALUE) {
+              wait();
+            } else {
+              long millis = Math.max(1, (wait + 999_999) / 1_000_000);
+              wait(millis);
+            }
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }
+      boolean ok = attempt(next);
+      synchronized (this) {
+        if (ok) {
+          if (mails.peekFirst() == next) {
+            mails.removeFirst();
+          }
+          backoff = initialBackoff;
+          nextAttemptNanos = nanoClock.getAsLong();
+        } else {
+          if (closing) {
+            // no retries at shutdown: drop what is left
+            dropped.add(mails.size());
+            log.warn("mail: SMTP unavailable at shutdown, {} mail(s) dropped", mails.size());
+            mails.clear();
+            return;
+          }
+          nextAttemptNanos = nanoClock.getAsLong() + backoff.toNanos();
+          backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+      }
+      if (Thread.currentThread().isInterrupted()) {
+        return;
+      }
+    }
+  }
+
+  private void enqueue(MailText mail) {
+    if (mails.size() >= MAX_QUEUED_MAILS) {
+      MailText old = mails.removeFirst();
+      dropped.increment();
+      log.warn("mail: {} mails waiting, dropped the oldest: {}", MAX_QUEUED_MAILS, old.subject());
+    }
+    mails.addLast(mail);
+  }
+
+  private boolean attempt(MailText mail) {
+    try {
+      sender.send(mail, Instant.now());
+      sent.increment();
+      log.info("mail sent: {}", mail.subject());
+      return true;
+    } catch (Exception e) {
+      attemptsFailed.increment();
+      log.warn("mail not sent ({} waiting, retry in {}): {}: {}", depth(), backoff, mail.subject(), e.toString());
+      return false;
+    }
+  }
+}

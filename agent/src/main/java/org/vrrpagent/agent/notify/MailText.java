@@ -1,0 +1,63 @@
+package org.vrrpagent.agent.notify;
+
+import java.util.List;
+
+/** The subject and body of a notification mail. */
+record MailText(String subject, String body) {
+
+  /**
+   * Subject {@code [node] dns0: BACKUP -> MASTER (prio 250)}, with {@code (+N more)} when the
+   * mail covers several transitions. The body: the transitions, every instance now, failing
+   * checks, recent transitions.
+   */
+  static MailText of(String node, MailCoalescer.Batch batch, StatusSource status) {
+    List<StateEvent> transitions = batch.transitions();
+    int more = transitions.size() - 1 + batch.omitted();
+    String subject = "[" + node + "] " + transitions.getFirst().summary() + (more > 0 ? " (+" + more + " more)" : "");
+    StringBuilder body = new StringBuilder();
+    body.append("vrrp-agent on ").append(node).append(":\n\n");
+    for (StateEvent e : transitions) {
+      body.append("  ").append(e.time()).append("  ").append(e.summary()).append("\n")
+          .append("      why: ").append(e.reason()).append("\n");
+      if (!e.vips().isEmpty()) {
+        body.append("      addresses: ").append(String.join(" ", e.vips())).append("\n");
+      }
+    }
+    if (batch.omitted() > 0) {
+      body.append("  ... and ").append(batch.omitted()).append(" more transitions\n");
+    }
+    List<StatusSource.InstanceStatus> instances;
+    List<StatusSource.FailingCheck> failing;
+    try {
+      instances = status.instances();
+      failing = status.failingChecks();
+    } catch (RuntimeException e) {
+      instances = List.of();
+      failing = List.of();
+      body.append("\n(status unavailable: ").append(e).append(")\n");
+    }
+    if (!instances.isEmpty()) {
+      body.append("\nInstances now:\n");
+      for (var i : instances) {
+        body.append("  ").append(i.name()).append("  ").append(i.state()).append("  priority ").append(i.effectivePriority());
+        if (i.effectivePriority() != i.basePriority()) {
+          body.append(" (base ").append(i.basePriority()).append(")");
+        }
+        if (!i.why().isEmpty()) {
+          body.append("  ").append(i.why());
+        }
+        body.append("\n");
+      }
+    }
+    body.append("\nFailing checks:").append(failing.isEmpty() ? " none\n" : "\n");
+    for (var c : failing) {
+      body.append("  ").append(c.name()).append(": ").append(c.reason()).append("\n");
+    }
+    body.append("\nRecent transitions (oldest first):\n");
+    for (StateEvent e : batch.recent()) {
+      body.append("  ").append(e.time()).append("  ").append(e.type() == StateEvent.Type.GROUP ? "group " : "")
+          .append(e.summary()).append("  (").append(e.reason()).append(")\n");
+    }
+    return new MailText(subject, body.toString());
+  }
+}

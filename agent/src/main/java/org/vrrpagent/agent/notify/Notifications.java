@@ -1,0 +1,184 @@
+package org.vrrpagent.agent.notify;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vrrpagent.agent.config.Config;
+import org.vrrpagent.agent.config.NotifyConfig;
+import org.vrrpagent.agent.config.NotifyConfig.State;
+import org.vrrpagent.agent.config.ScriptSecurity;
+import org.vrrpagent.agent.config.VirtualAddress;
+import org.vrrpagent.core.engine.EngineListener;
+import org.vrrpagent.core.fsm.Action;
+import org.vrrpagent.core.fsm.VrrpState;
+
+/**
+ * Tells people about state changes: hooks, mail and the event stream, as an {@link
+ * EngineListener}. {@link #stateChanged} only converts the change and offers it to bounded
+ * queues; every slow part (processes, SMTP, files) runs on the notifications' own threads, so
+ * it never delays the engine. See docs/notifications.md for the contract.
+ *
+ * <pre>{@code
+ * Notifications notifications = Notifications.start(config, statusSource);
+ * Engine engine = new Engine(addresses, announcer, EngineListeners.of(..., notifications));
+ * ...
+ * engine.shutdown(...);      // STOP events are still delivered
+ * notifications.close();     // at most CLOSE_BUDGET + 1 s
+ * }</pre>
+ */
+public final class Notifications implements EngineListener, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Notifications.class);
+
+  /** How long {@link #close} lets hooks, mail and the event log finish before dropping the rest. */
+  public static final Duration CLOSE_BUDGET = Duration.ofSeconds(2);
+
+  /** Tunables with their production values; tests shorten them. */
+  record Options(Duration hookKillGrace, Duration mailInitialBackoff, Properties mailProperties, PrintStream stdout,
+      boolean checkOwnership, Clock clock) {
+    static Options defaults() {
+      return new Options(HookRunner.KILL_GRACE, Duration.ofSeconds(5), new Properties(), System.out,
+          ScriptSecurity.runningAsRoot(), Clock.systemUTC());
+    }
+  }
+
+  private final String node;
+  private final Map<String, List<String>> vips;
+  private final List<HookRunner> hooks = new ArrayList<>();
+  private final HookRunner.Counters hookCounters = new HookRunner.Counters();
+  private final Optional<MailQueue> mail;
+  private final EventStream events;
+  private final EventBus bus = new EventBus();
+  private final SyncGroupTracker groups;
+  private final Clock clock;
+  private volatile boolean closed;
+
+  private Notifications(Config config, StatusSource status, Options options) {
+    NotifyConfig notify = config.notifications();
+    this.node = config.node();
+    this.clock = options.clock();
+    Map<String, List<String>> addresses = new LinkedHashMap<>();
+    config.instances().forEach((name, instance) -> addresses.put(name,
+        instance.addresses().stream().map(VirtualAddress::address).map(a -> a.getHostAddress()).toList()));
+    this.vips = addresses;
+    Map<String, List<String>> groupMembers = new LinkedHashMap<>();
+    config.syncGroups().forEach((name, group) -> groupMembers.put(name, group.instances()));
+    this.groups = new SyncGroupTracker(groupMembers, addresses);
+    int i = 0;
+    for (NotifyConfig.Hook hook : notify.hooks()) {
+      hooks.add(new HookRunner(i++, hook, options.checkOwnership(), hookCounters, options.hookKillGrace()));
+    }
+    this.mail = notify.email().map(email -> new MailQueue(node, email, status,
+        new MailSender(email, options.mailProperties()), options.mailInitialBackoff()));
+    this.events = new EventStream(node, notify.events(), bus, options.stdout());
+  }
+
+  /**
+   * Starts the notification threads for {@code config.notifications()}.
+   *
+   * @param status what mails say about the node beyond the transition; called from the mail thread
+   */
+  public static Notifications start(Config config, StatusSource status) {
+    return new Notifications(config, status, Options.defaults());
+  }
+
+  static Notifications start(Config config, StatusSource status, Options options) {
+    return new Notifications(config, status, options);
+  }
+
+  /** Live event subscriptions, for the control API's {@code GET /events}. */
+  public EventBus events() {
+    return bus;
+  }
+
+  /** Runs on the engine thread: converts and enqueues, never blocks, never throws. */
+  @Override
+  public void stateChanged(String router, Action.StateChanged change) {
+    if (closed) {
+      log.warn("{}: {} after notifications closed: not notified", router, change);
+      return;
+    }
+    try {
+      StateEvent event = new StateEvent(StateEvent.Type.INSTANCE, router, change.from().name(), state(change.to()),
+          change.priority(), change.reason(), vips.getOrDefault(router, List.of()), List.of(), clock.instant());
+      dispatch(event);
+      for (StateEvent group : groups.on(event)) {
+        dispatch(group);
+      }
+    } catch (RuntimeException e) {
+      log.error("{}: notification of {} failed", router, change, e);
+    }
+  }
+
+  private void dispatch(StateEvent event) {
+    for (HookRunner hook : hooks) {
+      if (hook.wants(event)) {
+        hook.offer(event, node);
+      }
+    }
+    mail.ifPresent(m -> m.offer(event));
+    events.offer(event);
+  }
+
+  static State state(VrrpState s) {
+    return switch (s) {
+      case MASTER -> State.MASTER;
+      case BACKUP -> State.BACKUP;
+      case FAULT -> State.FAULT;
+      case INIT -> State.STOP;
+    };
+  }
+
+  public NotificationStats stats() {
+    return new NotificationStats(
+        hookCounters.run().sum(),
+        hookCounters.failed().sum(),
+        hookCounters.timedOut().sum(),
+        hooks.stream().mapToLong(HookRunner::dropped).sum(),
+        hooks.stream().mapToInt(HookRunner::depth).sum(),
+        mail.map(MailQueue::sent).orElse(0L),
+        mail.map(MailQueue::attemptsFailed).orElse(0L),
+        mail.map(MailQueue::dropped).orElse(0L),
+        mail.map(MailQueue::depth).orElse(0),
+        events.dropped() + mail.map(MailQueue::eventsDropped).orElse(0L),
+        events.written());
+  }
+
+  /**
+   * Lets queued hooks, mails and events finish for up to {@link #CLOSE_BUDGET} (all in
+   * parallel), then kills running hooks and drops the rest, counted. Returns within about
+   * {@code CLOSE_BUDGET} plus one second.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    List<CompletableFuture<?>> parts = new ArrayList<>();
+    for (HookRunner hook : hooks) {
+      parts.add(CompletableFuture.runAsync(() -> hook.close(CLOSE_BUDGET), Thread.ofVirtual()::start));
+    }
+    mail.ifPresent(m -> parts.add(CompletableFuture.runAsync(() -> m.close(CLOSE_BUDGET), Thread.ofVirtual()::start)));
+    parts.add(CompletableFuture.runAsync(() -> events.close(CLOSE_BUDGET), Thread.ofVirtual()::start));
+    try {
+      CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+          .get(CLOSE_BUDGET.plusSeconds(1).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      log.warn("notifications: not all finished at shutdown: {}", e.toString());
+    }
+    NotificationStats s = stats();
+    log.info("notifications closed: hooks run {} failed {} dropped {}; mails sent {} dropped {}",
+        s.hooksRun(), s.hooksFailed(), s.hooksDropped(), s.mailsSent(), s.mailsDropped());
+  }
+}
