@@ -38,6 +38,9 @@ import org.vrrpagent.agent.control.Demotion;
 import org.vrrpagent.agent.control.EventSource;
 import org.vrrpagent.agent.control.StatusSnapshot;
 import org.vrrpagent.agent.metrics.Metrics;
+import org.vrrpagent.agent.notify.NotificationStats;
+import org.vrrpagent.agent.notify.Notifications;
+import org.vrrpagent.agent.notify.StatusSource;
 import org.vrrpagent.agent.priority.DelayScheduler;
 import org.vrrpagent.agent.priority.PriorityOrderReloader;
 import org.vrrpagent.agent.priority.PriorityOrderState;
@@ -93,10 +96,10 @@ public final class Daemon implements ControlBackend {
 
   // Set up by run(); changed only under this object's lock (reload).
   private Config config;
-  private Engine engine;
-  private CheckScheduler checks;
+  private volatile Engine engine;
+  private volatile CheckScheduler checks;
   private ProbeFactory probes;
-  private PriorityTracker tracker;
+  private volatile PriorityTracker tracker;
   private ScheduledExecutorService background;
   private final Map<EngineAssembly.TransportKey, Transport> transports = new LinkedHashMap<>();
   private final Map<String, VirtualMacLink> virtualMacs = new LinkedHashMap<>();
@@ -151,10 +154,19 @@ public final class Daemon implements ControlBackend {
       }
       metrics.checks(checks);
 
+      // Notifications close after the engine has stopped, so STOP events still reach hooks and mail.
+      Notifications notifications = Notifications.start(config, new MailStatus());
+      open.add(notifications);
+      events = consumer -> notifications.events().subscribe(consumer);
+      metrics.notificationQueue(() -> {
+        NotificationStats n = notifications.stats();
+        return n.hookQueueDepth() + n.mailQueueDepth();
+      });
       List<EngineListener> listeners = new ArrayList<>();
       listeners.add(new DropLog());
       listeners.add(metrics);
       listeners.add(new StatusLine());
+      listeners.add(notifications);
       listeners.addAll(extraListeners);
       engine = new Engine(new IpAddressTable(), announcer, new FanOutListener(listeners));
       metrics.instances(engine::status);
@@ -253,6 +265,9 @@ public final class Daemon implements ControlBackend {
     }
     if (!next.control().equals(config.control())) {
       log.warn("reload: control API settings changed; they take effect at the next restart");
+    }
+    if (!next.notifications().equals(config.notifications())) {
+      log.warn("reload: notify settings changed; they take effect at the next restart");
     }
     Config before = config;
     Set<String> kept = new LinkedHashSet<>();
@@ -522,6 +537,38 @@ public final class Daemon implements ControlBackend {
     @Override
     public void faultCleared(String instance) {
       engine.faultCleared(instance);
+    }
+  }
+
+  /** What a mail's body says about every instance and the failing checks (called from the mail thread). */
+  private final class MailStatus implements StatusSource {
+    @Override
+    public List<StatusSource.InstanceStatus> instances() {
+      if (engine == null || tracker == null) {
+        return List.of();
+      }
+      Map<String, PriorityTracker.Explained> why = tracker.explain();
+      List<StatusSource.InstanceStatus> out = new ArrayList<>();
+      for (RouterStatus r : engine.status()) {
+        PriorityTracker.Explained e = why.get(r.name());
+        String reasons = e == null ? "" : e.baseReason()
+            + (e.adjustments().isEmpty() ? "" : "; " + String.join("; ", e.adjustments()))
+            + (e.fault() ? "; fault: " + e.faultReason() : "");
+        out.add(new StatusSource.InstanceStatus(r.name(), r.state().name(),
+            e == null ? r.basePriority() : e.base(), r.effectivePriority(), reasons));
+      }
+      return out;
+    }
+
+    @Override
+    public List<StatusSource.FailingCheck> failingChecks() {
+      if (checks == null) {
+        return List.of();
+      }
+      return checks.statuses().stream().filter(c -> !c.up())
+          .map(c -> new StatusSource.FailingCheck(c.name(),
+              c.lastResult().map(org.vrrpagent.checks.ProbeResult::reason).orElse("no result yet")))
+          .toList();
     }
   }
 
