@@ -133,6 +133,36 @@ class OperatorIT {
   }
 
   @Test
+  void reloadAddsAnInstanceKeepsTheUnchangedOneAndRefusesAnInvalidFile() throws Exception {
+    startThree();
+    NetnsLab.LabProcess master = agents.get(1);
+    Path config = master.process().info().arguments().map(a -> Path.of(a[a.length - 1])).orElseThrow();
+    String before = master.output();
+    // A second instance appears: it starts; dns0 keeps its state and address.
+    java.nio.file.Files.writeString(config, config(1) + """
+          dns1:
+            interface: eth0
+            vrid: 52
+            priority: 150
+            advert-interval: 1s
+            addresses: [198.18.0.101/24]
+        """);
+    assertThat(cli(1, "reload")).contains("reloaded: 1 instance(s) unchanged").contains("dns1");
+    lab.awaitAddress(1, "198.18.0.101", System.nanoTime(), MOVE, master);
+    assertThat(lab.hasAddress(1, VIP4)).isTrue();
+    assertThat(master.output().substring(before.length())).doesNotContain("dns0: MASTER ->");
+
+    // An invalid file is refused with its errors; the running configuration stays.
+    java.nio.file.Files.writeString(config, config(1).replace("vrid: 51", "vrid: 0"));
+    var r = lab.lab.exec(1, AgentLab.repoRoot().resolve("bin/vrrp-agent").toString(), "reload");
+    assertThat(r.succeeded()).isFalse();
+    assertThat(r.stdout() + r.stderr()).contains("refused").contains(":5:11: VRID 0 out of range (expected: 1..255)");
+    Awaitility.await("both addresses stay").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> lab.hasAddress(1, VIP4) && lab.hasAddress(1, "198.18.0.101"));
+  }
+
+  @Test
   void metricsAreScrapedAndParse() {
     startThree();
     String body = lab.lab.execChecked(1, "bash", "-c",
