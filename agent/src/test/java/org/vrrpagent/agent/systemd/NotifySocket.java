@@ -14,7 +14,7 @@ import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 
 /** What systemd's side is: a bound AF_UNIX datagram socket, read with a receive timeout. */
-final class NotifySocket implements AutoCloseable {
+public final class NotifySocket implements AutoCloseable {
   private static final int SOL_SOCKET = 1;
   private static final int SO_RCVTIMEO = 20;
   private static final MethodHandle SOCKET = UnixDatagram.downcall("socket",
@@ -33,7 +33,7 @@ final class NotifySocket implements AutoCloseable {
   private final int fd;
 
   /** Binds {@code name} (a path or {@code @abstract}); receives wait at most {@code timeoutSeconds}. */
-  NotifySocket(String name, int timeoutSeconds) throws Throwable {
+  public NotifySocket(String name, int timeoutSeconds) throws Throwable {
     fd = (int) SOCKET.invokeExact(errno, UnixDatagram.AF_UNIX, UnixDatagram.SOCK_DGRAM | UnixDatagram.SOCK_CLOEXEC, 0);
     if (fd < 0) {
       throw UnixDatagram.error("socket", errno);
@@ -50,7 +50,7 @@ final class NotifySocket implements AutoCloseable {
   }
 
   /** The next datagram, or an IOException when none came within the timeout. */
-  String receive() throws Throwable {
+  public String receive() throws Throwable {
     MemorySegment buf = arena.allocate(4096);
     long n = (long) RECV.invokeExact(errno, fd, buf, 4096L, 0);
     if (n < 0) {
