@@ -83,8 +83,23 @@ final class FootprintBench {
     return new OptionSet(spec, options, aot);
   }
 
+  /**
+   * {@code -Dbench.checks=N}: the daemon also runs N DNS checks (interval 1 s) against an unbound
+   * on host 1's loopback, one of them tracked, to see whether checks disturb the advert timing.
+   */
+  static final int CHECKS = Integer.getInteger("bench.checks", 0);
+
   static String yaml() {
-    return """
+    StringBuilder checks = new StringBuilder();
+    if (CHECKS > 0) {
+      checks.append("checks:\n");
+      for (int i = 0; i < CHECKS; i++) {
+        checks.append("  dns").append(i).append(":\n")
+            .append("    dns: { server: 127.0.0.1, name: example.org, type: TXT, answer-contains: bench }\n")
+            .append("    interval: 1s\n");
+      }
+    }
+    return checks + """
         node: bench
         instances:
           dns0:
@@ -94,7 +109,43 @@ final class FootprintBench {
             priority: 100
             advert-interval: 100ms
             addresses: [%s]
-        """.formatted(VIP_WITH_PREFIX);
+        """.formatted(VIP_WITH_PREFIX) + (CHECKS > 0 ? "    track:\n      - { check: dns0, weight: -10 }\n" : "");
+  }
+
+  /** unbound on host 1's loopback for the DNS checks of {@link #CHECKS}. */
+  static void startUnbound(BenchLab lab) {
+    String dir = lab.lab.workDir().toString();
+    String conf = """
+        server:
+          interface: 127.0.0.1
+          port: 53
+          do-daemonize: no
+          username: ""
+          chroot: ""
+          directory: "%s"
+          pidfile: "%s/unbound-bench.pid"
+          use-syslog: no
+          logfile: ""
+          do-ip6: no
+          module-config: "iterator"
+          ratelimit: 0
+          ip-ratelimit: 0
+          local-zone: "example.org." static
+          local-data: 'example.org. 60 IN TXT "bench"'
+        remote-control:
+          control-enable: no
+        """.formatted(dir, dir);
+    java.nio.file.Path file = lab.lab.workDir().resolve("unbound-bench.conf");
+    try {
+      java.nio.file.Files.writeString(file, conf);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    lab.lab.start(1, "unbound", "-d", "-c", file.toString());
+    org.awaitility.Awaitility.await("unbound answers").atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> lab.lab.exec(1, "dig", "@127.0.0.1", "+time=1", "+tries=1", "+short", "example.org", "TXT")
+            .stdout().contains("bench"));
   }
 
   static String keepalivedConfig() {
@@ -132,6 +183,10 @@ final class FootprintBench {
     List<Result> results = new ArrayList<>();
     try (BenchLab lab = new BenchLab(2); WireCapture wire = WireCapture.start(lab.lab, 2)) {
       List<OptionSet> sets = specs.stream().map(s -> optionSet(s, lab)).toList();
+      if (CHECKS > 0) {
+        startUnbound(lab);
+        out.printf(Locale.ROOT, "== with %d DNS checks at 1 s against unbound on the same host%n", CHECKS);
+      }
       for (OptionSet set : sets) {
         out.printf(Locale.ROOT, "== %s: %s%n", set.name(), String.join(" ", set.options()));
         Result r = once(lab, wire, set);
