@@ -22,7 +22,8 @@ import org.vrrpagent.core.wire.VrrpVersion;
  * @param advertInterval v3: 10ms..40950ms in 10 ms steps; v2: 1s..255s whole seconds
  * @param preempt a higher-priority backup takes over (default true)
  * @param preemptDelay wait this long after start before preempting (default 0s, at most 1h)
- * @param fastPreempt send priority 0 on leaving MASTER for a higher-priority peer
+ * @param fastPreempt a preempting backup that hears a lower-priority advert from the master takes over at once
+ *     instead of waiting for its master-down timer (for clusters where every node runs vrrp-agent)
  * @param addresses the virtual addresses, one family, at least one, at most {@link #MAX_ADDRESSES}
  * @param source the source address of adverts; empty = the interface's primary address
  * @param unicastPeers send adverts to these instead of the multicast group; empty = multicast
