@@ -114,38 +114,7 @@ final class FootprintBench {
 
   /** unbound on host 1's loopback for the DNS checks of {@link #CHECKS}. */
   static void startUnbound(BenchLab lab) {
-    String dir = lab.lab.workDir().toString();
-    String conf = """
-        server:
-          interface: 127.0.0.1
-          port: 53
-          do-daemonize: no
-          username: ""
-          chroot: ""
-          directory: "%s"
-          pidfile: "%s/unbound-bench.pid"
-          use-syslog: no
-          logfile: ""
-          do-ip6: no
-          module-config: "iterator"
-          ratelimit: 0
-          ip-ratelimit: 0
-          local-zone: "example.org." static
-          local-data: 'example.org. 60 IN TXT "bench"'
-        remote-control:
-          control-enable: no
-        """.formatted(dir, dir);
-    java.nio.file.Path file = lab.lab.workDir().resolve("unbound-bench.conf");
-    try {
-      java.nio.file.Files.writeString(file, conf);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    lab.lab.start(1, "unbound", "-d", "-c", file.toString());
-    org.awaitility.Awaitility.await("unbound answers").atMost(Duration.ofSeconds(10))
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> lab.lab.exec(1, "dig", "@127.0.0.1", "+time=1", "+tries=1", "+short", "example.org", "TXT")
-            .stdout().contains("bench"));
+    org.vrrpagent.agent.e2e.Unbound.start(lab.lab, 1, "bench");
   }
 
   static String keepalivedConfig() {

@@ -37,31 +37,7 @@ class DnsFailoverIT {
   }
 
   NetnsLab.LabProcess unbound(int host) {
-    String dir = lab.lab.workDir().toString();
-    String conf = """
-        server:
-          interface: 127.0.0.1
-          port: 53
-          do-daemonize: no
-          username: ""
-          chroot: ""
-          directory: "%s"
-          pidfile: "%s/unbound-h%d-%d.pid"
-          use-syslog: no
-          logfile: ""
-          do-ip6: no
-          module-config: "iterator"
-          local-zone: "example.org." static
-          local-data: 'example.org. 60 IN TXT "resolver on h%d"'
-        remote-control:
-          control-enable: no
-        """.formatted(dir, dir, host, System.nanoTime(), host);
-    NetnsLab.LabProcess p = lab.lab.start(host, "unbound", "-d", "-c", lab.write("unbound-h" + host + "-" + System.nanoTime() + ".conf", conf).toString());
-    org.awaitility.Awaitility.await("unbound on h" + host + " answers").atMost(Duration.ofSeconds(10))
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> lab.lab.exec(host, "dig", "@127.0.0.1", "+time=1", "+tries=1", "+short", "example.org", "TXT")
-            .stdout().contains("resolver on h" + host));
-    return p;
+    return Unbound.start(lab.lab, host, "resolver on h" + host);
   }
 
   static String agent(String node, int priority, boolean fastPreempt) {
