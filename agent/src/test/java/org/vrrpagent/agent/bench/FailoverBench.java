@@ -1,5 +1,7 @@
 package org.vrrpagent.agent.bench;
 
+import org.vrrpagent.agent.e2e.LabConfigs;
+
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -162,22 +164,7 @@ final class FailoverBench {
   }
 
   static String keepalivedConfig(String node, int priority) {
-    return """
-        global_defs {
-          router_id %s
-        }
-        vrrp_instance dns0 {
-          state BACKUP
-          interface eth0
-          virtual_router_id 51
-          priority %d
-          advert_int 1
-          version 3
-          virtual_ipaddress {
-            %s
-          }
-        }
-        """.formatted(node, priority, VIP_WITH_PREFIX);
+    return LabConfigs.keepalived(node, priority, VIP_WITH_PREFIX, "version 3", "");
   }
 
   private void printTable(List<Sample> samples) {

@@ -1,5 +1,7 @@
 package org.vrrpagent.agent.bench;
 
+import org.vrrpagent.agent.e2e.LabConfigs;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -118,22 +120,7 @@ final class FootprintBench {
   }
 
   static String keepalivedConfig() {
-    return """
-        global_defs {
-          router_id bench
-        }
-        vrrp_instance dns0 {
-          state BACKUP
-          interface eth0
-          virtual_router_id 61
-          priority 100
-          advert_int 0.1
-          version 3
-          virtual_ipaddress {
-            %s
-          }
-        }
-        """.formatted(VIP_WITH_PREFIX);
+    return LabConfigs.keepalived("bench", 61, 100, "0.1", VIP_WITH_PREFIX, "version 3", "");
   }
 
   private NetnsLab.LabProcess startDaemon(BenchLab lab, OptionSet set, List<String> options) {

@@ -49,23 +49,7 @@ class KeepalivedInteropIT {
     }
 
     String keepalived(String node, int priority) {
-      return """
-          global_defs {
-            router_id %s
-          }
-          vrrp_instance dns0 {
-            state BACKUP
-            interface eth0
-            virtual_router_id 51
-            priority %d
-            advert_int 1
-            %s
-            %s
-            virtual_ipaddress {
-              %s
-            }
-          }
-          """.formatted(node, priority, keepalivedVersion, keepalivedAuth, vipWithPrefix);
+      return LabConfigs.keepalived(node, priority, vipWithPrefix, keepalivedVersion + "\n" + keepalivedAuth, "");
     }
   }
 

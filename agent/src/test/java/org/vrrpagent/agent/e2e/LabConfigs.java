@@ -1,7 +1,7 @@
 package org.vrrpagent.agent.e2e;
 
-/** YAML and keepalived configurations for lab tests. */
-final class LabConfigs {
+/** YAML and keepalived configurations for lab tests and lab benchmarks. */
+public final class LabConfigs {
   private LabConfigs() {}
 
   static final String VIP4 = "198.18.0.100";
@@ -24,6 +24,40 @@ final class LabConfigs {
 
   static String agent(String node, int priority, String address) {
     return agent(node, 51, priority, address, "");
+  }
+
+  /**
+   * keepalived's configuration for one instance {@code dns0} on eth0, starting in BACKUP (the
+   * election decides), at 1 s adverts.
+   *
+   * @param instanceLines more lines inside {@code vrrp_instance} (version, authentication, track_file …)
+   * @param globalLines more top-level blocks (e.g. a {@code vrrp_track_file})
+   */
+  public static String keepalived(String node, int priority, String vipWithPrefix, String instanceLines,
+      String globalLines) {
+    return keepalived(node, 51, priority, "1", vipWithPrefix, instanceLines, globalLines);
+  }
+
+  /** As {@link #keepalived(String, int, String, String, String)} with another VRID and {@code advert_int}. */
+  public static String keepalived(String node, int vrid, int priority, String advertInt, String vipWithPrefix,
+      String instanceLines, String globalLines) {
+    return """
+        global_defs {
+          router_id %s
+        }
+        %s
+        vrrp_instance dns0 {
+          state BACKUP
+          interface eth0
+          virtual_router_id %d
+          priority %d
+          advert_int %s
+        %s
+          virtual_ipaddress {
+            %s
+          }
+        }
+        """.formatted(node, globalLines, vrid, priority, advertInt, instanceLines.indent(2), vipWithPrefix);
   }
 
   /** Milliseconds: Master_Down_Interval at a 1 s interval = 3 s + (256 - priority)/256 s. */

@@ -65,24 +65,8 @@ class ResignBelowIT {
           weight 1
         }
         """.formatted(health);
-    return """
-        global_defs {
-          router_id %s
-        }
-        %s
-        vrrp_instance dns0 {
-          state BACKUP
-          interface eth0
-          virtual_router_id 51
-          priority %d
-          advert_int 1
-          version 3
-          virtual_ipaddress {
-            %s/24
-          }
-          %s
-        }
-        """.formatted(node, track, priority, VIP4, health == null ? "" : "track_file {\n    health\n  }");
+    return LabConfigs.keepalived(node, priority, VIP4 + "/24",
+        "version 3\n" + (health == null ? "" : "track_file {\n  health\n}"), track);
   }
 
   @Test
