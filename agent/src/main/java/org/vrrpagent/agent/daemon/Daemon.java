@@ -175,19 +175,14 @@ public final class Daemon implements ControlBackend {
       open.add(() -> closeAll(watchers));
       watchPriorityOrderFiles();
 
-      Map<String, PriorityTracker.Explained> preview = tracker.preview();
       open.add(() -> closeAll(transports.values()));
-      EngineAssembly.openMissing(config, engine, Daemon::open, transports);
-      transports.values().forEach(t -> metrics.transportDrops(t.drops()));
-      useVirtualMacs(config.instances().keySet());
-      EngineAssembly.addRouters(config, config.instances().keySet(), engine, transports, effective(preview));
       open.add(() -> {
         sd.stopping();
         if (!engine.shutdown(SHUTDOWN_TIMEOUT)) {
           log.error("stopped, but not cleanly: see above");
         }
       });
-      pushDifferences(tracker.initial(), preview);
+      addRouters(config.instances().keySet());
       checks.addListener(tracker);
       watchFileChecks();
       checks.start();
@@ -318,17 +313,7 @@ public final class Daemon implements ControlBackend {
       for (String name : started) {
         createVirtualMac(next.instances().get(name));
       }
-      Set<EngineAssembly.TransportKey> had = new HashSet<>(transports.keySet());
-      EngineAssembly.openMissing(next, engine, Daemon::open, transports);
-      transports.forEach((k, t) -> {
-        if (!had.contains(k)) {
-          metrics.transportDrops(t.drops());
-        }
-      });
-      useVirtualMacs(started);
-      Map<String, PriorityTracker.Explained> preview = tracker.preview();
-      EngineAssembly.addRouters(next, started, engine, transports, effective(preview));
-      pushDifferences(tracker.initial(started), preview);
+      addRouters(started);
       Set<EngineAssembly.TransportKey> needed = EngineAssembly.transportKeys(next);
       transports.entrySet().removeIf(e -> {
         if (!needed.contains(e.getKey())) {
@@ -437,6 +422,25 @@ public final class Daemon implements ControlBackend {
     Map<String, Integer> out = new LinkedHashMap<>();
     explained.forEach((name, e) -> out.put(name, e.effective()));
     return out;
+  }
+
+  /**
+   * Builds and adds the routers of {@code names} (the current configuration's) to the engine:
+   * transports opened as needed, priorities as the tracker computes them now, and any change
+   * the tracker saw while they were being built handed to the engine before they run.
+   */
+  private void addRouters(Set<String> names) {
+    Set<EngineAssembly.TransportKey> had = new HashSet<>(transports.keySet());
+    EngineAssembly.openMissing(config, engine, Daemon::open, transports);
+    transports.forEach((k, t) -> {
+      if (!had.contains(k)) {
+        metrics.transportDrops(t.drops());
+      }
+    });
+    useVirtualMacs(names);
+    Map<String, PriorityTracker.Explained> preview = tracker.preview();
+    EngineAssembly.addRouters(config, names, engine, transports, effective(preview));
+    pushDifferences(tracker.initial(names), preview);
   }
 
   private void pushDifferences(Map<String, PriorityTracker.Explained> now, Map<String, PriorityTracker.Explained> built) {

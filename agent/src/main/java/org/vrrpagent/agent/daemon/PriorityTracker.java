@@ -121,13 +121,7 @@ public final class PriorityTracker implements CheckListener {
    * once the engine has its routers, and hand it any difference from {@link #preview()}.
    */
   public synchronized Map<String, Explained> initial() {
-    Map<String, Explained> out = new LinkedHashMap<>();
-    for (String name : instances.keySet()) {
-      Explained e = compute(name);
-      last.put(name, e);
-      out.put(name, e);
-    }
-    return out;
+    return initial(instances.keySet());
   }
 
   /** A priority-order file gave {@code instance} a new rank. */
