@@ -21,8 +21,15 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,38 +52,20 @@ final class ControlRequestHandler extends SimpleChannelInboundHandler<FullHttpRe
   static final JsonMapper JSON = JsonMapper.builder().build();
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
-  /** What all connections share. */
+  /**
+   * What all connections share.
+   *
+   * @param backendThread where calls into the daemon run (never the event loop); bounded
+   * @param backendDeadline how long a request waits for such a call before it is answered 503
+   */
   record Shared(ControlBackend backend, Supplier<String> metricsText, EventSource events, ChannelGroup channels,
-                AtomicInteger eventStreams) {
-    Shared(ControlBackend backend, Supplier<String> metricsText, EventSource events, ChannelGroup channels) {
-      this(backend, metricsText, events, channels, new AtomicInteger());
-    }
+                AtomicInteger eventStreams, Executor backendThread, Duration backendDeadline) {
   }
 
   private final Shared shared;
 
   ControlRequestHandler(Shared shared) {
     this.shared = shared;
-  }
-
-  @Override
-  public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    if (shared.channels().size() >= ControlServer.MAX_CONNECTIONS) {
-      log.warn("control API: refused a connection: {} already open (limit)", ControlServer.MAX_CONNECTIONS);
-      ctx.close();
-      return;
-    }
-    shared.channels().add(ctx.channel());
-    super.channelActive(ctx);
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-    if (evt instanceof IdleStateEvent) {
-      ctx.close();
-      return;
-    }
-    super.userEventTriggered(ctx, evt);
   }
 
   @Override
@@ -92,6 +81,12 @@ final class ControlRequestHandler extends SimpleChannelInboundHandler<FullHttpRe
       HttpResponseStatus status = cause instanceof TooLongFrameException
           ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.BAD_REQUEST;
       sendError(ctx, request, status, "malformed request: " + cause.getMessage(), true);
+      return;
+    }
+    HttpVersion version = request.protocolVersion();
+    if (!version.equals(HttpVersion.HTTP_1_1) && !version.equals(HttpVersion.HTTP_1_0)) {
+      sendError(ctx, request, HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
+          version.text() + " (expected: HTTP/1.1 or HTTP/1.0)", true);
       return;
     }
     if (request.headers().contains(HttpHeaderNames.ORIGIN)) {
@@ -115,14 +110,17 @@ final class ControlRequestHandler extends SimpleChannelInboundHandler<FullHttpRe
     switch (path) {
       case "/status" -> {
         if (allow(ctx, request, HttpMethod.GET)) {
-          sendJson(ctx, request, HttpResponseStatus.OK, shared.backend().status());
+          Answer answer = Answer.of(request);
+          callBackend(ctx, answer, () -> shared.backend().status(),
+              status -> sendJson(ctx, answer, HttpResponseStatus.OK, status));
         }
         return;
       }
       case "/metrics" -> {
         if (allow(ctx, request, HttpMethod.GET)) {
-          send(ctx, request, HttpResponseStatus.OK, PROMETHEUS_TEXT,
-              shared.metricsText().get().getBytes(StandardCharsets.UTF_8));
+          Answer answer = Answer.of(request);
+          callBackend(ctx, answer, () -> shared.metricsText().get().getBytes(StandardCharsets.UTF_8),
+              text -> send(ctx, answer, HttpResponseStatus.OK, PROMETHEUS_TEXT, text));
         }
         return;
       }
@@ -134,7 +132,8 @@ final class ControlRequestHandler extends SimpleChannelInboundHandler<FullHttpRe
       }
       case "/reload" -> {
         if (allow(ctx, request, HttpMethod.POST)) {
-          sendResult(ctx, request, shared.backend().reload());
+          Answer answer = Answer.of(request);
+          callBackend(ctx, answer, () -> shared.backend().reload(), result -> sendResult(ctx, answer, result));
         }
         return;
       }
@@ -145,7 +144,7 @@ final class ControlRequestHandler extends SimpleChannelInboundHandler<FullHttpRe
           index.put("version", version == null ? "dev" : version);
           index.put("endpoints", List.of("GET /status", "GET /metrics", "GET /events",
               "POST /instances/{name}/demote[?by=N|?to-backup]", "POST /instances/{name}/promote", "POST /reload"));
-          sendJson(ctx, request, HttpResponseStatus.OK, index);
+          sendJson(ctx, Answer.of(request), HttpResponseStatus.OK, index);
         }
         return;
       }
@@ -159,17 +158,15 @@ final class ControlRequestHandler extends SimpleChannelInboundHandler<FullHttpRe
         return;
       }
       String name = parts.get(1);
-      if (shared.backend().status().instance(name) == null) {
-        sendResult(ctx, request, ActionResult.unknownInstance(name));
-        return;
-      }
+      Answer answer = Answer.of(request);
       if (parts.get(2).equals("promote")) {
         if (!query.parameters().isEmpty()) {
           sendError(ctx, request, HttpResponseStatus.BAD_REQUEST,
               "promote takes no parameters (got: " + String.join(", ", query.parameters().keySet()) + ")", false);
           return;
         }
-        sendResult(ctx, request, shared.backend().promote(name));
+        callBackend(ctx, answer, () -> known(name) ? shared.backend().promote(name) : ActionResult.unknownInstance(name),
+            result -> sendResult(ctx, answer, result));
         return;
       }
       Demotion demotion;
@@ -179,11 +176,75 @@ final class ControlRequestHandler extends SimpleChannelInboundHandler<FullHttpRe
         sendError(ctx, request, HttpResponseStatus.BAD_REQUEST, e.getMessage(), false);
         return;
       }
-      sendResult(ctx, request, shared.backend().demote(name, demotion));
+      callBackend(ctx, answer,
+          () -> known(name) ? shared.backend().demote(name, demotion) : ActionResult.unknownInstance(name),
+          result -> sendResult(ctx, answer, result));
       return;
     }
     sendError(ctx, request, HttpResponseStatus.NOT_FOUND, "no such endpoint: " + path
         + " (expected: /status, /metrics, /events, /instances/{name}/demote, /instances/{name}/promote, /reload)", false);
+  }
+
+  private boolean known(String name) {
+    return shared.backend().status().instance(name) != null;
+  }
+
+  /**
+   * Runs {@code call} on the backend thread and hands its result to {@code then} on this
+   * connection's event loop; the event loop itself never waits. A full queue, a call that does
+   * not return within the deadline, or one that throws, is answered with a JSON error.
+   */
+  private <T> void callBackend(ChannelHandlerContext ctx, Answer answer, Supplier<T> call, Consumer<T> then) {
+    CompletableFuture<T> result;
+    try {
+      result = CompletableFuture.supplyAsync(call, shared.backendThread());
+    } catch (RejectedExecutionException e) {
+      sendError(ctx, answer, HttpResponseStatus.SERVICE_UNAVAILABLE, ControlServer.MAX_PENDING_BACKEND_CALLS
+          + " requests are waiting for the agent (limit); try again", false);
+      return;
+    }
+    result.orTimeout(shared.backendDeadline().toMillis(), TimeUnit.MILLISECONDS).whenComplete((value, failure) -> {
+      try {
+        ctx.executor().execute(() -> {
+          if (failure == null) {
+            try {
+              then.accept(value);
+            } catch (RuntimeException e) {
+              internalError(ctx, answer, e);
+            }
+            return;
+          }
+          Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+              ? failure.getCause() : failure;
+          if (cause instanceof TimeoutException) {
+            log.warn("control API: {} {}: the agent did not answer within {} ms", answer.method(), answer.path(),
+                shared.backendDeadline().toMillis());
+            sendError(ctx, answer, HttpResponseStatus.SERVICE_UNAVAILABLE, "the agent did not answer within "
+                + shared.backendDeadline().toMillis() + " ms", false);
+          } else {
+            internalError(ctx, answer, cause);
+          }
+        });
+      } catch (RejectedExecutionException closing) {
+        // the server is closing: the connection goes with it
+      }
+    });
+  }
+
+  private void internalError(ChannelHandlerContext ctx, Answer answer, Throwable e) {
+    log.error("control API: {} {} failed: {}", answer.method(), answer.path(), e.toString(), e);
+    sendError(ctx, answer, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e, false);
+  }
+
+  /**
+   * What writing the answer needs from the request, kept apart from it: the request is
+   * released as soon as {@link #channelRead0} returns, before an answer from the backend.
+   */
+  record Answer(HttpVersion version, boolean keepAlive, HttpMethod method, String path) {
+    static Answer of(FullHttpRequest request) {
+      return new Answer(request.protocolVersion(), HttpUtil.isKeepAlive(request), request.method(),
+          new QueryStringDecoder(request.uri()).path());
+    }
   }
 
   /** {@code ?by=N} (1..254) or {@code ?to-backup}; none means to-backup. */
@@ -222,9 +283,9 @@ final class ControlRequestHandler extends SimpleChannelInboundHandler<FullHttpRe
       return true;
     }
     FullHttpResponse response = errorResponse(HttpResponseStatus.METHOD_NOT_ALLOWED,
-        request.method() + " " + new QueryStringDecoder(request.uri()).path() + " (expected: " + allowed + ")");
+        request.method() + " " + new QueryStringDecoder(request.uri()).path() + " (expected: " + allowed + ")", false);
     response.headers().set(HttpHeaderNames.ALLOW, allowed.name());
-    write(ctx, request, response, false);
+    write(ctx, Answer.of(request), response, false);
     return false;
   }
 
@@ -236,7 +297,7 @@ final class ControlRequestHandler extends SimpleChannelInboundHandler<FullHttpRe
       return;
     }
     Channel ch = ctx.channel();
-    ch.pipeline().remove("idle");
+    RequestDeadline.disarm(ctx);
     ch.pipeline().remove("aggregate");
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
@@ -265,52 +326,63 @@ final class ControlRequestHandler extends SimpleChannelInboundHandler<FullHttpRe
     });
   }
 
-  private void sendResult(ChannelHandlerContext ctx, FullHttpRequest request, ActionResult result) {
+  private void sendResult(ChannelHandlerContext ctx, Answer answer, ActionResult result) {
     if (result.outcome() == ActionResult.Outcome.DONE) {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("ok", true);
       body.put("message", result.message());
-      sendJson(ctx, request, HttpResponseStatus.OK, body);
+      sendJson(ctx, answer, HttpResponseStatus.OK, body);
     } else {
-      sendError(ctx, request, HttpResponseStatus.valueOf(result.outcome().httpStatus()), result.message(), false);
+      sendError(ctx, answer, HttpResponseStatus.valueOf(result.outcome().httpStatus()), result.message(), false);
     }
   }
 
-  private void sendJson(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, Object body) {
+  private void sendJson(ChannelHandlerContext ctx, Answer answer, HttpResponseStatus status, Object body) {
     byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
-    send(ctx, request, status, "application/json", bytes);
+    send(ctx, answer, status, "application/json", bytes);
   }
 
-  private void send(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String type,
-                    byte[] body) {
+  private void send(ChannelHandlerContext ctx, Answer answer, HttpResponseStatus status, String type, byte[] body) {
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
         Unpooled.wrappedBuffer(body));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
-    write(ctx, request, response, false);
+    write(ctx, answer, response, false);
   }
 
   private void sendError(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String error,
                          boolean close) {
-    write(ctx, request, errorResponse(status, error), close);
+    sendError(ctx, Answer.of(request), status, error, close);
   }
 
-  private static FullHttpResponse errorResponse(HttpResponseStatus status, String error) {
+  private void sendError(ChannelHandlerContext ctx, Answer answer, HttpResponseStatus status, String error,
+                         boolean close) {
+    write(ctx, answer, errorResponse(status, error, false), close);
+  }
+
+  /**
+   * {@code {"status": 404, "error": "…"}} with its Content-Length; with {@code close}, also
+   * {@code Connection: close} (the caller closes after writing).
+   */
+  static FullHttpResponse errorResponse(HttpResponseStatus status, String error, boolean close) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", status.code());
     body.put("error", error);
     byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+    HttpUtil.setContentLength(response, bytes.length);
+    if (close) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
     return response;
   }
 
-  private static void write(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response,
-                            boolean close) {
+  private static void write(ChannelHandlerContext ctx, Answer answer, FullHttpResponse response, boolean close) {
     ByteBuf content = response.content();
     HttpUtil.setContentLength(response, content.readableBytes());
-    boolean keepAlive = !close && HttpUtil.isKeepAlive(request);
+    boolean keepAlive = !close && answer.keepAlive();
     if (keepAlive) {
-      if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+      if (answer.version().equals(HttpVersion.HTTP_1_0)) {
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       }
     } else {

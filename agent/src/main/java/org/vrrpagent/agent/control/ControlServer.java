@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -18,9 +19,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,7 +33,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,12 +45,20 @@ import org.vrrpagent.agent.config.ControlConfig;
 
 /**
  * The control API: HTTP on 127.0.0.1:9740 by default, and on a unix socket when configured.
- * One event-loop thread serves both; requests are tiny and answered from snapshots.
+ * One event-loop thread serves both; it never waits on the daemon: every call into the
+ * {@link ControlBackend} runs on the API's own backend thread, through a queue of at most
+ * {@link #MAX_PENDING_BACKEND_CALLS}, and is answered 503 when it has not returned within
+ * {@link #BACKEND_DEADLINE}.
  *
  * <p>Limits: {@link #MAX_REQUEST_LINE_BYTES}, {@link #MAX_HEADER_BYTES}, {@link
- * #MAX_BODY_BYTES}, {@link #MAX_CONNECTIONS}, {@link #MAX_EVENT_STREAMS}; a connection that sends
- * nothing for {@link #IDLE_TIMEOUT} is closed (event streams excepted: they get a heartbeat
- * every {@link #EVENT_HEARTBEAT}).
+ * #MAX_BODY_BYTES}, {@link #MAX_EVENT_STREAMS}; connections: {@link #MAX_TCP_CONNECTIONS} over
+ * TCP, at most {@link #MAX_CONNECTIONS_PER_CLIENT} from one address, and the unix socket's own
+ * {@link #MAX_UNIX_CONNECTIONS}, so TCP clients cannot lock out the local operator. A
+ * connection must deliver each whole request (headers and body) within {@link
+ * #REQUEST_DEADLINE} of its connect or of its previous answer, or it is answered 408 and
+ * closed, however slowly it keeps sending (event streams excepted once started: they get a
+ * heartbeat every {@link #EVENT_HEARTBEAT}). Refused connections are logged once per
+ * {@link ConnectionLimits#LOG_INTERVAL} with a count.
  */
 public final class ControlServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
@@ -56,14 +67,30 @@ public final class ControlServer implements AutoCloseable {
   public static final int MAX_HEADER_BYTES = 8192;
   /** No endpoint takes a body; anything longer is refused with 413. */
   public static final int MAX_BODY_BYTES = 4096;
-  public static final int MAX_CONNECTIONS = 64;
+  /** Connections over TCP, all clients together. */
+  public static final int MAX_TCP_CONNECTIONS = 48;
+  /** Connections over TCP from one client address. */
+  public static final int MAX_CONNECTIONS_PER_CLIENT = 8;
+  /** Connections over the unix socket: its own share, which TCP clients cannot take. */
+  public static final int MAX_UNIX_CONNECTIONS = 16;
+  /** All connections. */
+  public static final int MAX_CONNECTIONS = MAX_TCP_CONNECTIONS + MAX_UNIX_CONNECTIONS;
   public static final int MAX_EVENT_STREAMS = 16;
-  public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+  /** A whole request (request line, headers, body) must arrive within this of the connect or the previous answer. */
+  public static final Duration REQUEST_DEADLINE = Duration.ofSeconds(10);
+  /** How long a request waits for the daemon (status, reload, …) before it is answered 503. */
+  public static final Duration BACKEND_DEADLINE = Duration.ofSeconds(5);
+  /** Requests waiting for the backend thread; past this they are answered 503 at once. */
+  public static final int MAX_PENDING_BACKEND_CALLS = 32;
   public static final Duration EVENT_HEARTBEAT = Duration.ofSeconds(15);
+  /** The longest {@link #close} takes. */
+  public static final Duration CLOSE_BUDGET = Duration.ofSeconds(3);
   /** Unix socket mode: owner and group may control the agent, nobody else. */
   public static final String UNIX_SOCKET_MODE = "rw-rw----";
 
   private final ControlRequestHandler.Shared shared;
+  private final ConnectionLimits limits;
+  private final ExecutorService backendThread;
   private final EventLoopGroup group;
   private final boolean epoll;
   private final ChannelGroup channels = new DefaultChannelGroup("control", GlobalEventExecutor.INSTANCE);
@@ -76,11 +103,41 @@ public final class ControlServer implements AutoCloseable {
    * @param events the event bus
    */
   public ControlServer(ControlBackend backend, Supplier<String> metricsText, EventSource events) {
+    this(backend, metricsText, events, BACKEND_DEADLINE);
+  }
+
+  ControlServer(ControlBackend backend, Supplier<String> metricsText, EventSource events, Duration backendDeadline) {
+    this.backendThread = backendThread();
     this.shared = new ControlRequestHandler.Shared(Objects.requireNonNull(backend, "backend"),
-        Objects.requireNonNull(metricsText, "metricsText"), Objects.requireNonNull(events, "events"), channels);
+        Objects.requireNonNull(metricsText, "metricsText"), Objects.requireNonNull(events, "events"), channels,
+        new AtomicInteger(), backendThread, backendDeadline);
     this.epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group = new MultiThreadIoEventLoopGroup(1, new io.netty.util.concurrent.DefaultThreadFactory("control-api", true), io);
+    this.limits = new ConnectionLimits(group.next());
+  }
+
+  /** One daemon thread, a bounded queue: a hanging backend call holds up only later calls, which get 503. */
+  private static ExecutorService backendThread() {
+    ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(MAX_PENDING_BACKEND_CALLS),
+        r -> Thread.ofPlatform().daemon().name("control-backend").unstarted(r));
+    return executor;
+  }
+
+  /**
+   * The handlers of one connection, in order (also used by the fuzz test on an embedded
+   * channel): HTTP codec with its limits, the request deadline, the aggregator (413 as JSON,
+   * then close), the router.
+   */
+  static void initPipeline(ChannelPipeline pipeline, ControlRequestHandler.Shared shared) {
+    pipeline
+        .addLast("http", new HttpServerCodec(new HttpDecoderConfig()
+            .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
+            .setMaxHeaderSize(MAX_HEADER_BYTES)))
+        .addLast(RequestDeadline.NAME, new RequestDeadline(REQUEST_DEADLINE))
+        .addLast("aggregate", new JsonErrorAggregator(MAX_BODY_BYTES))
+        .addLast("control", new ControlRequestHandler(shared));
   }
 
   /**
@@ -133,13 +190,12 @@ public final class ControlServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
-            ch.pipeline()
-                .addLast("idle", new IdleStateHandler(0, 0, IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
-                .addLast("http", new HttpServerCodec(new HttpDecoderConfig()
-                    .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
-                    .setMaxHeaderSize(MAX_HEADER_BYTES)))
-                .addLast("aggregate", new HttpObjectAggregator(MAX_BODY_BYTES))
-                .addLast("control", new ControlRequestHandler(shared));
+            if (!limits.admit(ch)) {
+              ch.close(); // refused before a single byte is read; counted and logged by the limits
+              return;
+            }
+            channels.add(ch);
+            initPipeline(ch.pipeline(), shared);
           }
         });
     if (type != EpollServerDomainSocketChannel.class) {
@@ -200,14 +256,27 @@ public final class ControlServer implements AutoCloseable {
     return channels.size();
   }
 
+  /** Connections refused by the limits since start. */
+  public long refusedConnections() {
+    return limits.refused();
+  }
+
+  /**
+   * Stops listening, closes every connection and the backend thread, removes the socket file.
+   * Never waits on the daemon and returns within about {@link #CLOSE_BUDGET} even when a
+   * backend call hangs (that thread is a daemon thread and is abandoned).
+   */
   @Override
   public void close() {
     for (Channel ch : listeners) {
-      ch.close().syncUninterruptibly();
+      ch.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
     }
     listeners.clear();
     channels.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    backendThread.shutdownNow();
+    if (!group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(CLOSE_BUDGET.toMillis() - 1000)) {
+      log.warn("control API: the event loop did not stop within {}; abandoned", CLOSE_BUDGET);
+    }
     for (Path p : socketFiles) {
       try {
         Files.deleteIfExists(p);
