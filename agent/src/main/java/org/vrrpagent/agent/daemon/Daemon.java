@@ -544,26 +544,12 @@ public final class Daemon implements ControlBackend {
     }
   }
 
-  /** What a mail's body says about every instance and the failing checks (called from the mail thread). */
+  /**
+   * What a mail's body says about the failing checks (called from the mail thread). It reads
+   * the check scheduler only: never the engine, which may be waiting to hand the mail thread
+   * its next event; every instance's state comes with the event itself.
+   */
   private final class MailStatus implements StatusSource {
-    @Override
-    public List<StatusSource.InstanceStatus> instances() {
-      if (engine == null || tracker == null) {
-        return List.of();
-      }
-      Map<String, PriorityTracker.Explained> why = tracker.explain();
-      List<StatusSource.InstanceStatus> out = new ArrayList<>();
-      for (RouterStatus r : engine.status()) {
-        PriorityTracker.Explained e = why.get(r.name());
-        String reasons = e == null ? "" : e.baseReason()
-            + (e.adjustments().isEmpty() ? "" : "; " + String.join("; ", e.adjustments()))
-            + (e.fault() ? "; fault: " + e.faultReason() : "");
-        out.add(new StatusSource.InstanceStatus(r.name(), r.state().name(),
-            e == null ? r.basePriority() : e.base(), r.effectivePriority(), reasons));
-      }
-      return out;
-    }
-
     @Override
     public List<StatusSource.FailingCheck> failingChecks() {
       if (checks == null) {

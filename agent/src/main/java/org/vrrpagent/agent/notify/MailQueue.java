@@ -3,6 +3,7 @@ package org.vrrpagent.agent.notify;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -15,6 +16,12 @@ import org.vrrpagent.agent.config.NotifyConfig.Email;
  * ({@link #initialBackoff} doubling up to {@link #MAX_BACKOFF}) while the server is unreachable.
  * Past {@link #MAX_QUEUED_MAILS} the oldest mail is dropped and counted. {@link #offer} never
  * blocks.
+ *
+ * <p>The queue's lock guards only the queues: nothing slow and nothing outside this class runs
+ * while it is held. A mail's text is built from the snapshot that came with its last event
+ * ({@link #offer}) and the check status, outside the lock; SMTP runs outside it too. So the
+ * engine thread, which offers events, can never wait for the mail thread, and the mail thread
+ * never calls into the engine.
  */
 final class MailQueue {
   private static final Logger log = LoggerFactory.getLogger(MailQueue.class);
@@ -31,7 +38,7 @@ final class MailQueue {
   private final MailCoalescer coalescer;
   private final Duration initialBackoff;
   private final LongSupplier nanoClock = System::nanoTime;
-  private final ArrayDeque<StateEvent> events = new ArrayDeque<>();
+  private final ArrayDeque<Offered> events = new ArrayDeque<>();
   private final ArrayDeque<MailText> mails = new ArrayDeque<>();
   private final LongAdder sent = new LongAdder();
   private final LongAdder attemptsFailed = new LongAdder();
@@ -39,6 +46,8 @@ final class MailQueue {
   private final LongAdder eventsDropped = new LongAdder();
   private final Thread thread;
   private boolean closing;
+  /** The snapshot that came with the last event handed to the coalescer. */
+  private List<StatusSource.InstanceStatus> coalescedSnapshot = List.of();
   private long nextAttemptNanos;
   private Duration backoff;
 
@@ -53,8 +62,22 @@ final class MailQueue {
     thread.start();
   }
 
-  /** Hands a transition to the mail thread; never blocks. */
-  synchronized void offer(StateEvent event) {
+  /** An event and every instance as of it. */
+  private record Offered(StateEvent event, List<StatusSource.InstanceStatus> instances) {}
+
+  /** A batch the coalescer released, to be turned into a mail outside the lock. */
+  private record Due(MailCoalescer.Batch batch, List<StatusSource.InstanceStatus> instances) {}
+
+  /**
+   * Hands a transition to the mail thread, with every instance's state as of it (taken by the
+   * caller, on the engine thread); never blocks (the lock is only ever held for queue
+   * operations).
+   */
+  void offer(StateEvent event) {
+    offer(event, List.of());
+  }
+
+  synchronized void offer(StateEvent event, List<StatusSource.InstanceStatus> instances) {
     if (closing) {
       return;
     }
@@ -62,7 +85,7 @@ final class MailQueue {
       events.removeFirst();
       eventsDropped.increment();
     }
-    events.addLast(event);
+    events.addLast(new Offered(event, List.copyOf(instances)));
     notifyAll();
   }
 
@@ -124,21 +147,22 @@ final class MailQueue {
 
   private void loop() {
     while (true) {
-      MailText next;
+      MailText next = null;
+      Due due = null;
       synchronized (this) {
         while (true) {
           long now = nanoClock.getAsLong();
           if (closing) {
             while (!events.isEmpty()) {
-              coalescer.add(events.removeFirst(), now); // at shutdown everything still pending is one mail
+              coalesce(events.removeFirst(), now); // at shutdown everything still pending is one mail
             }
           } else if (!events.isEmpty()) {
-            coalescer.add(events.removeFirst(), now); // one at a time: with coalesce 0s each is its own mail
+            coalesce(events.removeFirst(), now); // one at a time: with coalesce 0s each is its own mail
           }
           var batch = closing ? coalescer.flush() : coalescer.due(now);
           if (batch.isPresent()) {
-            enqueue(MailText.of(node, batch.get(), status));
-            continue;
+            due = new Due(batch.get(), coalescedSnapshot);
+            break;
           }
           if (!events.isEmpty()) {
             continue;
@@ -169,6 +193,13 @@ final class MailQueue {
           }
         }
       }
+      if (due != null) {
+        MailText text = MailText.of(node, due.batch(), due.instances(), status); // no lock held
+        synchronized (this) {
+          enqueue(text);
+        }
+        continue;
+      }
       boolean ok = attempt(next);
       synchronized (this) {
         if (ok) {
@@ -192,6 +223,13 @@ final class MailQueue {
       if (Thread.currentThread().isInterrupted()) {
         return;
       }
+    }
+  }
+
+  private void coalesce(Offered offered, long now) {
+    coalescer.add(offered.event(), now);
+    if (!offered.instances().isEmpty()) {
+      coalescedSnapshot = offered.instances();
     }
   }
 

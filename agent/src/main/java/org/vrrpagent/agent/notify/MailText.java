@@ -7,10 +7,12 @@ record MailText(String subject, String body) {
 
   /**
    * Subject {@code [node] dns0: BACKUP -> MASTER (prio 250)}, with {@code (+N more)} when the
-   * mail covers several transitions. The body: the transitions, every instance now, failing
-   * checks, recent transitions.
+   * mail covers several transitions. The body: the transitions, every instance as of the last
+   * of them ({@code instances}, the snapshot that came with it), failing checks, recent
+   * transitions. Runs on the mail thread holding no lock.
    */
-  static MailText of(String node, MailCoalescer.Batch batch, StatusSource status) {
+  static MailText of(String node, MailCoalescer.Batch batch, List<StatusSource.InstanceStatus> instances,
+      StatusSource status) {
     List<StateEvent> transitions = batch.transitions();
     int more = transitions.size() - 1 + batch.omitted();
     String subject = "[" + node + "] " + transitions.getFirst().summary() + (more > 0 ? " (+" + more + " more)" : "");
@@ -26,22 +28,19 @@ record MailText(String subject, String body) {
     if (batch.omitted() > 0) {
       body.append("  ... and ").append(batch.omitted()).append(" more transitions\n");
     }
-    List<StatusSource.InstanceStatus> instances;
     List<StatusSource.FailingCheck> failing;
     try {
-      instances = status.instances();
       failing = status.failingChecks();
     } catch (RuntimeException e) {
-      instances = List.of();
       failing = List.of();
-      body.append("\n(status unavailable: ").append(e).append(")\n");
+      body.append("\n(check status unavailable: ").append(e).append(")\n");
     }
     if (!instances.isEmpty()) {
-      body.append("\nInstances now:\n");
+      body.append("\nInstances as of the last transition:\n");
       for (var i : instances) {
         body.append("  ").append(i.name()).append("  ").append(i.state()).append("  priority ").append(i.effectivePriority());
         if (i.effectivePriority() != i.basePriority()) {
-          body.append(" (base ").append(i.basePriority()).append(")");
+          body.append(" (configured ").append(i.basePriority()).append(")");
         }
         if (!i.why().isEmpty()) {
           body.append("  ").append(i.why());

@@ -59,6 +59,13 @@ public final class Notifications implements EngineListener, AutoCloseable {
   private final EventBus bus = new EventBus();
   private final SyncGroupTracker groups;
   private final Clock clock;
+  /**
+   * Every instance as of the last state change, in configuration order: kept by {@link
+   * #stateChanged} on the engine thread (its only writer and reader), copied into each event
+   * handed to the mail thread, so a mail never needs to ask the engine anything.
+   */
+  private final Map<String, StatusSource.InstanceStatus> instancesNow = new LinkedHashMap<>();
+  private final Map<String, Integer> configuredPriority = new LinkedHashMap<>();
   private volatile boolean closed;
 
   private Notifications(Config config, StatusSource status, Options options) {
@@ -69,6 +76,10 @@ public final class Notifications implements EngineListener, AutoCloseable {
     config.instances().forEach((name, instance) -> addresses.put(name,
         instance.addresses().stream().map(VirtualAddress::address).map(a -> a.getHostAddress()).toList()));
     this.vips = addresses;
+    config.instances().forEach((name, instance) -> {
+      configuredPriority.put(name, instance.priority());
+      instancesNow.put(name, new StatusSource.InstanceStatus(name, "INIT", instance.priority(), instance.priority(), ""));
+    });
     Map<String, List<String>> groupMembers = new LinkedHashMap<>();
     config.syncGroups().forEach((name, group) -> groupMembers.put(name, group.instances()));
     this.groups = new SyncGroupTracker(groupMembers, addresses);
@@ -109,22 +120,35 @@ public final class Notifications implements EngineListener, AutoCloseable {
     try {
       StateEvent event = new StateEvent(StateEvent.Type.INSTANCE, router, change.from().name(), state(change.to()),
           change.priority(), change.reason(), vips.getOrDefault(router, List.of()), List.of(), clock.instant());
-      dispatch(event);
+      List<StatusSource.InstanceStatus> now = remember(router, change);
+      dispatch(event, now);
       for (StateEvent group : groups.on(event)) {
-        dispatch(group);
+        dispatch(group, now);
       }
     } catch (RuntimeException e) {
       log.error("{}: notification of {} failed", router, change, e);
     }
   }
 
-  private void dispatch(StateEvent event) {
+  /** Engine thread: updates the snapshot of every instance and returns a copy of it. */
+  private List<StatusSource.InstanceStatus> remember(String router, Action.StateChanged change) {
+    if (change.to() == VrrpState.INIT) {
+      instancesNow.remove(router); // stopped (shutdown, or removed by a reload)
+    } else {
+      int configured = configuredPriority.getOrDefault(router, change.priority());
+      instancesNow.put(router, new StatusSource.InstanceStatus(router, change.to().name(), configured,
+          change.priority(), change.reason()));
+    }
+    return List.copyOf(instancesNow.values());
+  }
+
+  private void dispatch(StateEvent event, List<StatusSource.InstanceStatus> instances) {
     for (HookRunner hook : hooks) {
       if (hook.wants(event)) {
         hook.offer(event, node);
       }
     }
-    mail.ifPresent(m -> m.offer(event));
+    mail.ifPresent(m -> m.offer(event, instances));
     events.offer(event);
   }
 

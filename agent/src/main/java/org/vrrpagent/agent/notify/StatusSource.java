@@ -4,27 +4,27 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a notification mail tells about the whole node beyond the transition itself: every
- * instance's state and priority and why, and the checks that are failing. The daemon
- * implements it from the engine and check state.
+ * What a notification mail tells about the node beyond the transitions: the checks that are
+ * failing. The daemon implements it from the check scheduler's results.
  *
- * <p>Called from the mail thread (never the engine thread), at most once per mail; it must be
- * safe to call from any thread and should return promptly.
+ * <p>Called from the mail thread, at most once per mail, holding no lock; it must be safe to
+ * call from any thread, return promptly, and must never call into the engine (which could be
+ * waiting to hand the mail thread its next event). What every instance is doing comes with the
+ * events themselves ({@link InstanceStatus} snapshots taken on the engine thread), not from
+ * here.
  */
 public interface StatusSource {
-  /** Every instance, in configuration order. */
-  List<InstanceStatus> instances();
-
   /** The checks failing now, with their reasons. */
   List<FailingCheck> failingChecks();
 
   /**
-   * One instance now.
+   * One instance as of a transition: a snapshot the engine thread takes when it reports a
+   * state change, handed to the mail thread with the event.
    *
    * @param state MASTER, BACKUP, FAULT or INIT
-   * @param basePriority the configured (or priority-order) priority
-   * @param effectivePriority after check weights
-   * @param why how the effective priority came about, or the fault reason; may be empty
+   * @param basePriority the configured priority
+   * @param effectivePriority the priority it entered its state with
+   * @param why why it entered that state; may be empty (not yet started)
    */
   record InstanceStatus(String name, String state, int basePriority, int effectivePriority, String why) {
     public InstanceStatus {
@@ -43,15 +43,5 @@ public interface StatusSource {
   }
 
   /** Nothing known (the mail then shows only the transitions). */
-  StatusSource NONE = new StatusSource() {
-    @Override
-    public List<InstanceStatus> instances() {
-      return List.of();
-    }
-
-    @Override
-    public List<FailingCheck> failingChecks() {
-      return List.of();
-    }
-  };
+  StatusSource NONE = List::of;
 }

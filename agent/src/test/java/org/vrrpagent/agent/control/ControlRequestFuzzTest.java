@@ -6,6 +6,8 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -38,7 +40,14 @@ class ControlRequestFuzzTest {
         Runnable::run, Duration.ofSeconds(5));
     EmbeddedChannel server = new EmbeddedChannel();
     ControlServer.initPipeline(server.pipeline(), shared);
-    EmbeddedChannel client = new EmbeddedChannel(new HttpResponseDecoder(), new HttpObjectAggregator(1 << 20));
+    // The client side only decodes; a server that closes mid-answer (an event stream) is fine.
+    EmbeddedChannel client = new EmbeddedChannel(new HttpResponseDecoder(), new HttpObjectAggregator(1 << 20),
+        new ChannelInboundHandlerAdapter() {
+          @Override
+          public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // a truncated answer at close: nothing to check
+          }
+        });
     StringBuilder sent = new StringBuilder();
     try {
       int pieces = data.consumeInt(1, 8);
@@ -81,6 +90,9 @@ class ControlRequestFuzzTest {
     assertThat(r.decoderResult().isSuccess()).as("answer decodes: %s", r.decoderResult()).isTrue();
     assertThat(r.protocolVersion().text()).isEqualTo("HTTP/1.1");
     int code = r.status().code();
+    if (code == 100) {
+      return; // "100 Continue" before the body of a request with Expect: 100-continue
+    }
     assertThat(code).isIn(200, 400, 403, 404, 405, 408, 409, 413, 431, 500, 503, 505);
     assertThat(r.headers().getInt("content-length")).isEqualTo(r.content().readableBytes());
     if (code >= 400) {

@@ -81,7 +81,7 @@ class MailCoalescerTest {
     assertThat(batch.transitions()).hasSize(MailCoalescer.MAX_PER_MAIL);
     assertThat(batch.omitted()).isEqualTo(7);
     assertThat(batch.recent()).hasSize(MailCoalescer.MAX_RECENT);
-    assertThat(MailText.of("ns1", batch, StatusSource.NONE).subject())
+    assertThat(MailText.of("ns1", batch, List.of(), StatusSource.NONE).subject())
         .isEqualTo("[ns1] dns0: BACKUP -> MASTER (prio 0) (+" + (MailCoalescer.MAX_PER_MAIL + 6) + " more)");
   }
 
@@ -89,18 +89,12 @@ class MailCoalescerTest {
   void aFailingStatusSourceStillGivesAMail() {
     var c = new MailCoalescer(USUAL, Duration.ZERO);
     c.add(event("dns0", "BACKUP", State.MASTER, 100), 0);
-    StatusSource broken = new StatusSource() {
-      @Override
-      public List<InstanceStatus> instances() {
-        throw new IllegalStateException("engine gone");
-      }
-
-      @Override
-      public List<FailingCheck> failingChecks() {
-        return List.of();
-      }
+    StatusSource broken = () -> {
+      throw new IllegalStateException("checks gone");
     };
-    MailText text = MailText.of("ns1", c.flush().orElseThrow(), broken);
-    assertThat(text.body()).contains("status unavailable", "dns0: BACKUP -> MASTER (prio 100)");
+    MailText text = MailText.of("ns1", c.flush().orElseThrow(),
+        List.of(new StatusSource.InstanceStatus("dns0", "MASTER", 100, 100, "master down")), broken);
+    assertThat(text.body()).contains("check status unavailable", "dns0: BACKUP -> MASTER (prio 100)",
+        "dns0  MASTER  priority 100  master down");
   }
 }

@@ -117,18 +117,8 @@ class MailTest {
     }).toList();
   }
 
-  private static final StatusSource STATUS = new StatusSource() {
-    @Override
-    public List<InstanceStatus> instances() {
-      return List.of(new InstanceStatus("dns0", "BACKUP", 250, 200, "named_ok -50"),
-          new InstanceStatus("web", "MASTER", 100, 100, ""));
-    }
-
-    @Override
-    public List<FailingCheck> failingChecks() {
-      return List.of(new FailingCheck("named_ok", "DNS SERVFAIL from 127.0.0.1"));
-    }
-  };
+  private static final StatusSource STATUS =
+      () -> List.of(new StatusSource.FailingCheck("named_ok", "DNS SERVFAIL from 127.0.0.1"));
 
   @Test
   void starttlsRequiredWithAuthOverARealStartTlsServer() throws Exception {
@@ -150,8 +140,8 @@ class MailTest {
         .contains("dns0: MASTER -> BACKUP (prio 200)")
         .contains("why: higher priority advert from 198.18.0.2 (prio 250)")
         .contains("addresses: 198.18.0.100 198.18.0.101")
-        .contains("dns0  BACKUP  priority 200 (base 250)  named_ok -50")
-        .contains("web  MASTER  priority 100")
+        .contains("dns0  BACKUP  priority 200 (configured 250)  higher priority advert from 198.18.0.2 (prio 250)")
+        .contains("web  INIT  priority 100")
         .contains("named_ok: DNS SERVFAIL from 127.0.0.1")
         .contains("Recent transitions");
     assertThat(front.handshakes()).isEqualTo(1);
