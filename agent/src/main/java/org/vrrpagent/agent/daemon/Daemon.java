@@ -101,6 +101,8 @@ public final class Daemon implements ControlBackend {
   private ProbeFactory probes;
   private volatile PriorityTracker tracker;
   private ScheduledExecutorService background;
+  /** Priority-order files are debounced and read on their own thread, never the shared background one. */
+  private ScheduledExecutorService priorityFileThread;
   private final Map<EngineAssembly.TransportKey, Transport> transports = new LinkedHashMap<>();
   private final Map<String, VirtualMacLink> virtualMacs = new LinkedHashMap<>();
   private final Map<Path, PriorityOrderReloader> reloaders = new LinkedHashMap<>();
@@ -136,6 +138,9 @@ public final class Daemon implements ControlBackend {
       background = Executors.newScheduledThreadPool(1,
           r -> Thread.ofPlatform().daemon().name("agent-background").unstarted(r));
       open.add(background::shutdownNow);
+      priorityFileThread = Executors.newSingleThreadScheduledExecutor(
+          r -> Thread.ofPlatform().daemon().name("priority-order").unstarted(r));
+      open.add(priorityFileThread::shutdownNow);
       PacketSocketAnnouncer announcer = PacketSocketAnnouncer.open();
       open.add(announcer);
       // Virtual MACs before the engine, removed after it: a master's addresses are off them first.
@@ -484,7 +489,7 @@ public final class Daemon implements ControlBackend {
     for (Map.Entry<Path, List<InstanceConfig>> e : byFile.entrySet()) {
       List<InstanceConfig> instances = e.getValue();
       String node = config.node();
-      PriorityOrderReloader reloader = new PriorityOrderReloader(e.getKey(), DelayScheduler.of(background),
+      PriorityOrderReloader reloader = new PriorityOrderReloader(e.getKey(), DelayScheduler.of(priorityFileThread),
           (PriorityOrderState state) -> {
             for (InstanceConfig i : instances) {
               PriorityOrderConfig poc = i.priorityOrder().orElseThrow();

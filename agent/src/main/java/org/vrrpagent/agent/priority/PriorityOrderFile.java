@@ -8,6 +8,13 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,19 +48,78 @@ public final class PriorityOrderFile {
 
   private PriorityOrderFile() {}
 
+  /** How long one read may take before it is abandoned. */
+  public static final Duration READ_DEADLINE = Duration.ofSeconds(2);
+  /** Abandoned reads still blocked, all files together; past this no new read is started. */
+  static final int MAX_BLOCKED_READS = 4;
+
+  private static final AtomicInteger blockedReads = new AtomicInteger();
+
   /**
-   * Reads and parses {@code file}, reading at most {@link #MAX_BYTES} + 1 bytes.
+   * Reads and parses {@code file}: only a regular file (after symbolic links) is opened — a
+   * FIFO, a device, a socket or a directory is refused without opening it, so that nothing can
+   * block in {@code open()} — and at most {@link #MAX_BYTES} + 1 bytes are read, on a thread of
+   * its own, within {@link #READ_DEADLINE}. A read that has not finished by then (a file swapped
+   * for a FIFO between the check and the open, a hung network file system) is abandoned: its
+   * thread is left to finish alone, and at most {@link #MAX_BLOCKED_READS} such threads exist.
    *
    * @throws java.nio.file.NoSuchFileException when the file does not exist
-   * @throws IOException when it cannot be read
+   * @throws IOException when it cannot be read, is not a regular file, or the read timed out
    * @throws PriorityOrderException when it is malformed
    */
   public static PriorityOrder read(Path file) throws IOException, PriorityOrderException {
-    byte[] bytes;
-    try (InputStream in = Files.newInputStream(file)) {
-      bytes = in.readNBytes(MAX_BYTES + 1);
+    return parse(readBytes(file, READ_DEADLINE));
+  }
+
+  static byte[] readBytes(Path file, Duration deadline) throws IOException {
+    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+    if (!attributes.isRegularFile()) {
+      throw new IOException("not a regular file (" + kind(file, attributes) + "); refused without opening it");
     }
-    return parse(bytes);
+    if (blockedReads.get() >= MAX_BLOCKED_READS) {
+      throw new IOException(MAX_BLOCKED_READS + " earlier reads of priority-order files are still blocked; not reading");
+    }
+    CompletableFuture<byte[]> read = new CompletableFuture<>();
+    Thread.ofPlatform().daemon().name("priority-order read " + file.getFileName()).start(() -> {
+      try (InputStream in = Files.newInputStream(file)) {
+        read.complete(in.readNBytes(MAX_BYTES + 1));
+      } catch (Throwable e) {
+        read.completeExceptionally(e);
+      }
+    });
+    try {
+      return read.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      blockedReads.incrementAndGet();
+      read.whenComplete((bytes, failure) -> blockedReads.decrementAndGet());
+      throw new IOException("reading did not finish within " + deadline.toMillis() + " ms; abandoned");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while reading");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(e.getCause());
+    }
+  }
+
+  private static String kind(Path file, BasicFileAttributes attributes) {
+    if (attributes.isDirectory()) {
+      return "a directory";
+    }
+    try {
+      int type = (Integer) Files.getAttribute(file, "unix:mode") & 0170000;
+      return switch (type) {
+        case 0010000 -> "a FIFO";
+        case 0020000 -> "a character device";
+        case 0060000 -> "a block device";
+        case 0140000 -> "a socket";
+        default -> "type " + Integer.toOctalString(type);
+      };
+    } catch (IOException | RuntimeException e) {
+      return "not a plain file";
+    }
   }
 
   /** Parses the file's bytes. */

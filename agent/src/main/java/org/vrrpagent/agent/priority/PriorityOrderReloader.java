@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,13 @@ import org.slf4j.LoggerFactory;
  * under a second. A malformed file keeps the last good order; a missing file leaves everyone
  * unlisted. The listener hears every change of state (not every identical reload), on the
  * scheduler's thread; it must not block.
+ *
+ * <p>The object's lock guards only the state and the debounce: no file is read and no listener
+ * runs while it is held, so {@link #state()} (the control API's status) always answers at once.
+ * Reads are serialized by a separate lock and each is time-limited ({@link
+ * PriorityOrderFile#read}: regular files only, {@link PriorityOrderFile#READ_DEADLINE}), so a
+ * FIFO, a device or a hung file system makes the file INVALID with the reason instead of
+ * stopping anything.
  */
 public final class PriorityOrderReloader {
   public static final Duration DEFAULT_QUIET = Duration.ofMillis(50);
@@ -30,6 +38,7 @@ public final class PriorityOrderReloader {
   private final long quietNanos;
   private final long maxDelayNanos;
 
+  private final ReentrantLock reloading = new ReentrantLock();
   private PriorityOrderState state;
   private DelayScheduler.Cancellable pending;
   private long generation;
@@ -60,11 +69,13 @@ public final class PriorityOrderReloader {
     return state;
   }
 
-  /** Reads the file now, cancelling a pending debounced read. */
-  public synchronized PriorityOrderState loadNow() {
-    cancelPending();
+  /** Reads the file now (at most {@link PriorityOrderFile#READ_DEADLINE}), cancelling a pending debounced read. */
+  public PriorityOrderState loadNow() {
+    synchronized (this) {
+      cancelPending();
+    }
     reload();
-    return state;
+    return state();
   }
 
   /** Something happened to the file (or its directory): reload after the debounce. */
@@ -80,11 +91,13 @@ public final class PriorityOrderReloader {
     pending = scheduler.schedule(Duration.ofNanos(delay), () -> fire(mine));
   }
 
-  private synchronized void fire(long scheduledGeneration) {
-    if (scheduledGeneration != generation || pending == null) {
-      return; // superseded by a later signal or a loadNow
+  private void fire(long scheduledGeneration) {
+    synchronized (this) {
+      if (scheduledGeneration != generation || pending == null) {
+        return; // superseded by a later signal or a loadNow
+      }
+      pending = null;
     }
-    pending = null;
     reload();
   }
 
@@ -97,23 +110,30 @@ public final class PriorityOrderReloader {
   }
 
   private void reload() {
-    PriorityOrderState before = state;
-    long reloads = before.reloads() + 1;
-    PriorityOrderState next;
+    reloading.lock();
     try {
-      PriorityOrder order = PriorityOrderFile.read(file);
-      next = new PriorityOrderState(file, Optional.of(order), PriorityOrderState.Status.OK, Optional.empty(), reloads, before.failures());
-    } catch (NoSuchFileException e) {
-      next = new PriorityOrderState(file, Optional.empty(), PriorityOrderState.Status.MISSING, Optional.empty(), reloads, before.failures());
-    } catch (PriorityOrderException e) {
-      next = new PriorityOrderState(file, before.order(), PriorityOrderState.Status.INVALID, Optional.of(e.getMessage()), reloads,
-          before.failures() + 1);
-    } catch (IOException | RuntimeException e) {
-      String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
-      next = new PriorityOrderState(file, before.order(), PriorityOrderState.Status.INVALID, Optional.of("cannot read: " + why),
-          reloads, before.failures() + 1);
+      read();
+    } finally {
+      reloading.unlock();
     }
-    state = next;
+  }
+
+  /** Holding {@link #reloading} only: reads, then swaps the state under the object's lock, then tells the listener. */
+  private void read() {
+    PriorityOrder order = null;
+    Exception failure = null;
+    try {
+      order = PriorityOrderFile.read(file);
+    } catch (IOException | PriorityOrderException | RuntimeException e) {
+      failure = e;
+    }
+    PriorityOrderState before;
+    PriorityOrderState next;
+    synchronized (this) {
+      before = state;
+      next = next(before, order, failure);
+      state = next;
+    }
     boolean changed = !next.order().equals(before.order()) || next.status() != before.status() || !next.error().equals(before.error());
     if (!changed) {
       return;
@@ -129,5 +149,26 @@ public final class PriorityOrderReloader {
     } catch (RuntimeException e) {
       LOG.error("{}: priority-order listener failed", file, e);
     }
+  }
+
+  private PriorityOrderState next(PriorityOrderState before, PriorityOrder order, Exception failure) {
+    long reloads = before.reloads() + 1;
+    PriorityOrderState next;
+    try {
+      if (failure != null) {
+        throw failure;
+      }
+      next = new PriorityOrderState(file, Optional.of(order), PriorityOrderState.Status.OK, Optional.empty(), reloads, before.failures());
+    } catch (NoSuchFileException e) {
+      next = new PriorityOrderState(file, Optional.empty(), PriorityOrderState.Status.MISSING, Optional.empty(), reloads, before.failures());
+    } catch (PriorityOrderException e) {
+      next = new PriorityOrderState(file, before.order(), PriorityOrderState.Status.INVALID, Optional.of(e.getMessage()), reloads,
+          before.failures() + 1);
+    } catch (Exception e) {
+      String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
+      next = new PriorityOrderState(file, before.order(), PriorityOrderState.Status.INVALID, Optional.of("cannot read: " + why),
+          reloads, before.failures() + 1);
+    }
+    return next;
   }
 }

@@ -48,6 +48,26 @@ class PriorityOrderWatcherTest {
   }
 
   @Test
+  void aFifoInPlaceOfTheFileIsRefusedWithoutBlockingAndAFileRenamedOverItIsRead() throws Exception {
+    Files.delete(file);
+    Process mkfifo = new ProcessBuilder("mkfifo", file.toString()).start();
+    assertThat(mkfifo.waitFor(5, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).isTrue();
+    await().atMost(BOUND).until(() -> reloader.state().status() == Status.INVALID);
+    assertThat(reloader.state().error()).hasValueSatisfying(e -> assertThat(e).contains("a FIFO"));
+    assertThat(reloader.state().order()).as("the last good order stays")
+        .contains(new PriorityOrder(List.of("recdns-cnh", "recdns-sby")));
+    long start = System.nanoTime();
+    assertThat(reloader.loadNow().status()).isEqualTo(Status.INVALID); // a direct read does not block either
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+
+    Path temp = dir.resolve(".priority.testdns.new");
+    Files.writeString(temp, "recdns-sby\nrecdns-cnh\n");
+    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    awaitOrder("recdns-sby", "recdns-cnh");
+    assertThat(reloader.state().status()).isEqualTo(Status.OK);
+  }
+
+  @Test
   void anEditorsTempFileRenamedOverIsSeen() throws Exception {
     Path temp = dir.resolve(".priority.testdns.swp");
     Files.writeString(temp, "recdns-sby\nrecdns-cnh\n");
