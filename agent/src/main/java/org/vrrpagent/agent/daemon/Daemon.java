@@ -125,35 +125,45 @@ public final class Daemon implements ControlBackend {
     this.events = Objects.requireNonNull(source);
   }
 
-  /** Runs until SIGTERM/SIGINT. Returns the exit code. */
+  /**
+   * Runs until SIGTERM/SIGINT. Returns the exit code: 0 only when the shutdown finished its job
+   * (priority 0 sent, every virtual address removed, hooks and mail given their deadline,
+   * everything closed), {@link Shutdown#EXIT_UNCLEAN} with a log line naming what was left when
+   * not; 1 when start-up failed. From the signal on, the process ends within {@link
+   * Shutdown#HARD_DEADLINE} whatever hangs.
+   */
   public int run(PrintWriter err) {
+    Shutdown open = new Shutdown(); // steps run in reverse order, each bounded
     for (String signal : new String[] {"TERM", "INT"}) {
       Signal.handle(new Signal(signal), s -> {
-        log.info("SIG{}: stopping", s.getName());
+        if (stop.getCount() > 0) {
+          log.info("SIG{}: stopping (at most {} s)", s.getName(), Shutdown.HARD_DEADLINE.toSeconds());
+          Shutdown.watchdog(Shutdown.HARD_DEADLINE, open);
+        }
         stop.countDown();
       });
     }
-    List<AutoCloseable> open = new ArrayList<>(); // closed in reverse order
+    int code;
     try {
       background = Executors.newScheduledThreadPool(1,
           r -> Thread.ofPlatform().daemon().name("agent-background").unstarted(r));
-      open.add(background::shutdownNow);
+      open.add("background thread", background::shutdownNow);
       priorityFileThread = Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().daemon().name("priority-order").unstarted(r));
-      open.add(priorityFileThread::shutdownNow);
+      open.add("priority-order thread", priorityFileThread::shutdownNow);
       PacketSocketAnnouncer announcer = PacketSocketAnnouncer.open();
-      open.add(announcer);
+      open.add("announcer", announcer);
       // Virtual MACs before the engine, removed after it: a master's addresses are off them first.
-      open.add(() -> closeAll(virtualMacs.values()));
+      open.add("virtual MAC links", () -> closeAll(virtualMacs.values()));
       for (InstanceConfig i : config.instances().values()) {
         createVirtualMac(i);
       }
       probes = new ProbeFactory();
-      open.add(probes);
+      open.add("probes", probes);
       ExecutorTaskScheduler checkThread = ExecutorTaskScheduler.singleThread();
-      open.add(checkThread);
+      open.add("check thread", checkThread);
       checks = new CheckScheduler(Ticker.SYSTEM, checkThread, config.node().hashCode(), true);
-      open.add(checks);
+      open.add("checks", checks);
       for (CheckSpec spec : CheckSpecs.of(config.checks().values())) {
         checks.add(spec, probes.create(spec.probe()));
       }
@@ -161,7 +171,10 @@ public final class Daemon implements ControlBackend {
 
       // Notifications close after the engine has stopped, so STOP events still reach hooks and mail.
       Notifications notifications = Notifications.start(config, new MailStatus());
-      open.add(notifications);
+      open.add("notifications (hooks, mail, events)", Notifications.CLOSE_BUDGET.plusSeconds(1), () -> {
+        notifications.close();
+        return null;
+      });
       events = consumer -> notifications.events().subscribe(consumer);
       metrics.notificationQueue(() -> {
         NotificationStats n = notifications.stats();
@@ -173,19 +186,21 @@ public final class Daemon implements ControlBackend {
       listeners.add(new StatusLine());
       listeners.add(notifications);
       listeners.addAll(extraListeners);
-      engine = new Engine(new IpAddressTable(), announcer, new FanOutListener(listeners));
+      IpAddressTable addressTable = new IpAddressTable();
+      engine = new Engine(addressTable, announcer, new FanOutListener(listeners));
       metrics.instances(engine::status);
       metrics.priorityOrderFiles(this::priorityFiles);
       tracker = new PriorityTracker(config, checks::status, new EngineSink(engine));
-      open.add(() -> closeAll(watchers));
+      open.add("file watchers", () -> closeAll(watchers));
       watchPriorityOrderFiles();
 
-      open.add(() -> closeAll(transports.values()));
-      open.add(() -> {
+      open.add("transports", () -> closeAll(transports.values()));
+      open.addFirst("priority 0 and address removal", SHUTDOWN_TIMEOUT.plusSeconds(2), () -> {
         sd.stopping();
-        if (!engine.shutdown(SHUTDOWN_TIMEOUT)) {
-          log.error("stopped, but not cleanly: see above");
-        }
+        String engineLeft = engine.shutdown(SHUTDOWN_TIMEOUT) ? null : "the engine did not stop in time";
+        String addressesLeft = removeVirtualAddressesLeft(addressTable);
+        return engineLeft == null && addressesLeft == null ? null
+            : String.join("; ", java.util.stream.Stream.of(engineLeft, addressesLeft).filter(Objects::nonNull).toList());
       });
       addRouters(config.instances().keySet());
       checks.addListener(tracker);
@@ -194,7 +209,10 @@ public final class Daemon implements ControlBackend {
       engine.start();
 
       ControlServer control = new ControlServer(this, metrics::scrape, consumer -> events.subscribe(consumer));
-      open.add(control);
+      open.addFirst("control API", ControlServer.CLOSE_BUDGET, () -> {
+        control.close();
+        return null;
+      });
       control.start(config.control());
 
       Signal.handle(new Signal("HUP"), s -> background.execute(() -> {
@@ -208,24 +226,50 @@ public final class Daemon implements ControlBackend {
       background.schedule(() -> sd.ready(SdNotify.describe(engine.status())), firstRound, TimeUnit.MILLISECONDS);
       sd.keepAlive(background, () -> !stopping());
       stop.await();
-      return 0;
+      code = 0;
     } catch (TransportException | IllegalArgumentException | IOException | UncheckedIOException e) {
       err.println("vrrp-agent: " + e.getMessage());
       err.flush();
-      return 1;
+      code = 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return 0;
-    } finally {
-      for (AutoCloseable c : open.reversed()) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          log.warn("while stopping: {}", e.toString());
-        }
-      }
-      log.info("stopped");
+      code = 0;
+    } catch (RuntimeException e) {
+      log.error("start-up failed", e);
+      err.println("vrrp-agent: " + e);
+      err.flush();
+      code = 1;
     }
+    List<String> left = open.run(System.nanoTime() + Shutdown.HARD_DEADLINE.minusSeconds(1).toNanos());
+    if (left.isEmpty()) {
+      log.info("stopped: priority 0 sent, virtual addresses removed, notifications finished");
+      return code;
+    }
+    log.error("stopped, but not cleanly; left undone: {}", String.join("; ", left));
+    return code == 0 ? Shutdown.EXIT_UNCLEAN : code;
+  }
+
+  /**
+   * After the engine stopped: any of our virtual addresses still on its interface (the engine's
+   * removal did not finish, or failed) is removed here. Returns null when none is left, else
+   * which are.
+   */
+  private String removeVirtualAddressesLeft(org.vrrpagent.core.io.AddressTable table) {
+    List<String> left = new ArrayList<>();
+    for (InstanceConfig i : config.instances().values()) {
+      String link = i.virtualMac() ? VirtualMacLink.interfaceName(i.family(), i.vrid()) : i.interfaceName();
+      List<org.vrrpagent.core.io.InterfaceAddress> ours = i.addresses().stream()
+          .map(v -> new org.vrrpagent.core.io.InterfaceAddress(v.address(), v.prefixLength())).toList();
+      try {
+        List<org.vrrpagent.core.io.InterfaceAddress> removed = table.removeLeftovers(link, ours);
+        if (!removed.isEmpty()) {
+          log.warn("{}: removed virtual addresses still on {} after the engine stopped: {}", i.name(), link, removed);
+        }
+      } catch (RuntimeException e) {
+        left.add(i.name() + " on " + link + " (" + e.getMessage() + ")");
+      }
+    }
+    return left.isEmpty() ? null : "virtual addresses perhaps left: " + String.join(", ", left);
   }
 
   /** Asks the daemon to stop, as SIGTERM does. */
