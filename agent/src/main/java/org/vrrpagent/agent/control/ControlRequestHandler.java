@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.group.ChannelGroup;
@@ -390,7 +389,7 @@ final class ControlRequestHandler extends SimpleChannelInboundHandler<FullHttpRe
     }
     ChannelFuture f = ctx.writeAndFlush(response);
     if (!keepAlive) {
-      f.addListener(ChannelFutureListener.CLOSE);
+      LingeringClose.after(f);
     }
   }
 }

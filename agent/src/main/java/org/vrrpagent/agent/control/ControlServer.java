@@ -90,6 +90,7 @@ public final class ControlServer implements AutoCloseable {
 
   private final ControlRequestHandler.Shared shared;
   private final ConnectionLimits limits;
+  private final Duration requestDeadline;
   private final ExecutorService backendThread;
   private final EventLoopGroup group;
   private final boolean epoll;
@@ -103,10 +104,13 @@ public final class ControlServer implements AutoCloseable {
    * @param events the event bus
    */
   public ControlServer(ControlBackend backend, Supplier<String> metricsText, EventSource events) {
-    this(backend, metricsText, events, BACKEND_DEADLINE);
+    this(backend, metricsText, events, BACKEND_DEADLINE, REQUEST_DEADLINE);
   }
 
-  ControlServer(ControlBackend backend, Supplier<String> metricsText, EventSource events, Duration backendDeadline) {
+  /** Tests shorten the deadlines. */
+  ControlServer(ControlBackend backend, Supplier<String> metricsText, EventSource events, Duration backendDeadline,
+      Duration requestDeadline) {
+    this.requestDeadline = requestDeadline;
     this.backendThread = backendThread();
     this.shared = new ControlRequestHandler.Shared(Objects.requireNonNull(backend, "backend"),
         Objects.requireNonNull(metricsText, "metricsText"), Objects.requireNonNull(events, "events"), channels,
@@ -131,11 +135,15 @@ public final class ControlServer implements AutoCloseable {
    * then close), the router.
    */
   static void initPipeline(ChannelPipeline pipeline, ControlRequestHandler.Shared shared) {
+    initPipeline(pipeline, shared, REQUEST_DEADLINE);
+  }
+
+  static void initPipeline(ChannelPipeline pipeline, ControlRequestHandler.Shared shared, Duration requestDeadline) {
     pipeline
         .addLast("http", new HttpServerCodec(new HttpDecoderConfig()
             .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
             .setMaxHeaderSize(MAX_HEADER_BYTES)))
-        .addLast(RequestDeadline.NAME, new RequestDeadline(REQUEST_DEADLINE))
+        .addLast(RequestDeadline.NAME, new RequestDeadline(requestDeadline))
         .addLast("aggregate", new JsonErrorAggregator(MAX_BODY_BYTES))
         .addLast("control", new ControlRequestHandler(shared));
   }
@@ -195,7 +203,7 @@ public final class ControlServer implements AutoCloseable {
               return;
             }
             channels.add(ch);
-            initPipeline(ch.pipeline(), shared);
+            initPipeline(ch.pipeline(), shared, requestDeadline);
           }
         });
     if (type != EpollServerDomainSocketChannel.class) {

@@ -1,6 +1,5 @@
 package org.vrrpagent.agent.control;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -23,7 +22,8 @@ final class JsonErrorAggregator extends HttpObjectAggregator {
 
   @Override
   protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-    ctx.writeAndFlush(tooLarge()).addListener(ChannelFutureListener.CLOSE);
+    ctx.channel().config().setAutoRead(false); // not one more byte of the body into the codec
+    LingeringClose.after(ctx.writeAndFlush(tooLarge()));
   }
 
   @Override

@@ -1,7 +1,7 @@
 package org.vrrpagent.agent.control;
 
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
@@ -107,9 +107,9 @@ final class RequestDeadline extends ChannelDuplexHandler {
       return;
     }
     disarmed = true;
-    ctx.writeAndFlush(ControlRequestHandler.errorResponse(HttpResponseStatus.REQUEST_TIMEOUT,
+    ChannelFuture written = ctx.writeAndFlush(ControlRequestHandler.errorResponse(HttpResponseStatus.REQUEST_TIMEOUT,
             "the request did not arrive whole within " + (deadlineNanos / 1_000_000_000L)
-                + " s (request line, headers and body)", true))
-        .addListener(ChannelFutureListener.CLOSE);
+                + " s (request line, headers and body)", true));
+    LingeringClose.after(written);
   }
 }

@@ -460,6 +460,10 @@ public final class Daemon implements ControlBackend {
     if (!config.instances().containsKey(instance)) {
       return ActionResult.unknownInstance(instance);
     }
+    PriorityTracker.Explained now = tracker.explain().get(instance);
+    if (now == null || now.operatorDemotion() == 0) {
+      return ActionResult.done(instance + ": not demoted; nothing to lift");
+    }
     tracker.demote(instance, 0);
     log.info("{}: operator demotion lifted", instance);
     return ActionResult.done(instance + ": demotion lifted");

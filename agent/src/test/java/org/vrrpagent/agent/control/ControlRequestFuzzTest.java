@@ -93,7 +93,7 @@ class ControlRequestFuzzTest {
     if (code == 100) {
       return; // "100 Continue" before the body of a request with Expect: 100-continue
     }
-    assertThat(code).isIn(200, 400, 403, 404, 405, 408, 409, 413, 431, 500, 503, 505);
+    assertThat(code).isIn(200, 400, 403, 404, 405, 408, 409, 413, 417, 431, 500, 503, 505);
     assertThat(r.headers().getInt("content-length")).isEqualTo(r.content().readableBytes());
     if (code >= 400) {
       assertThat(code).as("no backend failure is simulated").isNotIn(500, 503);
