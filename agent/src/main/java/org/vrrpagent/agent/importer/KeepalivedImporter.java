@@ -80,6 +80,7 @@ public final class KeepalivedImporter {
   private final List<Hook> hooks = new ArrayList<>();
   private final Set<String> mailingInstances = new LinkedHashSet<>();
   private final Set<String> usedNames = new HashSet<>();
+  private final Set<String> usedCheckNames = new HashSet<>();
 
   private static final class Check {
     final String name;
@@ -218,8 +219,10 @@ public final class KeepalivedImporter {
     warnings.add(s.where() + ": not translated: " + s.text() + " (" + reason + ")");
   }
 
+  /** A value adjusted or left out: warned about and listed at the end of the output. */
   private void warn(Statement s, String message) {
     warnings.add(s.where() + ": " + message);
+    untranslated.add(s.where() + ": " + message);
   }
 
   private void globals(Statement g) {
@@ -360,6 +363,16 @@ public final class KeepalivedImporter {
 
   private void build() {
     // Names first: hooks and groups refer to instances by their (possibly renamed) names.
+    // Valid names are kept as they are; only the others are renamed, around them.
+    for (Statement s : instanceStatements) {
+      reserve(s.args().getFirst().text(), usedNames);
+    }
+    for (Statement s : groupStatements) {
+      reserve(s.args().getFirst().text(), usedNames);
+    }
+    for (Map<String, Statement> defs : List.of(scripts, processes, trackFiles)) {
+      defs.keySet().forEach(n -> reserve(n, usedCheckNames));
+    }
     Map<String, String> renamed = new LinkedHashMap<>();
     List<Statement> kept = new ArrayList<>();
     for (Statement s : instanceStatements) {
@@ -368,7 +381,7 @@ public final class KeepalivedImporter {
         skip(s, "vrrp_instance " + ka + " defined again");
         continue;
       }
-      renamed.put(ka, unique(ka));
+      renamed.put(ka, NAME.matcher(ka).matches() ? ka : unique(ka));
       kept.add(s);
     }
     Map<String, Statement> groupOf = new LinkedHashMap<>();
@@ -392,9 +405,32 @@ public final class KeepalivedImporter {
       }
     }
     siblings();
+    for (Map.Entry<String, Statement> e : scripts.entrySet()) {
+      if (!checkByDefinition.containsKey("script:" + e.getKey())) {
+        skip(e.getValue(), "no vrrp_instance or sync group tracks it, so keepalived never runs it");
+      }
+    }
+    for (Map.Entry<String, Statement> e : processes.entrySet()) {
+      if (!checkByDefinition.containsKey("process:" + e.getKey())) {
+        skip(e.getValue(), "no vrrp_instance or sync group tracks it");
+      }
+    }
+    for (Map.Entry<String, Statement> e : trackFiles.entrySet()) {
+      if (!checkByDefinition.containsKey("file:" + e.getKey())) {
+        skip(e.getValue(), "no vrrp_instance or sync group tracks it");
+      }
+    }
   }
 
   private String unique(String wanted) {
+    return unique(wanted, usedNames);
+  }
+
+  private String uniqueCheck(String wanted) {
+    return unique(wanted, usedCheckNames);
+  }
+
+  private static String unique(String wanted, Set<String> usedNames) {
     String base = wanted;
     if (!NAME.matcher(base).matches()) {
       base = base.replaceAll("[^A-Za-z0-9_.-]", "_");
@@ -414,9 +450,15 @@ public final class KeepalivedImporter {
     return name;
   }
 
+  private static void reserve(String name, Set<String> used) {
+    if (NAME.matcher(name).matches()) {
+      used.add(name.toLowerCase(Locale.ROOT));
+    }
+  }
+
   private void group(Statement g, Map<String, String> renamed, Map<String, Statement> groupOf) {
     String ka = g.args().getFirst().text();
-    Group out = new Group(unique(ka));
+    Group out = new Group(NAME.matcher(ka).matches() && !groups.containsKey(ka) ? ka : unique(ka));
     if (!out.name.equals(ka)) {
       out.comments.add("keepalived vrrp_sync_group \"" + YamlText.commentText(ka) + "\" renamed (names: letters, digits, _ . -)");
     }
@@ -999,12 +1041,20 @@ public final class KeepalivedImporter {
 
   private final Map<String, String> checkByDefinition = new LinkedHashMap<>();
 
+  /** A definition's own name when valid and not yet taken by another kind of definition; otherwise a new one. */
+  private String checkName(String ref) {
+    if (NAME.matcher(ref).matches() && !checks.containsKey(ref)) {
+      return ref;
+    }
+    return uniqueCheck(ref);
+  }
+
   private String scriptCheck(String ref, Statement def) {
     String key = "script:" + ref;
     if (checkByDefinition.containsKey(key)) {
       return checkByDefinition.get(key);
     }
-    Check c = new Check(unique(ref));
+    Check c = new Check(checkName(ref));
     String script = null;
     Statement scriptAt = null;
     Long intervalMs = null;
@@ -1056,7 +1106,7 @@ public final class KeepalivedImporter {
       checkByDefinition.put(key, null);
       return null;
     }
-    c.comments.add("keepalived vrrp_script " + YamlText.commentText(ref) + " (" + def.where() + "): script "
+    c.comments.addFirst("keepalived vrrp_script " + YamlText.commentText(ref) + " (" + def.where() + "): script "
         + YamlText.commentText(quoted(script)));
     Optional<ScriptChecks.Native> nat = ScriptChecks.recognise(argv);
     if (nat.isPresent()) {
@@ -1080,7 +1130,8 @@ public final class KeepalivedImporter {
         c.comments.add("keepalived user " + YamlText.commentText(u) + " is not a user name vrrp-agent accepts; runs as the agent's user");
       }
       c.lines.add(y.append(" }").toString());
-      if (exec.stream().anyMatch(x -> x.matches(".*[|&;<>`$].*"))) {
+      if (!Set.of("sh", "bash", "dash", "zsh", "ksh").contains(argv.getFirst().replaceFirst(".*/", ""))
+          && argv.stream().anyMatch(x -> x.matches("[|&;<>`$].*|.*[|&;]"))) {
         c.comments.add("keepalived runs scripts without a shell, as vrrp-agent does: | ; & $ are passed as arguments");
       }
     }
@@ -1115,7 +1166,7 @@ public final class KeepalivedImporter {
     if (checkByDefinition.containsKey(key)) {
       return checkByDefinition.get(key);
     }
-    Check c = new Check(unique(ref));
+    Check c = new Check(checkName(ref));
     c.comments.add("keepalived vrrp_track_process " + YamlText.commentText(ref) + " (" + def.where() + ")");
     List<String> process = null;
     boolean full = false;
@@ -1189,7 +1240,7 @@ public final class KeepalivedImporter {
     if (checkByDefinition.containsKey(key)) {
       return checkByDefinition.get(key);
     }
-    Check c = new Check(unique(ref));
+    Check c = new Check(checkName(ref));
     c.comments.add("keepalived " + def.keyword() + " " + YamlText.commentText(ref) + " (" + def.where() + ")");
     String file = null;
     for (Statement s : def.block()) {
@@ -1217,7 +1268,7 @@ public final class KeepalivedImporter {
     if (checkByDefinition.containsKey(key)) {
       return checkByDefinition.get(key);
     }
-    Check c = new Check(unique(iface + "_up"));
+    Check c = new Check(uniqueCheck(iface + "_up"));
     c.comments.add("keepalived track_interface " + YamlText.commentText(iface) + " (" + at.where() + ")");
     c.lines.add("interface: { name: " + YamlText.scalar(iface) + " }");
     checks.put(c.name, c);
@@ -1383,7 +1434,7 @@ public final class KeepalivedImporter {
     if (!untranslated.isEmpty()) {
       out.add("");
       out.add("# Not translated (keepalived settings with no vrrp-agent equivalent, or values it cannot use):");
-      for (String u : untranslated) {
+      for (String u : byPosition(untranslated)) {
         out.add("#   " + YamlText.commentText(u));
       }
     }
@@ -1507,6 +1558,11 @@ public final class KeepalivedImporter {
       if (mailing.size() < instances.size() + groups.size()) {
         Set<String> silent = new TreeSet<>(instances.keySet());
         silent.removeAll(mailing);
+        for (String m : mailing) {
+          if (groups.containsKey(m)) {
+            groups.get(m).members.forEach(silent::remove);
+          }
+        }
         if (!silent.isEmpty()) {
           out.add("    # keepalived mailed for " + String.join(", ", mailing) + " only; vrrp-agent mails for every instance,"
               + " including " + String.join(", ", silent));
@@ -1533,6 +1589,26 @@ public final class KeepalivedImporter {
       out.add("  events:");
       out.add("    fifo: " + YamlText.scalar(fifo) + "   # keepalived notify_fifo: the same line format");
     }
+  }
+
+  private static final Pattern POSITION = Pattern.compile("(.*?):([0-9]+): .*", Pattern.DOTALL);
+
+  /** Entries "FILE:LINE: …" in file order (of first mention), then line order; others last, as they came. */
+  private static List<String> byPosition(List<String> entries) {
+    List<String> files = new ArrayList<>();
+    for (String e : entries) {
+      java.util.regex.Matcher m = POSITION.matcher(e);
+      if (m.matches() && !files.contains(m.group(1))) {
+        files.add(m.group(1));
+      }
+    }
+    List<String> sorted = new ArrayList<>(entries);
+    sorted.sort(java.util.Comparator.comparingLong(e -> {
+      java.util.regex.Matcher m = POSITION.matcher(e);
+      return m.matches() ? files.indexOf(m.group(1)) * 100_000_000L + Long.parseLong(m.group(2).length() > 8 ? "99999999" : m.group(2))
+          : Long.MAX_VALUE;
+    }));
+    return sorted;
   }
 
   // ---------------------------------------------------------------- values
