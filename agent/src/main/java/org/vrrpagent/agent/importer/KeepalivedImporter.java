@@ -39,7 +39,7 @@ public final class KeepalivedImporter {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
   private static final Pattern HOST_NAME = Pattern.compile(
       "(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?");
-  private static final Pattern INTERFACE = Pattern.compile("[^/:\\s]{1,15}");
+  private static final Pattern INTERFACE = Pattern.compile("(?!\\.\\.?$)[!-~&&[^/:]]{1,15}");
   private static final Pattern MAIL = Pattern.compile("[^@\\s<>\"\\\\]+@[^@\\s<>\"\\\\]+");
   private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,9}(\\.[0-9]{1,6})?");
   private static final Pattern INTEGER = Pattern.compile("[-+]?[0-9]{1,9}");
@@ -578,8 +578,8 @@ public final class KeepalivedImporter {
         }
         case "unicast_src_ip", "mcast_src_ip" -> {
           Optional<InetAddress> ip = one == null ? Optional.empty() : literal(one);
-          if (ip.isEmpty()) {
-            skip(k, "not an IP address");
+          if (ip.isEmpty() || !unicast(ip.get())) {
+            skip(k, "not a unicast IP address");
           } else {
             in.source = format(ip.get());
           }
@@ -626,6 +626,13 @@ public final class KeepalivedImporter {
       skip(s, "vrrp_instance " + ka + " has no usable virtual address; the instance is not translated");
       return;
     }
+    String key = vridKey(in.iface, in.ipv6, vrid);
+    if (vrids.containsKey(key)) {
+      skip(s, "VRID " + vrid + " on " + in.iface + " (" + (in.ipv6 ? "IPv6" : "IPv4") + ") is already used by "
+          + vrids.get(key) + "; vrrp-agent needs one VRID per interface and address family; the instance is not translated");
+      return;
+    }
+    vrids.put(key, name);
     // The version: IPv6 instances always run VRRPv3 in keepalived; IPv4 ones its default, 2.
     if (in.ipv6) {
       in.version = 3;
@@ -680,6 +687,11 @@ public final class KeepalivedImporter {
   }
 
   private final Set<String> noMailInstances = new HashSet<>();
+  private final Map<String, String> vrids = new LinkedHashMap<>();
+
+  private static String vridKey(String iface, boolean ipv6, int vrid) {
+    return iface + "/" + (ipv6 ? 6 : 4) + "/" + vrid;
+  }
 
   private void advert(Instance in, String text, Statement at) {
     if (text == null) {
@@ -746,8 +758,8 @@ public final class KeepalivedImporter {
   private void peers(Instance in, Statement k) {
     for (Statement p : k.block() == null ? List.<Statement>of() : k.block()) {
       Optional<InetAddress> ip = literal(p.keyword());
-      if (ip.isEmpty()) {
-        skip(p, "unicast_peer: not an IP address");
+      if (ip.isEmpty() || !unicast(ip.get())) {
+        skip(p, "unicast_peer: not a unicast IP address");
         continue;
       }
       String text = format(ip.get());
@@ -786,9 +798,12 @@ public final class KeepalivedImporter {
         skip(v, "more than 255 addresses in one instance (vrrp-agent's limit)");
         continue;
       }
-      if (!in.addresses.contains(vip.text)) {
-        in.addresses.add(vip.text);
+      String bare = vip.text.substring(0, vip.text.indexOf('/'));
+      if (in.addresses.stream().anyMatch(x -> x.startsWith(bare + "/"))) {
+        skip(v, "address " + bare + " listed twice; the first is kept");
+        continue;
       }
+      in.addresses.add(vip.text);
       if (vip.ignored != null) {
         in.comments.add("keepalived: " + v.text() + " (" + v.where() + "): " + vip.ignored
             + " not set by vrrp-agent; the address is kept");
@@ -817,7 +832,7 @@ public final class KeepalivedImporter {
       return null;
     }
     InetAddress a = addr.get();
-    if (a.isMulticastAddress() || a.isAnyLocalAddress() || a.isLoopbackAddress() || a.isLinkLocalAddress()) {
+    if (!unicast(a) || a.isLinkLocalAddress()) {
       skip(v, "not a unicast address vrrp-agent can hold");
       return null;
     }
@@ -858,7 +873,13 @@ public final class KeepalivedImporter {
             + " both hosts run vrrp-agent");
         continue;
       }
-      siblingAddresses.computeIfAbsent(in.name, x -> new ArrayList<>()).add(vip.text);
+      List<String> sib = siblingAddresses.computeIfAbsent(in.name, x -> new ArrayList<>());
+      String bare = vip.text.substring(0, vip.text.indexOf('/'));
+      if (sib.stream().anyMatch(x -> x.startsWith(bare + "/"))) {
+        skip(v, "address " + bare + " listed twice; the first is kept");
+        continue;
+      }
+      sib.add(vip.text);
       siblingAt.putIfAbsent(in.name, k);
     }
   }
@@ -876,10 +897,17 @@ public final class KeepalivedImporter {
         continue;
       }
       Statement at = siblingAt.get(e.getKey());
+      String key = vridKey(in.iface, !in.ipv6, in.vrid);
+      if (vrids.containsKey(key)) {
+        skip(at, "the excluded addresses of the other family would need an instance with VRID " + in.vrid + " on " + in.iface
+            + ", which " + vrids.get(key) + " already uses; not translated");
+        continue;
+      }
       Instance sib = new Instance(in.kaName, unique(in.name + (in.ipv6 ? "-v4" : "-v6")), at);
       sib.comments.add("keepalived virtual_ipaddress_excluded of vrrp_instance " + YamlText.commentText(in.kaName) + " ("
           + at.where() + "): another address family, so an instance of its own (VRRPv3, same VRID) kept in one sync group");
       sib.comments.add("with " + in.name + ": it takes over only together with " + in.name + ", as keepalived holds these addresses");
+      vrids.put(key, sib.name);
       sib.iface = in.iface;
       sib.vrid = in.vrid;
       sib.version = 3;
@@ -1624,6 +1652,11 @@ public final class KeepalivedImporter {
   /** Addresses are written plain (they read back as strings); one starting with ':' is quoted. */
   private static String plainAddress(String a) {
     return a.startsWith(":") ? "\"" + a + "\"" : a;
+  }
+
+  private static boolean unicast(InetAddress a) {
+    return !a.isMulticastAddress() && !a.isAnyLocalAddress() && !a.isLoopbackAddress()
+        && !(a instanceof Inet4Address && a.getAddress()[0] == (byte) 255);
   }
 
   static Optional<InetAddress> literal(String text) {

@@ -424,7 +424,7 @@ public final class KeepalivedParser {
   private static String displayName(String includingName, Path dir, Path file) {
     Path rel = dir.relativize(file.toAbsolutePath().normalize());
     Path parent = Path.of(includingName).getParent();
-    return (parent == null ? rel : parent.resolve(rel)).toString();
+    return (parent == null ? rel : parent.resolve(rel)).normalize().toString();
   }
 
   private static List<Path> glob(Path dir, String pattern) throws IOException {

@@ -61,7 +61,9 @@ final class ScriptChecks {
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       if (a.startsWith("@")) {
-        if (server != null || !HOST.matcher(a.substring(1)).matches()) {
+        String host = a.substring(1);
+        if (server != null || KeepalivedImporter.literal(host).isEmpty() && !(DOMAIN.matcher(host).matches()
+            && host.chars().anyMatch(Character::isLetter))) {
           return Optional.empty();
         }
         server = a.substring(1);
