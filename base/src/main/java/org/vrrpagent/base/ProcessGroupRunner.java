@@ -67,6 +67,10 @@ public final class ProcessGroupRunner implements AutoCloseable {
   public static final int DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024;
   /** How often the leader is looked at when the system has no pidfd (glibc < 2.36, Linux < 5.3). */
   static final int NO_PIDFD_POLL_MILLIS = 10;
+  /** How often a run looks whether {@link #close} stopped it. */
+  static final int STOP_CHECK_MILLIS = 100;
+  /** How long a new process may take to become its own group leader ({@code setsid}). */
+  static final Duration SETSID_WAIT = Duration.ofSeconds(1);
   /** After the group is gone, how long a pipe still held by an escaped process is read before it is closed. */
   static final Duration DRAIN_AFTER_KILL = Duration.ofMillis(100);
 
@@ -268,14 +272,19 @@ public final class ProcessGroupRunner implements AutoCloseable {
     }
     now.forEach(r -> r.stop(ProcessCalls.SIGTERM));
     long graceEnd = System.nanoTime() + Math.min(grace.toNanos(), budget.toNanos());
-    while (!live.isEmpty() && System.nanoTime() < graceEnd) {
+    while (busy() && System.nanoTime() < graceEnd) {
+      live.forEach(r -> r.stop(0)); // runs that registered meanwhile see "stopped" too
       sleepMillis(5);
     }
-    new ArrayList<>(live).forEach(r -> r.stop(ProcessCalls.SIGKILL));
-    while (!live.isEmpty() && System.nanoTime() < end) {
+    while (busy() && System.nanoTime() < end) {
+      live.forEach(r -> r.stop(ProcessCalls.SIGKILL));
       sleepMillis(5);
     }
-    return live.isEmpty();
+    return !busy();
+  }
+
+  private boolean busy() {
+    return slots.availablePermits() < maxLive;
   }
 
   @Override
@@ -284,6 +293,11 @@ public final class ProcessGroupRunner implements AutoCloseable {
   }
 
   private Result execute(Run run) {
+    String missing = missingProgram(run);
+    if (missing != null) {
+      return new Result(Outcome.NOT_STARTED, -1, "", "", 0, Duration.ZERO, -1,
+          "cannot start " + run.argv().getFirst() + ": " + missing);
+    }
     int[] out = ProcessCalls.pipe();
     int[] err = run.separateStderr() ? ProcessCalls.pipe() : new int[] {-1, -1};
     long startNanos = System.nanoTime();
@@ -316,10 +330,11 @@ public final class ProcessGroupRunner implements AutoCloseable {
       ProcessCalls.close(err[1]);
     }
     started.increment();
+    awaitOwnGroup(process);
     LiveRun liveRun = new LiveRun(process.pid());
     live.add(liveRun);
     if (closed) {
-      liveRun.stop(ProcessCalls.SIGKILL); // close() ran while this one started
+      liveRun.stop(0); // close() ran while this one started: end it below like a deadline
     }
     int pidfd = ProcessCalls.pidfdOpen(process.pid());
     Output stdout = new Output(out[0], run.maxOutputBytes());
@@ -335,9 +350,8 @@ public final class ProcessGroupRunner implements AutoCloseable {
           break;
         }
         int waitMillis = (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(remaining + 999_999));
-        if (pidfd < 0) {
-          waitMillis = Math.min(waitMillis, NO_PIDFD_POLL_MILLIS);
-        }
+        // wake now and then to see a close(); without a pidfd, to see the leader's exit
+        waitMillis = Math.min(waitMillis, pidfd < 0 ? NO_PIDFD_POLL_MILLIS : STOP_CHECK_MILLIS);
         boolean exitSignalled = pump(arena, buffer, stdout, stderr, pidfd, waitMillis);
         if (pidfd >= 0 ? exitSignalled : !process.isAlive()) {
           exited = true;
@@ -374,6 +388,27 @@ public final class ProcessGroupRunner implements AutoCloseable {
     } finally {
       closeAll(out[0], err[0], pidfd);
       live.remove(liveRun);
+    }
+  }
+
+  /**
+   * Waits until the new process leads its own group (setsid has run), so that signalling the
+   * group reaches it; a few milliseconds at most after start.
+   */
+  private static void awaitOwnGroup(Process process) {
+    long end = System.nanoTime() + SETSID_WAIT.toNanos();
+    Path stat = Path.of("/proc/" + process.pid() + "/stat");
+    while (System.nanoTime() < end && process.isAlive()) {
+      try {
+        String text = Files.readString(stat);
+        String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ", 4);
+        if (fields[2].equals(Long.toString(process.pid()))) {
+          return;
+        }
+      } catch (IOException | RuntimeException e) {
+        return; // gone (or no /proc): nothing to wait for
+      }
+      sleepMillis(1);
     }
   }
 
@@ -427,7 +462,9 @@ public final class ProcessGroupRunner implements AutoCloseable {
     if (waitGroupGone(run, grace, arena, buffer, stdout, stderr) && !process.isAlive()) {
       return "process group terminated";
     }
-    ProcessCalls.killGroup(run.pgid, ProcessCalls.SIGKILL);
+    if (!ProcessCalls.killGroup(run.pgid, ProcessCalls.SIGKILL)) {
+      process.destroyForcibly(); // not (yet) its own group: at least the program itself
+    }
     try {
       process.waitFor(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -487,6 +524,33 @@ public final class ProcessGroupRunner implements AutoCloseable {
     }
   }
 
+  /**
+   * Why the program cannot be executed, or null: {@code setsid} would exec it and fail with an
+   * exit status indistinguishable from the program's own, so look first (as {@code execvp} will,
+   * along the run's PATH).
+   */
+  static String missingProgram(Run run) {
+    String program = run.argv().getFirst();
+    if (program.contains("/")) {
+      Path p = Path.of(program);
+      if (!Files.exists(p)) {
+        return "no such file";
+      }
+      return Files.isRegularFile(p) && Files.isExecutable(p) ? null : "not an executable file";
+    }
+    String path = run.extraEnvironment().getOrDefault("PATH",
+        run.environment() != null ? run.environment().getOrDefault("PATH", "") : System.getenv().getOrDefault("PATH", ""));
+    for (String dir : path.split(":")) {
+      if (!dir.isEmpty()) {
+        Path p = Path.of(dir, program);
+        if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+          return null;
+        }
+      }
+    }
+    return "not found on PATH " + path;
+  }
+
   private static void closeAll(int... fds) {
     for (int fd : fds) {
       ProcessCalls.close(fd);
@@ -512,7 +576,9 @@ public final class ProcessGroupRunner implements AutoCloseable {
 
     void stop(int signal) {
       stopped = true;
-      ProcessCalls.killGroup(pgid, signal);
+      if (signal != 0) {
+        ProcessCalls.killGroup(pgid, signal);
+      }
     }
   }
 

@@ -91,9 +91,11 @@ class ProcessGroupRunnerTest {
   @Test
   void aProgramThatCannotStartSaysSo() throws Exception {
     Result r = runner.run(Run.of(List.of("/nonexistent/program"), Duration.ofSeconds(5)));
-    // setsid itself starts, then fails to exec: exit status 127 or so, with its message
-    assertThat(r.succeeded()).isFalse();
-    assertThat(r.stdout()).contains("/nonexistent/program");
+    assertThat(r.outcome()).isEqualTo(Outcome.NOT_STARTED);
+    assertThat(r.note()).isEqualTo("cannot start /nonexistent/program: no such file");
+    Result onPath = runner.run(Run.of(List.of("no-such-program-vrrp"), Duration.ofSeconds(5))
+        .withEnvironment(java.util.Map.of("PATH", "/usr/bin:/bin")));
+    assertThat(onPath.note()).isEqualTo("cannot start no-such-program-vrrp: not found on PATH /usr/bin:/bin");
   }
 
   @Test
