@@ -228,14 +228,16 @@ public final class ProcessGroupRunner implements AutoCloseable {
     CompletableFuture<Result> result = new CompletableFuture<>();
     try {
       Thread.ofPlatform().daemon().name(kind + "-run-" + threadNumber.incrementAndGet()).start(() -> {
+        Result r;
         try {
-          result.complete(execute(run));
+          r = execute(run);
         } catch (RuntimeException | Error e) {
           log.error("{} run {}: {}", kind, run.argv().getFirst(), e.toString(), e);
-          result.complete(new Result(Outcome.NOT_STARTED, -1, "", "", 0, Duration.ZERO, -1, "failed: " + e));
+          r = new Result(Outcome.NOT_STARTED, -1, "", "", 0, Duration.ZERO, -1, "failed: " + e);
         } finally {
-          slots.release();
+          slots.release(); // before the caller hears of the end: its next run finds the slot free
         }
+        result.complete(r);
       });
     } catch (RuntimeException | Error e) {
       slots.release();
