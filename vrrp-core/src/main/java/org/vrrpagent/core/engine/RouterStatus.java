@@ -1,6 +1,8 @@
 package org.vrrpagent.core.engine;
 
 import java.net.InetAddress;
+import java.util.List;
+import org.vrrpagent.core.fsm.PeerConflict;
 import org.vrrpagent.core.fsm.VrrpState;
 
 /**
@@ -10,6 +12,7 @@ import org.vrrpagent.core.fsm.VrrpState;
  * @param masterPriority the master's last advertised priority; -1 before any
  * @param faultReason non-null in FAULT
  * @param sinceNanos {@link System#nanoTime()} of the last state change; 0 before any
+ * @param conflicts peers in conflict with this router now (times on the engine's clock); empty when none
  */
 public record RouterStatus(
     String name,
@@ -20,4 +23,17 @@ public record RouterStatus(
     int masterPriority,
     int masterAdvertIntervalCentis,
     String faultReason,
-    long sinceNanos) {}
+    long sinceNanos,
+    List<PeerConflict> conflicts) {
+
+  public RouterStatus {
+    conflicts = List.copyOf(conflicts);
+  }
+
+  /** Without conflicts. */
+  public RouterStatus(String name, VrrpState state, int basePriority, int effectivePriority, InetAddress masterAddress,
+                      int masterPriority, int masterAdvertIntervalCentis, String faultReason, long sinceNanos) {
+    this(name, state, basePriority, effectivePriority, masterAddress, masterPriority, masterAdvertIntervalCentis,
+        faultReason, sinceNanos, List.of());
+  }
+}

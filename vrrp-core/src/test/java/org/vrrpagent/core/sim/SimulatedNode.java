@@ -213,6 +213,8 @@ public final class SimulatedNode {
         case Action.StateChanged c -> lan.record(new Transition(lan.now(), name, routerName, c));
         case Action.Dropped d -> lan.drop(d.reason());
         case Action.PeerMisconfigured m -> lan.misconfigured(name + "/" + routerName + ": " + m.detail());
+        case Action.ConflictRaised c -> { }
+        case Action.ConflictCleared c -> { }
       }
     }
   }
