@@ -11,7 +11,9 @@ import org.vrrpagent.core.fsm.VrrpState;
  * @param masterAddress the master's primary address as last seen (ours in MASTER); null before any
  * @param masterPriority the master's last advertised priority; -1 before any
  * @param faultReason non-null in FAULT
- * @param sinceNanos {@link System#nanoTime()} of the last state change; 0 before any
+ * @param sinceNanos the engine clock's time of the last state change ({@link System#nanoTime()} on a
+ *     host, virtual time in the simulation); 0 before any
+ * @param resigned in a resign-below episode (see {@code VirtualRouter#resigned()})
  * @param conflicts peers in conflict with this router now (times on the engine's clock); empty when none
  */
 public record RouterStatus(
@@ -24,16 +26,24 @@ public record RouterStatus(
     int masterAdvertIntervalCentis,
     String faultReason,
     long sinceNanos,
+    boolean resigned,
     List<PeerConflict> conflicts) {
 
   public RouterStatus {
     conflicts = List.copyOf(conflicts);
   }
 
+  /** A router not in a resign-below episode, without conflicts. */
+  public RouterStatus(String name, VrrpState state, int basePriority, int effectivePriority, InetAddress masterAddress,
+      int masterPriority, int masterAdvertIntervalCentis, String faultReason, long sinceNanos) {
+    this(name, state, basePriority, effectivePriority, masterAddress, masterPriority, masterAdvertIntervalCentis,
+        faultReason, sinceNanos, false, List.of());
+  }
+
   /** Without conflicts. */
   public RouterStatus(String name, VrrpState state, int basePriority, int effectivePriority, InetAddress masterAddress,
-                      int masterPriority, int masterAdvertIntervalCentis, String faultReason, long sinceNanos) {
+      int masterPriority, int masterAdvertIntervalCentis, String faultReason, long sinceNanos, boolean resigned) {
     this(name, state, basePriority, effectivePriority, masterAddress, masterPriority, masterAdvertIntervalCentis,
-        faultReason, sinceNanos, List.of());
+        faultReason, sinceNanos, resigned, List.of());
   }
 }
