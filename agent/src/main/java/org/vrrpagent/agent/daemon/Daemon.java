@@ -376,8 +376,8 @@ public final class Daemon implements ControlBackend {
       List<StatusSnapshot.PriorityReason> reasons = new ArrayList<>();
       if (e != null) {
         reasons.add(new StatusSnapshot.PriorityReason(e.baseReason(), e.base()));
-        for (String adjustment : e.adjustments()) {
-          reasons.add(new StatusSnapshot.PriorityReason(adjustment, deltaOf(adjustment)));
+        for (String contribution : e.contributions()) {
+          reasons.add(new StatusSnapshot.PriorityReason(contribution, deltaOf(contribution)));
         }
       }
       instances.add(new StatusSnapshot.InstanceStatus(r.name(), r.state().name(), r.faultReason(),
@@ -419,7 +419,12 @@ public final class Daemon implements ControlBackend {
   }
 
   /** "check web up: +20" → 20, "check x down: -60" → -60; 0 when the text carries no number. */
-  private static int deltaOf(String adjustment) {
+  static int deltaOf(String adjustment) {
+    java.util.regex.Matcher clamp = java.util.regex.Pattern.compile("^clamped (-?\\d+) to (\\d+)$").matcher(adjustment);
+    if (clamp.matches()) {
+      // what the clamp adds: the deltas then sum to the effective priority
+      return Integer.parseInt(clamp.group(2)) - Integer.parseInt(clamp.group(1));
+    }
     java.util.regex.Matcher m = java.util.regex.Pattern.compile(": ([+-]\\d+)").matcher(adjustment);
     return m.find() ? Integer.parseInt(m.group(1)) : 0;
   }
