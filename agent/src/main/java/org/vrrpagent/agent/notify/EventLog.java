@@ -16,12 +16,12 @@ import org.slf4j.LoggerFactory;
 import org.vrrpagent.agent.config.NotifyConfig.Events;
 
 /**
- * The event stream: a JSON-lines log (file or stdout) and the live {@link EventBus}, written on
+ * The event log: a JSON-lines log (file or stdout) and the live {@link EventBus}, written on
  * one thread; keepalived's notify FIFO on another (a FIFO nobody reads fills up and would stall
  * the log). Both queues are bounded; drops are counted.
  */
-final class EventStream {
-  private static final Logger log = LoggerFactory.getLogger(EventStream.class);
+final class EventLog {
+  private static final Logger log = LoggerFactory.getLogger(EventLog.class);
 
   /** Events waiting per queue. */
   static final int MAX_QUEUED_EVENTS = 1000;
@@ -30,7 +30,7 @@ final class EventStream {
   private final Events config;
   private final EventBus bus;
   private final PrintStream stdout;
-  private final SerialQueue<StateEvent> main;
+  private final SerialQueue<Notice> main;
   private final Optional<SerialQueue<StateEvent>> fifoQueue;
   private final LongAdder written = new LongAdder();
   private Writer logWriter;
@@ -38,7 +38,7 @@ final class EventStream {
   private RandomAccessFile fifo;
   private boolean fifoFailed;
 
-  EventStream(String node, Events config, EventBus bus, PrintStream stdout) {
+  EventLog(String node, Events config, EventBus bus, PrintStream stdout) {
     this.node = node;
     this.config = config;
     this.bus = bus;
@@ -50,6 +50,11 @@ final class EventStream {
   void offer(StateEvent event) {
     main.offer(event);
     fifoQueue.ifPresent(q -> q.offer(event));
+  }
+
+  /** A conflict alarm: the JSON log and subscribers only (keepalived's FIFO has no such line). */
+  void offer(ConflictEvent event) {
+    main.offer(event);
   }
 
   long dropped() {
@@ -75,7 +80,7 @@ final class EventStream {
     }
   }
 
-  private void write(StateEvent event) {
+  private void write(Notice event) {
     String json = EventJson.of(event, node);
     if (config.logToStdout()) {
       stdout.println(json);
