@@ -27,6 +27,7 @@ import org.vrrpagent.checks.CheckStatus;
 import org.vrrpagent.core.engine.EngineListener;
 import org.vrrpagent.core.engine.RouterStatus;
 import org.vrrpagent.core.fsm.Action;
+import org.vrrpagent.core.fsm.PeerConflict;
 import org.vrrpagent.core.fsm.VrrpState;
 import org.vrrpagent.core.io.TransportDrops;
 import org.vrrpagent.core.wire.DropReason;
@@ -40,6 +41,8 @@ import org.vrrpagent.core.wire.DropReason;
  * <ul>
  *   <li>{@code vrrp_state{instance}}: 0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT
  *   <li>{@code vrrp_priority_effective{instance}}
+ *   <li>{@code vrrp_conflict{instance}}: peers in conflict with the instance now (the conflict
+ *       alarm); 0 when none
  *   <li>{@code vrrp_transitions_total{instance,from,to}}
  *   <li>{@code vrrp_adverts_sent_total{instance}}, {@code vrrp_adverts_received_total{instance}}
  *   <li>{@code vrrp_rx_dropped_total{reason}}: the engine's and the transports' drops, every
@@ -58,6 +61,7 @@ public final class Metrics implements EngineListener {
 
   private final Map<String, AtomicInteger> states = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> priorities = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> conflicts = new ConcurrentHashMap<>();
   private final Map<Transition, Counter> transitions = new ConcurrentHashMap<>();
   private final Map<String, Counter> advertsSent = new ConcurrentHashMap<>();
   private final Map<String, Counter> advertsReceived = new ConcurrentHashMap<>();
@@ -149,6 +153,7 @@ public final class Metrics implements EngineListener {
         .increment();
     state(router).set(stateValue(change.to()));
     priority(router).set(change.priority());
+    conflict(router); // present (0) from the first state change
   }
 
   @Override
@@ -161,6 +166,16 @@ public final class Metrics implements EngineListener {
   public void advertReceived(String router) {
     advertsReceived.computeIfAbsent(router, r -> Counter.builder("vrrp.adverts.received")
         .description("Advertisements accepted").tag("instance", r).register(registry)).increment();
+  }
+
+  @Override
+  public void conflictRaised(String router, PeerConflict conflict) {
+    conflict(router).incrementAndGet();
+  }
+
+  @Override
+  public void conflictCleared(String router, PeerConflict conflict) {
+    conflict(router).updateAndGet(n -> Math.max(0, n - 1));
   }
 
   @Override
@@ -185,6 +200,7 @@ public final class Metrics implements EngineListener {
           names.add(s.name());
           state(s.name()).set(stateValue(s.state()));
           priority(s.name()).set(s.effectivePriority());
+          conflict(s.name()).set(s.conflicts().size());
         }
         // An instance removed by a reload: its gauges go (its counters stay until restart).
         for (String gone : List.copyOf(instanceMeters.keySet())) {
@@ -192,6 +208,7 @@ public final class Metrics implements EngineListener {
             instanceMeters.remove(gone).forEach(registry::remove);
             states.remove(gone);
             priorities.remove(gone);
+            conflicts.remove(gone);
           }
         }
       }
@@ -250,6 +267,17 @@ public final class Metrics implements EngineListener {
     });
   }
 
+  private AtomicInteger conflict(String instance) {
+    return conflicts.computeIfAbsent(instance, i -> {
+      AtomicInteger v = new AtomicInteger();
+      instanceMeter(i, Gauge.builder("vrrp.conflict", v, AtomicInteger::get)
+          .description("Peers in conflict with the instance now: they claim its VRID but their adverts are dropped")
+          .tag("instance", i)
+          .register(registry));
+      return v;
+    });
+  }
+
   /** The {@code vrrp_state} value of a state. */
   public static int stateValue(VrrpState state) {
     return switch (state) {
@@ -262,7 +290,7 @@ public final class Metrics implements EngineListener {
 
   /** Meter names, for documentation tests. */
   static List<String> names() {
-    return new ArrayList<>(List.of("vrrp_state", "vrrp_priority_effective", "vrrp_transitions_total",
+    return new ArrayList<>(List.of("vrrp_state", "vrrp_priority_effective", "vrrp_conflict", "vrrp_transitions_total",
         "vrrp_adverts_sent_total", "vrrp_adverts_received_total", "vrrp_rx_dropped_total", "check_up",
         "check_runs_total", "check_duration_seconds", "check_late_results_total", "check_certificate_expiry_seconds", "vrrp_priority_order_file_ok", "vrrp_notify_queue_depth"));
   }

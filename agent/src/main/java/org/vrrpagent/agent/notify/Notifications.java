@@ -3,6 +3,7 @@ package org.vrrpagent.agent.notify;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.vrrpagent.agent.config.VirtualAddress;
 import org.vrrpagent.base.AddressText;
 import org.vrrpagent.core.engine.EngineListener;
 import org.vrrpagent.core.fsm.Action;
+import org.vrrpagent.core.fsm.PeerConflict;
 import org.vrrpagent.core.fsm.VrrpState;
 
 /**
@@ -116,6 +118,37 @@ public final class Notifications implements EngineListener, AutoCloseable {
       }
     } catch (RuntimeException e) {
       log.error("{}: notification of {} failed", router, change, e);
+    }
+  }
+
+  /** Runs on the engine thread: an event and a mail when a conflict episode begins. */
+  @Override
+  public void conflictRaised(String router, PeerConflict conflict) {
+    conflict(router, conflict, true);
+  }
+
+  /** Runs on the engine thread: an event when a conflict episode ends (no mail). */
+  @Override
+  public void conflictCleared(String router, PeerConflict conflict) {
+    conflict(router, conflict, false);
+  }
+
+  private void conflict(String router, PeerConflict conflict, boolean raised) {
+    if (closed) {
+      return;
+    }
+    try {
+      Instant now = clock.instant();
+      long nowNanos = System.nanoTime();
+      ConflictEvent event = new ConflictEvent(router, raised, conflict.peer().getHostAddress(), conflict.differs(),
+          conflict.reason().label(), conflict.detail(), now.minusNanos(Math.max(0, nowNanos - conflict.sinceNanos())),
+          conflict.adverts(), vips.getOrDefault(router, List.of()), now);
+      events.offer(event);
+      if (raised) {
+        mail.ifPresent(m -> m.offer(event));
+      }
+    } catch (RuntimeException e) {
+      log.error("{}: notification of a conflict with {} failed", router, conflict.peer(), e);
     }
   }
 

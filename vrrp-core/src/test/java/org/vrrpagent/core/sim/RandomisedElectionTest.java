@@ -6,12 +6,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.vrrpagent.core.engine.AnnounceSchedule;
 import org.vrrpagent.core.engine.RouterStatus;
+import org.vrrpagent.core.fsm.ReceivePolicy;
 import org.vrrpagent.core.fsm.RouterConfig;
 import org.vrrpagent.core.fsm.TimerIntervals;
 import org.vrrpagent.core.fsm.VrrpState;
@@ -89,7 +91,7 @@ class RandomisedElectionTest {
         int priority = owner && i == 0 ? 255 : ties ? 100 + 50 * r.nextInt(3) : 1 + r.nextInt(254);
         int interval = varyIntervals ? 20 + r.nextInt(181) : baseInterval;
         maxInterval = Math.max(maxInterval, interval);
-        InetAddress primary = SimulatedLan.address(v6 ? "fd00:198:18::" + (i + 1) : "198.18.0." + (i + 1));
+        InetAddress primary = SimulatedLan.address(v6 ? "fe80::" + (i + 1) : "198.18.0." + (i + 1));
         String name = "vi" + vrid;
         RouterConfig c = v2
             ? RouterConfig.v2(name, vrid, priority, interval / 100, List.of(vip), primary)
@@ -101,6 +103,13 @@ class RandomisedElectionTest {
         }
         if (r.nextInt(3) == 0) {
           c = c.withResignBelow(1 + r.nextInt(255));
+        }
+        if (varyIntervals) {
+          // RFC 9568 lets v3 routers advertise at different rates and the backups learn the
+          // master's. The default cap on a learned interval (4 × our own, hardening) refuses
+          // rates this different, and the hosts would each be master (with a conflict alarm):
+          // lift the cap to the RFC's 40.95 s here.
+          c = c.withReceivePolicy(new ReceivePolicy(true, true, 4095, Set.of()));
         }
         configs.add(c);
       }

@@ -69,7 +69,7 @@ class RandomisedSyncGroupTest {
       InetAddress primary4 = SimulatedLan.address("198.18.0." + i);
       RouterConfig v4 = RouterConfig.v3("v4", 10, priority, interval, List.of(VIP4), primary4).withFastPreempt(fast);
       RouterConfig v6 = RouterConfig.v3("v6", 11, priority, interval, List.of(VIP6),
-          SimulatedLan.address("fd00:198:18::" + i)).withFastPreempt(fast);
+          SimulatedLan.address("fe80::" + i)).withFastPreempt(fast);
       RouterConfig alone = RouterConfig.v3(SOLO, 12, 1 + r.nextInt(254), interval, List.of(SOLO_VIP), primary4);
       SimulatedHost h = lan.addSyncGroupHost("h" + i, "pair", v4, v6);
       if (solo) {
