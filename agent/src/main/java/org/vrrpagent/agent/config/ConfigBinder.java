@@ -31,6 +31,8 @@ import org.vrrpagent.agent.config.YamlNode.Mapping;
 import org.vrrpagent.agent.config.YamlNode.Position;
 import org.vrrpagent.agent.config.YamlNode.Scalar;
 import org.vrrpagent.agent.config.YamlNode.ScalarKind;
+import org.vrrpagent.base.HostPort;
+import org.vrrpagent.core.fsm.ReceivePolicy;
 import org.vrrpagent.core.wire.AddressFamily;
 import org.vrrpagent.core.wire.AuthType;
 import org.vrrpagent.core.wire.ChecksumMode;
@@ -212,13 +214,44 @@ final class ConfigBinder {
             + " (expected: at most " + highest + ", or the instance would resign while healthy)");
       }
     }
+    ReceiveConfig receive = receive(r, version, family, advert, peers);
     r.finish();
     if (problemCount() != before || iface.isEmpty() || vrid.isEmpty() || addresses.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(new InstanceConfig(name, iface.get(), vrid.get(), version, priority.orElse(InstanceConfig.DEFAULT_PRIORITY),
         advert, preempt, preemptDelay, fastPreempt, addresses, source, peers, auth, checksum, garp, virtualMac, track, order,
-        resignBelow.map(OptionalInt::of).orElse(OptionalInt.empty())));
+        resignBelow.map(OptionalInt::of).orElse(OptionalInt.empty()), receive));
+  }
+
+  /** {@code on-link-only}, {@code max-learned-interval}, {@code accept-from}: receive hardening. */
+  private ReceiveConfig receive(MappingReader r, VrrpVersion version, AddressFamily family, Duration advert,
+                                List<InetAddress> peers) {
+    boolean onLinkOnly = r.bool("on-link-only").orElse(true);
+    Optional<Duration> cap = r.duration("max-learned-interval", Duration.ofMillis(10), MAX_ADVERT_V3);
+    if (cap.isPresent()) {
+      if (version == VrrpVersion.V2) {
+        problems.add(r.at("max-learned-interval"), "max-learned-interval is set in a version 2 instance (expected: no"
+            + " max-learned-interval; VRRPv2 backups never learn the interval, it must match)");
+      } else if (cap.get().toMillis() % 10 != 0) {
+        problems.add(r.at("max-learned-interval"), "max-learned-interval " + DurationSyntax.format(cap.get())
+            + " is not a multiple of 10ms (expected: 10ms..40950ms in 10 ms steps)");
+      } else if (cap.get().compareTo(advert) < 0) {
+        problems.add(r.at("max-learned-interval"), "max-learned-interval " + DurationSyntax.format(cap.get())
+            + " is below advert-interval " + DurationSyntax.format(advert)
+            + " (expected: at least the advert interval, or peers like us would be refused)");
+      }
+    }
+    List<InetAddress> acceptFrom = r.listOf("accept-from", "IP addresses", n -> address(n, "accept-from address", family, version));
+    if (!acceptFrom.isEmpty() && !peers.isEmpty()) {
+      problems.add(r.at("accept-from"), "accept-from is set with unicast-peers (expected: one of them; in unicast mode"
+          + " only the unicast peers are accepted already)");
+    }
+    if (acceptFrom.size() > ReceivePolicy.MAX_ACCEPT_FROM) {
+      problems.add(r.at("accept-from"), "accept-from: " + acceptFrom.size() + " addresses (expected: at most "
+          + ReceivePolicy.MAX_ACCEPT_FROM + ")");
+    }
+    return new ReceiveConfig(onLinkOnly, cap, acceptFrom);
   }
 
   private int problemCount() {
@@ -592,53 +625,14 @@ final class ConfigBinder {
     return Optional.of(new CheckConfig(name, interval, timeout.orElse(interval), rise, fall, initial, probe.get()));
   }
 
-  private record HostPort(String host, int port) {}
-
-  /** host, host:port, [v6]:port or a bare IPv6 literal. */
+  /** host, host:port, [v6]:port or a bare IPv6 literal ({@link HostPort#parse}). */
   private Optional<HostPort> hostPort(MappingReader r, String key, String text, int defaultPort) {
-    String host = text;
-    int port = defaultPort;
-    String portText = null;
-    if (text.startsWith("[")) {
-      int close = text.indexOf(']');
-      if (close < 0) {
-        return badHostPort(r, key, text);
-      }
-      host = text.substring(1, close);
-      String rest = text.substring(close + 1);
-      if (!rest.isEmpty()) {
-        if (!rest.startsWith(":")) {
-          return badHostPort(r, key, text);
-        }
-        portText = rest.substring(1);
-      }
-      if (AddressSyntax.literal(host).filter(a -> !(a instanceof Inet4Address)).isEmpty()) {
-        return badHostPort(r, key, text);
-      }
-    } else if (text.indexOf(':') != text.lastIndexOf(':')) {
-      if (AddressSyntax.literal(text).isEmpty()) {
-        return badHostPort(r, key, text);
-      }
-    } else if (text.indexOf(':') >= 0) {
-      host = text.substring(0, text.indexOf(':'));
-      portText = text.substring(text.indexOf(':') + 1);
+    try {
+      return Optional.of(HostPort.parse(text, defaultPort));
+    } catch (IllegalArgumentException e) {
+      problems.add(r.at(key), key + " \"" + YamlNode.abbreviate(text) + "\": " + e.getMessage());
+      return Optional.empty();
     }
-    if (portText != null) {
-      if (!portText.matches("[0-9]{1,5}") || Integer.parseInt(portText) < 1 || Integer.parseInt(portText) > 65535) {
-        problems.add(r.at(key), key + " \"" + YamlNode.abbreviate(text) + "\": port \"" + YamlNode.abbreviate(portText) + "\" (expected: 1..65535)");
-        return Optional.empty();
-      }
-      port = Integer.parseInt(portText);
-    }
-    if (AddressSyntax.literal(host).isEmpty() && !AddressSyntax.isHostName(host)) {
-      return badHostPort(r, key, text);
-    }
-    return Optional.of(new HostPort(host, port));
-  }
-
-  private Optional<HostPort> badHostPort(MappingReader r, String key, String text) {
-    problems.add(r.at(key), key + " \"" + YamlNode.abbreviate(text) + "\" is not a host[:port] (expected: e.g. 127.0.0.1, 127.0.0.1:5353 or [::1]:53)");
-    return Optional.empty();
   }
 
   private Optional<ProbeConfig> dns(MappingReader r) {

@@ -47,7 +47,7 @@ final class MailQueue {
   private final Thread thread;
   private boolean closing;
   /** The snapshot that came with the last event handed to the coalescer. */
-  private List<StatusSource.InstanceStatus> coalescedSnapshot = List.of();
+  private List<StatusSource.InstanceSummary> coalescedSnapshot = List.of();
   private long nextAttemptNanos;
   private Duration backoff;
 
@@ -63,10 +63,10 @@ final class MailQueue {
   }
 
   /** An event and every instance as of it. */
-  private record Offered(StateEvent event, List<StatusSource.InstanceStatus> instances) {}
+  private record Offered(StateEvent event, List<StatusSource.InstanceSummary> instances) {}
 
   /** A batch the coalescer released, to be turned into a mail outside the lock. */
-  private record Due(MailCoalescer.Batch batch, List<StatusSource.InstanceStatus> instances) {}
+  private record Due(MailCoalescer.Batch batch, List<StatusSource.InstanceSummary> instances) {}
 
   /**
    * Hands a transition to the mail thread, with every instance's state as of it (taken by the
@@ -77,7 +77,7 @@ final class MailQueue {
     offer(event, List.of());
   }
 
-  synchronized void offer(StateEvent event, List<StatusSource.InstanceStatus> instances) {
+  synchronized void offer(StateEvent event, List<StatusSource.InstanceSummary> instances) {
     if (closing) {
       return;
     }
@@ -86,6 +86,19 @@ final class MailQueue {
       eventsDropped.increment();
     }
     events.addLast(new Offered(event, List.copyOf(instances)));
+    notifyAll();
+  }
+
+  /**
+   * A conflict alarm: its own mail, at once (not coalesced with transitions, whatever
+   * {@code when:} says: a split brain always deserves one). Never blocks; does not ask for
+   * status, so it holds no lock while calling anything.
+   */
+  synchronized void offer(ConflictEvent event) {
+    if (closing) {
+      return;
+    }
+    enqueue(MailText.of(node, event));
     notifyAll();
   }
 

@@ -11,7 +11,7 @@ record MailText(String subject, String body) {
    * of them ({@code instances}, the snapshot that came with it), failing checks, recent
    * transitions. Runs on the mail thread holding no lock.
    */
-  static MailText of(String node, MailCoalescer.Batch batch, List<StatusSource.InstanceStatus> instances,
+  static MailText of(String node, MailCoalescer.Batch batch, List<StatusSource.InstanceSummary> instances,
       StatusSource status) {
     List<StateEvent> transitions = batch.transitions();
     int more = transitions.size() - 1 + batch.omitted();
@@ -57,6 +57,25 @@ record MailText(String subject, String body) {
       body.append("  ").append(e.time()).append("  ").append(e.type() == StateEvent.Type.GROUP ? "group " : "")
           .append(e.summary()).append("  (").append(e.reason()).append(")\n");
     }
+    return new MailText(subject, body.toString());
+  }
+
+  /** The one mail of a conflict episode: what differs, with whom, and what to do. */
+  static MailText of(String node, ConflictEvent c) {
+    String subject = "[" + node + "] " + c.summary();
+    StringBuilder body = new StringBuilder();
+    body.append("vrrp-agent on ").append(node).append(":\n\n");
+    body.append("  ").append(c.time()).append("  ").append(c.summary()).append("\n");
+    body.append("      since: ").append(c.since()).append("\n");
+    body.append("      what differs: ").append(c.differs()).append(" (").append(c.detail()).append(")\n");
+    if (!c.vips().isEmpty()) {
+      body.append("      addresses: ").append(String.join(" ", c.vips())).append("\n");
+    }
+    body.append("\n").append(c.peer()).append(" claims the VRID of ").append(c.instance())
+        .append(" on its link, but this host drops its advertisements, and it likely drops ours:\n")
+        .append("both may hold the addresses at once (a split brain). Make the configurations agree\n")
+        .append("(version, authentication, advert interval, addresses); see docs/operations.md,\n")
+        .append("\"Conflict alarm\". One mail per episode; the end of it is logged and sent as an event.\n");
     return new MailText(subject, body.toString());
   }
 }

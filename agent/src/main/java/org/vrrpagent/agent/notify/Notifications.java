@@ -3,6 +3,7 @@ package org.vrrpagent.agent.notify;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,12 +14,15 @@ import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrpagent.agent.config.Config;
-import org.vrrpagent.agent.config.NotifyConfig;
 import org.vrrpagent.agent.config.NotifyConfig.State;
+import org.vrrpagent.agent.config.NotifyConfig;
 import org.vrrpagent.agent.config.ScriptSecurity;
 import org.vrrpagent.agent.config.VirtualAddress;
+import org.vrrpagent.base.AddressText;
+import org.vrrpagent.base.ProcessGroupRunner;
 import org.vrrpagent.core.engine.EngineListener;
 import org.vrrpagent.core.fsm.Action;
+import org.vrrpagent.core.fsm.PeerConflict;
 import org.vrrpagent.core.fsm.VrrpState;
 
 /**
@@ -40,6 +44,11 @@ public final class Notifications implements EngineListener, AutoCloseable {
 
   /** How long {@link #close} lets hooks, mail and the event log finish before dropping the rest. */
   public static final Duration CLOSE_BUDGET = Duration.ofSeconds(2);
+  /**
+   * Hook runs live at once, over all hooks. Each hook runs one at a time, so this is reached
+   * only with more hooks than this, all running; a run past it is refused and counted.
+   */
+  public static final int MAX_LIVE_HOOK_RUNS = ProcessGroupRunner.DEFAULT_MAX_LIVE;
 
   /** Tunables with their production values; tests shorten them. */
   record Options(Duration hookKillGrace, Duration mailInitialBackoff, Properties mailProperties, PrintStream stdout,
@@ -54,8 +63,10 @@ public final class Notifications implements EngineListener, AutoCloseable {
   private final Map<String, List<String>> vips;
   private final List<HookRunner> hooks = new ArrayList<>();
   private final HookRunner.Counters hookCounters = new HookRunner.Counters();
+  private final ProcessGroupRunner hookRuns;
+  private final Duration hookKillGrace;
   private final Optional<MailQueue> mail;
-  private final EventStream events;
+  private final EventLog events;
   private final EventBus bus = new EventBus();
   private final SyncGroupTracker groups;
   private final Clock clock;
@@ -64,7 +75,7 @@ public final class Notifications implements EngineListener, AutoCloseable {
    * #stateChanged} on the engine thread (its only writer and reader), copied into each event
    * handed to the mail thread, so a mail never needs to ask the engine anything.
    */
-  private final Map<String, StatusSource.InstanceStatus> instancesNow = new LinkedHashMap<>();
+  private final Map<String, StatusSource.InstanceSummary> instancesNow = new LinkedHashMap<>();
   private final Map<String, Integer> configuredPriority = new LinkedHashMap<>();
   private volatile boolean closed;
 
@@ -74,22 +85,24 @@ public final class Notifications implements EngineListener, AutoCloseable {
     this.clock = options.clock();
     Map<String, List<String>> addresses = new LinkedHashMap<>();
     config.instances().forEach((name, instance) -> addresses.put(name,
-        instance.addresses().stream().map(VirtualAddress::address).map(a -> a.getHostAddress()).toList()));
+        instance.addresses().stream().map(VirtualAddress::address).map(AddressText::of).toList()));
     this.vips = addresses;
     config.instances().forEach((name, instance) -> {
       configuredPriority.put(name, instance.priority());
-      instancesNow.put(name, new StatusSource.InstanceStatus(name, "INIT", instance.priority(), instance.priority(), ""));
+      instancesNow.put(name, new StatusSource.InstanceSummary(name, "INIT", instance.priority(), instance.priority(), ""));
     });
     Map<String, List<String>> groupMembers = new LinkedHashMap<>();
     config.syncGroups().forEach((name, group) -> groupMembers.put(name, group.instances()));
     this.groups = new SyncGroupTracker(groupMembers, addresses);
+    this.hookRuns = new ProcessGroupRunner("hook", MAX_LIVE_HOOK_RUNS);
+    this.hookKillGrace = options.hookKillGrace();
     int i = 0;
     for (NotifyConfig.Hook hook : notify.hooks()) {
-      hooks.add(new HookRunner(i++, hook, options.checkOwnership(), hookCounters, options.hookKillGrace()));
+      hooks.add(new HookRunner(i++, hook, options.checkOwnership(), hookCounters, options.hookKillGrace(), hookRuns));
     }
     this.mail = notify.email().map(email -> new MailQueue(node, email, status,
         new MailSender(email, options.mailProperties()), options.mailInitialBackoff()));
-    this.events = new EventStream(node, notify.events(), bus, options.stdout());
+    this.events = new EventLog(node, notify.events(), bus, options.stdout());
   }
 
   /**
@@ -103,6 +116,11 @@ public final class Notifications implements EngineListener, AutoCloseable {
 
   static Notifications start(Config config, StatusSource status, Options options) {
     return new Notifications(config, status, options);
+  }
+
+  /** The hooks' process-group runs (live, started, refused, timed out), for metrics. */
+  public ProcessGroupRunner hookRuns() {
+    return hookRuns;
   }
 
   /** Live event subscriptions, for the control API's {@code GET /events}. */
@@ -120,7 +138,7 @@ public final class Notifications implements EngineListener, AutoCloseable {
     try {
       StateEvent event = new StateEvent(StateEvent.Type.INSTANCE, router, change.from().name(), state(change.to()),
           change.priority(), change.reason(), vips.getOrDefault(router, List.of()), List.of(), clock.instant());
-      List<StatusSource.InstanceStatus> now = remember(router, change);
+      List<StatusSource.InstanceSummary> now = remember(router, change);
       dispatch(event, now);
       for (StateEvent group : groups.on(event)) {
         dispatch(group, now);
@@ -131,18 +149,49 @@ public final class Notifications implements EngineListener, AutoCloseable {
   }
 
   /** Engine thread: updates the snapshot of every instance and returns a copy of it. */
-  private List<StatusSource.InstanceStatus> remember(String router, Action.StateChanged change) {
+  private List<StatusSource.InstanceSummary> remember(String router, Action.StateChanged change) {
     if (change.to() == VrrpState.INIT) {
       instancesNow.remove(router); // stopped (shutdown, or removed by a reload)
     } else {
       int configured = configuredPriority.getOrDefault(router, change.priority());
-      instancesNow.put(router, new StatusSource.InstanceStatus(router, change.to().name(), configured,
+      instancesNow.put(router, new StatusSource.InstanceSummary(router, change.to().name(), configured,
           change.priority(), change.reason()));
     }
     return List.copyOf(instancesNow.values());
   }
 
-  private void dispatch(StateEvent event, List<StatusSource.InstanceStatus> instances) {
+  /** Runs on the engine thread: an event and a mail when a conflict episode begins. */
+  @Override
+  public void conflictRaised(String router, PeerConflict conflict) {
+    conflict(router, conflict, true);
+  }
+
+  /** Runs on the engine thread: an event when a conflict episode ends (no mail). */
+  @Override
+  public void conflictCleared(String router, PeerConflict conflict) {
+    conflict(router, conflict, false);
+  }
+
+  private void conflict(String router, PeerConflict conflict, boolean raised) {
+    if (closed) {
+      return;
+    }
+    try {
+      Instant now = clock.instant();
+      long nowNanos = System.nanoTime();
+      ConflictEvent event = new ConflictEvent(router, raised, conflict.peer().getHostAddress(), conflict.differs(),
+          conflict.reason().label(), conflict.detail(), now.minusNanos(Math.max(0, nowNanos - conflict.sinceNanos())),
+          conflict.adverts(), vips.getOrDefault(router, List.of()), now);
+      events.offer(event);
+      if (raised) {
+        mail.ifPresent(m -> m.offer(event));
+      }
+    } catch (RuntimeException e) {
+      log.error("{}: notification of a conflict with {} failed", router, conflict.peer(), e);
+    }
+  }
+
+  private void dispatch(StateEvent event, List<StatusSource.InstanceSummary> instances) {
     for (HookRunner hook : hooks) {
       if (hook.wants(event)) {
         hook.offer(event, node);
@@ -201,6 +250,8 @@ public final class Notifications implements EngineListener, AutoCloseable {
     } catch (Exception e) {
       log.warn("notifications: not all finished at shutdown: {}", e.toString());
     }
+    // Hooks still running past the budget: SIGTERM to their groups, SIGKILL after the grace.
+    hookRuns.close(hookKillGrace.plusSeconds(1), hookKillGrace);
     NotificationStats s = stats();
     log.info("notifications closed: hooks run {} failed {} dropped {}; mails sent {} dropped {}",
         s.hooksRun(), s.hooksFailed(), s.hooksDropped(), s.mailsSent(), s.mailsDropped());

@@ -10,7 +10,7 @@ import java.util.Objects;
  * <p>Called from the mail thread, at most once per mail, holding no lock; it must be safe to
  * call from any thread, return promptly, and must never call into the engine (which could be
  * waiting to hand the mail thread its next event). What every instance is doing comes with the
- * events themselves ({@link InstanceStatus} snapshots taken on the engine thread), not from
+ * events themselves ({@link InstanceSummary} snapshots taken on the engine thread), not from
  * here.
  */
 public interface StatusSource {
@@ -26,8 +26,8 @@ public interface StatusSource {
    * @param effectivePriority the priority it entered its state with
    * @param why why it entered that state; may be empty (not yet started)
    */
-  record InstanceStatus(String name, String state, int basePriority, int effectivePriority, String why) {
-    public InstanceStatus {
+  record InstanceSummary(String name, String state, int basePriority, int effectivePriority, String why) {
+    public InstanceSummary {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(state, "state");
       Objects.requireNonNull(why, "why");

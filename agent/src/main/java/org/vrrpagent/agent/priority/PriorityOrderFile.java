@@ -1,14 +1,8 @@
 package org.vrrpagent.agent.priority;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -21,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.vrrpagent.base.StrictText;
 
 /**
  * The priority-order file: one host name per line, most preferred first. {@code #} starts a
@@ -64,25 +59,31 @@ public final class PriorityOrderFile {
    * thread is left to finish alone, and at most {@link #MAX_BLOCKED_READS} such threads exist.
    *
    * @throws java.nio.file.NoSuchFileException when the file does not exist
-   * @throws IOException when it cannot be read, is not a regular file, or the read timed out
-   * @throws PriorityOrderException when it is malformed
+   * @throws IOException when it cannot be read or the read timed out
+   * @throws PriorityOrderException when it is malformed, too large, or not a regular file
    */
   public static PriorityOrder read(Path file) throws IOException, PriorityOrderException {
-    return parse(readBytes(file, READ_DEADLINE));
+    byte[] bytes;
+    try {
+      bytes = readBytes(file, READ_DEADLINE);
+    } catch (StrictText.Refused e) {
+      throw switch (e.problem()) {
+        case NOT_A_REGULAR_FILE -> new PriorityOrderException(0, "not a regular file (" + kind(file)
+            + "; expected: a text file, not a FIFO or device); refused without opening it");
+        default -> new PriorityOrderException(0, "larger than " + MAX_BYTES + " bytes (expected: at most " + MAX_BYTES + " bytes)");
+      };
+    }
+    return parse(bytes);
   }
 
   static byte[] readBytes(Path file, Duration deadline) throws IOException {
-    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-    if (!attributes.isRegularFile()) {
-      throw new IOException("not a regular file (" + kind(file, attributes) + "); refused without opening it");
-    }
     if (blockedReads.get() >= MAX_BLOCKED_READS) {
       throw new IOException(MAX_BLOCKED_READS + " earlier reads of priority-order files are still blocked; not reading");
     }
     CompletableFuture<byte[]> read = new CompletableFuture<>();
     Thread.ofPlatform().daemon().name("priority-order read " + file.getFileName()).start(() -> {
-      try (InputStream in = Files.newInputStream(file)) {
-        read.complete(in.readNBytes(MAX_BYTES + 1));
+      try {
+        read.complete(StrictText.readBytes(file, MAX_BYTES));
       } catch (Throwable e) {
         read.completeExceptionally(e);
       }
@@ -104,11 +105,11 @@ public final class PriorityOrderFile {
     }
   }
 
-  private static String kind(Path file, BasicFileAttributes attributes) {
-    if (attributes.isDirectory()) {
-      return "a directory";
-    }
+  private static String kind(Path file) {
     try {
+      if (Files.isDirectory(file)) {
+        return "a directory";
+      }
       int type = (Integer) Files.getAttribute(file, "unix:mode") & 0170000;
       return switch (type) {
         case 0010000 -> "a FIFO";
@@ -138,12 +139,8 @@ public final class PriorityOrderFile {
     }
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
+      text = StrictText.decode(bytes);
+    } catch (StrictText.Refused e) {
       throw new PriorityOrderException(0, "not UTF-8 text (expected: text, one host name per line)");
     }
     List<String> hosts = new ArrayList<>();

@@ -93,7 +93,7 @@ class MailCoalescerTest {
       throw new IllegalStateException("checks gone");
     };
     MailText text = MailText.of("ns1", c.flush().orElseThrow(),
-        List.of(new StatusSource.InstanceStatus("dns0", "MASTER", 100, 100, "master down")), broken);
+        List.of(new StatusSource.InstanceSummary("dns0", "MASTER", 100, 100, "master down")), broken);
     assertThat(text.body()).contains("check status unavailable", "dns0: BACKUP -> MASTER (prio 100)",
         "dns0  MASTER  priority 100  master down");
   }

@@ -1,6 +1,8 @@
 package org.vrrpagent.core.engine;
 
 import java.net.InetAddress;
+import java.util.List;
+import org.vrrpagent.core.fsm.PeerConflict;
 import org.vrrpagent.core.fsm.VrrpState;
 
 /**
@@ -9,7 +11,10 @@ import org.vrrpagent.core.fsm.VrrpState;
  * @param masterAddress the master's primary address as last seen (ours in MASTER); null before any
  * @param masterPriority the master's last advertised priority; -1 before any
  * @param faultReason non-null in FAULT
- * @param sinceNanos {@link System#nanoTime()} of the last state change; 0 before any
+ * @param sinceNanos the engine clock's time of the last state change ({@link System#nanoTime()} on a
+ *     host, virtual time in the simulation); 0 before any
+ * @param resigned in a resign-below episode (see {@code VirtualRouter#resigned()})
+ * @param conflicts peers in conflict with this router now (times on the engine's clock); empty when none
  */
 public record RouterStatus(
     String name,
@@ -20,4 +25,25 @@ public record RouterStatus(
     int masterPriority,
     int masterAdvertIntervalCentis,
     String faultReason,
-    long sinceNanos) {}
+    long sinceNanos,
+    boolean resigned,
+    List<PeerConflict> conflicts) {
+
+  public RouterStatus {
+    conflicts = List.copyOf(conflicts);
+  }
+
+  /** A router not in a resign-below episode, without conflicts. */
+  public RouterStatus(String name, VrrpState state, int basePriority, int effectivePriority, InetAddress masterAddress,
+      int masterPriority, int masterAdvertIntervalCentis, String faultReason, long sinceNanos) {
+    this(name, state, basePriority, effectivePriority, masterAddress, masterPriority, masterAdvertIntervalCentis,
+        faultReason, sinceNanos, false, List.of());
+  }
+
+  /** Without conflicts. */
+  public RouterStatus(String name, VrrpState state, int basePriority, int effectivePriority, InetAddress masterAddress,
+      int masterPriority, int masterAdvertIntervalCentis, String faultReason, long sinceNanos, boolean resigned) {
+    this(name, state, basePriority, effectivePriority, masterAddress, masterPriority, masterAdvertIntervalCentis,
+        faultReason, sinceNanos, resigned, List.of());
+  }
+}
