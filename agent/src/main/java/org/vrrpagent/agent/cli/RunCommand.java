@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
     exitCodeList = {
       "0:stopped by SIGTERM/SIGINT after releasing the virtual addresses",
       "1:could not start (a socket, an interface, permissions)",
-      "2:invalid configuration"
+      "2:invalid configuration",
+      "3:stopped, but something was left undone (a log line names it) or the 8 s shutdown deadline passed"
     })
 public final class RunCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -182,7 +182,7 @@ class HelperFaultsIT {
                   timeout: 60s
             """.formatted(hook));
     lab.awaitAddress(1, VIP4, System.nanoTime(), START, h1, h2);
-    lab.awaitLog(h1, "not a regular file (a FIFO)", Duration.ofSeconds(5));
+    lab.awaitLog(h1, "not a regular file (a FIFO", Duration.ofSeconds(5));
     Awaitility.await("mail stuck in SMTP").atMost(Duration.ofSeconds(10)).until(() -> !smtpClients.isEmpty());
 
     long start = System.nanoTime();
