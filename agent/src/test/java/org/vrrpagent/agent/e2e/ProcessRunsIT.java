@@ -44,27 +44,22 @@ class ProcessRunsIT {
   String config() throws IOException {
     Path hook = lab.write("hang.sh", "#!/bin/sh\nsleep " + MARK + "\n");
     Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
-    return """
-        node: h1
+    String instance = LabConfigs.agent("h1", 51, 200, "198.18.0.100/24", """
+        track:
+          - { check: uplink }
+          - { check: leaky, weight: 10 }
+        """);
+    return instance + """
         checks:
           leaky:
             script: { exec: [/bin/sh, -c, "sleep %s & exit 0"] }
             interval: 100ms
-            timeout: 1s
+            timeout: 100ms
           uplink:
             interface: { name: eth0 }
-            interval: 100ms
-            timeout: 500ms
-        instances:
-          dns0:
-            interface: eth0
-            vrid: 51
-            priority: 200
-            advert-interval: 1s
-            addresses: [198.18.0.100/24]
-            track:
-              - { check: uplink }
-              - { check: leaky, weight: 10 }
+            interval: 200ms
+            timeout: 200ms
+            fall: 3
         notify:
           hooks:
             - exec: [%s]
@@ -89,6 +84,8 @@ class ProcessRunsIT {
         .pollInterval(Duration.ofMillis(500))
         .until(() -> leftovers() <= 2 && !agent.output().contains("MASTER -> FAULT")
             && !agent.output().contains("check uplink: UP -> DOWN"));
+    System.out.printf("ProcessRunsIT: threads %d -> %d, descriptors %d -> %d, hook timeouts %s ms%n", threadsBefore,
+        ProcessTable.threads(pid), fdsBefore, ProcessTable.descriptors(pid), hookTimeouts(agent.output()));
     assertThat(ProcessTable.threads(pid)).as("threads").isLessThan(threadsBefore + 10);
     assertThat(ProcessTable.descriptors(pid)).as("open descriptors").isLessThan(fdsBefore + 10);
     String log = agent.output();
