@@ -59,7 +59,7 @@ import org.vrrpagent.core.engine.RouterStatus;
 import org.vrrpagent.core.io.InterfaceAddress;
 import org.vrrpagent.core.io.Transport;
 import org.vrrpagent.core.io.TransportException;
-
+import org.vrrpagent.core.linux.CommandRunner;
 import org.vrrpagent.core.linux.IpAddressTable;
 import org.vrrpagent.core.linux.PacketSocketAnnouncer;
 import org.vrrpagent.core.linux.RawSocketTransport;
@@ -157,10 +157,13 @@ public final class Daemon implements ControlBackend {
         checks.add(spec, probes.create(spec.probe()));
       }
       metrics.checks(checks);
+      metrics.processRuns(probes.scriptRuns());
+      metrics.processRuns(CommandRunner.runs());
 
       // Notifications close after the engine has stopped, so STOP events still reach hooks and mail.
       Notifications notifications = Notifications.start(config, new MailStatus());
       open.add(notifications);
+      metrics.processRuns(notifications.hookRuns());
       events = consumer -> notifications.events().subscribe(consumer);
       metrics.notificationQueue(() -> {
         NotificationStats n = notifications.stats();

@@ -21,6 +21,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrpagent.agent.control.StatusSnapshot.PriorityFileStatus;
+import org.vrrpagent.base.ProcessGroupRunner;
 import org.vrrpagent.checks.CheckMeters;
 import org.vrrpagent.checks.CheckScheduler;
 import org.vrrpagent.checks.CheckStatus;
@@ -71,6 +72,7 @@ public final class Metrics implements EngineListener {
   private final Map<String, List<io.micrometer.core.instrument.Meter>> instanceMeters = new ConcurrentHashMap<>();
   private final Map<String, List<io.micrometer.core.instrument.Meter>> checkMeters = new ConcurrentHashMap<>();
   private final Map<String, Boolean> priorityFiles = new ConcurrentHashMap<>();
+  private final Map<String, ProcessGroupRunner> processRunners = new ConcurrentHashMap<>();
 
   private volatile Supplier<List<RouterStatus>> instanceSource = List::of;
   private volatile Supplier<List<PriorityFileStatus>> priorityFileSource = List::of;
@@ -129,6 +131,35 @@ public final class Metrics implements EngineListener {
   /** A transport's drop counters (call once per transport); summed into {@code vrrp_rx_dropped_total}. */
   public void transportDrops(TransportDrops drops) {
     transportDrops.add(drops);
+  }
+
+  /**
+   * A process-group runner's runs ({@code kind}: {@code hook}, {@code script}, {@code command}):
+   * live now and its limit, started, refused at the limit, timed out, and runs whose program left
+   * processes in its group that were then terminated. Call again with a new runner of the same
+   * kind (after a reload) to read that one instead.
+   */
+  public void processRuns(ProcessGroupRunner runner) {
+    String kind = runner.kind();
+    if (processRunners.put(kind, runner) != null) {
+      return; // meters exist; they now read the new runner
+    }
+    Gauge.builder("vrrp.process.runs.live", () -> processRunners.get(kind).stats().live())
+        .description("External programs running now (hooks, script checks, ip commands), by kind")
+        .tag("kind", kind).register(registry);
+    Gauge.builder("vrrp.process.runs.limit", () -> processRunners.get(kind).maxLive())
+        .description("Most runs live at once, by kind; past it a run is refused")
+        .tag("kind", kind).register(registry);
+    FunctionCounter.builder("vrrp.process.runs", this, m -> m.processRunners.get(kind).stats().started())
+        .description("External programs started, by kind").tag("kind", kind).register(registry);
+    FunctionCounter.builder("vrrp.process.runs.refused", this, m -> m.processRunners.get(kind).stats().refused())
+        .description("Runs refused because the limit of live runs was reached").tag("kind", kind).register(registry);
+    FunctionCounter.builder("vrrp.process.runs.timed.out", this, m -> m.processRunners.get(kind).stats().timedOut())
+        .description("Runs whose process group was killed at the deadline").tag("kind", kind).register(registry);
+    FunctionCounter.builder("vrrp.process.leftovers.killed", this,
+            m -> m.processRunners.get(kind).stats().leftoversKilled())
+        .description("Runs that exited leaving processes in their group, which were then terminated")
+        .tag("kind", kind).register(registry);
   }
 
   /** The notification queue's current length. */
@@ -292,6 +323,8 @@ public final class Metrics implements EngineListener {
   static List<String> names() {
     return new ArrayList<>(List.of("vrrp_state", "vrrp_priority_effective", "vrrp_conflict", "vrrp_transitions_total",
         "vrrp_adverts_sent_total", "vrrp_adverts_received_total", "vrrp_rx_dropped_total", "check_up",
-        "check_runs_total", "check_duration_seconds", "check_late_results_total", "check_certificate_expiry_seconds", "vrrp_priority_order_file_ok", "vrrp_notify_queue_depth"));
+        "check_runs_total", "check_duration_seconds", "check_late_results_total", "check_certificate_expiry_seconds", "vrrp_priority_order_file_ok", "vrrp_notify_queue_depth",
+        "vrrp_process_runs_live", "vrrp_process_runs_limit", "vrrp_process_runs_total", "vrrp_process_runs_refused_total",
+        "vrrp_process_runs_timed_out_total", "vrrp_process_leftovers_killed_total"));
   }
 }
