@@ -21,6 +21,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vrrpagent.agent.addresses.AddressGuard;
+import org.vrrpagent.agent.addresses.StateFile;
 import org.vrrpagent.agent.config.CheckConfig;
 import org.vrrpagent.agent.config.Config;
 import org.vrrpagent.agent.config.ConfigException;
@@ -58,7 +60,6 @@ import org.vrrpagent.core.engine.EngineListener;
 import org.vrrpagent.core.engine.RouterStatus;
 import org.vrrpagent.core.io.Transport;
 import org.vrrpagent.core.io.TransportException;
-import org.vrrpagent.core.linux.IpAddressTable;
 import org.vrrpagent.core.linux.PacketSocketAnnouncer;
 import org.vrrpagent.core.linux.RawSocketTransport;
 import org.vrrpagent.core.linux.VirtualMacLink;
@@ -106,6 +107,8 @@ public final class Daemon implements ControlBackend {
   private final Map<Path, PriorityOrderReloader> reloaders = new LinkedHashMap<>();
   private final List<AutoCloseable> watchers = new ArrayList<>();
   private volatile EventSource events = consumer -> () -> {};
+  private Path stateFile = StateFile.DEFAULT_PATH;
+  private AddressGuard guard;
 
   public Daemon(Config config, Path configFile, FileRules rules) {
     this(config, configFile, rules, List.of());
@@ -123,6 +126,11 @@ public final class Daemon implements ControlBackend {
     this.events = Objects.requireNonNull(source);
   }
 
+  /** Where this run records the addresses and links it adds (default {@link StateFile#DEFAULT_PATH}). */
+  public void stateFile(Path path) {
+    this.stateFile = Objects.requireNonNull(path);
+  }
+
   /** Runs until SIGTERM/SIGINT. Returns the exit code. */
   public int run(PrintWriter err) {
     for (String signal : new String[] {"TERM", "INT"}) {
@@ -136,10 +144,12 @@ public final class Daemon implements ControlBackend {
       background = Executors.newScheduledThreadPool(1,
           r -> Thread.ofPlatform().daemon().name("agent-background").unstarted(r));
       open.add(background::shutdownNow);
+      // What an earlier run (any configuration) left behind goes first; this run is recorded.
+      guard = AddressGuard.start(new StateFile(stateFile));
       PacketSocketAnnouncer announcer = PacketSocketAnnouncer.open();
       open.add(announcer);
       // Virtual MACs before the engine, removed after it: a master's addresses are off them first.
-      open.add(() -> closeAll(virtualMacs.values()));
+      open.add(() -> virtualMacs.values().forEach(this::closeVirtualMac));
       for (InstanceConfig i : config.instances().values()) {
         createVirtualMac(i);
       }
@@ -168,7 +178,7 @@ public final class Daemon implements ControlBackend {
       listeners.add(new StatusLine());
       listeners.add(notifications);
       listeners.addAll(extraListeners);
-      engine = new Engine(new IpAddressTable(), announcer, new FanOutListener(listeners));
+      engine = new Engine(guard.table(), announcer, new FanOutListener(listeners));
       metrics.instances(engine::status);
       metrics.priorityOrderFiles(this::priorityFiles);
       tracker = new PriorityTracker(config, checks::status, new EngineSink(engine));
@@ -285,7 +295,7 @@ public final class Daemon implements ControlBackend {
         }
         VirtualMacLink link = virtualMacs.remove(name);
         if (link != null) {
-          link.close();
+          closeVirtualMac(link);
         }
       }
       // 2. Checks: replace changed, drop removed, add new.
@@ -456,8 +466,29 @@ public final class Daemon implements ControlBackend {
 
   private void createVirtualMac(InstanceConfig i) {
     if (i.virtualMac()) {
-      virtualMacs.put(i.name(), VirtualMacLink.create(i.interfaceName(), i.family(), i.vrid()));
+      String name = VirtualMacLink.interfaceName(i.family(), i.vrid());
+      guard.table().linkCreating(name, i.interfaceName(), VirtualMacLink.mac(i.family(), i.vrid()));
+      try {
+        virtualMacs.put(i.name(), VirtualMacLink.create(i.interfaceName(), i.family(), i.vrid()));
+      } catch (RuntimeException e) {
+        guard.table().linkRemoved(name); // create removed what it had made
+        throw e;
+      }
     }
+  }
+
+  /** Removes the macvlan; struck out of the state file only once it is gone. */
+  private void closeVirtualMac(VirtualMacLink link) {
+    try {
+      link.close();
+    } catch (RuntimeException e) {
+      log.warn("while closing {}: {}", link, e.toString());
+      // the sysctls may not be restored, but the link itself is gone unless close says so
+      if (e.getMessage() != null && e.getMessage().contains("cannot remove")) {
+        return;
+      }
+    }
+    guard.table().linkRemoved(link.name());
   }
 
   private void useVirtualMacs(Set<String> names) {
