@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.vrrpagent.base.DurationText;
 
 /** Validation shared by the spec records; each failure names the YAML key. */
 final class SpecChecks {
@@ -30,8 +31,8 @@ final class SpecChecks {
     static Duration range(Duration value, Duration defaultValue, Duration min, Duration max, String key) {
         Duration v = value == null ? defaultValue : value;
         if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
-            throw new IllegalArgumentException(key + ": " + Durations.format(v) + " (expected: "
-                    + Durations.format(min) + ".." + Durations.format(max) + ")");
+            throw new IllegalArgumentException(key + ": " + DurationText.of(v) + " (expected: "
+                    + DurationText.of(min) + ".." + DurationText.of(max) + ")");
         }
         return v;
     }

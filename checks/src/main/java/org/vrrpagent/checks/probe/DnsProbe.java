@@ -11,8 +11,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
+import org.vrrpagent.base.DurationText;
 import org.vrrpagent.checks.DnsProbeSpec;
-import org.vrrpagent.checks.Durations;
 import org.vrrpagent.checks.Probe;
 import org.vrrpagent.checks.ProbeResult;
 import org.xbill.DNS.DClass;
@@ -153,7 +153,7 @@ final class DnsProbe implements Probe {
             e = e.getCause();
         }
         if (e instanceof TimeoutException || e instanceof IOException && String.valueOf(e.getMessage()).contains("timed out")) {
-            return "timed out after " + Durations.format(timeout);
+            return "timed out after " + DurationText.of(timeout);
         }
         if (e instanceof PortUnreachableException) {
             return "no server listening (ICMP port unreachable)";
