@@ -35,6 +35,8 @@ public final class RecordedAddressTable implements AddressTable {
   private final AddressTable delegate;
   private final StateFile file;
   private final Set<AddressEntry> held = new LinkedHashSet<>();
+  /** When each held address was added (System.nanoTime). */
+  private final java.util.Map<AddressEntry, Long> since = new java.util.HashMap<>();
   private final Set<LinkEntry> links = new LinkedHashSet<>();
   private boolean writeFailed;
 
@@ -59,7 +61,9 @@ public final class RecordedAddressTable implements AddressTable {
 
   @Override
   public synchronized void add(String interfaceName, InterfaceAddress address) {
-    if (held.add(new AddressEntry(interfaceName, address))) {
+    AddressEntry e = new AddressEntry(interfaceName, address);
+    if (held.add(e)) {
+      since.put(e, System.nanoTime());
       save();
     }
     delegate.add(interfaceName, address);
@@ -69,6 +73,7 @@ public final class RecordedAddressTable implements AddressTable {
   public synchronized void remove(String interfaceName, InterfaceAddress address) {
     delegate.remove(interfaceName, address);
     if (held.removeIf(e -> e.interfaceName().equals(interfaceName) && e.address().address().equals(address.address()))) {
+      since.keySet().retainAll(held);
       save();
     }
   }
@@ -84,6 +89,7 @@ public final class RecordedAddressTable implements AddressTable {
   public synchronized void linkRemoved(String name) {
     boolean changed = links.removeIf(l -> l.name().equals(name));
     changed |= held.removeIf(a -> a.interfaceName().equals(name));
+    since.keySet().retainAll(held);
     if (changed) {
       save();
     }
@@ -92,6 +98,11 @@ public final class RecordedAddressTable implements AddressTable {
   /** The addresses we added and have not removed, in the order they were added. */
   public synchronized List<AddressEntry> held() {
     return List.copyOf(held);
+  }
+
+  /** The held addresses with when each was added ({@link System#nanoTime()}). */
+  public synchronized java.util.Map<AddressEntry, Long> heldSince() {
+    return java.util.Map.copyOf(since);
   }
 
   public synchronized List<LinkEntry> links() {

@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrpagent.agent.addresses.AddressGuard;
+import org.vrrpagent.agent.addresses.AddressReconciler;
+import org.vrrpagent.agent.addresses.AddressReports;
 import org.vrrpagent.agent.addresses.StateFile;
 import org.vrrpagent.agent.config.CheckConfig;
 import org.vrrpagent.agent.config.Config;
@@ -109,6 +111,9 @@ public final class Daemon implements ControlBackend {
   private volatile EventSource events = consumer -> () -> {};
   private Path stateFile = StateFile.DEFAULT_PATH;
   private AddressGuard guard;
+  private volatile AddressReconciler reconciler;
+  /** Which instance each virtual address belongs to (for the reconciler's reports). */
+  private volatile Map<java.net.InetAddress, String> addressOwners = Map.of();
 
   public Daemon(Config config, Path configFile, FileRules rules) {
     this(config, configFile, rules, List.of());
@@ -197,6 +202,13 @@ public final class Daemon implements ControlBackend {
       watchFileChecks();
       checks.start();
       engine.start();
+      // A master keeps its addresses and notices a duplicate (own thread; closed before the engine stops).
+      addressOwners = AddressReports.owners(config);
+      reconciler = new AddressReconciler(guard.table(),
+          a -> addressOwners.getOrDefault(a.address().address(), a.interfaceName()),
+          new AddressReports(metrics, notifications));
+      open.add(reconciler);
+      reconciler.start();
 
       ControlServer control = new ControlServer(this, metrics::scrape, consumer -> events.subscribe(consumer));
       open.add(control);
@@ -313,6 +325,7 @@ public final class Daemon implements ControlBackend {
       metrics.checks(checks);
       // 3. Priorities of the instances that stay, recomputed with the new tracking; new files watched.
       config = next;
+      addressOwners = AddressReports.owners(next);
       tracker.reconfigure(next, started);
       closeAll(watchers);
       watchers.clear();

@@ -30,7 +30,7 @@ final class EventLog {
   private final Events config;
   private final EventBus bus;
   private final PrintStream stdout;
-  private final SerialQueue<StateEvent> main;
+  private final SerialQueue<Object> main;
   private final Optional<SerialQueue<StateEvent>> fifoQueue;
   private final LongAdder written = new LongAdder();
   private Writer logWriter;
@@ -50,6 +50,11 @@ final class EventLog {
   void offer(StateEvent event) {
     main.offer(event);
     fifoQueue.ifPresent(q -> q.offer(event));
+  }
+
+  /** An address event: the log and subscribers only (keepalived's FIFO format has no such line). */
+  void offer(AddressEvent event) {
+    main.offer(event);
   }
 
   long dropped() {
@@ -75,8 +80,12 @@ final class EventLog {
     }
   }
 
-  private void write(StateEvent event) {
-    String json = EventJson.of(event, node);
+  private void write(Object event) {
+    String json = switch (event) {
+      case StateEvent s -> EventJson.of(s, node);
+      case AddressEvent a -> EventJson.of(a, node);
+      default -> throw new IllegalArgumentException("not an event: " + event);
+    };
     if (config.logToStdout()) {
       stdout.println(json);
       stdout.flush();

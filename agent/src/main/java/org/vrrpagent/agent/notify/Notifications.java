@@ -119,6 +119,16 @@ public final class Notifications implements EngineListener, AutoCloseable {
     }
   }
 
+  /**
+   * An address event (re-added, duplicate alarm) for the event log and live subscribers. Any
+   * thread; never blocks (the queue is bounded; drops are counted).
+   */
+  public void address(AddressEvent event) {
+    if (!closed) {
+      events.offer(event);
+    }
+  }
+
   private void dispatch(StateEvent event) {
     for (HookRunner hook : hooks) {
       if (hook.wants(event)) {
