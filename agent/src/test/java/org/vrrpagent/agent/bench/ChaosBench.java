@@ -98,6 +98,7 @@ final class ChaosBench {
   private final Map<Integer, Run> runs = new LinkedHashMap<>();
   private final List<Run> finished = new ArrayList<>();
   private NetnsLab.LabProcess keepalived;
+  private boolean keepalivedDown;
   private Path orderFile;
   private final Map<Integer, Integer> webPriority = new LinkedHashMap<>();
   private boolean netem;
@@ -231,10 +232,12 @@ final class ChaosBench {
         start(host);
       }
       case KEEPALIVED_KILL9 -> {
+        keepalivedDown = true;
         lab.crash(keepalived);
         lab.removeAddress(KEEPALIVED_HOST, DNS_VIP + "/24");
         holdDown(host, hold);
         keepalived = startKeepalived();
+        keepalivedDown = false;
       }
       case LINK_FLAP -> {
         lab.lab.execChecked(host, "ip", "link", "set", "eth0", "down");
@@ -401,7 +404,7 @@ final class ChaosBench {
         start(r.host);
       }
     }
-    if (!keepalived.process().isAlive()) {
+    if (!keepalivedDown && !keepalived.process().isAlive()) {
       violation("keepalived exited by itself:\n" + BenchLab.tail(keepalived));
       lab.removeAddress(KEEPALIVED_HOST, DNS_VIP + "/24");
       keepalived = startKeepalived();
