@@ -60,8 +60,11 @@ import org.vrrpagent.checks.probe.ProbeFactory;
 import org.vrrpagent.core.engine.Engine;
 import org.vrrpagent.core.engine.EngineListener;
 import org.vrrpagent.core.engine.RouterStatus;
+import org.vrrpagent.core.io.InterfaceAddress;
 import org.vrrpagent.core.io.Transport;
 import org.vrrpagent.core.io.TransportException;
+import org.vrrpagent.core.linux.CommandRunner;
+import org.vrrpagent.core.linux.IpAddressTable;
 import org.vrrpagent.core.linux.PacketSocketAnnouncer;
 import org.vrrpagent.core.linux.RawSocketTransport;
 import org.vrrpagent.core.linux.VirtualMacLink;
@@ -96,6 +99,8 @@ public final class Daemon implements ControlBackend {
   private final CountDownLatch stop = new CountDownLatch(1);
   private final SdNotify sd = SdNotify.fromEnvironment();
   private final Metrics metrics = new Metrics();
+  /** Reads which virtual addresses are on the interfaces, for status (control API thread). */
+  private final IpAddressTable statusAddressTable = new IpAddressTable();
 
   // Set up by run(); changed only under this object's lock (reload).
   private Config config;
@@ -168,10 +173,13 @@ public final class Daemon implements ControlBackend {
         checks.add(spec, probes.create(spec.probe()));
       }
       metrics.checks(checks);
+      metrics.processRuns(probes.scriptRuns());
+      metrics.processRuns(CommandRunner.runs());
 
       // Notifications close after the engine has stopped, so STOP events still reach hooks and mail.
       Notifications notifications = Notifications.start(config, new MailStatus());
       open.add(notifications);
+      metrics.processRuns(notifications.hookRuns());
       events = consumer -> notifications.events().subscribe(consumer);
       metrics.notificationQueue(() -> {
         NotificationStats n = notifications.stats();
@@ -372,7 +380,7 @@ public final class Daemon implements ControlBackend {
           i.priority() == InstanceConfig.OWNER_PRIORITY ? InstanceConfig.OWNER_PRIORITY : InstanceConfig.DEFAULT_PRIORITY,
           i.advertInterval(), i.preempt(), i.preemptDelay(), i.fastPreempt(), i.addresses(), i.source(),
           i.unicastPeers(), i.auth(), i.checksum(), i.garp(), i.virtualMac(), List.of(), Optional.empty(),
-          i.resignBelow());
+          i.resignBelow(), i.receive());
       Optional<SyncGroupConfig> group = c.syncGroups().values().stream()
           .filter(g -> g.instances().contains(name)).findFirst();
       return new RouterShape(shape, group, i.virtualMac());
@@ -388,14 +396,15 @@ public final class Daemon implements ControlBackend {
     long nowNanos = System.nanoTime();
     Instant now = Instant.now();
     Config c = config;
+    Map<String, List<InterfaceAddress>> onInterfaces = new java.util.HashMap<>();
     for (RouterStatus r : engine.status()) {
       PriorityTracker.Explained e = why.get(r.name());
       InstanceConfig i = c.instances().get(r.name());
       List<StatusSnapshot.PriorityReason> reasons = new ArrayList<>();
       if (e != null) {
         reasons.add(new StatusSnapshot.PriorityReason(e.baseReason(), e.base()));
-        for (String adjustment : e.adjustments()) {
-          reasons.add(new StatusSnapshot.PriorityReason(adjustment, deltaOf(adjustment)));
+        for (String contribution : e.contributions()) {
+          reasons.add(new StatusSnapshot.PriorityReason(contribution, deltaOf(contribution)));
         }
       }
       instances.add(new StatusSnapshot.InstanceStatus(r.name(), r.state().name(), r.faultReason(),
@@ -403,14 +412,46 @@ public final class Daemon implements ControlBackend {
           e == null || e.operatorDemotion() == 0 ? null : "demoted by " + e.operatorDemotion(),
           r.masterAddress() == null ? null : r.masterAddress().getHostAddress(), r.masterPriority(),
           i == null ? List.of() : i.addresses().stream().map(VirtualAddress::toString).toList(),
-          r.sinceNanos() == 0 ? null : now.minusNanos(nowNanos - r.sinceNanos())));
+          r.sinceNanos() == 0 ? null : now.minusNanos(nowNanos - r.sinceNanos()),
+          i == null ? null : held(i, onInterfaces),
+          r.conflicts().stream().map(p -> new StatusSnapshot.ConflictStatus(p.peer().getHostAddress(), p.differs(),
+              p.reason().label(), p.detail(), now.minusNanos(nowNanos - p.sinceNanos()),
+              now.minusNanos(nowNanos - p.lastSeenNanos()), p.adverts())).toList()));
     }
     return new StatusSnapshot(c.node(), now, instances, StatusSnapshot.CheckSnapshot.all(checks.statuses()),
         priorityFiles());
   }
 
+  /**
+   * The instance's virtual addresses that are on its interface now, from the address table (one
+   * read per interface per status); null when the table cannot be read.
+   */
+  private List<String> held(InstanceConfig i, Map<String, List<InterfaceAddress>> onInterfaces) {
+    String where = i.virtualMac() ? VirtualMacLink.interfaceName(i.family(), i.vrid()) : i.interfaceName();
+    List<InterfaceAddress> present = onInterfaces.computeIfAbsent(where, name -> {
+      try {
+        return statusAddressTable.list(name);
+      } catch (RuntimeException ex) {
+        log.debug("status: cannot read the addresses of {}: {}", name, ex.getMessage());
+        return null;
+      }
+    });
+    if (present == null) {
+      return null;
+    }
+    return i.addresses().stream()
+        .filter(v -> present.stream().anyMatch(p -> p.address().equals(v.address())))
+        .map(VirtualAddress::toString)
+        .toList();
+  }
+
   /** "check web up: +20" → 20, "check x down: -60" → -60; 0 when the text carries no number. */
-  private static int deltaOf(String adjustment) {
+  static int deltaOf(String adjustment) {
+    java.util.regex.Matcher clamp = java.util.regex.Pattern.compile("^clamped (-?\\d+) to (\\d+)$").matcher(adjustment);
+    if (clamp.matches()) {
+      // what the clamp adds: the deltas then sum to the effective priority
+      return Integer.parseInt(clamp.group(2)) - Integer.parseInt(clamp.group(1));
+    }
     java.util.regex.Matcher m = java.util.regex.Pattern.compile(": ([+-]\\d+)").matcher(adjustment);
     return m.find() ? Integer.parseInt(m.group(1)) : 0;
   }

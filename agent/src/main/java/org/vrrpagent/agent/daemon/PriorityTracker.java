@@ -48,10 +48,17 @@ public final class PriorityTracker implements CheckListener {
     Optional<CheckStatus> status(String check);
   }
 
-  /** One instance's priority now and why. */
+  /**
+   * One instance's priority now and why.
+   *
+   * @param adjustments each contribution with the failing check's reason, for the log
+   *     ({@code check dns_ok failed: DNS 127.0.0.1: SERVFAIL down: -60})
+   * @param contributions the same, one short readable line each, for status
+   *     ({@code check dns_ok down: -60}, {@code clamped -3 to 1})
+   */
   public record Explained(
       String instance, int base, String baseReason, int effective, boolean fault, String faultReason,
-      List<String> adjustments, int operatorDemotion) {}
+      List<String> adjustments, int operatorDemotion, List<String> contributions) {}
 
   private Map<String, InstanceConfig> instances;
   private java.util.Set<String> fileChecks;
@@ -216,6 +223,7 @@ public final class PriorityTracker implements CheckListener {
       }
     }
     List<TrackedAdjustment> adjustments = new ArrayList<>();
+    List<TrackedAdjustment> shortAdjustments = new ArrayList<>();
     String fileFault = null;
     for (TrackConfig t : i.track()) {
       Optional<CheckStatus> s = checks.status(t.check());
@@ -235,15 +243,18 @@ public final class PriorityTracker implements CheckListener {
         } else if (adj != 0) {
           int w = (int) Math.clamp(adj, -TrackedAdjustment.MAX_WEIGHT, TrackedAdjustment.MAX_WEIGHT);
           adjustments.add(new TrackedAdjustment("file " + t.check() + " = " + value.getAsInt(), w, w > 0, false));
+          shortAdjustments.add(adjustments.getLast());
         }
         continue;
       }
       adjustments.add(new TrackedAdjustment(label, t.weight(), up, t.reverse()));
+      shortAdjustments.add(new TrackedAdjustment("check " + t.check(), t.weight(), up, t.reverse()));
     }
     int demotion = demotions.getOrDefault(name, 0);
     if (demotion > 0 && base != InstanceConfig.OWNER_PRIORITY) {
       adjustments.add(new TrackedAdjustment("operator demotion", -Math.min(demotion, TrackedAdjustment.MAX_WEIGHT),
           false, false));
+      shortAdjustments.add(adjustments.getLast());
     }
     Priority p = Priority.compute(base, adjustments);
     String faultReason = rankFault != null ? rankFault
@@ -251,6 +262,7 @@ public final class PriorityTracker implements CheckListener {
         : p.fault() ? String.join(", ", p.reasons().stream().filter(r -> r.endsWith(": fault")).toList())
         : null;
     return new Explained(name, base, baseReason, p.value(), faultReason != null,
-        faultReason == null ? "" : faultReason, p.reasons(), demotion);
+        faultReason == null ? "" : faultReason, p.reasons(), demotion,
+        Priority.compute(base, shortAdjustments).reasons());
   }
 }

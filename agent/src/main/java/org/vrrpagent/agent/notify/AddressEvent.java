@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param address the address, without prefix length
  * @param detail one line for an operator (e.g. "answered by 02:00:00:00:00:02")
  */
-public record AddressEvent(Kind kind, String name, String address, String detail, Instant time) {
+public record AddressEvent(Kind kind, String name, String address, String detail, Instant time) implements Notice {
   public enum Kind {
     /** Removed by something else while we are MASTER; added again. */
     READDED("readded"),

@@ -30,7 +30,7 @@ final class EventLog {
   private final Events config;
   private final EventBus bus;
   private final PrintStream stdout;
-  private final SerialQueue<Object> main;
+  private final SerialQueue<Notice> main;
   private final Optional<SerialQueue<StateEvent>> fifoQueue;
   private final LongAdder written = new LongAdder();
   private Writer logWriter;
@@ -52,7 +52,12 @@ final class EventLog {
     fifoQueue.ifPresent(q -> q.offer(event));
   }
 
-  /** An address event: the log and subscribers only (keepalived's FIFO format has no such line). */
+  /** A conflict alarm: the JSON log and subscribers only (keepalived's FIFO has no such line). */
+  void offer(ConflictEvent event) {
+    main.offer(event);
+  }
+
+  /** An address event (re-added, duplicate alarm): the JSON log and subscribers only. */
   void offer(AddressEvent event) {
     main.offer(event);
   }
@@ -80,12 +85,8 @@ final class EventLog {
     }
   }
 
-  private void write(Object event) {
-    String json = switch (event) {
-      case StateEvent s -> EventJson.of(s, node);
-      case AddressEvent a -> EventJson.of(a, node);
-      default -> throw new IllegalArgumentException("not an event: " + event);
-    };
+  private void write(Notice event) {
+    String json = EventJson.of(event, node);
     if (config.logToStdout()) {
       stdout.println(json);
       stdout.flush();

@@ -349,7 +349,7 @@ public final class Engine implements AutoCloseable {
         VirtualRouter r = units.get(b.name()).router(b.name());
         out.add(new RouterStatus(b.name(), r.state(), b.config().basePriority(), r.effectivePriority(),
             r.masterAddress(), r.masterPriority(), r.masterAdvertIntervalCentis(), r.faultReason(),
-            sinceNanos.getOrDefault(b.name(), 0L), r.resigned()));
+            sinceNanos.getOrDefault(b.name(), 0L), r.resigned(), r.conflicts()));
       }
       return out;
     });
@@ -373,7 +373,7 @@ public final class Engine implements AutoCloseable {
     ReceivedAdvertisement advert;
     try {
       advert = AdvertisementCodec.decode(packet.vrrpMessage(),
-          new IpContext(packet.source(), packet.destination(), packet.ttlOrHopLimit()));
+          new IpContext(packet.source(), packet.destination(), packet.ttlOrHopLimit(), packet.sourceOnLink()));
     } catch (MalformedAdvertisementException e) {
       safely(null, () -> listener.dropped(null, e.reason(), "from " + packet.source().getHostAddress() + ": "
           + e.getMessage()));
@@ -382,8 +382,10 @@ public final class Engine implements AutoCloseable {
     int vrid = advert.advertisement().vrid();
     for (RouterBinding b : candidates) {
       if (b.config().vrid() == vrid) {
-        safely(b.name(), () -> listener.advertReceived(b.name()));
-        dispatch(b.name(), new Event.AdvertReceived(advert));
+        // Counted as received only when the router accepted it: its drops have their reasons.
+        if (dispatch(b.name(), new Event.AdvertReceived(advert))) {
+          safely(b.name(), () -> listener.advertReceived(b.name()));
+        }
         return;
       }
     }
@@ -399,12 +401,16 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  private void dispatch(String router, Event event) {
+  /** Handles an event and executes its actions; false when the router dropped it (or failed). */
+  private boolean dispatch(String router, Event event) {
     try {
-      execute(units.get(router).handle(router, event, scheduler.nanoTime()));
+      SequencedMap<String, List<Action>> actions = units.get(router).handle(router, event, scheduler.nanoTime());
+      execute(actions);
+      return actions.getOrDefault(router, List.of()).stream().noneMatch(a -> a instanceof Action.Dropped);
     } catch (RuntimeException e) {
       log.error("{}: engine error handling {}: {}", router, event, e.toString(), e);
       safely(router, () -> listener.failure(router, "engine error handling " + event + ": " + e));
+      return false;
     }
   }
 
@@ -431,6 +437,20 @@ public final class Engine implements AutoCloseable {
           safely(router, () -> listener.stateChanged(router, c));
         }
         case Action.Dropped d -> safely(router, () -> listener.dropped(router, d.reason(), d.detail()));
+        case Action.ConflictRaised c -> {
+          // Once per episode, not per packet: the drops themselves are counted by reason.
+          log.warn("{}: CONFLICT with {}: {} differs ({}); it claims VRID {} on {} and we drop its adverts, so both"
+              + " of us may hold the addresses; fix the configuration on one side", router,
+              c.conflict().peer().getHostAddress(), c.conflict().differs(), c.conflict().detail(), b.config().vrid(),
+              b.interfaceName());
+          safely(router, () -> listener.conflictRaised(router, c.conflict()));
+        }
+        case Action.ConflictCleared c -> {
+          log.info("{}: conflict with {} over: no advert from it we had to drop for {} s ({} dropped)", router,
+              c.conflict().peer().getHostAddress(),
+              VirtualRouter.conflictQuietNanos(b.config()) / 1_000_000_000L, c.conflict().adverts());
+          safely(router, () -> listener.conflictCleared(router, c.conflict()));
+        }
         case Action.PeerMisconfigured p -> {
           log.warn("{}: {}", router, p.detail());
           safely(router, () -> listener.peerMisconfigured(router, p.detail()));
