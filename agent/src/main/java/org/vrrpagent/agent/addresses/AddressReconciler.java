@@ -68,7 +68,15 @@ public final class AddressReconciler implements AutoCloseable {
   private final Map<AddressEntry, Episode> episodes = new HashMap<>();
   private long lastProbeNanos;
 
-  private record Episode(String mac, long lastSeenNanos) {}
+  private record Episode(String mac, long sinceNanos, long lastSeenNanos, long claims) {}
+
+  /**
+   * A raised duplicate-address alarm, for status.
+   *
+   * @param claims ARP frames from the other MAC in this episode
+   */
+  public record Duplicate(String instance, AddressEntry address, String mac, long sinceNanos, long lastSeenNanos,
+      long claims) {}
 
   /**
    * @param instanceOf the instance an address belongs to (for log lines, events and metrics)
@@ -175,8 +183,11 @@ public final class AddressReconciler implements AutoCloseable {
       return; // released meanwhile
     }
     boolean raised;
+    long now = System.nanoTime();
     synchronized (episodes) {
-      raised = episodes.put(entry, new Episode(mac, System.nanoTime())) == null;
+      Episode old = episodes.get(entry);
+      raised = old == null;
+      episodes.put(entry, raised ? new Episode(mac, now, now, 1) : new Episode(mac, old.sinceNanos(), now, old.claims() + 1));
     }
     if (raised) {
       String instance = instanceOf.apply(entry);
@@ -187,12 +198,11 @@ public final class AddressReconciler implements AutoCloseable {
     }
   }
 
-  /** The addresses whose duplicate alarm is raised now, with the other MAC. */
-  public Map<AddressEntry, String> duplicates() {
+  /** The duplicate-address alarms raised now. Any thread. */
+  public java.util.List<Duplicate> duplicates() {
     synchronized (episodes) {
-      Map<AddressEntry, String> out = new LinkedHashMap<>();
-      episodes.forEach((e, ep) -> out.put(e, ep.mac()));
-      return out;
+      return episodes.entrySet().stream().map(e -> new Duplicate(instanceOf.apply(e.getKey()), e.getKey(),
+          e.getValue().mac(), e.getValue().sinceNanos(), e.getValue().lastSeenNanos(), e.getValue().claims())).toList();
     }
   }
 

@@ -414,9 +414,7 @@ public final class Daemon implements ControlBackend {
           i == null ? List.of() : i.addresses().stream().map(VirtualAddress::toString).toList(),
           r.sinceNanos() == 0 ? null : now.minusNanos(nowNanos - r.sinceNanos()),
           i == null ? null : held(i, onInterfaces),
-          r.conflicts().stream().map(p -> new StatusSnapshot.ConflictStatus(p.peer().getHostAddress(), p.differs(),
-              p.reason().label(), p.detail(), now.minusNanos(nowNanos - p.sinceNanos()),
-              now.minusNanos(nowNanos - p.lastSeenNanos()), p.adverts())).toList()));
+          conflicts(r, now, nowNanos)));
     }
     return new StatusSnapshot(c.node(), now, instances, StatusSnapshot.CheckSnapshot.all(checks.statuses()),
         priorityFiles());
@@ -443,6 +441,26 @@ public final class Daemon implements ControlBackend {
         .filter(v -> present.stream().anyMatch(p -> p.address().equals(v.address())))
         .map(VirtualAddress::toString)
         .toList();
+  }
+
+  /** The engine's peer conflicts and the duplicate-address alarms of router {@code r}. */
+  private List<StatusSnapshot.ConflictStatus> conflicts(RouterStatus r, Instant now, long nowNanos) {
+    List<StatusSnapshot.ConflictStatus> out = new ArrayList<>();
+    r.conflicts().forEach(p -> out.add(new StatusSnapshot.ConflictStatus(p.peer().getHostAddress(), p.differs(),
+        p.reason().label(), p.detail(), now.minusNanos(nowNanos - p.sinceNanos()),
+        now.minusNanos(nowNanos - p.lastSeenNanos()), p.adverts())));
+    AddressReconciler rec = reconciler;
+    if (rec != null) {
+      for (AddressReconciler.Duplicate d : rec.duplicates()) {
+        if (d.instance().equals(r.name())) {
+          String address = org.vrrpagent.base.AddressText.of(d.address().address().address());
+          out.add(new StatusSnapshot.ConflictStatus(d.mac(), "duplicate address " + address, "duplicate_address",
+              "another MAC answers ARP for " + address + " on " + d.address().interfaceName() + " while we are MASTER",
+              now.minusNanos(nowNanos - d.sinceNanos()), now.minusNanos(nowNanos - d.lastSeenNanos()), d.claims()));
+        }
+      }
+    }
+    return out;
   }
 
   /** "check web up: +20" → 20, "check x down: -60" → -60; 0 when the text carries no number. */

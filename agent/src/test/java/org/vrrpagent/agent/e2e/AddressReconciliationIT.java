@@ -74,6 +74,10 @@ class AddressReconciliationIT {
         Duration.ofSeconds(20));
     assertThat(metrics()).contains("vrrp_address_duplicate{instance=\"dns0\"} 1.0")
         .contains("vrrp_address_duplicates_total{instance=\"dns0\"} 1.0");
+    String launcher = AgentLab.repoRoot().resolve("bin/vrrp-agent").toString();
+    String status = lab.lab.execChecked(1, launcher, "status");
+    assertThat(status).contains("MASTER (conflict)").contains("dns0: DUPLICATE ADDRESS " + VIP4 + ": answered for by "
+        + lab.lab.mac(2));
     Awaitility.await("duplicate event").atMost(Duration.ofSeconds(5)).pollInterval(AgentLab.POLL)
         .until(() -> Files.exists(events) && Files.readString(events).contains("\"kind\":\"duplicate\""));
     lab.lab.execChecked(2, "ip", "addr", "del", VIP4 + "/24", "dev", "eth0");
