@@ -116,11 +116,6 @@ public final class Engine implements AutoCloseable {
   }
 
   private synchronized void addUnit(List<RouterBinding> members, Supplier<Unit> unitFactory) {
-    boolean running = started;
-    if (running) {
-      // On the caller's thread: the address table may block.
-      members.forEach(this::removeLeftovers);
-    }
     call(() -> {
       for (RouterBinding b : members) {
         checkBinding(b);
@@ -128,7 +123,10 @@ public final class Engine implements AutoCloseable {
       members.forEach(this::addBinding);
       Unit unit = unitFactory.get();
       members.forEach(b -> units.put(b.name(), unit));
-      if (running) {
+      if (started) {
+        // A reload: behind whatever the address lane still has to do (a changed router's old
+        // addresses), ahead of the new router's own changes.
+        members.forEach(this::removeLeftovers);
         execute(unit.startup(scheduler.nanoTime()));
       }
       return null;
@@ -209,12 +207,9 @@ public final class Engine implements AutoCloseable {
     if (started) {
       throw new IllegalStateException("started twice");
     }
-    List<RouterBinding> all = call(() -> List.copyOf(bindings.values()));
-    for (RouterBinding b : all) {
-      removeLeftovers(b);
-    }
     started = true;
     call(() -> {
+      bindings.values().forEach(this::removeLeftovers);
       long now = scheduler.nanoTime();
       List<Unit> done = new ArrayList<>();
       for (Unit unit : units.values()) {
@@ -268,11 +263,24 @@ public final class Engine implements AutoCloseable {
     return clean;
   }
 
+  /**
+   * Removes virtual addresses of {@code b} a crashed earlier run left on the interface: on the
+   * address lane, so in order with every other address change.
+   */
   private void removeLeftovers(RouterBinding b) {
-    List<InterfaceAddress> removed = addressTable.removeLeftovers(b.interfaceName(), b.virtualAddresses());
-    if (!removed.isEmpty()) {
-      log.warn("{}: removed virtual addresses left on {} by an earlier run: {}", b.name(), b.interfaceName(), removed);
-    }
+    scheduler.executeBlocking(() -> {
+      try {
+        List<InterfaceAddress> removed = addressTable.removeLeftovers(b.interfaceName(), b.virtualAddresses());
+        if (!removed.isEmpty()) {
+          log.warn("{}: removed virtual addresses left on {} by an earlier run: {}", b.name(), b.interfaceName(),
+              removed);
+        }
+      } catch (RuntimeException e) {
+        String what = "cannot remove addresses left on " + b.interfaceName() + " by an earlier run: " + e.getMessage();
+        log.error("{}: {}", b.name(), what);
+        reportFromAddressLane(b.name(), what);
+      }
+    });
   }
 
   @Override
