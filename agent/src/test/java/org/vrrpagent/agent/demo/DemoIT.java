@@ -107,7 +107,7 @@ class DemoIT {
     assertThat(exit).as(out).isZero();
     assertThat(out).contains("a real failover in a network-namespace lab").doesNotContain("SIMULATION");
     assertThat(out).contains(
-        "== Step 1/6: Election ==", "ok: h1 holds 198.18.0.100 after",
+        "== Step 1/6: Election ==", "ok: h1 holds 198.18.0.100 (counting from the agents' start) after",
         "== Step 2/6: The master's service dies ==", "ok: the address moved to h2 after",
         "== Step 3/6: The service returns ==", "ok: h1 preempted h2 after",
         "== Step 4/6: The priority-order file is reordered ==", "ok: the address followed the file to h2 after",
@@ -128,7 +128,7 @@ class DemoIT {
     int exit = awaitExit(WHOLE_DEMO);
     String out = output();
     assertThat(exit).as(out).isEqualTo(1);
-    assertThat(out).contains("ok: h1 holds 198.18.0.100 after")
+    assertThat(out).contains("ok: h1 holds 198.18.0.100 (counting from the agents' start) after")
         .contains("FAILED: Step 2/6: The master's service dies: not within 20 s: 198.18.0.100 on h1 (expected: h2 alone)")
         .doesNotContain("== Step 3/6")
         .contains("--- agent h1, last lines of its log ---");
