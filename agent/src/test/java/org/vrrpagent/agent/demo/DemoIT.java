@@ -137,6 +137,34 @@ class DemoIT {
     assertNothingLeft(prefix);
   }
 
+  @Test
+  void keepLeavesAWorkingLabThatCleanRemoves() throws Exception {
+    start("--keep");
+    int exit = awaitExit(WHOLE_DEMO);
+    String out = output();
+    String prefix = prefixIn(out);
+    try {
+      assertThat(exit).as(out).isZero();
+      assertThat(out).contains("The lab stays up (--keep)", "ip netns exec " + prefix + "-h1 bin/vrrp-agent status",
+          "bin/vrrp-agent demo --clean");
+      // The lab outlives the demo: the agents answer, h2 holds the address, the web servers run as processes.
+      Process status = new ProcessBuilder("ip", "netns", "exec", prefix + "-h2",
+          repoRoot().resolve("bin/vrrp-agent").toString(), "status").redirectErrorStream(true).start();
+      assertThat(status.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      String text = new String(status.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(status.exitValue()).as(text).isZero();
+      assertThat(text).contains("node h2").containsPattern("web +MASTER +250").containsPattern("web_ok +up");
+    } finally {
+      Process clean = new ProcessBuilder(repoRoot().resolve("bin/vrrp-agent").toString(), "demo", "--clean")
+          .redirectErrorStream(true).start();
+      assertThat(clean.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      String text = new String(clean.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(clean.exitValue()).as(text).isZero();
+      assertThat(text).contains(prefix + ": removed namespaces");
+    }
+    assertNothingLeft(prefix);
+  }
+
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"TERM", "INT"})
   void aSignalInTheMiddleRemovesEverything(String signal) throws Exception {
