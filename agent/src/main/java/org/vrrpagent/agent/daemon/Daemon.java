@@ -148,7 +148,7 @@ public final class Daemon implements ControlBackend {
       for (InstanceConfig i : config.instances().values()) {
         createVirtualMac(i);
       }
-      probes = new ProbeFactory();
+      probes = new ProbeFactory(1, config.limits().runningScripts());
       open.add(probes);
       ExecutorTaskScheduler checkThread = ExecutorTaskScheduler.singleThread();
       open.add(checkThread);
