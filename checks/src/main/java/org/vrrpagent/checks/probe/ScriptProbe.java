@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrpagent.checks.Durations;
+import org.vrrpagent.checks.InvalidOptionException;
 import org.vrrpagent.checks.Probe;
 import org.vrrpagent.checks.ProbeResult;
 import org.vrrpagent.checks.ScriptProbeSpec;
@@ -160,9 +161,10 @@ final class ScriptProbe implements Probe {
                 }
             }
         } catch (IOException | NumberFormatException e) {
-            throw new IllegalArgumentException("script.user: cannot read /etc/passwd: " + e.getMessage());
+            throw new InvalidOptionException("user", "user \"" + user + "\": cannot read /etc/passwd: " + e.getMessage()
+                    + " (expected: a readable /etc/passwd)");
         }
-        throw new IllegalArgumentException("script.user: " + user + " (expected: a user in /etc/passwd)");
+        throw new InvalidOptionException("user", "user \"" + user + "\" is not in /etc/passwd (expected: a user of this host)");
     }
 
     /** Reads a process's output to the end, keeping at most {@code limit} bytes and dropping the rest. */

@@ -1,0 +1,113 @@
+package org.vrrpagent.agent.daemon;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.vrrpagent.agent.config.Config;
+import org.vrrpagent.agent.config.InstanceConfig;
+import org.vrrpagent.agent.config.VirtualAddress;
+import org.vrrpagent.agent.control.StatusSnapshot;
+import org.vrrpagent.agent.notify.StatusSource;
+import org.vrrpagent.checks.CheckScheduler;
+import org.vrrpagent.checks.ProbeResult;
+import org.vrrpagent.core.engine.Engine;
+import org.vrrpagent.core.engine.RouterStatus;
+
+/**
+ * What the running daemon reports about itself: the control API's status snapshot and what a
+ * mail says about every instance and the failing checks. Reads only; called from the control
+ * server's and the mail thread.
+ */
+final class StatusReport implements StatusSource {
+  private static final Pattern DELTA = Pattern.compile(": ([+-]\\d+)");
+
+  /** The running pieces the report reads; any may be null while the daemon starts. */
+  interface Running {
+    Config config();
+
+    Engine engine();
+
+    PriorityTracker tracker();
+
+    CheckScheduler checks();
+
+    List<StatusSnapshot.PriorityFileStatus> priorityFiles();
+  }
+
+  private final Running running;
+
+  StatusReport(Running running) {
+    this.running = running;
+  }
+
+  StatusSnapshot snapshot() {
+    Engine engine = running.engine();
+    PriorityTracker tracker = running.tracker();
+    Config c = running.config();
+    Map<String, PriorityTracker.Explained> why = tracker.explain();
+    List<StatusSnapshot.InstanceStatus> instances = new ArrayList<>();
+    long nowNanos = System.nanoTime();
+    Instant now = Instant.now();
+    for (RouterStatus r : engine.status()) {
+      PriorityTracker.Explained e = why.get(r.name());
+      InstanceConfig i = c.instances().get(r.name());
+      List<StatusSnapshot.PriorityReason> reasons = new ArrayList<>();
+      if (e != null) {
+        reasons.add(new StatusSnapshot.PriorityReason(e.baseReason(), e.base()));
+        for (String adjustment : e.adjustments()) {
+          reasons.add(new StatusSnapshot.PriorityReason(adjustment, deltaOf(adjustment)));
+        }
+      }
+      instances.add(new StatusSnapshot.InstanceStatus(r.name(), r.state().name(), r.faultReason(),
+          e == null ? r.basePriority() : e.base(), r.effectivePriority(), reasons,
+          e == null ? null : e.demotionText(),
+          r.masterAddress() == null ? null : r.masterAddress().getHostAddress(), r.masterPriority(),
+          i == null ? List.of() : i.addresses().stream().map(VirtualAddress::toString).toList(),
+          r.sinceNanos() == 0 ? null : now.minusNanos(nowNanos - r.sinceNanos())));
+    }
+    return new StatusSnapshot(c.node(), now, instances, StatusSnapshot.CheckSnapshot.all(running.checks().statuses()),
+        running.priorityFiles());
+  }
+
+  /** "check web up: +20" → 20, "check x down: -60" → -60; 0 when the text carries no number. */
+  static int deltaOf(String adjustment) {
+    Matcher m = DELTA.matcher(adjustment);
+    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+  }
+
+  // ------------------------------------------------------------------ what mails say (mail thread)
+
+  @Override
+  public List<StatusSource.InstanceStatus> instances() {
+    Engine engine = running.engine();
+    PriorityTracker tracker = running.tracker();
+    if (engine == null || tracker == null) {
+      return List.of();
+    }
+    Map<String, PriorityTracker.Explained> why = tracker.explain();
+    List<StatusSource.InstanceStatus> out = new ArrayList<>();
+    for (RouterStatus r : engine.status()) {
+      PriorityTracker.Explained e = why.get(r.name());
+      String reasons = e == null ? "" : e.baseReason()
+          + (e.adjustments().isEmpty() ? "" : "; " + String.join("; ", e.adjustments()))
+          + (e.fault() ? "; fault: " + e.faultReason() : "");
+      out.add(new StatusSource.InstanceStatus(r.name(), r.state().name(),
+          e == null ? r.basePriority() : e.base(), r.effectivePriority(), reasons));
+    }
+    return out;
+  }
+
+  @Override
+  public List<StatusSource.FailingCheck> failingChecks() {
+    CheckScheduler checks = running.checks();
+    if (checks == null) {
+      return List.of();
+    }
+    return checks.statuses().stream().filter(c -> !c.up())
+        .map(c -> new StatusSource.FailingCheck(c.name(), c.lastResult().map(ProbeResult::reason).orElse("no result yet")))
+        .toList();
+  }
+}
