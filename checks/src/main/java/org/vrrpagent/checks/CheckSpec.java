@@ -2,6 +2,7 @@ package org.vrrpagent.checks;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.vrrpagent.base.DurationText;
 
 /**
  * One named check: a probe and how often to run it.
@@ -37,8 +38,8 @@ public record CheckSpec(String name, ProbeSpec probe, Duration interval, Duratio
         Objects.requireNonNull(probe, "probe");
         interval = OptionRules.range(interval, DEFAULT_INTERVAL, MIN_INTERVAL, MAX_INTERVAL, "interval");
         if (timeout != null && timeout.compareTo(interval) > 0) {
-            throw OptionRules.invalid("timeout", "timeout " + Durations.format(timeout) + " is longer than interval "
-                    + Durations.format(interval) + " (expected: at most the interval)");
+            throw OptionRules.invalid("timeout", "timeout " + DurationText.of(timeout) + " is longer than interval "
+                    + DurationText.of(interval) + " (expected: at most the interval)");
         }
         timeout = OptionRules.range(timeout, interval, MIN_TIMEOUT, interval, "timeout");
         rise = OptionRules.range(rise, DEFAULT_RISE, 1, MAX_RISE_FALL, "rise");

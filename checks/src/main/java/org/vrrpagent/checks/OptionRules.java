@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.vrrpagent.base.AddressText;
+import org.vrrpagent.base.DurationText;
+import org.vrrpagent.base.HostPort;
 
 /**
  * The rules the spec records share. Each throws {@link InvalidOptionException} naming the YAML key, with
@@ -47,8 +50,8 @@ final class OptionRules {
     static Duration range(Duration value, Duration defaultValue, Duration min, Duration max, String key) {
         Duration v = value == null ? defaultValue : value;
         if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
-            throw invalid(key, key + " " + Durations.format(v) + " out of range (expected: "
-                    + Durations.format(min) + ".." + Durations.format(max) + ")");
+            throw invalid(key, key + " " + DurationText.of(v) + " out of range (expected: "
+                    + DurationText.of(min) + ".." + DurationText.of(max) + ")");
         }
         return v;
     }
@@ -93,59 +96,22 @@ final class OptionRules {
     }
 
     static boolean isHostName(String host) {
-        return host.length() <= 253
-                && host.matches("(?i)[a-z0-9_]([a-z0-9_-]{0,62})(\\.[a-z0-9_]([a-z0-9_-]{0,62}))*\\.?");
+        return HostPort.isHostName(host);
     }
 
     /**
-     * Parses "host", "host:port", "[v6]:port" or a bare IPv6 address, where host is an address or a host name;
-     * the result is unresolved for names (resolve it with {@link #resolve}).
+     * Parses "host", "host:port", "[v6]:port" or a bare IPv6 address ({@link HostPort#parse}), where host is an
+     * address or a host name; the result is unresolved for names (resolve it with {@link #resolve}).
      */
     static InetSocketAddress hostAndPort(String value, int defaultPort, String key) {
-        String v = value.strip();
-        String host = v;
-        String portText = null;
-        if (v.startsWith("[")) {
-            int close = v.indexOf(']');
-            if (close < 0 || close + 1 < v.length() && v.charAt(close + 1) != ':') {
-                throw badHostPort(key, v);
-            }
-            host = v.substring(1, close);
-            if (close + 1 < v.length()) {
-                portText = v.substring(close + 2);
-            }
-            if (!host.contains(":")) {
-                throw badHostPort(key, v);
-            }
-        } else if (v.indexOf(':') >= 0 && v.indexOf(':') == v.lastIndexOf(':')) {
-            host = v.substring(0, v.indexOf(':'));
-            portText = v.substring(v.indexOf(':') + 1);
+        HostPort hp;
+        try {
+            hp = HostPort.parse(value.strip(), defaultPort);
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, key + " " + quote(value) + ": " + e.getMessage());
         }
-        int port = defaultPort;
-        if (portText != null) {
-            port = -1;
-            if (portText.matches("[0-9]{1,5}")) {
-                port = Integer.parseInt(portText);
-            }
-            if (port < 1 || port > 65535) {
-                throw invalid(key, key + " " + quote(v) + ": port " + quote(portText) + " (expected: 1..65535)");
-            }
-        }
-        if (host.contains(":") || host.matches("[0-9.]+")) {
-            try {
-                return new InetSocketAddress(InetAddress.ofLiteral(host), port);
-            } catch (IllegalArgumentException e) {
-                throw badHostPort(key, v);
-            }
-        }
-        if (!isHostName(host)) {
-            throw badHostPort(key, v);
-        }
-        return InetSocketAddress.createUnresolved(host, port);
-    }
-
-    private static InvalidOptionException badHostPort(String key, String v) {
-        return invalid(key, key + " " + quote(v) + " is not a host[:port] (expected: e.g. 127.0.0.1, 127.0.0.1:5353 or [::1]:53)");
+        return hp.address().map(a -> new InetSocketAddress(a, hp.port()))
+                .orElseGet(() -> InetSocketAddress.createUnresolved(hp.host(), hp.port()));
     }
 
     /** Resolves a host name (blocking); addresses pass through. */
@@ -162,11 +128,8 @@ final class OptionRules {
 
     /** How reasons show a server: the address or name, with the port only when it is not the default. */
     static String label(InetSocketAddress a, int defaultPort) {
-        String host = a.isUnresolved() ? a.getHostString() : a.getAddress().getHostAddress();
-        if (a.getPort() == defaultPort) {
-            return host;
-        }
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+        String host = a.isUnresolved() ? a.getHostString() : AddressText.of(a.getAddress());
+        return a.getPort() == defaultPort ? host : HostPort.of(host, a.getPort());
     }
 
     /** A program and its arguments: the program an absolute path, no empty or missing entry. */

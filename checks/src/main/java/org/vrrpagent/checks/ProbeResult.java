@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.vrrpagent.base.DurationText;
 
 /**
  * The outcome of one probe run.
@@ -55,7 +56,7 @@ public record ProbeResult(
 
     /** The result of a run that did not finish within its timeout. */
     public static ProbeResult timedOut(java.time.Duration timeout, long latencyNanos) {
-        return down("timed out after " + Durations.format(timeout), latencyNanos);
+        return down("timed out after " + DurationText.of(timeout), latencyNanos);
     }
 
     public boolean isUp() {

@@ -32,13 +32,13 @@ class ProbeSpecTest {
         assertThat(DnsProbeSpec.of("127.0.0.1:5353", "x", "TXT").serverAddress()).isEqualTo(new InetSocketAddress("127.0.0.1", 5353));
         assertThat(DnsProbeSpec.of("::1", "x", "TXT").serverAddress()).isEqualTo(new InetSocketAddress("::1", 53));
         assertThat(DnsProbeSpec.of("[::1]:5353", "x", "TXT").serverAddress()).isEqualTo(new InetSocketAddress("::1", 5353));
-        assertThat(DnsProbeSpec.of("[fd00:198:18::1]:5353", "x", "TXT").serverLabel()).isEqualTo("[fd00:198:18:0:0:0:0:1]:5353");
+        assertThat(DnsProbeSpec.of("[fd00:198:18::1]:5353", "x", "TXT").serverLabel()).isEqualTo("[fd00:198:18::1]:5353");
     }
 
     @Test
     void badValuesNameTheKey() {
         assertRefused(() -> DnsProbeSpec.of("local host", "x", "A"), "server",
-                "server \"local host\" is not a host[:port] (expected: e.g. 127.0.0.1, 127.0.0.1:5353 or [::1]:53)");
+                "server \"local host\": not a host[:port] (expected: e.g. 127.0.0.1, 127.0.0.1:5353 or [::1]:53)");
         assertThat(DnsProbeSpec.of("localhost:5353", "x", "A").serverLabel()).isEqualTo("localhost:5353");
         assertThat(DnsProbeSpec.of("localhost", "x", "A").serverAddress().getAddress().isLoopbackAddress()).isTrue();
         assertRefused(() -> DnsProbeSpec.of("127.0.0.1:99999", "x", "A"), "server",

@@ -16,6 +16,7 @@ import org.vrrpagent.agent.config.YamlNode.Mapping;
 import org.vrrpagent.agent.config.YamlNode.Position;
 import org.vrrpagent.agent.config.YamlNode.Scalar;
 import org.vrrpagent.agent.config.YamlNode.ScalarKind;
+import org.vrrpagent.base.HostPort;
 import org.vrrpagent.core.wire.AddressFamily;
 
 /**
@@ -187,53 +188,13 @@ abstract class Binder {
   }
 
 
-  record HostPort(String host, int port) {}
-
-  /** host, host:port, [v6]:port or a bare IPv6 literal. */
+  /** host, host:port, [v6]:port or a bare IPv6 literal ({@link HostPort#parse}). */
   Optional<HostPort> hostPort(MappingReader r, String key, String text, int defaultPort) {
-    String host = text;
-    int port = defaultPort;
-    String portText = null;
-    if (text.startsWith("[")) {
-      int close = text.indexOf(']');
-      if (close < 0) {
-        return badHostPort(r, key, text);
-      }
-      host = text.substring(1, close);
-      String rest = text.substring(close + 1);
-      if (!rest.isEmpty()) {
-        if (!rest.startsWith(":")) {
-          return badHostPort(r, key, text);
-        }
-        portText = rest.substring(1);
-      }
-      if (AddressSyntax.literal(host).filter(a -> !(a instanceof Inet4Address)).isEmpty()) {
-        return badHostPort(r, key, text);
-      }
-    } else if (text.indexOf(':') != text.lastIndexOf(':')) {
-      if (AddressSyntax.literal(text).isEmpty()) {
-        return badHostPort(r, key, text);
-      }
-    } else if (text.indexOf(':') >= 0) {
-      host = text.substring(0, text.indexOf(':'));
-      portText = text.substring(text.indexOf(':') + 1);
+    try {
+      return Optional.of(HostPort.parse(text, defaultPort));
+    } catch (IllegalArgumentException e) {
+      problems.add(r.at(key), key + " \"" + YamlNode.abbreviate(text) + "\": " + e.getMessage());
+      return Optional.empty();
     }
-    if (portText != null) {
-      if (!portText.matches("[0-9]{1,5}") || Integer.parseInt(portText) < 1 || Integer.parseInt(portText) > 65535) {
-        problems.add(r.at(key), key + " \"" + YamlNode.abbreviate(text) + "\": port \"" + YamlNode.abbreviate(portText) + "\" (expected: 1..65535)");
-        return Optional.empty();
-      }
-      port = Integer.parseInt(portText);
-    }
-    if (AddressSyntax.literal(host).isEmpty() && !AddressSyntax.isHostName(host)) {
-      return badHostPort(r, key, text);
-    }
-    return Optional.of(new HostPort(host, port));
   }
-
-  Optional<HostPort> badHostPort(MappingReader r, String key, String text) {
-    problems.add(r.at(key), key + " \"" + YamlNode.abbreviate(text) + "\" is not a host[:port] (expected: e.g. 127.0.0.1, 127.0.0.1:5353 or [::1]:53)");
-    return Optional.empty();
-  }
-
 }

@@ -1,14 +1,11 @@
 package org.vrrpagent.agent.config;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.vrrpagent.base.StrictText;
 
 /**
  * Loads and validates a configuration file. Every problem is collected and reported as
@@ -35,14 +32,17 @@ public final class ConfigLoader {
     String name = file.toString();
     Problems problems = new Problems(name);
     byte[] bytes;
-    try (InputStream in = Files.newInputStream(file)) {
-      bytes = in.readNBytes(MAX_CONFIG_BYTES + 1);
+    try {
+      bytes = StrictText.readBytes(file, MAX_CONFIG_BYTES);
+    } catch (StrictText.Refused e) {
+      problems.addFileProblem(switch (e.problem()) {
+        case TOO_LARGE -> "larger than " + MAX_CONFIG_BYTES + " bytes (expected: at most " + MAX_CONFIG_BYTES + " bytes)";
+        case NOT_A_REGULAR_FILE -> "is not a regular file (expected: a YAML file, not a FIFO or device)";
+        case NOT_UTF8 -> "is not UTF-8 text (expected: a UTF-8 YAML file)";
+      });
+      throw new ConfigException(problems.sorted());
     } catch (IOException e) {
       problems.addFileProblem("cannot read: " + describe(e) + " (expected: a readable file)");
-      throw new ConfigException(problems.sorted());
-    }
-    if (bytes.length > MAX_CONFIG_BYTES) {
-      problems.addFileProblem("larger than " + MAX_CONFIG_BYTES + " bytes (expected: at most " + MAX_CONFIG_BYTES + " bytes)");
       throw new ConfigException(problems.sorted());
     }
     Config config = parse(name, bytes, problems, defaultNodeName(), rules, baseDir(file));
@@ -73,12 +73,8 @@ public final class ConfigLoader {
   private static Config parse(String name, byte[] bytes, Problems problems, String node, FileRules rules, Path baseDir) {
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
+      text = StrictText.decode(bytes);
+    } catch (StrictText.Refused e) {
       problems.addFileProblem("is not UTF-8 text (expected: a UTF-8 YAML file)");
       return null;
     }

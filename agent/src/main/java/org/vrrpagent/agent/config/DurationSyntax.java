@@ -3,6 +3,7 @@ package org.vrrpagent.agent.config;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.vrrpagent.base.DurationText;
 
 /** Durations as operators write them: {@code 500ms}, {@code 1s}, {@code 2m}, {@code 1h}, {@code 14d}. */
 public final class DurationSyntax {
@@ -37,21 +38,8 @@ public final class DurationSyntax {
     };
   }
 
-  /** The shortest exact form: 1s, 500ms, 2m. */
+  /** The shortest exact form: 1s, 500ms, 2m (one formatter for the whole agent: {@link DurationText}). */
   public static String format(Duration d) {
-    long ms = d.toMillis();
-    if (ms % 86_400_000L == 0 && ms != 0) {
-      return ms / 86_400_000L + "d";
-    }
-    if (ms % 3_600_000L == 0 && ms != 0) {
-      return ms / 3_600_000L + "h";
-    }
-    if (ms % 60_000L == 0 && ms != 0) {
-      return ms / 60_000L + "m";
-    }
-    if (ms % 1000 == 0) {
-      return ms / 1000 + "s";
-    }
-    return ms + "ms";
+    return DurationText.of(d);
   }
 }

@@ -243,7 +243,7 @@ final class ControlRequestHandler extends SimpleChannelInboundHandler<FullHttpRe
     head.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
     HttpUtil.setTransferEncodingChunked(head, true);
     ch.writeAndFlush(head);
-    EventStream stream = new EventStream(ch);
+    SseClient stream = new SseClient(ch);
     AutoCloseable subscription;
     try {
       subscription = shared.events().subscribe(stream::send);

@@ -39,6 +39,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrpagent.agent.config.ControlConfig;
+import org.vrrpagent.base.HostPort;
 
 /**
  * The control API: HTTP on 127.0.0.1:9740 by default, and on a unix socket when configured.
@@ -95,7 +96,7 @@ public final class ControlServer implements AutoCloseable {
       if (config.listen().isPresent()) {
         InetSocketAddress address = config.listen().get();
         Channel ch = bind(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class, address,
-            "control API on " + address.getAddress().getHostAddress() + ":" + address.getPort());
+            "control API on " + HostPort.of(address.getAddress(), address.getPort()));
         bound.add(ch.localAddress());
       }
       if (config.unixSocket().isPresent()) {
@@ -186,8 +187,7 @@ public final class ControlServer implements AutoCloseable {
 
   static String describe(SocketAddress a) {
     if (a instanceof InetSocketAddress inet) {
-      return "http://" + (inet.getAddress() instanceof java.net.Inet6Address
-          ? "[" + inet.getAddress().getHostAddress() + "]" : inet.getAddress().getHostAddress()) + ":" + inet.getPort();
+      return "http://" + HostPort.of(inet.getAddress(), inet.getPort());
     }
     if (a instanceof DomainSocketAddress unix) {
       return "unix:" + unix.path();

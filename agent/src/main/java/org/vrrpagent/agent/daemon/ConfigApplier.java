@@ -1,6 +1,7 @@
 package org.vrrpagent.agent.daemon;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -64,8 +65,12 @@ final class ConfigApplier implements AutoCloseable {
   private volatile Config config;
   private final Map<EngineAssembly.TransportKey, Transport> transports = new LinkedHashMap<>();
   private final Map<String, VirtualMacLink> virtualMacs = new LinkedHashMap<>();
-  private final Map<Path, PriorityOrderReloader> reloaders = new LinkedHashMap<>();
+  /** Priority-order files: kept across reloads while named, so a reload never forgets a good order. */
+  private final Map<Path, WatchedFile> priorityOrderFiles = new LinkedHashMap<>();
+  /** The file checks' change trigger, made anew at every reload. */
   private final List<AutoCloseable> watchers = new ArrayList<>();
+
+  private record WatchedFile(PriorityOrderReloader reloader, AutoCloseable watcher) {}
 
   ConfigApplier(Config config, Path configFile, FileRules rules) {
     this.config = config;
@@ -113,6 +118,13 @@ final class ConfigApplier implements AutoCloseable {
       List<String> lines = e.errors().stream().map(ConfigError::toString).toList();
       lines.forEach(l -> log.error("reload refused: {}", l));
       return ActionResult.refused("configuration refused, the running one is kept: " + String.join("; ", lines));
+    }
+    for (Path file : priorityOrderFiles(next)) {
+      if (!Files.isRegularFile(file)) {
+        // At start this is an error; at a reload the order in force stays (a file already watched keeps its last good one).
+        log.warn("reload: priority-order file {} does not exist: {}", file, priorityOrderFiles.containsKey(file)
+            ? "its last good order stays in force" : "the host is unlisted in it until it appears");
+      }
     }
     return apply(next);
   }
@@ -167,7 +179,6 @@ final class ConfigApplier implements AutoCloseable {
       parts.tracker().reconfigure(next, started);
       closeAll(watchers);
       watchers.clear();
-      reloaders.clear();
       watchPriorityOrderFiles();
       watchFileChecks();
       // 4. Notifications for the new settings (the old queue drains in the background).
@@ -270,32 +281,59 @@ final class ConfigApplier implements AutoCloseable {
   }
 
   List<StatusSnapshot.PriorityFileStatus> priorityFiles() {
-    synchronized (reloaders) {
-      return reloaders.values().stream().map(r -> StatusSnapshot.PriorityFileStatus.of(r.state())).toList();
+    synchronized (priorityOrderFiles) {
+      return priorityOrderFiles.values().stream().map(w -> StatusSnapshot.PriorityFileStatus.of(w.reloader().state())).toList();
     }
   }
 
-  /** One reloader and watcher per file; each instance ranked from it. */
+  private static Set<Path> priorityOrderFiles(Config c) {
+    Set<Path> out = new LinkedHashSet<>();
+    c.instances().values().forEach(i -> i.priorityOrder().ifPresent(p -> out.add(p.file())));
+    return out;
+  }
+
+  /**
+   * One reloader and watcher per file, each instance ranked from it. A file still named after
+   * a reload keeps its reloader (and so its last good order): the instances now using it are
+   * ranked from its current state at once. A file no longer named stops being watched.
+   */
   private void watchPriorityOrderFiles() throws IOException {
-    Map<Path, List<InstanceConfig>> byFile = new LinkedHashMap<>();
-    for (InstanceConfig i : config.instances().values()) {
-      i.priorityOrder().ifPresent(p -> byFile.computeIfAbsent(p.file(), f -> new ArrayList<>()).add(i));
+    Set<Path> needed = priorityOrderFiles(config);
+    synchronized (priorityOrderFiles) {
+      priorityOrderFiles.entrySet().removeIf(e -> {
+        if (needed.contains(e.getKey())) {
+          return false;
+        }
+        closeAll(List.of(e.getValue().watcher()));
+        return true;
+      });
     }
-    for (Map.Entry<Path, List<InstanceConfig>> e : byFile.entrySet()) {
-      List<InstanceConfig> instances = e.getValue();
-      String node = config.node();
-      PriorityTracker tracker = parts.tracker();
-      PriorityOrderReloader reloader = new PriorityOrderReloader(e.getKey(), DelayScheduler.of(parts.background()),
-          (PriorityOrderState state) -> {
-            for (InstanceConfig i : instances) {
-              PriorityOrderConfig poc = i.priorityOrder().orElseThrow();
-              tracker.rankChanged(i.name(), RankedPriority.of(state.orderOrNull(), node, poc));
-            }
-          });
-      synchronized (reloaders) {
-        reloaders.put(e.getKey(), reloader);
+    for (Path file : needed) {
+      WatchedFile known;
+      synchronized (priorityOrderFiles) {
+        known = priorityOrderFiles.get(file);
       }
-      watchers.add(PriorityOrderWatcher.start(reloader));
+      if (known != null) {
+        rank(file, known.reloader().state());
+        continue;
+      }
+      PriorityOrderReloader reloader = new PriorityOrderReloader(file, DelayScheduler.of(parts.background()),
+          (PriorityOrderState state) -> rank(file, state));
+      AutoCloseable watcher = PriorityOrderWatcher.start(reloader);
+      synchronized (priorityOrderFiles) {
+        priorityOrderFiles.put(file, new WatchedFile(reloader, watcher));
+      }
+    }
+  }
+
+  /** Ranks every instance of the current configuration that reads {@code file}. */
+  private void rank(Path file, PriorityOrderState state) {
+    Config c = config;
+    for (InstanceConfig i : c.instances().values()) {
+      Optional<PriorityOrderConfig> poc = i.priorityOrder().filter(p -> p.file().equals(file));
+      if (poc.isPresent()) {
+        parts.tracker().rankChanged(i.name(), RankedPriority.of(state.orderOrNull(), c.node(), poc.get()));
+      }
     }
   }
 
@@ -324,6 +362,10 @@ final class ConfigApplier implements AutoCloseable {
     synchronized (this) {
       closeAll(watchers);
       watchers.clear();
+      synchronized (priorityOrderFiles) {
+        closeAll(priorityOrderFiles.values().stream().map(WatchedFile::watcher).toList());
+        priorityOrderFiles.clear();
+      }
     }
   }
 

@@ -81,20 +81,20 @@ final class StatusReport implements StatusSource {
   // ------------------------------------------------------------------ what mails say (mail thread)
 
   @Override
-  public List<StatusSource.InstanceStatus> instances() {
+  public List<StatusSource.InstanceSummary> instances() {
     Engine engine = running.engine();
     PriorityTracker tracker = running.tracker();
     if (engine == null || tracker == null) {
       return List.of();
     }
     Map<String, PriorityTracker.Explained> why = tracker.explain();
-    List<StatusSource.InstanceStatus> out = new ArrayList<>();
+    List<StatusSource.InstanceSummary> out = new ArrayList<>();
     for (RouterStatus r : engine.status()) {
       PriorityTracker.Explained e = why.get(r.name());
       String reasons = e == null ? "" : e.baseReason()
           + (e.adjustments().isEmpty() ? "" : "; " + String.join("; ", e.adjustments()))
           + (e.fault() ? "; fault: " + e.faultReason() : "");
-      out.add(new StatusSource.InstanceStatus(r.name(), r.state().name(),
+      out.add(new StatusSource.InstanceSummary(r.name(), r.state().name(),
           e == null ? r.basePriority() : e.base(), r.effectivePriority(), reasons));
     }
     return out;

@@ -26,7 +26,7 @@ record MailText(String subject, String body) {
     if (batch.omitted() > 0) {
       body.append("  ... and ").append(batch.omitted()).append(" more transitions\n");
     }
-    List<StatusSource.InstanceStatus> instances;
+    List<StatusSource.InstanceSummary> instances;
     List<StatusSource.FailingCheck> failing;
     try {
       instances = status.instances();

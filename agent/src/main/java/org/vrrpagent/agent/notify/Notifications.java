@@ -13,10 +13,11 @@ import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrpagent.agent.config.Config;
-import org.vrrpagent.agent.config.NotifyConfig;
 import org.vrrpagent.agent.config.NotifyConfig.State;
+import org.vrrpagent.agent.config.NotifyConfig;
 import org.vrrpagent.agent.config.ScriptSecurity;
 import org.vrrpagent.agent.config.VirtualAddress;
+import org.vrrpagent.base.AddressText;
 import org.vrrpagent.core.engine.EngineListener;
 import org.vrrpagent.core.fsm.Action;
 import org.vrrpagent.core.fsm.VrrpState;
@@ -55,7 +56,7 @@ public final class Notifications implements EngineListener, AutoCloseable {
   private final List<HookRunner> hooks = new ArrayList<>();
   private final HookRunner.Counters hookCounters = new HookRunner.Counters();
   private final Optional<MailQueue> mail;
-  private final EventStream events;
+  private final EventLog events;
   private final EventBus bus;
   private final SyncGroupTracker groups;
   private final Clock clock;
@@ -68,7 +69,7 @@ public final class Notifications implements EngineListener, AutoCloseable {
     this.clock = options.clock();
     Map<String, List<String>> addresses = new LinkedHashMap<>();
     config.instances().forEach((name, instance) -> addresses.put(name,
-        instance.addresses().stream().map(VirtualAddress::address).map(a -> a.getHostAddress()).toList()));
+        instance.addresses().stream().map(VirtualAddress::address).map(AddressText::of).toList()));
     this.vips = addresses;
     Map<String, List<String>> groupMembers = new LinkedHashMap<>();
     config.syncGroups().forEach((name, group) -> groupMembers.put(name, group.instances()));
@@ -79,7 +80,7 @@ public final class Notifications implements EngineListener, AutoCloseable {
     }
     this.mail = notify.email().map(email -> new MailQueue(node, email, status,
         new MailSender(email, options.mailProperties()), options.mailInitialBackoff()));
-    this.events = new EventStream(node, notify.events(), bus, options.stdout());
+    this.events = new EventLog(node, notify.events(), bus, options.stdout());
   }
 
   /**

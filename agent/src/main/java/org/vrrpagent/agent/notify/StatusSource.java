@@ -13,21 +13,22 @@ import java.util.Objects;
  */
 public interface StatusSource {
   /** Every instance, in configuration order. */
-  List<InstanceStatus> instances();
+  List<InstanceSummary> instances();
 
   /** The checks failing now, with their reasons. */
   List<FailingCheck> failingChecks();
 
   /**
-   * One instance now.
+   * One instance now, as the status mail lists it (the control API's full view is
+   * {@code StatusSnapshot.InstanceStatus}).
    *
    * @param state MASTER, BACKUP, FAULT or INIT
    * @param basePriority the configured (or priority-order) priority
    * @param effectivePriority after check weights
    * @param why how the effective priority came about, or the fault reason; may be empty
    */
-  record InstanceStatus(String name, String state, int basePriority, int effectivePriority, String why) {
-    public InstanceStatus {
+  record InstanceSummary(String name, String state, int basePriority, int effectivePriority, String why) {
+    public InstanceSummary {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(state, "state");
       Objects.requireNonNull(why, "why");
@@ -45,7 +46,7 @@ public interface StatusSource {
   /** Nothing known (the mail then shows only the transitions). */
   StatusSource NONE = new StatusSource() {
     @Override
-    public List<InstanceStatus> instances() {
+    public List<InstanceSummary> instances() {
       return List.of();
     }
 

@@ -1,12 +1,6 @@
 package org.vrrpagent.agent.priority;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.vrrpagent.base.StrictText;
 
 /**
  * The priority-order file: one host name per line, most preferred first. {@code #} starts a
@@ -50,8 +45,13 @@ public final class PriorityOrderFile {
    */
   public static PriorityOrder read(Path file) throws IOException, PriorityOrderException {
     byte[] bytes;
-    try (InputStream in = Files.newInputStream(file)) {
-      bytes = in.readNBytes(MAX_BYTES + 1);
+    try {
+      bytes = StrictText.readBytes(file, MAX_BYTES);
+    } catch (StrictText.Refused e) {
+      throw switch (e.problem()) {
+        case NOT_A_REGULAR_FILE -> new PriorityOrderException(0, "not a regular file (expected: a text file, not a FIFO or device)");
+        default -> new PriorityOrderException(0, "larger than " + MAX_BYTES + " bytes (expected: at most " + MAX_BYTES + " bytes)");
+      };
     }
     return parse(bytes);
   }
@@ -72,12 +72,8 @@ public final class PriorityOrderFile {
     }
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
+      text = StrictText.decode(bytes);
+    } catch (StrictText.Refused e) {
       throw new PriorityOrderException(0, "not UTF-8 text (expected: text, one host name per line)");
     }
     List<String> hosts = new ArrayList<>();

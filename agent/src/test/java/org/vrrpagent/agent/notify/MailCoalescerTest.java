@@ -91,7 +91,7 @@ class MailCoalescerTest {
     c.add(event("dns0", "BACKUP", State.MASTER, 100), 0);
     StatusSource broken = new StatusSource() {
       @Override
-      public List<InstanceStatus> instances() {
+      public List<InstanceSummary> instances() {
         throw new IllegalStateException("engine gone");
       }
 

@@ -119,9 +119,9 @@ class MailTest {
 
   private static final StatusSource STATUS = new StatusSource() {
     @Override
-    public List<InstanceStatus> instances() {
-      return List.of(new InstanceStatus("dns0", "BACKUP", 250, 200, "named_ok -50"),
-          new InstanceStatus("web", "MASTER", 100, 100, ""));
+    public List<InstanceSummary> instances() {
+      return List.of(new InstanceSummary("dns0", "BACKUP", 250, 200, "named_ok -50"),
+          new InstanceSummary("web", "MASTER", 100, 100, ""));
     }
 
     @Override

@@ -13,8 +13,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
+import org.vrrpagent.base.DurationText;
 import org.vrrpagent.checks.DnsProbeSpec;
-import org.vrrpagent.checks.Durations;
 import org.vrrpagent.checks.InvalidOptionException;
 import org.vrrpagent.checks.Probe;
 import org.vrrpagent.checks.ProbeResult;
@@ -103,7 +103,7 @@ final class DnsProbe implements Probe {
                     Duration left = timeout.minusNanos(System.nanoTime() - start);
                     if (left.isNegative() || left.isZero()) {
                         return CompletableFuture.completedFuture(ProbeResult.down(label + ": timed out after "
-                                + Durations.format(timeout) + " resolving the server's name", System.nanoTime() - start));
+                                + DurationText.of(timeout) + " resolving the server's name", System.nanoTime() - start));
                     }
                     return query(found, timeout, start);
                 });
@@ -200,7 +200,7 @@ final class DnsProbe implements Probe {
             e = e.getCause();
         }
         if (e instanceof TimeoutException || e instanceof IOException && String.valueOf(e.getMessage()).contains("timed out")) {
-            return "timed out after " + Durations.format(timeout);
+            return "timed out after " + DurationText.of(timeout);
         }
         if (e instanceof PortUnreachableException) {
             return "no server listening (ICMP port unreachable)";

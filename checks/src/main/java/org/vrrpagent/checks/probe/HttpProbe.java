@@ -40,7 +40,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.vrrpagent.checks.Durations;
+import org.vrrpagent.base.DurationText;
 import org.vrrpagent.checks.HttpProbeSpec;
 import org.vrrpagent.checks.Probe;
 import org.vrrpagent.checks.ProbeResult;
@@ -162,7 +162,7 @@ final class HttpProbe implements Probe {
             }
             Channel ch = f.channel();
             var timer = ch.eventLoop().schedule(() -> exchange.finish(ch, ProbeResult.down("HTTP: timed out after "
-                    + Durations.format(timeout) + exchange.progress(), System.nanoTime() - start)), timeout.toNanos(), TimeUnit.NANOSECONDS);
+                    + DurationText.of(timeout) + exchange.progress(), System.nanoTime() - start)), timeout.toNanos(), TimeUnit.NANOSECONDS);
             result.whenComplete((r, e) -> timer.cancel(false));
             var req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(spec.method()), pathAndQuery);
             req.headers().set(HttpHeaderNames.HOST, hostHeader)

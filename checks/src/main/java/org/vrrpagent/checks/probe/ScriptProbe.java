@@ -15,7 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vrrpagent.checks.Durations;
+import org.vrrpagent.base.DurationText;
 import org.vrrpagent.checks.InvalidOptionException;
 import org.vrrpagent.checks.Probe;
 import org.vrrpagent.checks.ProbeResult;
@@ -91,7 +91,7 @@ final class ScriptProbe implements Probe {
         String text = output.text();
         ProbeResult r;
         if (killNote != null) {
-            r = ProbeResult.down("timed out after " + Durations.format(timeout) + " (" + killNote + ")", latency);
+            r = ProbeResult.down("timed out after " + DurationText.of(timeout) + " (" + killNote + ")", latency);
         } else if (process.exitValue() == 0) {
             r = ProbeResult.up("exit 0", latency);
         } else {
@@ -115,7 +115,7 @@ final class ScriptProbe implements Probe {
             }
             signal(process, ownGroup, Signals.SIGKILL);
             process.waitFor();
-            return "killed after " + Durations.format(spec.killGrace()) + " grace";
+            return "killed after " + DurationText.of(spec.killGrace()) + " grace";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             signal(process, ownGroup, Signals.SIGKILL);

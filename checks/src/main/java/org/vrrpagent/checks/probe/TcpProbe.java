@@ -18,7 +18,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.vrrpagent.checks.Durations;
+import org.vrrpagent.base.DurationText;
 import org.vrrpagent.checks.Probe;
 import org.vrrpagent.checks.ProbeResult;
 import org.vrrpagent.checks.TcpProbeSpec;
@@ -119,7 +119,7 @@ final class TcpProbe implements Probe {
             }
             Channel ch = f.channel();
             var timer = ch.eventLoop().schedule(() -> finish(ch, result,
-                    ProbeResult.down(label + ": timed out after " + Durations.format(timeout)
+                    ProbeResult.down(label + ": timed out after " + DurationText.of(timeout)
                             + (expect != null ? " waiting for " + expect + " (got: \"" + excerpt(received) + "\")" : ""),
                             System.nanoTime() - start)), timeout.toNanos(), TimeUnit.NANOSECONDS);
             result.whenComplete((r, e) -> timer.cancel(false));

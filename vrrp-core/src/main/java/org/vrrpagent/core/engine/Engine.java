@@ -7,22 +7,18 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SequencedMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrpagent.core.fsm.Action;
 import org.vrrpagent.core.fsm.Event;
-import org.vrrpagent.core.fsm.RouterConfig;
 import org.vrrpagent.core.fsm.SyncGroup;
 import org.vrrpagent.core.fsm.TimerName;
 import org.vrrpagent.core.fsm.VirtualRouter;
@@ -31,6 +27,7 @@ import org.vrrpagent.core.io.AddressTable;
 import org.vrrpagent.core.io.InboundPacket;
 import org.vrrpagent.core.io.InterfaceAddress;
 import org.vrrpagent.core.io.NeighborAnnouncer;
+import org.vrrpagent.core.io.Transport;
 import org.vrrpagent.core.wire.AdvertisementCodec;
 import org.vrrpagent.core.wire.DropReason;
 import org.vrrpagent.core.wire.IpContext;
@@ -38,52 +35,69 @@ import org.vrrpagent.core.wire.MalformedAdvertisementException;
 import org.vrrpagent.core.wire.ReceivedAdvertisement;
 
 /**
- * Runs virtual routers on the real clock: the thin shell around the pure state machine.
+ * Runs virtual routers: the shell around the pure state machine that executes its actions
+ * (timers, sends, address changes, announcements), demultiplexes received packets across
+ * routers, and adds and removes routers while running (reload). The same class runs in the
+ * daemon and in the seeded simulation: it reads time only from its {@link EngineScheduler}
+ * and schedules only on it, and reaches the network only through {@link Transport}s,
+ * the {@link AddressTable} and the {@link NeighborAnnouncer}.
  *
- * <p>Threads: one engine thread runs every state machine, every timer and every listener
- * call, so a router's events are handled one at a time in order. Transports deliver packets
- * from their own I/O threads through {@link #receive}, which only enqueues. Address changes
- * and announcements (they fork {@code ip} or write to packet sockets, and may take
- * milliseconds) run in order on a second thread, so they never delay an advertisement.
+ * <p>Threads (the contract, see {@link EngineListener}): one engine thread runs every state
+ * machine step, every timer and every listener call, so a router's events are handled one at
+ * a time in order, and it waits on nothing but its own queue. Transports deliver packets from
+ * their own I/O threads through {@link #receive}, which only enqueues (bounded by
+ * {@link #MAX_PENDING_PACKETS}). Address changes and announcements run in order on the
+ * scheduler's address lane, so they never delay an advertisement; their failures come back
+ * to the engine thread. The configuration methods ({@link #add}, {@link #remove},
+ * {@link #start}, {@link #shutdown}) may be called from any thread but the engine thread and
+ * wait (bounded) for the engine thread to do the work; {@link #status} from any thread.
  */
 public final class Engine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
 
   /** Received packets waiting for the engine thread; past this they are dropped and counted. */
   public static final int MAX_PENDING_PACKETS = 10_000;
+  /** How long a configuration call waits for the engine thread. */
+  private static final long CALL_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final AddressTable addressTable;
   private final NeighborAnnouncer announcer;
   private final EngineListener listener;
-  private final ScheduledThreadPoolExecutor engineThread;
-  private final ExecutorService addressThread;
+  private final EngineScheduler scheduler;
   private final AtomicInteger pendingPackets = new AtomicInteger();
+  /** Packets refused because the queue was full, not yet reported to the listener (engine thread reports). */
+  private final AtomicLong unreportedQueueFull = new AtomicLong();
 
+  // Engine thread only (and the configuring thread before start, under the call() hand-over).
   private final Map<String, RouterBinding> bindings = new LinkedHashMap<>();
   private final Map<String, Unit> units = new LinkedHashMap<>();
   private final Map<Object, List<RouterBinding>> byTransport = new LinkedHashMap<>();
-  private final Map<String, Map<TimerName, ScheduledFuture<?>>> timers = new LinkedHashMap<>();
-  private final Map<String, List<ScheduledFuture<?>>> announcements = new LinkedHashMap<>();
+  private final Map<String, Map<TimerName, EngineScheduler.Cancellable>> timers = new LinkedHashMap<>();
+  private final Map<String, Announcements> announcements = new LinkedHashMap<>();
   private final Map<String, Long> sinceNanos = new LinkedHashMap<>();
+
   private volatile boolean started;
+  private volatile boolean stopped;
   /** A copy of the routers' names for any thread, replaced whenever a router is added or removed. */
   private volatile List<String> routerNames = List.of();
 
+  /** An engine on the real clock with its own engine and address threads ({@link RealTimeScheduler}). */
   public Engine(AddressTable addressTable, NeighborAnnouncer announcer, EngineListener listener) {
-    this.addressTable = addressTable;
-    this.announcer = announcer;
-    this.listener = listener;
-    this.engineThread = new ScheduledThreadPoolExecutor(1, r -> platformThread(r, "vrrp-engine"));
-    this.engineThread.setRemoveOnCancelPolicy(true);
-    this.engineThread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    this.addressThread = Executors.newSingleThreadExecutor(r -> platformThread(r, "vrrp-addresses"));
+    this(addressTable, announcer, listener, new RealTimeScheduler());
   }
 
-  private static Thread platformThread(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    t.setPriority(Thread.MAX_PRIORITY);
-    return t;
+  /** An engine on {@code scheduler}'s clock and threads (the simulation gives a virtual one). */
+  public Engine(AddressTable addressTable, NeighborAnnouncer announcer, EngineListener listener,
+      EngineScheduler scheduler) {
+    this.addressTable = Objects.requireNonNull(addressTable, "addressTable");
+    this.announcer = Objects.requireNonNull(announcer, "announcer");
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+  }
+
+  /** The engine's clock: {@link RouterStatus#sinceNanos()} is on it. */
+  public long nanoTime() {
+    return scheduler.nanoTime();
   }
 
   // ------------------------------------------------------------------ configuration
@@ -101,23 +115,22 @@ public final class Engine implements AutoCloseable {
     addUnit(members, () -> new Group(new SyncGroup(name, members.stream().map(RouterBinding::config).toList())));
   }
 
-  private void addUnit(List<RouterBinding> members, Supplier<Unit> unitFactory) {
-    synchronized (this) {
-      if (!started) {
-        members.forEach(this::addBinding);
-        Unit unit = unitFactory.get();
-        members.forEach(b -> units.put(b.name(), unit));
-        return;
-      }
-    }
-    for (RouterBinding b : members) {
-      removeLeftovers(b);
+  private synchronized void addUnit(List<RouterBinding> members, Supplier<Unit> unitFactory) {
+    boolean running = started;
+    if (running) {
+      // On the caller's thread: the address table may block.
+      members.forEach(this::removeLeftovers);
     }
     call(() -> {
+      for (RouterBinding b : members) {
+        checkBinding(b);
+      }
       members.forEach(this::addBinding);
       Unit unit = unitFactory.get();
       members.forEach(b -> units.put(b.name(), unit));
-      execute(unit.startup(System.nanoTime()));
+      if (running) {
+        execute(unit.startup(scheduler.nanoTime()));
+      }
       return null;
     });
   }
@@ -132,6 +145,9 @@ public final class Engine implements AutoCloseable {
     requireRouter(router);
     return call(() -> {
       Unit unit = units.get(router);
+      if (unit == null) {
+        throw new IllegalArgumentException("no router named '" + router + "'");
+      }
       List<String> names = new ArrayList<>();
       units.forEach((name, u) -> {
         if (u == unit) {
@@ -139,11 +155,11 @@ public final class Engine implements AutoCloseable {
         }
       });
       if (unit.anyStarted()) {
-        execute(unit.shutdown(System.nanoTime()));
+        execute(unit.shutdown(scheduler.nanoTime()));
       }
       for (String name : names) {
         cancelAnnouncements(name);
-        timers.remove(name).values().forEach(f -> f.cancel(false));
+        timers.remove(name).values().forEach(EngineScheduler.Cancellable::cancel);
         units.remove(name);
         RouterBinding b = bindings.remove(name);
         List<RouterBinding> sharing = byTransport.get(b.transportKey());
@@ -163,8 +179,8 @@ public final class Engine implements AutoCloseable {
     return routerNames;
   }
 
-  private void addBinding(RouterBinding binding) {
-    if (bindings.putIfAbsent(binding.name(), binding) != null) {
+  private void checkBinding(RouterBinding binding) {
+    if (bindings.containsKey(binding.name())) {
       throw new IllegalArgumentException("router '" + binding.name() + "' added twice");
     }
     for (RouterBinding other : byTransport.getOrDefault(binding.transportKey(), List.of())) {
@@ -173,6 +189,11 @@ public final class Engine implements AutoCloseable {
             + "' share VRID " + binding.config().vrid() + " on one link (expected: one router per VRID)");
       }
     }
+  }
+
+  private void addBinding(RouterBinding binding) {
+    checkBinding(binding);
+    bindings.put(binding.name(), binding);
     byTransport.computeIfAbsent(binding.transportKey(), k -> new ArrayList<>()).add(binding);
     routerNames = List.copyOf(bindings.keySet());
     timers.put(binding.name(), new EnumMap<>(TimerName.class));
@@ -184,18 +205,17 @@ public final class Engine implements AutoCloseable {
    * Removes virtual addresses a crashed previous run left on the interfaces, then starts every
    * router (INIT → BACKUP, or MASTER for an address owner). Returns when the routers started.
    */
-  public void start() {
-    synchronized (this) {
-      if (started) {
-        throw new IllegalStateException("started twice");
-      }
-      started = true;
+  public synchronized void start() {
+    if (started) {
+      throw new IllegalStateException("started twice");
     }
-    for (RouterBinding b : bindings.values()) {
+    List<RouterBinding> all = call(() -> List.copyOf(bindings.values()));
+    for (RouterBinding b : all) {
       removeLeftovers(b);
     }
+    started = true;
     call(() -> {
-      long now = System.nanoTime();
+      long now = scheduler.nanoTime();
       List<Unit> done = new ArrayList<>();
       for (Unit unit : units.values()) {
         if (!done.contains(unit)) {
@@ -213,13 +233,17 @@ public final class Engine implements AutoCloseable {
    *
    * @return true when everything finished in time
    */
-  public boolean shutdown(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
+  public synchronized boolean shutdown(Duration timeout) {
+    if (stopped) {
+      return true;
+    }
+    stopped = true;
+    long deadline = scheduler.nanoTime() + timeout.toNanos();
     boolean clean = true;
-    if (started && !engineThread.isShutdown()) {
+    if (started) {
       try {
-        callWithin(() -> {
-          long now = System.nanoTime();
+        scheduler.call(() -> {
+          long now = scheduler.nanoTime();
           List<Unit> done = new ArrayList<>();
           for (Unit unit : units.values()) {
             if (!done.contains(unit) && unit.anyStarted()) {
@@ -227,8 +251,8 @@ public final class Engine implements AutoCloseable {
               execute(unit.shutdown(now));
             }
           }
-          for (List<ScheduledFuture<?>> list : announcements.values()) {
-            list.forEach(f -> f.cancel(false));
+          for (String router : List.copyOf(announcements.keySet())) {
+            cancelAnnouncements(router);
           }
           return null;
         }, deadline);
@@ -237,19 +261,10 @@ public final class Engine implements AutoCloseable {
         clean = false;
       }
     }
-    engineThread.shutdownNow();
-    addressThread.shutdown();
-    try {
-      long left = Math.max(0, deadline - System.nanoTime());
-      if (!addressThread.awaitTermination(left, TimeUnit.NANOSECONDS)) {
-        log.error("shutdown: address removal did not finish in time");
-        clean = false;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (!scheduler.stop(deadline)) {
+      log.error("shutdown: address removal did not finish in time");
       clean = false;
     }
-    addressThread.shutdownNow();
     return clean;
   }
 
@@ -267,28 +282,29 @@ public final class Engine implements AutoCloseable {
 
   // ------------------------------------------------------------------ inputs (any thread)
 
-  /** A transport's I/O thread hands over a packet; it is decoded and routed on the engine thread. */
+  /**
+   * A transport's I/O thread hands over a packet: it is only queued here (at most
+   * {@link #MAX_PENDING_PACKETS}); decoding, demultiplexing and every report about it
+   * (drops included) happen on the engine thread, in {@link #handlePacket}.
+   */
   public void receive(Object transportKey, InboundPacket packet) {
-    if (!started) {
-      listener.dropped(null, DropReason.NOT_RUNNING, "from " + packet.source().getHostAddress() + " before start");
-      return;
-    }
     if (pendingPackets.incrementAndGet() > MAX_PENDING_PACKETS) {
       pendingPackets.decrementAndGet();
-      listener.dropped(null, DropReason.QUEUE_FULL, "engine queue holds " + MAX_PENDING_PACKETS + " packets");
+      // Counted here, reported by the engine thread (one report task at a time).
+      if (unreportedQueueFull.getAndIncrement() == 0) {
+        submit(this::reportQueueFull);
+      }
       return;
     }
-    try {
-      engineThread.execute(() -> {
-        pendingPackets.decrementAndGet();
-        try {
-          handlePacket(transportKey, packet);
-        } catch (RuntimeException e) {
-          // A bug, not a bad packet: say so loudly, keep the engine running.
-          log.error("engine error on a packet from {}: {}", packet.source().getHostAddress(), e.toString(), e);
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException stopped) {
+    if (!submit(() -> {
+      pendingPackets.decrementAndGet();
+      try {
+        handlePacket(transportKey, packet);
+      } catch (RuntimeException e) {
+        // A bug, not a bad packet: say so loudly, keep the engine running.
+        log.error("engine error on a packet from {}: {}", packet.source().getHostAddress(), e.toString(), e);
+      }
+    })) {
       pendingPackets.decrementAndGet();
     }
   }
@@ -308,11 +324,21 @@ public final class Engine implements AutoCloseable {
 
   private void post(String router, Event event) {
     requireRouter(router);
-    engineThread.execute(() -> {
+    submit(() -> {
       if (units.containsKey(router)) { // not removed by a reload meanwhile
         dispatch(router, event);
       }
     });
+  }
+
+  /** Queues a task for the engine thread; false once the engine stopped. */
+  private boolean submit(Runnable task) {
+    try {
+      scheduler.execute(task);
+      return true;
+    } catch (RejectedExecutionException stopped) {
+      return false;
+    }
   }
 
   /** A consistent snapshot of every router, taken on the engine thread. */
@@ -323,7 +349,7 @@ public final class Engine implements AutoCloseable {
         VirtualRouter r = units.get(b.name()).router(b.name());
         out.add(new RouterStatus(b.name(), r.state(), b.config().basePriority(), r.effectivePriority(),
             r.masterAddress(), r.masterPriority(), r.masterAdvertIntervalCentis(), r.faultReason(),
-            sinceNanos.getOrDefault(b.name(), 0L)));
+            sinceNanos.getOrDefault(b.name(), 0L), r.resigned()));
       }
       return out;
     });
@@ -332,11 +358,16 @@ public final class Engine implements AutoCloseable {
   // ------------------------------------------------------------------ engine thread
 
   private void handlePacket(Object transportKey, InboundPacket packet) {
+    if (!started || stopped) {
+      safely(null, () -> listener.dropped(null, DropReason.NOT_RUNNING, "from " + packet.source().getHostAddress()
+          + (started ? " after shutdown" : " before start")));
+      return;
+    }
     List<RouterBinding> candidates = byTransport.get(transportKey);
     if (candidates == null) {
       // Its routers were removed by a reload; the transport is closing.
-      listener.dropped(null, DropReason.NOT_RUNNING, "from " + packet.source().getHostAddress() + ": no router on "
-          + transportKey + " any more");
+      safely(null, () -> listener.dropped(null, DropReason.NOT_RUNNING, "from "
+          + packet.source().getHostAddress() + ": no router on " + transportKey + " any more"));
       return;
     }
     ReceivedAdvertisement advert;
@@ -344,7 +375,8 @@ public final class Engine implements AutoCloseable {
       advert = AdvertisementCodec.decode(packet.vrrpMessage(),
           new IpContext(packet.source(), packet.destination(), packet.ttlOrHopLimit()));
     } catch (MalformedAdvertisementException e) {
-      listener.dropped(null, e.reason(), "from " + packet.source().getHostAddress() + ": " + e.getMessage());
+      safely(null, () -> listener.dropped(null, e.reason(), "from " + packet.source().getHostAddress() + ": "
+          + e.getMessage()));
       return;
     }
     int vrid = advert.advertisement().vrid();
@@ -355,16 +387,24 @@ public final class Engine implements AutoCloseable {
         return;
       }
     }
-    listener.dropped(null, DropReason.VRID,
-        "VRID " + vrid + " from " + packet.source().getHostAddress() + " (not configured on this link)");
+    safely(null, () -> listener.dropped(null, DropReason.VRID,
+        "VRID " + vrid + " from " + packet.source().getHostAddress() + " (not configured on this link)"));
+  }
+
+  private void reportQueueFull() {
+    long refused = unreportedQueueFull.getAndSet(0);
+    for (long i = 0; i < refused; i++) {
+      safely(null, () -> listener.dropped(null, DropReason.QUEUE_FULL,
+          "engine queue holds " + MAX_PENDING_PACKETS + " packets"));
+    }
   }
 
   private void dispatch(String router, Event event) {
     try {
-      execute(units.get(router).handle(router, event, System.nanoTime()));
+      execute(units.get(router).handle(router, event, scheduler.nanoTime()));
     } catch (RuntimeException e) {
       log.error("{}: engine error handling {}: {}", router, event, e.toString(), e);
-      listener.failure(router, "engine error handling " + event + ": " + e);
+      safely(router, () -> listener.failure(router, "engine error handling " + event + ": " + e));
     }
   }
 
@@ -382,11 +422,11 @@ public final class Engine implements AutoCloseable {
           cancelAnnouncements(router);
           changeAddresses(b, r.addresses(), false);
         }
-        case Action.AnnounceAddresses a -> scheduleAnnouncements(b, a.addresses());
+        case Action.AnnounceAddresses a -> startAnnouncements(b, a.addresses());
         case Action.ArmTimer t -> arm(router, t.timer(), t.deadlineNanos());
         case Action.CancelTimer c -> cancel(router, c.timer());
         case Action.StateChanged c -> {
-          sinceNanos.put(router, System.nanoTime());
+          sinceNanos.put(router, scheduler.nanoTime());
           log.info("{}: {} -> {} ({}, prio {})", router, c.from(), c.to(), c.reason(), c.priority());
           safely(router, () -> listener.stateChanged(router, c));
         }
@@ -407,7 +447,7 @@ public final class Engine implements AutoCloseable {
             s.advert(), b.transport().sourceAddress(), destination, b.checksumMode());
         b.transport().send(message, destination);
       } catch (RuntimeException e) {
-        listener.failure(b.name(), e.getMessage());
+        safely(b.name(), () -> listener.failure(b.name(), e.getMessage()));
         log.warn("{}: advertisement to {} not sent: {}", b.name(), destination.getHostAddress(), e.getMessage());
         continue;
       }
@@ -417,7 +457,7 @@ public final class Engine implements AutoCloseable {
 
   private void changeAddresses(RouterBinding b, List<InetAddress> addresses, boolean add) {
     List<InterfaceAddress> withPrefix = addresses.stream().map(b::withPrefix).toList();
-    addressThread.execute(() -> {
+    scheduler.executeBlocking(() -> {
       for (InterfaceAddress a : withPrefix) {
         try {
           if (add) {
@@ -428,68 +468,118 @@ public final class Engine implements AutoCloseable {
         } catch (RuntimeException e) {
           String what = (add ? "cannot add " : "cannot remove ") + a + " on " + b.interfaceName() + ": " + e.getMessage();
           log.error("{}: {}", b.name(), what);
-          engineThread.execute(() -> listener.failure(b.name(), what));
+          reportFromAddressLane(b.name(), what);
         }
       }
     });
   }
 
-  private void scheduleAnnouncements(RouterBinding b, List<InetAddress> addresses) {
+  /** A failure on the address lane reaches the listener on the engine thread. */
+  private void reportFromAddressLane(String router, String what) {
+    submit(() -> safely(router, () -> listener.failure(router, what)));
+  }
+
+  private void startAnnouncements(RouterBinding b, List<InetAddress> addresses) {
     cancelAnnouncements(b.name());
-    List<ScheduledFuture<?>> futures = new ArrayList<>();
-    AnnounceSchedule s = b.announce();
-    announceRound(b, addresses, s.repeat());
-    if (!s.delay().isZero()) {
-      futures.add(engineThread.schedule(
-          () -> announceRound(b, addresses, s.repeat()), s.delay().toNanos(), TimeUnit.NANOSECONDS));
-    }
-    if (!s.refresh().isZero()) {
-      long period = s.refresh().toNanos();
-      futures.add(engineThread.scheduleAtFixedRate(
-          () -> announceRound(b, addresses, 1), period, period, TimeUnit.NANOSECONDS));
-    }
-    announcements.put(b.name(), futures);
-  }
-
-  private void announceRound(RouterBinding b, List<InetAddress> addresses, int times) {
-    addressThread.execute(() -> {
-      for (int i = 0; i < times; i++) {
-        try {
-          announcer.announce(b.interfaceName(), addresses);
-        } catch (RuntimeException e) {
-          log.warn("{}: announcing {} on {} failed: {}", b.name(), addresses, b.interfaceName(), e.getMessage());
-          return;
-        }
-      }
-    });
+    Announcements a = new Announcements(b, addresses);
+    announcements.put(b.name(), a);
+    a.start(scheduler.nanoTime());
   }
 
   private void cancelAnnouncements(String router) {
-    List<ScheduledFuture<?>> futures = announcements.remove(router);
-    if (futures != null) {
-      futures.forEach(f -> f.cancel(false));
+    Announcements a = announcements.remove(router);
+    if (a != null) {
+      a.cancel();
+    }
+  }
+
+  /**
+   * One master term's gratuitous ARPs / unsolicited NAs ({@link AnnounceSchedule}): {@code repeat}
+   * at once, {@code repeat} more after {@code delay}, one every {@code refresh}; all cancelled when
+   * the router releases its addresses. The timing is on the engine thread, the sending on the
+   * address lane.
+   */
+  private final class Announcements {
+    private final RouterBinding binding;
+    private final List<InetAddress> addresses;
+    private EngineScheduler.Cancellable second;
+    private EngineScheduler.Cancellable refresh;
+    private boolean cancelled;
+
+    Announcements(RouterBinding binding, List<InetAddress> addresses) {
+      this.binding = binding;
+      this.addresses = addresses;
+    }
+
+    void start(long now) {
+      AnnounceSchedule s = binding.announce();
+      round(s.repeat());
+      if (!s.delay().isZero()) {
+        second = scheduler.schedule(now + s.delay().toNanos(), () -> {
+          if (!cancelled) {
+            round(s.repeat());
+          }
+        });
+      }
+      if (!s.refresh().isZero()) {
+        refreshAt(now + s.refresh().toNanos(), s.refresh().toNanos());
+      }
+    }
+
+    private void refreshAt(long atNanos, long periodNanos) {
+      refresh = scheduler.schedule(atNanos, () -> {
+        if (!cancelled) {
+          round(1);
+          refreshAt(atNanos + periodNanos, periodNanos); // fixed rate: no drift
+        }
+      });
+    }
+
+    private void round(int times) {
+      String router = binding.name();
+      scheduler.executeBlocking(() -> {
+        for (int i = 0; i < times; i++) {
+          try {
+            announcer.announce(binding.interfaceName(), addresses);
+          } catch (RuntimeException e) {
+            String what = "announcing " + addresses + " on " + binding.interfaceName() + " failed: " + e.getMessage();
+            log.warn("{}: {}", router, what);
+            reportFromAddressLane(router, what);
+            return;
+          }
+        }
+      });
+    }
+
+    void cancel() {
+      cancelled = true;
+      if (second != null) {
+        second.cancel();
+      }
+      if (refresh != null) {
+        refresh.cancel();
+      }
     }
   }
 
   private void arm(String router, TimerName timer, long deadlineNanos) {
     cancel(router, timer);
-    long delay = Math.max(0, deadlineNanos - System.nanoTime());
-    Map<TimerName, ScheduledFuture<?>> routerTimers = timers.get(router);
-    ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
-    self[0] = engineThread.schedule(() -> {
+    Map<TimerName, EngineScheduler.Cancellable> routerTimers = timers.get(router);
+    EngineScheduler.Cancellable[] self = new EngineScheduler.Cancellable[1];
+    self[0] = scheduler.schedule(deadlineNanos, () -> {
       // A timer cancelled or re-armed after it was queued to run must not fire.
       if (routerTimers.get(timer) == self[0]) {
         routerTimers.remove(timer);
         dispatch(router, new Event.TimerFired(timer));
       }
-    }, delay, TimeUnit.NANOSECONDS);
+    });
     routerTimers.put(timer, self[0]);
   }
 
   private void cancel(String router, TimerName timer) {
-    ScheduledFuture<?> f = timers.get(router).remove(timer);
-    if (f != null) {
-      f.cancel(false);
+    EngineScheduler.Cancellable c = timers.get(router).remove(timer);
+    if (c != null) {
+      c.cancel();
     }
   }
 
@@ -509,21 +599,9 @@ public final class Engine implements AutoCloseable {
 
   private <T> T call(Supplier<T> work) {
     try {
-      return callWithin(work, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+      return scheduler.call(work, scheduler.nanoTime() + CALL_TIMEOUT_NANOS);
     } catch (TimeoutException e) {
       throw new IllegalStateException("the engine thread did not answer within 10 s");
-    }
-  }
-
-  private <T> T callWithin(Supplier<T> work, long deadlineNanos) throws TimeoutException {
-    CompletableFuture<T> f = CompletableFuture.supplyAsync(work, engineThread);
-    try {
-      return f.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
     }
   }
 

@@ -9,7 +9,9 @@ import org.vrrpagent.core.fsm.VrrpState;
  * @param masterAddress the master's primary address as last seen (ours in MASTER); null before any
  * @param masterPriority the master's last advertised priority; -1 before any
  * @param faultReason non-null in FAULT
- * @param sinceNanos {@link System#nanoTime()} of the last state change; 0 before any
+ * @param sinceNanos the engine clock's time of the last state change ({@link System#nanoTime()} on a
+ *     host, virtual time in the simulation); 0 before any
+ * @param resigned in a resign-below episode (see {@code VirtualRouter#resigned()})
  */
 public record RouterStatus(
     String name,
@@ -20,4 +22,13 @@ public record RouterStatus(
     int masterPriority,
     int masterAdvertIntervalCentis,
     String faultReason,
-    long sinceNanos) {}
+    long sinceNanos,
+    boolean resigned) {
+
+  /** A router not in a resign-below episode. */
+  public RouterStatus(String name, VrrpState state, int basePriority, int effectivePriority, InetAddress masterAddress,
+      int masterPriority, int masterAdvertIntervalCentis, String faultReason, long sinceNanos) {
+    this(name, state, basePriority, effectivePriority, masterAddress, masterPriority, masterAdvertIntervalCentis,
+        faultReason, sinceNanos, false);
+  }
+}

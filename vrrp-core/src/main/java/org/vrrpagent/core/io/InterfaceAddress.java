@@ -3,6 +3,7 @@ package org.vrrpagent.core.io;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Objects;
+import org.vrrpagent.base.AddressText;
 
 /**
  * An address with its prefix length, as configured on an interface ({@code 198.18.0.100/24}).

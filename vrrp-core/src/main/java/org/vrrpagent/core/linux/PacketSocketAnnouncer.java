@@ -12,7 +12,7 @@ import java.net.InetAddress;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Objects;
-import org.vrrpagent.core.io.AddressText;
+import org.vrrpagent.base.AddressText;
 import org.vrrpagent.core.io.NeighborAnnouncer;
 import org.vrrpagent.core.io.TransportException;
 import org.vrrpagent.core.neighbor.GratuitousArp;

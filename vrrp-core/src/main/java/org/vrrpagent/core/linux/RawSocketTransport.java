@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vrrpagent.core.io.AddressText;
+import org.vrrpagent.base.AddressText;
 import org.vrrpagent.core.io.InboundPacket;
 import org.vrrpagent.core.io.Transport;
 import org.vrrpagent.core.io.TransportDrops;

@@ -39,14 +39,14 @@ class ElectionScenarioTest {
 
   private long masterAt(String node, long fromNanos) {
     return lan.transitions().stream()
-        .filter(t -> t.node().equals(node) && t.to() == VrrpState.MASTER && t.atNanos() >= fromNanos)
+        .filter(t -> t.host().equals(node) && t.to() == VrrpState.MASTER && t.atNanos() >= fromNanos)
         .findFirst().orElseThrow(() -> new AssertionError(node + " never became master\n" + lan.story()))
         .atNanos();
   }
 
   private void startBoth(RouterConfig a, RouterConfig b) {
-    lan.addNode("a", a).start();
-    lan.addNode("b", b).start();
+    lan.addHost("a", a).start();
+    lan.addHost("b", b).start();
   }
 
   @Test
@@ -58,9 +58,13 @@ class ElectionScenarioTest {
     assertThat(lan.masters(51)).containsExactly("a");
     assertThat(masterAt("a", 0)).isEqualTo(A_MASTER_AT);
     assertThat(lan.transitionsTo(VrrpState.MASTER, 0)).hasSize(1);
-    assertThat(lan.node("a").heldAddresses()).containsExactly(VIP);
-    assertThat(lan.node("b").heldAddresses()).isEmpty();
-    assertThat(lan.node("a").announcements()).isEqualTo(1);
+    assertThat(lan.host("a").heldAddresses()).containsExactly(VIP);
+    assertThat(lan.host("b").heldAddresses()).isEmpty();
+    // keepalived's schedule: 5 gratuitous ARPs on becoming master, 5 more 5 s later.
+    assertThat(lan.host("a").announcements()).extracting(SimulatedAnnouncer.Announcement::atNanos)
+        .containsExactly(A_MASTER_AT, A_MASTER_AT, A_MASTER_AT, A_MASTER_AT, A_MASTER_AT,
+            A_MASTER_AT + 5 * S, A_MASTER_AT + 5 * S, A_MASTER_AT + 5 * S, A_MASTER_AT + 5 * S, A_MASTER_AT + 5 * S);
+    assertThat(lan.host("b").announcements()).isEmpty();
   }
 
   @Test
@@ -73,7 +77,7 @@ class ElectionScenarioTest {
     // a (198.18.0.1) yields to the greater address, b keeps the role.
     assertThat(lan.masters(51)).containsExactly("b");
     var aBackup = lan.transitions().stream()
-        .filter(t -> t.node().equals("a") && t.to() == VrrpState.BACKUP && t.atNanos() > 0).findFirst().orElseThrow();
+        .filter(t -> t.host().equals("a") && t.to() == VrrpState.BACKUP && t.atNanos() > 0).findFirst().orElseThrow();
     assertThat(aBackup.atNanos()).isEqualTo(3_609_375_000L);
     assertThat(aBackup.change().reason()).isEqualTo("equal priority advert from greater address 198.18.0.2 (prio 100)");
   }
@@ -82,7 +86,7 @@ class ElectionScenarioTest {
   @DisplayName("master crash: the backup is master exactly Master_Down_Interval after the last advert")
   void masterCrashBackupTakesOverAfterMasterDownInterval() {
     startBoth(v3("a", 200), v3("b", 100));
-    lan.at(10 * S, () -> lan.node("a").crash());
+    lan.at(10 * S, () -> lan.host("a").crash());
     lan.runUntil(20 * S);
 
     // a's last advert left at 9.21875 s; b's Master_Down_Interval is 3.609375 s.
@@ -94,19 +98,19 @@ class ElectionScenarioTest {
   @DisplayName("graceful shutdown: the backup takes over after its Skew_Time")
   void gracefulShutdownBackupTakesOverAfterSkewTime() {
     startBoth(v3("a", 200), v3("b", 100));
-    lan.at(10 * S, () -> lan.node("a").shutdown());
+    lan.at(10 * S, () -> lan.host("a").shutdown());
     lan.runUntil(20 * S);
 
     assertThat(masterAt("b", 0)).isEqualTo(10 * S + 609_375_000L);
-    assertThat(lan.node("a").heldAddresses()).isEmpty();
+    assertThat(lan.host("a").heldAddresses()).isEmpty();
   }
 
   @Test
   @DisplayName("backup preempts a lower-priority master after its own Master_Down_Interval")
   void backupPreemptsALowerPriorityMaster() {
-    lan.addNode("b", v3("b", 100)).start();
-    lan.addNode("a", v3("a", 200));
-    lan.at(5 * S, () -> lan.node("a").start());
+    lan.addHost("b", v3("b", 100)).start();
+    lan.addHost("a", v3("a", 200));
+    lan.at(5 * S, () -> lan.host("a").start());
     lan.runUntil(20 * S);
 
     // b's adverts are discarded by a (lower priority, preempt on): a's timer from 5 s runs out.
@@ -118,9 +122,9 @@ class ElectionScenarioTest {
   @Test
   @DisplayName("nopreempt keeps the old master")
   void nopreemptKeepsTheOldMaster() {
-    lan.addNode("b", v3("b", 100)).start();
-    lan.addNode("a", v3("a", 200).withNoPreempt());
-    lan.at(5 * S, () -> lan.node("a").start());
+    lan.addHost("b", v3("b", 100)).start();
+    lan.addHost("a", v3("a", 200).withNoPreempt());
+    lan.at(5 * S, () -> lan.host("a").start());
     lan.runUntil(60 * S);
 
     assertThat(lan.masters(51)).containsExactly("b");
@@ -130,9 +134,9 @@ class ElectionScenarioTest {
   @Test
   @DisplayName("preempt delay: the better backup tolerates the lower master for the delay, then preempts")
   void preemptDelayPostponesPreemption() {
-    lan.addNode("b", v3("b", 100)).start();
-    lan.addNode("a", v3("a", 200).withPreemptDelayNanos(9_500 * MS));
-    lan.at(5_100 * MS, () -> lan.node("a").start());
+    lan.addHost("b", v3("b", 100)).start();
+    lan.addHost("a", v3("a", 200).withPreemptDelayNanos(9_500 * MS));
+    lan.at(5_100 * MS, () -> lan.host("a").start());
     lan.runUntil(30 * S);
 
     // The delay runs from a's startup at 5.1 s to 14.6 s. b advertises at 3.609375 + k s: adverts
@@ -146,7 +150,7 @@ class ElectionScenarioTest {
   @DisplayName("priority drop on the master: the backup takes over after its Master_Down_Interval (RFC mode)")
   void priorityDropOnMasterRfcMode() {
     startBoth(v3("a", 200), v3("b", 100));
-    lan.at(10 * S, () -> lan.node("a").priority("vi_a", 50));
+    lan.at(10 * S, () -> lan.host("a").priority("vi_a", 50));
     lan.runUntil(20 * S);
 
     // a advertises 50 at once; b discards it (preempt) and times out after the last 200 advert.
@@ -158,26 +162,26 @@ class ElectionScenarioTest {
   @DisplayName("priority drop on the master: with fast preempt the backup takes over at once")
   void priorityDropOnMasterFastPreempt() {
     startBoth(v3("a", 200), v3("b", 100).withFastPreempt(true));
-    lan.at(10 * S, () -> lan.node("a").priority("vi_a", 50));
+    lan.at(10 * S, () -> lan.host("a").priority("vi_a", 50));
     lan.runUntil(20 * S);
 
     assertThat(masterAt("b", 0)).isEqualTo(10 * S);
     assertThat(lan.masters(51)).containsExactly("b");
-    assertThat(lan.transitions()).anyMatch(t -> t.node().equals("a") && t.to() == VrrpState.BACKUP
+    assertThat(lan.transitions()).anyMatch(t -> t.host().equals("a") && t.to() == VrrpState.BACKUP
         && t.atNanos() == 10 * S);
   }
 
   @Test
   @DisplayName("the address owner (255) starts as master and takes over at once")
   void ownerStartsAsMaster() {
-    lan.addNode("b", v3("b", 100)).start();
-    lan.addNode("a", v3("a", 255));
-    lan.at(5 * S, () -> lan.node("a").start());
+    lan.addHost("b", v3("b", 100)).start();
+    lan.addHost("a", v3("a", 255));
+    lan.at(5 * S, () -> lan.host("a").start());
     lan.runUntil(20 * S);
 
     assertThat(masterAt("a", 0)).isEqualTo(5 * S);
     assertThat(lan.masters(51)).containsExactly("a");
-    assertThat(lan.node("a").router().effectivePriority()).isEqualTo(255);
+    assertThat(lan.host("a").router().effectivePriority()).isEqualTo(255);
   }
 
   @Test
@@ -198,12 +202,12 @@ class ElectionScenarioTest {
     startBoth(
         RouterConfig.v2("vi_a", 51, 200, 1, List.of(VIP), primary("a")).withPassword("secret12"),
         RouterConfig.v2("vi_b", 51, 100, 1, List.of(VIP), primary("b")).withPassword("secret13"));
-    lan.addNode("c", RouterConfig.v2("vi_c", 51, 150, 1, List.of(VIP), primary("c")).withPassword("secret12")).start();
+    lan.addHost("c", RouterConfig.v2("vi_c", 51, 150, 1, List.of(VIP), primary("c")).withPassword("secret12")).start();
     lan.runUntil(20 * S);
 
     assertThat(lan.drops(DropReason.AUTH)).isPositive();
     assertThat(lan.masters(51)).containsExactlyInAnyOrder("a", "b");
-    assertThat(lan.node("c").router().state()).isEqualTo(VrrpState.BACKUP);
+    assertThat(lan.host("c").router().state()).isEqualTo(VrrpState.BACKUP);
   }
 
   @Test
@@ -220,21 +224,21 @@ class ElectionScenarioTest {
     assertThat(lan.masters(51)).containsExactly("a");
     // a advertises at 3.21875 + k s: its first advert after healing, at 20.21875 s, ends it.
     var bBackup = lan.transitions().stream()
-        .filter(t -> t.node().equals("b") && t.to() == VrrpState.BACKUP && t.atNanos() >= 20 * S).findFirst().orElseThrow();
+        .filter(t -> t.host().equals("b") && t.to() == VrrpState.BACKUP && t.atNanos() >= 20 * S).findFirst().orElseThrow();
     assertThat(bBackup.atNanos()).isEqualTo(20_218_750_000L);
-    assertThat(lan.node("b").heldAddresses()).isEmpty();
+    assertThat(lan.host("b").heldAddresses()).isEmpty();
   }
 
   @Test
   @DisplayName("FAULT releases the addresses with a priority-0 advert; recovery returns through BACKUP")
   void faultAndRecovery() {
     startBoth(v3("a", 200), v3("b", 100));
-    lan.at(10 * S, () -> lan.node("a").fault("vi_a", "interface eth0 down"));
-    lan.at(20 * S, () -> lan.node("a").clearFault("vi_a"));
+    lan.at(10 * S, () -> lan.host("a").fault("vi_a", "interface eth0 down"));
+    lan.at(20 * S, () -> lan.host("a").clearFault("vi_a"));
     lan.runUntil(15 * S);
 
-    assertThat(lan.node("a").router().state()).isEqualTo(VrrpState.FAULT);
-    assertThat(lan.node("a").heldAddresses()).isEmpty();
+    assertThat(lan.host("a").router().state()).isEqualTo(VrrpState.FAULT);
+    assertThat(lan.host("a").heldAddresses()).isEmpty();
     assertThat(masterAt("b", 0)).isEqualTo(10 * S + 609_375_000L);
 
     lan.runUntil(30 * S);
@@ -247,30 +251,30 @@ class ElectionScenarioTest {
   @DisplayName("a sync group fails over together: one member's fault moves every address")
   void syncGroupFailsOverTogether() {
     InetAddress vip6 = SimulatedLan.address("fd00:198:18::100");
-    lan.addSyncGroupNode("a", "dns",
+    lan.addSyncGroupHost("a", "dns",
         RouterConfig.v3("v4", 10, 200, 100, List.of(VIP), primary("a")),
         RouterConfig.v3("v6", 11, 200, 100, List.of(vip6), SimulatedLan.address("fd00:198:18::1"))).start();
-    lan.addSyncGroupNode("b", "dns",
+    lan.addSyncGroupHost("b", "dns",
         RouterConfig.v3("v4", 10, 100, 100, List.of(VIP), primary("b")),
         RouterConfig.v3("v6", 11, 100, 100, List.of(vip6), SimulatedLan.address("fd00:198:18::2"))).start();
-    lan.at(10 * S, () -> lan.node("a").fault("v4", "tracked interface eth0 down"));
+    lan.at(10 * S, () -> lan.host("a").fault("v4", "tracked interface eth0 down"));
     lan.runUntil(20 * S);
 
-    assertThat(lan.node("a").router("v6").state()).isEqualTo(VrrpState.FAULT);
-    assertThat(lan.node("a").heldAddresses()).isEmpty();
+    assertThat(lan.host("a").router("v6").state()).isEqualTo(VrrpState.FAULT);
+    assertThat(lan.host("a").heldAddresses()).isEmpty();
     assertThat(lan.masters(10)).containsExactly("b");
     assertThat(lan.masters(11)).containsExactly("b");
     assertThat(lan.transitionsTo(VrrpState.MASTER, 10 * S)).extracting(Transition::atNanos)
         .containsExactly(10_609_375_000L, 10_609_375_000L);
-    assertThat(lan.node("b").heldAddresses()).containsExactlyInAnyOrder(VIP, vip6);
+    assertThat(lan.host("b").heldAddresses()).containsExactlyInAnyOrder(VIP, vip6);
   }
 
   @Test
   @DisplayName("a sync group member does not become master while another member still hears its master")
   void syncGroupWaitsUntilAllWouldBeMaster() {
     InetAddress vip2 = SimulatedLan.address("198.18.0.101");
-    lan.addNode("a", RouterConfig.v3("only", 11, 200, 100, List.of(vip2), primary("a"))).start();
-    lan.addSyncGroupNode("b", "pair",
+    lan.addHost("a", RouterConfig.v3("only", 11, 200, 100, List.of(vip2), primary("a"))).start();
+    lan.addSyncGroupHost("b", "pair",
         RouterConfig.v3("first", 10, 100, 100, List.of(VIP), primary("b")),
         RouterConfig.v3("second", 11, 100, 100, List.of(vip2), primary("b"))).start();
     lan.runUntil(30 * S);
@@ -278,7 +282,7 @@ class ElectionScenarioTest {
     assertThat(lan.masters(11)).containsExactly("a");
     assertThat(lan.masters(10)).isEmpty();
 
-    lan.at(40 * S, () -> lan.node("a").crash());
+    lan.at(40 * S, () -> lan.host("a").crash());
     lan.runUntil(50 * S);
     // a's last advert at 39.21875 s; "second" times out 3.609375 s later and both go together.
     assertThat(lan.masters(10)).containsExactly("b");
@@ -290,11 +294,11 @@ class ElectionScenarioTest {
   @DisplayName("when one sync group member hears a better master, the other members follow it to BACKUP")
   void syncGroupFollowsAMemberToBackup() {
     InetAddress vip2 = SimulatedLan.address("198.18.0.101");
-    lan.addSyncGroupNode("a", "pair",
+    lan.addSyncGroupHost("a", "pair",
         RouterConfig.v3("first", 10, 100, 100, List.of(VIP), primary("a")),
         RouterConfig.v3("second", 11, 100, 100, List.of(vip2), primary("a"))).start();
-    lan.addNode("b", RouterConfig.v3("only", 10, 200, 100, List.of(VIP), primary("b")));
-    lan.at(10 * S, () -> lan.node("b").start());
+    lan.addHost("b", RouterConfig.v3("only", 10, 200, 100, List.of(VIP), primary("b")));
+    lan.at(10 * S, () -> lan.host("b").start());
     lan.runUntil(9 * S);
     assertThat(lan.masters(10)).containsExactly("a");
     assertThat(lan.masters(11)).containsExactly("a");
@@ -306,6 +310,6 @@ class ElectionScenarioTest {
     assertThat(followed.change().reason()).isEqualTo("sync group pair: first became backup");
     assertThat(lan.masters(10)).containsExactly("b");
     assertThat(lan.masters(11)).isEmpty();
-    assertThat(lan.node("a").heldAddresses()).isEmpty();
+    assertThat(lan.host("a").heldAddresses()).isEmpty();
   }
 }

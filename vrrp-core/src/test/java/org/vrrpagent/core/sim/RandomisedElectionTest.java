@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.vrrpagent.core.fsm.RouterConfig;
 import org.vrrpagent.core.fsm.TimerIntervals;
-import org.vrrpagent.core.fsm.VirtualRouter;
+import org.vrrpagent.core.engine.RouterStatus;
 import org.vrrpagent.core.fsm.VrrpState;
 import org.vrrpagent.core.wire.VrrpVersion;
 
@@ -111,13 +111,13 @@ class RandomisedElectionTest {
   private static void runChecked(long seed, SimulatedLan lan) {
     SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 12345);
     Setup setup = setup(r);
-    List<SimulatedNode> nodes = new ArrayList<>();
+    List<SimulatedHost> nodes = new ArrayList<>();
     for (int i = 0; i < setup.configs().size(); i++) {
-      nodes.add(lan.addNode("r" + (i + 1), setup.configs().get(i)));
+      nodes.add(lan.addHost("r" + (i + 1), setup.configs().get(i)));
     }
     long chaosEnd = (10 + r.nextInt(31)) * S;
     lan.conditions(new LanConditions(r.nextDouble() * 0.3, r.nextDouble() * 0.1, 0, setup.maxDelayNanos()));
-    for (SimulatedNode node : nodes) {
+    for (SimulatedHost node : nodes) {
       long at = r.nextInt(3) == 0 ? 0 : r.nextLong(chaosEnd / 2);
       lan.at(at, () -> {
         if (!node.running()) {
@@ -146,9 +146,9 @@ class RandomisedElectionTest {
     }
 
     // Liveness: the master leaves; the best backup takes over within its timer.
-    List<SimulatedNode> masters = nodes.stream().filter(n -> n.router().state() == VrrpState.MASTER).toList();
-    List<VirtualRouter> backups = nodes.stream().filter(SimulatedNode::running).map(SimulatedNode::router)
-        .filter(x -> x.state() == VrrpState.BACKUP).toList();
+    List<SimulatedHost> masters = nodes.stream().filter(n -> n.router().state() == VrrpState.MASTER).toList();
+    List<SimulatedHost> backups = nodes.stream().filter(SimulatedHost::running)
+        .filter(n -> n.router().state() == VrrpState.BACKUP).toList();
     if (masters.isEmpty() || backups.isEmpty()) {
       return;
     }
@@ -157,7 +157,7 @@ class RandomisedElectionTest {
     // Master_Down_Interval even after a graceful shutdown: a regular advert overtaken by the
     // priority-0 one restarts the full timer (the scenario tests pin the Skew_Time case).
     long bound = leftAt + setup.maxDelayNanos()
-        + backups.stream().mapToLong(b -> b.timers().masterDownIntervalNanos()).min().orElseThrow();
+        + backups.stream().mapToLong(b -> b.masterDownIntervalNanos("vi")).min().orElseThrow();
     if (graceful) {
       masters.getFirst().shutdown();
     } else {
@@ -173,9 +173,9 @@ class RandomisedElectionTest {
     checkSafety(lan, nodes, setup.preempt(), settledAgain - leftAt);
   }
 
-  private static void chaos(SimulatedLan lan, List<SimulatedNode> nodes, SplittableRandom r) {
-    SimulatedNode node = nodes.get(r.nextInt(nodes.size()));
-    VirtualRouter router = node.router();
+  private static void chaos(SimulatedLan lan, List<SimulatedHost> nodes, SplittableRandom r) {
+    SimulatedHost node = nodes.get(r.nextInt(nodes.size()));
+    RouterConfig router = node.config("vi");
     switch (r.nextInt(8)) {
       case 0 -> {
         if (node.running()) {
@@ -193,44 +193,44 @@ class RandomisedElectionTest {
         }
       }
       case 3, 4 -> {
-        if (!router.config().owner()) {
-          node.priority(router.config().name(), 1 + r.nextInt(254));
+        if (!router.owner()) {
+          node.priority(router.name(), 1 + r.nextInt(254));
         }
       }
       case 5 -> {
-        if (router.faultReason() == null) {
-          node.fault(router.config().name(), "chaos");
+        if (!node.hasFault(router.name())) {
+          node.fault(router.name(), "chaos");
         } else {
-          node.clearFault(router.config().name());
+          node.clearFault(router.name());
         }
       }
       case 6 -> {
         Set<String> side = new HashSet<>();
-        for (SimulatedNode n : nodes) {
+        for (SimulatedHost n : nodes) {
           if (r.nextBoolean()) {
             side.add(n.name());
           }
         }
         Set<String> other = new HashSet<>();
-        nodes.stream().map(SimulatedNode::name).filter(x -> !side.contains(x)).forEach(other::add);
+        nodes.stream().map(SimulatedHost::name).filter(x -> !side.contains(x)).forEach(other::add);
         lan.partition(side, other);
       }
       default -> lan.heal();
     }
   }
 
-  private static void checkSafety(SimulatedLan lan, List<SimulatedNode> nodes, boolean preempt, long wholeForNanos) {
-    List<SimulatedNode> eligible = nodes.stream().filter(SimulatedNode::running)
+  private static void checkSafety(SimulatedLan lan, List<SimulatedHost> nodes, boolean preempt, long wholeForNanos) {
+    List<SimulatedHost> eligible = nodes.stream().filter(SimulatedHost::running)
         .filter(n -> n.router().state() == VrrpState.BACKUP || n.router().state() == VrrpState.MASTER).toList();
-    List<SimulatedNode> masters = eligible.stream().filter(n -> n.router().state() == VrrpState.MASTER).toList();
+    List<SimulatedHost> masters = eligible.stream().filter(n -> n.router().state() == VrrpState.MASTER).toList();
     String when = "at " + lan.now() / 1e9 + " s, whole for " + wholeForNanos / 1e9 + " s: ";
     if (eligible.isEmpty()) {
       assertThat(masters).as(when + "masters").isEmpty();
       return;
     }
     assertThat(masters).as(when + "masters among " + eligible).hasSize(1);
-    SimulatedNode master = masters.getFirst();
-    for (SimulatedNode n : nodes) {
+    SimulatedHost master = masters.getFirst();
+    for (SimulatedHost n : nodes) {
       assertThat(n.heldAddresses()).as(when + "addresses of " + n.name())
           .isEqualTo(n == master ? Set.of(VIP) : Set.of());
     }

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.vrrpagent.core.fsm.RouterConfig;
 import org.vrrpagent.core.fsm.TimerIntervals;
-import org.vrrpagent.core.fsm.VirtualRouter;
+import org.vrrpagent.core.engine.RouterStatus;
 import org.vrrpagent.core.fsm.VrrpState;
 import org.vrrpagent.core.wire.VrrpVersion;
 
@@ -73,7 +73,7 @@ class RandomisedSyncGroupTest {
     int hosts = 2 + r.nextInt(3);
     int interval = 20 + r.nextInt(181);
     boolean ties = r.nextInt(3) == 0;
-    List<SimulatedNode> nodes = new ArrayList<>();
+    List<SimulatedHost> nodes = new ArrayList<>();
     for (int i = 1; i <= hosts; i++) {
       int priority = ties ? 100 + 50 * r.nextInt(2) : 1 + r.nextInt(254);
       boolean fast = r.nextBoolean();
@@ -81,15 +81,13 @@ class RandomisedSyncGroupTest {
           .withFastPreempt(fast);
       RouterConfig v6 = RouterConfig.v3("v6", 11, priority, interval, List.of(VIP6), SimulatedLan.address("fd00:198:18::" + i))
           .withFastPreempt(fast);
-      nodes.add(lan.addSyncGroupNode("h" + i, "pair", v4, v6));
+      nodes.add(lan.addSyncGroupHost("h" + i, "pair", v4, v6));
     }
     long maxDelay = r.nextInt(4) == 0 ? 0 : r.nextLong(Math.min(50 * MS, interval * 10L * MS / 4) + 1);
-    Map<String, Set<String>> ownFaults = new HashMap<>();
-    nodes.forEach(n -> ownFaults.put(n.name(), new HashSet<>()));
 
     long chaosEnd = (10 + r.nextInt(31)) * S;
     lan.conditions(new LanConditions(r.nextDouble() * 0.3, r.nextDouble() * 0.1, 0, maxDelay));
-    for (SimulatedNode node : nodes) {
+    for (SimulatedHost node : nodes) {
       lan.at(r.nextInt(3) == 0 ? 0 : r.nextLong(chaosEnd / 2), () -> {
         if (!node.running()) {
           node.start();
@@ -99,7 +97,7 @@ class RandomisedSyncGroupTest {
     int chaosEvents = 3 + r.nextInt(15);
     for (int i = 0; i < chaosEvents; i++) {
       long choice = r.nextLong();
-      lan.at(r.nextLong(chaosEnd), () -> chaos(lan, nodes, ownFaults, new SplittableRandom(choice)));
+      lan.at(r.nextLong(chaosEnd), () -> chaos(lan, nodes, new SplittableRandom(choice)));
     }
     lan.runUntil(chaosEnd);
 
@@ -112,15 +110,15 @@ class RandomisedSyncGroupTest {
       checkSafety(lan, nodes, t - chaosEnd);
     }
 
-    List<SimulatedNode> masters = nodes.stream().filter(n -> n.router("v4").state() == VrrpState.MASTER).toList();
-    List<SimulatedNode> backups = nodes.stream().filter(SimulatedNode::running)
+    List<SimulatedHost> masters = nodes.stream().filter(n -> n.router("v4").state() == VrrpState.MASTER).toList();
+    List<SimulatedHost> backups = nodes.stream().filter(SimulatedHost::running)
         .filter(n -> n.router("v4").state() == VrrpState.BACKUP).toList();
     if (masters.isEmpty() || backups.isEmpty()) {
       return;
     }
     long leftAt = lan.now();
     long bound = leftAt + maxDelay + backups.stream()
-        .mapToLong(n -> n.routers().stream().mapToLong(x -> x.timers().masterDownIntervalNanos()).max().orElseThrow())
+        .mapToLong(n -> MEMBERS.stream().mapToLong(n::masterDownIntervalNanos).max().orElseThrow())
         .min().orElseThrow();
     masters.getFirst().crash();
     lan.runUntil(bound);
@@ -131,22 +129,18 @@ class RandomisedSyncGroupTest {
     checkSafety(lan, nodes, lan.now() - leftAt);
   }
 
-  private static void chaos(SimulatedLan lan, List<SimulatedNode> nodes, Map<String, Set<String>> ownFaults,
-      SplittableRandom r) {
-    SimulatedNode node = nodes.get(r.nextInt(nodes.size()));
+  private static void chaos(SimulatedLan lan, List<SimulatedHost> nodes, SplittableRandom r) {
+    SimulatedHost node = nodes.get(r.nextInt(nodes.size()));
     String member = MEMBERS.get(r.nextInt(2));
-    Set<String> faults = ownFaults.get(node.name());
     switch (r.nextInt(8)) {
       case 0 -> {
         if (node.running()) {
           node.crash();
-          faults.clear();
         }
       }
       case 1 -> {
         if (!node.running()) {
           node.restart();
-          faults.clear();
         }
       }
       case 2 -> {
@@ -159,10 +153,9 @@ class RandomisedSyncGroupTest {
         MEMBERS.forEach(m -> node.priority(m, p));
       }
       case 5 -> {
-        if (faults.remove(member)) {
+        if (node.hasFault(member)) {
           node.clearFault(member);
         } else {
-          faults.add(member);
           node.fault(member, "chaos");
         }
       }
@@ -174,20 +167,20 @@ class RandomisedSyncGroupTest {
           }
         });
         Set<String> other = new HashSet<>();
-        nodes.stream().map(SimulatedNode::name).filter(x -> !side.contains(x)).forEach(other::add);
+        nodes.stream().map(SimulatedHost::name).filter(x -> !side.contains(x)).forEach(other::add);
         lan.partition(side, other);
       }
       default -> lan.heal();
     }
   }
 
-  private static void checkSafety(SimulatedLan lan, List<SimulatedNode> nodes, long wholeForNanos) {
+  private static void checkSafety(SimulatedLan lan, List<SimulatedHost> nodes, long wholeForNanos) {
     String when = "at " + lan.now() / 1e9 + " s, whole for " + wholeForNanos / 1e9 + " s: ";
-    List<SimulatedNode> eligible = nodes.stream().filter(SimulatedNode::running)
+    List<SimulatedHost> eligible = nodes.stream().filter(SimulatedHost::running)
         .filter(n -> n.routers().stream().allMatch(x -> x.state() == VrrpState.BACKUP || x.state() == VrrpState.MASTER))
         .toList();
-    for (SimulatedNode n : nodes) {
-      List<VrrpState> states = n.routers().stream().map(VirtualRouter::state).toList();
+    for (SimulatedHost n : nodes) {
+      List<VrrpState> states = n.routers().stream().map(RouterStatus::state).toList();
       assertThat(states.stream().distinct().count() == 1 || !states.contains(VrrpState.MASTER))
           .as(when + n.name() + " members move together: " + states).isTrue();
     }
@@ -197,8 +190,8 @@ class RandomisedSyncGroupTest {
     }
     assertThat(lan.masters(10)).as(when + "masters of VRID 10 among " + eligible).hasSize(1);
     assertThat(lan.masters(11)).as(when + "masters of VRID 11").isEqualTo(lan.masters(10));
-    SimulatedNode master = lan.node(lan.masters(10).getFirst());
-    for (SimulatedNode n : nodes) {
+    SimulatedHost master = lan.host(lan.masters(10).getFirst());
+    for (SimulatedHost n : nodes) {
       assertThat(n.heldAddresses()).as(when + "addresses of " + n.name())
           .isEqualTo(n == master ? Set.of(VIP4, VIP6) : Set.of());
     }

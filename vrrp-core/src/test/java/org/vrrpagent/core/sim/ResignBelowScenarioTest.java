@@ -43,7 +43,7 @@ class ResignBelowScenarioTest {
   }
 
   private List<Transition> of(String node, VrrpState to) {
-    return lan.transitions().stream().filter(t -> t.node().equals(node) && t.to() == to).toList();
+    return lan.transitions().stream().filter(t -> t.host().equals(node) && t.to() == to).toList();
   }
 
   private List<Long> timesOf(String node, VrrpState to) {
@@ -51,14 +51,14 @@ class ResignBelowScenarioTest {
   }
 
   private void priorityAt(long atNanos, String node, int priority) {
-    lan.at(atNanos, () -> lan.node(node).priority("vi_" + node, priority));
+    lan.at(atNanos, () -> lan.host(node).priority("vi_" + node, priority));
   }
 
   @Test
   @DisplayName("a master whose priority drops below resign-below hands over: the peer is master after its Skew_Time")
   void resignHandsOverAfterThePeersSkewTime() {
-    lan.addNode("a", resigning("a", 200)).start();
-    lan.addNode("b", v3("b", 100)).start();
+    lan.addHost("a", resigning("a", 200)).start();
+    lan.addHost("b", v3("b", 100)).start();
     priorityAt(10 * S, "a", 120);
     lan.runUntil(20 * S);
 
@@ -70,15 +70,15 @@ class ResignBelowScenarioTest {
     // a (120) outranks b (100) but does not preempt it back while its priority stays low.
     assertThat(lan.masters(51)).containsExactly("b");
     assertThat(timesOf("a", VrrpState.MASTER)).containsExactly(A_MASTER_AT);
-    assertThat(lan.node("a").router().resigned()).isTrue();
-    assertThat(lan.node("a").heldAddresses()).isEmpty();
-    assertThat(lan.node("b").heldAddresses()).containsExactly(VIP);
+    assertThat(lan.host("a").router().resigned()).isTrue();
+    assertThat(lan.host("a").heldAddresses()).isEmpty();
+    assertThat(lan.host("b").heldAddresses()).containsExactly(VIP);
   }
 
   @Test
   @DisplayName("nobody takes over: master again after its Master_Down_Interval, then no second resign while the priority stays low")
   void nobodyTakesOverMasterAgainAndNoPingPong() {
-    lan.addNode("a", resigning("a", 200)).start();
+    lan.addHost("a", resigning("a", 200)).start();
     priorityAt(10 * S, "a", 120);
     priorityAt(15 * S, "a", 110);
     priorityAt(17 * S, "a", 120);
@@ -90,14 +90,14 @@ class ResignBelowScenarioTest {
     assertThat(timesOf("a", VrrpState.MASTER)).containsExactly(A_MASTER_AT, 10 * S + DOWN_120);
     assertThat(of("a", VrrpState.MASTER).getLast().change().reason()).isEqualTo("master down timer expired");
     assertThat(lan.masters(51)).containsExactly("a");
-    assertThat(lan.node("a").heldAddresses()).containsExactly(VIP);
+    assertThat(lan.host("a").heldAddresses()).containsExactly(VIP);
   }
 
   @Test
   @DisplayName("the priority recovers: the episode ends, the router preempts back, and the next failure resigns again")
   void recoveryEndsTheEpisode() {
-    lan.addNode("a", resigning("a", 200)).start();
-    lan.addNode("b", v3("b", 100)).start();
+    lan.addHost("a", resigning("a", 200)).start();
+    lan.addHost("b", v3("b", 100)).start();
     priorityAt(10 * S, "a", 120);
     priorityAt(20 * S, "a", 200);
     priorityAt(30 * S, "a", 120);
@@ -116,10 +116,10 @@ class ResignBelowScenarioTest {
   @Test
   @DisplayName("after resigning, the router takes over normally when the new master goes silent")
   void resignedRouterTakesOverWhenThePeerIsGone() {
-    lan.addNode("a", resigning("a", 200)).start();
-    lan.addNode("b", v3("b", 100)).start();
+    lan.addHost("a", resigning("a", 200)).start();
+    lan.addHost("b", v3("b", 100)).start();
     priorityAt(10 * S, "a", 120);
-    lan.at(15 * S, () -> lan.node("b").crash());
+    lan.at(15 * S, () -> lan.host("b").crash());
     lan.runUntil(25 * S);
 
     // b's last advert left at 14.609375 s; a's Master_Down_Interval at priority 120 is 3.53125 s.
@@ -131,7 +131,7 @@ class ResignBelowScenarioTest {
   @Test
   @DisplayName("a router already below resign-below when it becomes master does not resign on a further drop")
   void becomingMasterWhileBelowDoesNotResign() {
-    lan.addNode("a", resigning("a", 200)).start();
+    lan.addHost("a", resigning("a", 200)).start();
     priorityAt(1 * S, "a", 120);
     priorityAt(10 * S, "a", 110);
     lan.runUntil(20 * S);
@@ -139,14 +139,14 @@ class ResignBelowScenarioTest {
     // Backup at startup, priority 120 from 1 s: master a Master_Down_Interval (priority 120) after startup.
     assertThat(timesOf("a", VrrpState.MASTER)).containsExactly(DOWN_120);
     assertThat(timesOf("a", VrrpState.BACKUP)).containsExactly(0L);
-    assertThat(lan.node("a").router().resigned()).isFalse();
+    assertThat(lan.host("a").router().resigned()).isFalse();
   }
 
   @Test
   @DisplayName("resign-below off (0): a lower priority only re-advertises, the backup waits its Master_Down_Interval")
   void offByDefault() {
-    lan.addNode("a", v3("a", 200)).start();
-    lan.addNode("b", v3("b", 100)).start();
+    lan.addHost("a", v3("a", 200)).start();
+    lan.addHost("b", v3("b", 100)).start();
     priorityAt(10 * S, "a", 50);
     lan.runUntil(20 * S);
 

@@ -12,8 +12,9 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The frames keepalived 2.2.7 put on the wire ({@code vectors/adverts-garp-na.tsv}: tcpdump's
- * decode, a TAB, the whole Ethernet frame in hex), split into their layers.
+ * Captured frames split into their layers: what keepalived 2.2.7 put on the wire
+ * ({@code vectors/adverts-garp-na.tsv}: tcpdump's decode, a TAB, the whole Ethernet frame in
+ * hex) and libpcap captures such as ucarp's ({@code vectors/ucarp/*.pcap}).
  */
 public final class CapturedFrames {
   private CapturedFrames() {}
@@ -47,6 +48,42 @@ public final class CapturedFrames {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The Ethernet frames of a classic libpcap file on the test class path (24-byte file header,
+   * then a 16-byte header before each frame; either byte order; link type Ethernet). A frame's
+   * {@code decode} is its index in the file.
+   */
+  public static List<Frame> pcap(String resource) {
+    byte[] file;
+    try (InputStream in = CapturedFrames.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException(resource + " is not on the test class path");
+      }
+      file = in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(file);
+    int magic = b.getInt(0);
+    if (magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1) {
+      b.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    } else if (magic != 0xa1b2c3d4 && magic != 0xa1b23c4d) {
+      throw new IllegalStateException(resource + ": not a libpcap file (magic " + Integer.toHexString(magic) + ")");
+    }
+    if (b.getInt(20) != 1) {
+      throw new IllegalStateException(resource + ": link type " + b.getInt(20) + " (expected: 1, Ethernet)");
+    }
+    List<Frame> frames = new ArrayList<>();
+    int at = 24;
+    while (at + 16 <= file.length) {
+      int captured = b.getInt(at + 8);
+      at += 16;
+      frames.add(parse("frame " + frames.size(), Arrays.copyOfRange(file, at, at + captured)));
+      at += captured;
+    }
+    return frames;
   }
 
   public static List<Frame> vrrp() {

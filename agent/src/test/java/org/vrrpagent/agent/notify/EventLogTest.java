@@ -31,7 +31,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The JSON-lines log, keepalived's FIFO lines, stdout, and live subscribers. */
-class EventStreamTest {
+class EventLogTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final Instant T = Instant.parse("2026-11-22T03:00:00Z");
 

@@ -13,13 +13,13 @@ import org.slf4j.LoggerFactory;
  * A client that does not read (its socket buffer is full) is disconnected with a log line
  * rather than buffered without bound; it reconnects and reads {@code /status} to catch up.
  */
-final class EventStream {
-  private static final Logger log = LoggerFactory.getLogger(EventStream.class);
+final class SseClient {
+  private static final Logger log = LoggerFactory.getLogger(SseClient.class);
   private static final AtomicLong DROPPED_CLIENTS = new AtomicLong();
 
   private final Channel channel;
 
-  EventStream(Channel channel) {
+  SseClient(Channel channel) {
     this.channel = channel;
   }
 

@@ -1,4 +1,4 @@
-package org.vrrpagent.core.io;
+package org.vrrpagent.base;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -16,12 +16,12 @@ import org.slf4j.LoggerFactory;
 import org.vrrpagent.agent.config.NotifyConfig.Events;
 
 /**
- * The event stream: a JSON-lines log (file or stdout) and the live {@link EventBus}, written on
+ * The event log: a JSON-lines log (file or stdout) and the live {@link EventBus}, written on
  * one thread; keepalived's notify FIFO on another (a FIFO nobody reads fills up and would stall
  * the log). Both queues are bounded; drops are counted.
  */
-final class EventStream {
-  private static final Logger log = LoggerFactory.getLogger(EventStream.class);
+final class EventLog {
+  private static final Logger log = LoggerFactory.getLogger(EventLog.class);
 
   /** Events waiting per queue. */
   static final int MAX_QUEUED_EVENTS = 1000;
@@ -38,7 +38,7 @@ final class EventStream {
   private RandomAccessFile fifo;
   private boolean fifoFailed;
 
-  EventStream(String node, Events config, EventBus bus, PrintStream stdout) {
+  EventLog(String node, Events config, EventBus bus, PrintStream stdout) {
     this.node = node;
     this.config = config;
     this.bus = bus;

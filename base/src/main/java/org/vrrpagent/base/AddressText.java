@@ -1,4 +1,4 @@
-package org.vrrpagent.core.io;
+package org.vrrpagent.base;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

@@ -1,0 +1,74 @@
+package org.vrrpagent.core.engine;
+
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * Where the {@link Engine} gets its time and its threads. The engine reads no clock and starts
+ * no thread of its own: on a host it runs on {@link RealTimeScheduler} (the monotonic clock, one
+ * engine thread, one address thread); in the simulation on a virtual clock whose tasks run one
+ * at a time in virtual-time order ({@code org.vrrpagent.core.sim.VirtualScheduler}). Those two
+ * are the only difference between a seeded simulated run and the daemon.
+ *
+ * <p>Two lanes of work:
+ *
+ * <ul>
+ *   <li>the <b>engine thread</b> runs every state machine step, every timer and every listener
+ *       call, one task at a time, in order: {@link #execute}, {@link #schedule}, {@link #call}.
+ *       It waits on nothing but its own queue;
+ *   <li>the <b>address lane</b> runs address changes and announcements (they fork {@code ip} or
+ *       write to packet sockets, and may take milliseconds) in submission order, never on the
+ *       engine thread: {@link #executeBlocking}.
+ * </ul>
+ */
+public interface EngineScheduler {
+
+  /** Monotonic nanoseconds (only differences matter). */
+  long nanoTime();
+
+  /** True on the engine thread (inside one of its tasks). */
+  boolean inEngineThread();
+
+  /**
+   * Runs {@code task} on the engine thread after the tasks already due.
+   *
+   * @throws RejectedExecutionException once stopped
+   */
+  void execute(Runnable task);
+
+  /**
+   * Runs {@code task} on the engine thread at {@code atNanos} on this clock (at once if that is
+   * past), unless cancelled first.
+   *
+   * @throws RejectedExecutionException once stopped
+   */
+  Cancellable schedule(long atNanos, Runnable task);
+
+  /** Runs {@code task} on the address lane, after the tasks already given to it. */
+  void executeBlocking(Runnable task);
+
+  /**
+   * Runs {@code work} on the engine thread and returns its result; from the engine thread itself
+   * it runs at once. For callers on other threads: it waits until {@code deadlineNanos}.
+   *
+   * @throws TimeoutException when the engine thread did not answer by the deadline
+   * @throws IllegalStateException when {@code work} threw (its message), or the caller was interrupted
+   * @throws RejectedExecutionException once stopped
+   */
+  <T> T call(Supplier<T> work, long deadlineNanos) throws TimeoutException;
+
+  /**
+   * Stops the engine thread at once (pending tasks and timers are dropped) and lets the address
+   * lane finish what it was given, until {@code deadlineNanos}.
+   *
+   * @return true when the address lane finished in time
+   */
+  boolean stop(long deadlineNanos);
+
+  /** A scheduled task that may still be cancelled. */
+  interface Cancellable {
+    /** It will not run (unless it is running already). */
+    void cancel();
+  }
+}
