@@ -1,8 +1,14 @@
 package org.vrrpagent.agent.cli;
 
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
@@ -36,6 +42,15 @@ public final class StatusCommand extends AgentCommand {
   }
 
   static void print(JsonNode status, PrintWriter out) {
+    print(status, out, ZoneId.systemDefault());
+  }
+
+  /**
+   * The status for people. Times are shown in {@code zone} with their age relative to when the
+   * agent took the snapshot ({@code takenAt}), so the output does not depend on this host's clock.
+   */
+  static void print(JsonNode status, PrintWriter out, ZoneId zone) {
+    Instant takenAt = instant(status.get("takenAt"));
     out.println("node " + text(status.get("node")));
     List<List<String>> rows = new ArrayList<>();
     rows.add(List.of("INSTANCE", "STATE", "PRIORITY", "MASTER", "SINCE", "ADDRESSES"));
@@ -46,24 +61,37 @@ public final class StatusCommand extends AgentCommand {
       int base = i.path("basePriority").asInt();
       int effective = i.path("effectivePriority").asInt();
       String priority = effective == base ? Integer.toString(effective) : effective + " (base " + base + ")";
-      List<String> vips = new ArrayList<>();
-      i.path("virtualAddresses").forEach(v -> vips.add(v.asString()));
-      rows.add(List.of(name, state, priority, text(i.get("masterAddress")), text(i.get("since")),
-          String.join(" ", vips)));
+      boolean conflict = !i.path("conflicts").isEmpty();
+      rows.add(List.of(name, conflict ? state + " (conflict)" : state, priority, text(i.get("masterAddress")),
+          when(instant(i.get("since")), takenAt, zone), addresses(i)));
       List<String> why = new ArrayList<>();
+      String clamp = null;
       for (JsonNode r : i.path("priorityReasons")) {
+        String source = r.path("source").asString();
         int delta = r.path("delta").asInt();
-        why.add(r.path("source").asString() + " " + (delta > 0 && !why.isEmpty() ? "+" : "") + delta);
+        if (why.isEmpty()) {
+          why.add(source + " " + delta); // the base: "configured 200", "rank 2 in /etc/… 200"
+        } else if (source.startsWith("clamped ")) {
+          clamp = clampText(source);
+        } else {
+          why.add(source.matches(".*: ([+-]\\d+|fault)( \\(.*\\))?$") ? source : source + ": " + signed(delta));
+        }
       }
-      if (!why.isEmpty()) {
-        notes.add(name + ": priority " + String.join(", ", why));
+      if (why.size() > 1 || clamp != null) {
+        notes.add(name + ": priority " + effective + " = " + String.join(", ", why) + (clamp == null ? "" : "; " + clamp));
       }
       if (i.hasNonNull("demotion")) {
-        notes.add(name + ": demoted by the operator (" + i.get("demotion").asString() + "); 'vrrp-agent promote "
-            + name + "' ends it");
+        // "demoted to backup by the operator" or "demoted by 50 by the operator", as the daemon says it
+        notes.add(name + ": " + i.get("demotion").asString() + "; 'vrrp-agent promote " + name + "' ends it");
       }
       if (i.hasNonNull("faultReason")) {
         notes.add(name + ": FAULT: " + i.get("faultReason").asString());
+      }
+      for (JsonNode c : i.path("conflicts")) {
+        notes.add(name + ": CONFLICT with " + text(c.get("peer")) + " since "
+            + when(instant(c.get("since")), takenAt, zone) + ": " + text(c.get("differs")) + " differs ("
+            + text(c.get("detail")) + "), " + c.path("adverts").asLong() + " advert(s) dropped; both may hold "
+            + "the addresses");
       }
     }
     out.println();
@@ -98,6 +126,83 @@ public final class StatusCommand extends AgentCommand {
       }
       out.println();
       table(rows, out);
+    }
+  }
+
+  /** {@code 198.18.0.100/24 (held)}, {@code … (not held)} from the address table; plain when it is unknown. */
+  private static String addresses(JsonNode instance) {
+    JsonNode held = instance.get("heldAddresses");
+    List<String> out = new ArrayList<>();
+    for (JsonNode v : instance.path("virtualAddresses")) {
+      String a = v.asString();
+      if (held == null || held.isNull()) {
+        out.add(a);
+      } else {
+        boolean on = false;
+        for (JsonNode h : held) {
+          on |= h.asString().equals(a);
+        }
+        out.add(a + (on ? " (held)" : " (not held)"));
+      }
+    }
+    return String.join(", ", out);
+  }
+
+  /** "clamped -3 to 1" in words. */
+  static String clampText(String source) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^clamped (-?\\d+) to (\\d+)$").matcher(source);
+    if (!m.matches()) {
+      return source;
+    }
+    int sum = Integer.parseInt(m.group(1));
+    int to = Integer.parseInt(m.group(2));
+    return sum < to
+        ? "the sum " + sum + " is below 1, the lowest priority, so " + to
+        : "the sum " + sum + " is above 254, the highest priority but the address owner's, so " + to;
+  }
+
+  private static String signed(int delta) {
+    return delta > 0 ? "+" + delta : Integer.toString(delta);
+  }
+
+  /** {@code 15:31:10, 2 min ago}; the date too when it is not the snapshot's day; {@code -} when unknown. */
+  static String when(Instant time, Instant now, ZoneId zone) {
+    if (time == null) {
+      return "-";
+    }
+    ZonedDateTime t = time.atZone(zone);
+    String clock = t.format(DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT));
+    if (now == null) {
+      return t.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT));
+    }
+    if (!t.toLocalDate().equals(now.atZone(zone).toLocalDate())) {
+      clock = t.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT));
+    }
+    return clock + ", " + age(Duration.between(time, now));
+  }
+
+  static String age(Duration d) {
+    long s = Math.max(0, d.toSeconds());
+    if (s < 60) {
+      return s + " s ago";
+    }
+    if (s < 3600) {
+      return s / 60 + " min ago";
+    }
+    if (s < 48 * 3600) {
+      return s / 3600 + " h " + (s % 3600) / 60 + " min ago";
+    }
+    return s / 86400 + " days ago";
+  }
+
+  private static Instant instant(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    try {
+      return Instant.parse(node.asString());
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
     }
   }
 

@@ -19,6 +19,7 @@ import org.vrrpagent.agent.config.YamlNode.Position;
 import org.vrrpagent.agent.config.YamlNode.Scalar;
 import org.vrrpagent.agent.config.YamlNode.ScalarKind;
 import org.vrrpagent.checks.CheckSpec;
+import org.vrrpagent.core.fsm.ReceivePolicy;
 import org.vrrpagent.core.wire.AddressFamily;
 import org.vrrpagent.core.wire.AuthType;
 import org.vrrpagent.core.wire.ChecksumMode;
@@ -118,13 +119,44 @@ final class InstanceBinder extends Binder {
             + " (expected: at most " + highest + ", or the instance would resign while healthy)");
       }
     }
+    ReceiveConfig receive = receive(r, version, family, advert, peers);
     r.finish();
     if (problemCount() != before || iface.isEmpty() || vrid.isEmpty() || addresses.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(new InstanceConfig(name, iface.get(), vrid.get(), version, priority.orElse(InstanceConfig.DEFAULT_PRIORITY),
         advert, preempt, preemptDelay, fastPreempt, addresses, source, peers, auth, checksum, garp, virtualMac, track, order,
-        resignBelow.map(OptionalInt::of).orElse(OptionalInt.empty())));
+        resignBelow.map(OptionalInt::of).orElse(OptionalInt.empty()), receive));
+  }
+
+  /** {@code on-link-only}, {@code max-learned-interval}, {@code accept-from}: receive hardening. */
+  private ReceiveConfig receive(MappingReader r, VrrpVersion version, AddressFamily family, Duration advert,
+                                List<InetAddress> peers) {
+    boolean onLinkOnly = r.bool("on-link-only").orElse(true);
+    Optional<Duration> cap = r.duration("max-learned-interval", Duration.ofMillis(10), MAX_ADVERT_V3);
+    if (cap.isPresent()) {
+      if (version == VrrpVersion.V2) {
+        problems.add(r.at("max-learned-interval"), "max-learned-interval is set in a version 2 instance (expected: no"
+            + " max-learned-interval; VRRPv2 backups never learn the interval, it must match)");
+      } else if (cap.get().toMillis() % 10 != 0) {
+        problems.add(r.at("max-learned-interval"), "max-learned-interval " + DurationSyntax.format(cap.get())
+            + " is not a multiple of 10ms (expected: 10ms..40950ms in 10 ms steps)");
+      } else if (cap.get().compareTo(advert) < 0) {
+        problems.add(r.at("max-learned-interval"), "max-learned-interval " + DurationSyntax.format(cap.get())
+            + " is below advert-interval " + DurationSyntax.format(advert)
+            + " (expected: at least the advert interval, or peers like us would be refused)");
+      }
+    }
+    List<InetAddress> acceptFrom = r.listOf("accept-from", "IP addresses", n -> address(n, "accept-from address", family, version));
+    if (!acceptFrom.isEmpty() && !peers.isEmpty()) {
+      problems.add(r.at("accept-from"), "accept-from is set with unicast-peers (expected: one of them; in unicast mode"
+          + " only the unicast peers are accepted already)");
+    }
+    if (acceptFrom.size() > ReceivePolicy.MAX_ACCEPT_FROM) {
+      problems.add(r.at("accept-from"), "accept-from: " + acceptFrom.size() + " addresses (expected: at most "
+          + ReceivePolicy.MAX_ACCEPT_FROM + ")");
+    }
+    return new ReceiveConfig(onLinkOnly, cap, acceptFrom);
   }
 
   private void checkAdvertInterval(MappingReader r, VrrpVersion version, Duration advert) {

@@ -35,6 +35,7 @@ import org.vrrpagent.core.wire.VrrpVersion;
  * @param priorityOrder base priority from a priority-order file
  * @param resignBelow as MASTER, send priority 0 and go BACKUP when the effective priority
  *     falls below this (once per failure episode)
+ * @param receive receive hardening: on-link sources, the learned-interval cap, an allow-list
  */
 public record InstanceConfig(
     String name,
@@ -55,7 +56,8 @@ public record InstanceConfig(
     boolean virtualMac,
     List<TrackConfig> track,
     Optional<PriorityOrderConfig> priorityOrder,
-    OptionalInt resignBelow) {
+    OptionalInt resignBelow,
+    ReceiveConfig receive) {
 
   /** Limit on virtual addresses per instance (the advert's count field is one byte). */
   public static final int MAX_ADDRESSES = 255;
@@ -84,6 +86,18 @@ public record InstanceConfig(
     track = List.copyOf(track);
     Objects.requireNonNull(priorityOrder, "priorityOrder");
     Objects.requireNonNull(resignBelow, "resignBelow");
+    Objects.requireNonNull(receive, "receive");
+  }
+
+  /** With the default receive hardening. */
+  public InstanceConfig(
+      String name, String interfaceName, int vrid, VrrpVersion version, int priority, Duration advertInterval,
+      boolean preempt, Duration preemptDelay, boolean fastPreempt, List<VirtualAddress> addresses,
+      Optional<InetAddress> source, List<InetAddress> unicastPeers, Optional<AuthConfig> auth, ChecksumMode checksum,
+      GarpConfig garp, boolean virtualMac, List<TrackConfig> track, Optional<PriorityOrderConfig> priorityOrder,
+      OptionalInt resignBelow) {
+    this(name, interfaceName, vrid, version, priority, advertInterval, preempt, preemptDelay, fastPreempt, addresses,
+        source, unicastPeers, auth, checksum, garp, virtualMac, track, priorityOrder, resignBelow, ReceiveConfig.DEFAULT);
   }
 
   /** The family of every address of this instance. */

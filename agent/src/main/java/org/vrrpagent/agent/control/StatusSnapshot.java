@@ -54,6 +54,9 @@ public record StatusSnapshot(
    * @param masterPriority the master's last advertised priority; -1 before any
    * @param virtualAddresses the VIPs, as configured
    * @param since when the instance entered its state; null before the first change
+   * @param heldAddresses those of {@code virtualAddresses} on the interface now, read from the
+   *     address table (not inferred from the state); null when the table could not be read
+   * @param conflicts peers in conflict with the instance now (the conflict alarm); empty when none
    */
   public record InstanceStatus(
       String name,
@@ -66,13 +69,49 @@ public record StatusSnapshot(
       String masterAddress,
       int masterPriority,
       List<String> virtualAddresses,
-      Instant since) {
+      Instant since,
+      List<String> heldAddresses,
+      List<ConflictStatus> conflicts) {
 
     public InstanceStatus {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(state, "state");
       priorityReasons = List.copyOf(priorityReasons);
       virtualAddresses = List.copyOf(virtualAddresses);
+      heldAddresses = heldAddresses == null ? null : List.copyOf(heldAddresses);
+      conflicts = List.copyOf(conflicts);
+    }
+
+    /** Without the address table's view and without conflicts. */
+    public InstanceStatus(String name, String state, String faultReason, int basePriority, int effectivePriority,
+                          List<PriorityReason> priorityReasons, String demotion, String masterAddress, int masterPriority,
+                          List<String> virtualAddresses, Instant since) {
+      this(name, state, faultReason, basePriority, effectivePriority, priorityReasons, demotion, masterAddress,
+          masterPriority, virtualAddresses, since, null, List.of());
+    }
+  }
+
+  /**
+   * A peer in conflict with an instance: it claims the instance's VRID on its link, but its
+   * adverts are dropped because a setting differs, so both may hold the addresses.
+   *
+   * @param peer its address
+   * @param differs what differs, in a few words ({@code VRRP version})
+   * @param reason the drop reason ({@code version_mismatch}, as in {@code vrrp_rx_dropped_total})
+   * @param detail the last drop's detail ({@code VRRPv2 from 198.18.0.2 (expected: VRRPv3)})
+   * @param since when the episode began
+   * @param lastSeen the last advert dropped
+   * @param adverts adverts dropped in the episode
+   */
+  public record ConflictStatus(String peer, String differs, String reason, String detail, Instant since,
+                               Instant lastSeen, long adverts) {
+    public ConflictStatus {
+      Objects.requireNonNull(peer, "peer");
+      Objects.requireNonNull(differs, "differs");
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(detail, "detail");
+      Objects.requireNonNull(since, "since");
+      Objects.requireNonNull(lastSeen, "lastSeen");
     }
   }
 

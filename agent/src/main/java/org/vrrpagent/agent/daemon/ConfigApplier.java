@@ -220,7 +220,7 @@ final class ConfigApplier implements AutoCloseable {
           i.priority() == InstanceConfig.OWNER_PRIORITY ? InstanceConfig.OWNER_PRIORITY : InstanceConfig.DEFAULT_PRIORITY,
           i.advertInterval(), i.preempt(), i.preemptDelay(), i.fastPreempt(), i.addresses(), i.source(),
           i.unicastPeers(), i.auth(), i.checksum(), i.garp(), i.virtualMac(), List.of(), Optional.empty(),
-          i.resignBelow());
+          i.resignBelow(), i.receive());
       Optional<SyncGroupConfig> group = c.syncGroups().values().stream()
           .filter(g -> g.instances().contains(name)).findFirst();
       return new RouterShape(shape, group, i.virtualMac());

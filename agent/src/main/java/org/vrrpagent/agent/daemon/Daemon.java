@@ -33,6 +33,7 @@ import org.vrrpagent.checks.probe.ProbeFactory;
 import org.vrrpagent.core.engine.Engine;
 import org.vrrpagent.core.engine.EngineListener;
 import org.vrrpagent.core.io.TransportException;
+import org.vrrpagent.core.linux.CommandRunner;
 import org.vrrpagent.core.linux.IpAddressTable;
 import org.vrrpagent.core.linux.PacketSocketAnnouncer;
 import org.vrrpagent.core.wire.DropReason;
@@ -133,9 +134,11 @@ public final class Daemon implements ControlBackend {
       open.add(checks);
       ConfigApplier.addChecks(config, checks, probes);
       metrics.checks(checks);
+      metrics.processRuns(probes.scriptRuns());
+      metrics.processRuns(CommandRunner.runs());
 
       // Notifications close after the engine has stopped, so STOP events still reach hooks and mail.
-      NotificationPipeline notifications = new NotificationPipeline(config, report);
+      NotificationPipeline notifications = new NotificationPipeline(config, report, metrics::processRuns);
       open.add(notifications);
       events = notifications.events();
       metrics.notificationQueue(() -> {

@@ -15,6 +15,7 @@ import org.vrrpagent.agent.config.VirtualAddress;
 import org.vrrpagent.core.engine.AnnounceSchedule;
 import org.vrrpagent.core.engine.Engine;
 import org.vrrpagent.core.engine.RouterBinding;
+import org.vrrpagent.core.fsm.ReceivePolicy;
 import org.vrrpagent.core.fsm.RouterConfig;
 import org.vrrpagent.core.io.InterfaceAddress;
 import org.vrrpagent.core.io.Transport;
@@ -154,7 +155,15 @@ public final class EngineAssembly {
     };
     return new RouterConfig(i.name(), i.version(), i.family(), i.vrid(), basePriority,
         i.advertIntervalCentis(), i.preempt(), i.preemptDelay().toNanos(), i.fastPreempt(), vips, primary,
-        authType, authData, i.resignBelow().orElse(0));
+        authType, authData, i.resignBelow().orElse(0), receivePolicy(i));
+  }
+
+  /** The state machine's receive hardening from the instance's keys (docs/operations.md, "Receive hardening"). */
+  static ReceivePolicy receivePolicy(InstanceConfig i) {
+    int cap = i.receive().maxLearnedInterval().map(d -> Math.toIntExact(d.toMillis() / 10)).orElse(0);
+    return i.unicast()
+        ? ReceivePolicy.unicast(cap)
+        : new ReceivePolicy(true, i.receive().onLinkOnly(), cap, java.util.Set.copyOf(i.receive().acceptFrom()));
   }
 
   static RouterBinding binding(InstanceConfig i, int basePriority, TransportKey key, Transport transport) {

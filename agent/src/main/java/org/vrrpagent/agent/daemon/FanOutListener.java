@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrpagent.core.engine.EngineListener;
 import org.vrrpagent.core.fsm.Action;
+import org.vrrpagent.core.fsm.PeerConflict;
 import org.vrrpagent.core.wire.DropReason;
 
 /** Tells several listeners, each guarded: one that throws is logged and the others still hear. */
@@ -49,6 +50,16 @@ final class FanOutListener implements EngineListener {
   @Override
   public void failure(String router, String message) {
     each(l -> l.failure(router, message));
+  }
+
+  @Override
+  public void conflictRaised(String router, PeerConflict conflict) {
+    each(l -> l.conflictRaised(router, conflict));
+  }
+
+  @Override
+  public void conflictCleared(String router, PeerConflict conflict) {
+    each(l -> l.conflictCleared(router, conflict));
   }
 
   @Override

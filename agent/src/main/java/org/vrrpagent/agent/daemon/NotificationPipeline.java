@@ -1,11 +1,13 @@
 package org.vrrpagent.agent.daemon;
 
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrpagent.agent.config.Config;
 import org.vrrpagent.agent.control.EventSource;
 import org.vrrpagent.agent.notify.EventBus;
+import org.vrrpagent.base.ProcessGroupRunner;
 import org.vrrpagent.agent.notify.NotificationStats;
 import org.vrrpagent.agent.notify.Notifications;
 import org.vrrpagent.agent.notify.StatusSource;
@@ -24,12 +26,16 @@ final class NotificationPipeline implements EngineListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NotificationPipeline.class);
 
   private final StatusSource status;
+  private final Consumer<ProcessGroupRunner> hookRuns;
   private final EventBus bus = new EventBus();
   private volatile Notifications current;
 
-  NotificationPipeline(Config config, StatusSource status) {
+  /** @param hookRuns told of each pipeline's hook runner (metrics read the current one) */
+  NotificationPipeline(Config config, StatusSource status, Consumer<ProcessGroupRunner> hookRuns) {
     this.status = Objects.requireNonNull(status);
+    this.hookRuns = Objects.requireNonNull(hookRuns);
     this.current = Notifications.start(config, status, bus);
+    hookRuns.accept(current.hookRuns());
   }
 
   /** Live events for {@code GET /events}, across reloads. */
@@ -52,6 +58,7 @@ final class NotificationPipeline implements EngineListener, AutoCloseable {
     }
     Notifications old = current;
     current = Notifications.start(next, status, bus);
+    hookRuns.accept(current.hookRuns());
     Thread.ofVirtual().name("notify-drain").start(old::close);
     log.info("reload: notification settings applied (the previous hooks and mails finish within {}s)",
         Notifications.CLOSE_BUDGET.toSeconds());

@@ -52,11 +52,15 @@ public final class PriorityTracker implements CheckListener {
   /**
    * One instance's priority now and why.
    *
+   * @param adjustments each contribution with the failing check's reason, for the log
+   *     ({@code check dns_ok failed: DNS 127.0.0.1: SERVFAIL down: -60})
    * @param demotion the operator's demotion in force, or null
+   * @param contributions the same, one short readable line each, for status
+   *     ({@code check dns_ok down: -60}, {@code clamped -3 to 1})
    */
   public record Explained(
       String instance, int base, String baseReason, int effective, boolean fault, String faultReason,
-      List<String> adjustments, Demotion demotion) {
+      List<String> adjustments, Demotion demotion, List<String> contributions) {
 
     /** How status shows the operator's demotion: "demoted to backup by the operator"; null when none. */
     public String demotionText() {
@@ -240,6 +244,7 @@ public final class PriorityTracker implements CheckListener {
       }
     }
     List<TrackedAdjustment> adjustments = new ArrayList<>();
+    List<TrackedAdjustment> shortAdjustments = new ArrayList<>();
     String fileFault = null;
     for (TrackConfig t : i.track()) {
       Optional<CheckStatus> s = checks.status(t.check());
@@ -259,15 +264,18 @@ public final class PriorityTracker implements CheckListener {
         } else if (adj != 0) {
           int w = (int) Math.clamp(adj, -TrackedAdjustment.MAX_WEIGHT, TrackedAdjustment.MAX_WEIGHT);
           adjustments.add(new TrackedAdjustment("file " + t.check() + " = " + value.getAsInt(), w, w > 0, false));
+          shortAdjustments.add(adjustments.getLast());
         }
         continue;
       }
       adjustments.add(new TrackedAdjustment(label, t.weight(), up, t.reverse()));
+      shortAdjustments.add(new TrackedAdjustment("check " + t.check(), t.weight(), up, t.reverse()));
     }
     Demotion demotion = base == InstanceConfig.OWNER_PRIORITY ? null : demotions.get(name);
     if (demotion instanceof Demotion.By by) {
       adjustments.add(new TrackedAdjustment("operator demotion", -Math.min(by.by(), TrackedAdjustment.MAX_WEIGHT),
           false, false));
+      shortAdjustments.add(adjustments.getLast());
     }
     Priority p = Priority.compute(base, adjustments);
     int effective = p.value();
@@ -282,7 +290,12 @@ public final class PriorityTracker implements CheckListener {
         : fileFault != null ? fileFault
         : p.fault() ? String.join(", ", p.reasons().stream().filter(r -> r.endsWith(": fault")).toList())
         : null;
+    List<String> contributions = Priority.compute(base, shortAdjustments).reasons();
+    if (effective != p.value()) {
+      contributions = new ArrayList<>(contributions);
+      contributions.add("demoted to backup by the operator: priority " + effective);
+    }
     return new Explained(name, base, baseReason, effective, faultReason != null,
-        faultReason == null ? "" : faultReason, List.copyOf(reasons), demotion);
+        faultReason == null ? "" : faultReason, List.copyOf(reasons), demotion, List.copyOf(contributions));
   }
 }

@@ -2,10 +2,13 @@ package org.vrrpagent.agent.daemon;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.vrrpagent.agent.config.Config;
 import org.vrrpagent.agent.config.InstanceConfig;
 import org.vrrpagent.agent.config.VirtualAddress;
@@ -15,6 +18,9 @@ import org.vrrpagent.checks.CheckScheduler;
 import org.vrrpagent.checks.ProbeResult;
 import org.vrrpagent.core.engine.Engine;
 import org.vrrpagent.core.engine.RouterStatus;
+import org.vrrpagent.core.io.InterfaceAddress;
+import org.vrrpagent.core.linux.IpAddressTable;
+import org.vrrpagent.core.linux.VirtualMacLink;
 
 /**
  * What the running daemon reports about itself: the control API's status snapshot and what a
@@ -22,7 +28,9 @@ import org.vrrpagent.core.engine.RouterStatus;
  * server's and the mail thread.
  */
 final class StatusReport implements StatusSource {
+  private static final Logger log = LoggerFactory.getLogger(StatusReport.class);
   private static final Pattern DELTA = Pattern.compile(": ([+-]\\d+)");
+  private static final Pattern CLAMP = Pattern.compile("^clamped (-?\\d+) to (\\d+)$");
 
   /** The running pieces the report reads; any may be null while the daemon starts. */
   interface Running {
@@ -38,6 +46,8 @@ final class StatusReport implements StatusSource {
   }
 
   private final Running running;
+  /** Reads which virtual addresses are on the interfaces, for status (control API thread). */
+  private final IpAddressTable statusAddressTable = new IpAddressTable();
 
   StatusReport(Running running) {
     this.running = running;
@@ -51,14 +61,15 @@ final class StatusReport implements StatusSource {
     List<StatusSnapshot.InstanceStatus> instances = new ArrayList<>();
     long nowNanos = System.nanoTime();
     Instant now = Instant.now();
+    Map<String, List<InterfaceAddress>> onInterfaces = new HashMap<>();
     for (RouterStatus r : engine.status()) {
       PriorityTracker.Explained e = why.get(r.name());
       InstanceConfig i = c.instances().get(r.name());
       List<StatusSnapshot.PriorityReason> reasons = new ArrayList<>();
       if (e != null) {
         reasons.add(new StatusSnapshot.PriorityReason(e.baseReason(), e.base()));
-        for (String adjustment : e.adjustments()) {
-          reasons.add(new StatusSnapshot.PriorityReason(adjustment, deltaOf(adjustment)));
+        for (String contribution : e.contributions()) {
+          reasons.add(new StatusSnapshot.PriorityReason(contribution, deltaOf(contribution)));
         }
       }
       instances.add(new StatusSnapshot.InstanceStatus(r.name(), r.state().name(), r.faultReason(),
@@ -66,14 +77,46 @@ final class StatusReport implements StatusSource {
           e == null ? null : e.demotionText(),
           r.masterAddress() == null ? null : r.masterAddress().getHostAddress(), r.masterPriority(),
           i == null ? List.of() : i.addresses().stream().map(VirtualAddress::toString).toList(),
-          r.sinceNanos() == 0 ? null : now.minusNanos(nowNanos - r.sinceNanos())));
+          r.sinceNanos() == 0 ? null : now.minusNanos(nowNanos - r.sinceNanos()),
+          i == null ? null : held(i, onInterfaces),
+          r.conflicts().stream().map(p -> new StatusSnapshot.ConflictStatus(p.peer().getHostAddress(), p.differs(),
+              p.reason().label(), p.detail(), now.minusNanos(nowNanos - p.sinceNanos()),
+              now.minusNanos(nowNanos - p.lastSeenNanos()), p.adverts())).toList()));
     }
     return new StatusSnapshot(c.node(), now, instances, StatusSnapshot.CheckSnapshot.all(running.checks().statuses()),
         running.priorityFiles());
   }
 
+  /**
+   * The instance's virtual addresses that are on its interface now, from the address table (one
+   * read per interface per status); null when the table cannot be read.
+   */
+  private List<String> held(InstanceConfig i, Map<String, List<InterfaceAddress>> onInterfaces) {
+    String where = i.virtualMac() ? VirtualMacLink.interfaceName(i.family(), i.vrid()) : i.interfaceName();
+    List<InterfaceAddress> present = onInterfaces.computeIfAbsent(where, name -> {
+      try {
+        return statusAddressTable.list(name);
+      } catch (RuntimeException ex) {
+        log.debug("status: cannot read the addresses of {}: {}", name, ex.getMessage());
+        return null;
+      }
+    });
+    if (present == null) {
+      return null;
+    }
+    return i.addresses().stream()
+        .filter(v -> present.stream().anyMatch(p -> p.address().equals(v.address())))
+        .map(VirtualAddress::toString)
+        .toList();
+  }
+
   /** "check web up: +20" → 20, "check x down: -60" → -60; 0 when the text carries no number. */
   static int deltaOf(String adjustment) {
+    Matcher clamp = CLAMP.matcher(adjustment);
+    if (clamp.matches()) {
+      // what the clamp adds: the deltas then sum to the effective priority
+      return Integer.parseInt(clamp.group(2)) - Integer.parseInt(clamp.group(1));
+    }
     Matcher m = DELTA.matcher(adjustment);
     return m.find() ? Integer.parseInt(m.group(1)) : 0;
   }

@@ -21,12 +21,14 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrpagent.agent.control.StatusSnapshot.PriorityFileStatus;
+import org.vrrpagent.base.ProcessGroupRunner;
 import org.vrrpagent.checks.CheckMeters;
 import org.vrrpagent.checks.CheckScheduler;
 import org.vrrpagent.checks.CheckStatus;
 import org.vrrpagent.core.engine.EngineListener;
 import org.vrrpagent.core.engine.RouterStatus;
 import org.vrrpagent.core.fsm.Action;
+import org.vrrpagent.core.fsm.PeerConflict;
 import org.vrrpagent.core.fsm.VrrpState;
 import org.vrrpagent.core.io.TransportDrops;
 import org.vrrpagent.core.wire.DropReason;
@@ -40,6 +42,8 @@ import org.vrrpagent.core.wire.DropReason;
  * <ul>
  *   <li>{@code vrrp_state{instance}}: 0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT
  *   <li>{@code vrrp_priority_effective{instance}}
+ *   <li>{@code vrrp_conflict{instance}}: peers in conflict with the instance now (the conflict
+ *       alarm); 0 when none
  *   <li>{@code vrrp_transitions_total{instance,from,to}}
  *   <li>{@code vrrp_adverts_sent_total{instance}}, {@code vrrp_adverts_received_total{instance}}
  *   <li>{@code vrrp_rx_dropped_total{reason}}: the engine's and the transports' drops, every
@@ -58,6 +62,7 @@ public final class Metrics implements EngineListener {
 
   private final Map<String, AtomicInteger> states = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> priorities = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> conflicts = new ConcurrentHashMap<>();
   private final Map<Transition, Counter> transitions = new ConcurrentHashMap<>();
   private final Map<String, Counter> advertsSent = new ConcurrentHashMap<>();
   private final Map<String, Counter> advertsReceived = new ConcurrentHashMap<>();
@@ -67,6 +72,7 @@ public final class Metrics implements EngineListener {
   private final Map<String, List<io.micrometer.core.instrument.Meter>> instanceMeters = new ConcurrentHashMap<>();
   private final Map<String, List<io.micrometer.core.instrument.Meter>> checkMeters = new ConcurrentHashMap<>();
   private final Map<String, Boolean> priorityFiles = new ConcurrentHashMap<>();
+  private final Map<String, ProcessGroupRunner> processRunners = new ConcurrentHashMap<>();
 
   private volatile Supplier<List<RouterStatus>> instanceSource = List::of;
   private volatile Supplier<List<PriorityFileStatus>> priorityFileSource = List::of;
@@ -127,6 +133,35 @@ public final class Metrics implements EngineListener {
     transportDrops.add(drops);
   }
 
+  /**
+   * A process-group runner's runs ({@code kind}: {@code hook}, {@code script}, {@code command}):
+   * live now and its limit, started, refused at the limit, timed out, and runs whose program left
+   * processes in its group that were then terminated. Call again with a new runner of the same
+   * kind (after a reload) to read that one instead.
+   */
+  public void processRuns(ProcessGroupRunner runner) {
+    String kind = runner.kind();
+    if (processRunners.put(kind, runner) != null) {
+      return; // meters exist; they now read the new runner
+    }
+    Gauge.builder("vrrp.process.runs.live", () -> processRunners.get(kind).stats().live())
+        .description("External programs running now (hooks, script checks, ip commands), by kind")
+        .tag("kind", kind).register(registry);
+    Gauge.builder("vrrp.process.runs.limit", () -> processRunners.get(kind).maxLive())
+        .description("Most runs live at once, by kind; past it a run is refused")
+        .tag("kind", kind).register(registry);
+    FunctionCounter.builder("vrrp.process.runs", this, m -> m.processRunners.get(kind).stats().started())
+        .description("External programs started, by kind").tag("kind", kind).register(registry);
+    FunctionCounter.builder("vrrp.process.runs.refused", this, m -> m.processRunners.get(kind).stats().refused())
+        .description("Runs refused because the limit of live runs was reached").tag("kind", kind).register(registry);
+    FunctionCounter.builder("vrrp.process.runs.timed.out", this, m -> m.processRunners.get(kind).stats().timedOut())
+        .description("Runs whose process group was killed at the deadline").tag("kind", kind).register(registry);
+    FunctionCounter.builder("vrrp.process.leftovers.killed", this,
+            m -> m.processRunners.get(kind).stats().leftoversKilled())
+        .description("Runs that exited leaving processes in their group, which were then terminated")
+        .tag("kind", kind).register(registry);
+  }
+
   /** The notification queue's current length. */
   public void notificationQueue(IntSupplier depth) {
     Gauge.builder("vrrp.notify.queue.depth", depth, d -> d.getAsInt())
@@ -149,6 +184,7 @@ public final class Metrics implements EngineListener {
         .increment();
     state(router).set(stateValue(change.to()));
     priority(router).set(change.priority());
+    conflict(router); // present (0) from the first state change
   }
 
   @Override
@@ -161,6 +197,16 @@ public final class Metrics implements EngineListener {
   public void advertReceived(String router) {
     advertsReceived.computeIfAbsent(router, r -> Counter.builder("vrrp.adverts.received")
         .description("Advertisements accepted").tag("instance", r).register(registry)).increment();
+  }
+
+  @Override
+  public void conflictRaised(String router, PeerConflict conflict) {
+    conflict(router).incrementAndGet();
+  }
+
+  @Override
+  public void conflictCleared(String router, PeerConflict conflict) {
+    conflict(router).updateAndGet(n -> Math.max(0, n - 1));
   }
 
   @Override
@@ -185,6 +231,7 @@ public final class Metrics implements EngineListener {
           names.add(s.name());
           state(s.name()).set(stateValue(s.state()));
           priority(s.name()).set(s.effectivePriority());
+          conflict(s.name()).set(s.conflicts().size());
         }
         // An instance removed by a reload: its gauges go (its counters stay until restart).
         for (String gone : List.copyOf(instanceMeters.keySet())) {
@@ -192,6 +239,7 @@ public final class Metrics implements EngineListener {
             instanceMeters.remove(gone).forEach(registry::remove);
             states.remove(gone);
             priorities.remove(gone);
+            conflicts.remove(gone);
           }
         }
       }
@@ -250,6 +298,17 @@ public final class Metrics implements EngineListener {
     });
   }
 
+  private AtomicInteger conflict(String instance) {
+    return conflicts.computeIfAbsent(instance, i -> {
+      AtomicInteger v = new AtomicInteger();
+      instanceMeter(i, Gauge.builder("vrrp.conflict", v, AtomicInteger::get)
+          .description("Peers in conflict with the instance now: they claim its VRID but their adverts are dropped")
+          .tag("instance", i)
+          .register(registry));
+      return v;
+    });
+  }
+
   /** The {@code vrrp_state} value of a state. */
   public static int stateValue(VrrpState state) {
     return switch (state) {
@@ -262,8 +321,10 @@ public final class Metrics implements EngineListener {
 
   /** Meter names, for documentation tests. */
   static List<String> names() {
-    return new ArrayList<>(List.of("vrrp_state", "vrrp_priority_effective", "vrrp_transitions_total",
+    return new ArrayList<>(List.of("vrrp_state", "vrrp_priority_effective", "vrrp_conflict", "vrrp_transitions_total",
         "vrrp_adverts_sent_total", "vrrp_adverts_received_total", "vrrp_rx_dropped_total", "check_up",
-        "check_runs_total", "check_duration_seconds", "check_late_results_total", "check_certificate_expiry_seconds", "vrrp_priority_order_file_ok", "vrrp_notify_queue_depth"));
+        "check_runs_total", "check_duration_seconds", "check_late_results_total", "check_certificate_expiry_seconds", "vrrp_priority_order_file_ok", "vrrp_notify_queue_depth",
+        "vrrp_process_runs_live", "vrrp_process_runs_limit", "vrrp_process_runs_total", "vrrp_process_runs_refused_total",
+        "vrrp_process_runs_timed_out_total", "vrrp_process_leftovers_killed_total"));
   }
 }

@@ -7,7 +7,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * An event as one JSON line: {@code {"time":"…","node":"ns1","type":"INSTANCE","name":"dns0",
  * "from":"BACKUP","to":"MASTER","priority":250,"reason":"…","vips":["198.18.0.100"]}}
- * ({@code members} added for a GROUP).
+ * ({@code members} added for a GROUP). A conflict alarm: {@code {"time":"…","node":"ns1",
+ * "type":"CONFLICT","name":"dns0","state":"raised","peer":"198.18.0.2","differs":"VRRP version",
+ * "reason":"version_mismatch","detail":"…","since":"…","adverts":1,"vips":[…]}} ({@code "state":
+ * "cleared"} when it ends).
  */
 final class EventJson {
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
@@ -28,6 +31,30 @@ final class EventJson {
     if (e.type() == StateEvent.Type.GROUP) {
       m.put("members", e.members());
     }
+    return MAPPER.writeValueAsString(m);
+  }
+
+  static String of(Notice notice, String node) {
+    return switch (notice) {
+      case StateEvent e -> of(e, node);
+      case ConflictEvent c -> of(c, node);
+    };
+  }
+
+  static String of(ConflictEvent c, String node) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("time", c.time().toString());
+    m.put("node", node);
+    m.put("type", "CONFLICT");
+    m.put("name", c.instance());
+    m.put("state", c.raised() ? "raised" : "cleared");
+    m.put("peer", c.peer());
+    m.put("differs", c.differs());
+    m.put("reason", c.reason());
+    m.put("detail", c.detail());
+    m.put("since", c.since().toString());
+    m.put("adverts", c.adverts());
+    m.put("vips", c.vips());
     return MAPPER.writeValueAsString(m);
   }
 }

@@ -30,7 +30,7 @@ final class EventLog {
   private final Events config;
   private final EventBus bus;
   private final PrintStream stdout;
-  private final SerialQueue<StateEvent> main;
+  private final SerialQueue<Notice> main;
   private final Optional<SerialQueue<StateEvent>> fifoQueue;
   private final LongAdder written = new LongAdder();
   private Writer logWriter;
@@ -50,6 +50,11 @@ final class EventLog {
   void offer(StateEvent event) {
     main.offer(event);
     fifoQueue.ifPresent(q -> q.offer(event));
+  }
+
+  /** A conflict alarm: the JSON log and subscribers only (keepalived's FIFO has no such line). */
+  void offer(ConflictEvent event) {
+    main.offer(event);
   }
 
   long dropped() {
@@ -75,7 +80,7 @@ final class EventLog {
     }
   }
 
-  private void write(StateEvent event) {
+  private void write(Notice event) {
     String json = EventJson.of(event, node);
     if (config.logToStdout()) {
       stdout.println(json);

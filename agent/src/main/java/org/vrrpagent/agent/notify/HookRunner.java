@@ -1,20 +1,17 @@
 package org.vrrpagent.agent.notify;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vrrpagent.base.DurationText;
+import org.vrrpagent.base.ProcessGroupRunner;
+import org.vrrpagent.base.ProcessGroupRunner.Result;
 import org.vrrpagent.agent.config.NotifyConfig.Hook;
 import org.vrrpagent.agent.config.ScriptSecurity;
 
@@ -22,11 +19,12 @@ import org.vrrpagent.agent.config.ScriptSecurity;
  * Runs one configured hook: its own bounded queue and thread, so runs of one hook happen in
  * event order and never overlap, while a slow hook delays neither the engine nor other hooks.
  *
- * <p>Each run: {@code setsid argv...} (a new session, so the hook and everything it starts
- * form one process group), stdin from /dev/null, stdout and stderr captured (the first
- * {@link #MAX_LOGGED_OUTPUT_BYTES} logged, the rest counted and discarded). At the timeout the
- * group gets SIGTERM, after {@link #KILL_GRACE} SIGKILL. The hook is a direct child of the JVM,
- * which reaps it.
+ * <p>Each run goes through the notifications' {@link ProcessGroupRunner}: a new session and
+ * process group, stdin from /dev/null, stdout and stderr captured (the first
+ * {@link #MAX_LOGGED_OUTPUT_BYTES} logged, the rest counted and discarded), reading ended when
+ * the hook exits — a background child holding its output neither delays the next run nor
+ * outlives this one (it gets SIGTERM, then SIGKILL after the grace). At the timeout the group gets
+ * SIGTERM (on time) and SIGKILL after {@link #KILL_GRACE}.
  */
 final class HookRunner {
   private static final Logger log = LoggerFactory.getLogger(HookRunner.class);
@@ -39,8 +37,6 @@ final class HookRunner {
   static final Duration KILL_GRACE = Duration.ofSeconds(1);
   /** PATH of a hook's environment (hooks get no other inherited variable). */
   static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
-  private static final Path SETSID = findSetsid();
 
   record Counters(LongAdder run, LongAdder failed, LongAdder timedOut) {
     Counters() {
@@ -61,15 +57,17 @@ final class HookRunner {
   private final boolean checkOwnership;
   private final Counters counters;
   private final Duration killGrace;
+  private final ProcessGroupRunner runner;
   private final SerialQueue<Run> queue;
-  private volatile Process current;
 
-  HookRunner(int index, Hook hook, boolean checkOwnership, Counters counters, Duration killGrace) {
+  HookRunner(int index, Hook hook, boolean checkOwnership, Counters counters, Duration killGrace,
+      ProcessGroupRunner runner) {
     this.hook = hook;
     this.program = hook.exec().getFirst();
     this.checkOwnership = checkOwnership;
     this.counters = counters;
     this.killGrace = killGrace;
+    this.runner = runner;
     this.queue = new SerialQueue<>("hook-" + index, MAX_QUEUED_RUNS, this::execute);
   }
 
@@ -127,14 +125,12 @@ final class HookRunner {
     return queue.dropped();
   }
 
+  /**
+   * Lets queued runs finish within {@code budget}; a run still going then is left to the
+   * runner, whose {@code close} kills its group.
+   */
   boolean close(Duration budget) {
-    return queue.close(budget, () -> {
-      Process p = current;
-      if (p != null && p.isAlive()) {
-        log.warn("hook {}: still running at shutdown, killing its process group {}", program, p.pid());
-        ProcessGroup.signal(p.pid(), ProcessGroup.SIGKILL);
-      }
-    });
+    return queue.close(budget, () -> {});
   }
 
   private void execute(Run run) {
@@ -147,117 +143,58 @@ final class HookRunner {
         return;
       }
     }
-    List<String> command = new ArrayList<>();
-    command.add(SETSID.toString());
-    command.addAll(run.argv());
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    builder.environment().clear();
-    builder.environment().putAll(run.environment());
-    long started = System.nanoTime();
-    Process process;
+    Result result;
     try {
-      process = builder.start();
-    } catch (IOException e) {
+      result = runner.run(ProcessGroupRunner.Run.of(run.argv(), hook.timeout())
+          .withEnvironment(run.environment())
+          .withKillGrace(killGrace)
+          .withMaxOutputBytes(MAX_LOGGED_OUTPUT_BYTES));
+    } catch (InterruptedException e) {
+      // shutdown: the runner's close kills the group
       counters.failed().increment();
-      log.error("hook {}: cannot start: {}", run, e.getMessage());
+      log.error("hook {}: interrupted at shutdown", run);
+      Thread.currentThread().interrupt();
       return;
     }
-    counters.run().increment();
-    current = process;
-    Output output = new Output();
-    Thread reader = Thread.ofVirtual().name("hook-output-" + process.pid()).start(() -> output.drain(process.getInputStream()));
-    boolean timedOut = false;
-    try {
-      if (!process.waitFor(hook.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
-        timedOut = true;
-        kill(process);
+    long millis = result.elapsed().toMillis();
+    String text = text(result);
+    switch (result.outcome()) {
+      case REFUSED, NOT_STARTED -> {
+        counters.failed().increment();
+        log.error("hook {}: {}", run, result.note());
       }
-    } catch (InterruptedException e) {
-      // shutdown: close() has killed the group; reap what is left without waiting long
-      kill(process);
-      Thread.currentThread().interrupt();
-    } finally {
-      current = null;
-    }
-    try {
-      reader.join(Duration.ofSeconds(1));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    long millis = (System.nanoTime() - started) / 1_000_000;
-    String text = output.text();
-    if (timedOut) {
-      counters.timedOut().increment();
-      counters.failed().increment();
-      log.error("hook {}: timed out after {} ms (timeout {}), process group {} killed{}", run, millis, hook.timeout(),
-          process.pid(), text);
-    } else if (process.isAlive()) {
-      counters.failed().increment();
-      log.error("hook {}: interrupted at shutdown after {} ms{}", run, millis, text);
-    } else if (process.exitValue() != 0) {
-      counters.failed().increment();
-      log.warn("hook {}: exit status {} after {} ms{}", run, process.exitValue(), millis, text);
-    } else {
-      log.info("hook {}: exit status 0 after {} ms{}", run, millis, text);
-    }
-  }
-
-  /** SIGTERM to the group, SIGKILL after the grace, then reap (bounded). */
-  private void kill(Process process) {
-    long pgid = process.pid();
-    ProcessGroup.signal(pgid, ProcessGroup.SIGTERM);
-    try {
-      if (!process.waitFor(killGrace.toNanos(), TimeUnit.NANOSECONDS)) {
-        ProcessGroup.signal(pgid, ProcessGroup.SIGKILL);
-        process.waitFor(5, TimeUnit.SECONDS);
+      case TIMED_OUT -> {
+        counters.run().increment();
+        counters.timedOut().increment();
+        counters.failed().increment();
+        log.error("hook {}: timed out after {} ms (timeout {}), {} (process group {}){}", run, millis,
+            DurationText.of(hook.timeout()), result.note(), result.pid(), text);
       }
-    } catch (InterruptedException e) {
-      ProcessGroup.signal(pgid, ProcessGroup.SIGKILL);
-      Thread.currentThread().interrupt();
-    }
-    // children that ignored SIGTERM or outlived the leader
-    ProcessGroup.signal(pgid, ProcessGroup.SIGKILL);
-  }
-
-  /** The first bytes of a run's output; the rest is read (so the hook never blocks on a full pipe) and counted. */
-  private static final class Output {
-    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-    private long discarded;
-
-    void drain(InputStream in) {
-      byte[] buffer = new byte[8192];
-      try (in) {
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-          synchronized (this) {
-            int room = MAX_LOGGED_OUTPUT_BYTES - kept.size();
-            int keep = Math.min(room, n);
-            kept.write(buffer, 0, keep);
-            discarded += n - keep;
-          }
+      case STOPPED -> {
+        counters.run().increment();
+        counters.failed().increment();
+        log.error("hook {}: stopped at shutdown after {} ms{}", run, millis, text);
+      }
+      case EXITED -> {
+        counters.run().increment();
+        String left = result.note().isEmpty() ? "" : " (" + result.note() + ")";
+        if (result.exitStatus() != 0) {
+          counters.failed().increment();
+          log.warn("hook {}: exit status {} after {} ms{}{}", run, result.exitStatus(), millis, left, text);
+        } else {
+          log.info("hook {}: exit status 0 after {} ms{}{}", run, millis, left, text);
         }
-      } catch (IOException e) {
-        // the stream closes when the process is gone
       }
-    }
-
-    synchronized String text() {
-      if (kept.size() == 0) {
-        return "";
-      }
-      String s = kept.toString(StandardCharsets.UTF_8).strip().replaceAll("[\\p{Cntrl}&&[^\n\t]]", "?");
-      return "; output:\n" + s + (discarded > 0 ? "\n(" + discarded + " more bytes of output discarded)" : "");
     }
   }
 
-  private static Path findSetsid() {
-    for (String candidate : List.of("/usr/bin/setsid", "/bin/setsid")) {
-      Path p = Path.of(candidate);
-      if (Files.isExecutable(p)) {
-        return p;
-      }
+  /** The logged part of a run's output: control characters replaced, the discarded bytes counted. */
+  private static String text(Result result) {
+    String kept = result.stdout().strip();
+    if (kept.isEmpty()) {
+      return "";
     }
-    return Path.of("/usr/bin/setsid"); // starting fails loudly, per run, with the path in the message
+    String s = kept.replaceAll("[\\p{Cntrl}&&[^\n\t]]", "?");
+    return "; output:\n" + s + (result.truncated() ? "\n(" + result.discardedBytes() + " more bytes of output discarded)" : "");
   }
 }

@@ -66,6 +66,19 @@ final class MailQueue {
     notifyAll();
   }
 
+  /**
+   * A conflict alarm: its own mail, at once (not coalesced with transitions, whatever
+   * {@code when:} says: a split brain always deserves one). Never blocks; does not ask for
+   * status, so it holds no lock while calling anything.
+   */
+  synchronized void offer(ConflictEvent event) {
+    if (closing) {
+      return;
+    }
+    enqueue(MailText.of(node, event));
+    notifyAll();
+  }
+
   long sent() {
     return sent.sum();
   }

@@ -60,4 +60,23 @@ record MailText(String subject, String body) {
     }
     return new MailText(subject, body.toString());
   }
+
+  /** The one mail of a conflict episode: what differs, with whom, and what to do. */
+  static MailText of(String node, ConflictEvent c) {
+    String subject = "[" + node + "] " + c.summary();
+    StringBuilder body = new StringBuilder();
+    body.append("vrrp-agent on ").append(node).append(":\n\n");
+    body.append("  ").append(c.time()).append("  ").append(c.summary()).append("\n");
+    body.append("      since: ").append(c.since()).append("\n");
+    body.append("      what differs: ").append(c.differs()).append(" (").append(c.detail()).append(")\n");
+    if (!c.vips().isEmpty()) {
+      body.append("      addresses: ").append(String.join(" ", c.vips())).append("\n");
+    }
+    body.append("\n").append(c.peer()).append(" claims the VRID of ").append(c.instance())
+        .append(" on its link, but this host drops its advertisements, and it likely drops ours:\n")
+        .append("both may hold the addresses at once (a split brain). Make the configurations agree\n")
+        .append("(version, authentication, advert interval, addresses); see docs/operations.md,\n")
+        .append("\"Conflict alarm\". One mail per episode; the end of it is logged and sent as an event.\n");
+    return new MailText(subject, body.toString());
+  }
 }

@@ -3,6 +3,7 @@ package org.vrrpagent.agent.notify;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +19,10 @@ import org.vrrpagent.agent.config.NotifyConfig;
 import org.vrrpagent.agent.config.ScriptSecurity;
 import org.vrrpagent.agent.config.VirtualAddress;
 import org.vrrpagent.base.AddressText;
+import org.vrrpagent.base.ProcessGroupRunner;
 import org.vrrpagent.core.engine.EngineListener;
 import org.vrrpagent.core.fsm.Action;
+import org.vrrpagent.core.fsm.PeerConflict;
 import org.vrrpagent.core.fsm.VrrpState;
 
 /**
@@ -41,6 +44,11 @@ public final class Notifications implements EngineListener, AutoCloseable {
 
   /** How long {@link #close} lets hooks, mail and the event log finish before dropping the rest. */
   public static final Duration CLOSE_BUDGET = Duration.ofSeconds(2);
+  /**
+   * Hook runs live at once, over all hooks. Each hook runs one at a time, so this is reached
+   * only with more hooks than this, all running; a run past it is refused and counted.
+   */
+  public static final int MAX_LIVE_HOOK_RUNS = ProcessGroupRunner.DEFAULT_MAX_LIVE;
 
   /** Tunables with their production values; tests shorten them. */
   record Options(Duration hookKillGrace, Duration mailInitialBackoff, Properties mailProperties, PrintStream stdout,
@@ -55,6 +63,8 @@ public final class Notifications implements EngineListener, AutoCloseable {
   private final Map<String, List<String>> vips;
   private final List<HookRunner> hooks = new ArrayList<>();
   private final HookRunner.Counters hookCounters = new HookRunner.Counters();
+  private final ProcessGroupRunner hookRuns;
+  private final Duration hookKillGrace;
   private final Optional<MailQueue> mail;
   private final EventLog events;
   private final EventBus bus;
@@ -74,9 +84,11 @@ public final class Notifications implements EngineListener, AutoCloseable {
     Map<String, List<String>> groupMembers = new LinkedHashMap<>();
     config.syncGroups().forEach((name, group) -> groupMembers.put(name, group.instances()));
     this.groups = new SyncGroupTracker(groupMembers, addresses);
+    this.hookRuns = new ProcessGroupRunner("hook", MAX_LIVE_HOOK_RUNS);
+    this.hookKillGrace = options.hookKillGrace();
     int i = 0;
     for (NotifyConfig.Hook hook : notify.hooks()) {
-      hooks.add(new HookRunner(i++, hook, options.checkOwnership(), hookCounters, options.hookKillGrace()));
+      hooks.add(new HookRunner(i++, hook, options.checkOwnership(), hookCounters, options.hookKillGrace(), hookRuns));
     }
     this.mail = notify.email().map(email -> new MailQueue(node, email, status,
         new MailSender(email, options.mailProperties()), options.mailInitialBackoff()));
@@ -104,6 +116,11 @@ public final class Notifications implements EngineListener, AutoCloseable {
     return new Notifications(config, status, options, new EventBus());
   }
 
+  /** The hooks' process-group runs (live, started, refused, timed out), for metrics. */
+  public ProcessGroupRunner hookRuns() {
+    return hookRuns;
+  }
+
   /** Live event subscriptions, for the control API's {@code GET /events}. */
   public EventBus events() {
     return bus;
@@ -125,6 +142,37 @@ public final class Notifications implements EngineListener, AutoCloseable {
       }
     } catch (RuntimeException e) {
       log.error("{}: notification of {} failed", router, change, e);
+    }
+  }
+
+  /** Runs on the engine thread: an event and a mail when a conflict episode begins. */
+  @Override
+  public void conflictRaised(String router, PeerConflict conflict) {
+    conflict(router, conflict, true);
+  }
+
+  /** Runs on the engine thread: an event when a conflict episode ends (no mail). */
+  @Override
+  public void conflictCleared(String router, PeerConflict conflict) {
+    conflict(router, conflict, false);
+  }
+
+  private void conflict(String router, PeerConflict conflict, boolean raised) {
+    if (closed) {
+      return;
+    }
+    try {
+      Instant now = clock.instant();
+      long nowNanos = System.nanoTime();
+      ConflictEvent event = new ConflictEvent(router, raised, conflict.peer().getHostAddress(), conflict.differs(),
+          conflict.reason().label(), conflict.detail(), now.minusNanos(Math.max(0, nowNanos - conflict.sinceNanos())),
+          conflict.adverts(), vips.getOrDefault(router, List.of()), now);
+      events.offer(event);
+      if (raised) {
+        mail.ifPresent(m -> m.offer(event));
+      }
+    } catch (RuntimeException e) {
+      log.error("{}: notification of a conflict with {} failed", router, conflict.peer(), e);
     }
   }
 
@@ -187,6 +235,8 @@ public final class Notifications implements EngineListener, AutoCloseable {
     } catch (Exception e) {
       log.warn("notifications: not all finished at shutdown: {}", e.toString());
     }
+    // Hooks still running past the budget: SIGTERM to their groups, SIGKILL after the grace.
+    hookRuns.close(hookKillGrace.plusSeconds(1), hookKillGrace);
     NotificationStats s = stats();
     log.info("notifications closed: hooks run {} failed {} dropped {}; mails sent {} dropped {}",
         s.hooksRun(), s.hooksFailed(), s.hooksDropped(), s.mailsSent(), s.mailsDropped());

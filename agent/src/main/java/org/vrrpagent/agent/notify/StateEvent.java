@@ -21,7 +21,7 @@ import org.vrrpagent.agent.config.NotifyConfig.State;
  */
 public record StateEvent(
     Type type, String name, String from, State to, int priority, String reason, List<String> vips, List<String> members,
-    Instant time) {
+    Instant time) implements Notice {
 
   public enum Type {
     INSTANCE,

@@ -55,20 +55,24 @@ class ControlCommandsTest {
   void statusIsATable() {
     Run r = run("status", "--control", url);
     assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(r.out()).isEqualTo("""
+    // SINCE in this host's time zone, with its age relative to the snapshot (taken a minute later)
+    String since = StatusCommand.when(java.time.Instant.parse("2026-11-22T03:00:00Z"),
+        java.time.Instant.parse("2026-11-22T03:01:00Z"), java.time.ZoneId.systemDefault());
+    assertThat(since).endsWith(", 1 min ago");
+    assertThat(r.out()).isEqualTo(("""
         node recdns-sby
 
-        INSTANCE  STATE   PRIORITY        MASTER      SINCE                 ADDRESSES
-        dns0      MASTER  150 (base 200)  198.18.0.2  2026-11-22T03:00:00Z  198.18.0.100/24 fd00:198:18::100/64
-          dns0: priority rank 2 in priority.dns 200, check resolver (down) -50
-          dns0: demoted by the operator (by 50); 'vrrp-agent promote dns0' ends it
+        INSTANCE  STATE   PRIORITY        MASTER      SINCE%s  ADDRESSES
+        dns0      MASTER  150 (base 200)  198.18.0.2  %s  198.18.0.100/24, fd00:198:18::100/64
+          dns0: priority 150 = rank 2 in priority.dns 200, check resolver (down): -50
+          dns0: demoted by 50 by the operator; 'vrrp-agent promote dns0' ends it
 
         CHECK     STATE  LATENCY  LAST RESULT
         resolver  down   12.5ms   down: DNS 127.0.0.1: SERVFAIL (expected: NOERROR)
 
         PRIORITY FILE                 STATE  ORDER
         /etc/vrrp-agent/priority.dns  ok     recdns-cnh, recdns-sby
-        """);
+        """).formatted(" ".repeat(since.length() - "SINCE".length()), since));
   }
 
   @Test

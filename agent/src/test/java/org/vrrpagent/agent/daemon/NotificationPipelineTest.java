@@ -62,7 +62,7 @@ class NotificationPipelineTest {
     Path second = hook("second");
     Config before = config(first);
     List<String> live = new ArrayList<>();
-    try (NotificationPipeline pipeline = new NotificationPipeline(before, NO_STATUS);
+    try (NotificationPipeline pipeline = new NotificationPipeline(before, NO_STATUS, runner -> {});
         AutoCloseable subscription = pipeline.events().subscribe(json -> {
           synchronized (live) {
             live.add(json);
@@ -87,7 +87,7 @@ class NotificationPipelineTest {
   void anUnchangedConfigurationKeepsThePipeline() throws Exception {
     Path first = hook("first");
     Config c = config(first);
-    try (NotificationPipeline pipeline = new NotificationPipeline(c, NO_STATUS)) {
+    try (NotificationPipeline pipeline = new NotificationPipeline(c, NO_STATUS, runner -> {})) {
       var stats = pipeline.stats();
       pipeline.reconfigure(c, config(first));
       pipeline.stateChanged("dns0", new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "start", 100));

@@ -216,9 +216,28 @@ class MetricsTest {
     }
     metrics.priorityOrderFiles(() -> List.of(new PriorityFileStatus("f", "OK", null, List.of(), 1, 0)));
     metrics.notificationQueue(() -> 0);
+    metrics.processRuns(new org.vrrpagent.base.ProcessGroupRunner("hook", 1));
     String text = metrics.scrape();
     for (String name : Metrics.names()) {
       assertThat(text).as(name).containsPattern("(?m)^" + name + "(_count|_sum)?[{ ]");
+    }
+  }
+
+  @Test
+  void processRunsByKind() throws Exception {
+    Metrics metrics = new Metrics();
+    try (var runner = new org.vrrpagent.base.ProcessGroupRunner("script", 3)) {
+      metrics.processRuns(runner);
+      runner.run(org.vrrpagent.base.ProcessGroupRunner.Run.of(List.of("/bin/sh", "-c", "sleep 30 & exit 0"),
+          java.time.Duration.ofSeconds(5)));
+      runner.run(org.vrrpagent.base.ProcessGroupRunner.Run.of(List.of("sleep", "30"), java.time.Duration.ofMillis(100)));
+      Map<String, Double> s = parse(metrics.scrape());
+      assertThat(s).containsEntry("vrrp_process_runs_live{kind=\"script\"}", 0.0)
+          .containsEntry("vrrp_process_runs_limit{kind=\"script\"}", 3.0)
+          .containsEntry("vrrp_process_runs_total{kind=\"script\"}", 2.0)
+          .containsEntry("vrrp_process_runs_refused_total{kind=\"script\"}", 0.0)
+          .containsEntry("vrrp_process_runs_timed_out_total{kind=\"script\"}", 1.0)
+          .containsEntry("vrrp_process_leftovers_killed_total{kind=\"script\"}", 1.0);
     }
   }
 

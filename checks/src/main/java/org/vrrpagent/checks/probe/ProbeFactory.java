@@ -13,6 +13,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.vrrpagent.base.ProcessGroupRunner;
 import org.vrrpagent.checks.DnsProbeSpec;
 import org.vrrpagent.checks.FileProbeSpec;
 import org.vrrpagent.checks.HttpProbeSpec;
@@ -29,7 +30,9 @@ import org.vrrpagent.checks.TcpProbeSpec;
  * <ul>
  * <li>http and tcp: one Netty event loop group (epoll when available), {@code ioThreads} platform threads;</li>
  * <li>dns: dnsjava's single NIO selector thread;</li>
- * <li>process, file, interface, script: virtual threads (the blocking /proc, /sys and process waits).</li>
+ * <li>process, file, interface: virtual threads (the blocking /proc and /sys reads);</li>
+ * <li>script: the {@link ProcessGroupRunner} (one platform thread per live run, at most
+ * {@code maxScriptRuns} at once; past that a run is refused and the check is down for that run).</li>
  * </ul>
  * So a thousand checks cost a handful of platform threads. Close it after the scheduler.
  */
@@ -46,18 +49,28 @@ public final class ProbeFactory implements AutoCloseable {
     private final EventLoopGroup eventLoop;
     private final Class<? extends SocketChannel> channelClass;
     private final ExecutorService virtualThreads;
+    private final ProcessGroupRunner scriptRuns;
 
-    /** @param ioThreads Netty event loop threads for http/tcp probes; 1 is plenty for thousands of checks */
-    public ProbeFactory(int ioThreads) {
+    /**
+     * @param ioThreads Netty event loop threads for http/tcp probes; 1 is plenty for thousands of checks
+     * @param maxScriptRuns script runs live at once
+     */
+    public ProbeFactory(int ioThreads, int maxScriptRuns) {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.eventLoop = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("check-io", true), io);
         this.channelClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         this.virtualThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("check-", 0).factory());
+        this.scriptRuns = new ProcessGroupRunner("script", maxScriptRuns);
     }
 
     public ProbeFactory() {
-        this(1);
+        this(1, ProcessGroupRunner.DEFAULT_MAX_LIVE);
+    }
+
+    /** The script checks' runs: live, started, refused, timed out (for metrics). */
+    public ProcessGroupRunner scriptRuns() {
+        return scriptRuns;
     }
 
     /**
@@ -91,7 +104,7 @@ public final class ProbeFactory implements AutoCloseable {
                 if (s.user() != null) {
                     ScriptProbe.primaryGid(s.user()); // fail at configuration time, not at first run
                 }
-                yield new ScriptProbe(s, virtualThreads);
+                yield new ScriptProbe(s, scriptRuns);
             }
             case FileProbeSpec s -> new FileProbe(s, virtualThreads);
             case InterfaceProbeSpec s -> new InterfaceProbe(s, virtualThreads);
@@ -102,5 +115,6 @@ public final class ProbeFactory implements AutoCloseable {
     public void close() {
         eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         virtualThreads.shutdownNow();
+        scriptRuns.close(); // every live script's process group: SIGTERM, grace, SIGKILL
     }
 }

@@ -116,11 +116,6 @@ public final class Engine implements AutoCloseable {
   }
 
   private synchronized void addUnit(List<RouterBinding> members, Supplier<Unit> unitFactory) {
-    boolean running = started;
-    if (running) {
-      // On the caller's thread: the address table may block.
-      members.forEach(this::removeLeftovers);
-    }
     call(() -> {
       for (RouterBinding b : members) {
         checkBinding(b);
@@ -128,7 +123,10 @@ public final class Engine implements AutoCloseable {
       members.forEach(this::addBinding);
       Unit unit = unitFactory.get();
       members.forEach(b -> units.put(b.name(), unit));
-      if (running) {
+      if (started) {
+        // A reload: behind whatever the address lane still has to do (a changed router's old
+        // addresses), ahead of the new router's own changes.
+        members.forEach(this::removeLeftovers);
         execute(unit.startup(scheduler.nanoTime()));
       }
       return null;
@@ -209,12 +207,9 @@ public final class Engine implements AutoCloseable {
     if (started) {
       throw new IllegalStateException("started twice");
     }
-    List<RouterBinding> all = call(() -> List.copyOf(bindings.values()));
-    for (RouterBinding b : all) {
-      removeLeftovers(b);
-    }
     started = true;
     call(() -> {
+      bindings.values().forEach(this::removeLeftovers);
       long now = scheduler.nanoTime();
       List<Unit> done = new ArrayList<>();
       for (Unit unit : units.values()) {
@@ -268,11 +263,24 @@ public final class Engine implements AutoCloseable {
     return clean;
   }
 
+  /**
+   * Removes virtual addresses of {@code b} a crashed earlier run left on the interface: on the
+   * address lane, so in order with every other address change.
+   */
   private void removeLeftovers(RouterBinding b) {
-    List<InterfaceAddress> removed = addressTable.removeLeftovers(b.interfaceName(), b.virtualAddresses());
-    if (!removed.isEmpty()) {
-      log.warn("{}: removed virtual addresses left on {} by an earlier run: {}", b.name(), b.interfaceName(), removed);
-    }
+    scheduler.executeBlocking(() -> {
+      try {
+        List<InterfaceAddress> removed = addressTable.removeLeftovers(b.interfaceName(), b.virtualAddresses());
+        if (!removed.isEmpty()) {
+          log.warn("{}: removed virtual addresses left on {} by an earlier run: {}", b.name(), b.interfaceName(),
+              removed);
+        }
+      } catch (RuntimeException e) {
+        String what = "cannot remove addresses left on " + b.interfaceName() + " by an earlier run: " + e.getMessage();
+        log.error("{}: {}", b.name(), what);
+        reportFromAddressLane(b.name(), what);
+      }
+    });
   }
 
   @Override
@@ -349,7 +357,7 @@ public final class Engine implements AutoCloseable {
         VirtualRouter r = units.get(b.name()).router(b.name());
         out.add(new RouterStatus(b.name(), r.state(), b.config().basePriority(), r.effectivePriority(),
             r.masterAddress(), r.masterPriority(), r.masterAdvertIntervalCentis(), r.faultReason(),
-            sinceNanos.getOrDefault(b.name(), 0L), r.resigned()));
+            sinceNanos.getOrDefault(b.name(), 0L), r.resigned(), r.conflicts()));
       }
       return out;
     });
@@ -373,7 +381,7 @@ public final class Engine implements AutoCloseable {
     ReceivedAdvertisement advert;
     try {
       advert = AdvertisementCodec.decode(packet.vrrpMessage(),
-          new IpContext(packet.source(), packet.destination(), packet.ttlOrHopLimit()));
+          new IpContext(packet.source(), packet.destination(), packet.ttlOrHopLimit(), packet.sourceOnLink()));
     } catch (MalformedAdvertisementException e) {
       safely(null, () -> listener.dropped(null, e.reason(), "from " + packet.source().getHostAddress() + ": "
           + e.getMessage()));
@@ -382,8 +390,10 @@ public final class Engine implements AutoCloseable {
     int vrid = advert.advertisement().vrid();
     for (RouterBinding b : candidates) {
       if (b.config().vrid() == vrid) {
-        safely(b.name(), () -> listener.advertReceived(b.name()));
-        dispatch(b.name(), new Event.AdvertReceived(advert));
+        // Counted as received only when the router accepted it: its drops have their reasons.
+        if (dispatch(b.name(), new Event.AdvertReceived(advert))) {
+          safely(b.name(), () -> listener.advertReceived(b.name()));
+        }
         return;
       }
     }
@@ -399,12 +409,16 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  private void dispatch(String router, Event event) {
+  /** Handles an event and executes its actions; false when the router dropped it (or failed). */
+  private boolean dispatch(String router, Event event) {
     try {
-      execute(units.get(router).handle(router, event, scheduler.nanoTime()));
+      SequencedMap<String, List<Action>> actions = units.get(router).handle(router, event, scheduler.nanoTime());
+      execute(actions);
+      return actions.getOrDefault(router, List.of()).stream().noneMatch(a -> a instanceof Action.Dropped);
     } catch (RuntimeException e) {
       log.error("{}: engine error handling {}: {}", router, event, e.toString(), e);
       safely(router, () -> listener.failure(router, "engine error handling " + event + ": " + e));
+      return false;
     }
   }
 
@@ -431,6 +445,20 @@ public final class Engine implements AutoCloseable {
           safely(router, () -> listener.stateChanged(router, c));
         }
         case Action.Dropped d -> safely(router, () -> listener.dropped(router, d.reason(), d.detail()));
+        case Action.ConflictRaised c -> {
+          // Once per episode, not per packet: the drops themselves are counted by reason.
+          log.warn("{}: CONFLICT with {}: {} differs ({}); it claims VRID {} on {} and we drop its adverts, so both"
+              + " of us may hold the addresses; fix the configuration on one side", router,
+              c.conflict().peer().getHostAddress(), c.conflict().differs(), c.conflict().detail(), b.config().vrid(),
+              b.interfaceName());
+          safely(router, () -> listener.conflictRaised(router, c.conflict()));
+        }
+        case Action.ConflictCleared c -> {
+          log.info("{}: conflict with {} over: no advert from it we had to drop for {} s ({} dropped)", router,
+              c.conflict().peer().getHostAddress(),
+              VirtualRouter.conflictQuietNanos(b.config()) / 1_000_000_000L, c.conflict().adverts());
+          safely(router, () -> listener.conflictCleared(router, c.conflict()));
+        }
         case Action.PeerMisconfigured p -> {
           log.warn("{}: {}", router, p.detail());
           safely(router, () -> listener.peerMisconfigured(router, p.detail()));

@@ -1,6 +1,7 @@
 package org.vrrpagent.core.engine;
 
 import org.vrrpagent.core.fsm.Action;
+import org.vrrpagent.core.fsm.PeerConflict;
 import org.vrrpagent.core.wire.DropReason;
 
 /**
@@ -40,6 +41,16 @@ public interface EngineListener {
 
   /** A peer's advertisement disagrees with our configuration (logged once per distinct mismatch). */
   default void peerMisconfigured(String router, String detail) {}
+
+  /**
+   * A conflict episode began: a router claims this router's VRID on its link but we drop its
+   * adverts (version, authentication, interval or address list differ), so both may be master.
+   * Once per episode and peer.
+   */
+  default void conflictRaised(String router, PeerConflict conflict) {}
+
+  /** A conflict episode ended (the peer was quiet for the quiet period). */
+  default void conflictCleared(String router, PeerConflict conflict) {}
 
   EngineListener NONE = new EngineListener() {};
 }

@@ -1,6 +1,8 @@
 package org.vrrpagent.core.engine;
 
 import java.net.InetAddress;
+import java.util.List;
+import org.vrrpagent.core.fsm.PeerConflict;
 import org.vrrpagent.core.fsm.VrrpState;
 
 /**
@@ -12,6 +14,7 @@ import org.vrrpagent.core.fsm.VrrpState;
  * @param sinceNanos the engine clock's time of the last state change ({@link System#nanoTime()} on a
  *     host, virtual time in the simulation); 0 before any
  * @param resigned in a resign-below episode (see {@code VirtualRouter#resigned()})
+ * @param conflicts peers in conflict with this router now (times on the engine's clock); empty when none
  */
 public record RouterStatus(
     String name,
@@ -23,12 +26,24 @@ public record RouterStatus(
     int masterAdvertIntervalCentis,
     String faultReason,
     long sinceNanos,
-    boolean resigned) {
+    boolean resigned,
+    List<PeerConflict> conflicts) {
 
-  /** A router not in a resign-below episode. */
+  public RouterStatus {
+    conflicts = List.copyOf(conflicts);
+  }
+
+  /** A router not in a resign-below episode, without conflicts. */
   public RouterStatus(String name, VrrpState state, int basePriority, int effectivePriority, InetAddress masterAddress,
       int masterPriority, int masterAdvertIntervalCentis, String faultReason, long sinceNanos) {
     this(name, state, basePriority, effectivePriority, masterAddress, masterPriority, masterAdvertIntervalCentis,
-        faultReason, sinceNanos, false);
+        faultReason, sinceNanos, false, List.of());
+  }
+
+  /** Without conflicts. */
+  public RouterStatus(String name, VrrpState state, int basePriority, int effectivePriority, InetAddress masterAddress,
+      int masterPriority, int masterAdvertIntervalCentis, String faultReason, long sinceNanos, boolean resigned) {
+    this(name, state, basePriority, effectivePriority, masterAddress, masterPriority, masterAdvertIntervalCentis,
+        faultReason, sinceNanos, resigned, List.of());
   }
 }

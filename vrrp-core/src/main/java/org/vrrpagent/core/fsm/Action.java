@@ -86,4 +86,21 @@ public sealed interface Action {
       Objects.requireNonNull(detail, "detail");
     }
   }
+
+  /**
+   * A conflict episode with a peer began (see {@link PeerConflict}): say it once, loudly
+   * (log, event, mail). Its adverts keep being dropped and counted as {@link Dropped}.
+   */
+  record ConflictRaised(PeerConflict conflict) implements Action {
+    public ConflictRaised {
+      Objects.requireNonNull(conflict, "conflict");
+    }
+  }
+
+  /** A conflict episode ended: no conflicting advert from the peer for the quiet period. */
+  record ConflictCleared(PeerConflict conflict) implements Action {
+    public ConflictCleared {
+      Objects.requireNonNull(conflict, "conflict");
+    }
+  }
 }

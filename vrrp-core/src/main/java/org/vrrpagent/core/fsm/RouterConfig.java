@@ -36,6 +36,7 @@ import org.vrrpagent.core.wire.VrrpVersion;
  *     at least this value to below it, it sends a priority-0 advert and becomes BACKUP (once per failure
  *     episode; see {@link VirtualRouter}); 0..255 (255 never fires: only the owner reaches 255 and its
  *     priority never changes)
+ * @param receive receive hardening: whom the router listens to and the longest interval it learns
  */
 public record RouterConfig(
     String name,
@@ -51,7 +52,8 @@ public record RouterConfig(
     InetAddress primaryAddress,
     AuthType authType,
     byte[] authData,
-    int resignBelow) {
+    int resignBelow,
+    ReceivePolicy receive) {
 
   /** The address owner's priority. */
   public static final int OWNER_PRIORITY = 255;
@@ -131,7 +133,17 @@ public record RouterConfig(
     if (resignBelow < 0 || resignBelow > OWNER_PRIORITY) {
       throw new IllegalArgumentException(where + "resign-below " + resignBelow + " (expected: 0 = off, or 1..255)");
     }
+    Objects.requireNonNull(receive, "receive");
     authData = authData.clone();
+  }
+
+  /** With the default receive policy ({@link ReceivePolicy#DEFAULT}). */
+  public RouterConfig(
+      String name, VrrpVersion version, AddressFamily family, int vrid, int basePriority, int advertIntervalCentis,
+      boolean preempt, long preemptDelayNanos, boolean fastPreempt, List<InetAddress> virtualAddresses,
+      InetAddress primaryAddress, AuthType authType, byte[] authData, int resignBelow) {
+    this(name, version, family, vrid, basePriority, advertIntervalCentis, preempt, preemptDelayNanos, fastPreempt,
+        virtualAddresses, primaryAddress, authType, authData, resignBelow, ReceivePolicy.DEFAULT);
   }
 
   /** The canonical constructor with resign-below off. */
@@ -179,39 +191,45 @@ public record RouterConfig(
 
   public RouterConfig withPassword(String password) {
     return new RouterConfig(name, version, family, vrid, basePriority, advertIntervalCentis, preempt,
-        preemptDelayNanos, fastPreempt, virtualAddresses, primaryAddress, AuthType.SIMPLE_TEXT, password(password), resignBelow);
+        preemptDelayNanos, fastPreempt, virtualAddresses, primaryAddress, AuthType.SIMPLE_TEXT, password(password), resignBelow, receive);
   }
 
   public RouterConfig withBasePriority(int priority) {
     return new RouterConfig(name, version, family, vrid, priority, advertIntervalCentis, preempt,
-        preemptDelayNanos, fastPreempt, virtualAddresses, primaryAddress, authType, authData, resignBelow);
+        preemptDelayNanos, fastPreempt, virtualAddresses, primaryAddress, authType, authData, resignBelow, receive);
   }
 
   public RouterConfig withAdvertIntervalCentis(int centis) {
     return new RouterConfig(name, version, family, vrid, basePriority, centis, preempt,
-        preemptDelayNanos, fastPreempt, virtualAddresses, primaryAddress, authType, authData, resignBelow);
+        preemptDelayNanos, fastPreempt, virtualAddresses, primaryAddress, authType, authData, resignBelow, receive);
   }
 
   /** Preempt off (keepalived's {@code nopreempt}): also clears preempt delay and fast preempt. */
   public RouterConfig withNoPreempt() {
     return new RouterConfig(name, version, family, vrid, basePriority, advertIntervalCentis, false,
-        0, false, virtualAddresses, primaryAddress, authType, authData, resignBelow);
+        0, false, virtualAddresses, primaryAddress, authType, authData, resignBelow, receive);
   }
 
   public RouterConfig withPreemptDelayNanos(long delayNanos) {
     return new RouterConfig(name, version, family, vrid, basePriority, advertIntervalCentis, preempt,
-        delayNanos, fastPreempt, virtualAddresses, primaryAddress, authType, authData, resignBelow);
+        delayNanos, fastPreempt, virtualAddresses, primaryAddress, authType, authData, resignBelow, receive);
   }
 
   public RouterConfig withFastPreempt(boolean fast) {
     return new RouterConfig(name, version, family, vrid, basePriority, advertIntervalCentis, preempt,
-        preemptDelayNanos, fast, virtualAddresses, primaryAddress, authType, authData, resignBelow);
+        preemptDelayNanos, fast, virtualAddresses, primaryAddress, authType, authData, resignBelow, receive);
   }
 
   /** resign-below N (0 = off); see {@link #resignBelow()}. */
   public RouterConfig withResignBelow(int below) {
     return new RouterConfig(name, version, family, vrid, basePriority, advertIntervalCentis, preempt,
-        preemptDelayNanos, fastPreempt, virtualAddresses, primaryAddress, authType, authData, below);
+        preemptDelayNanos, fastPreempt, virtualAddresses, primaryAddress, authType, authData, below, receive);
+  }
+
+  /** The receive hardening; see {@link ReceivePolicy}. */
+  public RouterConfig withReceivePolicy(ReceivePolicy policy) {
+    return new RouterConfig(name, version, family, vrid, basePriority, advertIntervalCentis, preempt,
+        preemptDelayNanos, fastPreempt, virtualAddresses, primaryAddress, authType, authData, resignBelow, policy);
   }
 
   @Override
@@ -226,7 +244,8 @@ public record RouterConfig(
         && basePriority == c.basePriority && advertIntervalCentis == c.advertIntervalCentis
         && preempt == c.preempt && preemptDelayNanos == c.preemptDelayNanos && fastPreempt == c.fastPreempt
         && virtualAddresses.equals(c.virtualAddresses) && primaryAddress.equals(c.primaryAddress)
-        && authType == c.authType && Arrays.equals(authData, c.authData) && resignBelow == c.resignBelow;
+        && authType == c.authType && Arrays.equals(authData, c.authData) && resignBelow == c.resignBelow
+        && receive.equals(c.receive);
   }
 
   @Override
@@ -245,6 +264,7 @@ public record RouterConfig(
         + (resignBelow > 0 ? " resign-below " + resignBelow : "")
         + " vips " + virtualAddresses.stream().map(InetAddress::getHostAddress).toList()
         + " primary " + primaryAddress.getHostAddress()
-        + (authType == AuthType.NONE ? "" : " auth PASS") + "]";
+        + (authType == AuthType.NONE ? "" : " auth PASS")
+        + (receive.equals(ReceivePolicy.DEFAULT) ? "" : " " + receive.describe().getFirst()) + "]";
   }
 }

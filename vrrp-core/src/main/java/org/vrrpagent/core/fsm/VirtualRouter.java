@@ -13,6 +13,8 @@ import org.vrrpagent.core.fsm.Action.AddAddresses;
 import org.vrrpagent.core.fsm.Action.AnnounceAddresses;
 import org.vrrpagent.core.fsm.Action.ArmTimer;
 import org.vrrpagent.core.fsm.Action.CancelTimer;
+import org.vrrpagent.core.fsm.Action.ConflictCleared;
+import org.vrrpagent.core.fsm.Action.ConflictRaised;
 import org.vrrpagent.core.fsm.Action.Dropped;
 import org.vrrpagent.core.fsm.Action.PeerMisconfigured;
 import org.vrrpagent.core.fsm.Action.RemoveAddresses;
@@ -60,6 +62,8 @@ public final class VirtualRouter {
   /** The preempt delay ran out since we last entered BACKUP: lower-priority masters are preempted. */
   private boolean preemptDelayElapsed;
   private String lastMismatch;
+  /** Peers whose adverts for our VRID we drop because we cannot agree (see {@link PeerConflict}). */
+  private final PeerConflicts conflicts;
   /**
    * resign-below: set when this router resigned as MASTER, cleared when its priority is back at
    * or above the threshold (the failure episode is over). While set, as BACKUP it preempts nobody.
@@ -76,6 +80,17 @@ public final class VirtualRouter {
     this.authData = config.authData();
     this.priority = config.basePriority();
     this.masterAdvertIntervalCentis = config.advertIntervalCentis();
+    this.conflicts = new PeerConflicts(conflictQuietNanos(config));
+  }
+
+  /**
+   * A conflict episode ends after 3 × Master_Down_Interval (from our own interval and base
+   * priority) without a conflicting advert: a peer advertising at our rate would have sent
+   * about nine meanwhile, so quiet means it is gone or agrees with us now.
+   */
+  public static long conflictQuietNanos(RouterConfig config) {
+    return 3 * TimerIntervals.derive(config.version(), config.basePriority(), config.advertIntervalCentis())
+        .masterDownIntervalNanos();
   }
 
   /**
@@ -134,6 +149,11 @@ public final class VirtualRouter {
    */
   public boolean resigned() {
     return resigned;
+  }
+
+  /** The peers in conflict with this router now (see {@link PeerConflict}), in the order their episodes began. */
+  public java.util.List<PeerConflict> conflicts() {
+    return conflicts.current();
   }
 
   /** The current timer values (for status output and tests). */
@@ -208,6 +228,16 @@ public final class VirtualRouter {
         }
         // From now on a lower-priority master is preempted as without a delay.
         preemptDelayElapsed = true;
+      }
+      case CONFLICT_QUIET -> {
+        // In any state but INIT (stopping clears the episodes and cancels this timer).
+        for (PeerConflict ended : conflicts.expire(now)) {
+          out.add(new ConflictCleared(ended));
+        }
+        long next = conflicts.nextExpiryNanos();
+        if (next != -1) {
+          arm(TimerName.CONFLICT_QUIET, next, out);
+        }
       }
     }
   }
@@ -299,7 +329,7 @@ public final class VirtualRouter {
       out.add(new Dropped(DropReason.NOT_RUNNING, "advert from " + text(source) + " in " + state));
       return;
     }
-    if (!acceptable(a, source, out)) {
+    if (!acceptable(received, now, out)) {
       return;
     }
     if (state == VrrpState.BACKUP) {
@@ -310,15 +340,23 @@ public final class VirtualRouter {
   }
 
   /** The policy receive checks of RFC 9568 §7.1 / RFC 3768 §7.1 that need our configuration. */
-  private boolean acceptable(Advertisement a, InetAddress source, List<Action> out) {
+  private boolean acceptable(ReceivedAdvertisement received, long now, List<Action> out) {
+    Advertisement a = received.advertisement();
+    InetAddress source = received.source();
     if (a.vrid() != config.vrid()) {
       out.add(new Dropped(DropReason.VRID, "VRID " + a.vrid() + " (expected: " + config.vrid() + ")"));
       return false;
     }
-    if (a.version() != config.version()) {
-      out.add(new Dropped(DropReason.VERSION_MISMATCH, "VRRPv" + a.version().byteValue() + " from " + text(source)
-          + " (expected: VRRPv" + config.version().byteValue() + ")"));
+    // Hardening first: a packet from a source we do not listen to changes nothing, not even
+    // the conflict alarm.
+    Dropped refused = config.receive().checkSource(received);
+    if (refused != null) {
+      out.add(refused);
       return false;
+    }
+    if (a.version() != config.version()) {
+      return conflict(source, DropReason.VERSION_MISMATCH, "VRRPv" + a.version().byteValue() + " from " + text(source)
+          + " (expected: VRRPv" + config.version().byteValue() + ")", now, out);
     }
     if (a.family() != config.family()) {
       out.add(new Dropped(DropReason.ADDRESS_FAMILY, a.family() + " (expected: " + config.family() + ")"));
@@ -326,9 +364,8 @@ public final class VirtualRouter {
     }
     if (a.addresses().isEmpty()) {
       // RFC 9568 errata 8299: Count IPvX Addr must be at least 1; an advert with none is ignored.
-      out.add(new Dropped(DropReason.ADDRESS_LIST_MISMATCH, "no addresses from " + text(source)
-          + " (expected: at least 1, RFC 9568 errata 8299)"));
-      return false;
+      return conflict(source, DropReason.ADDRESS_LIST_MISMATCH, "no addresses from " + text(source)
+          + " (expected: at least 1, RFC 9568 errata 8299)", now, out);
     }
     if (source.equals(config.primaryAddress())) {
       out.add(new Dropped(DropReason.OWN_ADVERTISEMENT, "own advert (source " + text(source) + ")"));
@@ -344,19 +381,24 @@ public final class VirtualRouter {
       // RFC 3768 §7.1 (keepalived PASS): the type must match and all 8 bytes must match,
       // compared in constant time so the password cannot be guessed byte by byte.
       if (a.authType() != config.authType()) {
-        out.add(new Dropped(DropReason.AUTH, "auth type " + authText(a.authType()) + " from " + text(source)
-            + " (expected: " + authText(config.authType()) + ")"));
-        return false;
+        return conflict(source, DropReason.AUTH, "auth type " + authText(a.authType()) + " from " + text(source)
+            + " (expected: " + authText(config.authType()) + ")", now, out);
       }
       if (!MessageDigest.isEqual(a.authData(), authData)) {
-        out.add(new Dropped(DropReason.AUTH, "wrong password from " + text(source)));
-        return false;
+        return conflict(source, DropReason.AUTH, "wrong password from " + text(source), now, out);
       }
       // RFC 3768 §7.1: the interval MUST match, or the packet is dropped.
       if (a.maxAdvertIntervalCentis() != config.advertIntervalCentis()) {
-        out.add(new Dropped(DropReason.INTERVAL_MISMATCH, "interval " + a.maxAdvertIntervalCentis() / 100
-            + " s from " + text(source) + " (expected: " + config.advertIntervalCentis() / 100 + " s)"));
-        return false;
+        return conflict(source, DropReason.INTERVAL_MISMATCH, "interval " + a.maxAdvertIntervalCentis() / 100
+            + " s from " + text(source) + " (expected: " + config.advertIntervalCentis() / 100 + " s)", now, out);
+      }
+    } else {
+      // Hardening: never learn an interval so long that one spoofed advert keeps the address
+      // on no host for minutes (3 × 40.95 s); a real peer that slow is a conflict to report.
+      int cap = config.receive().maxLearnedIntervalCentis(config.advertIntervalCentis());
+      if (a.maxAdvertIntervalCentis() > cap) {
+        return conflict(source, DropReason.INTERVAL_TOO_LONG, "interval " + centisText(a.maxAdvertIntervalCentis())
+            + " from " + text(source) + " (expected: at most " + centisText(cap) + ", max-learned-interval)", now, out);
       }
     }
     if (!a.addresses().equals(config.virtualAddresses())
@@ -365,8 +407,7 @@ public final class VirtualRouter {
           + texts(config.virtualAddresses()) + ")";
       if (config.version() == VrrpVersion.V2 && a.priority() != RouterConfig.OWNER_PRIORITY) {
         // RFC 3768 §7.1: unless it comes from the owner, a v2 advert with other addresses MUST be dropped.
-        out.add(new Dropped(DropReason.ADDRESS_LIST_MISMATCH, detail));
-        return false;
+        return conflict(source, DropReason.ADDRESS_LIST_MISMATCH, detail, now, out);
       }
       // RFC 9568 §7.1: v3 only logs a mismatch; we report each distinct one once.
       if (!detail.equals(lastMismatch)) {
@@ -375,6 +416,24 @@ public final class VirtualRouter {
       }
     }
     return true;
+  }
+
+  /**
+   * Drops an advert from a router that claims our VRID but disagrees with our configuration,
+   * and starts a conflict episode with it if none is going on (see {@link PeerConflict}).
+   *
+   * @return false (the advert is not acceptable), for {@code return conflict(...)}
+   */
+  private boolean conflict(InetAddress source, DropReason reason, String detail, long now, List<Action> out) {
+    out.add(new Dropped(reason, detail));
+    PeerConflict started = conflicts.observe(source, reason, detail, now);
+    if (started != null) {
+      out.add(new ConflictRaised(started));
+      if (!armed.containsKey(TimerName.CONFLICT_QUIET)) {
+        arm(TimerName.CONFLICT_QUIET, now + conflicts.quietNanos(), out);
+      }
+    }
+    return false;
   }
 
   private void backupReceived(Advertisement a, InetAddress source, long now, List<Action> out) {
@@ -499,8 +558,12 @@ public final class VirtualRouter {
           arm(TimerName.PREEMPT_DELAY, now + config.preemptDelayNanos(), out);
         }
       }
-      // A stopped router forgets its resign-below episode; a restart starts afresh.
-      case INIT -> resigned = false;
+      // A stopped router forgets its resign-below episode and its conflicts; a restart starts afresh.
+      case INIT -> {
+        resigned = false;
+        conflicts.clear();
+        cancel(TimerName.CONFLICT_QUIET, out);
+      }
       case FAULT -> {}
     }
     out.add(new StateChanged(from, to, reason, priority));
@@ -588,6 +651,10 @@ public final class VirtualRouter {
 
   private static String timerText(TimerName timer) {
     return timer.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  private static String centisText(int centis) {
+    return centis % 100 == 0 ? centis / 100 + " s" : centis * 10 + " ms";
   }
 
   private static String authText(AuthType type) {

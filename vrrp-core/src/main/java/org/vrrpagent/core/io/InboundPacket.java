@@ -11,9 +11,12 @@ import java.util.Objects;
  * @param destination the IP destination address (the group or our unicast address)
  * @param ttlOrHopLimit the IPv4 TTL or IPv6 hop limit as received
  * @param receivedNanos {@link System#nanoTime()} when the transport read the packet
+ * @param sourceOnLink the transport found the source in a subnet of the receiving interface
+ *     (IPv4) or link-local (IPv6): a fact for the receive policy, which decides
  */
 public record InboundPacket(
-    byte[] vrrpMessage, InetAddress source, InetAddress destination, int ttlOrHopLimit, long receivedNanos) {
+    byte[] vrrpMessage, InetAddress source, InetAddress destination, int ttlOrHopLimit, long receivedNanos,
+    boolean sourceOnLink) {
   public InboundPacket {
     Objects.requireNonNull(vrrpMessage, "vrrpMessage");
     Objects.requireNonNull(source, "source");
@@ -21,5 +24,11 @@ public record InboundPacket(
     if (ttlOrHopLimit < 0 || ttlOrHopLimit > 255) {
       throw new IllegalArgumentException("TTL " + ttlOrHopLimit + " (expected: 0..255)");
     }
+  }
+
+  /** A packet whose source is on-link (in-memory transports, the simulated LAN). */
+  public InboundPacket(
+      byte[] vrrpMessage, InetAddress source, InetAddress destination, int ttlOrHopLimit, long receivedNanos) {
+    this(vrrpMessage, source, destination, ttlOrHopLimit, receivedNanos, true);
   }
 }

@@ -1,27 +1,32 @@
 package org.vrrpagent.core.linux;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
+import org.vrrpagent.base.DurationText;
+import org.vrrpagent.base.ProcessGroupRunner;
 
 /**
  * Runs a short system command ({@code ip …}) with a time limit and an output limit, and
  * reports the exit status and what it wrote. Nothing here interprets the output.
  *
- * <p>Commands run in the C locale ({@code LC_ALL=C}) with no input. Limits: {@link #timeout()} (the process and its children are killed when it passes) and
- * {@link #maxOutputBytes()} per stream (the rest is read and discarded so the process never
- * blocks on a full pipe; {@link Result#truncated()} says so).
+ * <p>Commands run in the C locale ({@code LC_ALL=C}) with no input, through one shared
+ * {@link ProcessGroupRunner} (their own process group; at most {@link #MAX_LIVE_COMMANDS} at
+ * once). Limits: {@link #timeout()} (the process group gets SIGTERM when it passes, SIGKILL
+ * after {@link #KILL_GRACE}) and {@link #maxOutputBytes()} per stream (the rest is read and
+ * discarded so the process never blocks on a full pipe; {@link Result#truncated()} says so).
  */
 public final class CommandRunner {
   /** Default time limit: {@code ip} answers in milliseconds; seconds mean something is stuck. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   /** Default output limit per stream. */
   public static final int DEFAULT_MAX_OUTPUT_BYTES = 1 << 20;
+  /** Between SIGTERM and SIGKILL of a command past its time limit. */
+  static final Duration KILL_GRACE = Duration.ofMillis(500);
+  /** Commands live at once, over all instances: address changes are serial per router. */
+  public static final int MAX_LIVE_COMMANDS = 32;
+  private static final ProcessGroupRunner RUNS = new ProcessGroupRunner("command", MAX_LIVE_COMMANDS);
 
   private final Duration timeout;
   private final int maxOutputBytes;
@@ -88,77 +93,28 @@ public final class CommandRunner {
       throw new IllegalArgumentException("empty command");
     }
     List<String> command = List.copyOf(argv);
-    Process process;
+    ProcessGroupRunner.Result r;
     try {
-      ProcessBuilder builder = new ProcessBuilder(command)
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-      builder.environment().put("LC_ALL", "C"); // untranslated messages: errors read the same everywhere
-      process = builder.start();
-    } catch (IOException e) {
-      throw new CommandException("cannot run `" + String.join(" ", command) + "`: " + e.getMessage(), e);
-    }
-    BoundedReader out = new BoundedReader(process.getInputStream(), maxOutputBytes);
-    BoundedReader err = new BoundedReader(process.getErrorStream(), maxOutputBytes);
-    Thread outThread = Thread.ofVirtual().start(out);
-    Thread errThread = Thread.ofVirtual().start(err);
-    try {
-      if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-        kill(process);
-        throw new CommandException("`" + String.join(" ", command) + "` did not finish within " + timeout + "; killed", null);
-      }
-      // The streams close when the process ends; a child that kept them open is bounded too.
-      outThread.join(timeout);
-      errThread.join(timeout);
+      r = RUNS.run(ProcessGroupRunner.Run.of(command, timeout)
+          .withExtraEnvironment(Map.of("LC_ALL", "C")) // untranslated messages: errors read the same everywhere
+          .withKillGrace(KILL_GRACE)
+          .withMaxOutputBytes(maxOutputBytes)
+          .withSeparateStderr());
     } catch (InterruptedException e) {
-      kill(process);
       Thread.currentThread().interrupt();
       throw new CommandException("interrupted while running `" + String.join(" ", command) + "`", e);
     }
-    return new Result(command, process.exitValue(), out.text(), err.text(), out.truncated() || err.truncated());
+    return switch (r.outcome()) {
+      case EXITED -> new Result(command, r.exitStatus(), r.stdout(), r.stderr(), r.truncated());
+      case TIMED_OUT -> throw new CommandException(
+          "`" + String.join(" ", command) + "` did not finish within " + DurationText.of(timeout) + "; " + r.note(), null);
+      case REFUSED, NOT_STARTED, STOPPED -> throw new CommandException(
+          "cannot run `" + String.join(" ", command) + "`: " + r.note(), null);
+    };
   }
 
-  /** Kills the process and everything it started, by PID. */
-  static void kill(Process process) {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
-    process.destroyForcibly();
-  }
-
-  private static final class BoundedReader implements Runnable {
-    private final InputStream in;
-    private final int limit;
-    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-    private volatile boolean truncated;
-
-    BoundedReader(InputStream in, int limit) {
-      this.in = in;
-      this.limit = limit;
-    }
-
-    @Override
-    public void run() {
-      byte[] buffer = new byte[8192];
-      try (in) {
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-          int room = limit - kept.size();
-          if (room > 0) {
-            kept.write(buffer, 0, Math.min(room, n));
-          }
-          if (n > room) {
-            truncated = true;
-          }
-        }
-      } catch (IOException e) {
-        // the process went away; what we have is what it wrote
-      }
-    }
-
-    synchronized String text() {
-      return kept.toString(StandardCharsets.UTF_8);
-    }
-
-    boolean truncated() {
-      return truncated;
-    }
+  /** The commands' process-group runs (live, started, refused, timed out), shared by every instance, for metrics. */
+  public static ProcessGroupRunner runs() {
+    return RUNS;
   }
 }

@@ -58,6 +58,12 @@ import org.vrrpagent.core.wire.AddressFamily;
  * joined themselves — a unicast socket does not see the group's adverts that another VRRP
  * daemon on the same host subscribed to.
  *
+ * <h2>On-link sources</h2>
+ * Each received packet carries a fact for the receive policy ({@link InboundPacket#sourceOnLink()}):
+ * an IPv4 source lies in a subnet of one of the interface's addresses; an IPv6 source is
+ * link-local or in one of its prefixes. The addresses are read at open and again (at most every
+ * {@link #ON_LINK_REFRESH}) when a source is not in them, so an address added later counts.
+ *
  * <h2>What open fixes</h2>
  * The interface index and the default source address are read once, at open. If the
  * interface is deleted and created again, or its primary address changes, sends fail with a
@@ -80,6 +86,8 @@ public final class RawSocketTransport implements Transport {
   /** How long {@link #close()} waits for the receive thread. */
   static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
   private static final int CONTROL_BYTES = 128;
+  /** Shortest time between two reads of the interface's addresses for the on-link fact. */
+  static final Duration ON_LINK_REFRESH = Duration.ofSeconds(5);
   private static final InetAddress GROUP_V4 = InetAddress.ofLiteral("224.0.0.18");
   private static final InetAddress GROUP_V6 = InetAddress.ofLiteral("ff02::12");
 
@@ -128,6 +136,16 @@ public final class RawSocketTransport implements Transport {
   private final Map<Integer, Sender> virtualMacSenders = new HashMap<>();
   private volatile boolean closed;
   private Thread receiver;
+  /** The interface's addresses with their prefixes (receive thread only). */
+  private List<org.vrrpagent.core.io.InterfaceAddress> subnets;
+  private long subnetsReadNanos;
+
+  private RawSocketTransport(Options options, InterfaceFacts facts, int fd, InetAddress source,
+                             Consumer<InboundPacket> consumer) {
+    this(options, facts.index(), fd, source, consumer);
+    this.subnets = facts.addresses();
+    this.subnetsReadNanos = System.nanoTime();
+  }
 
   private RawSocketTransport(Options options, int ifindex, int fd, InetAddress source, Consumer<InboundPacket> consumer) {
     this.interfaceName = options.interfaceName();
@@ -170,7 +188,7 @@ public final class RawSocketTransport implements Transport {
       Libc.closeQuietly(fd);
       throw e;
     }
-    RawSocketTransport t = new RawSocketTransport(options, facts.index(), fd, source, consumer);
+    RawSocketTransport t = new RawSocketTransport(options, facts, fd, source, consumer);
     t.receiver = Thread.ofPlatform()
         .name("vrrp-rx-" + name + (options.family() == AddressFamily.IPV4 ? "-v4" : "-v6"))
         .daemon(true)
@@ -493,7 +511,8 @@ public final class RawSocketTransport implements Transport {
       return null;
     }
     byte[] payload = java.util.Arrays.copyOfRange(packet, header.payloadOffset(), header.payloadOffset() + header.payloadLength());
-    return new InboundPacket(payload, header.source(), header.destination(), header.ttl(), received);
+    return new InboundPacket(payload, header.source(), header.destination(), header.ttl(), received,
+        onLink(header.source(), received));
   }
 
   private InboundPacket ipv6Packet(byte[] payload, MemorySegment name, MemorySegment control, long controlLength, long received) {
@@ -502,7 +521,52 @@ public final class RawSocketTransport implements Transport {
       drops.increment(TransportDrops.Reason.ANCILLARY_DATA);
       return null;
     }
-    return new InboundPacket(payload, SocketAddresses.read(name), facts.destination(), facts.hopLimit(), received);
+    InetAddress from = SocketAddresses.read(name);
+    return new InboundPacket(payload, from, facts.destination(), facts.hopLimit(), received, onLink(from, received));
+  }
+
+  /** Whether {@code source} is on this link: see the class comment. Receive thread only. */
+  private boolean onLink(InetAddress source, long nowNanos) {
+    if (source instanceof Inet6Address && source.isLinkLocalAddress()) {
+      return true;
+    }
+    if (inSubnet(source, subnets)) {
+      return true;
+    }
+    if (nowNanos - subnetsReadNanos >= ON_LINK_REFRESH.toNanos()) {
+      subnetsReadNanos = nowNanos;
+      try {
+        subnets = InterfaceFacts.read(interfaceName).addresses();
+      } catch (RuntimeException e) {
+        log.debug("{}: cannot re-read the interface's addresses: {}", interfaceName, e.getMessage());
+      }
+      return inSubnet(source, subnets);
+    }
+    return false;
+  }
+
+  /** True when {@code address} lies in the subnet of one of {@code addresses} (same family, same prefix bits). */
+  static boolean inSubnet(InetAddress address, List<org.vrrpagent.core.io.InterfaceAddress> addresses) {
+    byte[] a = address.getAddress();
+    for (org.vrrpagent.core.io.InterfaceAddress ia : addresses) {
+      byte[] b = ia.address().getAddress();
+      if (b.length != a.length) {
+        continue;
+      }
+      int bits = ia.prefixLength();
+      boolean match = true;
+      for (int i = 0; i < a.length && bits > 0; i++, bits -= 8) {
+        int mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+        if (((a[i] ^ b[i]) & mask) != 0) {
+          match = false;
+          break;
+        }
+      }
+      if (match) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void pauseAfterError() {

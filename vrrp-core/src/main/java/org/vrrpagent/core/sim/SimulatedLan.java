@@ -151,6 +151,18 @@ public final class SimulatedLan {
     return List.copyOf(transitions);
   }
 
+  /**
+   * A number that changes whenever a router changes state or a host's addresses change: checks
+   * that depend only on those can skip a moment at which it did not move.
+   */
+  public long version() {
+    long v = transitions.size();
+    for (SimulatedHost h : hosts.values()) {
+      v += h.addressTable().changes();
+    }
+    return v;
+  }
+
   /** Transitions to {@code state} of any router at or after {@code fromNanos}. */
   public List<Transition> transitionsTo(VrrpState state, long fromNanos) {
     return transitions.stream().filter(t -> t.to() == state && t.atNanos() >= fromNanos).toList();

@@ -124,6 +124,8 @@ public final class AdvertisementCodec {
    *   <li>{@link DropReason#LENGTH}: exactly the length the address count calls for;
    *   <li>{@link DropReason#CHECKSUM}: the checksum verifies (v3 IPv4: either form);
    *   <li>{@link DropReason#ADDRESS_FAMILY}: source and destination are of one family;
+   *   <li>{@link DropReason#UNSPECIFIED_SOURCE}: the source is not 0.0.0.0 or {@code ::} (no
+   *       router has that address; whoever sends from it hides who it is);
    *   <li>{@link DropReason#ZERO_INTERVAL}: the advertisement interval is not zero;
    *   <li>{@link DropReason#VRID}, {@link DropReason#AUTH}: VRID 0 and unknown auth types can't be
    *       represented and are dropped here; whether a valid VRID or password is ours is policy.
@@ -182,6 +184,10 @@ public final class AdvertisementCodec {
           "source " + ip.source().getHostAddress() + " and destination " + ip.destination().getHostAddress()
               + " (expected: one address family)");
     }
+    if (ip.source().isAnyLocalAddress()) {
+      throw new MalformedAdvertisementException(DropReason.UNSPECIFIED_SOURCE,
+          "source " + ip.source().getHostAddress() + " (expected: the sender's own address)");
+    }
     int intervalCentis = version == VrrpVersion.V3
         ? ((message[4] & 0x0f) << 8) | (message[5] & 0xff)
         : (message[5] & 0xff) * 100;
@@ -210,7 +216,7 @@ public final class AdvertisementCodec {
           : Arrays.copyOfRange(message, message.length - Advertisement.V2_AUTH_DATA_BYTES, message.length);
       advertisement = new Advertisement(version, family, vrid, priority, intervalCentis, addresses, authType, authData);
     }
-    return new ReceivedAdvertisement(advertisement, ip.source(), checksumMode);
+    return new ReceivedAdvertisement(advertisement, ip.source(), checksumMode, ip.destination(), ip.sourceOnLink());
   }
 
   private static ChecksumMode verifyChecksum(byte[] message, VrrpVersion version, IpContext ip)

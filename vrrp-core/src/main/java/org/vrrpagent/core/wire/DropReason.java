@@ -16,8 +16,21 @@ public enum DropReason {
   CHECKSUM("checksum"),
   ADDRESS_FAMILY("address_family"),
   ZERO_INTERVAL("zero_interval"),
+  /** The source address is unspecified (0.0.0.0, ::): no router sends from it. */
+  UNSPECIFIED_SOURCE("unspecified_source"),
   // Policy reasons, checked by the virtual router against its configuration.
   VRID("vrid"),
+  // Receive hardening (the virtual router's ReceivePolicy), checked before anything else of the advert.
+  /** Multicast mode: the advert was sent to a unicast address, not to the group. */
+  UNICAST_DESTINATION("unicast_destination"),
+  /** Multicast mode with an allow-list ({@code accept-from}): the source is not on it. */
+  SOURCE_NOT_ALLOWED("source_not_allowed"),
+  /** Multicast mode, IPv6: the source is not a link-local address (RFC 9568 §5.1.2.1). */
+  SOURCE_NOT_LINK_LOCAL("source_not_link_local"),
+  /** Multicast mode, IPv4 ({@code on-link-only}): the source is in no subnet of the interface. */
+  SOURCE_NOT_ON_LINK("source_not_on_link"),
+  /** VRRPv3: the advert's interval is longer than the backup will learn ({@code max-learned-interval}). */
+  INTERVAL_TOO_LONG("interval_too_long"),
   VERSION_MISMATCH("version_mismatch"),
   AUTH("auth"),
   INTERVAL_MISMATCH("interval_mismatch"),

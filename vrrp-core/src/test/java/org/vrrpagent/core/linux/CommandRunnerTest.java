@@ -34,7 +34,7 @@ class CommandRunnerTest {
     CommandRunner quick = new CommandRunner(Duration.ofMillis(300), 1024);
     assertThatThrownBy(() -> quick.run(List.of("sleep", "30")))
         .isInstanceOf(CommandRunner.CommandException.class)
-        .hasMessageContaining("`sleep 30` did not finish within PT0.3S; killed");
+        .hasMessageContaining("`sleep 30` did not finish within 300ms; process group terminated");
   }
 
   @Test

@@ -253,10 +253,10 @@ class ElectionScenarioTest {
     InetAddress vip6 = SimulatedLan.address("fd00:198:18::100");
     lan.addSyncGroupHost("a", "dns",
         RouterConfig.v3("v4", 10, 200, 100, List.of(VIP), primary("a")),
-        RouterConfig.v3("v6", 11, 200, 100, List.of(vip6), SimulatedLan.address("fd00:198:18::1"))).start();
+        RouterConfig.v3("v6", 11, 200, 100, List.of(vip6), SimulatedLan.address("fe80::1"))).start();
     lan.addSyncGroupHost("b", "dns",
         RouterConfig.v3("v4", 10, 100, 100, List.of(VIP), primary("b")),
-        RouterConfig.v3("v6", 11, 100, 100, List.of(vip6), SimulatedLan.address("fd00:198:18::2"))).start();
+        RouterConfig.v3("v6", 11, 100, 100, List.of(vip6), SimulatedLan.address("fe80::2"))).start();
     lan.at(10 * S, () -> lan.host("a").fault("v4", "tracked interface eth0 down"));
     lan.runUntil(20 * S);
 

@@ -140,6 +140,19 @@ class AdvertisementCodecTest {
   }
 
   @Test
+  @DisplayName("an unspecified source (0.0.0.0, ::) is dropped: no router sends from it")
+  void unspecifiedSourceIsDropped() {
+    for (InetAddress any : List.of(InetAddress.ofLiteral("0.0.0.0"), InetAddress.ofLiteral("::"))) {
+      InetAddress group = any.getAddress().length == 4 ? GROUP4 : GROUP6;
+      Advertisement a = Advertisement.v3(51, 250, 100,
+          List.of(InetAddress.ofLiteral(any.getAddress().length == 4 ? "198.18.0.100" : "fd00:198:18::100")));
+      byte[] m = AdvertisementCodec.encode(a, any, group, ChecksumMode.PSEUDO_HEADER);
+      assertDrop(m, new IpContext(any, group, 255), DropReason.UNSPECIFIED_SOURCE,
+          "source " + any.getHostAddress() + " (expected: the sender's own address)");
+    }
+  }
+
+  @Test
   @DisplayName("a message shorter than the fixed header is dropped")
   void tooShort() {
     assertDrop(Arrays.copyOf(V3_IPV4, 7), V4, DropReason.TOO_SHORT, "message of 7 bytes (expected: at least 8)");
