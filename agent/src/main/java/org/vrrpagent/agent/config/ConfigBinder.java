@@ -49,12 +49,22 @@ final class ConfigBinder extends Binder {
     ControlConfig control = r.node("control").isPresent() ? control(r).orElse(ControlConfig.DEFAULT) : ControlConfig.DEFAULT;
     NotifyConfig notify = r.node("notify").isPresent()
         ? new NotifyBinder(problems, rules, names, baseDir).notify(r, instances, syncGroups) : NotifyConfig.NONE;
+    LimitsConfig limits = r.node("limits").isPresent() ? limits(r) : LimitsConfig.DEFAULT;
     r.finish();
     instanceBinder.acrossInstances(r, instances);
     if (!problems.isEmpty()) {
       return null;
     }
-    return new Config(node, instances, syncGroups, checks, control, notify);
+    return new Config(node, instances, syncGroups, checks, control, notify, limits);
+  }
+
+  private LimitsConfig limits(MappingReader parent) {
+    return MappingReader.of(parent.node("limits").orElseThrow(), "limits", parent.keyAt("limits"), problems).map(r -> {
+      int scripts = r.integer("running-scripts", "running-scripts", 1, LimitsConfig.MAX_RUNNING_SCRIPTS)
+          .orElse(LimitsConfig.DEFAULT_RUNNING_SCRIPTS);
+      r.finish();
+      return new LimitsConfig(scripts);
+    }).orElse(LimitsConfig.DEFAULT);
   }
 
   // ---------------------------------------------------------------- control

@@ -138,6 +138,9 @@ final class ConfigApplier implements AutoCloseable {
     if (!next.control().equals(before.control())) {
       log.warn("reload: control API settings changed; they take effect at the next restart");
     }
+    if (!next.limits().equals(before.limits())) {
+      log.warn("reload: limits changed; they take effect at the next restart");
+    }
     Set<String> kept = new LinkedHashSet<>();
     for (String name : next.instances().keySet()) {
       if (before.instances().containsKey(name) && RouterShape.of(before, name).equals(RouterShape.of(next, name))) {
