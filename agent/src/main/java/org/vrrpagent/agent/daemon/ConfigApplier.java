@@ -1,6 +1,7 @@
 package org.vrrpagent.agent.daemon;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +15,8 @@ import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vrrpagent.agent.addresses.AddressGuard;
+import org.vrrpagent.agent.addresses.AddressReports;
 import org.vrrpagent.agent.config.Config;
 import org.vrrpagent.agent.config.ConfigError;
 import org.vrrpagent.agent.config.ConfigException;
@@ -62,7 +65,10 @@ final class ConfigApplier implements AutoCloseable {
   private final Path configFile;
   private final FileRules rules;
   private Parts parts;
+  private AddressGuard guard;
   private volatile Config config;
+  /** Which instance each virtual address belongs to (for the address reconciler's reports). */
+  private volatile Map<InetAddress, String> addressOwners;
   private final Map<EngineAssembly.TransportKey, Transport> transports = new LinkedHashMap<>();
   private final Map<String, VirtualMacLink> virtualMacs = new LinkedHashMap<>();
   /** Priority-order files: kept across reloads while named, so a reload never forgets a good order. */
@@ -74,6 +80,7 @@ final class ConfigApplier implements AutoCloseable {
 
   ConfigApplier(Config config, Path configFile, FileRules rules) {
     this.config = config;
+    this.addressOwners = AddressReports.owners(config);
     this.configFile = configFile;
     this.rules = rules;
   }
@@ -82,10 +89,15 @@ final class ConfigApplier implements AutoCloseable {
     return config;
   }
 
+  Map<InetAddress, String> addressOwners() {
+    return addressOwners;
+  }
+
   // ------------------------------------------------------------------ start-up
 
   /** Virtual MACs come first (before the engine) and go last: a master's addresses are off them first. */
-  synchronized void createVirtualMacs() {
+  synchronized void createVirtualMacs(AddressGuard guard) {
+    this.guard = guard;
     for (InstanceConfig i : config.instances().values()) {
       createVirtualMac(i);
     }
@@ -162,7 +174,7 @@ final class ConfigApplier implements AutoCloseable {
         }
         VirtualMacLink link = virtualMacs.remove(name);
         if (link != null) {
-          link.close();
+          closeVirtualMac(link);
         }
       }
       // 2. Checks: replace changed, drop removed, add new.
@@ -179,6 +191,7 @@ final class ConfigApplier implements AutoCloseable {
       parts.metrics().checks(checks);
       // 3. Priorities of the instances that stay, recomputed with the new tracking; new files watched.
       config = next;
+      addressOwners = AddressReports.owners(next);
       parts.tracker().reconfigure(next, started);
       closeAll(watchers);
       watchers.clear();
@@ -268,8 +281,29 @@ final class ConfigApplier implements AutoCloseable {
 
   private void createVirtualMac(InstanceConfig i) {
     if (i.virtualMac()) {
-      virtualMacs.put(i.name(), VirtualMacLink.create(i.interfaceName(), i.family(), i.vrid()));
+      String name = VirtualMacLink.interfaceName(i.family(), i.vrid());
+      guard.table().linkCreating(name, i.interfaceName(), VirtualMacLink.mac(i.family(), i.vrid()));
+      try {
+        virtualMacs.put(i.name(), VirtualMacLink.create(i.interfaceName(), i.family(), i.vrid()));
+      } catch (RuntimeException e) {
+        guard.table().linkRemoved(name); // create removed what it had made
+        throw e;
+      }
     }
+  }
+
+  /** Removes the macvlan; struck out of the state file only once it is gone. */
+  private void closeVirtualMac(VirtualMacLink link) {
+    try {
+      link.close();
+    } catch (RuntimeException e) {
+      log.warn("while closing {}: {}", link, e.toString());
+      // the sysctls may not be restored, but the link itself is gone unless close says so
+      if (e.getMessage() != null && e.getMessage().contains("cannot remove")) {
+        return;
+      }
+    }
+    guard.table().linkRemoved(link.name());
   }
 
   private void useVirtualMacs(Set<String> names) {
@@ -380,7 +414,7 @@ final class ConfigApplier implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    closeAll(virtualMacs.values());
+    virtualMacs.values().forEach(this::closeVirtualMac);
   }
 
   static void closeAll(Iterable<? extends AutoCloseable> things) {

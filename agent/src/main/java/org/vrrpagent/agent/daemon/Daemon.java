@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -14,6 +15,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vrrpagent.agent.addresses.AddressGuard;
+import org.vrrpagent.agent.addresses.AddressReconciler;
+import org.vrrpagent.agent.addresses.AddressReports;
+import org.vrrpagent.agent.addresses.StateFile;
 import org.vrrpagent.agent.config.Config;
 import org.vrrpagent.agent.config.FileRules;
 import org.vrrpagent.agent.config.InstanceConfig;
@@ -72,6 +77,8 @@ public final class Daemon implements ControlBackend {
   private volatile CheckScheduler checks;
   private volatile PriorityTracker tracker;
   private volatile EventSource events = consumer -> () -> {};
+  private Path stateFile = StateFile.DEFAULT_PATH;
+  private volatile AddressReconciler reconciler;
 
   public Daemon(Config config, Path configFile, FileRules rules) {
     this(config, configFile, rules, List.of());
@@ -105,7 +112,17 @@ public final class Daemon implements ControlBackend {
       public List<StatusSnapshot.PriorityFileStatus> priorityFiles() {
         return applier.priorityFiles();
       }
+
+      @Override
+      public AddressReconciler reconciler() {
+        return reconciler;
+      }
     });
+  }
+
+  /** Where this run records the addresses and links it adds (default {@link StateFile#DEFAULT_PATH}). */
+  public void stateFile(Path path) {
+    this.stateFile = Objects.requireNonNull(path);
   }
 
   /** Runs until SIGTERM/SIGINT. Returns the exit code. */
@@ -122,11 +139,13 @@ public final class Daemon implements ControlBackend {
       ScheduledExecutorService background = Executors.newScheduledThreadPool(1,
           r -> Thread.ofPlatform().daemon().name("agent-background").unstarted(r));
       open.add(background::shutdownNow);
+      // What an earlier run (any configuration) left behind goes first; this run is recorded.
+      AddressGuard guard = AddressGuard.start(new StateFile(stateFile));
       PacketSocketAnnouncer announcer = PacketSocketAnnouncer.open();
       open.add(announcer);
       // Virtual MACs before the engine, removed after it: a master's addresses are off them first.
       open.add(applier);
-      applier.createVirtualMacs();
+      applier.createVirtualMacs(guard);
       ProbeFactory probes = new ProbeFactory(1, config.limits().runningScripts());
       open.add(probes);
       ExecutorTaskScheduler checkThread = ExecutorTaskScheduler.singleThread();
@@ -155,7 +174,7 @@ public final class Daemon implements ControlBackend {
       listeners.add(statusLine);
       listeners.add(notifications);
       listeners.addAll(extraListeners);
-      engine = new Engine(new IpAddressTable(), announcer, new FanOutListener(listeners));
+      engine = new Engine(guard.table(), announcer, new FanOutListener(listeners));
       metrics.instances(engine::status);
       metrics.priorityOrderFiles(applier::priorityFiles);
       tracker = new PriorityTracker(config, checks::status, new EngineSink(engine));
@@ -170,6 +189,12 @@ public final class Daemon implements ControlBackend {
       applier.start(new ConfigApplier.Parts(engine, checks, probes, tracker, metrics, notifications, background));
       checks.start();
       engine.start();
+      // A master keeps its addresses and notices a duplicate (own thread; closed before the engine stops).
+      reconciler = new AddressReconciler(guard.table(),
+          a -> applier.addressOwners().getOrDefault(a.address().address(), a.interfaceName()),
+          new AddressReports(metrics, notifications::address));
+      open.add(reconciler);
+      reconciler.start();
 
       ControlServer control = new ControlServer(this, metrics::scrape, consumer -> events.subscribe(consumer));
       open.add(control);

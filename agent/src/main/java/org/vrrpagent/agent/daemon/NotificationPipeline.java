@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrpagent.agent.config.Config;
 import org.vrrpagent.agent.control.EventSource;
+import org.vrrpagent.agent.notify.AddressEvent;
 import org.vrrpagent.agent.notify.EventBus;
 import org.vrrpagent.base.ProcessGroupRunner;
 import org.vrrpagent.agent.notify.NotificationStats;
@@ -67,6 +68,11 @@ final class NotificationPipeline implements EngineListener, AutoCloseable {
   @Override
   public void stateChanged(String router, Action.StateChanged change) {
     current.stateChanged(router, change);
+  }
+
+  /** An address event (re-added, duplicate) for the current notifications. */
+  void address(AddressEvent event) {
+    current.address(event);
   }
 
   @Override

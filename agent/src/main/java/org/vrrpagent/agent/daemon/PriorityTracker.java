@@ -290,7 +290,8 @@ public final class PriorityTracker implements CheckListener {
         : fileFault != null ? fileFault
         : p.fault() ? String.join(", ", p.reasons().stream().filter(r -> r.endsWith(": fault")).toList())
         : null;
-    List<String> contributions = Priority.compute(base, shortAdjustments).reasons();
+    List<String> contributions = Priority.compute(base, shortAdjustments).reasons().stream()
+        .map(r -> r.replace("operator demotion down: ", "operator demotion: ")).toList();
     if (effective != p.value()) {
       contributions = new ArrayList<>(contributions);
       contributions.add("demoted to backup by the operator: priority " + effective);

@@ -9,11 +9,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vrrpagent.agent.addresses.AddressReconciler;
 import org.vrrpagent.agent.config.Config;
 import org.vrrpagent.agent.config.InstanceConfig;
 import org.vrrpagent.agent.config.VirtualAddress;
 import org.vrrpagent.agent.control.StatusSnapshot;
 import org.vrrpagent.agent.notify.StatusSource;
+import org.vrrpagent.base.AddressText;
 import org.vrrpagent.checks.CheckScheduler;
 import org.vrrpagent.checks.ProbeResult;
 import org.vrrpagent.core.engine.Engine;
@@ -43,6 +45,9 @@ final class StatusReport implements StatusSource {
     CheckScheduler checks();
 
     List<StatusSnapshot.PriorityFileStatus> priorityFiles();
+
+    /** Null until the addresses are watched. */
+    AddressReconciler reconciler();
   }
 
   private final Running running;
@@ -79,12 +84,30 @@ final class StatusReport implements StatusSource {
           i == null ? List.of() : i.addresses().stream().map(VirtualAddress::toString).toList(),
           r.sinceNanos() == 0 ? null : now.minusNanos(nowNanos - r.sinceNanos()),
           i == null ? null : held(i, onInterfaces),
-          r.conflicts().stream().map(p -> new StatusSnapshot.ConflictStatus(p.peer().getHostAddress(), p.differs(),
-              p.reason().label(), p.detail(), now.minusNanos(nowNanos - p.sinceNanos()),
-              now.minusNanos(nowNanos - p.lastSeenNanos()), p.adverts())).toList()));
+          conflicts(r, now, nowNanos)));
     }
     return new StatusSnapshot(c.node(), now, instances, StatusSnapshot.CheckSnapshot.all(running.checks().statuses()),
         running.priorityFiles());
+  }
+
+  /** The engine's peer conflicts and the duplicate-address alarms of router {@code r}. */
+  private List<StatusSnapshot.ConflictStatus> conflicts(RouterStatus r, Instant now, long nowNanos) {
+    List<StatusSnapshot.ConflictStatus> out = new ArrayList<>();
+    r.conflicts().forEach(p -> out.add(new StatusSnapshot.ConflictStatus(p.peer().getHostAddress(), p.differs(),
+        p.reason().label(), p.detail(), now.minusNanos(nowNanos - p.sinceNanos()),
+        now.minusNanos(nowNanos - p.lastSeenNanos()), p.adverts())));
+    AddressReconciler rec = running.reconciler();
+    if (rec != null) {
+      for (AddressReconciler.Duplicate d : rec.duplicates()) {
+        if (d.instance().equals(r.name())) {
+          String address = AddressText.of(d.address().address().address());
+          out.add(new StatusSnapshot.ConflictStatus(d.mac(), "duplicate address " + address, "duplicate_address",
+              "another MAC answers ARP for " + address + " on " + d.address().interfaceName() + " while we are MASTER",
+              now.minusNanos(nowNanos - d.sinceNanos()), now.minusNanos(nowNanos - d.lastSeenNanos()), d.claims()));
+        }
+      }
+    }
+    return out;
   }
 
   /**
