@@ -103,7 +103,15 @@ final class ControlRequestHandler extends SimpleChannelInboundHandler<FullHttpRe
 
   private void route(ChannelHandlerContext ctx, FullHttpRequest request) {
     QueryStringDecoder query = new QueryStringDecoder(request.uri());
-    String path = query.path();
+    String path;
+    try {
+      path = query.path();
+      query.parameters(); // decoded now: a malformed %-escape is the client's error, not ours
+    } catch (IllegalArgumentException e) {
+      sendError(ctx, Answer.of(request), HttpResponseStatus.BAD_REQUEST,
+          "malformed URL: " + e.getMessage() + " (expected: %-escapes of two hex digits)", false);
+      return;
+    }
     HttpMethod method = request.method();
     List<String> parts = List.of(path.replaceAll("^/+|/+$", "").split("/+"));
     switch (path) {
@@ -242,7 +250,17 @@ final class ControlRequestHandler extends SimpleChannelInboundHandler<FullHttpRe
   record Answer(HttpVersion version, boolean keepAlive, HttpMethod method, String path) {
     static Answer of(FullHttpRequest request) {
       return new Answer(request.protocolVersion(), HttpUtil.isKeepAlive(request), request.method(),
-          new QueryStringDecoder(request.uri()).path());
+          pathOf(request.uri()));
+    }
+  }
+
+  /** The decoded path, or the raw URI up to '?' when it does not decode. */
+  private static String pathOf(String uri) {
+    try {
+      return new QueryStringDecoder(uri).path();
+    } catch (IllegalArgumentException e) {
+      int q = uri.indexOf('?');
+      return q < 0 ? uri : uri.substring(0, q);
     }
   }
 
@@ -282,7 +300,7 @@ final class ControlRequestHandler extends SimpleChannelInboundHandler<FullHttpRe
       return true;
     }
     FullHttpResponse response = errorResponse(HttpResponseStatus.METHOD_NOT_ALLOWED,
-        request.method() + " " + new QueryStringDecoder(request.uri()).path() + " (expected: " + allowed + ")", false);
+        request.method() + " " + pathOf(request.uri()) + " (expected: " + allowed + ")", false);
     response.headers().set(HttpHeaderNames.ALLOW, allowed.name());
     write(ctx, Answer.of(request), response, false);
     return false;

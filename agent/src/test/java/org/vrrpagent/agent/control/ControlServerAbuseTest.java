@@ -223,6 +223,13 @@ class ControlServerAbuseTest {
   }
 
   @Test
+  void aMalformedPercentEscapeIs400NotAnInternalError() throws Exception {
+    // Found by ControlRequestFuzzTest: Netty's decoder throws on "%mo", which was answered 500.
+    assertThat(get(connect(2), "/instances/dns0/promote?by=1%mot")).startsWith("HTTP/1.1 400")
+        .contains("malformed URL");
+  }
+
+  @Test
   void anUnknownHttpVersionIs505() throws Exception {
     Socket s = connect(2);
     s.getOutputStream().write("GET /status HTTP/9.9\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));

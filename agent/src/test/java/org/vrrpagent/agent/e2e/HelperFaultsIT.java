@@ -168,8 +168,7 @@ class HelperFaultsIT {
    */
   @Test
   void sigtermFinishesItsJobWhileEveryHelperHangs() throws IOException {
-    Path fifo = lab.lab.workDir().resolve("priority.fifo");
-    lab.lab.execChecked(1, "mkfifo", fifo.toString());
+    Path fifo = lab.write("priority.fifo", "h1\nh2\n"); // a FIFO once running (validation refuses one at start)
     Path hook = lab.write("hang.sh", "#!/bin/sh\nexec sleep 1000\n");
     Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
     NetnsLab.LabProcess h2 = lab.agent(2, "node: h2\ninstances:\n" + instance("dns0", 51, "priority: 100", VIP4));
@@ -182,7 +181,9 @@ class HelperFaultsIT {
                   timeout: 60s
             """.formatted(hook));
     lab.awaitAddress(1, VIP4, System.nanoTime(), START, h1, h2);
-    lab.awaitLog(h1, "not a regular file (a FIFO", Duration.ofSeconds(5));
+    lab.lab.execChecked(1, "rm", fifo.toString());
+    lab.lab.execChecked(1, "mkfifo", fifo.toString());
+    lab.awaitLog(h1, "not a regular file (a FIFO", Duration.ofSeconds(10));
     Awaitility.await("mail stuck in SMTP").atMost(Duration.ofSeconds(10)).until(() -> !smtpClients.isEmpty());
 
     long start = System.nanoTime();
