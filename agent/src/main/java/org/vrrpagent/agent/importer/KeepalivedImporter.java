@@ -636,7 +636,9 @@ public final class KeepalivedImporter {
     // The version: IPv6 instances always run VRRPv3 in keepalived; IPv4 ones its default, 2.
     if (in.ipv6) {
       in.version = 3;
-      if (version != null && version == 2) {
+      if (version == null) {
+        in.comments.add("keepalived runs an IPv6 instance as VRRPv3 whatever its default; version: 3 is written out");
+      } else if (version == 2) {
         in.comments.add("keepalived: version 2 (" + versionAt.where() + ") on an IPv6 instance: keepalived runs VRRPv3");
       }
     } else if (version != null) {
