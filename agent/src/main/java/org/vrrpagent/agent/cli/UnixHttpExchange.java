@@ -19,15 +19,17 @@ import java.util.concurrent.TimeoutException;
  * The request says {@code Connection: close}, so the answer is everything up to EOF; the
  * control server always sends {@code Content-Length} bodies on this path.
  */
-final class UnixHttpExchange {
+public final class UnixHttpExchange {
   /** Longest answer read; a status of a very large agent is a few hundred kB. */
   static final int MAX_RESPONSE_BYTES = 16 << 20;
 
-  record Response(int status, String body) {}
+  /** The status code and the body of an answer. */
+  public record Response(int status, String body) {}
 
   private UnixHttpExchange() {}
 
-  static Response send(Path socket, String method, String path, Duration timeout) throws IOException, TimeoutException {
+  /** Sends one request and reads the whole answer, within {@code timeout}. */
+  public static Response send(Path socket, String method, String path, Duration timeout) throws IOException, TimeoutException {
     SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket));
     try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
       Future<byte[]> exchange = executor.submit(() -> exchange(ch, method, path));

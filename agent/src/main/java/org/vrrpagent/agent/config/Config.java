@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param checks health checks by name
  * @param control the control API and metrics listener
  * @param notifications the {@code notify:} block: hooks, email and event stream
+ * @param limits the {@code limits:} block
  */
 public record Config(
     String node,
@@ -23,7 +24,8 @@ public record Config(
     Map<String, SyncGroupConfig> syncGroups,
     Map<String, CheckConfig> checks,
     ControlConfig control,
-    NotifyConfig notifications) {
+    NotifyConfig notifications,
+    LimitsConfig limits) {
 
   public Config {
     Objects.requireNonNull(node, "node");
@@ -32,6 +34,7 @@ public record Config(
     checks = ordered(checks);
     Objects.requireNonNull(control, "control");
     Objects.requireNonNull(notifications, "notifications");
+    Objects.requireNonNull(limits, "limits");
   }
 
   static <V> Map<String, V> ordered(Map<String, V> map) {

@@ -104,12 +104,13 @@ final class ConfigBinder {
     Map<String, SyncGroupConfig> syncGroups = syncGroups(r, instances);
     ControlConfig control = r.node("control").isPresent() ? control(r).orElse(ControlConfig.DEFAULT) : ControlConfig.DEFAULT;
     NotifyConfig notify = r.node("notify").isPresent() ? notify(r, instances, syncGroups) : NotifyConfig.NONE;
+    LimitsConfig limits = r.node("limits").isPresent() ? limits(r) : LimitsConfig.DEFAULT;
     r.finish();
     duplicateVrids(r, instances);
     if (!problems.isEmpty()) {
       return null;
     }
-    return new Config(node, instances, syncGroups, checks, control, notify);
+    return new Config(node, instances, syncGroups, checks, control, notify, limits);
   }
 
   /** Names written under {@code key}, valid or not: a reference to one of them is not "undefined". */
@@ -887,6 +888,15 @@ final class ConfigBinder {
       r.finish();
       return new ControlConfig(listen, unix);
     });
+  }
+
+  private LimitsConfig limits(MappingReader parent) {
+    return MappingReader.of(parent.node("limits").orElseThrow(), "limits", parent.keyAt("limits"), problems).map(r -> {
+      int scripts = r.integer("running-scripts", "running-scripts", 1, LimitsConfig.MAX_RUNNING_SCRIPTS)
+          .orElse(LimitsConfig.DEFAULT_RUNNING_SCRIPTS);
+      r.finish();
+      return new LimitsConfig(scripts);
+    }).orElse(LimitsConfig.DEFAULT);
   }
 
   // ---------------------------------------------------------------- notify

@@ -47,6 +47,7 @@ import org.vrrpagent.agent.priority.PriorityOrderState;
 import org.vrrpagent.agent.priority.PriorityOrderWatcher;
 import org.vrrpagent.agent.priority.RankedPriority;
 import org.vrrpagent.agent.systemd.SdNotify;
+import org.vrrpagent.agent.systemd.SystemdStatusLine;
 import org.vrrpagent.checks.CheckScheduler;
 import org.vrrpagent.checks.CheckSpec;
 import org.vrrpagent.checks.ExecutorTaskScheduler;
@@ -147,7 +148,7 @@ public final class Daemon implements ControlBackend {
       for (InstanceConfig i : config.instances().values()) {
         createVirtualMac(i);
       }
-      probes = new ProbeFactory();
+      probes = new ProbeFactory(1, config.limits().runningScripts());
       open.add(probes);
       ExecutorTaskScheduler checkThread = ExecutorTaskScheduler.singleThread();
       open.add(checkThread);
@@ -172,7 +173,10 @@ public final class Daemon implements ControlBackend {
       List<EngineListener> listeners = new ArrayList<>();
       listeners.add(new DropLog());
       listeners.add(metrics);
-      listeners.add(new StatusLine());
+      // STATUS= lines leave from their own thread: sendto may block, the engine thread must not.
+      SystemdStatusLine statusLine = new SystemdStatusLine(sd);
+      open.add(statusLine);
+      listeners.add(statusLine);
       listeners.add(notifications);
       listeners.addAll(extraListeners);
       engine = new Engine(new IpAddressTable(), announcer, new FanOutListener(listeners));
@@ -616,17 +620,11 @@ public final class Daemon implements ControlBackend {
     }
   }
 
-  /** Tells systemd the states after every change (STATUS=, shown by systemctl status). */
-  private final class StatusLine implements EngineListener {
-    @Override
-    public void stateChanged(String router, org.vrrpagent.core.fsm.Action.StateChanged change) {
-      if (sd.enabled()) {
-        sd.status(router + ": " + change.to() + " (prio " + change.priority() + ")");
-      }
-    }
-  }
-
-  /** Logs drops at debug level; the first of each reason at info so an operator sees it once. */
+  /**
+   * Logs drops at debug level; the first of each reason at info so an operator sees it once.
+   * Every call comes from the engine thread (drops found on a transport's thread too: the
+   * engine reports them from its own), so the set needs no lock.
+   */
   private static final class DropLog implements EngineListener {
     private final Set<DropReason> seen = java.util.EnumSet.noneOf(DropReason.class);
 

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vrrpagent.base.ProcessTable;
+import org.vrrpagent.checks.Probe;
 import org.vrrpagent.checks.ProbeResult;
 import org.vrrpagent.checks.ScriptProbeSpec;
 
@@ -73,8 +75,8 @@ class ScriptProbeTest {
         assertThat(r.reason()).isEqualTo("timed out after 400ms (process group terminated)");
         long pgid = Long.parseLong(Files.readString(pidFile).strip());
         Awaitility.await("process group " + pgid + " gone").atMost(Duration.ofSeconds(5))
-                .until(() -> ProcFs.group(pgid).stream().noneMatch(s -> !s.endsWith(" Z")));
-        assertThat(ProcFs.group(pgid)).as("nothing of group %d left, not even a zombie", pgid)
+                .until(() -> ProcessTable.group(pgid).stream().noneMatch(s -> !s.endsWith(" Z")));
+        assertThat(ProcessTable.group(pgid)).as("nothing of group %d left, not even a zombie", pgid)
                 .satisfiesAnyOf(l -> assertThat(l).isEmpty(), l -> assertThat(l).allMatch(s -> s.endsWith(" Z") && !s.startsWith(pgid + " ")));
         assertThat(Path.of("/proc/" + pgid)).as("the script itself was reaped").doesNotExist();
     }
@@ -87,7 +89,7 @@ class ScriptProbeTest {
         ProbeResult r = run(spec, Duration.ofMillis(300));
         assertThat(r.reason()).isEqualTo("timed out after 300ms (process group killed after 300ms grace)");
         long pid = Long.parseLong(Files.readString(pidFile).strip());
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> ProcFs.group(pid).stream().allMatch(s -> s.endsWith(" Z")));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> ProcessTable.group(pid).stream().allMatch(s -> s.endsWith(" Z")));
         assertThat(Path.of("/proc/" + pid)).doesNotExist();
     }
 
@@ -113,5 +115,29 @@ class ScriptProbeTest {
         ScriptProbeSpec spec = new ScriptProbeSpec(List.of("true"), "no-such-user-x", null, null);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> probes.create(spec))
                 .hasMessage("script.user: no-such-user-x (expected: a user in /etc/passwd)");
+    }
+
+    /**
+     * Issue 10 fault 2: a script whose child keeps stdout open ({@code sleep N & exit 0}). Each
+     * run used to leave the child, the pipe, a pinned carrier and a JDK reaper thread behind.
+     */
+    @Test
+    void aChildKeepingStdoutOpenNeitherDelaysTheCheckNorOutlivesTheRun() throws Exception {
+        String mark = ProcessTable.mark(700_000);
+        Probe probe = probes.create(ScriptProbeSpec.of("sh", "-c", "sleep " + mark + " & exit 0"));
+        for (int i = 0; i < 10; i++) { // the JDK's reaper pool and the runner's first threads
+            probe.run(Duration.ofSeconds(2)).toCompletableFuture().get(20, TimeUnit.SECONDS);
+        }
+        long self = ProcessHandle.current().pid();
+        int threadsBefore = ProcessTable.threads(self);
+        long fdsBefore = ProcessTable.descriptors(self);
+        for (int i = 0; i < 100; i++) {
+            ProbeResult r = probe.run(Duration.ofSeconds(2)).toCompletableFuture().get(20, TimeUnit.SECONDS);
+            assertThat(r.reason()).isEqualTo("exit 0");
+            assertThat(Duration.ofNanos(r.latencyNanos())).isLessThan(Duration.ofSeconds(1));
+        }
+        assertThat(ProcessTable.running("sleep", mark)).as("children left").isZero();
+        assertThat(ProcessTable.threads(self)).as("threads").isLessThan(threadsBefore + 10);
+        assertThat(ProcessTable.descriptors(self)).as("descriptors").isLessThan(fdsBefore + 5);
     }
 }

@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
-import org.awaitility.Awaitility;
 import org.vrrpagent.core.linux.CommandRunner;
 import org.vrrpagent.core.linux.NetworkNamespace;
 
@@ -33,8 +32,8 @@ import org.vrrpagent.core.linux.NetworkNamespace;
  * usable at once; multicast snooping is off on the bridge, so 224.0.0.18 and ff02::12 reach
  * every host.
  *
- * <p>Every name carries a per-run prefix ("va" + 4 random hex digits), so several runs can
- * share a machine. {@link #close()} kills the processes started here (by PID, with their
+ * <p>Every name carries a per-run prefix (a stem, "va" for tests, then 4 random hex digits), so
+ * several runs can share a machine. {@link #close()} kills the processes started here (by PID, with their
  * children and anything else left inside our namespaces) and deletes the namespaces, which
  * removes the veths and the bridge; a JVM shutdown hook does the same if close is never
  * reached. Needs root (CAP_SYS_ADMIN + CAP_NET_ADMIN) and iproute2. If the lab cannot be
@@ -59,6 +58,10 @@ public final class NetnsLab implements AutoCloseable {
   public static final int MAX_HOSTS = 50;
   /** How many random prefixes {@link #create} tries before giving up. */
   static final int PREFIX_ATTEMPTS = 5;
+  /** The tests' prefix stem. */
+  public static final String TEST_STEM = "va";
+  /** The longest stem: stem + 4 hex digits + "p" + host number stays within 15 characters (IFNAMSIZ). */
+  public static final int MAX_STEM_LENGTH = 8;
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -99,11 +102,23 @@ public final class NetnsLab implements AutoCloseable {
    *     (not root, no iproute2, no namespaces); whatever was built is torn down first
    */
   public static NetnsLab create(int hosts) {
+    return create(TEST_STEM, hosts);
+  }
+
+  /**
+   * Builds the switch and {@code hosts} hosts, every name starting with {@code stem} and 4
+   * random hex digits ({@code vdemo3f9c-h1}); a prefix another run uses is not taken.
+   */
+  public static NetnsLab create(String stem, int hosts) {
+    if (!stem.matches("[a-z][a-z0-9]{0," + (MAX_STEM_LENGTH - 1) + "}")) {
+      throw new IllegalArgumentException("stem \"" + stem + "\" (expected: 1.." + MAX_STEM_LENGTH
+          + " lower-case letters and digits, starting with a letter)");
+    }
     if (hosts < 1 || hosts > MAX_HOSTS) {
       throw new IllegalArgumentException("hosts " + hosts + " (expected: 1.." + MAX_HOSTS + ")");
     }
     for (int attempt = 1; ; attempt++) {
-      String prefix = "va" + HexFormat.of().toHexDigits((short) RANDOM.nextInt());
+      String prefix = stem + HexFormat.of().toHexDigits((short) RANDOM.nextInt());
       if (new CommandRunner().run(List.of("ip", "netns", "list")).stdout().contains(prefix + "-")) {
         if (attempt < PREFIX_ATTEMPTS) {
           continue; // another run (or a killed one's leftovers) uses this prefix
@@ -129,7 +144,7 @@ public final class NetnsLab implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    this.shutdownHook = new Thread(this::tearDown, prefix + "-lab-teardown");
+    this.shutdownHook = new Thread(this::closeAtExit, prefix + "-lab-teardown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
@@ -154,15 +169,28 @@ public final class NetnsLab implements AutoCloseable {
       ip("-n", ns, "link", "set", "eth0", "up");
     }
     for (int i = 1; i <= hostCount; i++) {
-      int host = i;
-      Awaitility.await("IPv6 link-local address on " + namespace(host) + " eth0")
-          .atMost(READY_TIMEOUT)
-          .pollInterval(Duration.ofMillis(50))
-          .until(() -> {
-            String out = ip("-n", namespace(host), "-6", "addr", "show", "dev", "eth0", "scope", "link").stdout();
-            return out.contains("fe80:") && !out.contains("tentative");
-          });
+      awaitLinkLocal(i);
     }
+  }
+
+  /** Waits (at most {@link #READY_TIMEOUT}) until host {@code i}'s link-local address is there and not tentative. */
+  private void awaitLinkLocal(int host) {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    String out = "";
+    while (System.nanoTime() - deadline < 0) {
+      out = ip("-n", namespace(host), "-6", "addr", "show", "dev", "eth0", "scope", "link").stdout();
+      if (out.contains("fe80:") && !out.contains("tentative")) {
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted waiting for " + namespace(host) + " eth0", e);
+      }
+    }
+    throw new IllegalStateException("lab " + prefix + ": no usable IPv6 link-local address on " + namespace(host)
+        + " eth0 within " + READY_TIMEOUT + ": " + out.strip());
   }
 
   private void addNamespace(String name) {
@@ -322,6 +350,56 @@ public final class NetnsLab implements AutoCloseable {
     }
   }
 
+  /** The shutdown hook: as {@link #close()} (unless the lab was closed or kept). */
+  private synchronized void closeAtExit() {
+    if (!closed) {
+      closed = true;
+      tearDown();
+    }
+  }
+
+  /**
+   * Leaves the lab up: its namespaces, processes and work directory outlive this JVM (no
+   * shutdown hook any more, and {@link #close()} does nothing). Removing it is then up to the
+   * caller, by name ({@link #namespacesWithStem}, {@code ip netns del}).
+   */
+  public synchronized void keep() {
+    closed = true;
+    processes.clear();
+    namespaces.clear();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // shutting down: the hook sees closed and does nothing
+    }
+  }
+
+  /** The namespaces now present whose names start with {@code stem}, 4 hex digits and "-". */
+  public static List<String> namespacesWithStem(String stem) {
+    java.util.regex.Pattern ours = java.util.regex.Pattern.compile(
+        java.util.regex.Pattern.quote(stem) + "[0-9a-f]{4}-(sw|h[0-9]+)");
+    return new CommandRunner().run(List.of("ip", "netns", "list")).stdout().lines()
+        .map(l -> l.strip().split("\\s+")[0])
+        .filter(n -> ours.matcher(n).matches())
+        .toList();
+  }
+
+  /**
+   * Removes one namespace that a lab made and left behind (a run killed with SIGKILL, or
+   * kept): kills the processes inside it by PID, then deletes it.
+   *
+   * @return the PIDs killed
+   */
+  public static List<Long> removeNamespace(String ns) {
+    CommandRunner runner = new CommandRunner(COMMAND_TIMEOUT, 4 << 20);
+    List<Long> killed = killProcessesIn(runner, ns, "leftover");
+    CommandRunner.Result r = runner.run(List.of("ip", "netns", "del", ns));
+    if (!r.succeeded()) {
+      throw new IllegalStateException("cannot delete namespace " + ns + ": " + r.describeFailure());
+    }
+    return killed;
+  }
+
   private void tearDown() {
     List<LabProcess> started;
     synchronized (processes) {
@@ -349,18 +427,30 @@ public final class NetnsLab implements AutoCloseable {
 
   /** Processes still inside one of our namespaces (e.g. a daemon's forked child): ours, killed by PID. */
   private void killLeftoversIn(String ns) {
+    killProcessesIn(runner, ns, prefix + " lab");
+  }
+
+  private static List<Long> killProcessesIn(CommandRunner runner, String ns, String who) {
+    List<Long> killed = new ArrayList<>();
     try {
       CommandRunner.Result r = runner.run(List.of("ip", "netns", "pids", ns));
       for (String line : r.stdout().lines().toList()) {
         try {
-          ProcessHandle.of(Long.parseLong(line.strip())).ifPresent(ProcessHandle::destroyForcibly);
+          long pid = Long.parseLong(line.strip());
+          if (pid != ProcessHandle.current().pid()) {
+            ProcessHandle.of(pid).ifPresent(h -> {
+              h.destroyForcibly();
+              killed.add(pid);
+            });
+          }
         } catch (NumberFormatException ignored) {
           // not a pid line
         }
       }
     } catch (RuntimeException e) {
-      System.err.println(prefix + " lab: cannot list processes in " + ns + ": " + e.getMessage());
+      System.err.println(who + ": cannot list processes in " + ns + ": " + e.getMessage());
     }
+    return killed;
   }
 
   private void deleteWorkDir() {
