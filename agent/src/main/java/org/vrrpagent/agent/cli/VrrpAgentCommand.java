@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Keeps a service address on the healthiest host: VRRP (RFC 5798/9568, RFC 3768), health checks, notifications.",
     subcommands = {RunCommand.class, ValidateCommand.class, StatusCommand.class, ChecksCommand.class,
-        DemoteCommand.class, PromoteCommand.class, ReloadCommand.class, ImportKeepalivedCommand.class,
+        DemoteCommand.class, PromoteCommand.class, ReloadCommand.class, CleanupCommand.class, ImportKeepalivedCommand.class,
         DemoCommand.class, VersionCommand.class,
         CommandLine.HelpCommand.class})
 public final class VrrpAgentCommand implements Runnable {

@@ -21,6 +21,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vrrpagent.agent.addresses.AddressGuard;
+import org.vrrpagent.agent.addresses.AddressReconciler;
+import org.vrrpagent.agent.addresses.AddressReports;
+import org.vrrpagent.agent.addresses.StateFile;
 import org.vrrpagent.agent.config.CheckConfig;
 import org.vrrpagent.agent.config.Config;
 import org.vrrpagent.agent.config.ConfigException;
@@ -111,6 +115,11 @@ public final class Daemon implements ControlBackend {
   private final Map<Path, PriorityOrderReloader> reloaders = new LinkedHashMap<>();
   private final List<AutoCloseable> watchers = new ArrayList<>();
   private volatile EventSource events = consumer -> () -> {};
+  private Path stateFile = StateFile.DEFAULT_PATH;
+  private AddressGuard guard;
+  private volatile AddressReconciler reconciler;
+  /** Which instance each virtual address belongs to (for the reconciler's reports). */
+  private volatile Map<java.net.InetAddress, String> addressOwners = Map.of();
 
   public Daemon(Config config, Path configFile, FileRules rules) {
     this(config, configFile, rules, List.of());
@@ -128,6 +137,11 @@ public final class Daemon implements ControlBackend {
     this.events = Objects.requireNonNull(source);
   }
 
+  /** Where this run records the addresses and links it adds (default {@link StateFile#DEFAULT_PATH}). */
+  public void stateFile(Path path) {
+    this.stateFile = Objects.requireNonNull(path);
+  }
+
   /** Runs until SIGTERM/SIGINT. Returns the exit code. */
   public int run(PrintWriter err) {
     for (String signal : new String[] {"TERM", "INT"}) {
@@ -141,10 +155,12 @@ public final class Daemon implements ControlBackend {
       background = Executors.newScheduledThreadPool(1,
           r -> Thread.ofPlatform().daemon().name("agent-background").unstarted(r));
       open.add(background::shutdownNow);
+      // What an earlier run (any configuration) left behind goes first; this run is recorded.
+      guard = AddressGuard.start(new StateFile(stateFile));
       PacketSocketAnnouncer announcer = PacketSocketAnnouncer.open();
       open.add(announcer);
       // Virtual MACs before the engine, removed after it: a master's addresses are off them first.
-      open.add(() -> closeAll(virtualMacs.values()));
+      open.add(() -> virtualMacs.values().forEach(this::closeVirtualMac));
       for (InstanceConfig i : config.instances().values()) {
         createVirtualMac(i);
       }
@@ -179,7 +195,7 @@ public final class Daemon implements ControlBackend {
       listeners.add(statusLine);
       listeners.add(notifications);
       listeners.addAll(extraListeners);
-      engine = new Engine(new IpAddressTable(), announcer, new FanOutListener(listeners));
+      engine = new Engine(guard.table(), announcer, new FanOutListener(listeners));
       metrics.instances(engine::status);
       metrics.priorityOrderFiles(this::priorityFiles);
       tracker = new PriorityTracker(config, checks::status, new EngineSink(engine));
@@ -198,6 +214,13 @@ public final class Daemon implements ControlBackend {
       watchFileChecks();
       checks.start();
       engine.start();
+      // A master keeps its addresses and notices a duplicate (own thread; closed before the engine stops).
+      addressOwners = AddressReports.owners(config);
+      reconciler = new AddressReconciler(guard.table(),
+          a -> addressOwners.getOrDefault(a.address().address(), a.interfaceName()),
+          new AddressReports(metrics, notifications));
+      open.add(reconciler);
+      reconciler.start();
 
       ControlServer control = new ControlServer(this, metrics::scrape, consumer -> events.subscribe(consumer));
       open.add(control);
@@ -296,7 +319,7 @@ public final class Daemon implements ControlBackend {
         }
         VirtualMacLink link = virtualMacs.remove(name);
         if (link != null) {
-          link.close();
+          closeVirtualMac(link);
         }
       }
       // 2. Checks: replace changed, drop removed, add new.
@@ -314,6 +337,7 @@ public final class Daemon implements ControlBackend {
       metrics.checks(checks);
       // 3. Priorities of the instances that stay, recomputed with the new tracking; new files watched.
       config = next;
+      addressOwners = AddressReports.owners(next);
       tracker.reconfigure(next, started);
       closeAll(watchers);
       watchers.clear();
@@ -394,9 +418,7 @@ public final class Daemon implements ControlBackend {
           i == null ? List.of() : i.addresses().stream().map(VirtualAddress::toString).toList(),
           r.sinceNanos() == 0 ? null : now.minusNanos(nowNanos - r.sinceNanos()),
           i == null ? null : held(i, onInterfaces),
-          r.conflicts().stream().map(p -> new StatusSnapshot.ConflictStatus(p.peer().getHostAddress(), p.differs(),
-              p.reason().label(), p.detail(), now.minusNanos(nowNanos - p.sinceNanos()),
-              now.minusNanos(nowNanos - p.lastSeenNanos()), p.adverts())).toList()));
+          conflicts(r, now, nowNanos)));
     }
     return new StatusSnapshot(c.node(), now, instances, StatusSnapshot.CheckSnapshot.all(checks.statuses()),
         priorityFiles());
@@ -423,6 +445,26 @@ public final class Daemon implements ControlBackend {
         .filter(v -> present.stream().anyMatch(p -> p.address().equals(v.address())))
         .map(VirtualAddress::toString)
         .toList();
+  }
+
+  /** The engine's peer conflicts and the duplicate-address alarms of router {@code r}. */
+  private List<StatusSnapshot.ConflictStatus> conflicts(RouterStatus r, Instant now, long nowNanos) {
+    List<StatusSnapshot.ConflictStatus> out = new ArrayList<>();
+    r.conflicts().forEach(p -> out.add(new StatusSnapshot.ConflictStatus(p.peer().getHostAddress(), p.differs(),
+        p.reason().label(), p.detail(), now.minusNanos(nowNanos - p.sinceNanos()),
+        now.minusNanos(nowNanos - p.lastSeenNanos()), p.adverts())));
+    AddressReconciler rec = reconciler;
+    if (rec != null) {
+      for (AddressReconciler.Duplicate d : rec.duplicates()) {
+        if (d.instance().equals(r.name())) {
+          String address = org.vrrpagent.base.AddressText.of(d.address().address().address());
+          out.add(new StatusSnapshot.ConflictStatus(d.mac(), "duplicate address " + address, "duplicate_address",
+              "another MAC answers ARP for " + address + " on " + d.address().interfaceName() + " while we are MASTER",
+              now.minusNanos(nowNanos - d.sinceNanos()), now.minusNanos(nowNanos - d.lastSeenNanos()), d.claims()));
+        }
+      }
+    }
+    return out;
   }
 
   /** "check web up: +20" → 20, "check x down: -60" → -60; 0 when the text carries no number. */
@@ -500,8 +542,29 @@ public final class Daemon implements ControlBackend {
 
   private void createVirtualMac(InstanceConfig i) {
     if (i.virtualMac()) {
-      virtualMacs.put(i.name(), VirtualMacLink.create(i.interfaceName(), i.family(), i.vrid()));
+      String name = VirtualMacLink.interfaceName(i.family(), i.vrid());
+      guard.table().linkCreating(name, i.interfaceName(), VirtualMacLink.mac(i.family(), i.vrid()));
+      try {
+        virtualMacs.put(i.name(), VirtualMacLink.create(i.interfaceName(), i.family(), i.vrid()));
+      } catch (RuntimeException e) {
+        guard.table().linkRemoved(name); // create removed what it had made
+        throw e;
+      }
     }
+  }
+
+  /** Removes the macvlan; struck out of the state file only once it is gone. */
+  private void closeVirtualMac(VirtualMacLink link) {
+    try {
+      link.close();
+    } catch (RuntimeException e) {
+      log.warn("while closing {}: {}", link, e.toString());
+      // the sysctls may not be restored, but the link itself is gone unless close says so
+      if (e.getMessage() != null && e.getMessage().contains("cannot remove")) {
+        return;
+      }
+    }
+    guard.table().linkRemoved(link.name());
   }
 
   private void useVirtualMacs(Set<String> names) {

@@ -263,6 +263,7 @@ public final class PriorityTracker implements CheckListener {
         : null;
     return new Explained(name, base, baseReason, p.value(), faultReason != null,
         faultReason == null ? "" : faultReason, p.reasons(), demotion,
-        Priority.compute(base, shortAdjustments).reasons());
+        Priority.compute(base, shortAdjustments).reasons().stream()
+            .map(r -> r.replace("operator demotion down: ", "operator demotion: ")).toList());
   }
 }

@@ -136,6 +136,16 @@ public final class Notifications implements EngineListener, AutoCloseable {
     }
   }
 
+  /**
+   * An address event (re-added, duplicate alarm) for the event log and live subscribers. Any
+   * thread; never blocks (the queue is bounded; drops are counted).
+   */
+  public void address(AddressEvent event) {
+    if (!closed) {
+      events.offer(event);
+    }
+  }
+
   /** Runs on the engine thread: an event and a mail when a conflict episode begins. */
   @Override
   public void conflictRaised(String router, PeerConflict conflict) {
