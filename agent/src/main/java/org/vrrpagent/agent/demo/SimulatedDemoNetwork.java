@@ -209,8 +209,9 @@ public final class SimulatedDemoNetwork implements DemoNetwork {
       PriorityTracker.Explained e = h.tracker.explain().get(INSTANCE);
       List<String> why = new ArrayList<>();
       if (e != null) {
+        // As the daemon's /status lists them.
         why.add(e.baseReason());
-        why.addAll(e.adjustments());
+        why.addAll(e.contributions());
       }
       view.add(new HostView(h.name, r.state().name(), r.effectivePriority(), String.join(", ", why),
           h.host.heldAddresses().contains(vip)));
