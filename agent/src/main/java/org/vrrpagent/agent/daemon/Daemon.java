@@ -459,7 +459,7 @@ public final class Daemon implements ControlBackend {
         if (d.instance().equals(r.name())) {
           String address = org.vrrpagent.base.AddressText.of(d.address().address().address());
           out.add(new StatusSnapshot.ConflictStatus(d.mac(), "duplicate address " + address, "duplicate_address",
-              "another MAC answers ARP for " + address + " on " + d.address().interfaceName() + " while we are MASTER",
+              "another MAC answers for " + address + " (ARP / Neighbor Advertisement) on " + d.address().interfaceName() + " while we are MASTER",
               now.minusNanos(nowNanos - d.sinceNanos()), now.minusNanos(nowNanos - d.lastSeenNanos()), d.claims()));
         }
       }
