@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.vrrpagent.agent.addresses.StateFile.AddressEntry;
 import org.vrrpagent.agent.config.Config;
 import org.vrrpagent.agent.config.VirtualAddress;
@@ -15,10 +16,15 @@ import org.vrrpagent.base.AddressText;
 /** The reconciler's findings as metrics and events (the log lines are the reconciler's own). */
 public final class AddressReports implements AddressReconciler.Listener {
   private final Metrics metrics;
-  private final Notifications notifications;
+  private final Consumer<AddressEvent> notifications;
   private final Clock clock;
 
   public AddressReports(Metrics metrics, Notifications notifications) {
+    this(metrics, (Consumer<AddressEvent>) notifications::address);
+  }
+
+  /** @param notifications where the events go (the daemon's notification pipeline, current across reloads) */
+  public AddressReports(Metrics metrics, Consumer<AddressEvent> notifications) {
     this.metrics = metrics;
     this.notifications = notifications;
     this.clock = Clock.systemUTC();
@@ -40,7 +46,7 @@ public final class AddressReports implements AddressReconciler.Listener {
     if (failure == null) {
       metrics.addressReadded(instance);
     }
-    notifications.address(new AddressEvent(AddressEvent.Kind.READDED, instance,
+    notifications.accept(new AddressEvent(AddressEvent.Kind.READDED, instance,
         AddressText.of(address.address().address()), failure == null
             ? "removed from " + address.interfaceName() + " by something else while MASTER; added again"
             : "removed from " + address.interfaceName() + " by something else; cannot add it again: " + failure.getMessage(),
@@ -50,7 +56,7 @@ public final class AddressReports implements AddressReconciler.Listener {
   @Override
   public void duplicateRaised(String instance, AddressEntry address, String mac) {
     metrics.addressDuplicate(instance, true);
-    notifications.address(new AddressEvent(AddressEvent.Kind.DUPLICATE, instance,
+    notifications.accept(new AddressEvent(AddressEvent.Kind.DUPLICATE, instance,
         AddressText.of(address.address().address()), "answered for on " + address.interfaceName() + " by " + mac
             + " while we are MASTER", clock.instant()));
   }
@@ -58,7 +64,7 @@ public final class AddressReports implements AddressReconciler.Listener {
   @Override
   public void duplicateCleared(String instance, AddressEntry address, String why) {
     metrics.addressDuplicate(instance, false);
-    notifications.address(new AddressEvent(AddressEvent.Kind.DUPLICATE_CLEARED, instance,
+    notifications.accept(new AddressEvent(AddressEvent.Kind.DUPLICATE_CLEARED, instance,
         AddressText.of(address.address().address()), why, clock.instant()));
   }
 }

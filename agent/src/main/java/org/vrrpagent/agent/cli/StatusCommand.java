@@ -81,8 +81,8 @@ public final class StatusCommand extends AgentCommand {
         notes.add(name + ": priority " + effective + " = " + String.join(", ", why) + (clamp == null ? "" : "; " + clamp));
       }
       if (i.hasNonNull("demotion")) {
-        notes.add(name + ": demoted by the operator (" + i.get("demotion").asString() + "); 'vrrp-agent promote "
-            + name + "' ends it");
+        // "demoted to backup by the operator" or "demoted by 50 by the operator", as the daemon says it
+        notes.add(name + ": " + i.get("demotion").asString() + "; 'vrrp-agent promote " + name + "' ends it");
       }
       if (i.hasNonNull("faultReason")) {
         notes.add(name + ": FAULT: " + i.get("faultReason").asString());

@@ -1,5 +1,6 @@
 package org.vrrpagent.agent.cli;
 
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,9 +22,25 @@ public final class VrrpAgentCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
+  /**
+   * The command line, with one rule for what nobody expected: a bug is one line for the
+   * operator and one log entry with the stack trace, never a trace on the terminal. (Bad input
+   * never gets here: every command turns it into {@code FILE:LINE:COL: …} lines and exit 2.)
+   */
   public static CommandLine commandLine() {
-    return new CommandLine(new VrrpAgentCommand());
+    CommandLine cli = new CommandLine(new VrrpAgentCommand());
+    cli.setExecutionExceptionHandler((e, command, parsed) -> {
+      command.getErr().println("vrrp-agent " + command.getCommandName() + ": internal error: " + e
+          + " (a bug; the log has the details)");
+      command.getErr().flush();
+      LoggerFactory.getLogger(VrrpAgentCommand.class).error("internal error in '{}'", command.getCommandName(), e);
+      return EXIT_BUG;
+    });
+    return cli;
   }
+
+  /** Exit code of a command that failed through a bug (sysexits' EX_SOFTWARE). */
+  public static final int EXIT_BUG = 70;
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.vrrpagent.checks.CheckSpec;
 
 /**
  * A validated vrrp-agent configuration: what {@link ConfigLoader#load} returns. Every value
@@ -22,7 +23,7 @@ public record Config(
     String node,
     Map<String, InstanceConfig> instances,
     Map<String, SyncGroupConfig> syncGroups,
-    Map<String, CheckConfig> checks,
+    Map<String, CheckSpec> checks,
     ControlConfig control,
     NotifyConfig notifications,
     LimitsConfig limits) {

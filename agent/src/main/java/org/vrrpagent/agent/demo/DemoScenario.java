@@ -104,8 +104,9 @@ public final class DemoScenario {
             "h1 holds " + vip + " (counting from the agents' start)"),
         new Step("The master's service dies",
             "h1's web server stops. Its check " + DemoNetwork.CHECK + " fails: " + w + " makes h1's priority "
-                + (r1 + w) + ", below h2's " + r2 + ". h2 stops accepting h1 as master and takes over after its"
-                + " Master_Down_Interval (3 adverts + skew).",
+                + (r1 + w) + ", below h2's " + r2 + ". h2 ignores adverts below its own priority, so its"
+                + " Master_Down_Interval (3 adverts + skew) runs out and it takes over; h1 hears a better master and"
+                + " steps back.",
             n -> {
               if (fault != Fault.SERVICE_STAYS_UP) {
                 n.stopService("h1");

@@ -61,7 +61,7 @@ class PriorityTrackerContributionsTest {
         "clamped 0 to 1");
     // The log line keeps why the check failed.
     assertThat(e.adjustments().getFirst()).isEqualTo("check dns_ok failed: DNS 127.0.0.1: SERVFAIL down: -60");
-    assertThat(Daemon.deltaOf("clamped 0 to 1")).isEqualTo(1);
-    assertThat(Daemon.deltaOf("check web up: +10")).isEqualTo(10);
+    assertThat(StatusReport.deltaOf("clamped 0 to 1")).isEqualTo(1);
+    assertThat(StatusReport.deltaOf("check web up: +10")).isEqualTo(10);
   }
 }

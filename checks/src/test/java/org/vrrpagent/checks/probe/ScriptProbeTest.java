@@ -37,7 +37,7 @@ class ScriptProbeTest {
 
     @Test
     void exitZeroIsUpAndOutputIsKept() throws Exception {
-        ProbeResult r = run(ScriptProbeSpec.of("sh", "-c", "echo all good; echo on stderr >&2"), Duration.ofSeconds(5));
+        ProbeResult r = run(ScriptProbeSpec.of("/bin/sh", "-c", "echo all good; echo on stderr >&2"), Duration.ofSeconds(5));
         assertThat(r.isUp()).isTrue();
         assertThat(r.reason()).isEqualTo("exit 0");
         assertThat(r.output()).isEqualTo("all good\non stderr\n");
@@ -46,14 +46,14 @@ class ScriptProbeTest {
 
     @Test
     void exitOneIsDownWithTheLastOutputLine() throws Exception {
-        ProbeResult r = run(ScriptProbeSpec.of("sh", "-c", "echo checking; echo 'named: not answering'; exit 1"), Duration.ofSeconds(5));
+        ProbeResult r = run(ScriptProbeSpec.of("/bin/sh", "-c", "echo checking; echo 'named: not answering'; exit 1"), Duration.ofSeconds(5));
         assertThat(r.isUp()).isFalse();
         assertThat(r.reason()).isEqualTo("exit 1: named: not answering");
     }
 
     @Test
     void argvIsNotAShell() throws Exception {
-        ProbeResult r = run(ScriptProbeSpec.of("echo", "$HOME", ";", "exit", "1"), Duration.ofSeconds(5));
+        ProbeResult r = run(ScriptProbeSpec.of("/bin/echo", "$HOME", ";", "exit", "1"), Duration.ofSeconds(5));
         assertThat(r.isUp()).isTrue();
         assertThat(r.output()).isEqualTo("$HOME ; exit 1\n");
     }
@@ -69,7 +69,7 @@ class ScriptProbeTest {
     void hangingScriptAndItsChildrenAreKilledWithNoProcessLeft(@TempDir Path tmp) throws Exception {
         Path pidFile = tmp.resolve("pid");
         // The script starts a background child, records its own process group, and hangs.
-        ScriptProbeSpec spec = new ScriptProbeSpec(List.of("sh", "-c",
+        ScriptProbeSpec spec = new ScriptProbeSpec(List.of("/bin/sh", "-c",
                 "sleep 600 & echo $(ps -o pgid= $$) > " + pidFile + "; sleep 600"), null, Duration.ofMillis(500), null);
         ProbeResult r = run(spec, Duration.ofMillis(400));
         assertThat(r.reason()).isEqualTo("timed out after 400ms (process group terminated)");
@@ -84,7 +84,7 @@ class ScriptProbeTest {
     @Test
     void scriptIgnoringSigtermIsKilledAfterTheGrace(@TempDir Path tmp) throws Exception {
         Path pidFile = tmp.resolve("pid");
-        ScriptProbeSpec spec = new ScriptProbeSpec(List.of("sh", "-c",
+        ScriptProbeSpec spec = new ScriptProbeSpec(List.of("/bin/sh", "-c",
                 "trap '' TERM; echo $$ > " + pidFile + "; while :; do sleep 0.05; done"), null, Duration.ofMillis(300), null);
         ProbeResult r = run(spec, Duration.ofMillis(300));
         assertThat(r.reason()).isEqualTo("timed out after 300ms (process group killed after 300ms grace)");
@@ -95,7 +95,7 @@ class ScriptProbeTest {
 
     @Test
     void floodOfOutputIsCutAtTheLimitAndTheScriptStillFinishes() throws Exception {
-        ScriptProbeSpec spec = new ScriptProbeSpec(List.of("sh", "-c", "head -c 5000000 /dev/zero | tr '\\0' x; exit 0"), null, null, 1000);
+        ScriptProbeSpec spec = new ScriptProbeSpec(List.of("/bin/sh", "-c", "head -c 5000000 /dev/zero | tr '\\0' x; exit 0"), null, null, 1000);
         ProbeResult r = run(spec, Duration.ofSeconds(10));
         assertThat(r.reason()).isEqualTo("exit 0");
         assertThat(r.output()).hasSize(1000).matches("x+");
@@ -104,7 +104,7 @@ class ScriptProbeTest {
 
     @Test
     void runsAsTheConfiguredUser() throws Exception {
-        ScriptProbeSpec spec = new ScriptProbeSpec(List.of("id", "-un"), "nobody", null, null);
+        ScriptProbeSpec spec = new ScriptProbeSpec(List.of("/usr/bin/id", "-un"), "nobody", null, null);
         ProbeResult r = run(spec, Duration.ofSeconds(5));
         assertThat(r.reason()).isEqualTo("exit 0");
         assertThat(r.output().strip()).isEqualTo("nobody");
@@ -112,9 +112,9 @@ class ScriptProbeTest {
 
     @Test
     void unknownUserIsAConfigurationError() {
-        ScriptProbeSpec spec = new ScriptProbeSpec(List.of("true"), "no-such-user-x", null, null);
+        ScriptProbeSpec spec = new ScriptProbeSpec(List.of("/bin/true"), "no-such-user-x", null, null);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> probes.create(spec))
-                .hasMessage("script.user: no-such-user-x (expected: a user in /etc/passwd)");
+                .hasMessage("user \"no-such-user-x\" is not in /etc/passwd (expected: a user of this host)");
     }
 
     /**
