@@ -94,12 +94,7 @@ public record HostPort(String host, int port) {
 
   /** {@code host:port}, with brackets around an IPv6 host. */
   public static String of(String host, int port) {
-    Optional<InetAddress> address = literal(host);
-    if (address.isPresent()) {
-      String text = AddressText.of(address.get());
-      return (address.get() instanceof Inet6Address ? "[" + text + "]" : text) + ":" + port;
-    }
-    return host + ":" + port;
+    return literal(host).map(a -> of(a, port)).orElse(host + ":" + port);
   }
 
   /** {@code address:port}, with brackets around IPv6. */

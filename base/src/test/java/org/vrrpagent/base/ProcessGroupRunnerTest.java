@@ -2,14 +2,10 @@ package org.vrrpagent.base;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.vrrpagent.base.ProcessGroupRunner.Outcome;
@@ -18,7 +14,7 @@ import org.vrrpagent.base.ProcessGroupRunner.Run;
 
 class ProcessGroupRunnerTest {
   /** A sleep argument no other process on the machine uses, to find this test's leftovers. */
-  private static final String MARK = Long.toString(900_000 + ProcessHandle.current().pid() % 99_999);
+  private static final String MARK = ProcessTable.mark(900_000);
 
   private final ProcessGroupRunner runner = new ProcessGroupRunner("test", 8);
 
@@ -136,29 +132,11 @@ class ProcessGroupRunnerTest {
     assertThat(runner.stats().live()).isZero();
   }
 
-  /** Live (not zombie) processes running this test's sleep. */
-  static long leftovers() throws IOException {
-    long n = 0;
-    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-      for (Path p : procs.filter(p -> p.getFileName().toString().matches("[0-9]+")).toList()) {
-        try {
-          String cmdline = Files.readString(p.resolve("cmdline"));
-          String stat = Files.readString(p.resolve("stat"));
-          char state = stat.charAt(stat.lastIndexOf(')') + 2);
-          if (cmdline.equals("sleep\0" + MARK + "\0") && state != 'Z') {
-            n++;
-          }
-        } catch (IOException e) {
-          // gone meanwhile
-        }
-      }
-    }
-    return n;
+  static long leftovers() {
+    return ProcessTable.running("sleep", MARK);
   }
 
-  static long openDescriptors() throws IOException {
-    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      return fds.count();
-    }
+  static long openDescriptors() {
+    return ProcessTable.descriptors(ProcessHandle.current().pid());
   }
 }

@@ -2,6 +2,7 @@ package org.vrrpagent.checks;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.vrrpagent.base.DurationText;
 
 /**
  * One named check: a probe and how often to run it.
@@ -30,16 +31,19 @@ public record CheckSpec(String name, ProbeSpec probe, Duration interval, Duratio
     public static final int MAX_NAME_CHARS = 64;
 
     public CheckSpec {
-        if (name == null || !name.matches("[A-Za-z0-9_.-]{1," + MAX_NAME_CHARS + "}")) {
-            throw new IllegalArgumentException("check name: " + name + " (expected: 1.." + MAX_NAME_CHARS
-                    + " characters of A-Z a-z 0-9 _ . -)");
+        if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0," + (MAX_NAME_CHARS - 1) + "}")) {
+            throw OptionRules.invalid("", "check name " + OptionRules.quote(String.valueOf(name))
+                    + " (expected: letters, digits, \"_\", \"-\" or \".\", at most " + MAX_NAME_CHARS + " characters)");
         }
         Objects.requireNonNull(probe, "probe");
-        String key = "checks." + name + ".";
-        interval = SpecChecks.range(interval, DEFAULT_INTERVAL, MIN_INTERVAL, MAX_INTERVAL, key + "interval");
-        timeout = SpecChecks.range(timeout, interval, MIN_TIMEOUT, interval, key + "timeout");
-        rise = SpecChecks.range(rise, DEFAULT_RISE, 1, MAX_RISE_FALL, key + "rise");
-        fall = SpecChecks.range(fall, DEFAULT_FALL, 1, MAX_RISE_FALL, key + "fall");
+        interval = OptionRules.range(interval, DEFAULT_INTERVAL, MIN_INTERVAL, MAX_INTERVAL, "interval");
+        if (timeout != null && timeout.compareTo(interval) > 0) {
+            throw OptionRules.invalid("timeout", "timeout " + DurationText.of(timeout) + " is longer than interval "
+                    + DurationText.of(interval) + " (expected: at most the interval)");
+        }
+        timeout = OptionRules.range(timeout, interval, MIN_TIMEOUT, interval, "timeout");
+        rise = OptionRules.range(rise, DEFAULT_RISE, 1, MAX_RISE_FALL, "rise");
+        fall = OptionRules.range(fall, DEFAULT_FALL, 1, MAX_RISE_FALL, "fall");
         initial = initial == null ? Initial.DOWN : initial;
     }
 

@@ -19,8 +19,9 @@ public record FileProbeSpec(Path path) implements ProbeSpec {
 
     public FileProbeSpec {
         if (path == null) {
-            throw new IllegalArgumentException("file.path: missing (expected: a file path)");
+            throw OptionRules.invalid("path", "missing path (expected: an absolute path)");
         }
+        path = OptionRules.absolutePath(path, "path");
     }
 
     @Override

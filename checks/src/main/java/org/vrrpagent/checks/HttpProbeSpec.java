@@ -23,11 +23,12 @@ import java.util.regex.Pattern;
  * @param bodyContains        YAML {@code body-contains}: the body (first {@code max-body-bytes}) contains this text
  * @param bodyRegex           YAML {@code body-regex}: the body matches this regex (find)
  * @param tlsVerify           YAML {@code tls-verify}: verify the certificate chain and host name; default true
- * @param caFile              YAML {@code ca-file}: PEM file of trusted CAs instead of the system's
+ * @param caFile              YAML {@code ca-file}: PEM file of trusted CAs instead of the system's (absolute path; read
+ *                            when the probe is made; not with {@code tls-verify: false})
  * @param tlsPin              YAML {@code tls-pin}: a certificate that must appear in the chain the server sends, as the
  *                            certificate's SHA-256 fingerprint in hex (colons allowed, as {@code openssl x509
  *                            -fingerprint -sha256} prints it) or the base64 SHA-256 of its public key (HPKP style);
- *                            one value or a list; with {@code tls-verify: false} the pin alone is checked
+ *                            one value or a list (at most {@value #MAX_PINS}); with {@code tls-verify: false} the pin alone is checked
  * @param certExpiryWarning   YAML {@code cert-expiry-warning}: warn (result stays up) when the certificate expires
  *                            within this time; default {@code 14d}; {@code 0s} turns the warning off
  * @param maxBodyBytes        YAML {@code max-body-bytes}: most body bytes read; default {@value #DEFAULT_MAX_BODY_BYTES}
@@ -52,47 +53,99 @@ public record HttpProbeSpec(
     public static final Duration DEFAULT_CERT_EXPIRY_WARNING = Duration.ofDays(14);
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
     public static final int MAX_BODY_BYTES_LIMIT = 16 * 1024 * 1024;
+    /** Most pins in one {@code tls-pin} list. */
+    public static final int MAX_PINS = 16;
     public static final java.util.List<String> FAMILIES = java.util.List.of("any", "ipv4", "ipv6");
     /** Longest response header block accepted (status line + headers). */
     public static final int MAX_HEADER_BYTES = 16 * 1024;
 
     public HttpProbeSpec {
-        url = SpecChecks.requireText(url, "http.url");
+        url = OptionRules.required(url, "url", "an http:// or https:// URL");
         URI uri = parse(url);
         method = method == null ? DEFAULT_METHOD : method.strip().toUpperCase(Locale.ROOT);
         if (!METHODS.contains(method)) {
-            throw new IllegalArgumentException("http.method: " + method + " (expected: one of " + METHODS + ")");
+            throw OptionRules.invalid("method", "method " + OptionRules.quote(method)
+                    + " (expected: GET, HEAD, POST, PUT, DELETE, OPTIONS or PATCH)");
         }
-        if (host != null && host.isBlank()) {
-            host = null;
+        if (host != null) {
+            host = host.strip();
+            if (!OptionRules.isHostName(host) && !isLiteral(host)) {
+                throw OptionRules.invalid("host", "host " + OptionRules.quote(host)
+                        + " is not a host name (expected: e.g. www.example.org)");
+            }
         }
+        java.net.InetAddress connectAddress = null;
         if (connectTo != null) {
-            SpecChecks.ipLiteral(connectTo.strip(), "http.connect-to");
             connectTo = connectTo.strip();
+            connectAddress = OptionRules.ipLiteral(connectTo, "connect-to",
+                    "an IP address; the URL's host is sent as Host");
         }
         family = family == null ? "any" : family.strip().toLowerCase(Locale.ROOT);
         if (!FAMILIES.contains(family)) {
-            throw new IllegalArgumentException("http.family: " + family + " (expected: any, ipv4 or ipv6)");
+            throw OptionRules.invalid("family", "family " + OptionRules.quote(family) + " (expected: any, ipv4 or ipv6)");
+        }
+        if (connectAddress != null && !family.equals("any")
+                && family.equals("ipv4") != (connectAddress instanceof java.net.Inet4Address)) {
+            throw OptionRules.invalid("family", "family " + family + " contradicts connect-to " + connectTo
+                    + " (expected: the family of connect-to, or no family)");
         }
         expectStatus = expectStatus == null || expectStatus.isEmpty() ? List.of("200") : List.copyOf(expectStatus);
-        for (String s : expectStatus) {
-            statusRange(s);
+        for (int i = 0; i < expectStatus.size(); i++) {
+            try {
+                statusRange(expectStatus.get(i));
+            } catch (InvalidOptionException e) {
+                throw InvalidOptionException.item("expect-status", i, e.getMessage());
+            }
         }
-        SpecChecks.regex(bodyRegex, "http.body-regex");
+        OptionRules.regex(bodyRegex, "body-regex");
+        boolean https = "https".equals(uri.getScheme());
+        if (!https) {
+            String tlsKey = tlsVerify != null ? "tls-verify" : caFile != null ? "ca-file"
+                    : tlsPin != null && !tlsPin.isEmpty() ? "tls-pin" : certExpiryWarning != null ? "cert-expiry-warning" : null;
+            if (tlsKey != null) {
+                throw InvalidOptionException.presence(tlsKey, tlsKey + " is set for an http:// URL (expected: an https:// URL, or no "
+                        + tlsKey + ")");
+            }
+        }
         tlsVerify = tlsVerify == null || tlsVerify;
-        tlsPin = tlsPin == null ? List.of() : tlsPin.stream().map(HttpProbeSpec::normalisePin).toList();
-        if (!"https".equals(uri.getScheme()) && (caFile != null || !tlsPin.isEmpty())) {
-            throw new IllegalArgumentException("http.ca-file/tls-pin: set for " + url + " (expected: an https URL)");
+        caFile = OptionRules.absolutePath(caFile, "ca-file");
+        if (caFile != null && !tlsVerify) {
+            throw InvalidOptionException.presence("ca-file", "ca-file is set with tls-verify: false (expected: one of them; "
+                    + "without verification no CA is consulted)");
         }
-        certExpiryWarning = SpecChecks.range(certExpiryWarning, DEFAULT_CERT_EXPIRY_WARNING, Duration.ZERO,
-                Duration.ofDays(3650), "http.cert-expiry-warning");
-        maxBodyBytes = SpecChecks.range(maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 0, MAX_BODY_BYTES_LIMIT, "http.max-body-bytes");
+        if (tlsPin != null && tlsPin.size() > MAX_PINS) {
+            throw OptionRules.invalid("tls-pin", "tls-pin: " + tlsPin.size() + " pins (expected: at most " + MAX_PINS + ")");
+        }
+        List<String> pins = new ArrayList<>();
+        for (int i = 0; tlsPin != null && i < tlsPin.size(); i++) {
+            try {
+                pins.add(normalisePin(tlsPin.get(i)));
+            } catch (InvalidOptionException e) {
+                throw InvalidOptionException.item("tls-pin", i, e.getMessage());
+            }
+        }
+        tlsPin = List.copyOf(pins);
+        certExpiryWarning = OptionRules.range(certExpiryWarning, DEFAULT_CERT_EXPIRY_WARNING, Duration.ZERO,
+                Duration.ofDays(365), "cert-expiry-warning");
+        maxBodyBytes = OptionRules.range(maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 1, MAX_BODY_BYTES_LIMIT, "max-body-bytes");
+    }
+
+    private static boolean isLiteral(String host) {
+        try {
+            java.net.InetAddress.ofLiteral(host);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /**
      * A pin as compared: lower-case hex without colons for a certificate fingerprint, base64 for a key hash.
      */
     static String normalisePin(String pin) {
+        if (pin == null) {
+            throw OptionRules.invalid("tls-pin", "tls-pin has an empty entry (expected: a SHA-256 fingerprint or key hash)");
+        }
         String p = pin.strip();
         String hex = p.replace(":", "").toLowerCase(Locale.ROOT);
         if (hex.matches("[0-9a-f]{64}")) {
@@ -105,8 +158,8 @@ public record HttpProbeSpec(
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        throw new IllegalArgumentException("http.tls-pin: " + pin
-                + " (expected: a SHA-256 certificate fingerprint in hex, colons allowed, or a base64 SHA-256 public-key hash)");
+        throw OptionRules.invalid("tls-pin", "tls-pin " + OptionRules.quote(pin) + " is not a SHA-256 pin (expected: a certificate's "
+                + "SHA-256 fingerprint, 64 hex digits, colons allowed, or the base64 SHA-256 of its public key)");
     }
 
     public static HttpProbeSpec of(String url) {
@@ -136,7 +189,7 @@ public record HttpProbeSpec(
     }
 
     public Pattern bodyPattern() {
-        return SpecChecks.regex(bodyRegex, "http.body-regex");
+        return OptionRules.regex(bodyRegex, "body-regex");
     }
 
     /** The expected status codes as inclusive {@code [low, high]} ranges. */
@@ -161,10 +214,16 @@ public record HttpProbeSpec(
             if (lo >= 100 && hi <= 599 && lo <= hi) {
                 return new int[] {lo, hi};
             }
+            if (dash < 0) {
+                throw OptionRules.invalid("expect-status", "expect-status " + lo + " out of range (expected: 100..599)");
+            }
+            throw OptionRules.invalid("expect-status", "expect-status range " + t
+                    + " (expected: a range within 100-599, low-high)");
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new IllegalArgumentException("http.expect-status: " + s + " (expected: a status 100..599 or a range like 200-299)");
+        throw OptionRules.invalid("expect-status", "expect-status " + OptionRules.quote(s)
+                + " (expected: a status 100..599, a range like 200-299, or a list of them)");
     }
 
     private static URI parse(String url) {
@@ -172,10 +231,11 @@ public record HttpProbeSpec(
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("http.url: " + url + " (" + e.getReason() + ")");
+            throw OptionRules.invalid("url", "url " + OptionRules.quote(url) + ": " + e.getReason()
+                    + " (expected: an http:// or https:// URL with a host)");
         }
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new IllegalArgumentException("http.url: " + url + " (expected: http://host[:port]/path or https://…)");
+            throw OptionRules.invalid("url", "url " + OptionRules.quote(url) + " (expected: an http:// or https:// URL with a host)");
         }
         return uri;
     }

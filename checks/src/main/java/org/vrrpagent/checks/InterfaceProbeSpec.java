@@ -13,13 +13,14 @@ public record InterfaceProbeSpec(String name, String source) implements ProbeSpe
     public static final int MAX_NAME_CHARS = 15;
 
     public InterfaceProbeSpec {
-        name = SpecChecks.requireText(name, "interface.name");
-        if (name.length() > MAX_NAME_CHARS || name.contains("/") || name.equals(".") || name.equals("..")) {
-            throw new IllegalArgumentException("interface.name: " + name + " (expected: an interface name of at most 15 characters)");
+        name = OptionRules.required(name, "name", "an interface name");
+        if (name.length() > MAX_NAME_CHARS || name.equals(".") || name.equals("..") || !name.matches("[^/:\\s]+")) {
+            throw OptionRules.invalid("name", "name " + OptionRules.quote(name) + " is not an interface name (expected: 1.."
+                    + MAX_NAME_CHARS + " characters without \"/\", \":\" or spaces)");
         }
         source = source == null ? DEFAULT_SOURCE : source.strip();
         if (!source.equals("operstate") && !source.equals("carrier")) {
-            throw new IllegalArgumentException("interface.source: " + source + " (expected: operstate or carrier)");
+            throw OptionRules.invalid("source", "source " + OptionRules.quote(source) + " (expected: operstate or carrier)");
         }
     }
 

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 public record ProcessProbeSpec(String name, String cmdline, Path pidFile, Integer minCount) implements ProbeSpec {
 
     public static final int DEFAULT_MIN_COUNT = 1;
-    public static final int MAX_MIN_COUNT = 100_000;
+    public static final int MAX_MIN_COUNT = 10_000;
     /** Longest {@code /proc/PID/comm} name (TASK_COMM_LEN - 1). */
     public static final int MAX_NAME_CHARS = 15;
     /** Most bytes of {@code /proc/PID/cmdline} read per process. */
@@ -26,18 +26,34 @@ public record ProcessProbeSpec(String name, String cmdline, Path pidFile, Intege
     public static final int MAX_PROCESSES_SCANNED = 1 << 20;
 
     public ProcessProbeSpec {
-        if (name != null && (name.isBlank() || name.length() > MAX_NAME_CHARS)) {
-            throw new IllegalArgumentException("process.name: " + name + " (expected: 1.." + MAX_NAME_CHARS
-                    + " characters, the name in /proc/PID/comm; use cmdline for longer names)");
+        if (name != null && (name.isBlank() || name.length() > MAX_NAME_CHARS || name.contains("/"))) {
+            throw OptionRules.invalid("name", "process name " + OptionRules.quote(name) + " (expected: the kernel's name of at most "
+                    + MAX_NAME_CHARS + " characters without \"/\"; use cmdline for the full command line)");
         }
-        SpecChecks.regex(cmdline, "process.cmdline");
-        if (pidFile != null && (name != null || cmdline != null)) {
-            throw new IllegalArgumentException("process.pid-file: set with name/cmdline (expected: pid-file alone)");
+        OptionRules.regex(cmdline, "cmdline");
+        pidFile = OptionRules.absolutePath(pidFile, "pid-file");
+        java.util.List<String> given = new java.util.ArrayList<>();
+        if (name != null) {
+            given.add("name");
         }
-        if (pidFile == null && name == null && cmdline == null) {
-            throw new IllegalArgumentException("process: no name, cmdline or pid-file (expected: at least one)");
+        if (cmdline != null) {
+            given.add("cmdline");
         }
-        minCount = SpecChecks.range(minCount, DEFAULT_MIN_COUNT, 1, MAX_MIN_COUNT, "process.min-count");
+        if (pidFile != null) {
+            given.add("pid-file");
+        }
+        if (given.isEmpty()) {
+            throw OptionRules.invalid("", "process probe has none of name, cmdline, pid-file"
+                    + " (expected: name, cmdline, both, or pid-file alone)");
+        }
+        if (pidFile != null && given.size() > 1) {
+            throw InvalidOptionException.presence("pid-file", "process probe has both " + given.get(0) + " and pid-file"
+                    + " (expected: name, cmdline, both, or pid-file alone)");
+        }
+        if (pidFile != null && minCount != null) {
+            throw InvalidOptionException.presence("min-count", "min-count is set with pid-file (expected: no min-count; a pid file names one process)");
+        }
+        minCount = OptionRules.range(minCount, DEFAULT_MIN_COUNT, 1, MAX_MIN_COUNT, "min-count");
     }
 
     public static ProcessProbeSpec named(String name) {
@@ -45,7 +61,7 @@ public record ProcessProbeSpec(String name, String cmdline, Path pidFile, Intege
     }
 
     public Pattern cmdlinePattern() {
-        return SpecChecks.regex(cmdline, "process.cmdline");
+        return OptionRules.regex(cmdline, "cmdline");
     }
 
     @Override

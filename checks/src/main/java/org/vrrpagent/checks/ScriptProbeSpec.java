@@ -24,18 +24,12 @@ public record ScriptProbeSpec(List<String> exec, String user, Duration killGrace
     public static final int MAX_ARGS = 256;
 
     public ScriptProbeSpec {
-        if (exec == null || exec.isEmpty() || exec.getFirst() == null || exec.getFirst().isBlank()) {
-            throw new IllegalArgumentException("script.exec: empty (expected: [program, arg, …])");
-        }
-        if (exec.size() > MAX_ARGS) {
-            throw new IllegalArgumentException("script.exec: " + exec.size() + " arguments (expected: at most " + MAX_ARGS + ")");
-        }
-        exec = List.copyOf(exec);
+        exec = OptionRules.argv(exec, "exec", MAX_ARGS);
         if (user != null && (user.isBlank() || !user.matches("[A-Za-z0-9_.][A-Za-z0-9_.-]*\\$?"))) {
-            throw new IllegalArgumentException("script.user: " + user + " (expected: a user name)");
+            throw OptionRules.invalid("user", "user " + OptionRules.quote(user) + " is not a user name (expected: a user in /etc/passwd)");
         }
-        killGrace = SpecChecks.range(killGrace, DEFAULT_KILL_GRACE, Duration.ZERO, MAX_KILL_GRACE, "script.kill-grace");
-        maxOutputBytes = SpecChecks.range(maxOutputBytes, DEFAULT_MAX_OUTPUT_BYTES, 0, MAX_OUTPUT_BYTES_LIMIT, "script.max-output-bytes");
+        killGrace = OptionRules.range(killGrace, DEFAULT_KILL_GRACE, Duration.ZERO, MAX_KILL_GRACE, "kill-grace");
+        maxOutputBytes = OptionRules.range(maxOutputBytes, DEFAULT_MAX_OUTPUT_BYTES, 0, MAX_OUTPUT_BYTES_LIMIT, "max-output-bytes");
     }
 
     public static ScriptProbeSpec of(String... exec) {

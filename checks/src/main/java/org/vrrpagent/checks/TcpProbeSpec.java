@@ -22,20 +22,23 @@ public record TcpProbeSpec(String host, Integer port, String send, String expect
     public static final int MAX_SEND_BYTES = 4096;
 
     public TcpProbeSpec {
-        host = SpecChecks.requireText(host, "tcp.host");
+        host = OptionRules.required(host, "host", "a host name or address");
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
+        if (!OptionRules.isHostName(host) && !isLiteral(host)) {
+            throw OptionRules.invalid("host", "host " + OptionRules.quote(host)
+                    + " is not a host name or address (expected: e.g. 127.0.0.1)");
+        }
         if (port == null) {
-            throw new IllegalArgumentException("tcp.port: missing (expected: 1..65535)");
+            throw OptionRules.invalid("port", "missing port (expected: 1..65535)");
         }
-        SpecChecks.range(port, 0, 1, 65535, "tcp.port");
-        SpecChecks.hostAndPort(host.contains(":") ? "[" + host + "]:" + port : host + ":" + port, port, "tcp.host");
+        OptionRules.range(port, 0, 1, 65535, "port");
         if (send != null && unescape(send).length() > MAX_SEND_BYTES) {
-            throw new IllegalArgumentException("tcp.send: " + send.length() + " bytes (expected: at most " + MAX_SEND_BYTES + ")");
+            throw OptionRules.invalid("send", "send: " + send.length() + " characters (expected: at most " + MAX_SEND_BYTES + ")");
         }
-        SpecChecks.regex(expect, "tcp.expect");
-        expectWithin = SpecChecks.range(expectWithin, DEFAULT_EXPECT_WITHIN, 1, EXPECT_WITHIN_LIMIT, "tcp.expect-within");
+        OptionRules.regex(expect, "expect");
+        expectWithin = OptionRules.range(expectWithin, DEFAULT_EXPECT_WITHIN, 1, EXPECT_WITHIN_LIMIT, "expect-within");
     }
 
     public static TcpProbeSpec of(String host, int port) {
@@ -44,7 +47,7 @@ public record TcpProbeSpec(String host, Integer port, String send, String expect
 
     /** Host and port; unresolved when the host is a name. */
     public InetSocketAddress socketAddress() {
-        return SpecChecks.hostAndPort(host.contains(":") ? "[" + host + "]:" + port : host + ":" + port, port, "tcp.host");
+        return OptionRules.hostAndPort(host.contains(":") ? "[" + host + "]:" + port : host + ":" + port, port, "host");
     }
 
     /** "host:port" as reasons show it. */
@@ -53,12 +56,21 @@ public record TcpProbeSpec(String host, Integer port, String send, String expect
     }
 
     public Pattern expectPattern() {
-        return SpecChecks.regex(expect, Pattern.MULTILINE, "tcp.expect");
+        return OptionRules.regex(expect, Pattern.MULTILINE, "expect");
     }
 
     /** The bytes to send, with the escapes resolved; empty when nothing is sent. */
     public String sendText() {
         return send == null ? "" : unescape(send);
+    }
+
+    private static boolean isLiteral(String host) {
+        try {
+            java.net.InetAddress.ofLiteral(host);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     static String unescape(String s) {

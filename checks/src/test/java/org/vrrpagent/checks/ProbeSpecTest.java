@@ -32,52 +32,79 @@ class ProbeSpecTest {
         assertThat(DnsProbeSpec.of("127.0.0.1:5353", "x", "TXT").serverAddress()).isEqualTo(new InetSocketAddress("127.0.0.1", 5353));
         assertThat(DnsProbeSpec.of("::1", "x", "TXT").serverAddress()).isEqualTo(new InetSocketAddress("::1", 53));
         assertThat(DnsProbeSpec.of("[::1]:5353", "x", "TXT").serverAddress()).isEqualTo(new InetSocketAddress("::1", 5353));
-        assertThat(DnsProbeSpec.of("[fd00:198:18::1]:5353", "x", "TXT").serverLabel()).isEqualTo("[fd00:198:18:0:0:0:0:1]:5353");
+        assertThat(DnsProbeSpec.of("[fd00:198:18::1]:5353", "x", "TXT").serverLabel()).isEqualTo("[fd00:198:18::1]:5353");
     }
 
     @Test
     void badValuesNameTheKey() {
-        assertThatThrownBy(() -> DnsProbeSpec.of("local host", "x", "A"))
-                .hasMessage("dns.server: local host (expected: an address or host name, optionally with :port)");
+        assertRefused(() -> DnsProbeSpec.of("local host", "x", "A"), "server",
+                "server \"local host\": not a host[:port] (expected: e.g. 127.0.0.1, 127.0.0.1:5353 or [::1]:53)");
         assertThat(DnsProbeSpec.of("localhost:5353", "x", "A").serverLabel()).isEqualTo("localhost:5353");
         assertThat(DnsProbeSpec.of("localhost", "x", "A").serverAddress().getAddress().isLoopbackAddress()).isTrue();
-        assertThatThrownBy(() -> DnsProbeSpec.of("127.0.0.1:99999", "x", "A"))
-                .hasMessage("dns.server: port 99999 (expected: 1..65535)");
-        assertThatThrownBy(() -> DnsProbeSpec.of("127.0.0.1", "x", "TXTT"))
-                .hasMessage("dns.type: TXTT (expected: a record type such as A, AAAA, TXT, SOA)");
-        assertThatThrownBy(() -> HttpProbeSpec.of("ftp://x/"))
-                .hasMessage("http.url: ftp://x/ (expected: http://host[:port]/path or https://…)");
-        assertThatThrownBy(() -> new HttpProbeSpec("http://x/", null, null, null, null, List.of("2xx"), null, null, null, null, null, null, null))
-                .hasMessage("http.expect-status: 2xx (expected: a status 100..599 or a range like 200-299)");
-        assertThatThrownBy(() -> new HttpProbeSpec("http://x/", null, null, null, null, null, null, null, null, null, null, null, 20_000_000))
-                .hasMessage("http.max-body-bytes: 20000000 (expected: 0..16777216)");
-        assertThatThrownBy(() -> new HttpProbeSpec("https://x/", null, null, null, null, null, null, null, null, null, List.of("abc"), null, null))
-                .hasMessageStartingWith("http.tls-pin: abc (expected: a SHA-256 certificate fingerprint in hex");
+        assertRefused(() -> DnsProbeSpec.of("127.0.0.1:99999", "x", "A"), "server",
+                "server \"127.0.0.1:99999\": port \"99999\" (expected: 1..65535)");
+        assertRefused(() -> DnsProbeSpec.of("127.0.0.1", "x", "TXTT"), "type",
+                "type \"TXTT\" (expected: a record type such as A, AAAA, TXT, SOA, MX, NS, PTR, SRV, CAA, or TYPEnnn)");
+        assertRefused(() -> DnsProbeSpec.of("127.0.0.1", "x", "BOGUS"), "type",
+                "type \"BOGUS\" (expected: a record type such as A, AAAA, TXT, SOA, MX, NS, PTR, SRV, CAA, or TYPEnnn)");
+        assertRefused(() -> HttpProbeSpec.of("ftp://x/"), "url",
+                "url \"ftp://x/\" (expected: an http:// or https:// URL with a host)");
+        assertRefused(() -> new HttpProbeSpec("http://x/", null, null, null, null, List.of("2xx"), null, null, null, null, null, null, null),
+                "expect-status", "expect-status \"2xx\" (expected: a status 100..599, a range like 200-299, or a list of them)");
+        assertRefused(() -> new HttpProbeSpec("http://x/", null, null, null, null, null, null, null, null, null, null, null, 20_000_000),
+                "max-body-bytes", "max-body-bytes 20000000 out of range (expected: 1..16777216)");
+        assertRefused(() -> new HttpProbeSpec("https://x/", null, null, null, null, null, null, null, null, null, List.of("abc"), null, null),
+                "tls-pin", "tls-pin \"abc\" is not a SHA-256 pin (expected: a certificate's SHA-256 fingerprint, 64 hex digits,"
+                        + " colons allowed, or the base64 SHA-256 of its public key)");
         assertThat(new HttpProbeSpec("https://x/", null, null, null, null, null, null, null, null, null,
                 List.of("AB:" + "cd".repeat(31)), null, null).tlsPin()).containsExactly("ab" + "cd".repeat(31));
-        assertThatThrownBy(() -> new TcpProbeSpec("127.0.0.1", null, null, null, null))
-                .hasMessage("tcp.port: missing (expected: 1..65535)");
-        assertThatThrownBy(() -> new TcpProbeSpec("127.0.0.1", 0, null, null, null))
-                .hasMessage("tcp.port: 0 (expected: 1..65535)");
+        assertRefused(() -> new HttpProbeSpec("http://x/", null, null, null, null, null, null, null, null, Path.of("/ca.pem"), null, null, null),
+                "ca-file", "ca-file is set for an http:// URL (expected: an https:// URL, or no ca-file)");
+        assertRefused(() -> new HttpProbeSpec("https://x/", null, null, null, null, null, null, null, null, Path.of("ca.pem"), null, null, null),
+                "ca-file", "ca-file \"ca.pem\" is not an absolute path (expected: a path starting with /)");
+        assertRefused(() -> new TcpProbeSpec("127.0.0.1", null, null, null, null), "port", "missing port (expected: 1..65535)");
+        assertRefused(() -> new TcpProbeSpec("127.0.0.1", 0, null, null, null), "port", "port 0 out of range (expected: 1..65535)");
         assertThat(TcpProbeSpec.of("::1", 25).label()).isEqualTo("[::1]:25");
-        assertThatThrownBy(() -> new TcpProbeSpec("127.0.0.1", 25, null, "([", null))
-                .hasMessageStartingWith("tcp.expect: invalid regex ([");
-        assertThatThrownBy(() -> new ProcessProbeSpec(null, null, null, null))
-                .hasMessage("process: no name, cmdline or pid-file (expected: at least one)");
-        assertThatThrownBy(() -> ProcessProbeSpec.named("a-very-long-process-name"))
-                .hasMessageStartingWith("process.name: a-very-long-process-name (expected: 1..15 characters");
-        assertThatThrownBy(() -> new ScriptProbeSpec(List.of(), null, null, null))
-                .hasMessage("script.exec: empty (expected: [program, arg, …])");
-        assertThatThrownBy(() -> new ScriptProbeSpec(List.of("x"), null, Duration.ofMinutes(2), null))
-                .hasMessage("script.kill-grace: 2m (expected: 0s..1m)");
-        assertThatThrownBy(() -> new InterfaceProbeSpec("eth0", "flags"))
-                .hasMessage("interface.source: flags (expected: operstate or carrier)");
-        assertThatThrownBy(() -> new CheckSpec("bad name", new FileProbeSpec(Path.of("x")), null, null, null, null, null))
-                .hasMessage("check name: bad name (expected: 1..64 characters of A-Z a-z 0-9 _ . -)");
-        assertThatThrownBy(() -> new CheckSpec("c", new FileProbeSpec(Path.of("x")), Duration.ofMillis(5), null, null, null, null))
-                .hasMessage("checks.c.interval: 5ms (expected: 10ms..1h)");
-        assertThatThrownBy(() -> new CheckSpec("c", new FileProbeSpec(Path.of("x")), null, null, 0, null, null))
-                .hasMessage("checks.c.rise: 0 (expected: 1..100)");
+        assertRefused(() -> new TcpProbeSpec("127.0.0.1", 25, null, "([", null), "expect",
+                "expect \"([\" is not a valid regular expression: Unclosed character class (expected: a Java regular expression)");
+        assertRefused(() -> new ProcessProbeSpec(null, null, null, null), "",
+                "process probe has none of name, cmdline, pid-file (expected: name, cmdline, both, or pid-file alone)");
+        assertRefused(() -> ProcessProbeSpec.named("a-very-long-process-name"), "name", "process name \"a-very-long-process-name\""
+                + " (expected: the kernel's name of at most 15 characters without \"/\"; use cmdline for the full command line)");
+        assertRefused(() -> new ScriptProbeSpec(List.of(), null, null, null), "exec",
+                "exec is empty (expected: the program's absolute path, then its arguments)");
+        assertRefused(() -> new ScriptProbeSpec(List.of("/x"), null, Duration.ofMinutes(2), null), "kill-grace",
+                "kill-grace 2m out of range (expected: 0s..1m)");
+        assertRefused(() -> new InterfaceProbeSpec("eth0", "flags"), "source", "source \"flags\" (expected: operstate or carrier)");
+        assertRefused(() -> new CheckSpec("bad name", new FileProbeSpec(Path.of("/x")), null, null, null, null, null), "",
+                "check name \"bad name\" (expected: letters, digits, \"_\", \"-\" or \".\", at most 64 characters)");
+        assertRefused(() -> new CheckSpec("c", new FileProbeSpec(Path.of("/x")), Duration.ofMillis(5), null, null, null, null),
+                "interval", "interval 5ms out of range (expected: 10ms..1h)");
+        assertRefused(() -> new CheckSpec("c", new FileProbeSpec(Path.of("/x")), null, null, 0, null, null),
+                "rise", "rise 0 out of range (expected: 1..100)");
+    }
+
+    @Test
+    void expectedAnswersAreParsedAsTheTypesData() {
+        assertRefused(() -> new DnsProbeSpec("127.0.0.1", "x", "A", null, null, null, null, null, List.of("not-an-address"),
+                null, null, null), "expect-answers",
+                "expect-answers \"not-an-address\" is not A data (expected: an IPv4 address, e.g. 198.18.0.1)");
+        assertRefused(() -> new DnsProbeSpec("127.0.0.1", "x", "AAAA", null, null, null, null, null, List.of("198.18.0.1"),
+                null, null, null), "expect-answers",
+                "expect-answers \"198.18.0.1\" is not AAAA data (expected: an IPv6 address, e.g. fd00:198:18::1)");
+        assertThat(new DnsProbeSpec("127.0.0.1", "x", "MX", null, null, null, null, null, List.of("10 mail.example.org"),
+                null, null, null).expectAnswers()).as("names made absolute, as answers show them").containsExactly("10 mail.example.org.");
+        assertThat(new DnsProbeSpec("127.0.0.1", "x", "TXT", null, null, null, null, null, List.of("v=spf1 -all"),
+                null, null, null).expectAnswers()).as("TXT compared as written").containsExactly("v=spf1 -all");
+        assertRefused(() -> new DnsProbeSpec("127.0.0.1", "x", "A", "XX", null, null, null, null, null, null, null, null),
+                "class", "class \"XX\" (expected: IN, CH or HS)");
+    }
+
+    private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String key, String message) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(InvalidOptionException.class, e -> {
+            assertThat(e.key()).isEqualTo(key);
+            assertThat(e.getMessage()).isEqualTo(message);
+        });
     }
 
     @Test
@@ -126,7 +153,9 @@ class ProbeSpecTest {
                 assertThat(DnsProbeSpec.of(s.serverLabel(), "x", "A").serverLabel()).as("seed=%d %s", seed, text)
                         .isEqualTo(s.serverLabel());
             } catch (IllegalArgumentException e) {
-                assertThat(e.getMessage()).as("seed=%d %s", seed, text).startsWith("dns.server: ");
+                assertThat(e).as("seed=%d %s", seed, text).isInstanceOfSatisfying(InvalidOptionException.class,
+                        o -> assertThat(o.key()).isEqualTo("server"));
+                assertThat(e.getMessage()).as("seed=%d %s", seed, text).matches("(server \"|missing server ).*\\(expected: .*\\)");
             }
         }
     }

@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import org.vrrpagent.agent.config.Config;
 import org.vrrpagent.agent.config.ConfigException;
 import org.vrrpagent.agent.config.ScriptSecurity;
-import org.vrrpagent.agent.daemon.CheckSpecs;
 import org.vrrpagent.checks.CheckSpec;
 import org.vrrpagent.checks.ProbeResult;
 import org.vrrpagent.checks.probe.CheckSweep;
@@ -33,12 +32,13 @@ public final class ChecksCommand implements Callable<Integer> {
   public Integer call() {
     Config loaded;
     try {
-      loaded = config.load(ScriptSecurity.forCurrentProcess());
+      // The probes' files and programs are looked at as run does; hooks, mail and priority files are not used here.
+      loaded = config.load(ScriptSecurity.forCurrentProcess().checksOnly());
     } catch (ConfigException e) {
       ConfigOption.print(e, spec.commandLine().getErr());
       return ConfigOption.EXIT_INVALID_CONFIG;
     }
-    List<CheckSpec> checks = CheckSpecs.of(loaded.checks().values());
+    List<CheckSpec> checks = List.copyOf(loaded.checks().values());
     PrintWriter out = spec.commandLine().getOut();
     if (checks.isEmpty()) {
       out.println("no checks configured");

@@ -27,7 +27,7 @@ public final class DemoteCommand extends AgentCommand {
     @Option(names = "--by", paramLabel = "N", description = "Lower the priority by N (1..254).")
     Integer by;
 
-    @Option(names = "--to-backup", description = "Go to BACKUP and stay there (the default).")
+    @Option(names = "--to-backup", description = "Advertise priority 1, whatever checks and ranks add, so a peer takes over and this host stays BACKUP (the default).")
     boolean toBackup;
   }
 

@@ -27,6 +27,8 @@ public final class RunCommand implements Callable<Integer> {
 
   @CommandLine.Mixin ConfigOption config;
 
+  @CommandLine.Mixin StateFileOption stateFile;
+
   @Override
   public Integer call() {
     Config loaded;
@@ -38,6 +40,8 @@ public final class RunCommand implements Callable<Integer> {
       ConfigOption.print(e, spec.commandLine().getErr());
       return ConfigOption.EXIT_INVALID_CONFIG;
     }
-    return new Daemon(loaded, config.path(), rules).run(spec.commandLine().getErr());
+    Daemon daemon = new Daemon(loaded, config.path(), rules);
+    daemon.stateFile(stateFile.path);
+    return daemon.run(spec.commandLine().getErr());
   }
 }

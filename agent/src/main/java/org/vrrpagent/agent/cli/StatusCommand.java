@@ -81,13 +81,19 @@ public final class StatusCommand extends AgentCommand {
         notes.add(name + ": priority " + effective + " = " + String.join(", ", why) + (clamp == null ? "" : "; " + clamp));
       }
       if (i.hasNonNull("demotion")) {
-        notes.add(name + ": demoted by the operator (" + i.get("demotion").asString() + "); 'vrrp-agent promote "
-            + name + "' ends it");
+        // "demoted to backup by the operator" or "demoted by 50 by the operator", as the daemon says it
+        notes.add(name + ": " + i.get("demotion").asString() + "; 'vrrp-agent promote " + name + "' ends it");
       }
       if (i.hasNonNull("faultReason")) {
         notes.add(name + ": FAULT: " + i.get("faultReason").asString());
       }
       for (JsonNode c : i.path("conflicts")) {
+        if ("duplicate_address".equals(c.path("reason").asString(""))) {
+          notes.add(name + ": " + text(c.get("differs")).toUpperCase(java.util.Locale.ROOT) + ": answered for by "
+              + text(c.get("peer")) + " since " + when(instant(c.get("since")), takenAt, zone) + " ("
+              + c.path("adverts").asLong() + " ARP frame(s)); another host has it configured, or is a second master");
+          continue;
+        }
         notes.add(name + ": CONFLICT with " + text(c.get("peer")) + " since "
             + when(instant(c.get("since")), takenAt, zone) + ": " + text(c.get("differs")) + " differs ("
             + text(c.get("detail")) + "), " + c.path("adverts").asLong() + " advert(s) dropped; both may hold "

@@ -1,5 +1,6 @@
 package org.vrrpagent.agent.cli;
 
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Keeps a service address on the healthiest host: VRRP (RFC 5798/9568, RFC 3768), health checks, notifications.",
     subcommands = {RunCommand.class, ValidateCommand.class, StatusCommand.class, ChecksCommand.class,
-        DemoteCommand.class, PromoteCommand.class, ReloadCommand.class, ImportKeepalivedCommand.class,
+        DemoteCommand.class, PromoteCommand.class, ReloadCommand.class, CleanupCommand.class, ImportKeepalivedCommand.class,
         DemoCommand.class, VersionCommand.class,
         CommandLine.HelpCommand.class})
 public final class VrrpAgentCommand implements Runnable {
@@ -21,9 +22,25 @@ public final class VrrpAgentCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
+  /**
+   * The command line, with one rule for what nobody expected: a bug is one line for the
+   * operator and one log entry with the stack trace, never a trace on the terminal. (Bad input
+   * never gets here: every command turns it into {@code FILE:LINE:COL: …} lines and exit 2.)
+   */
   public static CommandLine commandLine() {
-    return new CommandLine(new VrrpAgentCommand());
+    CommandLine cli = new CommandLine(new VrrpAgentCommand());
+    cli.setExecutionExceptionHandler((e, command, parsed) -> {
+      command.getErr().println("vrrp-agent " + command.getCommandName() + ": internal error: " + e
+          + " (a bug; the log has the details)");
+      command.getErr().flush();
+      LoggerFactory.getLogger(VrrpAgentCommand.class).error("internal error in '{}'", command.getCommandName(), e);
+      return EXIT_BUG;
+    });
+    return cli;
   }
+
+  /** Exit code of a command that failed through a bug (sysexits' EX_SOFTWARE). */
+  public static final int EXIT_BUG = 70;
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.vrrpagent.checks.CheckSpec;
 
 /**
  * A validated vrrp-agent configuration: what {@link ConfigLoader#load} returns. Every value
@@ -16,14 +17,16 @@ import java.util.Objects;
  * @param checks health checks by name
  * @param control the control API and metrics listener
  * @param notifications the {@code notify:} block: hooks, email and event stream
+ * @param limits the {@code limits:} block
  */
 public record Config(
     String node,
     Map<String, InstanceConfig> instances,
     Map<String, SyncGroupConfig> syncGroups,
-    Map<String, CheckConfig> checks,
+    Map<String, CheckSpec> checks,
     ControlConfig control,
-    NotifyConfig notifications) {
+    NotifyConfig notifications,
+    LimitsConfig limits) {
 
   public Config {
     Objects.requireNonNull(node, "node");
@@ -32,6 +35,7 @@ public record Config(
     checks = ordered(checks);
     Objects.requireNonNull(control, "control");
     Objects.requireNonNull(notifications, "notifications");
+    Objects.requireNonNull(limits, "limits");
   }
 
   static <V> Map<String, V> ordered(Map<String, V> map) {

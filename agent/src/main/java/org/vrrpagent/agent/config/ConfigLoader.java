@@ -45,7 +45,7 @@ public final class ConfigLoader {
       problems.addFileProblem("cannot read: " + describe(e) + " (expected: a readable file)");
       throw new ConfigException(problems.sorted());
     }
-    Config config = parse(name, bytes, problems, defaultNodeName(), rules);
+    Config config = parse(name, bytes, problems, defaultNodeName(), rules, baseDir(file));
     rules.configFile(file).ifPresent(problems::addFileProblem);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems.sorted());
@@ -56,14 +56,21 @@ public final class ConfigLoader {
   /** Loads configuration text; {@code name} stands for the file in messages. */
   public static Config parse(String name, String yaml) throws ConfigException {
     Problems problems = new Problems(name);
-    Config config = parse(name, yaml.getBytes(StandardCharsets.UTF_8), problems, defaultNodeName(), FileRules.NONE);
+    Config config = parse(name, yaml.getBytes(StandardCharsets.UTF_8), problems, defaultNodeName(), FileRules.NONE,
+        baseDir(Path.of(name)));
     if (!problems.isEmpty()) {
       throw new ConfigException(problems.sorted());
     }
     return config;
   }
 
-  private static Config parse(String name, byte[] bytes, Problems problems, String node, FileRules rules) {
+  /** The directory relative paths in {@code file} are taken from. */
+  private static Path baseDir(Path file) {
+    Path parent = file.toAbsolutePath().normalize().getParent();
+    return parent == null ? Path.of("/") : parent;
+  }
+
+  private static Config parse(String name, byte[] bytes, Problems problems, String node, FileRules rules, Path baseDir) {
     String text;
     try {
       text = StrictText.decode(bytes);
@@ -84,7 +91,7 @@ public final class ConfigLoader {
       problems.addFileProblem("is empty (expected: a YAML mapping with instances:)");
       return null;
     }
-    return new ConfigBinder(problems, node, rules).bind(root);
+    return new ConfigBinder(problems, node, rules, baseDir).bind(root);
   }
 
   /** The short host name: the kernel's host name up to the first dot. */

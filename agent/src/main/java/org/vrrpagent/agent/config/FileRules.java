@@ -21,6 +21,102 @@ public interface FileRules {
     return Optional.empty();
   }
 
+  /**
+   * What making a probe would refuse on this host (an https probe's {@code ca-file}, a
+   * script's {@code user}), so that {@code validate} refuses it too.
+   *
+   * @throws org.vrrpagent.checks.InvalidOptionException naming the key
+   */
+  default void probe(org.vrrpagent.checks.ProbeSpec spec) {}
+
+  /** A priority-order file: at start it must exist (a reload keeps the last good order instead). */
+  default Optional<String> priorityOrderFile(Path file) {
+    return Optional.empty();
+  }
+
+  /** A hook's program (notify.hooks); by default the rule for every program. */
+  default Optional<String> hook(Path program) {
+    return executable(program);
+  }
+
+  /**
+   * These rules as a reload applies them: a missing priority-order file is not a reason to
+   * refuse the new configuration (the instance keeps its last good order and the file's
+   * watcher logs a warning), everything else as at start.
+   */
+  default FileRules atReload() {
+    FileRules start = this;
+    return new Delegating(start) {
+      @Override
+      public Optional<String> priorityOrderFile(Path file) {
+        return Optional.empty();
+      }
+    };
+  }
+
+  /**
+   * These rules for {@code vrrp-agent checks}, which runs the probes and nothing else: hook
+   * programs, the SMTP password file and priority-order files are not looked at.
+   */
+  default FileRules checksOnly() {
+    FileRules all = this;
+    return new Delegating(all) {
+      @Override
+      public Optional<String> hook(Path program) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String> secret(Path file) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String> priorityOrderFile(Path file) {
+        return Optional.empty();
+      }
+    };
+  }
+
+  /** Every rule of another set, for variants that drop some. */
+  class Delegating implements FileRules {
+    private final FileRules rules;
+
+    protected Delegating(FileRules rules) {
+      this.rules = rules;
+    }
+
+    @Override
+    public Optional<String> executable(Path program) {
+      return rules.executable(program);
+    }
+
+    @Override
+    public Optional<String> secret(Path file) {
+      return rules.secret(file);
+    }
+
+    @Override
+    public void probe(org.vrrpagent.checks.ProbeSpec spec) {
+      rules.probe(spec);
+    }
+
+    @Override
+    public Optional<String> priorityOrderFile(Path file) {
+      return rules.priorityOrderFile(file);
+    }
+
+    @Override
+    public Optional<String> hook(Path program) {
+      return rules.hook(program);
+    }
+
+    @Override
+    public Optional<String> configFile(Path file) {
+      return rules.configFile(file);
+    }
+  }
+
   /** The configuration file itself. */
   default Optional<String> configFile(Path file) {
     return Optional.empty();

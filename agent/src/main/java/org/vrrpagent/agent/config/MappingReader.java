@@ -151,7 +151,10 @@ final class MappingReader {
   }
 
   Optional<Integer> integerValue(YamlNode n, String label, long min, long max) {
-    String expected = min + ".." + max;
+    return integerValue(n, label, min, max, min + ".." + max);
+  }
+
+  private Optional<Integer> integerValue(YamlNode n, String label, long min, long max, String expected) {
     if (!(n instanceof Scalar s) || s.kind() != ScalarKind.INTEGER) {
       problems.add(n.position(), label + " " + YamlNode.describe(n) + " is not an integer (expected: " + expected + ")");
       return Optional.empty();
@@ -171,6 +174,11 @@ final class MappingReader {
     return Optional.of((int) value);
   }
 
+  /** An integer of any size an int holds; its range is the business of whoever uses it. */
+  Optional<Integer> integer(String key) {
+    return node(key).flatMap(n -> integerValue(n, key, Integer.MIN_VALUE, Integer.MAX_VALUE, "an integer"));
+  }
+
   Optional<Boolean> bool(String key) {
     return node(key).flatMap(n -> {
       if (n instanceof Scalar s && s.kind() == ScalarKind.BOOLEAN) {
@@ -185,10 +193,18 @@ final class MappingReader {
     return node(key).flatMap(n -> durationValue(n, key, min, max));
   }
 
+  /** A duration of any length; its range is the business of whoever uses it. */
+  Optional<Duration> duration(String key) {
+    return node(key).flatMap(n -> durationValue(n, key, Duration.ZERO, Duration.ofSeconds(Long.MAX_VALUE), "a duration, e.g. 1s"));
+  }
+
   Optional<Duration> durationValue(YamlNode n, String label, Duration min, Duration max) {
-    String expected = DurationSyntax.format(min) + ".." + DurationSyntax.format(max);
+    return durationValue(n, label, min, max, DurationSyntax.format(min) + ".." + DurationSyntax.format(max));
+  }
+
+  private Optional<Duration> durationValue(YamlNode n, String label, Duration min, Duration max, String expected) {
     if (!(n instanceof Scalar s) || s.kind() == ScalarKind.NULL) {
-      problems.add(n.position(), label + " is " + YamlNode.describe(n) + " (expected: a duration " + expected + ")");
+      problems.add(n.position(), label + " is " + YamlNode.describe(n) + " (expected: " + (expected.startsWith("a ") ? "" : "a duration ") + expected + ")");
       return Optional.empty();
     }
     Duration d;

@@ -52,6 +52,20 @@ public final class ScriptSecurity implements FileRules {
   }
 
   @Override
+  public Optional<String> priorityOrderFile(Path file) {
+    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+      return Optional.of("priority-order file " + file + (Files.exists(file) ? " is not a readable file" : " does not exist")
+          + " (expected: the file listing the nodes, best first, readable at start; a reload keeps the last good order)");
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public void probe(org.vrrpagent.checks.ProbeSpec spec) {
+    org.vrrpagent.checks.probe.ProbeFactory.checkHere(spec);
+  }
+
+  @Override
   public Optional<String> secret(Path file) {
     if (!Files.isReadable(file)) {
       return Optional.of("file " + file + " is missing or unreadable (expected: a readable file)");

@@ -122,6 +122,42 @@ public final class EngineAssembly {
     }
   }
 
+  /**
+   * Every router configuration start-up or a reload can build from {@code config}: each
+   * instance with each base priority it can have (its priority, every rank of its
+   * priority-order file, its unlisted priority), with {@code primary(i)} standing for the
+   * address its transport will find on the interface. Nothing is opened. A configuration
+   * {@code validate} accepts builds without an exception; the load-path tests hold it to that.
+   */
+  public static List<RouterConfig> routerConfigs(Config config, java.util.function.Function<InstanceConfig, InetAddress> primary) {
+    List<RouterConfig> out = new ArrayList<>();
+    for (InstanceConfig i : config.instances().values()) {
+      Set<Integer> bases = new LinkedHashSet<>();
+      bases.add(i.priority());
+      i.priorityOrder().ifPresent(p -> {
+        bases.addAll(p.ranks());
+        p.unlisted().ifPresent(bases::add);
+      });
+      for (int base : bases) {
+        out.add(routerConfig(i, base, primary.apply(i)));
+      }
+    }
+    return out;
+  }
+
+  static RouterConfig routerConfig(InstanceConfig i, int basePriority, InetAddress primary) {
+    List<InetAddress> vips = i.addresses().stream().map(VirtualAddress::address).toList();
+    AuthType authType = i.auth().map(a -> a.type()).orElse(AuthType.NONE);
+    byte[] authData = switch (i.version()) {
+      case V3 -> new byte[0];
+      case V2 -> i.auth().map(a -> RouterConfig.password(a.password()))
+          .orElse(new byte[Advertisement.V2_AUTH_DATA_BYTES]);
+    };
+    return new RouterConfig(i.name(), i.version(), i.family(), i.vrid(), basePriority,
+        i.advertIntervalCentis(), i.preempt(), i.preemptDelay().toNanos(), i.fastPreempt(), vips, primary,
+        authType, authData, i.resignBelow().orElse(0), receivePolicy(i));
+  }
+
   /** The state machine's receive hardening from the instance's keys (docs/operations.md, "Receive hardening"). */
   static ReceivePolicy receivePolicy(InstanceConfig i) {
     int cap = i.receive().maxLearnedInterval().map(d -> Math.toIntExact(d.toMillis() / 10)).orElse(0);
@@ -131,17 +167,7 @@ public final class EngineAssembly {
   }
 
   static RouterBinding binding(InstanceConfig i, int basePriority, TransportKey key, Transport transport) {
-    List<InetAddress> vips = i.addresses().stream().map(VirtualAddress::address).toList();
-    InetAddress primary = transport.sourceAddress();
-    AuthType authType = i.auth().map(a -> a.type()).orElse(AuthType.NONE);
-    byte[] authData = switch (i.version()) {
-      case V3 -> new byte[0];
-      case V2 -> i.auth().map(a -> RouterConfig.password(a.password()))
-          .orElse(new byte[Advertisement.V2_AUTH_DATA_BYTES]);
-    };
-    RouterConfig config = new RouterConfig(i.name(), i.version(), i.family(), i.vrid(), basePriority,
-        i.advertIntervalCentis(), i.preempt(), i.preemptDelay().toNanos(), i.fastPreempt(), vips, primary,
-        authType, authData, i.resignBelow().orElse(0), receivePolicy(i));
+    RouterConfig config = routerConfig(i, basePriority, transport.sourceAddress());
     List<InterfaceAddress> withPrefix = i.addresses().stream()
         .map(v -> new InterfaceAddress(v.address(), v.prefixLength())).toList();
     InetAddress group = i.family() == AddressFamily.IPV4

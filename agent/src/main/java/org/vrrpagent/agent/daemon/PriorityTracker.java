@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.vrrpagent.agent.config.Config;
 import org.vrrpagent.agent.config.InstanceConfig;
 import org.vrrpagent.agent.config.TrackConfig;
+import org.vrrpagent.agent.control.Demotion;
 import org.vrrpagent.agent.priority.RankedPriority;
 import org.vrrpagent.checks.CheckListener;
 import org.vrrpagent.checks.CheckStatus;
@@ -53,19 +54,26 @@ public final class PriorityTracker implements CheckListener {
    *
    * @param adjustments each contribution with the failing check's reason, for the log
    *     ({@code check dns_ok failed: DNS 127.0.0.1: SERVFAIL down: -60})
+   * @param demotion the operator's demotion in force, or null
    * @param contributions the same, one short readable line each, for status
    *     ({@code check dns_ok down: -60}, {@code clamped -3 to 1})
    */
   public record Explained(
       String instance, int base, String baseReason, int effective, boolean fault, String faultReason,
-      List<String> adjustments, int operatorDemotion, List<String> contributions) {}
+      List<String> adjustments, Demotion demotion, List<String> contributions) {
+
+    /** How status shows the operator's demotion: "demoted to backup by the operator"; null when none. */
+    public String demotionText() {
+      return demotion == null ? null : "demoted " + demotion.describe() + " by the operator";
+    }
+  }
 
   private Map<String, InstanceConfig> instances;
   private java.util.Set<String> fileChecks;
   private final CheckStates checks;
   private final Sink sink;
   private final Map<String, RankedPriority> ranks = new LinkedHashMap<>();
-  private final Map<String, Integer> demotions = new LinkedHashMap<>();
+  private final Map<String, Demotion> demotions = new LinkedHashMap<>();
   private final Map<String, Explained> last = new LinkedHashMap<>();
 
   public PriorityTracker(Config config, CheckStates checks, Sink sink) {
@@ -78,7 +86,7 @@ public final class PriorityTracker implements CheckListener {
   private static java.util.Set<String> fileChecks(Config config) {
     java.util.Set<String> out = new java.util.HashSet<>();
     config.checks().forEach((name, c) -> {
-      if (c.probe() instanceof org.vrrpagent.agent.config.ProbeConfig.File) {
+      if (c.probe() instanceof FileProbeSpec) {
         out.add(name);
       }
     });
@@ -140,16 +148,29 @@ public final class PriorityTracker implements CheckListener {
     update(instance);
   }
 
-  /** The operator lowers {@code instance}'s priority by {@code by} (0 = promote back). Runtime only. */
-  public synchronized void demote(String instance, int by) {
+  /**
+   * The operator demotes {@code instance} (runtime only): {@link Demotion.By} subtracts, like
+   * a failing check; {@link Demotion.ToBackup} overrides the priority to 1 whatever checks and
+   * ranks add. Not for an address owner, whose priority is 255 by definition.
+   */
+  public synchronized void demote(String instance, Demotion demotion) {
+    InstanceConfig i = instances.get(instance);
+    if (i == null) {
+      throw new IllegalArgumentException("no instance named '" + instance + "'");
+    }
+    if (i.priority() == InstanceConfig.OWNER_PRIORITY) {
+      throw new IllegalArgumentException(instance + " is an address owner (priority 255): it cannot be demoted");
+    }
+    demotions.put(instance, demotion);
+    update(instance);
+  }
+
+  /** Ends an operator's demotion of {@code instance}. */
+  public synchronized void promote(String instance) {
     if (!instances.containsKey(instance)) {
       throw new IllegalArgumentException("no instance named '" + instance + "'");
     }
-    if (by == 0) {
-      demotions.remove(instance);
-    } else {
-      demotions.put(instance, by);
-    }
+    demotions.remove(instance);
     update(instance);
   }
 
@@ -250,19 +271,32 @@ public final class PriorityTracker implements CheckListener {
       adjustments.add(new TrackedAdjustment(label, t.weight(), up, t.reverse()));
       shortAdjustments.add(new TrackedAdjustment("check " + t.check(), t.weight(), up, t.reverse()));
     }
-    int demotion = demotions.getOrDefault(name, 0);
-    if (demotion > 0 && base != InstanceConfig.OWNER_PRIORITY) {
-      adjustments.add(new TrackedAdjustment("operator demotion", -Math.min(demotion, TrackedAdjustment.MAX_WEIGHT),
+    Demotion demotion = base == InstanceConfig.OWNER_PRIORITY ? null : demotions.get(name);
+    if (demotion instanceof Demotion.By by) {
+      adjustments.add(new TrackedAdjustment("operator demotion", -Math.min(by.by(), TrackedAdjustment.MAX_WEIGHT),
           false, false));
       shortAdjustments.add(adjustments.getLast());
     }
     Priority p = Priority.compute(base, adjustments);
+    int effective = p.value();
+    List<String> reasons = p.reasons();
+    if (demotion instanceof Demotion.ToBackup toBackup && !p.fault()) {
+      // An override, not a subtraction: 1 whatever checks and ranks add (CARP would say advskew 254).
+      effective = toBackup.apply(effective);
+      reasons = new ArrayList<>(reasons);
+      reasons.add("demoted to backup by the operator: priority " + effective);
+    }
     String faultReason = rankFault != null ? rankFault
         : fileFault != null ? fileFault
         : p.fault() ? String.join(", ", p.reasons().stream().filter(r -> r.endsWith(": fault")).toList())
         : null;
-    return new Explained(name, base, baseReason, p.value(), faultReason != null,
-        faultReason == null ? "" : faultReason, p.reasons(), demotion,
-        Priority.compute(base, shortAdjustments).reasons());
+    List<String> contributions = Priority.compute(base, shortAdjustments).reasons().stream()
+        .map(r -> r.replace("operator demotion down: ", "operator demotion: ")).toList();
+    if (effective != p.value()) {
+      contributions = new ArrayList<>(contributions);
+      contributions.add("demoted to backup by the operator: priority " + effective);
+    }
+    return new Explained(name, base, baseReason, effective, faultReason != null,
+        faultReason == null ? "" : faultReason, List.copyOf(reasons), demotion, List.copyOf(contributions));
   }
 }

@@ -257,7 +257,7 @@ public final class NetnsDemoNetwork implements DemoNetwork {
     for (JsonNode r : instance.path("priorityReasons")) {
       parts.add(r.path("source").asString("").replaceAll("/(?:[^\\s/,]+/)+", ""));
     }
-    if (instance.hasNonNull("demotion")) {
+    if (instance.hasNonNull("demotion") && parts.stream().noneMatch(p -> p.contains("operator"))) {
       parts.add("operator: " + instance.get("demotion").asString());
     }
     if (instance.hasNonNull("faultReason")) {

@@ -42,7 +42,6 @@ public final class SimulatedDemoNetwork implements DemoNetwork {
   /** The file watcher's settling time before a change of the priority-order file takes effect. */
   static final Duration FILE_SETTLE = Duration.ofMillis(50);
   /** The demotion {@code vrrp-agent demote NAME} (to backup) applies: the daemon's, for priority 1. */
-  static final int DEMOTE_TO_BACKUP = 253;
 
   private final SimulatedLan lan = new SimulatedLan(SEED);
   private final boolean realTimePacing;
@@ -193,12 +192,12 @@ public final class SimulatedDemoNetwork implements DemoNetwork {
 
   @Override
   public void demote(String host) {
-    hosts.get(host).tracker.demote(INSTANCE, DEMOTE_TO_BACKUP);
+    hosts.get(host).tracker.demote(INSTANCE, new org.vrrpagent.agent.control.Demotion.ToBackup());
   }
 
   @Override
   public void promote(String host) {
-    hosts.get(host).tracker.demote(INSTANCE, 0);
+    hosts.get(host).tracker.promote(INSTANCE);
   }
 
   @Override
@@ -209,8 +208,9 @@ public final class SimulatedDemoNetwork implements DemoNetwork {
       PriorityTracker.Explained e = h.tracker.explain().get(INSTANCE);
       List<String> why = new ArrayList<>();
       if (e != null) {
+        // As the daemon's /status lists them.
         why.add(e.baseReason());
-        why.addAll(e.adjustments());
+        why.addAll(e.contributions());
       }
       view.add(new HostView(h.name, r.state().name(), r.effectivePriority(), String.join(", ", why),
           h.host.heldAddresses().contains(vip)));

@@ -16,6 +16,9 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.vrrpagent.agent.importer.KeepalivedParser.Statement;
 import org.vrrpagent.agent.importer.KeepalivedParser.Word;
+import org.vrrpagent.base.AddressText;
+import org.vrrpagent.base.DurationText;
+import org.vrrpagent.base.HostPort;
 
 /**
  * Translates a parsed keepalived.conf into vrrp-agent YAML, with a comment wherever the
@@ -1660,53 +1663,12 @@ public final class KeepalivedImporter {
   }
 
   static Optional<InetAddress> literal(String text) {
-    if (text.isEmpty() || text.length() > 45 || !text.matches("[0-9A-Fa-f:.]+")) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(InetAddress.ofLiteral(text));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
+    return HostPort.literal(text);
   }
 
+  /** The compressed RFC 5952 form, as the agent prints addresses. */
   private static String format(InetAddress a) {
-    if (a instanceof Inet4Address) {
-      return a.getHostAddress();
-    }
-    // The compressed RFC 5952 form, as the agent prints addresses.
-    String full = a.getHostAddress();
-    int pct = full.indexOf('%');
-    if (pct >= 0) {
-      full = full.substring(0, pct);
-    }
-    String[] parts = full.split(":");
-    int bestStart = -1;
-    int bestLen = 0;
-    for (int i = 0; i < parts.length; i++) {
-      parts[i] = parts[i].replaceFirst("^0+(?=.)", "");
-    }
-    for (int i = 0; i < parts.length; ) {
-      if (parts[i].equals("0")) {
-        int j = i;
-        while (j < parts.length && parts[j].equals("0")) {
-          j++;
-        }
-        if (j - i > bestLen && j - i > 1) {
-          bestStart = i;
-          bestLen = j - i;
-        }
-        i = j;
-      } else {
-        i++;
-      }
-    }
-    if (bestStart < 0) {
-      return String.join(":", parts);
-    }
-    String head = String.join(":", java.util.Arrays.copyOfRange(parts, 0, bestStart));
-    String tail = String.join(":", java.util.Arrays.copyOfRange(parts, bestStart + bestLen, parts.length));
-    return head + "::" + tail;
+    return AddressText.of(a);
   }
 
   private static Integer integer(String text, int min, int max) {
@@ -1767,15 +1729,7 @@ public final class KeepalivedImporter {
   }
 
   private static String duration(long ms) {
-    if (ms % 3_600_000 == 0 && ms != 0) {
-      return ms / 3_600_000 + "h";
-    }
-    if (ms % 60_000 == 0 && ms != 0) {
-      return ms / 60_000 + "m";
-    }
-    if (ms % 1000 == 0) {
-      return ms / 1000 + "s";
-    }
-    return ms + "ms";
+    return DurationText.of(java.time.Duration.ofMillis(ms));
   }
+
 }

@@ -1,7 +1,6 @@
 package org.vrrpagent.agent.importer;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
@@ -14,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.vrrpagent.base.StrictText;
 
 /**
  * Reads a keepalived.conf as keepalived 2.2.7 does (keepalived.conf(5)): words separated by
@@ -112,8 +112,12 @@ public final class KeepalivedParser {
       throw at(from, "more than " + MAX_FILES + " files through includes (expected: at most " + MAX_FILES + ")");
     }
     byte[] bytes;
-    try (InputStream in = Files.newInputStream(file)) {
-      bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+    try {
+      bytes = StrictText.readBytes(file, MAX_FILE_BYTES);
+    } catch (StrictText.Refused e) {
+      throw new KeepalivedSyntaxException(name, 0, 0, e.problem() == StrictText.Problem.TOO_LARGE
+          ? "larger than " + MAX_FILE_BYTES + " bytes (expected: at most " + MAX_FILE_BYTES + " bytes)"
+          : "not a regular file (expected: a keepalived.conf, not a FIFO or device)");
     } catch (IOException | SecurityException e) {
       String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
           : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
@@ -124,10 +128,6 @@ public final class KeepalivedParser {
       notes.add(from.where() + ": " + from.text() + ": cannot read " + name + ": " + why
           + " (keepalived's include skips it too)");
       return List.of();
-    }
-    if (bytes.length > MAX_FILE_BYTES) {
-      throw new KeepalivedSyntaxException(name, 0, 0,
-          "larger than " + MAX_FILE_BYTES + " bytes (expected: at most " + MAX_FILE_BYTES + " bytes)");
     }
     Path real = file.toAbsolutePath().normalize();
     if (!open.add(real)) {

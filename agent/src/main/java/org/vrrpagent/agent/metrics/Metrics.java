@@ -53,6 +53,10 @@ import org.vrrpagent.core.wire.DropReason;
  *       {@code check_certificate_expiry_seconds{check}} (the checks module's {@link CheckMeters})
  *   <li>{@code vrrp_priority_order_file_ok{file}}: 0 while a file's last read failed
  *   <li>{@code vrrp_notify_queue_depth}
+ *   <li>{@code vrrp_address_readded_total{instance}}: virtual addresses something else removed
+ *       while we were MASTER, added again; {@code vrrp_address_duplicate{instance}}: 1 while
+ *       another MAC answers for one of its addresses; {@code vrrp_address_duplicates_total{instance}}:
+ *       such episodes
  * </ul>
  */
 public final class Metrics implements EngineListener {
@@ -66,6 +70,9 @@ public final class Metrics implements EngineListener {
   private final Map<Transition, Counter> transitions = new ConcurrentHashMap<>();
   private final Map<String, Counter> advertsSent = new ConcurrentHashMap<>();
   private final Map<String, Counter> advertsReceived = new ConcurrentHashMap<>();
+  private final Map<String, Counter> addressesReadded = new ConcurrentHashMap<>();
+  private final Map<String, Counter> duplicateEpisodes = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> duplicateNow = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> engineDrops = new ConcurrentHashMap<>();
   private final List<TransportDrops> transportDrops = new CopyOnWriteArrayList<>();
   /** Gauges and function meters per instance or check, removed when it leaves the configuration. */
@@ -174,6 +181,7 @@ public final class Metrics implements EngineListener {
 
   @Override
   public void stateChanged(String router, Action.StateChanged change) {
+    addressMeters(router); // present (zero) from an instance's first transition on
     transitions.computeIfAbsent(new Transition(router, change.from(), change.to()),
         t -> Counter.builder("vrrp.transitions")
             .description("State changes")
@@ -212,6 +220,37 @@ public final class Metrics implements EngineListener {
   @Override
   public void dropped(String router, DropReason reason, String detail) {
     engineDrops.computeIfAbsent(reason.label(), l -> new LongAdder()).increment();
+  }
+
+  /** Something else removed one of {@code instance}'s addresses while MASTER; we added it again. Any thread. */
+  public void addressReadded(String instance) {
+    addressMeters(instance);
+    addressesReadded.get(instance).increment();
+  }
+
+  /** The duplicate-address alarm of {@code instance} was raised or cleared. Any thread. */
+  public void addressDuplicate(String instance, boolean raised) {
+    addressMeters(instance);
+    duplicateNow.get(instance).set(raised ? 1 : 0);
+    if (raised) {
+      duplicateEpisodes.get(instance).increment();
+    }
+  }
+
+  private void addressMeters(String instance) {
+    addressesReadded.computeIfAbsent(instance, i -> Counter.builder("vrrp.address.readded")
+        .description("Virtual addresses removed by something else while MASTER, added again")
+        .tag("instance", i).register(registry));
+    duplicateEpisodes.computeIfAbsent(instance, i -> Counter.builder("vrrp.address.duplicates")
+        .description("Duplicate-address episodes: another MAC answered for a virtual address we held")
+        .tag("instance", i).register(registry));
+    duplicateNow.computeIfAbsent(instance, i -> {
+      AtomicInteger v = new AtomicInteger();
+      Gauge.builder("vrrp.address.duplicate", v, AtomicInteger::get)
+          .description("1 while another MAC answers for one of the instance's virtual addresses")
+          .tag("instance", i).register(registry);
+      return v;
+    });
   }
 
   // ------------------------------------------------------------------ scrape
@@ -325,6 +364,7 @@ public final class Metrics implements EngineListener {
         "vrrp_adverts_sent_total", "vrrp_adverts_received_total", "vrrp_rx_dropped_total", "check_up",
         "check_runs_total", "check_duration_seconds", "check_late_results_total", "check_certificate_expiry_seconds", "vrrp_priority_order_file_ok", "vrrp_notify_queue_depth",
         "vrrp_process_runs_live", "vrrp_process_runs_limit", "vrrp_process_runs_total", "vrrp_process_runs_refused_total",
-        "vrrp_process_runs_timed_out_total", "vrrp_process_leftovers_killed_total"));
+        "vrrp_process_runs_timed_out_total", "vrrp_process_leftovers_killed_total",
+        "vrrp_address_readded_total", "vrrp_address_duplicate", "vrrp_address_duplicates_total"));
   }
 }

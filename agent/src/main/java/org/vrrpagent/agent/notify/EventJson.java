@@ -34,10 +34,24 @@ final class EventJson {
     return MAPPER.writeValueAsString(m);
   }
 
+  /** {@code {"time":"…","node":"ns1","type":"ADDRESS","kind":"readded","name":"dns0","address":"198.18.0.100","reason":"…"}}. */
+  static String of(AddressEvent e, String node) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("time", e.time().toString());
+    m.put("node", node);
+    m.put("type", "ADDRESS");
+    m.put("kind", e.kind().label());
+    m.put("name", e.name());
+    m.put("address", e.address());
+    m.put("reason", e.detail());
+    return MAPPER.writeValueAsString(m);
+  }
+
   static String of(Notice notice, String node) {
     return switch (notice) {
       case StateEvent e -> of(e, node);
       case ConflictEvent c -> of(c, node);
+      case AddressEvent a -> of(a, node);
     };
   }
 

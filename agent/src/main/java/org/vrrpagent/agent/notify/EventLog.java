@@ -57,6 +57,11 @@ final class EventLog {
     main.offer(event);
   }
 
+  /** An address event (re-added, duplicate alarm): the JSON log and subscribers only. */
+  void offer(AddressEvent event) {
+    main.offer(event);
+  }
+
   long dropped() {
     return main.dropped() + fifoQueue.map(SerialQueue::dropped).orElse(0L);
   }

@@ -7,14 +7,13 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Properties;
 import org.vrrpagent.agent.config.NotifyConfig.Email;
 import org.vrrpagent.agent.config.NotifyConfig.Smtp;
 import org.vrrpagent.agent.config.NotifyConfig.StartTls;
+import org.vrrpagent.base.StrictText;
 
 /**
  * Sends one mail over SMTP with Angus Mail: STARTTLS none/optional/required, implicit TLS
@@ -82,9 +81,10 @@ final class MailSender {
 
   private String password() throws IOException {
     var file = email.smtp().passwordFile().orElseThrow();
-    if (Files.size(file) > MAX_PASSWORD_BYTES) {
-      throw new IOException("password file " + file + " is larger than " + MAX_PASSWORD_BYTES + " bytes");
+    try {
+      return StrictText.read(file, MAX_PASSWORD_BYTES).strip();
+    } catch (StrictText.Refused e) {
+      throw new IOException("password file " + e.getMessage());
     }
-    return Files.readString(file, StandardCharsets.UTF_8).strip();
   }
 }

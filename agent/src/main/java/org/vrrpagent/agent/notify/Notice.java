@@ -1,4 +1,4 @@
 package org.vrrpagent.agent.notify;
 
-/** What the event stream carries: a state change or a conflict alarm. */
-public sealed interface Notice permits StateEvent, ConflictEvent {}
+/** What the event stream carries: a state change, a conflict alarm, or an address event. */
+public sealed interface Notice permits StateEvent, ConflictEvent, AddressEvent {}

@@ -67,13 +67,14 @@ public final class Notifications implements EngineListener, AutoCloseable {
   private final Duration hookKillGrace;
   private final Optional<MailQueue> mail;
   private final EventLog events;
-  private final EventBus bus = new EventBus();
+  private final EventBus bus;
   private final SyncGroupTracker groups;
   private final Clock clock;
   private volatile boolean closed;
 
-  private Notifications(Config config, StatusSource status, Options options) {
+  private Notifications(Config config, StatusSource status, Options options, EventBus bus) {
     NotifyConfig notify = config.notifications();
+    this.bus = bus;
     this.node = config.node();
     this.clock = options.clock();
     Map<String, List<String>> addresses = new LinkedHashMap<>();
@@ -100,11 +101,19 @@ public final class Notifications implements EngineListener, AutoCloseable {
    * @param status what mails say about the node beyond the transition; called from the mail thread
    */
   public static Notifications start(Config config, StatusSource status) {
-    return new Notifications(config, status, Options.defaults());
+    return start(config, status, new EventBus());
+  }
+
+  /**
+   * As {@link #start(Config, StatusSource)}, publishing live events on {@code bus}: a reload
+   * that replaces the notifications keeps the bus, so {@code GET /events} streams go on.
+   */
+  public static Notifications start(Config config, StatusSource status, EventBus bus) {
+    return new Notifications(config, status, Options.defaults(), bus);
   }
 
   static Notifications start(Config config, StatusSource status, Options options) {
-    return new Notifications(config, status, options);
+    return new Notifications(config, status, options, new EventBus());
   }
 
   /** The hooks' process-group runs (live, started, refused, timed out), for metrics. */
@@ -133,6 +142,16 @@ public final class Notifications implements EngineListener, AutoCloseable {
       }
     } catch (RuntimeException e) {
       log.error("{}: notification of {} failed", router, change, e);
+    }
+  }
+
+  /**
+   * An address event (re-added, duplicate alarm) for the event log and live subscribers. Any
+   * thread; never blocks (the queue is bounded; drops are counted).
+   */
+  public void address(AddressEvent event) {
+    if (!closed) {
+      events.offer(event);
     }
   }
 

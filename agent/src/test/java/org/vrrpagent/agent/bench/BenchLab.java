@@ -87,6 +87,11 @@ final class BenchLab implements AutoCloseable {
     return file;
   }
 
+  /** Host {@code host}'s state file: one per host, so lab daemons never share one. */
+  Path stateFile(int host) {
+    return lab.workDir().resolve("state-h" + host + ".json");
+  }
+
   Path workFile(String name) {
     return lab.workDir().resolve(name);
   }
@@ -94,7 +99,8 @@ final class BenchLab implements AutoCloseable {
   /** vrrp-agent through the launcher, as operators run it. */
   NetnsLab.LabProcess launcherAgent(int host, String yaml) {
     Path config = write("agent-h" + host + ".yaml", yaml);
-    return lab.start(host, repo.resolve("bin/vrrp-agent").toString(), "run", "--config", config.toString());
+    return lab.start(host, repo.resolve("bin/vrrp-agent").toString(), "run", "--config", config.toString(),
+        "--state-file", stateFile(host).toString());
   }
 
   /** vrrp-agent straight from java with these JVM options (and the launcher's native-access flag). */
@@ -104,7 +110,8 @@ final class BenchLab implements AutoCloseable {
     argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     argv.addAll(jvmOptions);
     argv.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", agentClasspath(),
-        "org.vrrpagent.agent.cli.VrrpAgentCommand", "run", "--config", config.toString()));
+        "org.vrrpagent.agent.cli.VrrpAgentCommand", "run", "--config", config.toString(),
+        "--state-file", stateFile(host).toString()));
     return lab.start(host, argv.toArray(String[]::new));
   }
 

@@ -10,7 +10,11 @@ import java.util.List;
  * <pre>
  *   bin/lab-bench failover [REPETITIONS]                      # default 10
  *   bin/lab-bench footprint [DURATION [SET,SET,...]]          # default 2m launcher
+ *   bin/lab-bench chaos [DURATION]                            # default 10m; see ChaosBench
  * </pre>
+ * The chaos soak takes {@code -Dbench.window=45s} (convergence window, default 30 s),
+ * {@code -Dbench.seed=N} and {@code -Dbench.launcher=PATH} (a vrrp-agent launcher to run
+ * instead of this checkout's bin/vrrp-agent); it exits 1 when an invariant broke.
  * DURATION is ISO-8601 ({@code PT10M}) or a number with s/m ({@code 90s}, {@code 10m}). SETs are
  * named in {@link FootprintBench#optionSet}.
  */
@@ -30,6 +34,14 @@ public final class LabBench {
         int startups = Integer.getInteger("bench.startups", 5);
         new FootprintBench(d, startups, System.out).run(sets);
       }
+      case "chaos" -> {
+        Duration d = args.length > 1 ? duration(args[1]) : Duration.ofMinutes(10);
+        Duration window = duration(System.getProperty("bench.window", "30s"));
+        long seed = Long.getLong("bench.seed", System.nanoTime());
+        if (!new ChaosBench(d, window, seed, System.out).run().isEmpty()) {
+          System.exit(1);
+        }
+      }
       default -> usage();
     }
     System.exit(0);
@@ -43,6 +55,7 @@ public final class LabBench {
     return switch (text.charAt(text.length() - 1)) {
       case 's' -> Duration.ofSeconds(n);
       case 'm' -> Duration.ofMinutes(n);
+      case 'h' -> Duration.ofHours(n);
       default -> throw new IllegalArgumentException("duration " + text + " (expected e.g. 90s, 10m, PT10M)");
     };
   }
@@ -51,6 +64,7 @@ public final class LabBench {
     System.err.println("""
         usage: bin/lab-bench failover [REPETITIONS]
                bin/lab-bench footprint [DURATION [SET,...]]
+               bin/lab-bench chaos [DURATION]
         SETs: launcher, first-guess, jvm-default, serial-c2, first-guess-noshare, g1-small; add +aot for an AOT cache""");
     System.exit(2);
   }

@@ -11,6 +11,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
+import org.vrrpagent.checks.CheckSpec;
+import org.vrrpagent.checks.DnsProbeSpec;
+import org.vrrpagent.checks.HttpProbeSpec;
 import org.junit.jupiter.api.io.TempDir;
 import org.vrrpagent.core.wire.AddressFamily;
 import org.vrrpagent.core.wire.AuthType;
@@ -111,19 +114,19 @@ class ConfigLoaderTest {
     assertThat(dns1.priorityOrder()).contains(new PriorityOrderConfig(
         Path.of("/etc/vrrp-agent/priority.testdns"), List.of(250, 200, 150, 100), true, OptionalInt.of(50)));
     assertThat(c.syncGroups().get("dns").instances()).containsExactly("dns0", "dns1");
-    CheckConfig named = c.checks().get("named_ok");
+    CheckSpec named = c.checks().get("named_ok");
     assertThat(named.rise()).isEqualTo(2);
-    assertThat(named.probe()).isInstanceOfSatisfying(ProbeConfig.Dns.class, d -> {
+    assertThat(named.probe()).isInstanceOfSatisfying(DnsProbeSpec.class, d -> {
       assertThat(d.server()).isEqualTo("127.0.0.1");
-      assertThat(d.port()).isEqualTo(53);
+      assertThat(d.serverAddress().getPort()).isEqualTo(53);
       assertThat(d.type()).isEqualTo("TXT");
       assertThat(d.expectRcode()).isEqualTo("NOERROR");
     });
-    CheckConfig web = c.checks().get("web");
+    CheckSpec web = c.checks().get("web");
     assertThat(web.timeout()).as("timeout defaults to the interval").isEqualTo(web.interval());
-    assertThat(web.probe()).isInstanceOfSatisfying(ProbeConfig.Http.class, h -> {
-      assertThat(h.host()).contains("www.example.org");
-      assertThat(h.expectStatus()).containsExactly(new ProbeConfig.StatusRange(200, 200));
+    assertThat(web.probe()).isInstanceOfSatisfying(HttpProbeSpec.class, h -> {
+      assertThat(h.host()).isEqualTo("www.example.org");
+      assertThat(h.expectStatus()).containsExactly("200");
       assertThat(h.tlsVerify()).isTrue();
     });
     assertThat(c.instances().keySet()).as("file order is kept").containsExactly("dns0", "dns1");

@@ -18,7 +18,7 @@ public final class FakeBackend implements ControlBackend {
   public static StatusSnapshot snapshot() {
     InstanceStatus dns0 = new InstanceStatus("dns0", "MASTER", null, 200, 150,
         List.of(new PriorityReason("rank 2 in priority.dns", 200), new PriorityReason("check resolver (down)", -50)),
-        "by 50", "198.18.0.2", 150, List.of("198.18.0.100/24", "fd00:198:18::100/64"),
+        "demoted by 50 by the operator", "198.18.0.2", 150, List.of("198.18.0.100/24", "fd00:198:18::100/64"),
         Instant.parse("2026-11-22T03:00:00Z"));
     CheckSnapshot resolver = new CheckSnapshot("resolver", "dns 127.0.0.1:53 example.org A", false, "down",
         "DNS 127.0.0.1: SERVFAIL (expected: NOERROR)", 12.5, Map.of("up", 10L, "down", 3L, "timeout", 1L, "skipped", 0L),

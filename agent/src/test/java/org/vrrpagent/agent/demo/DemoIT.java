@@ -107,7 +107,7 @@ class DemoIT {
     assertThat(exit).as(out).isZero();
     assertThat(out).contains("a real failover in a network-namespace lab").doesNotContain("SIMULATION");
     assertThat(out).contains(
-        "== Step 1/6: Election ==", "ok: h1 holds 198.18.0.100 after",
+        "== Step 1/6: Election ==", "ok: h1 holds 198.18.0.100 (counting from the agents' start) after",
         "== Step 2/6: The master's service dies ==", "ok: the address moved to h2 after",
         "== Step 3/6: The service returns ==", "ok: h1 preempted h2 after",
         "== Step 4/6: The priority-order file is reordered ==", "ok: the address followed the file to h2 after",
@@ -128,12 +128,40 @@ class DemoIT {
     int exit = awaitExit(WHOLE_DEMO);
     String out = output();
     assertThat(exit).as(out).isEqualTo(1);
-    assertThat(out).contains("ok: h1 holds 198.18.0.100 after")
+    assertThat(out).contains("ok: h1 holds 198.18.0.100 (counting from the agents' start) after")
         .contains("FAILED: Step 2/6: The master's service dies: not within 20 s: 198.18.0.100 on h1 (expected: h2 alone)")
         .doesNotContain("== Step 3/6")
         .contains("--- agent h1, last lines of its log ---");
     String prefix = prefixIn(out);
     assertThat(out).contains("Lab removed: namespaces " + prefix + "-*");
+    assertNothingLeft(prefix);
+  }
+
+  @Test
+  void keepLeavesAWorkingLabThatCleanRemoves() throws Exception {
+    start("--keep");
+    int exit = awaitExit(WHOLE_DEMO);
+    String out = output();
+    String prefix = prefixIn(out);
+    try {
+      assertThat(exit).as(out).isZero();
+      assertThat(out).contains("The lab stays up (--keep)", "ip netns exec " + prefix + "-h1 bin/vrrp-agent status",
+          "bin/vrrp-agent demo --clean");
+      // The lab outlives the demo: the agents answer, h2 holds the address, the web servers run as processes.
+      Process status = new ProcessBuilder("ip", "netns", "exec", prefix + "-h2",
+          repoRoot().resolve("bin/vrrp-agent").toString(), "status").redirectErrorStream(true).start();
+      assertThat(status.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      String text = new String(status.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(status.exitValue()).as(text).isZero();
+      assertThat(text).contains("node h2").containsPattern("web +MASTER +250").containsPattern("web_ok +up");
+    } finally {
+      Process clean = new ProcessBuilder(repoRoot().resolve("bin/vrrp-agent").toString(), "demo", "--clean")
+          .redirectErrorStream(true).start();
+      assertThat(clean.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      String text = new String(clean.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(clean.exitValue()).as(text).isZero();
+      assertThat(text).contains(prefix + ": removed namespaces");
+    }
     assertNothingLeft(prefix);
   }
 

@@ -55,10 +55,16 @@ final class AgentLab implements AutoCloseable {
     return file;
   }
 
-  /** Starts vrrp-agent in host {@code host} with this YAML. */
+  /** Starts vrrp-agent in host {@code host} with this YAML (and the host's own state file). */
   NetnsLab.LabProcess agent(int host, String yaml) {
     Path config = write("agent-h" + host + "-" + (++configs) + ".yaml", yaml);
-    return lab.start(host, repoRoot().resolve("bin/vrrp-agent").toString(), "run", "--config", config.toString());
+    return lab.start(host, repoRoot().resolve("bin/vrrp-agent").toString(), "run", "--config", config.toString(),
+        "--state-file", stateFile(host).toString());
+  }
+
+  /** Host {@code host}'s state file: one per host, so lab daemons (and parallel runs) never share one. */
+  Path stateFile(int host) {
+    return lab.workDir().resolve("state-h" + host + ".json");
   }
 
   NetnsLab.LabProcess keepalived(int host, String config) {

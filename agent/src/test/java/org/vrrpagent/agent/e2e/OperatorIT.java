@@ -108,27 +108,44 @@ class OperatorIT {
   @Test
   void demoteAndPromoteFromTheCliMoveTheAddressAndBringItBack() {
     startThree();
-    assertThat(cli(1, "demote", "dns0", "--to-backup")).isNotBlank();
+    // h1 ranks first (base 250): to-backup is an override to priority 1, not a subtraction.
+    assertThat(cli(1, "demote", "dns0", "--to-backup")).contains("dns0: demoted to backup by the operator");
     lab.awaitAddress(2, VIP4, System.nanoTime(), MOVE, logs());
-    assertThat(cli(1, "status")).contains("dns0");
-    cli(1, "promote", "dns0");
+    String demoted = cli(1, "status", "--json");
+    assertThat(demoted).containsPattern("\"effectivePriority\"\\s*:\\s*1\\b")
+        .contains("demoted to backup by the operator");
+    assertThat(cli(1, "promote", "dns0")).contains("dns0: demotion lifted");
     lab.awaitAddress(1, VIP4, System.nanoTime(), MOVE, logs());
+    assertThat(cli(1, "status", "--json")).containsPattern("\"effectivePriority\"\\s*:\\s*250\\b")
+        .doesNotContain("demoted");
   }
 
   @Test
   void sighupWithAnUnchangedInstanceCausesNoTransitionAndNoGratuitousArp() {
     startThree();
     NetnsLab.LabProcess master = agents.get(1);
-    // Past the second GARP burst (garp delay 1 s) before watching the wire.
-    Awaitility.await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
     NetnsLab.LabProcess arp = lab.lab.start(3, "tcpdump", "-i", "eth0", "-n", "-l", "-p", "arp");
     lab.awaitLog(arp, "listening on", Duration.ofSeconds(10));
+    // The master's two GARP bursts (garp delay 1 s) are over once the wire has been quiet for 1.5 s.
+    long[] lastChange = {System.nanoTime()};
+    int[] seen = {arp.output().length()};
+    Awaitility.await("the GARP bursts are over").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+        .until(() -> {
+          int now = arp.output().length();
+          if (now != seen[0]) {
+            seen[0] = now;
+            lastChange[0] = System.nanoTime();
+          }
+          return System.nanoTime() - lastChange[0] > Duration.ofMillis(1500).toNanos();
+        });
+    String arpBefore = arp.output();
     String before = master.output();
     lab.lab.execChecked(1, "kill", "-HUP", Long.toString(master.process().pid()));
     lab.awaitLog(master, "reloaded: 1 instance(s) unchanged", Duration.ofSeconds(10));
     Awaitility.await("no GARP, no transition").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
         .pollInterval(Duration.ofMillis(200))
-        .until(() -> !arp.output().contains(VIP4) && !master.output().substring(before.length()).contains(" -> "));
+        .until(() -> !arp.output().substring(arpBefore.length()).contains(VIP4)
+            && !master.output().substring(before.length()).contains(" -> "));
     assertThat(lab.holder(VIP4)).isEqualTo(1);
   }
 

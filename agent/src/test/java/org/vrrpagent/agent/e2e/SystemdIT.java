@@ -31,7 +31,7 @@ class SystemdIT {
       String yaml = LabConfigs.agent("h1", 51, 100, LabConfigs.VIP4 + "/24", "");
       NetnsLab.LabProcess agent = lab.lab.start(1, "env", "NOTIFY_SOCKET=" + socket,
           AgentLab.repoRoot().resolve("bin/vrrp-agent").toString(), "run", "--config",
-          lab.write("agent.yaml", yaml).toString());
+          lab.write("agent.yaml", yaml).toString(), "--state-file", lab.stateFile(1).toString());
       List<String> got = new ArrayList<>();
       String m;
       do {

@@ -25,6 +25,7 @@ import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.io.TempDir;
+import org.vrrpagent.base.ProcessTable;
 
 /** Hooks run real processes: the keepalived argv/env contract, order, timeouts, output limits. */
 class HookRunnerTest {
@@ -267,6 +268,58 @@ class HookRunnerTest {
       await().atMost(WAIT).until(() -> n.stats().hooksFailed() == 1);
     }
     assertThat(out).doesNotExist();
+  }
+
+  /**
+   * Issue 10 fault 2 for hooks: a hook whose child keeps stdout open. The next run is not held
+   * back by the pipe (it used to wait a second per run), and no child outlives its run.
+   */
+  @Test
+  void aChildKeepingStdoutOpenNeitherDelaysTheNextRunNorOutlivesItsRun() throws Exception {
+    String mark = ProcessTable.mark(600_000);
+    Path out = dir.resolve("out");
+    Path hook = script(dir, "leaky", "echo run >> %s\nsleep %s &\nexit 0\n".formatted(out, mark));
+    try (Notifications n = Notifications.start(config("hooks: [{ exec: [" + hook + "] }]"), StatusSource.NONE, options())) {
+      long start = System.nanoTime();
+      for (int i = 0; i < 10; i++) {
+        n.stateChanged("web", change(i % 2 == 0 ? BACKUP : MASTER, i % 2 == 0 ? MASTER : BACKUP, "test", 100));
+      }
+      await().atMost(WAIT).until(() -> n.stats().hooksRun() == 10);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertThat(took).as("10 runs, one at a time").isLessThan(Duration.ofSeconds(8));
+      assertThat(ProcessTable.running("sleep", mark)).as("children left").isZero();
+      assertThat(n.hookRuns().stats().leftoversKilled()).isEqualTo(10);
+    }
+    assertThat(lines(out)).hasSize(10);
+  }
+
+  /**
+   * The timeout sends SIGTERM at the timeout: a 500 ms timeout of a hook that ignores SIGTERM is
+   * logged at about 500 ms, not after the 1 s grace (the old runner logged 1.5 s and more).
+   */
+  @Test
+  void theTimeoutFiresOnTime() throws Exception {
+    Path hook = script(dir, "hang", "trap '' TERM\nwhile :; do sleep 0.1; done\n");
+    var o = options();
+    var oneSecondGrace = new Notifications.Options(Duration.ofSeconds(1), o.mailInitialBackoff(), o.mailProperties(),
+        o.stdout(), false, o.clock());
+    var logged = new ListAppender<ILoggingEvent>();
+    var logger = (Logger) LoggerFactory.getLogger(HookRunner.class);
+    logged.start();
+    logger.addAppender(logged);
+    try (Notifications n = Notifications.start(config("hooks: [{ exec: [" + hook + "], timeout: 500ms }]"),
+        StatusSource.NONE, oneSecondGrace)) {
+      n.stateChanged("web", change(BACKUP, MASTER, "master down", 100));
+      await().atMost(WAIT).until(() -> n.stats().hooksTimedOut() == 1);
+    } finally {
+      logger.detachAppender(logged);
+    }
+    String line = logged.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("timed out"))
+        .findFirst().orElseThrow();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("timed out after (\\d+) ms \\(timeout 500ms\\)").matcher(line);
+    assertThat(m.find()).as(line).isTrue();
+    assertThat(Long.parseLong(m.group(1))).as(line).isBetween(500L, 1_200L);
+    assertThat(line).contains("process group killed after 1s grace");
   }
 
   /** True when /proc has the process and it is not a zombie. */

@@ -1,6 +1,7 @@
 package org.vrrpagent.checks.probe;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,10 +10,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.vrrpagent.base.DurationText;
 import org.vrrpagent.checks.DnsProbeSpec;
+import org.vrrpagent.checks.InvalidOptionException;
 import org.vrrpagent.checks.Probe;
 import org.vrrpagent.checks.ProbeResult;
 import org.xbill.DNS.DClass;
@@ -41,10 +44,17 @@ final class DnsProbe implements Probe {
     private final Record question;
     private final int qtype;
     private final Pattern answerPattern;
-    private final SimpleResolver udp;
-    private final SimpleResolver tcp;
+    private final int ednsFlags;
+    private final Executor blocking;
+    /** Null while the server's host name does not resolve: each run tries again, off the selector thread. */
+    private volatile Resolvers resolvers;
 
-    DnsProbe(DnsProbeSpec spec) {
+    private record Resolvers(SimpleResolver udp, SimpleResolver tcp) {
+    }
+
+    /** @param blocking where a server's host name is resolved when it did not resolve at creation */
+    DnsProbe(DnsProbeSpec spec, Executor blocking) {
+        this.blocking = blocking;
         this.spec = spec;
         this.label = "DNS " + spec.serverLabel();
         this.qtype = Type.value(spec.type());
@@ -54,24 +64,61 @@ final class DnsProbe implements Probe {
             throw new IllegalArgumentException("dns.name: " + spec.name(), e);
         }
         this.answerPattern = spec.answerPattern();
-        int ednsFlags = spec.dnssec() ? ExtendedFlags.DO : 0;
-        this.udp = new SimpleResolver(spec.serverAddress());
+        this.ednsFlags = spec.dnssec() ? ExtendedFlags.DO : 0;
+        this.resolvers = resolveNow();
+    }
+
+    private Resolvers resolveNow() {
+        InetSocketAddress server;
+        try {
+            server = spec.serverAddress();
+        } catch (InvalidOptionException e) {
+            return null;
+        }
+        SimpleResolver udp = new SimpleResolver(server);
         udp.setIgnoreTruncation(true); // we retry over TCP ourselves, to say so in the reason
         udp.setEDNS(0, DnsProbeSpec.EDNS_UDP_PAYLOAD_BYTES, ednsFlags, List.of());
-        this.tcp = new SimpleResolver(spec.serverAddress());
+        SimpleResolver tcp = new SimpleResolver(server);
         tcp.setTCP(true);
         tcp.setEDNS(0, DnsProbeSpec.EDNS_UDP_PAYLOAD_BYTES, ednsFlags, List.of());
+        return new Resolvers(udp, tcp);
     }
 
     @Override
     public CompletionStage<ProbeResult> run(Duration timeout) {
         long start = System.nanoTime();
+        Resolvers known = resolvers;
+        if (known != null) {
+            return query(known, timeout, start);
+        }
+        return CompletableFuture.supplyAsync(this::resolveNow, blocking)
+                .orTimeout(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)
+                .handle((found, error) -> found)
+                .thenCompose(found -> {
+                    if (found == null) {
+                        return CompletableFuture.completedFuture(ProbeResult.down(label + ": cannot resolve the server's name",
+                                System.nanoTime() - start));
+                    }
+                    resolvers = found;
+                    Duration left = timeout.minusNanos(System.nanoTime() - start);
+                    if (left.isNegative() || left.isZero()) {
+                        return CompletableFuture.completedFuture(ProbeResult.down(label + ": timed out after "
+                                + DurationText.of(timeout) + " resolving the server's name", System.nanoTime() - start));
+                    }
+                    return query(found, timeout, start);
+                });
+    }
+
+    private CompletionStage<ProbeResult> query(Resolvers resolver, Duration timeout, long start) {
+        SimpleResolver udp = resolver.udp();
+        SimpleResolver tcp = resolver.tcp();
         Message query = Message.newQuery(question);
         if (spec.requireAd()) {
             query.getHeader().setFlag(Flags.AD); // RFC 6840 §5.7: ask for the AD bit
         }
         SimpleResolver first = spec.tcp() ? tcp : udp;
-        first.setTimeout(timeout);
+        Duration remaining = timeout.minusNanos(System.nanoTime() - start);
+        first.setTimeout(remaining);
         return first.sendAsync(query, Runnable::run).toCompletableFuture()
                 .thenCompose(response -> {
                     if (!spec.tcp() && response.getHeader().getFlag(Flags.TC)) {
@@ -86,7 +133,7 @@ final class DnsProbe implements Probe {
                     return CompletableFuture.completedFuture(new Answer(response, spec.tcp()));
                 })
                 // dnsjava notices its own timeouts only every selector_timeout ms; this keeps the deadline exact
-                .orTimeout(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)
+                .orTimeout(remaining.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)
                 .handle((answer, error) -> {
                     long latency = System.nanoTime() - start;
                     if (error != null) {

@@ -18,6 +18,7 @@ import org.vrrpagent.checks.DnsProbeSpec;
 import org.vrrpagent.checks.FileProbeSpec;
 import org.vrrpagent.checks.HttpProbeSpec;
 import org.vrrpagent.checks.InterfaceProbeSpec;
+import org.vrrpagent.checks.InvalidOptionException;
 import org.vrrpagent.checks.Probe;
 import org.vrrpagent.checks.ProbeSpec;
 import org.vrrpagent.checks.ProcessProbeSpec;
@@ -73,11 +74,29 @@ public final class ProbeFactory implements AutoCloseable {
     }
 
     /**
-     * @throws IllegalArgumentException when the spec cannot work here (unreadable ca-file, unknown script user)
+     * What making the probe would refuse on this host, without making it: an https probe's {@code ca-file}
+     * (read and parsed), a script's {@code user} (looked up in /etc/passwd). The configuration loader calls
+     * this when it looks at the files a configuration names, so {@code validate} refuses what {@link #create}
+     * would.
+     *
+     * @throws InvalidOptionException naming the key that cannot work here
+     */
+    public static void checkHere(ProbeSpec spec) {
+        switch (spec) {
+            case HttpProbeSpec s when s.https() -> TlsTrust.clientContext(s);
+            case ScriptProbeSpec s when s.user() != null -> ScriptProbe.primaryGid(s.user());
+            default -> {
+            }
+        }
+    }
+
+    /**
+     * @throws InvalidOptionException when the spec cannot work here (unreadable ca-file, unknown script user);
+     *                                {@link #checkHere} says so beforehand
      */
     public Probe create(ProbeSpec spec) {
         return switch (spec) {
-            case DnsProbeSpec s -> new DnsProbe(s);
+            case DnsProbeSpec s -> new DnsProbe(s, virtualThreads);
             case HttpProbeSpec s -> new HttpProbe(s, eventLoop, channelClass, virtualThreads);
             case TcpProbeSpec s -> new TcpProbe(s, eventLoop, channelClass, virtualThreads);
             case ProcessProbeSpec s -> new ProcessProbe(s, virtualThreads);

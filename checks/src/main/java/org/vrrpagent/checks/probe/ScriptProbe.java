@@ -12,6 +12,7 @@ import org.vrrpagent.base.DurationText;
 import org.vrrpagent.base.ProcessGroupRunner;
 import org.vrrpagent.base.ProcessGroupRunner.Result;
 import org.vrrpagent.base.ProcessGroupRunner.Run;
+import org.vrrpagent.checks.InvalidOptionException;
 import org.vrrpagent.checks.Probe;
 import org.vrrpagent.checks.ProbeResult;
 import org.vrrpagent.checks.ScriptProbeSpec;
@@ -87,8 +88,9 @@ final class ScriptProbe implements Probe {
                 }
             }
         } catch (IOException | NumberFormatException e) {
-            throw new IllegalArgumentException("script.user: cannot read /etc/passwd: " + e.getMessage());
+            throw new InvalidOptionException("user", "user \"" + user + "\": cannot read /etc/passwd: " + e.getMessage()
+                    + " (expected: a readable /etc/passwd)");
         }
-        throw new IllegalArgumentException("script.user: " + user + " (expected: a user in /etc/passwd)");
+        throw new InvalidOptionException("user", "user \"" + user + "\" is not in /etc/passwd (expected: a user of this host)");
     }
 }

@@ -21,6 +21,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.vrrpagent.checks.HttpProbeSpec;
+import org.vrrpagent.checks.InvalidOptionException;
 
 /** Builds the client SSL context of an https probe: system or ca-file trust, host name check, optional pins. */
 final class TlsTrust {
@@ -46,7 +47,8 @@ final class TlsTrust {
             }
             return b.build();
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalArgumentException("http: cannot set up TLS for " + spec.url() + ": " + e.getMessage(), e);
+            throw new InvalidOptionException("url", "url \"" + spec.url() + "\": cannot set up TLS: " + e.getMessage()
+                    + " (expected: a working TLS setup)");
         }
     }
 
@@ -59,12 +61,24 @@ final class TlsTrust {
                 ks.setCertificateEntry("ca-" + i++, c);
             }
         } catch (IOException e) {
-            throw new IllegalArgumentException("http.ca-file: " + spec.caFile() + ": " + e.getMessage(), e);
+            throw new InvalidOptionException("ca-file", "ca-file " + spec.caFile() + " cannot be read: " + describe(e)
+                    + " (expected: a readable file of PEM certificates)");
+        } catch (java.security.cert.CertificateException e) {
+            throw new InvalidOptionException("ca-file", "ca-file " + spec.caFile() + " holds no readable certificate: "
+                    + e.getMessage() + " (expected: PEM certificates)");
         }
         if (i == 0) {
-            throw new IllegalArgumentException("http.ca-file: " + spec.caFile() + " (expected: PEM certificates)");
+            throw new InvalidOptionException("ca-file", "ca-file " + spec.caFile() + " holds no certificate (expected: PEM certificates)");
         }
         return ks;
+    }
+
+    private static String describe(IOException e) {
+        return switch (e) {
+            case java.nio.file.NoSuchFileException n -> "no such file";
+            case java.nio.file.AccessDeniedException a -> "permission denied";
+            default -> e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        };
     }
 
     private static X509ExtendedTrustManager extended(TrustManager[] managers) {

@@ -175,8 +175,10 @@ class HttpProbeTest {
         HttpProbeSpec s = new HttpProbeSpec("https://www.example.org:" + https.port + "/ok", null, null, "127.0.0.1", "ipv4", null,
                 "Welcome to www.example.org:" + https.port, null, null, caFile, null, null, null);
         assertThat(run(s, Duration.ofSeconds(3)).reason()).isEqualTo("HTTP 200");
-        HttpProbeSpec v6 = new HttpProbeSpec("https://www.example.org:" + https.port + "/ok", null, null, "127.0.0.1", "ipv6", null,
-                null, null, null, caFile, null, null, null);
-        assertThat(run(v6, Duration.ofSeconds(3)).reason()).isEqualTo("HTTP: www.example.org has no IPv6 address");
+        // A family that contradicts connect-to cannot be configured (validate says so at the family key).
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HttpProbeSpec("https://www.example.org:" + https.port + "/ok",
+                null, null, "127.0.0.1", "ipv6", null, null, null, null, caFile, null, null, null))
+                .isInstanceOfSatisfying(org.vrrpagent.checks.InvalidOptionException.class, e -> assertThat(e.key()).isEqualTo("family"))
+                .hasMessage("family ipv6 contradicts connect-to 127.0.0.1 (expected: the family of connect-to, or no family)");
     }
 }

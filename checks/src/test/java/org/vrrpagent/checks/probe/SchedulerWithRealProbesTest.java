@@ -78,7 +78,7 @@ class SchedulerWithRealProbesTest {
         try (ProbeFactory probes = new ProbeFactory();
              ExecutorTaskScheduler tasks = ExecutorTaskScheduler.singleThread();
              CheckScheduler scheduler = new CheckScheduler(Ticker.SYSTEM, tasks, 1, false)) {
-            ScriptProbeSpec slow = ScriptProbeSpec.of("sleep", "0.5");
+            ScriptProbeSpec slow = ScriptProbeSpec.of("/bin/sleep", "0.5");
             for (int i = 0; i < 50; i++) {
                 scheduler.add(new CheckSpec("script-" + i, slow, Duration.ofSeconds(2), null, null, null, null), probes.create(slow));
             }

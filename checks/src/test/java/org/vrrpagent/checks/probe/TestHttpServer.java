@@ -30,12 +30,13 @@ import java.util.concurrent.TimeUnit;
  * A real HTTP(S) server on 127.0.0.1 for probe tests. Paths: {@code /ok} 200 "Welcome to HOST", {@code /503},
  * {@code /slow} (answers after 3 s), {@code /big} (1 MiB of 'a' then "END"), {@code /headers} (a 20 KB header).
  */
-final class TestHttpServer implements AutoCloseable {
+public final class TestHttpServer implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel channel;
-    final int port;
+    public final int port;
 
-    TestHttpServer(X509Bundle certificate) throws Exception {
+    /** @param certificate the server's certificate (HTTPS), or null for plain HTTP */
+    public TestHttpServer(X509Bundle certificate) throws Exception {
         SslContext ssl = certificate == null ? null
                 : SslContextBuilder.forServer(certificate.getKeyPair().getPrivate(), certificate.getCertificatePath()).build();
         channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)

@@ -1,0 +1,220 @@
+package org.vrrpagent.agent.addresses;
+
+import java.net.Inet4Address;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vrrpagent.agent.addresses.StateFile.AddressEntry;
+import org.vrrpagent.base.AddressText;
+import org.vrrpagent.core.linux.ArpConflictWatch;
+
+/**
+ * A master keeps its addresses: every {@link #CHECK_PERIOD} the addresses we hold (added as
+ * MASTER and not yet removed, {@link RecordedAddressTable#held()}) are compared with the
+ * interfaces, and one that something else removed ({@code ip addr del}, a network script, a
+ * DHCP client) is added again, with a log line, an {@code ADDRESS readded} event and
+ * {@code vrrp_address_readded_total}.
+ *
+ * <p>And it notices when it is not alone: an {@link ArpConflictWatch} on each interface that
+ * carries an IPv4 address we hold reports ARP frames from another MAC that claim it, and every
+ * {@link #PROBE_PERIOD} an ARP probe asks whether anyone else has it. A claim raises the
+ * duplicate-address alarm for the instance (one warning per episode, an {@code ADDRESS
+ * duplicate} event, {@code vrrp_address_duplicate} = 1, {@code vrrp_address_duplicates_total}
+ * + 1); it clears when no claim came for {@link #CLEAR_AFTER}, or when we no longer hold the
+ * address. Claims in the first {@link #GRACE} after we took the address are ignored: the old
+ * master may not have let go yet, which is a handover, not a conflict.
+ *
+ * <p>All of this runs on its own thread (and the watches' receive threads), never on the engine
+ * thread, and calls nothing in the engine: the engine's own address changes go through the same
+ * {@link RecordedAddressTable} lock, so a re-add never undoes a removal the engine made.
+ */
+public final class AddressReconciler implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AddressReconciler.class);
+
+  /** How often held addresses are compared with the interfaces. */
+  public static final Duration CHECK_PERIOD = Duration.ofSeconds(1);
+  /** How often each held IPv4 address is probed with ARP. */
+  public static final Duration PROBE_PERIOD = Duration.ofSeconds(5);
+  /** Claims this soon after we added the address are a handover, not a conflict. */
+  public static final Duration GRACE = Duration.ofSeconds(3);
+  /** A duplicate episode ends after this long without a claim. */
+  public static final Duration CLEAR_AFTER = PROBE_PERIOD.multipliedBy(3);
+
+  /** What the reconciler reports; called on its threads, must not block. */
+  public interface Listener {
+    /** {@code address} was missing and is added again ({@code failure} null), or could not be. */
+    void readded(String instance, AddressEntry address, RuntimeException failure);
+
+    void duplicateRaised(String instance, AddressEntry address, String mac);
+
+    void duplicateCleared(String instance, AddressEntry address, String why);
+  }
+
+  private final RecordedAddressTable table;
+  private final Function<AddressEntry, String> instanceOf;
+  private final Listener listener;
+  private final ScheduledExecutorService thread;
+  private final Map<String, ArpConflictWatch> watches = new LinkedHashMap<>();
+  private final Map<AddressEntry, Episode> episodes = new HashMap<>();
+  private long lastProbeNanos;
+
+  private record Episode(String mac, long sinceNanos, long lastSeenNanos, long claims) {}
+
+  /**
+   * A raised duplicate-address alarm, for status.
+   *
+   * @param claims ARP frames from the other MAC in this episode
+   */
+  public record Duplicate(String instance, AddressEntry address, String mac, long sinceNanos, long lastSeenNanos,
+      long claims) {}
+
+  /**
+   * @param instanceOf the instance an address belongs to (for log lines, events and metrics)
+   */
+  public AddressReconciler(RecordedAddressTable table, Function<AddressEntry, String> instanceOf, Listener listener) {
+    this.table = Objects.requireNonNull(table, "table");
+    this.instanceOf = Objects.requireNonNull(instanceOf, "instanceOf");
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.thread = Executors.newSingleThreadScheduledExecutor(
+        r -> Thread.ofPlatform().daemon().name("address-check").unstarted(r));
+  }
+
+  public void start() {
+    thread.scheduleWithFixedDelay(this::round, CHECK_PERIOD.toMillis(), CHECK_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** One round: re-add what is missing, then the duplicate watch (a failure is logged, the next round runs). */
+  void round() {
+    try {
+      table.reconcile((entry, failure) -> {
+        String instance = instanceOf.apply(entry);
+        if (failure == null) {
+          log.warn("{}: {} was removed from {} by something else while MASTER: added again", instance,
+              entry.address(), entry.interfaceName());
+        } else {
+          log.error("{}: {} was removed from {} by something else while MASTER, and cannot be added again: {}",
+              instance, entry.address(), entry.interfaceName(), failure.getMessage());
+        }
+        listener.readded(instance, entry, failure);
+      });
+      duplicates(System.nanoTime());
+    } catch (RuntimeException e) {
+      log.error("address check failed: {}", e.toString(), e);
+    }
+  }
+
+  private void duplicates(long now) {
+    Map<AddressEntry, Long> held = table.heldSince();
+    Map<String, Set<Inet4Address>> byInterface = new LinkedHashMap<>();
+    for (Map.Entry<AddressEntry, Long> e : held.entrySet()) {
+      if (e.getKey().address().address() instanceof Inet4Address four && now - e.getValue() >= GRACE.toNanos()) {
+        byInterface.computeIfAbsent(e.getKey().interfaceName(), i -> new HashSet<>()).add(four);
+      }
+    }
+    // Watches follow the held addresses: opened when one is held on an interface, closed after.
+    for (String name : Set.copyOf(watches.keySet())) {
+      if (!byInterface.containsKey(name)) {
+        watches.remove(name).close();
+      }
+    }
+    boolean probe = now - lastProbeNanos >= PROBE_PERIOD.toNanos();
+    for (Map.Entry<String, Set<Inet4Address>> e : byInterface.entrySet()) {
+      ArpConflictWatch w = watches.get(e.getKey());
+      if (w == null) {
+        try {
+          w = ArpConflictWatch.open(e.getKey(), this::claimed);
+        } catch (RuntimeException ex) {
+          log.debug("duplicate-address watch on {}: {}", e.getKey(), ex.getMessage());
+          continue;
+        }
+        watches.put(e.getKey(), w);
+        probe = true;
+      }
+      w.watch(e.getValue());
+      if (probe) {
+        for (Inet4Address a : e.getValue()) {
+          try {
+            w.probe(a);
+          } catch (RuntimeException ex) {
+            log.debug("ARP probe for {} on {}: {}", AddressText.of(a), e.getKey(), ex.getMessage());
+          }
+        }
+      }
+    }
+    if (probe) {
+      lastProbeNanos = now;
+    }
+    // Episodes end when the claims stop, or when the address is no longer ours.
+    synchronized (episodes) {
+      for (Map.Entry<AddressEntry, Episode> e : Map.copyOf(episodes).entrySet()) {
+        boolean stillHeld = held.containsKey(e.getKey());
+        if (!stillHeld || now - e.getValue().lastSeenNanos() >= CLEAR_AFTER.toNanos()) {
+          episodes.remove(e.getKey());
+          String why = stillHeld ? "no other host claimed it for " + CLEAR_AFTER.toSeconds() + " s"
+              : "we no longer hold it";
+          String instance = instanceOf.apply(e.getKey());
+          log.info("{}: duplicate-address alarm for {} cleared: {}", instance,
+              AddressText.of(e.getKey().address().address()), why);
+          listener.duplicateCleared(instance, e.getKey(), why);
+        }
+      }
+    }
+  }
+
+  /** From a watch's receive thread: another MAC claims an address we watch. */
+  private void claimed(String interfaceName, Inet4Address address, String mac) {
+    AddressEntry entry = null;
+    for (AddressEntry e : table.heldSince().keySet()) {
+      if (e.interfaceName().equals(interfaceName) && e.address().address().equals(address)) {
+        entry = e;
+      }
+    }
+    if (entry == null) {
+      return; // released meanwhile
+    }
+    boolean raised;
+    long now = System.nanoTime();
+    synchronized (episodes) {
+      Episode old = episodes.get(entry);
+      raised = old == null;
+      episodes.put(entry, raised ? new Episode(mac, now, now, 1) : new Episode(mac, old.sinceNanos(), now, old.claims() + 1));
+    }
+    if (raised) {
+      String instance = instanceOf.apply(entry);
+      log.warn("{}: duplicate address: {} on {} is also answered for by {} while we are MASTER "
+          + "(another host has it configured, or a second master); alarm raised", instance,
+          AddressText.of(address), interfaceName, mac);
+      listener.duplicateRaised(instance, entry, mac);
+    }
+  }
+
+  /** The duplicate-address alarms raised now. Any thread. */
+  public java.util.List<Duplicate> duplicates() {
+    synchronized (episodes) {
+      return episodes.entrySet().stream().map(e -> new Duplicate(instanceOf.apply(e.getKey()), e.getKey(),
+          e.getValue().mac(), e.getValue().sinceNanos(), e.getValue().lastSeenNanos(), e.getValue().claims())).toList();
+    }
+  }
+
+  @Override
+  public void close() {
+    thread.shutdownNow();
+    try {
+      thread.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    watches.values().forEach(ArpConflictWatch::close);
+    watches.clear();
+  }
+}

@@ -1,0 +1,261 @@
+package org.vrrpagent.core.linux;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches one interface for another host answering for our IPv4 addresses: every ARP frame
+ * (request, reply, gratuitous) whose sender address is one of the {@link #watch watched}
+ * addresses and whose sender MAC is not this interface's is reported. {@link #probe} sends an
+ * RFC 5227 ARP probe (sender 0.0.0.0) for an address: a host that has the address configured
+ * answers it, so a duplicate is found even when it is silent.
+ *
+ * <p>One {@code AF_PACKET}/{@code SOCK_RAW} socket bound to the interface with protocol
+ * {@code ETH_P_ARP}, read by its own thread (poll with a 200 ms timeout, then a non-blocking
+ * {@code recvmsg}); frames this host sends are skipped ({@code PACKET_OUTGOING}). The listener
+ * runs on that thread and must not block. Opened in the calling thread's network namespace.
+ */
+public final class ArpConflictWatch implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ArpConflictWatch.class);
+  private static final int ETH_P_ARP = 0x0806;
+  private static final int PACKET_OUTGOING = 4;
+  private static final int POLL_MILLIS = 200;
+  private static final int FRAME_BYTES = 42; // Ethernet header 14 + ARP for IPv4 over Ethernet 28
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+
+  /** Told of each ARP frame from another MAC that claims a watched address. */
+  @FunctionalInterface
+  public interface Listener {
+    void claimed(String interfaceName, Inet4Address address, String mac);
+  }
+
+  private final String interfaceName;
+  private final int fd;
+  private final int ifindex;
+  private final byte[] mac;
+  private final Listener listener;
+  private volatile Set<Inet4Address> watched = Set.of();
+  private volatile boolean closed;
+  private Thread receiver;
+
+  private ArpConflictWatch(String interfaceName, int fd, int ifindex, byte[] mac, Listener listener) {
+    this.interfaceName = interfaceName;
+    this.fd = fd;
+    this.ifindex = ifindex;
+    this.mac = mac;
+    this.listener = listener;
+  }
+
+  /** Opens the socket on {@code interfaceName} and starts reading. */
+  public static ArpConflictWatch open(String interfaceName, Listener listener) {
+    Objects.requireNonNull(listener, "listener");
+    if (interfaceName.isEmpty() || interfaceName.length() >= Libc.IFNAMSIZ) {
+      throw new IllegalArgumentException("interface name \"" + interfaceName + "\" (expected: 1..15 characters)");
+    }
+    int fd;
+    try {
+      fd = Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, htons(ETH_P_ARP));
+    } catch (Libc.ErrnoException e) {
+      throw KernelErrors.explain(interfaceName, "cannot open the packet socket that watches ARP", e);
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment ifreq = arena.allocate(Libc.IFREQ_BYTES);
+      ifreq.copyFrom(arena.allocateFrom(interfaceName));
+      Libc.ioctl(fd, Libc.SIOCGIFINDEX, ifreq);
+      int ifindex = ifreq.get(JAVA_INT, Libc.IFNAMSIZ);
+      Libc.ioctl(fd, Libc.SIOCGIFHWADDR, ifreq);
+      byte[] mac = ifreq.asSlice(Libc.IFNAMSIZ + 2, 6).toArray(JAVA_BYTE);
+      MemorySegment ll = arena.allocate(Libc.SOCKADDR_LL_BYTES);
+      ll.set(JAVA_SHORT, 0, (short) Libc.AF_PACKET);
+      ll.set(JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) ETH_P_ARP);
+      ll.set(JAVA_INT, 4, ifindex);
+      Libc.bind(fd, ll);
+      ArpConflictWatch w = new ArpConflictWatch(interfaceName, fd, ifindex, mac, listener);
+      w.receiver = Thread.ofPlatform().name("arp-watch-" + interfaceName).daemon(true).start(w::receiveLoop);
+      return w;
+    } catch (Libc.ErrnoException e) {
+      Libc.closeQuietly(fd);
+      throw KernelErrors.explain(interfaceName, "cannot bind the ARP watch to the interface", e);
+    }
+  }
+
+  /** The addresses to report claims for (replaces the previous set). Any thread. */
+  public void watch(Set<Inet4Address> addresses) {
+    this.watched = Set.copyOf(addresses);
+  }
+
+  /** This interface's MAC, as {@code 02:00:00:00:00:01}. */
+  public String mac() {
+    return HexFormat.ofDelimiter(":").formatHex(mac);
+  }
+
+  /**
+   * Broadcasts an ARP probe for {@code address} (RFC 5227 §2.1.1: sender 0.0.0.0, so no cache
+   * learns anything from it). A host that has the address answers with its MAC.
+   */
+  public void probe(Inet4Address address) {
+    byte[] frame = probeFrame(mac, address);
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment ll = arena.allocate(Libc.SOCKADDR_LL_BYTES);
+      ll.set(JAVA_SHORT, 0, (short) Libc.AF_PACKET);
+      ll.set(JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) ETH_P_ARP);
+      ll.set(JAVA_INT, 4, ifindex);
+      ll.set(JAVA_BYTE, 11, (byte) 6);
+      for (int i = 0; i < 6; i++) {
+        ll.set(JAVA_BYTE, 12 + i, (byte) 0xff);
+      }
+      Libc.sendto(fd, arena.allocateFrom(JAVA_BYTE, frame), 0, ll);
+    } catch (Libc.ErrnoException e) {
+      throw KernelErrors.explain(interfaceName, "cannot send an ARP probe", e);
+    }
+  }
+
+  /** Ethernet broadcast, ARP request: who has {@code target}? tell 0.0.0.0 at {@code mac}. */
+  static byte[] probeFrame(byte[] mac, Inet4Address target) {
+    byte[] f = new byte[FRAME_BYTES];
+    for (int i = 0; i < 6; i++) {
+      f[i] = (byte) 0xff; // destination: broadcast
+    }
+    System.arraycopy(mac, 0, f, 6, 6); // source
+    f[12] = 0x08; // ethertype ARP
+    f[13] = 0x06;
+    f[14] = 0x00; // hardware type Ethernet
+    f[15] = 0x01;
+    f[16] = 0x08; // protocol type IPv4
+    f[17] = 0x00;
+    f[18] = 6; // hardware address length
+    f[19] = 4; // protocol address length
+    f[20] = 0x00; // operation: request
+    f[21] = 0x01;
+    System.arraycopy(mac, 0, f, 22, 6); // sender MAC; sender IP 28..31 stays 0.0.0.0
+    // target MAC 32..37 stays zero
+    System.arraycopy(target.getAddress(), 0, f, 38, 4);
+    return f;
+  }
+
+  /**
+   * The sender of an ARP-over-Ethernet frame for IPv4 (request or reply), or null when the frame
+   * is something else or the sender address is 0.0.0.0 (a probe).
+   */
+  static Claim parse(byte[] frame, int length) {
+    if (length < FRAME_BYTES || frame[12] != 0x08 || frame[13] != 0x06) {
+      return null;
+    }
+    if (frame[14] != 0 || frame[15] != 1 || frame[16] != 0x08 || frame[17] != 0 || frame[18] != 6 || frame[19] != 4) {
+      return null;
+    }
+    byte[] sha = java.util.Arrays.copyOfRange(frame, 22, 28);
+    byte[] spa = java.util.Arrays.copyOfRange(frame, 28, 32);
+    if (spa[0] == 0 && spa[1] == 0 && spa[2] == 0 && spa[3] == 0) {
+      return null;
+    }
+    try {
+      return new Claim((Inet4Address) InetAddress.getByAddress(spa), sha);
+    } catch (UnknownHostException e) {
+      throw new AssertionError(e); // four bytes are always an address
+    }
+  }
+
+  record Claim(Inet4Address address, byte[] mac) {}
+
+  private void receiveLoop() {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment capture = Libc.allocateCapture(arena);
+      MemorySegment pollfd = arena.allocate(8);
+      MemorySegment name = arena.allocate(Libc.SOCKADDR_LL_BYTES);
+      MemorySegment buffer = arena.allocate(256);
+      MemorySegment iov = arena.allocate(Libc.IOVEC_BYTES);
+      iov.set(ADDRESS, 0, buffer);
+      iov.set(JAVA_LONG, 8, buffer.byteSize());
+      MemorySegment msg = arena.allocate(Libc.MSGHDR_BYTES);
+      int errors = 0;
+      while (!closed) {
+        try {
+          if (!Libc.pollIn(fd, POLL_MILLIS, pollfd, capture) || closed) {
+            continue;
+          }
+          msg.fill((byte) 0);
+          msg.set(ADDRESS, 0, name);
+          msg.set(JAVA_INT, 8, (int) name.byteSize());
+          msg.set(ADDRESS, 16, iov);
+          msg.set(JAVA_LONG, 24, 1L);
+          long n = Libc.recvmsg(fd, msg, Libc.MSG_DONTWAIT, capture);
+          if (n < 0) {
+            continue;
+          }
+          errors = 0;
+          if (name.get(JAVA_BYTE, 10) == PACKET_OUTGOING) {
+            continue;
+          }
+          Claim c = parse(buffer.asSlice(0, Math.min(n, buffer.byteSize())).toArray(JAVA_BYTE), (int) Math.min(n, 256));
+          if (c == null || java.util.Arrays.equals(c.mac(), mac) || !watched.contains(c.address())) {
+            continue;
+          }
+          try {
+            listener.claimed(interfaceName, c.address(), HexFormat.ofDelimiter(":").formatHex(c.mac()));
+          } catch (RuntimeException e) {
+            log.warn("{}: ARP watch listener failed: {}", interfaceName, e.toString());
+          }
+        } catch (Libc.ErrnoException e) {
+          if (closed) {
+            break;
+          }
+          if (++errors == 1 || errors % 100 == 0) {
+            log.warn("{}: ARP watch: receive failed ({} times in a row): {}", interfaceName, errors, e.getMessage());
+          }
+          try {
+            Thread.sleep(POLL_MILLIS);
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+        }
+      }
+    } finally {
+      Libc.closeQuietly(fd);
+    }
+  }
+
+  private static int htons(int v) {
+    return ((v & 0xff) << 8) | ((v >> 8) & 0xff);
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    Thread r = receiver;
+    if (r != null && r != Thread.currentThread()) {
+      try {
+        if (!r.join(CLOSE_WAIT)) {
+          log.warn("{}: ARP watch thread did not stop within {}", interfaceName, CLOSE_WAIT);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ARP watch on " + interfaceName;
+  }
+}
