@@ -132,6 +132,7 @@ public final class KeepalivedImporter {
     boolean virtualMac;
     final List<Track> tracks = new ArrayList<>();
     String group;
+    final List<String> sharesWith = new ArrayList<>();
 
     Instance(String kaName, String name, Statement at) {
       this.kaName = kaName;
@@ -639,7 +640,9 @@ public final class KeepalivedImporter {
     // The version: IPv6 instances always run VRRPv3 in keepalived; IPv4 ones its default, 2.
     if (in.ipv6) {
       in.version = 3;
-      if (version != null && version == 2) {
+      if (version == null) {
+        in.comments.add("keepalived runs an IPv6 instance as VRRPv3 whatever its default; version: 3 is written out");
+      } else if (version == 2) {
         in.comments.add("keepalived: version 2 (" + versionAt.where() + ") on an IPv6 instance: keepalived runs VRRPv3");
       }
     } else if (version != null) {
@@ -681,9 +684,9 @@ public final class KeepalivedImporter {
         track(in, t, false, in.group);
       }
     }
-    if (zeroWeights && in.tracks.stream().anyMatch(t -> t.comment != null && t.comment.contains("weight 0 in a sync group"))) {
-      in.comments.add("keepalived sets the weights of a sync group member's own tracking to 0 (no sync_group_tracking_weight"
-          + " on the group): a failure puts the instance in FAULT; the weights are written as keepalived uses them");
+    if (zeroWeights && tracking.stream().anyMatch(t -> !t.keyword().equals("track_process"))) {
+      in.comments.add("in sync group " + in.group + " without sync_group_tracking_weight, keepalived ignores this instance's"
+          + " weighted track_script and track_file entries and a tracked interface's weight; written as keepalived runs them");
     }
     rankPattern(in);
     instances.put(name, in);
@@ -702,6 +705,12 @@ public final class KeepalivedImporter {
       return;
     }
     Long ms = millis(text);
+    if (ms != null && (ms < 10 || ms > 255_000)) {
+      skip(at, "outside keepalived's range 0.01..255: keepalived ignores it and uses 1s, as written here");
+      ms = null;
+      in.advertMs = 1000;
+      return;
+    }
     if (ms == null) {
       skip(at, "expected advert_int SECONDS; 1s (keepalived's default) is used");
       in.advertMs = 1000;
@@ -976,6 +985,21 @@ public final class KeepalivedImporter {
         skip(t, kind + " entry: expected NAME [weight -254..254] [reverse|noreverse]");
         continue;
       }
+      if (in.priority == 255 && fromGroup == null) {
+        Statement def = switch (kind) {
+          case "track_script" -> scripts.get(ref);
+          case "track_process" -> processes.get(ref);
+          case "track_file" -> trackFiles.get(ref);
+          default -> null;
+        };
+        int effective = weight != null ? weight
+            : def == null ? 0 : definedWeight(def, kind.equals("track_script") ? 0 : 1)[0];
+        if (effective != 0) {
+          skip(t, "keepalived ignores a weighted " + kind + " entry of an address owner (priority 255), whose priority"
+              + " never changes (\"ignoring tracked … due to address owner\"); not tracked");
+          continue;
+        }
+      }
       String check;
       int defaultWeight;
       boolean defaultReverse;
@@ -984,6 +1008,11 @@ public final class KeepalivedImporter {
           Statement def = scripts.get(ref);
           if (def == null) {
             skip(t, "no vrrp_script " + ref + " (keepalived ignores it)");
+            continue;
+          }
+          if (zeroWeights && (weight != null ? weight : definedWeight(def, 0)[0]) != 0) {
+            skip(t, "keepalived ignores a tracked script with a weight in a member of a sync group without"
+                + " sync_group_tracking_weight (\"ignoring tracked script " + ref + " with weights due to SYNC group\"); not tracked");
             continue;
           }
           check = scriptCheck(ref, def);
@@ -1014,6 +1043,11 @@ public final class KeepalivedImporter {
             skip(t, "no track_file " + ref + " (keepalived ignores it)");
             continue;
           }
+          if (zeroWeights && (weight != null ? weight : definedWeight(def, 1)[0]) != 0) {
+            skip(t, "keepalived ignores a tracked file with a weight in a member of a sync group without"
+                + " sync_group_tracking_weight (\"ignoring tracked file " + ref + " with weight … due to SYNC group\"); not tracked");
+            continue;
+          }
           check = fileCheck(ref, def);
           if (check == null) {
             continue;
@@ -1038,8 +1072,8 @@ public final class KeepalivedImporter {
       if (fromGroup != null) {
         notes.add("from vrrp_sync_group " + fromGroup + " " + t.where());
       }
-      if (zeroWeights && w != 0) {
-        notes.add("weight " + w + " in keepalived, which uses weight 0 in a sync group");
+      if (zeroWeights && w != 0 && kind.equals("track_interface")) {
+        notes.add("weight " + w + " written as 0: keepalived ignores a tracked interface's weight in a sync group");
         w = 0;
       }
       if (w > 253 || w < -253) {
@@ -1445,6 +1479,7 @@ public final class KeepalivedImporter {
       }
     }
     if (!instances.isEmpty()) {
+      sharedAddresses();
       out.add("");
       out.add("instances:");
       for (Instance in : instances.values()) {
@@ -1476,6 +1511,28 @@ public final class KeepalivedImporter {
     return String.join("\n", out) + "\n";
   }
 
+  /**
+   * keepalived lets two instances hold one address (each adds it as MASTER); vrrp-agent wants
+   * that said on both sides ({@code shares-addresses-with}), which is what keepalived does.
+   */
+  private void sharedAddresses() {
+    Map<String, List<String>> holders = new LinkedHashMap<>();
+    for (Instance in : instances.values()) {
+      for (String a : in.addresses) {
+        holders.computeIfAbsent(a.substring(0, a.indexOf('/')), x -> new ArrayList<>()).add(in.name);
+      }
+    }
+    for (List<String> names : holders.values()) {
+      for (String n : names) {
+        for (String other : names) {
+          if (!other.equals(n) && !instances.get(n).sharesWith.contains(other)) {
+            instances.get(n).sharesWith.add(other);
+          }
+        }
+      }
+    }
+  }
+
   private void writeInstance(List<String> out, Instance in) {
     out.add("  " + in.name + ":");
     for (String c : in.comments) {
@@ -1493,6 +1550,10 @@ public final class KeepalivedImporter {
       out.add("    preempt-delay: " + duration(in.preemptDelayMs));
     }
     out.add("    addresses: " + YamlText.rawList(in.addresses.stream().map(KeepalivedImporter::plainAddress).toList()));
+    if (!in.sharesWith.isEmpty()) {
+      out.add("    shares-addresses-with: " + YamlText.list(in.sharesWith)
+          + "   # keepalived: the same address in several instances, each adds it as MASTER");
+    }
     if (in.source != null && isIpv6(in.source) == in.ipv6) {
       out.add("    source: " + plainAddress(in.source));
     } else if (in.source != null) {

@@ -19,8 +19,9 @@ import org.vrrpagent.base.StrictText;
  * Reads a keepalived.conf as keepalived 2.2.7 does (keepalived.conf(5)): words separated by
  * white space, {@code "…"} and {@code '…'} quoting with keepalived's escapes, comments from
  * {@code #} or {@code !} to the end of the line, blocks in braces (also on one line:
- * {@code virtual_ipaddress { 198.18.0.1/24 }}), a backslash at the end of a line joining the
- * next, and the {@code include} family with globs relative to the including file. Every word
+ * {@code virtual_ipaddress { 198.18.0.1/24 }}), and the {@code include} family with globs relative to the including
+ * file. A backslash at the end of a line is an ordinary character, as in keepalived 2.2.7 outside
+ * parameter definitions ({@code priority \} is an unknown keyword there too). Every word
  * keeps its file, line and column; a text that cannot be read is refused with one
  * {@link KeepalivedSyntaxException} saying where and what was expected.
  */
@@ -173,21 +174,6 @@ public final class KeepalivedParser {
       char c = i < n ? text.charAt(i) : '\n';
       boolean end = i >= n;
       boolean includeLine = !words.isEmpty() && INCLUDES.contains(words.getFirst().text());
-      if (!end && c == '\\' && i + 1 < n && text.charAt(i + 1) == '\n' && word == null) {
-        // A backslash at the end of a line outside a word joins the next line.
-        i += 2;
-        line++;
-        col = 1;
-        continue;
-      }
-      if (!end && c == '\\' && i + 1 < n && text.charAt(i + 1) == '\n') {
-        finishWord(words, word, wordLine, wordCol);
-        word = null;
-        i += 2;
-        line++;
-        col = 1;
-        continue;
-      }
       if (end || c == '\n' || c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\u000b'
           || c == '#' || c == '!' || (!includeLine && (c == '{' || c == '}'))) {
         if (word != null) {

@@ -64,7 +64,7 @@ class ImportFuzzTest {
       }
     }
     long base = Long.getLong("importer.seed", 20261127L);
-    int runs = Integer.getInteger("importer.runs", 2000);
+    int runs = Integer.getInteger("importer.runs", 1000);
     for (int run = 0; run < runs; run++) {
       long seed = base + run;
       SplittableRandom random = new SplittableRandom(seed);

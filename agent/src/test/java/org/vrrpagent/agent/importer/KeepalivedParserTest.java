@@ -87,10 +87,11 @@ class KeepalivedParserTest {
   }
 
   @Test
-  void aBackslashAtTheEndOfALineContinuesIt() throws Exception {
+  void aBackslashAtTheEndOfALineIsAnOrdinaryCharacter_asKeepalived227ReadsIt() throws Exception {
+    // keepalived -t on "priority \" then "120": Unknown keyword 'priority\', Unknown keyword '120'.
     List<Statement> top = parse("priority \\\n   120\nnext 1\n");
-    assertThat(top).extracting(Statement::text).containsExactly("priority 120", "next 1");
-    assertThat(top.get(1).line()).isEqualTo(3);
+    assertThat(top).extracting(Statement::text).containsExactly("priority \\", "120", "next 1");
+    assertThat(top.get(2).line()).isEqualTo(3);
   }
 
   @Test

@@ -73,6 +73,19 @@ class MetricsTest {
   }
 
   @Test
+  void conflictGaugeCountsPeersInConflict() {
+    Metrics metrics = new Metrics();
+    metrics.stateChanged("dns0", new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "startup", 100));
+    assertThat(parse(metrics.scrape())).containsEntry("vrrp_conflict{instance=\"dns0\"}", 0.0);
+    var peer = new org.vrrpagent.core.fsm.PeerConflict(java.net.InetAddress.ofLiteral("198.18.0.12"),
+        DropReason.VERSION_MISMATCH, "VRRPv2 from 198.18.0.12 (expected: VRRPv3)", 1, 1, 1);
+    metrics.conflictRaised("dns0", peer);
+    assertThat(parse(metrics.scrape())).containsEntry("vrrp_conflict{instance=\"dns0\"}", 1.0);
+    metrics.conflictCleared("dns0", peer);
+    assertThat(parse(metrics.scrape())).containsEntry("vrrp_conflict{instance=\"dns0\"}", 0.0);
+  }
+
+  @Test
   void everyDropReasonIsPresentFromTheStart() {
     Map<String, Double> s = parse(new Metrics().scrape());
     for (DropReason r : DropReason.values()) {

@@ -124,7 +124,7 @@ class ScriptProbeTest {
     @Test
     void aChildKeepingStdoutOpenNeitherDelaysTheCheckNorOutlivesTheRun() throws Exception {
         String mark = ProcessTable.mark(700_000);
-        Probe probe = probes.create(ScriptProbeSpec.of("sh", "-c", "sleep " + mark + " & exit 0"));
+        Probe probe = probes.create(ScriptProbeSpec.of("/bin/sh", "-c", "sleep " + mark + " & exit 0"));
         for (int i = 0; i < 10; i++) { // the JDK's reaper pool and the runner's first threads
             probe.run(Duration.ofSeconds(2)).toCompletableFuture().get(20, TimeUnit.SECONDS);
         }
