@@ -97,19 +97,23 @@ class ProcessGroupRunnerTest {
   @Test
   void liveRunsAreBoundedAndCloseKillsThem() throws Exception {
     ProcessGroupRunner small = new ProcessGroupRunner("small", 2);
-    CompletableFuture<Result> a = small.start(sh("sleep " + MARK, Duration.ofSeconds(60)));
-    CompletableFuture<Result> b = small.start(sh("sleep " + MARK, Duration.ofSeconds(60)));
-    Result refused = small.start(sh("true", Duration.ofSeconds(60))).get();
-    assertThat(refused.outcome()).isEqualTo(Outcome.REFUSED);
-    assertThat(refused.note()).isEqualTo("not started: 2 small runs are live (the limit)");
-    assertThat(small.stats().live()).isEqualTo(2);
-    assertThat(small.stats().refused()).isEqualTo(1);
-    assertThat(small.close(Duration.ofSeconds(5), Duration.ofMillis(500))).isTrue();
-    assertThat(a.get().outcome()).isEqualTo(Outcome.STOPPED);
-    assertThat(b.get().outcome()).isEqualTo(Outcome.STOPPED);
-    assertThat(small.stats().live()).isZero();
-    assertThat(leftovers()).isZero();
-    assertThat(small.start(sh("true", Duration.ofSeconds(1))).get().outcome()).isEqualTo(Outcome.REFUSED);
+    try {
+      CompletableFuture<Result> a = small.start(sh("sleep " + MARK, Duration.ofSeconds(60)));
+      CompletableFuture<Result> b = small.start(sh("sleep " + MARK, Duration.ofSeconds(60)));
+      Result refused = small.start(sh("true", Duration.ofSeconds(60))).get();
+      assertThat(refused.outcome()).isEqualTo(Outcome.REFUSED);
+      assertThat(refused.note()).isEqualTo("not started: 2 small runs are live (the limit)");
+      assertThat(small.stats().live()).isEqualTo(2);
+      assertThat(small.stats().refused()).isEqualTo(1);
+      assertThat(small.close(Duration.ofSeconds(5), Duration.ofMillis(500))).isTrue();
+      assertThat(a.get().outcome()).isEqualTo(Outcome.STOPPED);
+      assertThat(b.get().outcome()).isEqualTo(Outcome.STOPPED);
+      assertThat(small.stats().live()).isZero();
+      assertThat(leftovers()).isZero();
+      assertThat(small.start(sh("true", Duration.ofSeconds(1))).get().outcome()).isEqualTo(Outcome.REFUSED);
+    } finally {
+      small.close(); // a failed assertion must not leave its sleeps running
+    }
   }
 
   /** Issue 10 fault 2: a run every few ms that leaves a child holding stdout; nothing may pile up. */

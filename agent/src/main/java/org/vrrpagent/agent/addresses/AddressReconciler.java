@@ -1,6 +1,8 @@
 package org.vrrpagent.agent.addresses;
 
 import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import org.vrrpagent.agent.addresses.StateFile.AddressEntry;
 import org.vrrpagent.base.AddressText;
 import org.vrrpagent.core.linux.ArpConflictWatch;
+import org.vrrpagent.core.linux.NdConflictWatch;
 
 /**
  * A master keeps its addresses: every {@link #CHECK_PERIOD} the addresses we hold (added as
@@ -25,9 +28,10 @@ import org.vrrpagent.core.linux.ArpConflictWatch;
  * DHCP client) is added again, with a log line, an {@code ADDRESS readded} event and
  * {@code vrrp_address_readded_total}.
  *
- * <p>And it notices when it is not alone: an {@link ArpConflictWatch} on each interface that
- * carries an IPv4 address we hold reports ARP frames from another MAC that claim it, and every
- * {@link #PROBE_PERIOD} an ARP probe asks whether anyone else has it. A claim raises the
+ * <p>And it notices when it is not alone: an {@link ArpConflictWatch} (IPv4) or
+ * {@link NdConflictWatch} (IPv6) on each interface that carries an address we hold reports ARP
+ * frames or Neighbor Advertisements from another MAC that claim it, and every
+ * {@link #PROBE_PERIOD} an ARP probe or a Neighbor Solicitation asks whether anyone else has it. A claim raises the
  * duplicate-address alarm for the instance (one warning per episode, an {@code ADDRESS
  * duplicate} event, {@code vrrp_address_duplicate} = 1, {@code vrrp_address_duplicates_total}
  * + 1); it clears when no claim came for {@link #CLEAR_AFTER}, or when we no longer hold the
@@ -43,7 +47,7 @@ public final class AddressReconciler implements AutoCloseable {
 
   /** How often held addresses are compared with the interfaces. */
   public static final Duration CHECK_PERIOD = Duration.ofSeconds(1);
-  /** How often each held IPv4 address is probed with ARP. */
+  /** How often each held address is probed (ARP probe, Neighbor Solicitation). */
   public static final Duration PROBE_PERIOD = Duration.ofSeconds(5);
   /** Claims this soon after we added the address are a handover, not a conflict. */
   public static final Duration GRACE = Duration.ofSeconds(3);
@@ -64,9 +68,57 @@ public final class AddressReconciler implements AutoCloseable {
   private final Function<AddressEntry, String> instanceOf;
   private final Listener listener;
   private final ScheduledExecutorService thread;
-  private final Map<String, ArpConflictWatch> watches = new LinkedHashMap<>();
+  private final Map<String, Watch> watches = new LinkedHashMap<>();
   private final Map<AddressEntry, Episode> episodes = new HashMap<>();
   private long lastProbeNanos;
+
+  /** An ARP or a Neighbor Advertisement watch, as one. */
+  private interface Watch extends AutoCloseable {
+    void watch(Set<InetAddress> addresses);
+
+    void probe(InetAddress address);
+
+    @Override
+    void close();
+
+    static Watch arp(ArpConflictWatch w) {
+      return new Watch() {
+        @Override
+        public void watch(Set<InetAddress> addresses) {
+          w.watch(addresses.stream().map(Inet4Address.class::cast).collect(java.util.stream.Collectors.toSet()));
+        }
+
+        @Override
+        public void probe(InetAddress address) {
+          w.probe((Inet4Address) address);
+        }
+
+        @Override
+        public void close() {
+          w.close();
+        }
+      };
+    }
+
+    static Watch nd(NdConflictWatch w) {
+      return new Watch() {
+        @Override
+        public void watch(Set<InetAddress> addresses) {
+          w.watch(addresses.stream().map(Inet6Address.class::cast).collect(java.util.stream.Collectors.toSet()));
+        }
+
+        @Override
+        public void probe(InetAddress address) {
+          w.probe((Inet6Address) address);
+        }
+
+        @Override
+        public void close() {
+          w.close();
+        }
+      };
+    }
+  }
 
   private record Episode(String mac, long sinceNanos, long lastSeenNanos, long claims) {}
 
@@ -115,38 +167,45 @@ public final class AddressReconciler implements AutoCloseable {
 
   private void duplicates(long now) {
     Map<AddressEntry, Long> held = table.heldSince();
-    Map<String, Set<Inet4Address>> byInterface = new LinkedHashMap<>();
+    // One watch per interface and family ("eth0/4": ARP, "eth0/6": Neighbor Advertisements).
+    Map<String, Set<InetAddress>> byWatch = new LinkedHashMap<>();
     for (Map.Entry<AddressEntry, Long> e : held.entrySet()) {
-      if (e.getKey().address().address() instanceof Inet4Address four && now - e.getValue() >= GRACE.toNanos()) {
-        byInterface.computeIfAbsent(e.getKey().interfaceName(), i -> new HashSet<>()).add(four);
+      InetAddress a = e.getKey().address().address();
+      if (now - e.getValue() >= GRACE.toNanos()) {
+        String key = e.getKey().interfaceName() + (a instanceof Inet4Address ? "/4" : "/6");
+        byWatch.computeIfAbsent(key, i -> new HashSet<>()).add(a);
       }
     }
     // Watches follow the held addresses: opened when one is held on an interface, closed after.
-    for (String name : Set.copyOf(watches.keySet())) {
-      if (!byInterface.containsKey(name)) {
-        watches.remove(name).close();
+    for (String key : Set.copyOf(watches.keySet())) {
+      if (!byWatch.containsKey(key)) {
+        watches.remove(key).close();
       }
     }
     boolean probe = now - lastProbeNanos >= PROBE_PERIOD.toNanos();
-    for (Map.Entry<String, Set<Inet4Address>> e : byInterface.entrySet()) {
-      ArpConflictWatch w = watches.get(e.getKey());
+    for (Map.Entry<String, Set<InetAddress>> e : byWatch.entrySet()) {
+      String key = e.getKey();
+      String name = key.substring(0, key.length() - 2);
+      boolean four = key.endsWith("/4");
+      Watch w = watches.get(key);
       if (w == null) {
         try {
-          w = ArpConflictWatch.open(e.getKey(), this::claimed);
+          w = four ? Watch.arp(ArpConflictWatch.open(name, this::claimed))
+              : Watch.nd(NdConflictWatch.open(name, this::claimed));
         } catch (RuntimeException ex) {
-          log.debug("duplicate-address watch on {}: {}", e.getKey(), ex.getMessage());
+          log.debug("duplicate-address watch on {}: {}", key, ex.getMessage());
           continue;
         }
-        watches.put(e.getKey(), w);
+        watches.put(key, w);
         probe = true;
       }
       w.watch(e.getValue());
       if (probe) {
-        for (Inet4Address a : e.getValue()) {
+        for (InetAddress a : e.getValue()) {
           try {
             w.probe(a);
           } catch (RuntimeException ex) {
-            log.debug("ARP probe for {} on {}: {}", AddressText.of(a), e.getKey(), ex.getMessage());
+            log.debug("probe for {} on {}: {}", AddressText.of(a), name, ex.getMessage());
           }
         }
       }
@@ -172,7 +231,7 @@ public final class AddressReconciler implements AutoCloseable {
   }
 
   /** From a watch's receive thread: another MAC claims an address we watch. */
-  private void claimed(String interfaceName, Inet4Address address, String mac) {
+  private void claimed(String interfaceName, InetAddress address, String mac) {
     AddressEntry entry = null;
     for (AddressEntry e : table.heldSince().keySet()) {
       if (e.interfaceName().equals(interfaceName) && e.address().address().equals(address)) {
@@ -214,7 +273,7 @@ public final class AddressReconciler implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    watches.values().forEach(ArpConflictWatch::close);
+    watches.values().forEach(Watch::close);
     watches.clear();
   }
 }

@@ -102,7 +102,8 @@ final class StatusReport implements StatusSource {
         if (d.instance().equals(r.name())) {
           String address = AddressText.of(d.address().address().address());
           out.add(new StatusSnapshot.ConflictStatus(d.mac(), "duplicate address " + address, "duplicate_address",
-              "another MAC answers ARP for " + address + " on " + d.address().interfaceName() + " while we are MASTER",
+              "another MAC answers for " + address + " (ARP / Neighbor Advertisement) on "
+                  + d.address().interfaceName() + " while we are MASTER",
               now.minusNanos(nowNanos - d.sinceNanos()), now.minusNanos(nowNanos - d.lastSeenNanos()), d.claims()));
         }
       }

@@ -117,7 +117,9 @@ public final class NetnsDemoNetwork implements DemoNetwork {
     for (String h : HOSTS) {
       Path config = write(h + ".yaml", DemoConfig.yaml(h, orderFile, socket(h)));
       List<String> argv = new ArrayList<>(agentCommand());
-      argv.addAll(List.of("run", "--config", config.toString()));
+      // Its own state file in the lab: the default (/run/vrrp-agent/state.json) belongs to the
+      // machine's own agent, and three agents sharing one would refuse each other.
+      argv.addAll(List.of("run", "--config", config.toString(), "--state-file", stateFile(h).toString()));
       agents.put(h, lab.start(host(h), argv.toArray(String[]::new)));
     }
   }
@@ -333,7 +335,7 @@ public final class NetnsDemoNetwork implements DemoNetwork {
           ip netns exec %1$s-h1 %2$s status          # likewise %1$s-h2, %1$s-h3
           ip -n %1$s-h2 -4 addr show dev eth0            # who holds %3$s
           ip netns exec %1$s-h3 tcpdump -ni eth0 'ip proto 112 or arp'
-          configs, the priority-order file and the agents' logs: %4$s
+          configs, the priority-order file, the agents' logs and state files: %4$s
           (each host's web server now runs as a process: java -m jdk.httpserver)
         Remove it:
           %2$s demo --clean
@@ -418,6 +420,10 @@ public final class NetnsDemoNetwork implements DemoNetwork {
       throw new UncheckedIOException(e);
     }
     return file;
+  }
+
+  private Path stateFile(String host) {
+    return lab.workDir().resolve(host + "-state.json");
   }
 
   private Path socket(String host) {

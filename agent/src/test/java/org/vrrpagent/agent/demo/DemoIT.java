@@ -32,14 +32,29 @@ class DemoIT {
   static final Duration WHOLE_DEMO = Duration.ofSeconds(240);
   static final Pattern PREFIX = Pattern.compile("\\b(" + NetnsDemoNetwork.STEM + "[0-9a-f]{4})-");
 
+  /** The machine's own agent's state file: the demo's agents must never write it. */
+  static final Path MACHINE_STATE_FILE = Path.of("/run/vrrp-agent/state.json");
+
   @TempDir Path tmp;
   Process demo;
+  String machineStateBefore;
+
+  @org.junit.jupiter.api.BeforeEach
+  void rememberMachineState() throws IOException {
+    machineStateBefore = machineState();
+  }
+
+  static String machineState() throws IOException {
+    return Files.exists(MACHINE_STATE_FILE)
+        ? Files.getLastModifiedTime(MACHINE_STATE_FILE) + " " + Files.readString(MACHINE_STATE_FILE) : "absent";
+  }
 
   @AfterEach
-  void stopDemo() {
+  void stopDemo() throws IOException {
     if (demo != null && demo.isAlive()) {
       demo.destroyForcibly();
     }
+    assertThat(machineState()).as(MACHINE_STATE_FILE + ", untouched by the demo").isEqualTo(machineStateBefore);
   }
 
   /** The checkout's root: the directory holding {@code mvnw} and {@code bin/vrrp-agent}. */
@@ -171,7 +186,8 @@ class DemoIT {
     start();
     // Wait until the lab is built and the agents run: the first step's table has been printed.
     Awaitility.await("the demo's first step").atMost(WHOLE_DEMO).pollInterval(Duration.ofMillis(200))
-        .until(() -> output().contains("ok: h1 holds"));
+        .until(() -> output().contains("ok: h1 holds") || !demo.isAlive());
+    assertThat(demo.isAlive()).as(output()).isTrue();
     String prefix = prefixIn(output());
     assertThat(NetnsLab.namespacesWithStem(NetnsDemoNetwork.STEM)).contains(prefix + "-h1", prefix + "-sw");
     assertThat(ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("").contains(prefix + "-lab"))

@@ -35,9 +35,13 @@ class AddressReconciliationIT {
   }
 
   private NetnsLab.LabProcess master(Path events) {
-    NetnsLab.LabProcess p = lab.agent(1, agent("h1", 51, 100, VIP4 + "/24",
+    return master(events, VIP4 + "/24");
+  }
+
+  private NetnsLab.LabProcess master(Path events, String address) {
+    NetnsLab.LabProcess p = lab.agent(1, agent("h1", 51, 100, address,
         "") + "notify:\n  events:\n    log: " + events + "\n");
-    lab.awaitAddress(1, VIP4, System.nanoTime(), ELECTION, p);
+    lab.awaitAddress(1, address.substring(0, address.indexOf('/')), System.nanoTime(), ELECTION, p);
     return p;
   }
 
@@ -85,5 +89,16 @@ class AddressReconciliationIT {
     assertThat(metrics()).contains("vrrp_address_duplicate{instance=\"dns0\"} 0.0");
     assertThat(p.output().split("duplicate address: ", -1)).as("one warning per episode").hasSize(2);
     assertThat(lab.hasAddress(1, VIP4)).isTrue();
+  }
+
+  @Test
+  @DisplayName("another host answers Neighbor Solicitations for our IPv6 VIP: the duplicate-address alarm is raised")
+  void anIpv6DuplicateRaisesTheAlarm() {
+    Path events = lab.lab.workDir().resolve("events6.jsonl");
+    NetnsLab.LabProcess p = master(events, LabConfigs.VIP6 + "/64");
+    lab.lab.execChecked(2, "ip", "addr", "add", LabConfigs.VIP6 + "/64", "dev", "eth0", "nodad");
+    lab.awaitLog(p, "dns0: duplicate address: " + LabConfigs.VIP6 + " on eth0 is also answered for by " + lab.lab.mac(2),
+        Duration.ofSeconds(20));
+    assertThat(metrics()).contains("vrrp_address_duplicate{instance=\"dns0\"} 1.0");
   }
 }

@@ -110,6 +110,8 @@ class FailoverIT {
     lab.awaitAddress(1, VIP4, System.nanoTime(), ELECTION, p[0]);
 
     NetnsLab.LabProcess back = lab.agent(2, agent("h2", 200, VIP4 + "/24"));
+    // The killed h2 left the address on host 2: only the new agent's takeover counts.
+    lab.awaitLog(back, "dns0: BACKUP -> MASTER", ELECTION);
     lab.awaitAddress(2, VIP4, System.nanoTime(), ELECTION, back, p[0]);
     lab.awaitNoAddress(1, VIP4, Duration.ofSeconds(5), p[0]);
     lab.kill(back);

@@ -207,9 +207,13 @@ public final class Engine implements AutoCloseable {
     if (started) {
       throw new IllegalStateException("started twice");
     }
+    // Nothing runs yet: the leftovers go here, on the caller's thread, before any router starts
+    // (a router's first state change then means the interface is clean).
+    for (RouterBinding b : call(() -> List.copyOf(bindings.values()))) {
+      removeLeftoversNow(b);
+    }
     started = true;
     call(() -> {
-      bindings.values().forEach(this::removeLeftovers);
       long now = scheduler.nanoTime();
       List<Unit> done = new ArrayList<>();
       for (Unit unit : units.values()) {
@@ -264,23 +268,27 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Removes virtual addresses of {@code b} a crashed earlier run left on the interface: on the
-   * address lane, so in order with every other address change.
+   * Removes virtual addresses of {@code b} a crashed earlier run left on the interface (a router
+   * added by a reload): on the address lane, in order with every other address change (a
+   * changed router's old addresses are still being removed there).
    */
   private void removeLeftovers(RouterBinding b) {
     scheduler.executeBlocking(() -> {
       try {
-        List<InterfaceAddress> removed = addressTable.removeLeftovers(b.interfaceName(), b.virtualAddresses());
-        if (!removed.isEmpty()) {
-          log.warn("{}: removed virtual addresses left on {} by an earlier run: {}", b.name(), b.interfaceName(),
-              removed);
-        }
+        removeLeftoversNow(b);
       } catch (RuntimeException e) {
         String what = "cannot remove addresses left on " + b.interfaceName() + " by an earlier run: " + e.getMessage();
         log.error("{}: {}", b.name(), what);
         reportFromAddressLane(b.name(), what);
       }
     });
+  }
+
+  private void removeLeftoversNow(RouterBinding b) {
+    List<InterfaceAddress> removed = addressTable.removeLeftovers(b.interfaceName(), b.virtualAddresses());
+    if (!removed.isEmpty()) {
+      log.warn("{}: removed virtual addresses left on {} by an earlier run: {}", b.name(), b.interfaceName(), removed);
+    }
   }
 
   @Override

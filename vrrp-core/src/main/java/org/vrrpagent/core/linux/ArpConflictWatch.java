@@ -42,7 +42,7 @@ public final class ArpConflictWatch implements AutoCloseable {
   /** Told of each ARP frame from another MAC that claims a watched address. */
   @FunctionalInterface
   public interface Listener {
-    void claimed(String interfaceName, Inet4Address address, String mac);
+    void claimed(String interfaceName, InetAddress address, String mac);
   }
 
   private final String interfaceName;

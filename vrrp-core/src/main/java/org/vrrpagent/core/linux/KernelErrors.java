@@ -21,6 +21,7 @@ final class KernelErrors {
       case Libc.ENODEV -> "no such interface; check the name with `ip link`";
       case Libc.EADDRNOTAVAIL -> "the address is not on " + interfaceName + "; check `ip addr show dev " + interfaceName + "`";
       case Libc.ENETDOWN -> "the interface is down; `ip link set " + interfaceName + " up`";
+      case Libc.EAGAIN -> "the socket's send buffer is full (the link is congested); the next advert tries again";
       case Libc.ENETUNREACH -> "no route to that address through " + interfaceName;
       default -> "";
     };

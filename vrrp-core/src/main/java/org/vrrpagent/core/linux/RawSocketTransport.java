@@ -341,10 +341,13 @@ public final class RawSocketTransport implements Transport {
           // Byte 1 of a VRRP message is the VRID: a router with a virtual MAC sends from its macvlan.
           Sender via = vrrpMessage.length > 1 ? virtualMacSenders.get(vrrpMessage[1] & 0xff) : null;
           if (via != null) {
-            Libc.sendto(via.fd(), arena.allocateFrom(JAVA_BYTE, packet), 0,
+            Libc.sendto(via.fd(), arena.allocateFrom(JAVA_BYTE, packet), Libc.MSG_DONTWAIT,
                 SocketAddresses.of(arena, destination, via.ifindex()));
           } else {
-            Libc.sendto(fd, arena.allocateFrom(JAVA_BYTE, packet), 0, SocketAddresses.of(arena, destination, ifindex));
+            // MSG_DONTWAIT: the engine thread never waits on a full send buffer; the send fails
+            // (EAGAIN), is reported and counted, and the next advert is on time.
+            Libc.sendto(fd, arena.allocateFrom(JAVA_BYTE, packet), Libc.MSG_DONTWAIT,
+                SocketAddresses.of(arena, destination, ifindex));
           }
         } else {
           sendIpv6(arena, vrrpMessage, (Inet6Address) destination);
@@ -376,7 +379,7 @@ public final class RawSocketTransport implements Transport {
     msg.set(JAVA_LONG, 24, 1L);
     msg.set(ADDRESS, 32, control);
     msg.set(JAVA_LONG, 40, control.byteSize());
-    Libc.sendmsg(fd, msg, 0);
+    Libc.sendmsg(fd, msg, Libc.MSG_DONTWAIT);
   }
 
   @Override

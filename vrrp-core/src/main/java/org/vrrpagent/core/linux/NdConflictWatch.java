@@ -1,0 +1,248 @@
+package org.vrrpagent.core.linux;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The IPv6 side of {@link ArpConflictWatch}: Neighbor Advertisements (RFC 4861 §4.4) whose
+ * target is a watched address and whose target link-layer address is not this interface's MAC
+ * are reported; {@link #probe} sends a Neighbor Solicitation for an address to its
+ * solicited-node group, so a host that has it configured answers.
+ *
+ * <p>One raw ICMPv6 socket bound to the interface, filtered to Neighbor Advertisements
+ * ({@code ICMP6_FILTER}), multicast loop off (our own kernel would answer our own solicitation),
+ * hop limit 255 as RFC 4861 requires; the kernel computes the ICMPv6 checksum. Read by its own
+ * thread; the listener must not block.
+ */
+public final class NdConflictWatch implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(NdConflictWatch.class);
+  private static final int IPPROTO_ICMPV6 = 58;
+  private static final int ICMP6_FILTER = 1;
+  private static final int NEIGHBOR_SOLICITATION = 135;
+  private static final int NEIGHBOR_ADVERTISEMENT = 136;
+  private static final int POLL_MILLIS = 200;
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+
+  private final String interfaceName;
+  private final int fd;
+  private final int ifindex;
+  private final byte[] mac;
+  private final ArpConflictWatch.Listener listener;
+  private volatile Set<Inet6Address> watched = Set.of();
+  private volatile boolean closed;
+  private Thread receiver;
+
+  private NdConflictWatch(String interfaceName, int fd, int ifindex, byte[] mac, ArpConflictWatch.Listener listener) {
+    this.interfaceName = interfaceName;
+    this.fd = fd;
+    this.ifindex = ifindex;
+    this.mac = mac;
+    this.listener = listener;
+  }
+
+  /** Opens the socket on {@code interfaceName} and starts reading. */
+  public static NdConflictWatch open(String interfaceName, ArpConflictWatch.Listener listener) {
+    Objects.requireNonNull(listener, "listener");
+    if (interfaceName.isEmpty() || interfaceName.length() >= Libc.IFNAMSIZ) {
+      throw new IllegalArgumentException("interface name \"" + interfaceName + "\" (expected: 1..15 characters)");
+    }
+    int fd;
+    try {
+      fd = Libc.socket(Libc.AF_INET6, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, IPPROTO_ICMPV6);
+    } catch (Libc.ErrnoException e) {
+      throw KernelErrors.explain(interfaceName, "cannot open the ICMPv6 socket that watches Neighbor Advertisements", e);
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment ifreq = arena.allocate(Libc.IFREQ_BYTES);
+      ifreq.copyFrom(arena.allocateFrom(interfaceName));
+      Libc.ioctl(fd, Libc.SIOCGIFINDEX, ifreq);
+      int ifindex = ifreq.get(JAVA_INT, Libc.IFNAMSIZ);
+      Libc.ioctl(fd, Libc.SIOCGIFHWADDR, ifreq);
+      byte[] mac = ifreq.asSlice(Libc.IFNAMSIZ + 2, 6).toArray(JAVA_BYTE);
+      Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_BINDTODEVICE, arena.allocateFrom(interfaceName));
+      // struct icmp6_filter: a set bit blocks that type; pass Neighbor Advertisements only.
+      MemorySegment filter = arena.allocate(32);
+      filter.fill((byte) 0xff);
+      int word = NEIGHBOR_ADVERTISEMENT >> 5;
+      filter.set(JAVA_INT, word * 4L, filter.get(JAVA_INT, word * 4L) & ~(1 << (NEIGHBOR_ADVERTISEMENT & 31)));
+      Libc.setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, filter);
+      Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_HOPS, 255);
+      Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_UNICAST_HOPS, 255);
+      Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_LOOP, 0);
+      Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_IF, ifindex);
+      NdConflictWatch w = new NdConflictWatch(interfaceName, fd, ifindex, mac, listener);
+      w.receiver = Thread.ofPlatform().name("nd-watch-" + interfaceName).daemon(true).start(w::receiveLoop);
+      return w;
+    } catch (Libc.ErrnoException e) {
+      Libc.closeQuietly(fd);
+      throw KernelErrors.explain(interfaceName, "cannot set up the Neighbor Advertisement watch", e);
+    }
+  }
+
+  /** The addresses to report claims for (replaces the previous set). Any thread. */
+  public void watch(Set<Inet6Address> addresses) {
+    this.watched = Set.copyOf(addresses);
+  }
+
+  /** Sends a Neighbor Solicitation for {@code address} to its solicited-node group (ff02::1:ffXX:XXXX). */
+  public void probe(Inet6Address address) {
+    byte[] ns = solicitation(mac, address);
+    try (Arena arena = Arena.ofConfined()) {
+      Libc.sendto(fd, arena.allocateFrom(JAVA_BYTE, ns), 0,
+          SocketAddresses.of(arena, solicitedNode(address), ifindex));
+    } catch (Libc.ErrnoException e) {
+      throw KernelErrors.explain(interfaceName, "cannot send a Neighbor Solicitation", e);
+    }
+  }
+
+  /** RFC 4291 §2.7.1: ff02::1:ff00:0/104 with the address's low 24 bits. */
+  static Inet6Address solicitedNode(Inet6Address address) {
+    byte[] a = address.getAddress();
+    byte[] g = new byte[16];
+    g[0] = (byte) 0xff;
+    g[1] = 0x02;
+    g[11] = 0x01;
+    g[12] = (byte) 0xff;
+    g[13] = a[13];
+    g[14] = a[14];
+    g[15] = a[15];
+    try {
+      return (Inet6Address) InetAddress.getByAddress(g);
+    } catch (UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** ICMPv6 Neighbor Solicitation for {@code target} with our MAC as source link-layer address (checksum by the kernel). */
+  static byte[] solicitation(byte[] mac, Inet6Address target) {
+    byte[] m = new byte[32];
+    m[0] = (byte) NEIGHBOR_SOLICITATION;
+    // code 0, checksum 2..3 filled by the kernel, reserved 4..7
+    System.arraycopy(target.getAddress(), 0, m, 8, 16);
+    m[24] = 1; // option: source link-layer address
+    m[25] = 1; // length in units of 8 bytes
+    System.arraycopy(mac, 0, m, 26, 6);
+    return m;
+  }
+
+  /** The target and target link-layer address of a Neighbor Advertisement, or null (no TLLA, too short). */
+  static Claim parse(byte[] m, int length) {
+    if (length < 24 || (m[0] & 0xff) != NEIGHBOR_ADVERTISEMENT || m[1] != 0) {
+      return null;
+    }
+    Inet6Address target;
+    try {
+      target = (Inet6Address) InetAddress.getByAddress(Arrays.copyOfRange(m, 8, 24));
+    } catch (UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+    for (int i = 24; i + 8 <= length; ) {
+      int type = m[i] & 0xff;
+      int len = (m[i + 1] & 0xff) * 8;
+      if (len == 0) {
+        return null; // RFC 4861 §4.6: a zero-length option: drop the packet
+      }
+      if (type == 2 && len >= 8) {
+        return new Claim(target, Arrays.copyOfRange(m, i + 2, i + 8));
+      }
+      i += len;
+    }
+    return null;
+  }
+
+  record Claim(Inet6Address address, byte[] mac) {}
+
+  private void receiveLoop() {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment capture = Libc.allocateCapture(arena);
+      MemorySegment pollfd = arena.allocate(8);
+      MemorySegment name = arena.allocate(Libc.SOCKADDR_IN6_BYTES);
+      MemorySegment buffer = arena.allocate(1500);
+      MemorySegment iov = arena.allocate(Libc.IOVEC_BYTES);
+      iov.set(ADDRESS, 0, buffer);
+      iov.set(JAVA_LONG, 8, buffer.byteSize());
+      MemorySegment msg = arena.allocate(Libc.MSGHDR_BYTES);
+      int errors = 0;
+      while (!closed) {
+        try {
+          if (!Libc.pollIn(fd, POLL_MILLIS, pollfd, capture) || closed) {
+            continue;
+          }
+          msg.fill((byte) 0);
+          msg.set(ADDRESS, 0, name);
+          msg.set(JAVA_INT, 8, (int) name.byteSize());
+          msg.set(ADDRESS, 16, iov);
+          msg.set(JAVA_LONG, 24, 1L);
+          long n = Libc.recvmsg(fd, msg, Libc.MSG_DONTWAIT, capture);
+          if (n < 0) {
+            continue;
+          }
+          errors = 0;
+          int len = (int) Math.min(n, buffer.byteSize());
+          Claim c = parse(buffer.asSlice(0, len).toArray(JAVA_BYTE), len);
+          if (c == null || Arrays.equals(c.mac(), mac) || !watched.contains(c.address())) {
+            continue;
+          }
+          try {
+            listener.claimed(interfaceName, c.address(), HexFormat.ofDelimiter(":").formatHex(c.mac()));
+          } catch (RuntimeException e) {
+            log.warn("{}: ND watch listener failed: {}", interfaceName, e.toString());
+          }
+        } catch (Libc.ErrnoException e) {
+          if (closed) {
+            break;
+          }
+          if (++errors == 1 || errors % 100 == 0) {
+            log.warn("{}: ND watch: receive failed ({} times in a row): {}", interfaceName, errors, e.getMessage());
+          }
+          try {
+            Thread.sleep(POLL_MILLIS);
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+        }
+      }
+    } finally {
+      Libc.closeQuietly(fd);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    Thread r = receiver;
+    if (r != null && r != Thread.currentThread()) {
+      try {
+        if (!r.join(CLOSE_WAIT)) {
+          log.warn("{}: ND watch thread did not stop within {}", interfaceName, CLOSE_WAIT);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Neighbor Advertisement watch on " + interfaceName;
+  }
+}
