@@ -60,6 +60,33 @@ class ValidateCommandTest {
   }
 
   @Test
+  void checksDoesNotRequireTheHooksTheMailPasswordOrThePriorityFile() throws Exception {
+    Path file = dir.resolve("agent.yaml");
+    Files.writeString(file, """
+        instances:
+          dns0:
+            interface: eth0
+            vrid: 51
+            addresses: [198.18.0.100/24]
+            priority-order: { file: priority.dns, ranks: [250, 200] }
+        notify:
+          hooks:
+            - exec: [./no-such-hook]
+          email:
+            smtp: { host: localhost, username: vrrp, password-file: smtp.pass }
+            from: vrrp-agent@example.org
+            to: [hostmaster@example.org]
+        """);
+    assertThat(run("validate", "-c", file.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains(":6:29: priority-order file " + dir.resolve("priority.dns") + " does not exist")
+        .contains(":9:14: program " + dir.resolve("no-such-hook") + " does not exist")
+        .contains("file " + dir.resolve("smtp.pass") + " is missing or unreadable");
+    // checks runs probes only (none here): what it never uses is not a reason to refuse.
+    assertThat(run("checks", "-c", file.toString())).isZero();
+    assertThat(out.toString()).contains("no checks configured");
+  }
+
+  @Test
   void theDefaultPathIsTheSystemOne() {
     assertThat(run("validate", "--help")).isZero();
     assertThat(out.toString()).contains("/etc/vrrp-agent/agent.yaml");

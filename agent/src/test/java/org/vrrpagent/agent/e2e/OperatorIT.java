@@ -153,7 +153,8 @@ class OperatorIT {
   void reloadAddsAnInstanceKeepsTheUnchangedOneAndRefusesAnInvalidFile() throws Exception {
     startThree();
     NetnsLab.LabProcess master = agents.get(1);
-    Path config = master.process().info().arguments().map(a -> Path.of(a[a.length - 1])).orElseThrow();
+    String[] arguments = master.process().info().arguments().orElseThrow();
+    Path config = Path.of(arguments[java.util.Arrays.asList(arguments).indexOf("--config") + 1]);
     String before = master.output();
     // A second instance appears: it starts; dns0 keeps its state and address.
     java.nio.file.Files.writeString(config, config(1) + """
