@@ -132,6 +132,7 @@ public final class KeepalivedImporter {
     boolean virtualMac;
     final List<Track> tracks = new ArrayList<>();
     String group;
+    final List<String> sharesWith = new ArrayList<>();
 
     Instance(String kaName, String name, Statement at) {
       this.kaName = kaName;
@@ -984,6 +985,21 @@ public final class KeepalivedImporter {
         skip(t, kind + " entry: expected NAME [weight -254..254] [reverse|noreverse]");
         continue;
       }
+      if (in.priority == 255 && fromGroup == null) {
+        Statement def = switch (kind) {
+          case "track_script" -> scripts.get(ref);
+          case "track_process" -> processes.get(ref);
+          case "track_file" -> trackFiles.get(ref);
+          default -> null;
+        };
+        int effective = weight != null ? weight
+            : def == null ? 0 : definedWeight(def, kind.equals("track_script") ? 0 : 1)[0];
+        if (effective != 0) {
+          skip(t, "keepalived ignores a weighted " + kind + " entry of an address owner (priority 255), whose priority"
+              + " never changes (\"ignoring tracked … due to address owner\"); not tracked");
+          continue;
+        }
+      }
       String check;
       int defaultWeight;
       boolean defaultReverse;
@@ -1463,6 +1479,7 @@ public final class KeepalivedImporter {
       }
     }
     if (!instances.isEmpty()) {
+      sharedAddresses();
       out.add("");
       out.add("instances:");
       for (Instance in : instances.values()) {
@@ -1494,6 +1511,28 @@ public final class KeepalivedImporter {
     return String.join("\n", out) + "\n";
   }
 
+  /**
+   * keepalived lets two instances hold one address (each adds it as MASTER); vrrp-agent wants
+   * that said on both sides ({@code shares-addresses-with}), which is what keepalived does.
+   */
+  private void sharedAddresses() {
+    Map<String, List<String>> holders = new LinkedHashMap<>();
+    for (Instance in : instances.values()) {
+      for (String a : in.addresses) {
+        holders.computeIfAbsent(a.substring(0, a.indexOf('/')), x -> new ArrayList<>()).add(in.name);
+      }
+    }
+    for (List<String> names : holders.values()) {
+      for (String n : names) {
+        for (String other : names) {
+          if (!other.equals(n) && !instances.get(n).sharesWith.contains(other)) {
+            instances.get(n).sharesWith.add(other);
+          }
+        }
+      }
+    }
+  }
+
   private void writeInstance(List<String> out, Instance in) {
     out.add("  " + in.name + ":");
     for (String c : in.comments) {
@@ -1511,6 +1550,10 @@ public final class KeepalivedImporter {
       out.add("    preempt-delay: " + duration(in.preemptDelayMs));
     }
     out.add("    addresses: " + YamlText.rawList(in.addresses.stream().map(KeepalivedImporter::plainAddress).toList()));
+    if (!in.sharesWith.isEmpty()) {
+      out.add("    shares-addresses-with: " + YamlText.list(in.sharesWith)
+          + "   # keepalived: the same address in several instances, each adds it as MASTER");
+    }
     if (in.source != null && isIpv6(in.source) == in.ipv6) {
       out.add("    source: " + plainAddress(in.source));
     } else if (in.source != null) {
