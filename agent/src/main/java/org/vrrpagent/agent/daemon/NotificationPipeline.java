@@ -14,6 +14,7 @@ import org.vrrpagent.agent.notify.Notifications;
 import org.vrrpagent.agent.notify.StatusSource;
 import org.vrrpagent.core.engine.EngineListener;
 import org.vrrpagent.core.fsm.Action;
+import org.vrrpagent.core.fsm.PeerConflict;
 
 /**
  * The engine's notification listener, replaceable while the engine runs: a reload whose
@@ -68,6 +69,17 @@ final class NotificationPipeline implements EngineListener, AutoCloseable {
   @Override
   public void stateChanged(String router, Action.StateChanged change) {
     current.stateChanged(router, change);
+  }
+
+  /** The conflict alarm: an event and one mail per episode (see Notifications#conflictRaised). */
+  @Override
+  public void conflictRaised(String router, PeerConflict conflict) {
+    current.conflictRaised(router, conflict);
+  }
+
+  @Override
+  public void conflictCleared(String router, PeerConflict conflict) {
+    current.conflictCleared(router, conflict);
   }
 
   /** An address event (re-added, duplicate) for the current notifications. */

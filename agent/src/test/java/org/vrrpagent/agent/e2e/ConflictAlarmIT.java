@@ -116,7 +116,11 @@ class ConflictAlarmIT {
     assertThat(cli("status", "--json").replace(" ", "")).contains("\"reason\":\"version_mismatch\"",
         "\"peer\":\"" + peer + "\"", "\"heldAddresses\":[\"198.18.0.100/24\"]");
     assertThat(metrics()).contains("vrrp_conflict{instance=\"dns0\"} 1.0");
-    Awaitility.await("one conflict mail").atMost(Duration.ofSeconds(20)).until(() -> !subjects().isEmpty());
+    try {
+      Awaitility.await("one conflict mail").atMost(Duration.ofSeconds(20)).until(() -> !subjects().isEmpty());
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + AgentLab.logs(agent), e);
+    }
     assertThat(subjects()).containsExactly("[h2] dns0: CONFLICT with " + peer + " (VRRP version differs)");
 
     // A few more seconds of adverts (one a second): still one log line, one event, one mail.
