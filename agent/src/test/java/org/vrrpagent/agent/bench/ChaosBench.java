@@ -83,6 +83,7 @@ final class ChaosBench {
   record Step(int number, Fault fault, int host, double convergeSeconds, boolean converged) {}
 
   private final Duration duration;
+  private final boolean mail;
   private final Duration window;
   private final long seed;
   private final PrintStream out;
@@ -131,7 +132,8 @@ final class ChaosBench {
     }
   }
 
-  ChaosBench(Duration duration, Duration window, long seed, PrintStream out) {
+  ChaosBench(Duration duration, Duration window, long seed, boolean mail, PrintStream out) {
+    this.mail = mail;
     this.duration = duration;
     this.window = window;
     this.seed = seed;
@@ -141,7 +143,8 @@ final class ChaosBench {
 
   /** Runs the soak and prints the table; returns the violations (empty: every invariant held). */
   List<Violation> run() {
-    out.printf(Locale.ROOT, "chaos: %s, convergence window %s, seed %d%n", duration, window, seed);
+    out.printf(Locale.ROOT, "chaos: %s, convergence window %s, seed %d, mail to a dead SMTP server %s%n", duration,
+        window, seed, mail ? "on" : "off");
     lab = new BenchLab(4);
     List<ServerSocket> deadSmtp = new ArrayList<>();
     try {
@@ -504,9 +507,9 @@ final class ChaosBench {
         """.formatted(host, DNS_VIP, orderFile, webPriority.get(host), WEB_VIP, mail(host), events);
   }
 
-  /** Mail to the dead SMTP server ({@code -Dchaos.mail=false} leaves it out). */
-  private static String mail(int host) {
-    if (!Boolean.parseBoolean(System.getProperty("chaos.mail", "true"))) {
+  /** Mail to the dead SMTP server (left out when {@code mail} is false). */
+  private String mail(int host) {
+    if (!mail) {
       return "";
     }
     return String.join("\n",

@@ -13,9 +13,10 @@ import java.util.List;
  *   bin/lab-bench chaos [DURATION]                            # default 10m; see ChaosBench
  * </pre>
  * The chaos soak takes {@code -Dbench.window=45s} (convergence window, default 30 s),
- * {@code -Dbench.seed=N} and {@code -Dbench.launcher=PATH} (a vrrp-agent launcher to run
- * instead of this checkout's bin/vrrp-agent); it exits 1 when an invariant broke.
- * DURATION is ISO-8601 ({@code PT10M}) or a number with s/m ({@code 90s}, {@code 10m}). SETs are
+ * {@code -Dbench.seed=N}, {@code -Dchaos.mail=false} (no mail to the dead SMTP server) and
+ * {@code -Dbench.launcher=PATH} (a vrrp-agent launcher to run instead of this checkout's
+ * bin/vrrp-agent); it exits 1 when an invariant broke.
+ * DURATION is ISO-8601 ({@code PT10M}) or a number with s/m/h ({@code 90s}, {@code 10m}). SETs are
  * named in {@link FootprintBench#optionSet}.
  */
 public final class LabBench {
@@ -38,7 +39,8 @@ public final class LabBench {
         Duration d = args.length > 1 ? duration(args[1]) : Duration.ofMinutes(10);
         Duration window = duration(System.getProperty("bench.window", "30s"));
         long seed = Long.getLong("bench.seed", System.nanoTime());
-        if (!new ChaosBench(d, window, seed, System.out).run().isEmpty()) {
+        boolean mail = Boolean.parseBoolean(System.getProperty("chaos.mail", "true"));
+        if (!new ChaosBench(d, window, seed, mail, System.out).run().isEmpty()) {
           System.exit(1);
         }
       }

@@ -131,9 +131,9 @@ class DistributionIT {
   void theBashCompletionLoadsAndCompletesSubcommands() throws Exception {
     String script = home.resolve("completion/vrrp-agent").toString();
     Run r = run(List.of("bash", "-c", "source '" + script + "' && complete -p vrrp-agent"
-        + " && COMP_WORDS=(vrrp-agent de) COMP_CWORD=1 COMP_LINE='vrrp-agent de' COMP_POINT=13"
-        + " && _complete_vrrp-agent vrrp-agent de vrrp-agent; printf '%s\\n' \"${COMPREPLY[@]}\""));
+        + " && COMP_WORDS=(vrrp-agent dem) COMP_CWORD=1 COMP_LINE='vrrp-agent dem' COMP_POINT=14"
+        + " && _complete_vrrp-agent vrrp-agent dem vrrp-agent; printf '%s\\n' \"${COMPREPLY[@]}\""));
     assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(r.out()).isEqualTo("complete -o default -F _complete_vrrp-agent vrrp-agent\ndemote\n");
+    assertThat(r.out()).isEqualTo("complete -o default -F _complete_vrrp-agent vrrp-agent\ndemote\ndemo\n");
   }
 }
