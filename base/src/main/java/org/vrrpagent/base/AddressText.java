@@ -5,11 +5,11 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 
 /**
- * Addresses as operators write them: IPv4 dotted, IPv6 in RFC 5952 form (lower case, no
- * leading zeros, the longest run of two or more zero groups — the first one on a tie — as
- * {@code ::}), with {@code %scope} for scoped link-local addresses. The JDK's
- * {@code getHostAddress} writes {@code fd00:198:18:0:0:0:0:100}; logs, errors and {@code ip}
- * commands read better as {@code fd00:198:18::100}.
+ * Addresses as operators write them: IPv4 dotted, IPv6 in RFC 5952 form (lower case, no leading
+ * zeros, the longest run of two or more zero groups — the first one on a tie — as {@code ::}), with
+ * {@code %scope} for scoped link-local addresses. The JDK's {@code getHostAddress} writes {@code
+ * fd00:198:18:0:0:0:0:100}; logs, errors and {@code ip} commands read better as {@code
+ * fd00:198:18::100}.
  */
 public final class AddressText {
   private AddressText() {}

@@ -4,9 +4,9 @@ import java.time.Duration;
 
 /**
  * Durations as operators write them in the configuration, in the shortest exact form: {@code 14d},
- * {@code 1h}, {@code 2m}, {@code 1s}, {@code 250ms}; below a millisecond {@code 750us} or
- * {@code 40ns}. Logs, error messages and the checks' output all write durations this way, so what
- * an operator reads can be pasted back into the file.
+ * {@code 1h}, {@code 2m}, {@code 1s}, {@code 250ms}; below a millisecond {@code 750us} or {@code
+ * 40ns}. Logs, error messages and the checks' output all write durations this way, so what an
+ * operator reads can be pasted back into the file.
  */
 public final class DurationText {
   private static final long NANOS_PER_MILLI = 1_000_000L;

@@ -7,26 +7,29 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * A host and a port as operators write them: {@code host}, {@code host:port},
- * {@code [ipv6]:port} or a bare IPv6 literal ({@code ::1}, port = the default). The host is an
- * IP literal (never resolved here) or a DNS host name. {@link #toString()} writes it back, with
- * brackets around IPv6 and the address in RFC 5952 form.
+ * A host and a port as operators write them: {@code host}, {@code host:port}, {@code [ipv6]:port}
+ * or a bare IPv6 literal ({@code ::1}, port = the default). The host is an IP literal (never
+ * resolved here) or a DNS host name. {@link #toString()} writes it back, with brackets around IPv6
+ * and the address in RFC 5952 form.
  *
  * @param host an IP literal or a host name, without brackets
  * @param port 1..65535
  */
 public record HostPort(String host, int port) {
   /** One label up to 63 characters, at most 253 in all; "_" is allowed (SRV-style names). */
-  private static final Pattern HOST_NAME = Pattern.compile(
-      "(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
-          + "(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?");
+  private static final Pattern HOST_NAME =
+      Pattern.compile(
+          "(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
+              + "(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?");
+
   /** What every refusal says is expected. */
   public static final String EXPECTED = "expected: e.g. 127.0.0.1, 127.0.0.1:5353 or [::1]:53";
 
   public HostPort {
     Objects.requireNonNull(host, "host");
     if (literal(host).isEmpty() && !isHostName(host)) {
-      throw new IllegalArgumentException("\"" + host + "\" is not an address or host name (" + EXPECTED + ")");
+      throw new IllegalArgumentException(
+          "\"" + host + "\" is not an address or host name (" + EXPECTED + ")");
     }
     if (port < 1 || port > 65_535) {
       throw new IllegalArgumentException("port " + port + " (expected: 1..65535)");
@@ -37,8 +40,8 @@ public record HostPort(String host, int port) {
    * Parses {@code text}.
    *
    * @throws IllegalArgumentException with a message that says what is wrong, not repeating the
-   *     text: {@code port "70000" (expected: 1..65535)} or
-   *     {@code not a host[:port] (expected: e.g. …)}
+   *     text: {@code port "70000" (expected: 1..65535)} or {@code not a host[:port] (expected: e.g.
+   *     …)}
    */
   public static HostPort parse(String text, int defaultPort) {
     Objects.requireNonNull(text, "text");
@@ -70,8 +73,11 @@ public record HostPort(String host, int port) {
     }
     int port = defaultPort;
     if (portText != null) {
-      if (!portText.matches("[0-9]{1,5}") || Integer.parseInt(portText) < 1 || Integer.parseInt(portText) > 65_535) {
-        throw new IllegalArgumentException("port \"" + abbreviate(portText) + "\" (expected: 1..65535)");
+      if (!portText.matches("[0-9]{1,5}")
+          || Integer.parseInt(portText) < 1
+          || Integer.parseInt(portText) > 65_535) {
+        throw new IllegalArgumentException(
+            "port \"" + abbreviate(portText) + "\" (expected: 1..65535)");
       }
       port = Integer.parseInt(portText);
     }

@@ -17,9 +17,8 @@ import java.util.Optional;
 
 /**
  * The system calls a process-group run needs that the JDK does not offer, through
- * java.lang.foreign: {@code kill(2)} on a whole group, {@code pipe2(2)}, {@code poll(2)},
- * {@code read(2)}, {@code close(2)} and {@code pidfd_open(2)}. The only {@code kill} binding in
- * the tree.
+ * java.lang.foreign: {@code kill(2)} on a whole group, {@code pipe2(2)}, {@code poll(2)}, {@code
+ * read(2)}, {@code close(2)} and {@code pidfd_open(2)}. The only {@code kill} binding in the tree.
  */
 final class ProcessCalls {
   static final int SIGKILL = 9;
@@ -33,6 +32,7 @@ final class ProcessCalls {
   static final short POLLNVAL = 0x20;
   static final int EINTR = 4;
   static final int EAGAIN = 11;
+
   /** {@code struct pollfd}: int fd; short events; short revents. */
   static final int POLLFD_BYTES = 8;
 
@@ -41,14 +41,23 @@ final class ProcessCalls {
   private static final VarHandle ERRNO =
       CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-  private static final MethodHandle KILL = plain("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-  private static final MethodHandle PIPE2 = plain("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle CLOSE = plain("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-  private static final MethodHandle POLL = withErrno("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-  private static final MethodHandle READ = withErrno("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+  private static final MethodHandle KILL =
+      plain("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  private static final MethodHandle PIPE2 =
+      plain("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle CLOSE =
+      plain("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  private static final MethodHandle POLL =
+      withErrno("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+  private static final MethodHandle READ =
+      withErrno("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+
   /** glibc 2.36+; without it runs notice the leader's exit by polling every few milliseconds. */
-  private static final Optional<MethodHandle> PIDFD_OPEN = LINKER.defaultLookup().find("pidfd_open")
-      .map(f -> LINKER.downcallHandle(f, FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT)));
+  private static final Optional<MethodHandle> PIDFD_OPEN =
+      LINKER
+          .defaultLookup()
+          .find("pidfd_open")
+          .map(f -> LINKER.downcallHandle(f, FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT)));
 
   private ProcessCalls() {}
 
@@ -58,7 +67,8 @@ final class ProcessCalls {
    */
   static boolean killGroup(long pgid, int signal) {
     if (pgid <= 1 || pgid > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("process group " + pgid + " (expected: 2.." + Integer.MAX_VALUE + ")");
+      throw new IllegalArgumentException(
+          "process group " + pgid + " (expected: 2.." + Integer.MAX_VALUE + ")");
     }
     try {
       return (int) KILL.invokeExact(-(int) pgid, signal) == 0;
@@ -85,10 +95,11 @@ final class ProcessCalls {
     }
   }
 
-  private static final MethodHandle FCNTL = LINKER.downcallHandle(
-      LINKER.defaultLookup().findOrThrow("fcntl"),
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
-      Linker.Option.firstVariadicArg(2));
+  private static final MethodHandle FCNTL =
+      LINKER.downcallHandle(
+          LINKER.defaultLookup().findOrThrow("fcntl"),
+          FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
+          Linker.Option.firstVariadicArg(2));
   private static final int F_GETFL = 3;
   private static final int F_SETFL = 4;
 
@@ -110,7 +121,9 @@ final class ProcessCalls {
     }
   }
 
-  /** A pidfd that becomes readable when {@code pid} exits, or -1 where the kernel or libc has none. */
+  /**
+   * A pidfd that becomes readable when {@code pid} exits, or -1 where the kernel or libc has none.
+   */
   static int pidfdOpen(long pid) {
     if (PIDFD_OPEN.isEmpty()) {
       return -1;
@@ -123,9 +136,9 @@ final class ProcessCalls {
   }
 
   /**
-   * Waits until one of {@code fds} (negative entries are ignored) is readable or hung up, or
-   * {@code timeoutMillis} passes; {@code revents} receives each one's events. Returns the number
-   * ready (0 on timeout or EINTR).
+   * Waits until one of {@code fds} (negative entries are ignored) is readable or hung up, or {@code
+   * timeoutMillis} passes; {@code revents} receives each one's events. Returns the number ready (0
+   * on timeout or EINTR).
    */
   static int poll(Arena arena, int[] fds, short[] revents, int timeoutMillis) {
     MemorySegment set = arena.allocate(POLLFD_BYTES * (long) fds.length, 4);
@@ -180,6 +193,8 @@ final class ProcessCalls {
 
   private static MethodHandle withErrno(String name, FunctionDescriptor descriptor) {
     return LINKER.downcallHandle(
-        LINKER.defaultLookup().findOrThrow(name), descriptor, Linker.Option.captureCallState("errno"));
+        LINKER.defaultLookup().findOrThrow(name),
+        descriptor,
+        Linker.Option.captureCallState("errno"));
   }
 }

@@ -26,32 +26,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs external programs (hooks, script checks, {@code ip} commands), each owning its whole
- * process group for its whole life:
+ * Runs external programs (hooks, script checks, {@code ip} commands), each owning its whole process
+ * group for its whole life:
  *
  * <ul>
- *   <li>{@code setsid}: the program leads a new session and process group, so everything it
- *       starts can be signalled at once with {@code kill(-pgid)};
+ *   <li>{@code setsid}: the program leads a new session and process group, so everything it starts
+ *       can be signalled at once with {@code kill(-pgid)};
  *   <li>stdin is {@code /dev/null}; stdout and stderr go to pipes this class made and reads with
- *       {@code poll(2)} (not the JDK's process streams, whose reader — and the JDK's reaper
- *       thread — block for as long as any background child holds the pipe open). At most
- *       {@link Run#maxOutputBytes()} per stream are kept; the rest is read and counted, so the
- *       program never blocks on a full pipe;
+ *       {@code poll(2)} (not the JDK's process streams, whose reader — and the JDK's reaper thread
+ *       — block for as long as any background child holds the pipe open). At most {@link
+ *       Run#maxOutputBytes()} per stream are kept; the rest is read and counted, so the program
+ *       never blocks on a full pipe;
  *   <li>reading ends when the leader exits (a {@code pidfd} tells, to the millisecond), or at the
  *       deadline, whichever comes first; at the deadline the group gets SIGTERM — on time, not
  *       after a grace — and SIGKILL after {@link Run#killGrace()};
- *   <li>when the leader has exited, whatever is left in its group (a {@code sleep 1000 &}) gets
- *       the same SIGTERM, grace, SIGKILL, and the pipes are closed, so nothing a run started
- *       outlives it — except a process that left the group itself ({@code setsid} again), which
- *       no process-group signal reaches;
+ *   <li>when the leader has exited, whatever is left in its group (a {@code sleep 1000 &}) gets the
+ *       same SIGTERM, grace, SIGKILL, and the pipes are closed, so nothing a run started outlives
+ *       it — except a process that left the group itself ({@code setsid} again), which no
+ *       process-group signal reaches;
  *   <li>the leader is reaped by the JDK; leftovers, re-parented to init (or a subreaper), are
  *       reaped there after the SIGKILL.
  * </ul>
  *
- * <p>At most {@code maxLive} runs are live at once; past that a run is refused at once
- * ({@link Outcome#REFUSED}, counted), not queued. Each run has its own platform thread (its
- * {@code poll} would pin a virtual thread's carrier), so live runs bound these threads too.
- * {@link #close} kills every live group and refuses new runs.
+ * <p>At most {@code maxLive} runs are live at once; past that a run is refused at once ({@link
+ * Outcome#REFUSED}, counted), not queued. Each run has its own platform thread (its {@code poll}
+ * would pin a virtual thread's carrier), so live runs bound these threads too. {@link #close} kills
+ * every live group and refuses new runs.
  *
  * <pre>{@code
  * var runner = new ProcessGroupRunner("script", 64);
@@ -63,15 +63,23 @@ public final class ProcessGroupRunner implements AutoCloseable {
 
   /** Live runs per runner when not configured: far above what a sane configuration runs at once. */
   public static final int DEFAULT_MAX_LIVE = 64;
+
   public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(1);
   public static final int DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024;
+
   /** How often the leader is looked at when the system has no pidfd (glibc < 2.36, Linux < 5.3). */
   static final int NO_PIDFD_POLL_MILLIS = 10;
+
   /** How often a run looks whether {@link #close} stopped it. */
   static final int STOP_CHECK_MILLIS = 100;
+
   /** How long a new process may take to become its own group leader ({@code setsid}). */
   static final Duration SETSID_WAIT = Duration.ofSeconds(1);
-  /** After the group is gone, how long a pipe still held by an escaped process is read before it is closed. */
+
+  /**
+   * After the group is gone, how long a pipe still held by an escaped process is read before it is
+   * closed.
+   */
   static final Duration DRAIN_AFTER_KILL = Duration.ofMillis(100);
 
   private static final Path SETSID = findSetsid();
@@ -117,23 +125,28 @@ public final class ProcessGroupRunner implements AutoCloseable {
       environment = environment == null ? null : Map.copyOf(environment);
       extraEnvironment = Map.copyOf(extraEnvironment);
       if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("timeout " + DurationText.of(timeout) + " (expected: positive)");
+        throw new IllegalArgumentException(
+            "timeout " + DurationText.of(timeout) + " (expected: positive)");
       }
       if (killGrace.isNegative()) {
-        throw new IllegalArgumentException("kill grace " + DurationText.of(killGrace) + " (expected: 0 or more)");
+        throw new IllegalArgumentException(
+            "kill grace " + DurationText.of(killGrace) + " (expected: 0 or more)");
       }
       if (maxOutputBytes < 0) {
-        throw new IllegalArgumentException("maxOutputBytes " + maxOutputBytes + " (expected: 0 or more)");
+        throw new IllegalArgumentException(
+            "maxOutputBytes " + maxOutputBytes + " (expected: 0 or more)");
       }
     }
 
     /** Inherited environment, merged output, the default grace and output limit. */
     public static Run of(List<String> argv, Duration timeout) {
-      return new Run(argv, null, Map.of(), timeout, DEFAULT_KILL_GRACE, DEFAULT_MAX_OUTPUT_BYTES, false);
+      return new Run(
+          argv, null, Map.of(), timeout, DEFAULT_KILL_GRACE, DEFAULT_MAX_OUTPUT_BYTES, false);
     }
 
     public Run withEnvironment(Map<String, String> whole) {
-      return new Run(argv, whole, extraEnvironment, timeout, killGrace, maxOutputBytes, separateStderr);
+      return new Run(
+          argv, whole, extraEnvironment, timeout, killGrace, maxOutputBytes, separateStderr);
     }
 
     public Run withExtraEnvironment(Map<String, String> extra) {
@@ -141,11 +154,13 @@ public final class ProcessGroupRunner implements AutoCloseable {
     }
 
     public Run withKillGrace(Duration grace) {
-      return new Run(argv, environment, extraEnvironment, timeout, grace, maxOutputBytes, separateStderr);
+      return new Run(
+          argv, environment, extraEnvironment, timeout, grace, maxOutputBytes, separateStderr);
     }
 
     public Run withMaxOutputBytes(int bytes) {
-      return new Run(argv, environment, extraEnvironment, timeout, killGrace, bytes, separateStderr);
+      return new Run(
+          argv, environment, extraEnvironment, timeout, killGrace, bytes, separateStderr);
     }
 
     public Run withSeparateStderr() {
@@ -162,12 +177,18 @@ public final class ProcessGroupRunner implements AutoCloseable {
    * @param stderr the first bytes of standard error when separate, else ""
    * @param discardedBytes output bytes read past the limits
    * @param elapsed from start to the leader's exit, or to the deadline's SIGTERM
-   * @param note what was done beyond waiting, for logs: "process group killed after 1s grace",
-   *     "2 processes left in the group were terminated", or why it did not start
+   * @param note what was done beyond waiting, for logs: "process group killed after 1s grace", "2
+   *     processes left in the group were terminated", or why it did not start
    */
   public record Result(
-      Outcome outcome, int exitStatus, String stdout, String stderr, long discardedBytes, Duration elapsed,
-      long pid, String note) {
+      Outcome outcome,
+      int exitStatus,
+      String stdout,
+      String stderr,
+      long discardedBytes,
+      Duration elapsed,
+      long pid,
+      String note) {
     public boolean succeeded() {
       return outcome == Outcome.EXITED && exitStatus == 0;
     }
@@ -213,10 +234,17 @@ public final class ProcessGroupRunner implements AutoCloseable {
   }
 
   public Stats stats() {
-    return new Stats(maxLive - slots.availablePermits(), started.sum(), refused.sum(), timedOut.sum(), leftoversKilled.sum());
+    return new Stats(
+        maxLive - slots.availablePermits(),
+        started.sum(),
+        refused.sum(),
+        timedOut.sum(),
+        leftoversKilled.sum());
   }
 
-  /** Starts {@code run} on its own thread; the future completes when the run and its group are over. */
+  /**
+   * Starts {@code run} on its own thread; the future completes when the run and its group are over.
+   */
   public CompletableFuture<Result> start(Run run) {
     Objects.requireNonNull(run, "run");
     if (closed || !slots.tryAcquire()) {
@@ -227,30 +255,39 @@ public final class ProcessGroupRunner implements AutoCloseable {
     }
     CompletableFuture<Result> result = new CompletableFuture<>();
     try {
-      Thread.ofPlatform().daemon().name(kind + "-run-" + threadNumber.incrementAndGet()).start(() -> {
-        Result r;
-        try {
-          r = execute(run);
-        } catch (RuntimeException | Error e) {
-          log.error("{} run {}: {}", kind, run.argv().getFirst(), e.toString(), e);
-          r = new Result(Outcome.NOT_STARTED, -1, "", "", 0, Duration.ZERO, -1, "failed: " + e);
-        } finally {
-          slots.release(); // before the caller hears of the end: its next run finds the slot free
-        }
-        result.complete(r);
-      });
+      Thread.ofPlatform()
+          .daemon()
+          .name(kind + "-run-" + threadNumber.incrementAndGet())
+          .start(
+              () -> {
+                Result r;
+                try {
+                  r = execute(run);
+                } catch (RuntimeException | Error e) {
+                  log.error("{} run {}: {}", kind, run.argv().getFirst(), e.toString(), e);
+                  r =
+                      new Result(
+                          Outcome.NOT_STARTED, -1, "", "", 0, Duration.ZERO, -1, "failed: " + e);
+                } finally {
+                  slots
+                      .release(); // before the caller hears of the end: its next run finds the slot
+                  // free
+                }
+                result.complete(r);
+              });
     } catch (RuntimeException | Error e) {
       slots.release();
       refused.increment();
       return CompletableFuture.completedFuture(
-          new Result(Outcome.REFUSED, -1, "", "", 0, Duration.ZERO, -1, "not started: no thread: " + e));
+          new Result(
+              Outcome.REFUSED, -1, "", "", 0, Duration.ZERO, -1, "not started: no thread: " + e));
     }
     return result;
   }
 
   /**
-   * Runs {@code run} and waits for it (and its group) to be over. An interrupt of the caller
-   * does not end the run early (its deadline does); the caller gets the interrupt back.
+   * Runs {@code run} and waits for it (and its group) to be over. An interrupt of the caller does
+   * not end the run early (its deadline does); the caller gets the interrupt back.
    */
   public Result run(Run run) throws InterruptedException {
     try {
@@ -261,15 +298,18 @@ public final class ProcessGroupRunner implements AutoCloseable {
   }
 
   /**
-   * Refuses new runs, sends SIGTERM to every live group, SIGKILL to those left after the grace,
-   * and waits until {@code budget} for the runs to be over. True when none is left.
+   * Refuses new runs, sends SIGTERM to every live group, SIGKILL to those left after the grace, and
+   * waits until {@code budget} for the runs to be over. True when none is left.
    */
   public boolean close(Duration budget, Duration grace) {
     closed = true;
     long end = System.nanoTime() + budget.toNanos();
     List<LiveRun> now = new ArrayList<>(live);
     if (!now.isEmpty()) {
-      log.warn("{} runs: stopping {} still running (process groups {})", kind, now.size(),
+      log.warn(
+          "{} runs: stopping {} still running (process groups {})",
+          kind,
+          now.size(),
           now.stream().map(r -> Long.toString(r.pgid)).toList());
     }
     now.forEach(r -> r.stop(ProcessCalls.SIGTERM));
@@ -297,7 +337,14 @@ public final class ProcessGroupRunner implements AutoCloseable {
   private Result execute(Run run) {
     String missing = missingProgram(run);
     if (missing != null) {
-      return new Result(Outcome.NOT_STARTED, -1, "", "", 0, Duration.ZERO, -1,
+      return new Result(
+          Outcome.NOT_STARTED,
+          -1,
+          "",
+          "",
+          0,
+          Duration.ZERO,
+          -1,
           "cannot start " + run.argv().getFirst() + ": " + missing);
     }
     int[] out = ProcessCalls.pipe();
@@ -308,9 +355,10 @@ public final class ProcessGroupRunner implements AutoCloseable {
       List<String> command = new ArrayList<>(run.argv().size() + 1);
       command.add(SETSID.toString());
       command.addAll(run.argv());
-      ProcessBuilder builder = new ProcessBuilder(command)
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .redirectOutput(ProcessBuilder.Redirect.to(new File("/proc/self/fd/" + out[1])));
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .redirectOutput(ProcessBuilder.Redirect.to(new File("/proc/self/fd/" + out[1])));
       if (run.separateStderr()) {
         builder.redirectError(ProcessBuilder.Redirect.to(new File("/proc/self/fd/" + err[1])));
       } else {
@@ -324,7 +372,14 @@ public final class ProcessGroupRunner implements AutoCloseable {
       process = builder.start();
     } catch (IOException | RuntimeException e) {
       closeAll(out[0], out[1], err[0], err[1]);
-      return new Result(Outcome.NOT_STARTED, -1, "", "", 0, Duration.ZERO, -1,
+      return new Result(
+          Outcome.NOT_STARTED,
+          -1,
+          "",
+          "",
+          0,
+          Duration.ZERO,
+          -1,
           "cannot start " + run.argv().getFirst() + ": " + e.getMessage());
     } finally {
       // the child has its copies; ours would keep the pipes open after it exits
@@ -351,7 +406,8 @@ public final class ProcessGroupRunner implements AutoCloseable {
         if (remaining <= 0) {
           break;
         }
-        int waitMillis = (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(remaining + 999_999));
+        int waitMillis =
+            (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(remaining + 999_999));
         // wake now and then to see a close(); without a pidfd, to see the leader's exit
         waitMillis = Math.min(waitMillis, pidfd < 0 ? NO_PIDFD_POLL_MILLIS : STOP_CHECK_MILLIS);
         boolean exitSignalled = pump(arena, buffer, stdout, stderr, pidfd, waitMillis);
@@ -383,10 +439,18 @@ public final class ProcessGroupRunner implements AutoCloseable {
           status = reap(process);
         }
       }
-      // 3. Read what the pipes still hold; a process that escaped the group may keep one open: bounded.
+      // 3. Read what the pipes still hold; a process that escaped the group may keep one open:
+      // bounded.
       drain(arena, buffer, stdout, stderr);
-      return new Result(outcome, outcome == Outcome.EXITED ? status : -1, stdout.text(), stderr.text(),
-          stdout.discarded + stderr.discarded, elapsed, process.pid(), note);
+      return new Result(
+          outcome,
+          outcome == Outcome.EXITED ? status : -1,
+          stdout.text(),
+          stderr.text(),
+          stdout.discarded + stderr.discarded,
+          elapsed,
+          process.pid(),
+          note);
     } finally {
       closeAll(out[0], err[0], pidfd);
       live.remove(liveRun);
@@ -394,8 +458,8 @@ public final class ProcessGroupRunner implements AutoCloseable {
   }
 
   /**
-   * Waits until the new process leads its own group (setsid has run), so that signalling the
-   * group reaches it; a few milliseconds at most after start.
+   * Waits until the new process leads its own group (setsid has run), so that signalling the group
+   * reaches it; a few milliseconds at most after start.
    */
   private static void awaitOwnGroup(Process process) {
     long end = System.nanoTime() + SETSID_WAIT.toNanos();
@@ -415,7 +479,8 @@ public final class ProcessGroupRunner implements AutoCloseable {
   }
 
   /** One poll: reads whatever is readable; true when the pidfd says the leader exited. */
-  private boolean pump(Arena arena, MemorySegment buffer, Output stdout, Output stderr, int pidfd, int waitMillis) {
+  private boolean pump(
+      Arena arena, MemorySegment buffer, Output stdout, Output stderr, int pidfd, int waitMillis) {
     int[] fds = {stdout.open ? stdout.fd : -1, stderr.open ? stderr.fd : -1, pidfd};
     short[] revents = new short[3];
     if (fds[0] < 0 && fds[1] < 0 && fds[2] < 0) {
@@ -432,7 +497,9 @@ public final class ProcessGroupRunner implements AutoCloseable {
     return revents[2] != 0;
   }
 
-  /** The leader's exit status (the JDK reaps it; it has exited or been killed, so this is quick). */
+  /**
+   * The leader's exit status (the JDK reaps it; it has exited or been killed, so this is quick).
+   */
   private static int reap(Process process) {
     try {
       if (process.waitFor(5, TimeUnit.SECONDS)) {
@@ -444,7 +511,12 @@ public final class ProcessGroupRunner implements AutoCloseable {
     return -1;
   }
 
-  private String terminateLeftovers(LiveRun run, Duration grace, Arena arena, MemorySegment buffer, Output stdout,
+  private String terminateLeftovers(
+      LiveRun run,
+      Duration grace,
+      Arena arena,
+      MemorySegment buffer,
+      Output stdout,
       Output stderr) {
     if (!groupHasLiveMembers(run.pgid)) {
       return "";
@@ -458,8 +530,14 @@ public final class ProcessGroupRunner implements AutoCloseable {
     return "processes it left in its group were killed after " + DurationText.of(grace) + " grace";
   }
 
-  private String killGroup(Process process, LiveRun run, Duration grace, Arena arena, MemorySegment buffer,
-      Output stdout, Output stderr) {
+  private String killGroup(
+      Process process,
+      LiveRun run,
+      Duration grace,
+      Arena arena,
+      MemorySegment buffer,
+      Output stdout,
+      Output stderr) {
     ProcessCalls.killGroup(run.pgid, ProcessCalls.SIGTERM);
     if (waitGroupGone(run, grace, arena, buffer, stdout, stderr) && !process.isAlive()) {
       return "process group terminated";
@@ -476,7 +554,12 @@ public final class ProcessGroupRunner implements AutoCloseable {
   }
 
   /** Reads output while waiting up to {@code grace} for the group to be empty. */
-  private boolean waitGroupGone(LiveRun run, Duration grace, Arena arena, MemorySegment buffer, Output stdout,
+  private boolean waitGroupGone(
+      LiveRun run,
+      Duration grace,
+      Arena arena,
+      MemorySegment buffer,
+      Output stdout,
       Output stderr) {
     long end = System.nanoTime() + grace.toNanos();
     while (groupHasLiveMembers(run.pgid)) {
@@ -484,7 +567,13 @@ public final class ProcessGroupRunner implements AutoCloseable {
       if (remaining <= 0) {
         return false;
       }
-      pump(arena, buffer, stdout, stderr, -1, (int) Math.max(1, Math.min(5, TimeUnit.NANOSECONDS.toMillis(remaining))));
+      pump(
+          arena,
+          buffer,
+          stdout,
+          stderr,
+          -1,
+          (int) Math.max(1, Math.min(5, TimeUnit.NANOSECONDS.toMillis(remaining))));
     }
     return true;
   }
@@ -508,7 +597,9 @@ public final class ProcessGroupRunner implements AutoCloseable {
         }
         // pid (comm) state ppid pgrp …: comm may hold spaces and parentheses
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 4);
-        if (fields.length >= 3 && fields[2].equals(Long.toString(pgid)) && !fields[0].equals("Z")
+        if (fields.length >= 3
+            && fields[2].equals(Long.toString(pgid))
+            && !fields[0].equals("Z")
             && !fields[0].equals("X")) {
           return true;
         }
@@ -527,9 +618,9 @@ public final class ProcessGroupRunner implements AutoCloseable {
   }
 
   /**
-   * Why the program cannot be executed, or null: {@code setsid} would exec it and fail with an
-   * exit status indistinguishable from the program's own, so look first (as {@code execvp} will,
-   * along the run's PATH).
+   * Why the program cannot be executed, or null: {@code setsid} would exec it and fail with an exit
+   * status indistinguishable from the program's own, so look first (as {@code execvp} will, along
+   * the run's PATH).
    */
   static String missingProgram(Run run) {
     String program = run.argv().getFirst();
@@ -540,8 +631,13 @@ public final class ProcessGroupRunner implements AutoCloseable {
       }
       return Files.isRegularFile(p) && Files.isExecutable(p) ? null : "not an executable file";
     }
-    String path = run.extraEnvironment().getOrDefault("PATH",
-        run.environment() != null ? run.environment().getOrDefault("PATH", "") : System.getenv().getOrDefault("PATH", ""));
+    String path =
+        run.extraEnvironment()
+            .getOrDefault(
+                "PATH",
+                run.environment() != null
+                    ? run.environment().getOrDefault("PATH", "")
+                    : System.getenv().getOrDefault("PATH", ""));
     for (String dir : path.split(":")) {
       if (!dir.isEmpty()) {
         Path p = Path.of(dir, program);
@@ -628,6 +724,7 @@ public final class ProcessGroupRunner implements AutoCloseable {
         return p;
       }
     }
-    return Path.of("setsid"); // found on PATH, or each run fails to start with the name in the message
+    return Path.of(
+        "setsid"); // found on PATH, or each run fails to start with the name in the message
   }
 }

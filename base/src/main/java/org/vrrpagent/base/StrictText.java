@@ -12,9 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /**
- * Text files operators edit (the configuration, the priority-order file), read strictly: a
- * regular file (a FIFO or a device would block or never end), at most a given number of bytes,
- * and valid UTF-8 — a malformed byte is refused, never replaced by U+FFFD.
+ * Text files operators edit (the configuration, the priority-order file), read strictly: a regular
+ * file (a FIFO or a device would block or never end), at most a given number of bytes, and valid
+ * UTF-8 — a malformed byte is refused, never replaced by U+FFFD.
  *
  * <pre>{@code
  * String text = StrictText.read(path, 64 * 1024); // throws StrictText.Refused
@@ -59,10 +59,13 @@ public final class StrictText {
     return decode(readBytes(file, maxBytes));
   }
 
-  /** The bytes of a regular file of at most {@code maxBytes}; reads no more than one byte past it. */
+  /**
+   * The bytes of a regular file of at most {@code maxBytes}; reads no more than one byte past it.
+   */
   public static byte[] readBytes(Path file, int maxBytes) throws IOException {
     if (maxBytes < 0 || maxBytes == Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("maxBytes " + maxBytes + " (expected: 0.." + (Integer.MAX_VALUE - 1) + ")");
+      throw new IllegalArgumentException(
+          "maxBytes " + maxBytes + " (expected: 0.." + (Integer.MAX_VALUE - 1) + ")");
     }
     BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
     if (!attributes.isRegularFile()) {
@@ -80,9 +83,11 @@ public final class StrictText {
 
   /** Decodes strict UTF-8; a malformed or unmappable sequence is refused with its offset. */
   public static String decode(byte[] bytes) throws Refused {
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(bytes);
     try {
       return decoder.decode(in).toString();
@@ -94,9 +99,11 @@ public final class StrictText {
   }
 
   private static int firstMalformed(byte[] bytes) {
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(bytes);
     java.nio.CharBuffer out = java.nio.CharBuffer.allocate(Math.max(16, bytes.length * 2));
     var result = decoder.decode(in, out, true);

@@ -30,7 +30,8 @@ class AddressTextTest {
 
   @Test
   void keepsTheScopeOfALinkLocalAddress() throws Exception {
-    Inet6Address scoped = Inet6Address.getByAddress(null, InetAddress.ofLiteral("fe80::1").getAddress(), 2);
+    Inet6Address scoped =
+        Inet6Address.getByAddress(null, InetAddress.ofLiteral("fe80::1").getAddress(), 2);
     assertThat(AddressText.of(scoped)).isEqualTo("fe80::1%2");
   }
 

@@ -27,16 +27,30 @@ class HostPortTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "[::1", "[::1]x", "[127.0.0.1]:53", "1::2::3", "fd00::1:53:x", "bad host", "-x", "a:b:c"})
+  @ValueSource(
+      strings = {
+        "",
+        "[::1",
+        "[::1]x",
+        "[127.0.0.1]:53",
+        "1::2::3",
+        "fd00::1:53:x",
+        "bad host",
+        "-x",
+        "a:b:c"
+      })
   void refusesWhatIsNotAHostPort(String text) {
-    assertThatIllegalArgumentException().isThrownBy(() -> HostPort.parse(text, 53))
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> HostPort.parse(text, 53))
         .withMessage("not a host[:port] (expected: e.g. 127.0.0.1, 127.0.0.1:5353 or [::1]:53)");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:", "[::1]:x", "host:123456"})
   void refusesABadPort(String text) {
-    assertThatIllegalArgumentException().isThrownBy(() -> HostPort.parse(text, 53))
-        .withMessageStartingWith("port \"").withMessageEndingWith("\" (expected: 1..65535)");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> HostPort.parse(text, 53))
+        .withMessageStartingWith("port \"")
+        .withMessageEndingWith("\" (expected: 1..65535)");
   }
 }

@@ -29,7 +29,9 @@ class ProcessGroupRunnerTest {
 
   @Test
   void capturesExitStatusAndOutput() throws Exception {
-    Result r = runner.run(sh("echo out; echo err >&2; exit 3", Duration.ofSeconds(10)).withSeparateStderr());
+    Result r =
+        runner.run(
+            sh("echo out; echo err >&2; exit 3", Duration.ofSeconds(10)).withSeparateStderr());
     assertThat(r.outcome()).isEqualTo(Outcome.EXITED);
     assertThat(r.exitStatus()).isEqualTo(3);
     assertThat(r.stdout()).isEqualTo("out\n");
@@ -49,9 +51,12 @@ class ProcessGroupRunnerTest {
     assertThat(r.outcome()).isEqualTo(Outcome.EXITED);
     assertThat(r.exitStatus()).isZero();
     assertThat(r.stdout()).isEqualTo("started\n");
-    assertThat(r.elapsed()).isLessThan(Duration.ofSeconds(5)); // the old runners waited for the pipe
+    assertThat(r.elapsed())
+        .isLessThan(Duration.ofSeconds(5)); // the old runners waited for the pipe
     assertThat(r.note()).isEqualTo("processes it left in its group were terminated");
-    assertThat(ProcessGroupRunner.groupHasLiveMembers(r.pid())).as("group %d left", r.pid()).isFalse();
+    assertThat(ProcessGroupRunner.groupHasLiveMembers(r.pid()))
+        .as("group %d left", r.pid())
+        .isFalse();
     assertThat(leftovers()).isZero();
   }
 
@@ -67,8 +72,12 @@ class ProcessGroupRunnerTest {
 
   @Test
   void aGroupIgnoringSigtermIsKilledAfterTheGrace() throws Exception {
-    Result r = runner.run(sh("trap '' TERM; sleep " + MARK + " & trap '' TERM; sleep " + MARK, Duration.ofMillis(300))
-        .withKillGrace(Duration.ofMillis(300)));
+    Result r =
+        runner.run(
+            sh(
+                    "trap '' TERM; sleep " + MARK + " & trap '' TERM; sleep " + MARK,
+                    Duration.ofMillis(300))
+                .withKillGrace(Duration.ofMillis(300)));
     assertThat(r.outcome()).isEqualTo(Outcome.TIMED_OUT);
     assertThat(r.note()).isEqualTo("process group killed after 300ms grace");
     assertThat(ProcessGroupRunner.groupHasLiveMembers(r.pid())).isFalse();
@@ -77,7 +86,10 @@ class ProcessGroupRunnerTest {
 
   @Test
   void outputIsBoundedAndTheRestCounted() throws Exception {
-    Result r = runner.run(sh("head -c 1000000 /dev/zero | tr '\\0' x", Duration.ofSeconds(10)).withMaxOutputBytes(100));
+    Result r =
+        runner.run(
+            sh("head -c 1000000 /dev/zero | tr '\\0' x", Duration.ofSeconds(10))
+                .withMaxOutputBytes(100));
     assertThat(r.exitStatus()).isZero();
     assertThat(r.stdout()).hasSize(100);
     assertThat(r.discardedBytes()).isEqualTo(1_000_000 - 100);
@@ -89,9 +101,12 @@ class ProcessGroupRunnerTest {
     Result r = runner.run(Run.of(List.of("/nonexistent/program"), Duration.ofSeconds(5)));
     assertThat(r.outcome()).isEqualTo(Outcome.NOT_STARTED);
     assertThat(r.note()).isEqualTo("cannot start /nonexistent/program: no such file");
-    Result onPath = runner.run(Run.of(List.of("no-such-program-vrrp"), Duration.ofSeconds(5))
-        .withEnvironment(java.util.Map.of("PATH", "/usr/bin:/bin")));
-    assertThat(onPath.note()).isEqualTo("cannot start no-such-program-vrrp: not found on PATH /usr/bin:/bin");
+    Result onPath =
+        runner.run(
+            Run.of(List.of("no-such-program-vrrp"), Duration.ofSeconds(5))
+                .withEnvironment(java.util.Map.of("PATH", "/usr/bin:/bin")));
+    assertThat(onPath.note())
+        .isEqualTo("cannot start no-such-program-vrrp: not found on PATH /usr/bin:/bin");
   }
 
   @Test
@@ -110,13 +125,16 @@ class ProcessGroupRunnerTest {
       assertThat(b.get().outcome()).isEqualTo(Outcome.STOPPED);
       assertThat(small.stats().live()).isZero();
       assertThat(leftovers()).isZero();
-      assertThat(small.start(sh("true", Duration.ofSeconds(1))).get().outcome()).isEqualTo(Outcome.REFUSED);
+      assertThat(small.start(sh("true", Duration.ofSeconds(1))).get().outcome())
+          .isEqualTo(Outcome.REFUSED);
     } finally {
       small.close(); // a failed assertion must not leave its sleeps running
     }
   }
 
-  /** Issue 10 fault 2: a run every few ms that leaves a child holding stdout; nothing may pile up. */
+  /**
+   * Issue 10 fault 2: a run every few ms that leaves a child holding stdout; nothing may pile up.
+   */
   @Test
   void repeatedRunsLeavingChildrenLeaveNothingBehind() throws Exception {
     for (int i = 0; i < 10; i++) { // warm up thread pools (the JDK's reaper threads are cached)
@@ -130,8 +148,10 @@ class ProcessGroupRunnerTest {
     }
     assertThat(leftovers()).isZero();
     assertThat(openDescriptors()).isLessThanOrEqualTo(fdsBefore + 2);
-    assertThat(Thread.activeCount()).isLessThan(threadsBefore + 20); // the reaper pool, not one per run
-    assertThat(elapsed.subList(190, 200)).allSatisfy(d -> assertThat(d).isLessThan(Duration.ofSeconds(1)));
+    assertThat(Thread.activeCount())
+        .isLessThan(threadsBefore + 20); // the reaper pool, not one per run
+    assertThat(elapsed.subList(190, 200))
+        .allSatisfy(d -> assertThat(d).isLessThan(Duration.ofSeconds(1)));
     assertThat(runner.stats().leftoversKilled()).isEqualTo(210);
     assertThat(runner.stats().live()).isZero();
   }

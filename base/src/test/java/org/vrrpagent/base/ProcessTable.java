@@ -15,7 +15,10 @@ import java.util.stream.Stream;
 public final class ProcessTable {
   private ProcessTable() {}
 
-  /** A marker number for {@code sleep MARK}, unique to this JVM (its pid), so a test finds its own processes. */
+  /**
+   * A marker number for {@code sleep MARK}, unique to this JVM (its pid), so a test finds its own
+   * processes.
+   */
   public static String mark(int base) {
     return Long.toString(base + ProcessHandle.current().pid() % 99_999);
   }

@@ -23,7 +23,8 @@ class StrictTextTest {
   @Test
   void refusesAFileOverTheLimit() throws IOException {
     Path file = Files.write(dir.resolve("a"), new byte[9]);
-    assertThatExceptionOfType(StrictText.Refused.class).isThrownBy(() -> StrictText.read(file, 8))
+    assertThatExceptionOfType(StrictText.Refused.class)
+        .isThrownBy(() -> StrictText.read(file, 8))
         .satisfies(e -> assertThat(e.problem()).isEqualTo(StrictText.Problem.TOO_LARGE));
   }
 
@@ -31,11 +32,13 @@ class StrictTextTest {
   void refusesMalformedUtf8WithItsOffset() throws IOException {
     byte[] bytes = "ab".getBytes(StandardCharsets.UTF_8);
     Path file = Files.write(dir.resolve("a"), new byte[] {bytes[0], bytes[1], (byte) 0xc3, 'x'});
-    assertThatExceptionOfType(StrictText.Refused.class).isThrownBy(() -> StrictText.read(file, 100))
-        .satisfies(e -> {
-          assertThat(e.problem()).isEqualTo(StrictText.Problem.NOT_UTF8);
-          assertThat(e.offset()).isEqualTo(2);
-        });
+    assertThatExceptionOfType(StrictText.Refused.class)
+        .isThrownBy(() -> StrictText.read(file, 100))
+        .satisfies(
+            e -> {
+              assertThat(e.problem()).isEqualTo(StrictText.Problem.NOT_UTF8);
+              assertThat(e.offset()).isEqualTo(2);
+            });
   }
 
   @Test
@@ -44,12 +47,14 @@ class StrictTextTest {
     Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
     assertThat(mkfifo.waitFor()).isZero();
     // opening a FIFO nobody writes blocks; the check happens before the open
-    assertThatExceptionOfType(StrictText.Refused.class).isThrownBy(() -> StrictText.read(fifo, 100))
+    assertThatExceptionOfType(StrictText.Refused.class)
+        .isThrownBy(() -> StrictText.read(fifo, 100))
         .satisfies(e -> assertThat(e.problem()).isEqualTo(StrictText.Problem.NOT_A_REGULAR_FILE));
   }
 
   @Test
   void aMissingFileIsAnIoError() {
-    assertThatExceptionOfType(NoSuchFileException.class).isThrownBy(() -> StrictText.read(dir.resolve("none"), 1));
+    assertThatExceptionOfType(NoSuchFileException.class)
+        .isThrownBy(() -> StrictText.read(dir.resolve("none"), 1));
   }
 }

@@ -6,14 +6,14 @@ package org.vrrpagent.checks;
  */
 public interface TaskScheduler {
 
-    /** A scheduled task that can be cancelled; cancelling a task that ran is a no-op. */
-    interface Cancellable {
-        void cancel();
-    }
+  /** A scheduled task that can be cancelled; cancelling a task that ran is a no-op. */
+  interface Cancellable {
+    void cancel();
+  }
 
-    /** Runs {@code task} as soon as possible on the scheduler's thread. */
-    void execute(Runnable task);
+  /** Runs {@code task} as soon as possible on the scheduler's thread. */
+  void execute(Runnable task);
 
-    /** Runs {@code task} on the scheduler's thread after {@code delayNanos}. */
-    Cancellable schedule(Runnable task, long delayNanos);
+  /** Runs {@code task} on the scheduler's thread after {@code delayNanos}. */
+  Cancellable schedule(Runnable task, long delayNanos);
 }

@@ -3,7 +3,7 @@ package org.vrrpagent.checks;
 /** Monotonic time in nanoseconds. Production uses {@link #SYSTEM}; tests use a virtual clock. */
 @FunctionalInterface
 public interface Ticker {
-    Ticker SYSTEM = System::nanoTime;
+  Ticker SYSTEM = System::nanoTime;
 
-    long nanoTime();
+  long nanoTime();
 }

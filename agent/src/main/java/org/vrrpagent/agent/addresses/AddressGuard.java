@@ -26,32 +26,43 @@ public final class AddressGuard {
   }
 
   /**
-   * Removes the leftovers recorded in {@code file} (one log line per address or interface),
-   * then writes this run's empty state into it.
+   * Removes the leftovers recorded in {@code file} (one log line per address or interface), then
+   * writes this run's empty state into it.
    *
-   * @throws IOException when the file cannot be read, belongs to a process that still runs or
-   *     to another network namespace, or cannot be written: the daemon refuses to start
+   * @throws IOException when the file cannot be read, belongs to a process that still runs or to
+   *     another network namespace, or cannot be written: the daemon refuses to start
    */
   public static AddressGuard start(StateFile file) throws IOException {
-    return start(file, new IpAddressTable(), new Leftovers(new IpAddressTable(), new CommandRunner(), List.of("ip")));
+    return start(
+        file,
+        new IpAddressTable(),
+        new Leftovers(new IpAddressTable(), new CommandRunner(), List.of("ip")));
   }
 
-  static AddressGuard start(StateFile file, AddressTable real, Leftovers leftovers) throws IOException {
+  static AddressGuard start(StateFile file, AddressTable real, Leftovers leftovers)
+      throws IOException {
     Leftovers.Report report = leftovers.clean(file, false);
     if (report.refused().isPresent()) {
       throw new IOException("state file " + report.refused().get());
     }
     report.lines().forEach(l -> log.warn("start-up cleanup: {}", l));
     if (!report.clean()) {
-      log.error("start-up cleanup: not everything an earlier run left could be removed (see above); "
-          + "it is no longer recorded in {}", file.path());
+      log.error(
+          "start-up cleanup: not everything an earlier run left could be removed (see above); "
+              + "it is no longer recorded in {}",
+          file.path());
     }
     RecordedAddressTable table = new RecordedAddressTable(real, file);
     try {
       table.claim();
     } catch (IOException e) {
-      throw new IOException("cannot write the state file " + file.path() + ": " + e.getMessage()
-          + " (make its directory writable, e.g. systemd's RuntimeDirectory=, or choose one with --state-file)", e);
+      throw new IOException(
+          "cannot write the state file "
+              + file.path()
+              + ": "
+              + e.getMessage()
+              + " (make its directory writable, e.g. systemd's RuntimeDirectory=, or choose one with --state-file)",
+          e);
     }
     return new AddressGuard(file, table);
   }

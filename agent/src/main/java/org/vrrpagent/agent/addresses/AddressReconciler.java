@@ -22,21 +22,20 @@ import org.vrrpagent.core.linux.ArpConflictWatch;
 import org.vrrpagent.core.linux.NdConflictWatch;
 
 /**
- * A master keeps its addresses: every {@link #CHECK_PERIOD} the addresses we hold (added as
- * MASTER and not yet removed, {@link RecordedAddressTable#held()}) are compared with the
- * interfaces, and one that something else removed ({@code ip addr del}, a network script, a
- * DHCP client) is added again, with a log line, an {@code ADDRESS readded} event and
- * {@code vrrp_address_readded_total}.
+ * A master keeps its addresses: every {@link #CHECK_PERIOD} the addresses we hold (added as MASTER
+ * and not yet removed, {@link RecordedAddressTable#held()}) are compared with the interfaces, and
+ * one that something else removed ({@code ip addr del}, a network script, a DHCP client) is added
+ * again, with a log line, an {@code ADDRESS readded} event and {@code vrrp_address_readded_total}.
  *
- * <p>And it notices when it is not alone: an {@link ArpConflictWatch} (IPv4) or
- * {@link NdConflictWatch} (IPv6) on each interface that carries an address we hold reports ARP
- * frames or Neighbor Advertisements from another MAC that claim it, and every
- * {@link #PROBE_PERIOD} an ARP probe or a Neighbor Solicitation asks whether anyone else has it. A claim raises the
- * duplicate-address alarm for the instance (one warning per episode, an {@code ADDRESS
- * duplicate} event, {@code vrrp_address_duplicate} = 1, {@code vrrp_address_duplicates_total}
- * + 1); it clears when no claim came for {@link #CLEAR_AFTER}, or when we no longer hold the
- * address. Claims in the first {@link #GRACE} after we took the address are ignored: the old
- * master may not have let go yet, which is a handover, not a conflict.
+ * <p>And it notices when it is not alone: an {@link ArpConflictWatch} (IPv4) or {@link
+ * NdConflictWatch} (IPv6) on each interface that carries an address we hold reports ARP frames or
+ * Neighbor Advertisements from another MAC that claim it, and every {@link #PROBE_PERIOD} an ARP
+ * probe or a Neighbor Solicitation asks whether anyone else has it. A claim raises the
+ * duplicate-address alarm for the instance (one warning per episode, an {@code ADDRESS duplicate}
+ * event, {@code vrrp_address_duplicate} = 1, {@code vrrp_address_duplicates_total} + 1); it clears
+ * when no claim came for {@link #CLEAR_AFTER}, or when we no longer hold the address. Claims in the
+ * first {@link #GRACE} after we took the address are ignored: the old master may not have let go
+ * yet, which is a handover, not a conflict.
  *
  * <p>All of this runs on its own thread (and the watches' receive threads), never on the engine
  * thread, and calls nothing in the engine: the engine's own address changes go through the same
@@ -47,10 +46,13 @@ public final class AddressReconciler implements AutoCloseable {
 
   /** How often held addresses are compared with the interfaces. */
   public static final Duration CHECK_PERIOD = Duration.ofSeconds(1);
+
   /** How often each held address is probed (ARP probe, Neighbor Solicitation). */
   public static final Duration PROBE_PERIOD = Duration.ofSeconds(5);
+
   /** Claims this soon after we added the address are a handover, not a conflict. */
   public static final Duration GRACE = Duration.ofSeconds(3);
+
   /** A duplicate episode ends after this long without a claim. */
   public static final Duration CLEAR_AFTER = PROBE_PERIOD.multipliedBy(3);
 
@@ -85,7 +87,10 @@ public final class AddressReconciler implements AutoCloseable {
       return new Watch() {
         @Override
         public void watch(Set<InetAddress> addresses) {
-          w.watch(addresses.stream().map(Inet4Address.class::cast).collect(java.util.stream.Collectors.toSet()));
+          w.watch(
+              addresses.stream()
+                  .map(Inet4Address.class::cast)
+                  .collect(java.util.stream.Collectors.toSet()));
         }
 
         @Override
@@ -104,7 +109,10 @@ public final class AddressReconciler implements AutoCloseable {
       return new Watch() {
         @Override
         public void watch(Set<InetAddress> addresses) {
-          w.watch(addresses.stream().map(Inet6Address.class::cast).collect(java.util.stream.Collectors.toSet()));
+          w.watch(
+              addresses.stream()
+                  .map(Inet6Address.class::cast)
+                  .collect(java.util.stream.Collectors.toSet()));
         }
 
         @Override
@@ -127,38 +135,57 @@ public final class AddressReconciler implements AutoCloseable {
    *
    * @param claims ARP frames from the other MAC in this episode
    */
-  public record Duplicate(String instance, AddressEntry address, String mac, long sinceNanos, long lastSeenNanos,
+  public record Duplicate(
+      String instance,
+      AddressEntry address,
+      String mac,
+      long sinceNanos,
+      long lastSeenNanos,
       long claims) {}
 
   /**
    * @param instanceOf the instance an address belongs to (for log lines, events and metrics)
    */
-  public AddressReconciler(RecordedAddressTable table, Function<AddressEntry, String> instanceOf, Listener listener) {
+  public AddressReconciler(
+      RecordedAddressTable table, Function<AddressEntry, String> instanceOf, Listener listener) {
     this.table = Objects.requireNonNull(table, "table");
     this.instanceOf = Objects.requireNonNull(instanceOf, "instanceOf");
     this.listener = Objects.requireNonNull(listener, "listener");
-    this.thread = Executors.newSingleThreadScheduledExecutor(
-        r -> Thread.ofPlatform().daemon().name("address-check").unstarted(r));
+    this.thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("address-check").unstarted(r));
   }
 
   public void start() {
-    thread.scheduleWithFixedDelay(this::round, CHECK_PERIOD.toMillis(), CHECK_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    thread.scheduleWithFixedDelay(
+        this::round, CHECK_PERIOD.toMillis(), CHECK_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** One round: re-add what is missing, then the duplicate watch (a failure is logged, the next round runs). */
+  /**
+   * One round: re-add what is missing, then the duplicate watch (a failure is logged, the next
+   * round runs).
+   */
   void round() {
     try {
-      table.reconcile((entry, failure) -> {
-        String instance = instanceOf.apply(entry);
-        if (failure == null) {
-          log.warn("{}: {} was removed from {} by something else while MASTER: added again", instance,
-              entry.address(), entry.interfaceName());
-        } else {
-          log.error("{}: {} was removed from {} by something else while MASTER, and cannot be added again: {}",
-              instance, entry.address(), entry.interfaceName(), failure.getMessage());
-        }
-        listener.readded(instance, entry, failure);
-      });
+      table.reconcile(
+          (entry, failure) -> {
+            String instance = instanceOf.apply(entry);
+            if (failure == null) {
+              log.warn(
+                  "{}: {} was removed from {} by something else while MASTER: added again",
+                  instance,
+                  entry.address(),
+                  entry.interfaceName());
+            } else {
+              log.error(
+                  "{}: {} was removed from {} by something else while MASTER, and cannot be added again: {}",
+                  instance,
+                  entry.address(),
+                  entry.interfaceName(),
+                  failure.getMessage());
+            }
+            listener.readded(instance, entry, failure);
+          });
       duplicates(System.nanoTime());
     } catch (RuntimeException e) {
       log.error("address check failed: {}", e.toString(), e);
@@ -190,8 +217,10 @@ public final class AddressReconciler implements AutoCloseable {
       Watch w = watches.get(key);
       if (w == null) {
         try {
-          w = four ? Watch.arp(ArpConflictWatch.open(name, this::claimed))
-              : Watch.nd(NdConflictWatch.open(name, this::claimed));
+          w =
+              four
+                  ? Watch.arp(ArpConflictWatch.open(name, this::claimed))
+                  : Watch.nd(NdConflictWatch.open(name, this::claimed));
         } catch (RuntimeException ex) {
           log.debug("duplicate-address watch on {}: {}", key, ex.getMessage());
           continue;
@@ -219,11 +248,16 @@ public final class AddressReconciler implements AutoCloseable {
         boolean stillHeld = held.containsKey(e.getKey());
         if (!stillHeld || now - e.getValue().lastSeenNanos() >= CLEAR_AFTER.toNanos()) {
           episodes.remove(e.getKey());
-          String why = stillHeld ? "no other host claimed it for " + CLEAR_AFTER.toSeconds() + " s"
-              : "we no longer hold it";
+          String why =
+              stillHeld
+                  ? "no other host claimed it for " + CLEAR_AFTER.toSeconds() + " s"
+                  : "we no longer hold it";
           String instance = instanceOf.apply(e.getKey());
-          log.info("{}: duplicate-address alarm for {} cleared: {}", instance,
-              AddressText.of(e.getKey().address().address()), why);
+          log.info(
+              "{}: duplicate-address alarm for {} cleared: {}",
+              instance,
+              AddressText.of(e.getKey().address().address()),
+              why);
           listener.duplicateCleared(instance, e.getKey(), why);
         }
       }
@@ -246,13 +280,21 @@ public final class AddressReconciler implements AutoCloseable {
     synchronized (episodes) {
       Episode old = episodes.get(entry);
       raised = old == null;
-      episodes.put(entry, raised ? new Episode(mac, now, now, 1) : new Episode(mac, old.sinceNanos(), now, old.claims() + 1));
+      episodes.put(
+          entry,
+          raised
+              ? new Episode(mac, now, now, 1)
+              : new Episode(mac, old.sinceNanos(), now, old.claims() + 1));
     }
     if (raised) {
       String instance = instanceOf.apply(entry);
-      log.warn("{}: duplicate address: {} on {} is also answered for by {} while we are MASTER "
-          + "(another host has it configured, or a second master); alarm raised", instance,
-          AddressText.of(address), interfaceName, mac);
+      log.warn(
+          "{}: duplicate address: {} on {} is also answered for by {} while we are MASTER "
+              + "(another host has it configured, or a second master); alarm raised",
+          instance,
+          AddressText.of(address),
+          interfaceName,
+          mac);
       listener.duplicateRaised(instance, entry, mac);
     }
   }
@@ -260,8 +302,17 @@ public final class AddressReconciler implements AutoCloseable {
   /** The duplicate-address alarms raised now. Any thread. */
   public java.util.List<Duplicate> duplicates() {
     synchronized (episodes) {
-      return episodes.entrySet().stream().map(e -> new Duplicate(instanceOf.apply(e.getKey()), e.getKey(),
-          e.getValue().mac(), e.getValue().sinceNanos(), e.getValue().lastSeenNanos(), e.getValue().claims())).toList();
+      return episodes.entrySet().stream()
+          .map(
+              e ->
+                  new Duplicate(
+                      instanceOf.apply(e.getKey()),
+                      e.getKey(),
+                      e.getValue().mac(),
+                      e.getValue().sinceNanos(),
+                      e.getValue().lastSeenNanos(),
+                      e.getValue().claims()))
+          .toList();
     }
   }
 

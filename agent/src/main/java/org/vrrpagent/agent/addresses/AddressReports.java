@@ -23,7 +23,10 @@ public final class AddressReports implements AddressReconciler.Listener {
     this(metrics, (Consumer<AddressEvent>) notifications::address);
   }
 
-  /** @param notifications where the events go (the daemon's notification pipeline, current across reloads) */
+  /**
+   * @param notifications where the events go (the daemon's notification pipeline, current across
+   *     reloads)
+   */
   public AddressReports(Metrics metrics, Consumer<AddressEvent> notifications) {
     this.metrics = metrics;
     this.notifications = notifications;
@@ -33,11 +36,14 @@ public final class AddressReports implements AddressReconciler.Listener {
   /** Which instance each virtual address belongs to in {@code config}. */
   public static Map<InetAddress, String> owners(Config config) {
     Map<InetAddress, String> m = new LinkedHashMap<>();
-    config.instances().forEach((name, i) -> {
-      for (VirtualAddress v : i.addresses()) {
-        m.putIfAbsent(v.address(), name);
-      }
-    });
+    config
+        .instances()
+        .forEach(
+            (name, i) -> {
+              for (VirtualAddress v : i.addresses()) {
+                m.putIfAbsent(v.address(), name);
+              }
+            });
     return Map.copyOf(m);
   }
 
@@ -46,25 +52,43 @@ public final class AddressReports implements AddressReconciler.Listener {
     if (failure == null) {
       metrics.addressReadded(instance);
     }
-    notifications.accept(new AddressEvent(AddressEvent.Kind.READDED, instance,
-        AddressText.of(address.address().address()), failure == null
-            ? "removed from " + address.interfaceName() + " by something else while MASTER; added again"
-            : "removed from " + address.interfaceName() + " by something else; cannot add it again: " + failure.getMessage(),
-        clock.instant()));
+    notifications.accept(
+        new AddressEvent(
+            AddressEvent.Kind.READDED,
+            instance,
+            AddressText.of(address.address().address()),
+            failure == null
+                ? "removed from "
+                    + address.interfaceName()
+                    + " by something else while MASTER; added again"
+                : "removed from "
+                    + address.interfaceName()
+                    + " by something else; cannot add it again: "
+                    + failure.getMessage(),
+            clock.instant()));
   }
 
   @Override
   public void duplicateRaised(String instance, AddressEntry address, String mac) {
     metrics.addressDuplicate(instance, true);
-    notifications.accept(new AddressEvent(AddressEvent.Kind.DUPLICATE, instance,
-        AddressText.of(address.address().address()), "answered for on " + address.interfaceName() + " by " + mac
-            + " while we are MASTER", clock.instant()));
+    notifications.accept(
+        new AddressEvent(
+            AddressEvent.Kind.DUPLICATE,
+            instance,
+            AddressText.of(address.address().address()),
+            "answered for on " + address.interfaceName() + " by " + mac + " while we are MASTER",
+            clock.instant()));
   }
 
   @Override
   public void duplicateCleared(String instance, AddressEntry address, String why) {
     metrics.addressDuplicate(instance, false);
-    notifications.accept(new AddressEvent(AddressEvent.Kind.DUPLICATE_CLEARED, instance,
-        AddressText.of(address.address().address()), why, clock.instant()));
+    notifications.accept(
+        new AddressEvent(
+            AddressEvent.Kind.DUPLICATE_CLEARED,
+            instance,
+            AddressText.of(address.address().address()),
+            why,
+            clock.instant()));
   }
 }

@@ -14,8 +14,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Removes what an earlier run recorded in the {@link StateFile} and did not take away itself
- * (it crashed, or was killed): its virtual addresses, whatever configuration it ran, and its
+ * Removes what an earlier run recorded in the {@link StateFile} and did not take away itself (it
+ * crashed, or was killed): its virtual addresses, whatever configuration it ran, and its
  * virtual-MAC interfaces. Used by the daemon at start and by {@code vrrp-agent cleanup}.
  *
  * <p>Refuses to touch anything when the file was written in another network namespace (its
@@ -25,10 +25,13 @@ public final class Leftovers {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   /**
-   * What was done: one line per address or link, what could not be removed (kept in the file),
-   * and whether the file was refused altogether.
+   * What was done: one line per address or link, what could not be removed (kept in the file), and
+   * whether the file was refused altogether.
    */
-  public record Report(List<String> lines, List<AddressEntry> failedAddresses, List<LinkEntry> failedLinks,
+  public record Report(
+      List<String> lines,
+      List<AddressEntry> failedAddresses,
+      List<LinkEntry> failedLinks,
       Optional<String> refused) {
     public boolean clean() {
       return refused.isEmpty() && failedAddresses.isEmpty() && failedLinks.isEmpty();
@@ -40,8 +43,8 @@ public final class Leftovers {
   private final List<String> ip;
 
   /**
-   * @param table the real address table (not the recording one: removing a leftover is not a
-   *     change of this run)
+   * @param table the real address table (not the recording one: removing a leftover is not a change
+   *     of this run)
    * @param ipCommand the {@code ip} command for links, e.g. {@code [ip]}
    */
   public Leftovers(AddressTable table, CommandRunner runner, List<String> ipCommand) {
@@ -64,12 +67,28 @@ public final class Leftovers {
     State s = read.get();
     String here = StateFile.currentNetns();
     if (!s.netns().equals(here)) {
-      return new Report(lines, s.addresses(), s.links(), Optional.of(file.path() + " was written in network namespace "
-          + s.netns() + ", this is " + here + ": run cleanup there (ip netns exec NAME vrrp-agent cleanup)"));
+      return new Report(
+          lines,
+          s.addresses(),
+          s.links(),
+          Optional.of(
+              file.path()
+                  + " was written in network namespace "
+                  + s.netns()
+                  + ", this is "
+                  + here
+                  + ": run cleanup there (ip netns exec NAME vrrp-agent cleanup)"));
     }
     if (s.writerAlive()) {
-      return new Report(lines, s.addresses(), s.links(), Optional.of(file.path() + " belongs to process " + s.pid()
-          + ", which still runs: stop it first (its addresses are live), or give this run its own --state-file"));
+      return new Report(
+          lines,
+          s.addresses(),
+          s.links(),
+          Optional.of(
+              file.path()
+                  + " belongs to process "
+                  + s.pid()
+                  + ", which still runs: stop it first (its addresses are live), or give this run its own --state-file"));
     }
     String who = "left by process " + s.pid();
     List<AddressEntry> failed = new ArrayList<>();
@@ -81,8 +100,8 @@ public final class Leftovers {
         lines.add(e + ": interface gone, nothing to remove (" + who + ")");
         continue;
       }
-      Optional<InterfaceAddress> there = present.stream()
-          .filter(p -> p.address().equals(e.address().address())).findFirst();
+      Optional<InterfaceAddress> there =
+          present.stream().filter(p -> p.address().equals(e.address().address())).findFirst();
       if (there.isEmpty()) {
         continue; // recorded, but the run removed it before it died, or someone else did
       }
@@ -94,7 +113,8 @@ public final class Leftovers {
         table.remove(e.interfaceName(), there.get());
         lines.add("removed " + there.get() + " from " + e.interfaceName() + " (" + who + ")");
       } catch (RuntimeException ex) {
-        lines.add("cannot remove " + there.get() + " from " + e.interfaceName() + ": " + ex.getMessage());
+        lines.add(
+            "cannot remove " + there.get() + " from " + e.interfaceName() + ": " + ex.getMessage());
         failed.add(e);
       }
     }
@@ -122,9 +142,7 @@ public final class Leftovers {
     return new Report(lines, failed, failedLinks, Optional.empty());
   }
 
-  /**
-   * Empty when {@code l} is there and is our macvlan; otherwise why not ("" when simply gone).
-   */
+  /** Empty when {@code l} is there and is our macvlan; otherwise why not ("" when simply gone). */
   private Optional<String> ourLink(LinkEntry l) {
     CommandRunner.Result r = runner.run(command("-j", "-d", "link", "show", "dev", l.name()));
     if (!r.succeeded()) {
@@ -132,8 +150,9 @@ public final class Leftovers {
     }
     try {
       JsonNode link = JSON.readTree(r.stdout()).path(0);
-      boolean ours = l.mac().equalsIgnoreCase(link.path("address").asString(""))
-          && "macvlan".equals(link.path("linkinfo").path("info_kind").asString(""));
+      boolean ours =
+          l.mac().equalsIgnoreCase(link.path("address").asString(""))
+              && "macvlan".equals(link.path("linkinfo").path("info_kind").asString(""));
       return ours ? Optional.empty() : Optional.of("not a macvlan with " + l.mac() + " any more");
     } catch (RuntimeException e) {
       return Optional.of("cannot read `ip -j link`: " + e.getMessage());

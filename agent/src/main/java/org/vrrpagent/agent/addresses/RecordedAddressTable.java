@@ -15,16 +15,16 @@ import org.vrrpagent.core.io.AddressTable;
 import org.vrrpagent.core.io.InterfaceAddress;
 
 /**
- * An {@link AddressTable} that remembers, in the {@link StateFile}, what it added: an address
- * is written down before it is added (a crash in between leaves a record of an address that
- * may be there) and struck out after it is removed (a crash in between leaves a record of an
- * address that may still be there). Virtual-MAC interfaces are recorded the same way through
- * {@link #linkCreating} and {@link #linkRemoved}.
+ * An {@link AddressTable} that remembers, in the {@link StateFile}, what it added: an address is
+ * written down before it is added (a crash in between leaves a record of an address that may be
+ * there) and struck out after it is removed (a crash in between leaves a record of an address that
+ * may still be there). Virtual-MAC interfaces are recorded the same way through {@link
+ * #linkCreating} and {@link #linkRemoved}.
  *
  * <p>It is also what {@link AddressReconciler} checks against: {@link #reconcile} re-adds, under
- * the same lock as add and remove, an address we hold that is missing from the interface. The
- * lock is held only by the address thread, the reconciler's thread and start-up; none of them is
- * the engine thread, and nothing here calls into the engine.
+ * the same lock as add and remove, an address we hold that is missing from the interface. The lock
+ * is held only by the address thread, the reconciler's thread and start-up; none of them is the
+ * engine thread, and nothing here calls into the engine.
  *
  * <p>A state file that cannot be written is logged (once until it works again) and does not stop
  * failover: the addresses still move, only the memory of them is lost for a later run.
@@ -35,8 +35,10 @@ public final class RecordedAddressTable implements AddressTable {
   private final AddressTable delegate;
   private final StateFile file;
   private final Set<AddressEntry> held = new LinkedHashSet<>();
+
   /** When each held address was added (System.nanoTime). */
   private final java.util.Map<AddressEntry, Long> since = new java.util.HashMap<>();
+
   private final Set<LinkEntry> links = new LinkedHashSet<>();
   private boolean writeFailed;
 
@@ -72,7 +74,10 @@ public final class RecordedAddressTable implements AddressTable {
   @Override
   public synchronized void remove(String interfaceName, InterfaceAddress address) {
     delegate.remove(interfaceName, address);
-    if (held.removeIf(e -> e.interfaceName().equals(interfaceName) && e.address().address().equals(address.address()))) {
+    if (held.removeIf(
+        e ->
+            e.interfaceName().equals(interfaceName)
+                && e.address().address().equals(address.address()))) {
       since.keySet().retainAll(held);
       save();
     }
@@ -112,8 +117,8 @@ public final class RecordedAddressTable implements AddressTable {
   /**
    * Re-adds every held address missing from its interface and tells {@code readded} about each.
    * Runs under the table's lock, so an address the engine is removing at this moment is either
-   * still held (and present) or already struck out: the check never re-adds what the engine
-   * just took away. An interface that cannot be listed is skipped (the next round tries again).
+   * still held (and present) or already struck out: the check never re-adds what the engine just
+   * took away. An interface that cannot be listed is skipped (the next round tries again).
    *
    * @return how many addresses were re-added
    */
@@ -156,8 +161,10 @@ public final class RecordedAddressTable implements AddressTable {
       writeFailed = false;
     } catch (IOException | RuntimeException e) {
       if (!writeFailed) {
-        log.error("state file {}: cannot write: {} (addresses still move; a crash now would leave them unrecorded)",
-            file.path(), e.toString());
+        log.error(
+            "state file {}: cannot write: {} (addresses still move; a crash now would leave them unrecorded)",
+            file.path(),
+            e.toString());
       }
       writeFailed = true;
     }

@@ -27,10 +27,10 @@ import tools.jackson.databind.json.JsonMapper;
  * virtual-MAC interfaces it created, so that a later run (whatever its configuration) or an
  * operator ({@code vrrp-agent cleanup}) can remove what a crashed run left behind.
  *
- * <p>The file is small JSON, versioned ({@code "version": 1}), written atomically (a temporary
- * file beside it, fsync, rename, fsync of the directory) so a crash leaves the old or the new
- * content, never a mix. It names the network namespace and the process that wrote it: entries
- * are acted on only in that namespace, and never while that process still runs.
+ * <p>The file is small JSON, versioned ({@code "version": 1}), written atomically (a temporary file
+ * beside it, fsync, rename, fsync of the directory) so a crash leaves the old or the new content,
+ * never a mix. It names the network namespace and the process that wrote it: entries are acted on
+ * only in that namespace, and never while that process still runs.
  *
  * <pre>{@code
  * {"version":1,"netns":"net:[4026531840]","pid":812,"started":"2026-11-27T16:00:00Z",
@@ -41,10 +41,13 @@ import tools.jackson.databind.json.JsonMapper;
 public final class StateFile {
   /** Where the daemon and {@code vrrp-agent cleanup} keep it unless told otherwise. */
   public static final Path DEFAULT_PATH = Path.of("/run/vrrp-agent/state.json");
+
   /** The format this code writes and reads. */
   public static final int VERSION = 1;
+
   /** Entries (addresses plus links) a state holds at most: far above any sane configuration. */
   public static final int MAX_ENTRIES = 4096;
+
   /** Bytes read at most: a bigger file is not ours. */
   public static final int MAX_BYTES = 1 << 20;
 
@@ -77,10 +80,12 @@ public final class StateFile {
     }
   }
 
-  /**
-   * The content: who wrote it (network namespace, process id and start time) and what it holds.
-   */
-  public record State(String netns, long pid, Optional<Instant> started, List<AddressEntry> addresses,
+  /** The content: who wrote it (network namespace, process id and start time) and what it holds. */
+  public record State(
+      String netns,
+      long pid,
+      Optional<Instant> started,
+      List<AddressEntry> addresses,
       List<LinkEntry> links) {
     public State {
       Objects.requireNonNull(netns, "netns");
@@ -88,7 +93,8 @@ public final class StateFile {
       addresses = List.copyOf(addresses);
       links = List.copyOf(links);
       if (addresses.size() + links.size() > MAX_ENTRIES) {
-        throw new IllegalArgumentException(addresses.size() + links.size() + " entries (expected: at most " + MAX_ENTRIES + ")");
+        throw new IllegalArgumentException(
+            addresses.size() + links.size() + " entries (expected: at most " + MAX_ENTRIES + ")");
       }
     }
 
@@ -101,8 +107,12 @@ public final class StateFile {
       if (pid <= 0 || pid == ProcessHandle.current().pid()) {
         return false;
       }
-      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-          .map(h -> started.isEmpty() || h.info().startInstant().map(s -> s.equals(started.get())).orElse(true))
+      return ProcessHandle.of(pid)
+          .filter(ProcessHandle::isAlive)
+          .map(
+              h ->
+                  started.isEmpty()
+                      || h.info().startInstant().map(s -> s.equals(started.get())).orElse(true))
           .orElse(false);
     }
   }
@@ -138,8 +148,8 @@ public final class StateFile {
   /**
    * Reads the file; empty when there is none.
    *
-   * @throws IOException when it cannot be read or is not a state file of this version (the
-   *     message says what is wrong)
+   * @throws IOException when it cannot be read or is not a state file of this version (the message
+   *     says what is wrong)
    */
   public Optional<State> read() throws IOException {
     byte[] bytes;
@@ -149,13 +159,20 @@ public final class StateFile {
       return Optional.empty();
     }
     if (bytes.length > MAX_BYTES) {
-      throw new IOException(path + ": larger than " + MAX_BYTES + " bytes (expected: a vrrp-agent state file)");
+      throw new IOException(
+          path + ": larger than " + MAX_BYTES + " bytes (expected: a vrrp-agent state file)");
     }
     try {
       return Optional.of(parse(new String(bytes, StandardCharsets.UTF_8)));
     } catch (IllegalArgumentException | JacksonException e) {
-      throw new IOException(path + ": " + e.getMessage() + " (expected: a vrrp-agent state file, version " + VERSION
-          + "; remove it if you know what it held is gone)", e);
+      throw new IOException(
+          path
+              + ": "
+              + e.getMessage()
+              + " (expected: a vrrp-agent state file, version "
+              + VERSION
+              + "; remove it if you know what it held is gone)",
+          e);
     }
   }
 
@@ -166,11 +183,13 @@ public final class StateFile {
     }
     int version = root.path("version").asInt(-1);
     if (version != VERSION) {
-      throw new IllegalArgumentException("version " + root.path("version") + " (expected: " + VERSION + ")");
+      throw new IllegalArgumentException(
+          "version " + root.path("version") + " (expected: " + VERSION + ")");
     }
     List<AddressEntry> addresses = new ArrayList<>();
     for (JsonNode a : root.path("addresses")) {
-      addresses.add(new AddressEntry(text(a, "interface"), InterfaceAddress.parse(text(a, "address"))));
+      addresses.add(
+          new AddressEntry(text(a, "interface"), InterfaceAddress.parse(text(a, "address"))));
       if (addresses.size() > MAX_ENTRIES) {
         throw new IllegalArgumentException("more than " + MAX_ENTRIES + " addresses");
       }
@@ -183,8 +202,12 @@ public final class StateFile {
       }
     }
     String started = root.path("started").asString("");
-    return new State(root.path("netns").asString("unknown"), root.path("pid").asLong(0),
-        started.isEmpty() ? Optional.empty() : Optional.of(Instant.parse(started)), addresses, links);
+    return new State(
+        root.path("netns").asString("unknown"),
+        root.path("pid").asLong(0),
+        started.isEmpty() ? Optional.empty() : Optional.of(Instant.parse(started)),
+        addresses,
+        links);
   }
 
   private static String text(JsonNode node, String field) {
@@ -201,32 +224,46 @@ public final class StateFile {
     m.put("netns", s.netns());
     m.put("pid", s.pid());
     s.started().ifPresent(t -> m.put("started", t.toString()));
-    m.put("addresses", s.addresses().stream()
-        .map(a -> Map.of("interface", a.interfaceName(), "address", a.address().toString())).toList());
-    m.put("links", s.links().stream().map(l -> {
-      Map<String, String> lm = new LinkedHashMap<>();
-      lm.put("name", l.name());
-      lm.put("parent", l.parent());
-      lm.put("mac", l.mac());
-      return lm;
-    }).toList());
+    m.put(
+        "addresses",
+        s.addresses().stream()
+            .map(a -> Map.of("interface", a.interfaceName(), "address", a.address().toString()))
+            .toList());
+    m.put(
+        "links",
+        s.links().stream()
+            .map(
+                l -> {
+                  Map<String, String> lm = new LinkedHashMap<>();
+                  lm.put("name", l.name());
+                  lm.put("parent", l.parent());
+                  lm.put("mac", l.mac());
+                  return lm;
+                })
+            .toList());
     return JSON.writeValueAsString(m) + "\n";
   }
 
   /**
-   * Replaces the file atomically: a temporary file in the same directory, fsync, rename over
-   * the old one, fsync of the directory. Creates the directory (mode 0750) if missing.
+   * Replaces the file atomically: a temporary file in the same directory, fsync, rename over the
+   * old one, fsync of the directory. Creates the directory (mode 0750) if missing.
    */
   public void write(State state) throws IOException {
     Path dir = path.toAbsolutePath().getParent();
     if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-          java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---")));
+      Files.createDirectories(
+          dir,
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---")));
     }
     Path tmp = dir.resolve("." + path.getFileName() + ".tmp");
     byte[] bytes = render(state).getBytes(StandardCharsets.UTF_8);
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
       ch.write(java.nio.ByteBuffer.wrap(bytes));
       ch.force(true);
     }

@@ -5,8 +5,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 
 /**
- * A command that asks a running agent something over the control API. Exit codes: 0 done,
- * 1 agent not reachable or it refused, 2 bad usage (picocli's).
+ * A command that asks a running agent something over the control API. Exit codes: 0 done, 1 agent
+ * not reachable or it refused, 2 bad usage (picocli's).
  */
 abstract class AgentCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -40,6 +40,7 @@ abstract class AgentCommand implements Callable<Integer> {
   }
 
   static String path(String instance) {
-    return java.net.URLEncoder.encode(instance, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    return java.net.URLEncoder.encode(instance, java.nio.charset.StandardCharsets.UTF_8)
+        .replace("+", "%20");
   }
 }

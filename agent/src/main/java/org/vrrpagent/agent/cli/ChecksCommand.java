@@ -23,7 +23,11 @@ import picocli.CommandLine.Command;
       "and prints a table: check, result, latency, reason. No rise/fall: one run, one verdict."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:every check is up", "1:at least one check is down", "2:invalid configuration"})
+    exitCodeList = {
+      "0:every check is up",
+      "1:at least one check is down",
+      "2:invalid configuration"
+    })
 public final class ChecksCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @CommandLine.Mixin ConfigOption config;
@@ -32,7 +36,8 @@ public final class ChecksCommand implements Callable<Integer> {
   public Integer call() {
     Config loaded;
     try {
-      // The probes' files and programs are looked at as run does; hooks, mail and priority files are not used here.
+      // The probes' files and programs are looked at as run does; hooks, mail and priority files
+      // are not used here.
       loaded = config.load(ScriptSecurity.forCurrentProcess().checksOnly());
     } catch (ConfigException e) {
       ConfigOption.print(e, spec.commandLine().getErr());
@@ -56,7 +61,12 @@ public final class ChecksCommand implements Callable<Integer> {
       ProbeResult r = e.getValue();
       allUp &= r.isUp();
       String reason = r.reason() + (r.warning().isEmpty() ? "" : " [warning: " + r.warning() + "]");
-      out.printf(row, e.getKey(), r.isUp() ? "up" : "DOWN", String.format("%.1f ms", r.latencyNanos() / 1e6), reason);
+      out.printf(
+          row,
+          e.getKey(),
+          r.isUp() ? "up" : "DOWN",
+          String.format("%.1f ms", r.latencyNanos() / 1e6),
+          reason);
       if (!r.output().isEmpty()) {
         r.output().lines().limit(20).forEach(line -> out.println("    | " + line));
       }

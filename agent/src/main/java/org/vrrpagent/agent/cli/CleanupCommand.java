@@ -34,7 +34,9 @@ public final class CleanupCommand implements Callable<Integer> {
 
   @CommandLine.Mixin StateFileOption stateFile;
 
-  @CommandLine.Option(names = "--dry-run", description = "Print what would be removed; change nothing.")
+  @CommandLine.Option(
+      names = "--dry-run",
+      description = "Print what would be removed; change nothing.")
   boolean dryRun;
 
   @Override
@@ -44,7 +46,9 @@ public final class CleanupCommand implements Callable<Integer> {
     StateFile file = stateFile.file();
     Leftovers.Report report;
     try {
-      report = new Leftovers(new IpAddressTable(), new CommandRunner(), List.of("ip")).clean(file, dryRun);
+      report =
+          new Leftovers(new IpAddressTable(), new CommandRunner(), List.of("ip"))
+              .clean(file, dryRun);
     } catch (IOException e) {
       err.println("vrrp-agent cleanup: " + e.getMessage());
       err.flush();

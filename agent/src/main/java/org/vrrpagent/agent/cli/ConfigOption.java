@@ -5,13 +5,14 @@ import java.nio.file.Path;
 import org.vrrpagent.agent.config.Config;
 import org.vrrpagent.agent.config.ConfigError;
 import org.vrrpagent.agent.config.ConfigException;
-import org.vrrpagent.agent.config.FileRules;
 import org.vrrpagent.agent.config.ConfigLoader;
+import org.vrrpagent.agent.config.FileRules;
 import picocli.CommandLine.Option;
 
 /** The shared {@code --config FILE} option ({@code @Mixin ConfigOption config;}). */
 public final class ConfigOption {
   public static final String DEFAULT_PATH = "/etc/vrrp-agent/agent.yaml";
+
   /** Exit code of a command refused because its configuration is invalid. */
   public static final int EXIT_INVALID_CONFIG = 2;
 

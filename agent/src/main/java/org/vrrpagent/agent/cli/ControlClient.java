@@ -14,8 +14,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The CLI's side of the control API: one request, one answer. Any failure is an {@link
- * AgentError} whose message is the one line the operator sees.
+ * The CLI's side of the control API: one request, one answer. Any failure is an {@link AgentError}
+ * whose message is the one line the operator sees.
  */
 final class ControlClient {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
@@ -49,14 +49,22 @@ final class ControlClient {
     if ("unix".equals(base.getScheme())) {
       String path = base.getSchemeSpecificPart();
       if (path == null || !path.startsWith("/")) {
-        throw new IllegalArgumentException("--control " + base + " (expected: unix:/ABSOLUTE/PATH, e.g. "
-            + "unix:/run/vrrp-agent/control.sock)");
+        throw new IllegalArgumentException(
+            "--control "
+                + base
+                + " (expected: unix:/ABSOLUTE/PATH, e.g. "
+                + "unix:/run/vrrp-agent/control.sock)");
       }
       this.unixSocket = java.nio.file.Path.of(path);
-    } else if (base.getScheme() == null || !(base.getScheme().equals("http") || base.getScheme().equals("https"))
+    } else if (base.getScheme() == null
+        || !(base.getScheme().equals("http") || base.getScheme().equals("https"))
         || base.getHost() == null) {
-      throw new IllegalArgumentException("--control " + base + " (expected: http://HOST:PORT, e.g. "
-          + ControlOption.DEFAULT_URL + ", or unix:/PATH)");
+      throw new IllegalArgumentException(
+          "--control "
+              + base
+              + " (expected: http://HOST:PORT, e.g. "
+              + ControlOption.DEFAULT_URL
+              + ", or unix:/PATH)");
     } else {
       this.unixSocket = null;
     }
@@ -82,10 +90,15 @@ final class ControlClient {
     try {
       response = UnixHttpExchange.send(unixSocket, method, path, REQUEST_TIMEOUT);
     } catch (java.net.SocketException | java.nio.file.NoSuchFileException e) {
-      throw new AgentError("cannot reach the agent at " + base + " (" + reason(e)
-          + "): is it running, and is this its control.unix-socket?");
+      throw new AgentError(
+          "cannot reach the agent at "
+              + base
+              + " ("
+              + reason(e)
+              + "): is it running, and is this its control.unix-socket?");
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new AgentError("the agent at " + base + " did not answer within " + REQUEST_TIMEOUT.toSeconds() + "s");
+      throw new AgentError(
+          "the agent at " + base + " did not answer within " + REQUEST_TIMEOUT.toSeconds() + "s");
     } catch (IOException e) {
       throw new AgentError("cannot talk to the agent at " + base + ": " + reason(e));
     }
@@ -103,10 +116,15 @@ final class ControlClient {
     try (HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build()) {
       response = http.send(r, HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException | HttpConnectTimeoutException e) {
-      throw new AgentError("cannot reach the agent at " + base + " (" + reason(e)
-          + "): is it running, and is this its control.listen address?");
+      throw new AgentError(
+          "cannot reach the agent at "
+              + base
+              + " ("
+              + reason(e)
+              + "): is it running, and is this its control.listen address?");
     } catch (HttpTimeoutException e) {
-      throw new AgentError("the agent at " + base + " did not answer within " + REQUEST_TIMEOUT.toSeconds() + "s");
+      throw new AgentError(
+          "the agent at " + base + " did not answer within " + REQUEST_TIMEOUT.toSeconds() + "s");
     } catch (IOException e) {
       throw new AgentError("cannot talk to the agent at " + base + ": " + reason(e));
     } catch (InterruptedException e) {

@@ -30,21 +30,34 @@ import picocli.CommandLine.Option;
       "On a terminal it pauses between steps; otherwise (CI, scripts) it runs straight through."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:every step happened as expected", "1:a step did not (it is named), or the lab could not be built",
-        "2:bad usage"})
+    exitCodeList = {
+      "0:every step happened as expected",
+      "1:a step did not (it is named), or the lab could not be built",
+      "2:bad usage"
+    })
 public final class DemoCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--keep", description = "Leave the lab up at the end and print how to look around and remove it.")
+  @Option(
+      names = "--keep",
+      description = "Leave the lab up at the end and print how to look around and remove it.")
   boolean keep;
 
-  @Option(names = "--clean", description = "Remove what earlier demos left behind (run with --keep, or killed), then exit.")
+  @Option(
+      names = "--clean",
+      description =
+          "Remove what earlier demos left behind (run with --keep, or killed), then exit.")
   boolean clean;
 
-  @Option(names = "--simulate", description = "Play the story on the simulated LAN even where the real lab could run.")
+  @Option(
+      names = "--simulate",
+      description = "Play the story on the simulated LAN even where the real lab could run.")
   boolean simulate;
 
-  @Option(names = "--inject-fault", hidden = true, description = "For tests: make a step fail (SERVICE_STAYS_UP).")
+  @Option(
+      names = "--inject-fault",
+      hidden = true,
+      description = "For tests: make a step fail (SERVICE_STAYS_UP).")
   DemoScenario.Fault fault;
 
   @Override
@@ -59,7 +72,10 @@ public final class DemoCommand implements Callable<Integer> {
         return 1;
       }
       List<String> done = NetnsDemoNetwork.clean();
-      out.println(done.isEmpty() ? "Nothing to remove: no " + NetnsDemoNetwork.STEM + "… namespaces." : String.join("\n", done));
+      out.println(
+          done.isEmpty()
+              ? "Nothing to remove: no " + NetnsDemoNetwork.STEM + "… namespaces."
+              : String.join("\n", done));
       out.flush();
       return 0;
     }
@@ -67,26 +83,33 @@ public final class DemoCommand implements Callable<Integer> {
     DemoNetwork network;
     String why = NetnsDemoNetwork.unavailableReason();
     if (simulate || why != null) {
-      out.println("vrrp-agent demo: " + (simulate ? "--simulate given" : why) + ". Playing the same scenario as a SIMULATION"
-          + " instead: the real engine and priority tracking on a simulated LAN, in virtual time.");
+      out.println(
+          "vrrp-agent demo: "
+              + (simulate ? "--simulate given" : why)
+              + ". Playing the same scenario as a SIMULATION"
+              + " instead: the real engine and priority tracking on a simulated LAN, in virtual time.");
       network = new SimulatedDemoNetwork(interactive);
     } else {
       network = new NetnsDemoNetwork();
     }
     AtomicBoolean finished = new AtomicBoolean();
     // Ctrl-C, SIGTERM: the lab's own hook removes namespaces and processes; this one says so.
-    Thread hook = new Thread(() -> {
-      if (!finished.get()) {
-        network.close();
-        err.println("\nvrrp-agent demo: interrupted; everything it made is removed.");
-        err.flush();
-      }
-    }, "demo-interrupted");
+    Thread hook =
+        new Thread(
+            () -> {
+              if (!finished.get()) {
+                network.close();
+                err.println("\nvrrp-agent demo: interrupted; everything it made is removed.");
+                err.flush();
+              }
+            },
+            "demo-interrupted");
     Runtime.getRuntime().addShutdownHook(hook);
     int status;
     boolean kept = false;
     try {
-      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       status = new DemoScenario(network, out, interactive, in, fault).run();
       String end = network.finish(keep).stripTrailing();
       if (!end.isEmpty()) {

@@ -18,16 +18,26 @@ import picocli.CommandLine.Parameters;
       "'vrrp-agent status' shows the demotion."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:demoted", "1:agent not reachable, or it refused (unknown instance)", "2:bad usage"})
+    exitCodeList = {
+      "0:demoted",
+      "1:agent not reachable, or it refused (unknown instance)",
+      "2:bad usage"
+    })
 public final class DemoteCommand extends AgentCommand {
-  @Parameters(index = "0", paramLabel = "NAME", description = "The instance, as named in the configuration.")
+  @Parameters(
+      index = "0",
+      paramLabel = "NAME",
+      description = "The instance, as named in the configuration.")
   String instance;
 
   static final class How {
     @Option(names = "--by", paramLabel = "N", description = "Lower the priority by N (1..254).")
     Integer by;
 
-    @Option(names = "--to-backup", description = "Advertise priority 1, whatever checks and ranks add, so a peer takes over and this host stays BACKUP (the default).")
+    @Option(
+        names = "--to-backup",
+        description =
+            "Advertise priority 1, whatever checks and ranks add, so a peer takes over and this host stays BACKUP (the default).")
     boolean toBackup;
   }
 
@@ -39,8 +49,8 @@ public final class DemoteCommand extends AgentCommand {
     String query = "";
     if (how != null && how.by != null) {
       if (how.by < 1 || how.by > Demotion.MAX_BY) {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-            "--by " + how.by + " (expected: 1.." + Demotion.MAX_BY + ")");
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--by " + how.by + " (expected: 1.." + Demotion.MAX_BY + ")");
       }
       query = "?by=" + how.by;
     } else {

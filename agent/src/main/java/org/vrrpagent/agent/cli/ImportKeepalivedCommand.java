@@ -12,9 +12,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vrrp-agent import-keepalived FILE}: the YAML for a keepalived.conf on standard
- * output, what could not be translated on standard error. Exit 0 when it produced a
- * configuration, 2 when the file cannot be read or parsed or defines no instance it can run.
+ * {@code vrrp-agent import-keepalived FILE}: the YAML for a keepalived.conf on standard output,
+ * what could not be translated on standard error. Exit 0 when it produced a configuration, 2 when
+ * the file cannot be read or parsed or defines no instance it can run.
  */
 @Command(
     name = "import-keepalived",
@@ -27,7 +27,10 @@ import picocli.CommandLine.Spec;
       "vrrp_instance vrrp-agent can run."
     })
 public final class ImportKeepalivedCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "FILE", description = "The keepalived configuration, e.g. /etc/keepalived/keepalived.conf.")
+  @Parameters(
+      index = "0",
+      paramLabel = "FILE",
+      description = "The keepalived configuration, e.g. /etc/keepalived/keepalived.conf.")
   Path file;
 
   @Spec CommandSpec spec;
@@ -44,16 +47,19 @@ public final class ImportKeepalivedCommand implements Callable<Integer> {
       err.flush();
       return ConfigOption.EXIT_INVALID_CONFIG;
     }
-    KeepalivedImporter.Result result = KeepalivedImporter.translate(parsed, file.getFileName() == null ? file.toString()
-        : file.getFileName().toString());
+    KeepalivedImporter.Result result =
+        KeepalivedImporter.translate(
+            parsed, file.getFileName() == null ? file.toString() : file.getFileName().toString());
     out.print(result.yaml());
     out.flush();
     for (String w : result.warnings()) {
       err.println(w);
     }
     if (result.instances() == 0) {
-      err.println(file + ": no vrrp_instance that vrrp-agent can run (expected: at least one vrrp_instance with interface,"
-          + " virtual_router_id and virtual_ipaddress)");
+      err.println(
+          file
+              + ": no vrrp_instance that vrrp-agent can run (expected: at least one vrrp_instance with interface,"
+              + " virtual_router_id and virtual_ipaddress)");
       err.flush();
       return ConfigOption.EXIT_INVALID_CONFIG;
     }

@@ -8,11 +8,19 @@ import picocli.CommandLine.Parameters;
     name = "promote",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Ends an operator demotion: the instance's priority is again its base plus tracking.",
+    description =
+        "Ends an operator demotion: the instance's priority is again its base plus tracking.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:promoted", "1:agent not reachable, or it refused (unknown instance)", "2:bad usage"})
+    exitCodeList = {
+      "0:promoted",
+      "1:agent not reachable, or it refused (unknown instance)",
+      "2:bad usage"
+    })
 public final class PromoteCommand extends AgentCommand {
-  @Parameters(index = "0", paramLabel = "NAME", description = "The instance, as named in the configuration.")
+  @Parameters(
+      index = "0",
+      paramLabel = "NAME",
+      description = "The instance, as named in the configuration.")
   String instance;
 
   @Override

@@ -12,7 +12,11 @@ import picocli.CommandLine.Command;
       "Unchanged instances keep their state and addresses; an invalid file is refused and the running configuration kept."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:reloaded", "1:agent not reachable, or the new configuration was refused", "2:bad usage"})
+    exitCodeList = {
+      "0:reloaded",
+      "1:agent not reachable, or the new configuration was refused",
+      "2:bad usage"
+    })
 public final class ReloadCommand extends AgentCommand {
   @Override
   int call(ControlClient client) throws ControlClient.AgentError {

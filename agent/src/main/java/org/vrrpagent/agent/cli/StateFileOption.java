@@ -10,9 +10,10 @@ public final class StateFileOption {
       names = "--state-file",
       paramLabel = "FILE",
       defaultValue = "/run/vrrp-agent/state.json",
-      description = "Where the agent records the addresses and virtual-MAC interfaces it added, "
-          + "so a crash leaves nothing unknown behind (default: ${DEFAULT-VALUE}). "
-          + "Each agent on a host (or lab namespace) needs its own.")
+      description =
+          "Where the agent records the addresses and virtual-MAC interfaces it added, "
+              + "so a crash leaves nothing unknown behind (default: ${DEFAULT-VALUE}). "
+              + "Each agent on a host (or lab namespace) needs its own.")
   Path path = StateFile.DEFAULT_PATH;
 
   public StateFile file() {

@@ -25,7 +25,9 @@ import tools.jackson.databind.JsonNode;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:shown", "1:agent not reachable", "2:bad usage"})
 public final class StatusCommand extends AgentCommand {
-  @Option(names = "--json", description = "Print the control API's JSON as it is (for scripts and jq).")
+  @Option(
+      names = "--json",
+      description = "Print the control API's JSON as it is (for scripts and jq).")
   boolean json;
 
   @Override
@@ -60,10 +62,17 @@ public final class StatusCommand extends AgentCommand {
       String state = text(i.get("state"));
       int base = i.path("basePriority").asInt();
       int effective = i.path("effectivePriority").asInt();
-      String priority = effective == base ? Integer.toString(effective) : effective + " (base " + base + ")";
+      String priority =
+          effective == base ? Integer.toString(effective) : effective + " (base " + base + ")";
       boolean conflict = !i.path("conflicts").isEmpty();
-      rows.add(List.of(name, conflict ? state + " (conflict)" : state, priority, text(i.get("masterAddress")),
-          when(instant(i.get("since")), takenAt, zone), addresses(i)));
+      rows.add(
+          List.of(
+              name,
+              conflict ? state + " (conflict)" : state,
+              priority,
+              text(i.get("masterAddress")),
+              when(instant(i.get("since")), takenAt, zone),
+              addresses(i)));
       List<String> why = new ArrayList<>();
       String clamp = null;
       for (JsonNode r : i.path("priorityReasons")) {
@@ -74,30 +83,64 @@ public final class StatusCommand extends AgentCommand {
         } else if (source.startsWith("clamped ")) {
           clamp = clampText(source);
         } else {
-          why.add(source.matches(".*: ([+-]\\d+|fault)( \\(.*\\))?$") ? source : source + ": " + signed(delta));
+          why.add(
+              source.matches(".*: ([+-]\\d+|fault)( \\(.*\\))?$")
+                  ? source
+                  : source + ": " + signed(delta));
         }
       }
       if (why.size() > 1 || clamp != null) {
-        notes.add(name + ": priority " + effective + " = " + String.join(", ", why) + (clamp == null ? "" : "; " + clamp));
+        notes.add(
+            name
+                + ": priority "
+                + effective
+                + " = "
+                + String.join(", ", why)
+                + (clamp == null ? "" : "; " + clamp));
       }
       if (i.hasNonNull("demotion")) {
-        // "demoted to backup by the operator" or "demoted by 50 by the operator", as the daemon says it
-        notes.add(name + ": " + i.get("demotion").asString() + "; 'vrrp-agent promote " + name + "' ends it");
+        // "demoted to backup by the operator" or "demoted by 50 by the operator", as the daemon
+        // says it
+        notes.add(
+            name
+                + ": "
+                + i.get("demotion").asString()
+                + "; 'vrrp-agent promote "
+                + name
+                + "' ends it");
       }
       if (i.hasNonNull("faultReason")) {
         notes.add(name + ": FAULT: " + i.get("faultReason").asString());
       }
       for (JsonNode c : i.path("conflicts")) {
         if ("duplicate_address".equals(c.path("reason").asString(""))) {
-          notes.add(name + ": " + text(c.get("differs")).toUpperCase(java.util.Locale.ROOT) + ": answered for by "
-              + text(c.get("peer")) + " since " + when(instant(c.get("since")), takenAt, zone) + " ("
-              + c.path("adverts").asLong() + " ARP frame(s)); another host has it configured, or is a second master");
+          notes.add(
+              name
+                  + ": "
+                  + text(c.get("differs")).toUpperCase(java.util.Locale.ROOT)
+                  + ": answered for by "
+                  + text(c.get("peer"))
+                  + " since "
+                  + when(instant(c.get("since")), takenAt, zone)
+                  + " ("
+                  + c.path("adverts").asLong()
+                  + " ARP frame(s)); another host has it configured, or is a second master");
           continue;
         }
-        notes.add(name + ": CONFLICT with " + text(c.get("peer")) + " since "
-            + when(instant(c.get("since")), takenAt, zone) + ": " + text(c.get("differs")) + " differs ("
-            + text(c.get("detail")) + "), " + c.path("adverts").asLong() + " advert(s) dropped; both may hold "
-            + "the addresses");
+        notes.add(
+            name
+                + ": CONFLICT with "
+                + text(c.get("peer"))
+                + " since "
+                + when(instant(c.get("since")), takenAt, zone)
+                + ": "
+                + text(c.get("differs"))
+                + " differs ("
+                + text(c.get("detail"))
+                + "), "
+                + c.path("adverts").asLong()
+                + " advert(s) dropped; both may hold "
+                + "the addresses");
       }
     }
     out.println();
@@ -109,9 +152,14 @@ public final class StatusCommand extends AgentCommand {
       rows.add(List.of("CHECK", "STATE", "LATENCY", "LAST RESULT"));
       for (JsonNode c : status.path("checks")) {
         double latency = c.path("latencyMillis").asDouble(-1);
-        rows.add(List.of(text(c.get("name")), c.path("up").asBoolean() ? "up" : "down",
-            latency < 0 ? "-" : String.format(java.util.Locale.ROOT, "%.1fms", latency),
-            c.hasNonNull("lastResult") ? c.get("lastResult").asString() + ": " + text(c.get("reason")) : "-"));
+        rows.add(
+            List.of(
+                text(c.get("name")),
+                c.path("up").asBoolean() ? "up" : "down",
+                latency < 0 ? "-" : String.format(java.util.Locale.ROOT, "%.1fms", latency),
+                c.hasNonNull("lastResult")
+                    ? c.get("lastResult").asString() + ": " + text(c.get("reason"))
+                    : "-"));
       }
       out.println();
       table(rows, out);
@@ -122,20 +170,28 @@ public final class StatusCommand extends AgentCommand {
       for (JsonNode f : status.path("priorityOrderFiles")) {
         List<String> hosts = new ArrayList<>();
         f.path("hosts").forEach(h -> hosts.add(h.asString()));
-        rows.add(List.of(text(f.get("path")),
-            switch (f.path("status").asString("")) {
-              case "OK" -> "ok";
-              case "MISSING" -> "missing: every host is unlisted" + (f.hasNonNull("error") ? " (" + text(f.get("error")) + ")" : "");
-              default -> "invalid: " + text(f.get("error")) + " (the last good order stays in force)";
-            },
-            String.join(", ", hosts)));
+        rows.add(
+            List.of(
+                text(f.get("path")),
+                switch (f.path("status").asString("")) {
+                  case "OK" -> "ok";
+                  case "MISSING" ->
+                      "missing: every host is unlisted"
+                          + (f.hasNonNull("error") ? " (" + text(f.get("error")) + ")" : "");
+                  default ->
+                      "invalid: " + text(f.get("error")) + " (the last good order stays in force)";
+                },
+                String.join(", ", hosts)));
       }
       out.println();
       table(rows, out);
     }
   }
 
-  /** {@code 198.18.0.100/24 (held)}, {@code … (not held)} from the address table; plain when it is unknown. */
+  /**
+   * {@code 198.18.0.100/24 (held)}, {@code … (not held)} from the address table; plain when it is
+   * unknown.
+   */
   private static String addresses(JsonNode instance) {
     JsonNode held = instance.get("heldAddresses");
     List<String> out = new ArrayList<>();
@@ -156,7 +212,8 @@ public final class StatusCommand extends AgentCommand {
 
   /** "clamped -3 to 1" in words. */
   static String clampText(String source) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^clamped (-?\\d+) to (\\d+)$").matcher(source);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("^clamped (-?\\d+) to (\\d+)$").matcher(source);
     if (!m.matches()) {
       return source;
     }
@@ -164,14 +221,20 @@ public final class StatusCommand extends AgentCommand {
     int to = Integer.parseInt(m.group(2));
     return sum < to
         ? "the sum " + sum + " is below 1, the lowest priority, so " + to
-        : "the sum " + sum + " is above 254, the highest priority but the address owner's, so " + to;
+        : "the sum "
+            + sum
+            + " is above 254, the highest priority but the address owner's, so "
+            + to;
   }
 
   private static String signed(int delta) {
     return delta > 0 ? "+" + delta : Integer.toString(delta);
   }
 
-  /** {@code 15:31:10, 2 min ago}; the date too when it is not the snapshot's day; {@code -} when unknown. */
+  /**
+   * {@code 15:31:10, 2 min ago}; the date too when it is not the snapshot's day; {@code -} when
+   * unknown.
+   */
   static String when(Instant time, Instant now, ZoneId zone) {
     if (time == null) {
       return "-";
@@ -228,7 +291,8 @@ public final class StatusCommand extends AgentCommand {
     for (List<String> row : rows) {
       StringBuilder line = new StringBuilder();
       for (int c = 0; c < columns; c++) {
-        line.append(c == columns - 1 ? row.get(c) : String.format("%-" + width[c] + "s  ", row.get(c)));
+        line.append(
+            c == columns - 1 ? row.get(c) : String.format("%-" + width[c] + "s  ", row.get(c)));
       }
       out.println(line.toString().stripTrailing());
     }

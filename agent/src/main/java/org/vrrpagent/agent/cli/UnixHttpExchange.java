@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One HTTP/1.1 request over the agent's unix socket (the JDK's HttpClient speaks TCP only).
- * The request says {@code Connection: close}, so the answer is everything up to EOF; the
- * control server always sends {@code Content-Length} bodies on this path.
+ * One HTTP/1.1 request over the agent's unix socket (the JDK's HttpClient speaks TCP only). The
+ * request says {@code Connection: close}, so the answer is everything up to EOF; the control server
+ * always sends {@code Content-Length} bodies on this path.
  */
 public final class UnixHttpExchange {
   /** Longest answer read; a status of a very large agent is a few hundred kB. */
@@ -29,7 +29,8 @@ public final class UnixHttpExchange {
   private UnixHttpExchange() {}
 
   /** Sends one request and reads the whole answer, within {@code timeout}. */
-  public static Response send(Path socket, String method, String path, Duration timeout) throws IOException, TimeoutException {
+  public static Response send(Path socket, String method, String path, Duration timeout)
+      throws IOException, TimeoutException {
     SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket));
     try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
       Future<byte[]> exchange = executor.submit(() -> exchange(ch, method, path));
@@ -51,7 +52,11 @@ public final class UnixHttpExchange {
   }
 
   private static byte[] exchange(SocketChannel ch, String method, String path) throws IOException {
-    String request = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+    String request =
+        method
+            + " "
+            + path
+            + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
     ByteBuffer out = ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
     while (out.hasRemaining()) {
       ch.write(out);

@@ -26,7 +26,8 @@ public final class ValidateCommand implements Callable<Integer> {
 
   @Option(
       names = "--syntax-only",
-      description = "Do not look at the files the configuration names (scripts, hooks, password file), e.g. on a build machine.")
+      description =
+          "Do not look at the files the configuration names (scripts, hooks, password file), e.g. on a build machine.")
   boolean syntaxOnly;
 
   @Spec CommandSpec spec;
@@ -37,8 +38,15 @@ public final class ValidateCommand implements Callable<Integer> {
     try {
       Config c = config.load(rules);
       PrintWriter out = spec.commandLine().getOut();
-      out.println(config.path() + ": valid (" + count(c.instances().size(), "instance") + ", " + count(c.checks().size(), "check")
-          + ", node " + c.node() + ")");
+      out.println(
+          config.path()
+              + ": valid ("
+              + count(c.instances().size(), "instance")
+              + ", "
+              + count(c.checks().size(), "check")
+              + ", node "
+              + c.node()
+              + ")");
       out.flush();
       return 0;
     } catch (ConfigException e) {

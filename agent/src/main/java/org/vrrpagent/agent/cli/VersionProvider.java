@@ -7,6 +7,8 @@ final class VersionProvider implements CommandLine.IVersionProvider {
   @Override
   public String[] getVersion() {
     String v = VrrpAgentCommand.class.getPackage().getImplementationVersion();
-    return new String[] {"vrrp-agent " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+    return new String[] {
+      "vrrp-agent " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"
+    };
   }
 }

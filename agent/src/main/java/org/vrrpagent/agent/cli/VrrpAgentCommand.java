@@ -9,11 +9,22 @@ import picocli.CommandLine.Command;
     name = "vrrp-agent",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Keeps a service address on the healthiest host: VRRP (RFC 5798/9568, RFC 3768), health checks, notifications.",
-    subcommands = {RunCommand.class, ValidateCommand.class, StatusCommand.class, ChecksCommand.class,
-        DemoteCommand.class, PromoteCommand.class, ReloadCommand.class, CleanupCommand.class, ImportKeepalivedCommand.class,
-        DemoCommand.class, VersionCommand.class,
-        CommandLine.HelpCommand.class})
+    description =
+        "Keeps a service address on the healthiest host: VRRP (RFC 5798/9568, RFC 3768), health checks, notifications.",
+    subcommands = {
+      RunCommand.class,
+      ValidateCommand.class,
+      StatusCommand.class,
+      ChecksCommand.class,
+      DemoteCommand.class,
+      PromoteCommand.class,
+      ReloadCommand.class,
+      CleanupCommand.class,
+      ImportKeepalivedCommand.class,
+      DemoCommand.class,
+      VersionCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class VrrpAgentCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -23,19 +34,27 @@ public final class VrrpAgentCommand implements Runnable {
   }
 
   /**
-   * The command line, with one rule for what nobody expected: a bug is one line for the
-   * operator and one log entry with the stack trace, never a trace on the terminal. (Bad input
-   * never gets here: every command turns it into {@code FILE:LINE:COL: …} lines and exit 2.)
+   * The command line, with one rule for what nobody expected: a bug is one line for the operator
+   * and one log entry with the stack trace, never a trace on the terminal. (Bad input never gets
+   * here: every command turns it into {@code FILE:LINE:COL: …} lines and exit 2.)
    */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new VrrpAgentCommand());
-    cli.setExecutionExceptionHandler((e, command, parsed) -> {
-      command.getErr().println("vrrp-agent " + command.getCommandName() + ": internal error: " + e
-          + " (a bug; the log has the details)");
-      command.getErr().flush();
-      LoggerFactory.getLogger(VrrpAgentCommand.class).error("internal error in '{}'", command.getCommandName(), e);
-      return EXIT_BUG;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, command, parsed) -> {
+          command
+              .getErr()
+              .println(
+                  "vrrp-agent "
+                      + command.getCommandName()
+                      + ": internal error: "
+                      + e
+                      + " (a bug; the log has the details)");
+          command.getErr().flush();
+          LoggerFactory.getLogger(VrrpAgentCommand.class)
+              .error("internal error in '{}'", command.getCommandName(), e);
+          return EXIT_BUG;
+        });
     return cli;
   }
 

@@ -30,7 +30,10 @@ final class AddressSyntax {
   }
 
   static boolean isInterfaceName(String text) {
-    if (text.isEmpty() || text.length() > MAX_INTERFACE_NAME || text.equals(".") || text.equals("..")) {
+    if (text.isEmpty()
+        || text.length() > MAX_INTERFACE_NAME
+        || text.equals(".")
+        || text.equals("..")) {
       return false;
     }
     for (int i = 0; i < text.length(); i++) {

@@ -1,6 +1,5 @@
 package org.vrrpagent.agent.config;
 
-import java.net.Inet4Address;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,24 +19,30 @@ import org.vrrpagent.base.HostPort;
 import org.vrrpagent.core.wire.AddressFamily;
 
 /**
- * What the binders of one file share: its problems, the file rules, the names declared in it
- * (so a reference to a declared but invalid name is not also "undefined"), and the readers of
- * values that more than one part of the file uses (names, absolute paths, programs, host:port).
+ * What the binders of one file share: its problems, the file rules, the names declared in it (so a
+ * reference to a declared but invalid name is not also "undefined"), and the readers of values that
+ * more than one part of the file uses (names, absolute paths, programs, host:port).
  */
 abstract class Binder {
   static final int MAX_NAME_CHARS = 64;
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-  private static final String NAME_RULE = "letters, digits, \"_\", \"-\" or \".\", at most 64 characters";
+  private static final String NAME_RULE =
+      "letters, digits, \"_\", \"-\" or \".\", at most 64 characters";
 
   /** Names written under a top-level key, valid or not. */
   record Declared(Set<String> checks, Set<String> instances, Set<String> groups) {
     static Declared of(MappingReader root) {
-      return new Declared(names(root, "checks"), names(root, "instances"), names(root, "sync-groups"));
+      return new Declared(
+          names(root, "checks"), names(root, "instances"), names(root, "sync-groups"));
     }
 
     private static Set<String> names(MappingReader r, String key) {
-      return r.node(key).filter(Mapping.class::isInstance)
-          .map(m -> Collections.unmodifiableSet(new LinkedHashSet<>(((Mapping) m).entries().keySet())))
+      return r.node(key)
+          .filter(Mapping.class::isInstance)
+          .map(
+              m ->
+                  Collections.unmodifiableSet(
+                      new LinkedHashSet<>(((Mapping) m).entries().keySet())))
           .orElse(Set.of());
     }
   }
@@ -45,6 +50,7 @@ abstract class Binder {
   final Problems problems;
   final FileRules rules;
   final Declared declared;
+
   /** The configuration file's directory: relative paths in it are taken from here. */
   final Path baseDir;
 
@@ -73,23 +79,32 @@ abstract class Binder {
     Optional<T> bind(String name, Entry entry);
   }
 
-  /** A mapping of named things ({@code instances:}, {@code checks:}, …), each bound by {@code binder}. */
-  <T> Map<String, T> namedMap(MappingReader r, String key, String kind, int limit, NamedBinder<T> binder) {
+  /**
+   * A mapping of named things ({@code instances:}, {@code checks:}, …), each bound by {@code
+   * binder}.
+   */
+  <T> Map<String, T> namedMap(
+      MappingReader r, String key, String kind, int limit, NamedBinder<T> binder) {
     Map<String, T> out = new LinkedHashMap<>();
-    r.node(key).flatMap(n -> MappingReader.of(n, key, r.keyAt(key), problems)).ifPresent(m -> {
-      List<Entry> entries = m.entries();
-      if (entries.size() > limit) {
-        problems.add(r.keyAt(key), key + ": " + entries.size() + " entries (expected: at most " + limit + ")");
-        return;
-      }
-      for (Entry e : entries) {
-        m.has(e.key());
-        if (!validName(e.key(), kind, e.keyPosition())) {
-          continue;
-        }
-        binder.bind(e.key(), e).ifPresent(v -> out.put(e.key(), v));
-      }
-    });
+    r.node(key)
+        .flatMap(n -> MappingReader.of(n, key, r.keyAt(key), problems))
+        .ifPresent(
+            m -> {
+              List<Entry> entries = m.entries();
+              if (entries.size() > limit) {
+                problems.add(
+                    r.keyAt(key),
+                    key + ": " + entries.size() + " entries (expected: at most " + limit + ")");
+                return;
+              }
+              for (Entry e : entries) {
+                m.has(e.key());
+                if (!validName(e.key(), kind, e.keyPosition())) {
+                  continue;
+                }
+                binder.bind(e.key(), e).ifPresent(v -> out.put(e.key(), v));
+              }
+            });
     return out;
   }
 
@@ -97,7 +112,8 @@ abstract class Binder {
     if (NAME.matcher(name).matches()) {
       return true;
     }
-    problems.add(at, kind + " name \"" + YamlNode.abbreviate(name) + "\" (expected: " + NAME_RULE + ")");
+    problems.add(
+        at, kind + " name \"" + YamlNode.abbreviate(name) + "\" (expected: " + NAME_RULE + ")");
     return false;
   }
 
@@ -105,8 +121,14 @@ abstract class Binder {
     if (AddressSyntax.isInterfaceName(name)) {
       return true;
     }
-    problems.add(r.at(key), key + " \"" + YamlNode.abbreviate(name) + "\" is not an interface name (expected: 1.."
-        + AddressSyntax.MAX_INTERFACE_NAME + " characters without \"/\", \":\" or spaces)");
+    problems.add(
+        r.at(key),
+        key
+            + " \""
+            + YamlNode.abbreviate(name)
+            + "\" is not an interface name (expected: 1.."
+            + AddressSyntax.MAX_INTERFACE_NAME
+            + " characters without \"/\", \":\" or spaces)");
     return false;
   }
 
@@ -116,9 +138,9 @@ abstract class Binder {
   }
 
   /**
-   * A program: an absolute path, or a relative one with a {@code /} in it ({@code ./notify},
-   * {@code hooks/notify}) taken from the configuration file's directory. A bare name is refused:
-   * no PATH is searched.
+   * A program: an absolute path, or a relative one with a {@code /} in it ({@code ./notify}, {@code
+   * hooks/notify}) taken from the configuration file's directory. A bare name is refused: no PATH
+   * is searched.
    */
   String program(String text) {
     return text.contains("/") && !text.startsWith("/") ? resolve(text).toString() : text;
@@ -129,19 +151,29 @@ abstract class Binder {
   }
 
   /**
-   * A path: absolute, or relative to the configuration file's directory ({@code priority.rdns}
-   * next to {@code agent.yaml}), so a configuration and the files it names can be kept, and
-   * validated, together.
+   * A path: absolute, or relative to the configuration file's directory ({@code priority.rdns} next
+   * to {@code agent.yaml}), so a configuration and the files it names can be kept, and validated,
+   * together.
    */
   Optional<Path> absolutePath(MappingReader r, String key, String text) {
     if (text.indexOf('\0') >= 0) {
-      problems.add(r.at(key), key + " \"" + YamlNode.abbreviate(text) + "\" is not a valid path (expected: an absolute path)");
+      problems.add(
+          r.at(key),
+          key
+              + " \""
+              + YamlNode.abbreviate(text)
+              + "\" is not a valid path (expected: an absolute path)");
       return Optional.empty();
     }
     try {
       return Optional.of(resolve(text));
     } catch (RuntimeException e) {
-      problems.add(r.at(key), key + " \"" + YamlNode.abbreviate(text) + "\" is not a valid path (expected: an absolute path)");
+      problems.add(
+          r.at(key),
+          key
+              + " \""
+              + YamlNode.abbreviate(text)
+              + "\" is not a valid path (expected: an absolute path)");
       return Optional.empty();
     }
   }
@@ -156,11 +188,13 @@ abstract class Binder {
       return Optional.empty();
     }
     if (items.get().isEmpty()) {
-      problems.add(r.at(key), key + " is empty (expected: the program's absolute path, then its arguments)");
+      problems.add(
+          r.at(key), key + " is empty (expected: the program's absolute path, then its arguments)");
       return Optional.empty();
     }
     if (items.get().size() > 256) {
-      problems.add(r.at(key), key + ": " + items.get().size() + " arguments (expected: at most 256)");
+      problems.add(
+          r.at(key), key + ": " + items.get().size() + " arguments (expected: at most 256)");
       return Optional.empty();
     }
     List<String> argv = new ArrayList<>();
@@ -168,15 +202,20 @@ abstract class Binder {
       if (n instanceof Scalar s && s.kind() != ScalarKind.NULL) {
         argv.add(s.text());
       } else {
-        problems.add(n.position(), key + " argument is " + YamlNode.describe(n) + " (expected: a string)");
+        problems.add(
+            n.position(), key + " argument is " + YamlNode.describe(n) + " (expected: a string)");
         return Optional.empty();
       }
     }
     argv.set(0, program(argv.getFirst()));
     if (!argv.getFirst().startsWith("/")) {
-      problems.add(items.get().getFirst().position(), key + " program \"" + YamlNode.abbreviate(argv.getFirst())
-          + "\" is a bare name (expected: an absolute path such as /usr/local/bin/notify, or one relative to the"
-          + " configuration file such as ./notify; no PATH is searched and no shell is used)");
+      problems.add(
+          items.get().getFirst().position(),
+          key
+              + " program \""
+              + YamlNode.abbreviate(argv.getFirst())
+              + "\" is a bare name (expected: an absolute path such as /usr/local/bin/notify, or one relative to the"
+              + " configuration file such as ./notify; no PATH is searched and no shell is used)");
       return Optional.empty();
     }
     Optional<String> unsafe = rules.hook(Path.of(argv.getFirst()));
@@ -186,7 +225,6 @@ abstract class Binder {
     }
     return Optional.of(argv);
   }
-
 
   /** host, host:port, [v6]:port or a bare IPv6 literal ({@link HostPort#parse}). */
   Optional<HostPort> hostPort(MappingReader r, String key, String text, int defaultPort) {

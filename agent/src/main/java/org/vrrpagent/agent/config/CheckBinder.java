@@ -25,16 +25,17 @@ import org.vrrpagent.checks.ScriptProbeSpec;
 import org.vrrpagent.checks.TcpProbeSpec;
 
 /**
- * {@code checks:}, bound straight to the checks module's {@link CheckSpec} and probe spec
- * records. This class reads only the YAML shape of each key (a string, an integer, a
- * duration, a list); what a value means — a record type, a port range, a pin — is decided
- * once, by the spec record's constructor, whose {@link InvalidOptionException} names the key
- * and is reported here at that key's line and column. So {@code validate} and the daemon use
- * the very objects, and a value the probe could not use cannot pass {@code validate}.
+ * {@code checks:}, bound straight to the checks module's {@link CheckSpec} and probe spec records.
+ * This class reads only the YAML shape of each key (a string, an integer, a duration, a list); what
+ * a value means — a record type, a port range, a pin — is decided once, by the spec record's
+ * constructor, whose {@link InvalidOptionException} names the key and is reported here at that
+ * key's line and column. So {@code validate} and the daemon use the very objects, and a value the
+ * probe could not use cannot pass {@code validate}.
  */
 final class CheckBinder extends Binder {
   static final int MAX_CHECKS = 4096;
-  static final List<String> PROBES = List.of("dns", "http", "tcp", "process", "script", "file", "interface");
+  static final List<String> PROBES =
+      List.of("dns", "http", "tcp", "process", "script", "file", "interface");
 
   CheckBinder(Problems problems, FileRules rules, Declared declared, Path baseDir) {
     super(problems, rules, declared, baseDir);
@@ -45,7 +46,8 @@ final class CheckBinder extends Binder {
   }
 
   private Optional<CheckSpec> check(String name, Entry entry) {
-    Optional<MappingReader> maybe = MappingReader.of(entry.value(), "check \"" + name + "\"", entry.keyPosition(), problems);
+    Optional<MappingReader> maybe =
+        MappingReader.of(entry.value(), "check \"" + name + "\"", entry.keyPosition(), problems);
     if (maybe.isEmpty()) {
       return Optional.empty();
     }
@@ -55,23 +57,43 @@ final class CheckBinder extends Binder {
     Duration timeout = r.duration("timeout").orElse(null);
     Integer rise = r.integer("rise").orElse(null);
     Integer fall = r.integer("fall").orElse(null);
-    CheckSpec.Initial initial = r.choice("initial", Binder.<CheckSpec.Initial>options("up", CheckSpec.Initial.UP,
-        "down", CheckSpec.Initial.DOWN)).orElse(null);
+    CheckSpec.Initial initial =
+        r.choice(
+                "initial",
+                Binder.<CheckSpec.Initial>options(
+                    "up", CheckSpec.Initial.UP, "down", CheckSpec.Initial.DOWN))
+            .orElse(null);
     List<String> present = PROBES.stream().filter(p -> r.entry(p).isPresent()).toList();
     Optional<ProbeSpec> probe = Optional.empty();
     if (present.isEmpty()) {
-      problems.add(entry.keyPosition(), "check \"" + name + "\" has no probe (expected: one of " + String.join(", ", PROBES) + ")");
+      problems.add(
+          entry.keyPosition(),
+          "check \""
+              + name
+              + "\" has no probe (expected: one of "
+              + String.join(", ", PROBES)
+              + ")");
     } else if (present.size() > 1) {
-      problems.add(r.keyAt(present.get(1)), "check \"" + name + "\" has two probes, " + present.get(0) + " and " + present.get(1)
-          + " (expected: exactly one probe per check)");
+      problems.add(
+          r.keyAt(present.get(1)),
+          "check \""
+              + name
+              + "\" has two probes, "
+              + present.get(0)
+              + " and "
+              + present.get(1)
+              + " (expected: exactly one probe per check)");
     } else {
       String kind = present.getFirst();
       YamlNode n = r.entry(kind).orElseThrow().value();
-      probe = MappingReader.of(n, kind + " probe of check \"" + name + "\"", r.keyAt(kind), problems).flatMap(p -> {
-        Optional<ProbeSpec> spec = probe(kind, p);
-        p.finish();
-        return spec;
-      });
+      probe =
+          MappingReader.of(n, kind + " probe of check \"" + name + "\"", r.keyAt(kind), problems)
+              .flatMap(
+                  p -> {
+                    Optional<ProbeSpec> spec = probe(kind, p);
+                    p.finish();
+                    return spec;
+                  });
     }
     r.finish();
     if (problemCount() != before || probe.isEmpty()) {
@@ -83,34 +105,43 @@ final class CheckBinder extends Binder {
 
   private Optional<ProbeSpec> probe(String kind, MappingReader p) {
     int before = problemCount();
-    // Each reader reports a value of the wrong YAML shape; then no spec is built (its "missing" would be wrong).
-    Supplier<ProbeSpec> make = switch (kind) {
-      case "dns" -> dns(p);
-      case "http" -> http(p);
-      case "tcp" -> tcp(p);
-      case "process" -> process(p);
-      case "script" -> script(p);
-      case "file" -> file(p);
-      case "interface" -> interfaceProbe(p);
-      default -> throw new IllegalStateException("probe kind " + kind);
-    };
+    // Each reader reports a value of the wrong YAML shape; then no spec is built (its "missing"
+    // would be wrong).
+    Supplier<ProbeSpec> make =
+        switch (kind) {
+          case "dns" -> dns(p);
+          case "http" -> http(p);
+          case "tcp" -> tcp(p);
+          case "process" -> process(p);
+          case "script" -> script(p);
+          case "file" -> file(p);
+          case "interface" -> interfaceProbe(p);
+          default -> throw new IllegalStateException("probe kind " + kind);
+        };
     if (problemCount() != before) {
       return Optional.empty();
     }
     Optional<ProbeSpec> spec = build(p, make);
-    spec.ifPresent(s -> {
-      if (s instanceof ScriptProbeSpec script) {
-        rules.executable(Path.of(script.exec().getFirst())).ifPresent(problem -> problems.add(firstItem(p, "exec"), problem));
-      }
-    });
+    spec.ifPresent(
+        s -> {
+          if (s instanceof ScriptProbeSpec script) {
+            rules
+                .executable(Path.of(script.exec().getFirst()))
+                .ifPresent(problem -> problems.add(firstItem(p, "exec"), problem));
+          }
+        });
     if (problemCount() != before) {
       return Optional.empty();
     }
     // What making the probe would refuse on this host (an unreadable ca-file, an unknown user).
-    return spec.flatMap(s -> build(p, () -> {
-      rules.probe(s);
-      return s;
-    }));
+    return spec.flatMap(
+        s ->
+            build(
+                p,
+                () -> {
+                  rules.probe(s);
+                  return s;
+                }));
   }
 
   /** Runs a spec constructor; its refusal is reported at the key it names. */
@@ -121,9 +152,19 @@ final class CheckBinder extends Binder {
       boolean present = !e.key().isEmpty() && r.has(e.key());
       String message = e.getMessage();
       if (!present && message.startsWith("missing " + e.key() + " (")) {
-        message = "missing " + e.key() + " in " + r.where() + message.substring(("missing " + e.key()).length());
+        message =
+            "missing "
+                + e.key()
+                + " in "
+                + r.where()
+                + message.substring(("missing " + e.key()).length());
       }
-      problems.add(!present ? r.owner() : e.aboutKey() ? r.keyAt(e.key()) : e.item() >= 0 ? item(r, e.key(), e.item()) : r.at(e.key()),
+      problems.add(
+          !present
+              ? r.owner()
+              : e.aboutKey()
+                  ? r.keyAt(e.key())
+                  : e.item() >= 0 ? item(r, e.key(), e.item()) : r.at(e.key()),
           message);
       return Optional.empty();
     }
@@ -133,10 +174,17 @@ final class CheckBinder extends Binder {
     return item(r, key, 0);
   }
 
-  /** Where entry {@code index} of the list under {@code key} is (the key's value when it is no list). */
+  /**
+   * Where entry {@code index} of the list under {@code key} is (the key's value when it is no
+   * list).
+   */
   private static Position item(MappingReader r, String key, int index) {
-    return r.node(key).filter(Sequence.class::isInstance).map(s -> ((Sequence) s).items())
-        .filter(items -> items.size() > index).map(items -> items.get(index).position()).orElse(r.at(key));
+    return r.node(key)
+        .filter(Sequence.class::isInstance)
+        .map(s -> ((Sequence) s).items())
+        .filter(items -> items.size() > index)
+        .map(items -> items.get(index).position())
+        .orElse(r.at(key));
   }
 
   // ---------------------------------------------------------------- YAML shapes
@@ -154,14 +202,22 @@ final class CheckBinder extends Binder {
   }
 
   private Path path(MappingReader r, String key) {
-    return r.string(key, "an absolute path").flatMap(t -> {
-      try {
-        return Optional.of(resolve(t));
-      } catch (InvalidPathException e) {
-        problems.add(r.at(key), key + " \"" + YamlNode.abbreviate(t) + "\" is not a valid path (expected: an absolute path)");
-        return Optional.empty();
-      }
-    }).orElse(null);
+    return r.string(key, "an absolute path")
+        .flatMap(
+            t -> {
+              try {
+                return Optional.of(resolve(t));
+              } catch (InvalidPathException e) {
+                problems.add(
+                    r.at(key),
+                    key
+                        + " \""
+                        + YamlNode.abbreviate(t)
+                        + "\" is not a valid path (expected: an absolute path)");
+                return Optional.empty();
+              }
+            })
+        .orElse(null);
   }
 
   /** A list of scalars, or one scalar standing for a list of one; null when the key is absent. */
@@ -182,17 +238,22 @@ final class CheckBinder extends Binder {
     if (!r.has(key)) {
       return null;
     }
-    return r.list(key, "the program's absolute path, then its arguments").map(items -> {
-      List<String> argv = new ArrayList<>();
-      for (YamlNode n : items) {
-        if (n instanceof Scalar s && s.kind() != ScalarKind.NULL) {
-          argv.add(argv.isEmpty() ? program(s.text()) : s.text());
-        } else {
-          problems.add(n.position(), key + " argument is " + YamlNode.describe(n) + " (expected: a string)");
-        }
-      }
-      return argv;
-    }).orElse(null);
+    return r.list(key, "the program's absolute path, then its arguments")
+        .map(
+            items -> {
+              List<String> argv = new ArrayList<>();
+              for (YamlNode n : items) {
+                if (n instanceof Scalar s && s.kind() != ScalarKind.NULL) {
+                  argv.add(argv.isEmpty() ? program(s.text()) : s.text());
+                } else {
+                  problems.add(
+                      n.position(),
+                      key + " argument is " + YamlNode.describe(n) + " (expected: a string)");
+                }
+              }
+              return argv;
+            })
+        .orElse(null);
   }
 
   // ---------------------------------------------------------------- probes
@@ -210,8 +271,20 @@ final class CheckBinder extends Binder {
     String contains = text(r, "answer-contains");
     String regex = text(r, "answer-regex");
     Boolean requireAnswer = flag(r, "require-answer");
-    return () -> new DnsProbeSpec(server, name, type, dnsClass, tcp, dnssec, requireAd, rcode, answers, contains, regex,
-        requireAnswer);
+    return () ->
+        new DnsProbeSpec(
+            server,
+            name,
+            type,
+            dnsClass,
+            tcp,
+            dnssec,
+            requireAd,
+            rcode,
+            answers,
+            contains,
+            regex,
+            requireAnswer);
   }
 
   private Supplier<ProbeSpec> http(MappingReader r) {
@@ -228,8 +301,21 @@ final class CheckBinder extends Binder {
     List<String> pins = texts(r, "tls-pin", "a SHA-256 fingerprint or public-key hash");
     Duration expiry = r.duration("cert-expiry-warning").orElse(null);
     Integer maxBody = number(r, "max-body-bytes");
-    return () -> new HttpProbeSpec(url, method, host, connectTo, family, status, bodyContains, bodyRegex, tlsVerify, caFile,
-        pins, expiry, maxBody);
+    return () ->
+        new HttpProbeSpec(
+            url,
+            method,
+            host,
+            connectTo,
+            family,
+            status,
+            bodyContains,
+            bodyRegex,
+            tlsVerify,
+            caFile,
+            pins,
+            expiry,
+            maxBody);
   }
 
   private Supplier<ProbeSpec> tcp(MappingReader r) {

@@ -7,9 +7,9 @@ import java.util.Objects;
 import org.vrrpagent.checks.CheckSpec;
 
 /**
- * A validated vrrp-agent configuration: what {@link ConfigLoader#load} returns. Every value
- * in it has passed the checks documented in {@code docs/configuration.md}; maps keep the
- * order of the YAML file.
+ * A validated vrrp-agent configuration: what {@link ConfigLoader#load} returns. Every value in it
+ * has passed the checks documented in {@code docs/configuration.md}; maps keep the order of the
+ * YAML file.
  *
  * @param node the name of this host, looked up in priority-order files (default: short host name)
  * @param instances VRRP instances by name

@@ -8,8 +8,8 @@ import java.util.Locale;
 import org.vrrpagent.base.StrictText;
 
 /**
- * Loads and validates a configuration file. Every problem is collected and reported as
- * {@code FILE:LINE:COL: what is wrong (expected: …)}; see {@code docs/configuration.md}.
+ * Loads and validates a configuration file. Every problem is collected and reported as {@code
+ * FILE:LINE:COL: what is wrong (expected: …)}; see {@code docs/configuration.md}.
  *
  * <pre>{@code
  * Config config = ConfigLoader.load(path);                                    // validate
@@ -35,11 +35,18 @@ public final class ConfigLoader {
     try {
       bytes = StrictText.readBytes(file, MAX_CONFIG_BYTES);
     } catch (StrictText.Refused e) {
-      problems.addFileProblem(switch (e.problem()) {
-        case TOO_LARGE -> "larger than " + MAX_CONFIG_BYTES + " bytes (expected: at most " + MAX_CONFIG_BYTES + " bytes)";
-        case NOT_A_REGULAR_FILE -> "is not a regular file (expected: a YAML file, not a FIFO or device)";
-        case NOT_UTF8 -> "is not UTF-8 text (expected: a UTF-8 YAML file)";
-      });
+      problems.addFileProblem(
+          switch (e.problem()) {
+            case TOO_LARGE ->
+                "larger than "
+                    + MAX_CONFIG_BYTES
+                    + " bytes (expected: at most "
+                    + MAX_CONFIG_BYTES
+                    + " bytes)";
+            case NOT_A_REGULAR_FILE ->
+                "is not a regular file (expected: a YAML file, not a FIFO or device)";
+            case NOT_UTF8 -> "is not UTF-8 text (expected: a UTF-8 YAML file)";
+          });
       throw new ConfigException(problems.sorted());
     } catch (IOException e) {
       problems.addFileProblem("cannot read: " + describe(e) + " (expected: a readable file)");
@@ -56,8 +63,14 @@ public final class ConfigLoader {
   /** Loads configuration text; {@code name} stands for the file in messages. */
   public static Config parse(String name, String yaml) throws ConfigException {
     Problems problems = new Problems(name);
-    Config config = parse(name, yaml.getBytes(StandardCharsets.UTF_8), problems, defaultNodeName(), FileRules.NONE,
-        baseDir(Path.of(name)));
+    Config config =
+        parse(
+            name,
+            yaml.getBytes(StandardCharsets.UTF_8),
+            problems,
+            defaultNodeName(),
+            FileRules.NONE,
+            baseDir(Path.of(name)));
     if (!problems.isEmpty()) {
       throw new ConfigException(problems.sorted());
     }
@@ -70,7 +83,8 @@ public final class ConfigLoader {
     return parent == null ? Path.of("/") : parent;
   }
 
-  private static Config parse(String name, byte[] bytes, Problems problems, String node, FileRules rules, Path baseDir) {
+  private static Config parse(
+      String name, byte[] bytes, Problems problems, String node, FileRules rules, Path baseDir) {
     String text;
     try {
       text = StrictText.decode(bytes);
@@ -80,7 +94,8 @@ public final class ConfigLoader {
     }
     int nul = text.indexOf('\0');
     if (nul >= 0) {
-      problems.addFileProblem("contains a NUL byte at offset " + nul + " (expected: a YAML text file)");
+      problems.addFileProblem(
+          "contains a NUL byte at offset " + nul + " (expected: a YAML text file)");
       return null;
     }
     YamlNode root = new YamlTreeReader(problems).read(text);
@@ -111,7 +126,8 @@ public final class ConfigLoader {
     return switch (e) {
       case java.nio.file.NoSuchFileException n -> "no such file";
       case java.nio.file.AccessDeniedException a -> "permission denied";
-      default -> e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+      default ->
+          e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     };
   }
 }

@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Rules for the files a configuration names, applied while loading so that each problem is
- * reported at the line that names the file. {@link #NONE} checks nothing (syntax and
- * semantics only, e.g. on a build machine); {@link ScriptSecurity} is what {@code run} uses.
+ * Rules for the files a configuration names, applied while loading so that each problem is reported
+ * at the line that names the file. {@link #NONE} checks nothing (syntax and semantics only, e.g. on
+ * a build machine); {@link ScriptSecurity} is what {@code run} uses.
  */
 public interface FileRules {
   FileRules NONE = new FileRules() {};
@@ -22,8 +22,8 @@ public interface FileRules {
   }
 
   /**
-   * What making a probe would refuse on this host (an https probe's {@code ca-file}, a
-   * script's {@code user}), so that {@code validate} refuses it too.
+   * What making a probe would refuse on this host (an https probe's {@code ca-file}, a script's
+   * {@code user}), so that {@code validate} refuses it too.
    *
    * @throws org.vrrpagent.checks.InvalidOptionException naming the key
    */
@@ -40,9 +40,9 @@ public interface FileRules {
   }
 
   /**
-   * These rules as a reload applies them: a missing priority-order file is not a reason to
-   * refuse the new configuration (the instance keeps its last good order and the file's
-   * watcher logs a warning), everything else as at start.
+   * These rules as a reload applies them: a missing priority-order file is not a reason to refuse
+   * the new configuration (the instance keeps its last good order and the file's watcher logs a
+   * warning), everything else as at start.
    */
   default FileRules atReload() {
     FileRules start = this;

@@ -26,9 +26,9 @@ import org.vrrpagent.core.wire.ChecksumMode;
 import org.vrrpagent.core.wire.VrrpVersion;
 
 /**
- * {@code instances:} and {@code sync-groups:}: each instance's VRRP settings, addresses,
- * tracking and priority-order file, and the rules across instances (one VRID per interface
- * and family, an address in one instance, each instance in at most one sync group).
+ * {@code instances:} and {@code sync-groups:}: each instance's VRRP settings, addresses, tracking
+ * and priority-order file, and the rules across instances (one VRID per interface and family, an
+ * address in one instance, each instance in at most one sync group).
  */
 final class InstanceBinder extends Binder {
   static final int MAX_INSTANCES = 1024;
@@ -44,79 +44,142 @@ final class InstanceBinder extends Binder {
 
   /** The instances under {@code instances:}; {@code checks} are the valid checks they may track. */
   Map<String, InstanceConfig> instances(MappingReader r, Map<String, CheckSpec> checks) {
-    return namedMap(r, "instances", "instance", MAX_INSTANCES, (name, e) -> instance(name, e, checks));
+    return namedMap(
+        r, "instances", "instance", MAX_INSTANCES, (name, e) -> instance(name, e, checks));
   }
 
-  private Optional<InstanceConfig> instance(String name, Entry entry, Map<String, CheckSpec> checks) {
-    Optional<MappingReader> maybe = MappingReader.of(entry.value(), "instance \"" + name + "\"", entry.keyPosition(), problems);
+  private Optional<InstanceConfig> instance(
+      String name, Entry entry, Map<String, CheckSpec> checks) {
+    Optional<MappingReader> maybe =
+        MappingReader.of(entry.value(), "instance \"" + name + "\"", entry.keyPosition(), problems);
     if (maybe.isEmpty()) {
       return Optional.empty();
     }
     MappingReader r = maybe.get();
     int before = problemCount();
-    Optional<String> iface = r.requiredString("interface", "an interface name").filter(n -> interfaceName(r, "interface", n));
+    Optional<String> iface =
+        r.requiredString("interface", "an interface name")
+            .filter(n -> interfaceName(r, "interface", n));
     Optional<Integer> vrid = r.requiredInteger("vrid", "VRID", 1, 255);
-    VrrpVersion version = r.node("version").flatMap(n -> {
-      if (n instanceof Scalar s && (s.text().equals("2") || s.text().equals("3"))) {
-        return Optional.of(s.text().equals("2") ? VrrpVersion.V2 : VrrpVersion.V3);
-      }
-      problems.add(n.position(), "version " + YamlNode.describe(n).replace("\"", "") + " (expected: 2 or 3)");
-      return Optional.empty();
-    }).orElse(VrrpVersion.V3);
+    VrrpVersion version =
+        r.node("version")
+            .flatMap(
+                n -> {
+                  if (n instanceof Scalar s && (s.text().equals("2") || s.text().equals("3"))) {
+                    return Optional.of(s.text().equals("2") ? VrrpVersion.V2 : VrrpVersion.V3);
+                  }
+                  problems.add(
+                      n.position(),
+                      "version " + YamlNode.describe(n).replace("\"", "") + " (expected: 2 or 3)");
+                  return Optional.empty();
+                })
+            .orElse(VrrpVersion.V3);
     boolean hasOrder = r.has("priority-order");
     Optional<Integer> priority = r.integer("priority", "priority", 1, 255);
     if (priority.isPresent() && hasOrder) {
-      problems.add(r.keyAt("priority"), "priority and priority-order both set in " + r.where()
-          + " (expected: one of them; the rank in the priority-order file sets the priority)");
+      problems.add(
+          r.keyAt("priority"),
+          "priority and priority-order both set in "
+              + r.where()
+              + " (expected: one of them; the rank in the priority-order file sets the priority)");
     }
-    Duration advert = r.duration("advert-interval", Duration.ofMillis(1), Duration.ofDays(1)).orElse(Duration.ofSeconds(1));
+    Duration advert =
+        r.duration("advert-interval", Duration.ofMillis(1), Duration.ofDays(1))
+            .orElse(Duration.ofSeconds(1));
     if (r.node("advert-interval").isPresent()) {
       checkAdvertInterval(r, version, advert);
     }
     boolean preempt = r.bool("preempt").orElse(true);
-    Duration preemptDelay = r.duration("preempt-delay", Duration.ZERO, Duration.ofHours(1)).orElse(Duration.ZERO);
+    Duration preemptDelay =
+        r.duration("preempt-delay", Duration.ZERO, Duration.ofHours(1)).orElse(Duration.ZERO);
     boolean fastPreempt = r.bool("fast-preempt").orElse(false);
     List<VirtualAddress> addresses = addresses(r, version);
     AddressFamily family = addresses.isEmpty() ? null : addresses.getFirst().family();
-    Optional<InetAddress> source = r.node("source").flatMap(n -> address(n, "source", family, version));
-    List<InetAddress> peers = r.listOf("unicast-peers", "IP addresses", n -> address(n, "unicast peer", family, version));
+    Optional<InetAddress> source =
+        r.node("source").flatMap(n -> address(n, "source", family, version));
+    List<InetAddress> peers =
+        r.listOf("unicast-peers", "IP addresses", n -> address(n, "unicast peer", family, version));
     if (peers.size() > InstanceConfig.MAX_UNICAST_PEERS) {
-      problems.add(r.at("unicast-peers"), "unicast-peers: " + peers.size() + " peers (expected: at most " + InstanceConfig.MAX_UNICAST_PEERS + ")");
+      problems.add(
+          r.at("unicast-peers"),
+          "unicast-peers: "
+              + peers.size()
+              + " peers (expected: at most "
+              + InstanceConfig.MAX_UNICAST_PEERS
+              + ")");
     }
     Optional<AuthConfig> auth = r.node("auth").flatMap(n -> auth(r, n, version));
-    ChecksumMode checksum = r.choice("checksum", Binder.<ChecksumMode>options("pseudo-header", ChecksumMode.PSEUDO_HEADER, "rfc9568", ChecksumMode.MESSAGE_ONLY))
-        .orElse(null);
-    if (r.node("checksum").isPresent() && checksum != null && (version == VrrpVersion.V2 || family == AddressFamily.IPV6)) {
-      problems.add(r.at("checksum"), "checksum is set but only applies to VRRPv3 over IPv4 (expected: no checksum key for "
-          + (version == VrrpVersion.V2 ? "version 2" : "IPv6") + ")");
+    ChecksumMode checksum =
+        r.choice(
+                "checksum",
+                Binder.<ChecksumMode>options(
+                    "pseudo-header",
+                    ChecksumMode.PSEUDO_HEADER,
+                    "rfc9568",
+                    ChecksumMode.MESSAGE_ONLY))
+            .orElse(null);
+    if (r.node("checksum").isPresent()
+        && checksum != null
+        && (version == VrrpVersion.V2 || family == AddressFamily.IPV6)) {
+      problems.add(
+          r.at("checksum"),
+          "checksum is set but only applies to VRRPv3 over IPv4 (expected: no checksum key for "
+              + (version == VrrpVersion.V2 ? "version 2" : "IPv6")
+              + ")");
     }
     if (checksum == null) {
       // VRRPv2 has no pseudo-header; IPv6 always has one; v3 over IPv4 defaults to RFC 5798's.
       checksum = version == VrrpVersion.V2 ? ChecksumMode.MESSAGE_ONLY : ChecksumMode.PSEUDO_HEADER;
     }
-    GarpConfig garp = r.node("garp").isPresent() ? garp(r).orElse(GarpConfig.DEFAULT) : GarpConfig.DEFAULT;
+    GarpConfig garp =
+        r.node("garp").isPresent() ? garp(r).orElse(GarpConfig.DEFAULT) : GarpConfig.DEFAULT;
     boolean virtualMac = r.bool("virtual-mac").orElse(false);
     boolean owner = priority.filter(p -> p == InstanceConfig.OWNER_PRIORITY).isPresent();
     List<TrackConfig> track = tracks(r, checks, owner);
-    List<String> shares = r.listOf("shares-addresses-with", "instance names", n -> r.scalarText(n, "shares-addresses-with",
-        "an instance name").filter(other -> {
-          if (declared.instances().contains(other) && !other.equals(name)) {
-            return true;
-          }
-          problems.add(n.position(), "shares-addresses-with names " + (other.equals(name) ? "its own instance" : "unknown instance \""
-              + YamlNode.abbreviate(other) + "\"") + " (expected: another instance: "
-              + MappingReader.oneOf(declared.instances().stream().filter(i -> !i.equals(name)).toList()) + ")");
-          return false;
-        }));
+    List<String> shares =
+        r.listOf(
+            "shares-addresses-with",
+            "instance names",
+            n ->
+                r.scalarText(n, "shares-addresses-with", "an instance name")
+                    .filter(
+                        other -> {
+                          if (declared.instances().contains(other) && !other.equals(name)) {
+                            return true;
+                          }
+                          problems.add(
+                              n.position(),
+                              "shares-addresses-with names "
+                                  + (other.equals(name)
+                                      ? "its own instance"
+                                      : "unknown instance \"" + YamlNode.abbreviate(other) + "\"")
+                                  + " (expected: another instance: "
+                                  + MappingReader.oneOf(
+                                      declared.instances().stream()
+                                          .filter(i -> !i.equals(name))
+                                          .toList())
+                                  + ")");
+                          return false;
+                        }));
     sharesWith.put(name, Set.copyOf(shares));
-    Optional<PriorityOrderConfig> order = r.node("priority-order").flatMap(n -> priorityOrder(r, n));
+    Optional<PriorityOrderConfig> order =
+        r.node("priority-order").flatMap(n -> priorityOrder(r, n));
     Optional<Integer> resignBelow = r.integer("resign-below", "resign-below", 1, 255);
     if (resignBelow.isPresent()) {
-      int highest = order.map(o -> o.ranks().stream().mapToInt(Integer::intValue).max().orElse(0))
-          .orElse(priority.orElse(InstanceConfig.DEFAULT_PRIORITY));
+      int highest =
+          order
+              .map(o -> o.ranks().stream().mapToInt(Integer::intValue).max().orElse(0))
+              .orElse(priority.orElse(InstanceConfig.DEFAULT_PRIORITY));
       if (resignBelow.get() > highest) {
-        problems.add(r.at("resign-below"), "resign-below " + resignBelow.get() + " is above the highest base priority " + highest
-            + " (expected: at most " + highest + ", or the instance would resign while healthy)");
+        problems.add(
+            r.at("resign-below"),
+            "resign-below "
+                + resignBelow.get()
+                + " is above the highest base priority "
+                + highest
+                + " (expected: at most "
+                + highest
+                + ", or the instance would resign while healthy)");
       }
     }
     ReceiveConfig receive = receive(r, version, family, advert, peers);
@@ -124,37 +187,79 @@ final class InstanceBinder extends Binder {
     if (problemCount() != before || iface.isEmpty() || vrid.isEmpty() || addresses.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new InstanceConfig(name, iface.get(), vrid.get(), version, priority.orElse(InstanceConfig.DEFAULT_PRIORITY),
-        advert, preempt, preemptDelay, fastPreempt, addresses, source, peers, auth, checksum, garp, virtualMac, track, order,
-        resignBelow.map(OptionalInt::of).orElse(OptionalInt.empty()), receive));
+    return Optional.of(
+        new InstanceConfig(
+            name,
+            iface.get(),
+            vrid.get(),
+            version,
+            priority.orElse(InstanceConfig.DEFAULT_PRIORITY),
+            advert,
+            preempt,
+            preemptDelay,
+            fastPreempt,
+            addresses,
+            source,
+            peers,
+            auth,
+            checksum,
+            garp,
+            virtualMac,
+            track,
+            order,
+            resignBelow.map(OptionalInt::of).orElse(OptionalInt.empty()),
+            receive));
   }
 
   /** {@code on-link-only}, {@code max-learned-interval}, {@code accept-from}: receive hardening. */
-  private ReceiveConfig receive(MappingReader r, VrrpVersion version, AddressFamily family, Duration advert,
-                                List<InetAddress> peers) {
+  private ReceiveConfig receive(
+      MappingReader r,
+      VrrpVersion version,
+      AddressFamily family,
+      Duration advert,
+      List<InetAddress> peers) {
     boolean onLinkOnly = r.bool("on-link-only").orElse(true);
-    Optional<Duration> cap = r.duration("max-learned-interval", Duration.ofMillis(10), MAX_ADVERT_V3);
+    Optional<Duration> cap =
+        r.duration("max-learned-interval", Duration.ofMillis(10), MAX_ADVERT_V3);
     if (cap.isPresent()) {
       if (version == VrrpVersion.V2) {
-        problems.add(r.at("max-learned-interval"), "max-learned-interval is set in a version 2 instance (expected: no"
-            + " max-learned-interval; VRRPv2 backups never learn the interval, it must match)");
+        problems.add(
+            r.at("max-learned-interval"),
+            "max-learned-interval is set in a version 2 instance (expected: no"
+                + " max-learned-interval; VRRPv2 backups never learn the interval, it must match)");
       } else if (cap.get().toMillis() % 10 != 0) {
-        problems.add(r.at("max-learned-interval"), "max-learned-interval " + DurationSyntax.format(cap.get())
-            + " is not a multiple of 10ms (expected: 10ms..40950ms in 10 ms steps)");
+        problems.add(
+            r.at("max-learned-interval"),
+            "max-learned-interval "
+                + DurationSyntax.format(cap.get())
+                + " is not a multiple of 10ms (expected: 10ms..40950ms in 10 ms steps)");
       } else if (cap.get().compareTo(advert) < 0) {
-        problems.add(r.at("max-learned-interval"), "max-learned-interval " + DurationSyntax.format(cap.get())
-            + " is below advert-interval " + DurationSyntax.format(advert)
-            + " (expected: at least the advert interval, or peers like us would be refused)");
+        problems.add(
+            r.at("max-learned-interval"),
+            "max-learned-interval "
+                + DurationSyntax.format(cap.get())
+                + " is below advert-interval "
+                + DurationSyntax.format(advert)
+                + " (expected: at least the advert interval, or peers like us would be refused)");
       }
     }
-    List<InetAddress> acceptFrom = r.listOf("accept-from", "IP addresses", n -> address(n, "accept-from address", family, version));
+    List<InetAddress> acceptFrom =
+        r.listOf(
+            "accept-from", "IP addresses", n -> address(n, "accept-from address", family, version));
     if (!acceptFrom.isEmpty() && !peers.isEmpty()) {
-      problems.add(r.at("accept-from"), "accept-from is set with unicast-peers (expected: one of them; in unicast mode"
-          + " only the unicast peers are accepted already)");
+      problems.add(
+          r.at("accept-from"),
+          "accept-from is set with unicast-peers (expected: one of them; in unicast mode"
+              + " only the unicast peers are accepted already)");
     }
     if (acceptFrom.size() > ReceivePolicy.MAX_ACCEPT_FROM) {
-      problems.add(r.at("accept-from"), "accept-from: " + acceptFrom.size() + " addresses (expected: at most "
-          + ReceivePolicy.MAX_ACCEPT_FROM + ")");
+      problems.add(
+          r.at("accept-from"),
+          "accept-from: "
+              + acceptFrom.size()
+              + " addresses (expected: at most "
+              + ReceivePolicy.MAX_ACCEPT_FROM
+              + ")");
     }
     return new ReceiveConfig(onLinkOnly, cap, acceptFrom);
   }
@@ -164,15 +269,26 @@ final class InstanceBinder extends Binder {
     String text = DurationSyntax.format(advert);
     if (version == VrrpVersion.V3) {
       if (advert.compareTo(MIN_ADVERT_V3) < 0 || advert.compareTo(MAX_ADVERT_V3) > 0) {
-        problems.add(at, "advert-interval " + text + " out of range (expected: 10ms..40950ms for version 3)");
+        problems.add(
+            at,
+            "advert-interval " + text + " out of range (expected: 10ms..40950ms for version 3)");
       } else if (advert.toMillis() % 10 != 0) {
-        problems.add(at, "advert-interval " + text + " is not a multiple of 10ms (expected: 10ms..40950ms in 10 ms steps for version 3)");
+        problems.add(
+            at,
+            "advert-interval "
+                + text
+                + " is not a multiple of 10ms (expected: 10ms..40950ms in 10 ms steps for version 3)");
       }
     } else {
       if (advert.toMillis() % 1000 != 0) {
-        problems.add(at, "advert-interval " + text + " is not whole seconds (expected: 1s..255s in whole seconds for version 2)");
+        problems.add(
+            at,
+            "advert-interval "
+                + text
+                + " is not whole seconds (expected: 1s..255s in whole seconds for version 2)");
       } else if (advert.toSeconds() < 1 || advert.toSeconds() > 255) {
-        problems.add(at, "advert-interval " + text + " out of range (expected: 1s..255s for version 2)");
+        problems.add(
+            at, "advert-interval " + text + " out of range (expected: 1s..255s for version 2)");
       }
     }
   }
@@ -188,11 +304,18 @@ final class InstanceBinder extends Binder {
       return List.of();
     }
     if (items.get().isEmpty()) {
-      problems.add(r.at("addresses"), "addresses is empty (expected: at least one virtual address)");
+      problems.add(
+          r.at("addresses"), "addresses is empty (expected: at least one virtual address)");
       return List.of();
     }
     if (items.get().size() > InstanceConfig.MAX_ADDRESSES) {
-      problems.add(r.at("addresses"), "addresses: " + items.get().size() + " addresses (expected: at most " + InstanceConfig.MAX_ADDRESSES + ")");
+      problems.add(
+          r.at("addresses"),
+          "addresses: "
+              + items.get().size()
+              + " addresses (expected: at most "
+              + InstanceConfig.MAX_ADDRESSES
+              + ")");
       return List.of();
     }
     Set<InetAddress> seen = new LinkedHashSet<>();
@@ -205,14 +328,31 @@ final class InstanceBinder extends Binder {
       }
       VirtualAddress a = va.get();
       if (version == VrrpVersion.V2 && a.family() == AddressFamily.IPV6) {
-        problems.add(n.position(), "address " + a + " is IPv6 in a version 2 instance (expected: IPv4 only; VRRPv2 has no IPv6)");
+        problems.add(
+            n.position(),
+            "address "
+                + a
+                + " is IPv6 in a version 2 instance (expected: IPv4 only; VRRPv2 has no IPv6)");
         bad = true;
       } else if (!out.isEmpty() && a.family() != out.getFirst().family()) {
-        problems.add(n.position(), "address " + a + " is " + name(a.family()) + " but " + out.getFirst() + " is "
-            + name(out.getFirst().family()) + " (expected: one address family per instance; make a second instance)");
+        problems.add(
+            n.position(),
+            "address "
+                + a
+                + " is "
+                + name(a.family())
+                + " but "
+                + out.getFirst()
+                + " is "
+                + name(out.getFirst().family())
+                + " (expected: one address family per instance; make a second instance)");
         bad = true;
       } else if (!seen.add(a.address())) {
-        problems.add(n.position(), "address " + AddressSyntax.format(a.address()) + " listed twice (expected: each address once)");
+        problems.add(
+            n.position(),
+            "address "
+                + AddressSyntax.format(a.address())
+                + " listed twice (expected: each address once)");
         bad = true;
       } else {
         out.add(a);
@@ -232,7 +372,13 @@ final class InstanceBinder extends Binder {
     String addr = slash < 0 ? t : t.substring(0, slash);
     Optional<InetAddress> ip = AddressSyntax.literal(addr);
     if (ip.isEmpty()) {
-      problems.add(n.position(), "address \"" + YamlNode.abbreviate(t) + "\" is not an IP address (expected: " + expected + ")");
+      problems.add(
+          n.position(),
+          "address \""
+              + YamlNode.abbreviate(t)
+              + "\" is not an IP address (expected: "
+              + expected
+              + ")");
       return Optional.empty();
     }
     int max = ip.get() instanceof Inet4Address ? 32 : 128;
@@ -240,42 +386,75 @@ final class InstanceBinder extends Binder {
     if (slash >= 0) {
       String p = t.substring(slash + 1);
       if (!p.matches("[0-9]{1,3}") || Integer.parseInt(p) > max) {
-        problems.add(n.position(), "address " + YamlNode.abbreviate(t) + ": prefix length \"" + YamlNode.abbreviate(p)
-            + "\" (expected: 0.." + max + ")");
+        problems.add(
+            n.position(),
+            "address "
+                + YamlNode.abbreviate(t)
+                + ": prefix length \""
+                + YamlNode.abbreviate(p)
+                + "\" (expected: 0.."
+                + max
+                + ")");
         return Optional.empty();
       }
       prefix = Integer.parseInt(p);
     }
     if (!unicast(ip.get())) {
-      problems.add(n.position(), "address " + AddressSyntax.format(ip.get()) + " is not a unicast address (expected: a unicast address)");
+      problems.add(
+          n.position(),
+          "address "
+              + AddressSyntax.format(ip.get())
+              + " is not a unicast address (expected: a unicast address)");
       return Optional.empty();
     }
     return Optional.of(new VirtualAddress(ip.get(), prefix));
   }
 
   private static boolean unicast(InetAddress a) {
-    return !a.isMulticastAddress() && !a.isAnyLocalAddress() && !a.isLoopbackAddress()
+    return !a.isMulticastAddress()
+        && !a.isAnyLocalAddress()
+        && !a.isLoopbackAddress()
         && !(a instanceof Inet4Address && a.getAddress()[0] == (byte) 255);
   }
 
   /** An IP literal of the instance's family (when known). */
-  private Optional<InetAddress> address(YamlNode n, String label, AddressFamily family, VrrpVersion version) {
+  private Optional<InetAddress> address(
+      YamlNode n, String label, AddressFamily family, VrrpVersion version) {
     if (!(n instanceof Scalar s) || s.kind() == ScalarKind.NULL) {
-      problems.add(n.position(), label + " is " + YamlNode.describe(n) + " (expected: an IP address)");
+      problems.add(
+          n.position(), label + " is " + YamlNode.describe(n) + " (expected: an IP address)");
       return Optional.empty();
     }
     Optional<InetAddress> ip = AddressSyntax.literal(s.text());
     if (ip.isEmpty()) {
-      problems.add(n.position(), label + " \"" + YamlNode.abbreviate(s.text()) + "\" is not an IP address (expected: an IP address, not a name or prefix)");
+      problems.add(
+          n.position(),
+          label
+              + " \""
+              + YamlNode.abbreviate(s.text())
+              + "\" is not an IP address (expected: an IP address, not a name or prefix)");
       return Optional.empty();
     }
     if (!unicast(ip.get())) {
-      problems.add(n.position(), label + " " + AddressSyntax.format(ip.get()) + " is not a unicast address (expected: a unicast address)");
+      problems.add(
+          n.position(),
+          label
+              + " "
+              + AddressSyntax.format(ip.get())
+              + " is not a unicast address (expected: a unicast address)");
       return Optional.empty();
     }
     if (family != null && !family.matches(ip.get())) {
-      problems.add(n.position(), label + " " + AddressSyntax.format(ip.get()) + " is " + name(AddressFamily.of(ip.get()))
-          + " (expected: " + name(family) + " like the instance's addresses)");
+      problems.add(
+          n.position(),
+          label
+              + " "
+              + AddressSyntax.format(ip.get())
+              + " is "
+              + name(AddressFamily.of(ip.get()))
+              + " (expected: "
+              + name(family)
+              + " like the instance's addresses)");
       return Optional.empty();
     }
     return ip;
@@ -283,61 +462,103 @@ final class InstanceBinder extends Binder {
 
   private Optional<AuthConfig> auth(MappingReader parent, YamlNode n, VrrpVersion version) {
     if (version == VrrpVersion.V3) {
-      problems.add(parent.keyAt("auth"), "auth is set in a version 3 instance (expected: no auth; RFC 5798 removed authentication, use version: 2 for keepalived PASS)");
+      problems.add(
+          parent.keyAt("auth"),
+          "auth is set in a version 3 instance (expected: no auth; RFC 5798 removed authentication, use version: 2 for keepalived PASS)");
       return Optional.empty();
     }
-    return MappingReader.of(n, "auth", parent.keyAt("auth"), problems).flatMap(r -> {
-      Optional<AuthType> type = r.node("type").flatMap(t -> r.choiceValue(t, "auth type", options("pass", AuthType.SIMPLE_TEXT)));
-      if (!r.has("type")) {
-        r.missing("type", "pass");
-      }
-      Optional<String> password = r.requiredString("password", "1..8 characters");
-      password = password.filter(p -> {
-        int bytes = p.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > AuthConfig.MAX_PASSWORD_BYTES) {
-          problems.add(r.at("password"), "auth password is " + bytes + " bytes long (expected: at most 8; keepalived truncates longer ones)");
-          return false;
-        }
-        return true;
-      });
-      r.finish();
-      return type.isPresent() && password.isPresent() ? Optional.of(new AuthConfig(type.get(), password.get())) : Optional.empty();
-    });
+    return MappingReader.of(n, "auth", parent.keyAt("auth"), problems)
+        .flatMap(
+            r -> {
+              Optional<AuthType> type =
+                  r.node("type")
+                      .flatMap(
+                          t ->
+                              r.choiceValue(t, "auth type", options("pass", AuthType.SIMPLE_TEXT)));
+              if (!r.has("type")) {
+                r.missing("type", "pass");
+              }
+              Optional<String> password = r.requiredString("password", "1..8 characters");
+              password =
+                  password.filter(
+                      p -> {
+                        int bytes = p.getBytes(StandardCharsets.UTF_8).length;
+                        if (bytes > AuthConfig.MAX_PASSWORD_BYTES) {
+                          problems.add(
+                              r.at("password"),
+                              "auth password is "
+                                  + bytes
+                                  + " bytes long (expected: at most 8; keepalived truncates longer ones)");
+                          return false;
+                        }
+                        return true;
+                      });
+              r.finish();
+              return type.isPresent() && password.isPresent()
+                  ? Optional.of(new AuthConfig(type.get(), password.get()))
+                  : Optional.empty();
+            });
   }
 
   private Optional<GarpConfig> garp(MappingReader parent) {
-    return MappingReader.of(parent.node("garp").orElseThrow(), "garp", parent.keyAt("garp"), problems).map(r -> {
-      Duration delay = r.duration("delay", Duration.ZERO, Duration.ofHours(1)).orElse(GarpConfig.DEFAULT.delay());
-      int repeat = r.integer("repeat", "garp repeat", 1, GarpConfig.MAX_REPEAT).orElse(GarpConfig.DEFAULT.repeat());
-      Duration refresh = r.duration("refresh", Duration.ZERO, Duration.ofDays(1)).orElse(Duration.ZERO);
-      r.finish();
-      return new GarpConfig(delay, repeat, refresh);
-    });
+    return MappingReader.of(
+            parent.node("garp").orElseThrow(), "garp", parent.keyAt("garp"), problems)
+        .map(
+            r -> {
+              Duration delay =
+                  r.duration("delay", Duration.ZERO, Duration.ofHours(1))
+                      .orElse(GarpConfig.DEFAULT.delay());
+              int repeat =
+                  r.integer("repeat", "garp repeat", 1, GarpConfig.MAX_REPEAT)
+                      .orElse(GarpConfig.DEFAULT.repeat());
+              Duration refresh =
+                  r.duration("refresh", Duration.ZERO, Duration.ofDays(1)).orElse(Duration.ZERO);
+              r.finish();
+              return new GarpConfig(delay, repeat, refresh);
+            });
   }
 
   private List<TrackConfig> tracks(MappingReader r, Map<String, CheckSpec> checks, boolean owner) {
-    List<TrackConfig> out = r.listOf("track", "{ check: NAME, weight: N }", n -> track(r, n, checks, owner));
+    List<TrackConfig> out =
+        r.listOf("track", "{ check: NAME, weight: N }", n -> track(r, n, checks, owner));
     if (out.size() > InstanceConfig.MAX_TRACKS) {
-      problems.add(r.at("track"), "track: " + out.size() + " entries (expected: at most " + InstanceConfig.MAX_TRACKS + ")");
+      problems.add(
+          r.at("track"),
+          "track: "
+              + out.size()
+              + " entries (expected: at most "
+              + InstanceConfig.MAX_TRACKS
+              + ")");
     }
     return out;
   }
 
-  private Optional<TrackConfig> track(MappingReader parent, YamlNode n, Map<String, CheckSpec> checks, boolean owner) {
+  private Optional<TrackConfig> track(
+      MappingReader parent, YamlNode n, Map<String, CheckSpec> checks, boolean owner) {
     if (n instanceof Scalar s && s.kind() == ScalarKind.STRING) {
       return checkReference(s.text(), n.position(), checks).map(c -> new TrackConfig(c, 0, false));
     }
-    return MappingReader.of(n, "track entry", n.position(), problems).flatMap(r -> {
-      Optional<String> check = r.requiredString("check", "the name of a check");
-      int weight = r.integer("weight", "weight", TrackConfig.MIN_WEIGHT, TrackConfig.MAX_WEIGHT).orElse(0);
-      if (owner && weight != 0) {
-        problems.add(r.at("weight"), "weight " + weight + " on an address owner (priority 255), whose priority never changes"
-            + " (expected: no weight, so the check being down puts the owner in FAULT, or a priority below 255)");
-      }
-      boolean reverse = r.bool("reverse").orElse(false);
-      r.finish();
-      return check.flatMap(c -> checkReference(c, r.at("check"), checks)).map(c -> new TrackConfig(c, weight, reverse));
-    });
+    return MappingReader.of(n, "track entry", n.position(), problems)
+        .flatMap(
+            r -> {
+              Optional<String> check = r.requiredString("check", "the name of a check");
+              int weight =
+                  r.integer("weight", "weight", TrackConfig.MIN_WEIGHT, TrackConfig.MAX_WEIGHT)
+                      .orElse(0);
+              if (owner && weight != 0) {
+                problems.add(
+                    r.at("weight"),
+                    "weight "
+                        + weight
+                        + " on an address owner (priority 255), whose priority never changes"
+                        + " (expected: no weight, so the check being down puts the owner in FAULT, or a priority below 255)");
+              }
+              boolean reverse = r.bool("reverse").orElse(false);
+              r.finish();
+              return check
+                  .flatMap(c -> checkReference(c, r.at("check"), checks))
+                  .map(c -> new TrackConfig(c, weight, reverse));
+            });
   }
 
   private Optional<String> checkReference(String name, Position at, Map<String, CheckSpec> checks) {
@@ -347,44 +568,76 @@ final class InstanceBinder extends Binder {
     if (declared.checks().contains(name)) {
       return Optional.empty(); // defined but invalid: its own problems are reported
     }
-    problems.add(at, "track names undefined check \"" + YamlNode.abbreviate(name) + "\" (expected: "
-        + (declared.checks().isEmpty() ? "a check defined under checks:" : MappingReader.oneOf(declared.checks())) + ")");
+    problems.add(
+        at,
+        "track names undefined check \""
+            + YamlNode.abbreviate(name)
+            + "\" (expected: "
+            + (declared.checks().isEmpty()
+                ? "a check defined under checks:"
+                : MappingReader.oneOf(declared.checks()))
+            + ")");
     return Optional.empty();
   }
 
   private Optional<PriorityOrderConfig> priorityOrder(MappingReader parent, YamlNode n) {
-    return MappingReader.of(n, "priority-order", parent.keyAt("priority-order"), problems).flatMap(r -> {
-      Optional<Path> file = r.requiredString("file", "an absolute path").flatMap(p -> absolutePath(r, "file", p));
-      file.flatMap(rules::priorityOrderFile).ifPresent(problem -> problems.add(r.at("file"), problem));
-      List<Integer> ranks = r.listOf("ranks", "priorities", i -> r.integerValue(i, "rank", 1, 254));
-      if (!r.has("ranks")) {
-        r.missing("ranks", "a list of priorities, e.g. [250, 200, 150, 100]");
-      } else if (r.node("ranks").get() instanceof YamlNode.Sequence s && s.items().isEmpty()) {
-        problems.add(r.at("ranks"), "ranks is empty (expected: at least one priority)");
-      } else if (ranks.size() > PriorityOrderConfig.MAX_RANKS) {
-        problems.add(r.at("ranks"), "ranks: " + ranks.size() + " entries (expected: at most " + PriorityOrderConfig.MAX_RANKS + ")");
-      }
-      boolean reverse = r.bool("reverse").orElse(false);
-      OptionalInt unlisted = OptionalInt.empty();
-      Optional<YamlNode> u = r.node("unlisted");
-      if (u.isPresent()) {
-        if (u.get() instanceof Scalar s && s.kind() == ScalarKind.STRING && s.text().equals("fault")) {
-          unlisted = OptionalInt.empty();
-        } else if (u.get() instanceof Scalar s && s.kind() == ScalarKind.INTEGER) {
-          unlisted = r.integerValue(s, "unlisted priority", 1, 254).map(OptionalInt::of).orElse(OptionalInt.empty());
-        } else {
-          problems.add(u.get().position(), "unlisted " + YamlNode.describe(u.get()) + " (expected: fault or a priority 1..254)");
-        }
-      }
-      r.finish();
-      if (file.isEmpty() || ranks.isEmpty()) {
-        return Optional.empty();
-      }
-      return Optional.of(new PriorityOrderConfig(file.get(), ranks, reverse, unlisted));
-    });
+    return MappingReader.of(n, "priority-order", parent.keyAt("priority-order"), problems)
+        .flatMap(
+            r -> {
+              Optional<Path> file =
+                  r.requiredString("file", "an absolute path")
+                      .flatMap(p -> absolutePath(r, "file", p));
+              file.flatMap(rules::priorityOrderFile)
+                  .ifPresent(problem -> problems.add(r.at("file"), problem));
+              List<Integer> ranks =
+                  r.listOf("ranks", "priorities", i -> r.integerValue(i, "rank", 1, 254));
+              if (!r.has("ranks")) {
+                r.missing("ranks", "a list of priorities, e.g. [250, 200, 150, 100]");
+              } else if (r.node("ranks").get() instanceof YamlNode.Sequence s
+                  && s.items().isEmpty()) {
+                problems.add(r.at("ranks"), "ranks is empty (expected: at least one priority)");
+              } else if (ranks.size() > PriorityOrderConfig.MAX_RANKS) {
+                problems.add(
+                    r.at("ranks"),
+                    "ranks: "
+                        + ranks.size()
+                        + " entries (expected: at most "
+                        + PriorityOrderConfig.MAX_RANKS
+                        + ")");
+              }
+              boolean reverse = r.bool("reverse").orElse(false);
+              OptionalInt unlisted = OptionalInt.empty();
+              Optional<YamlNode> u = r.node("unlisted");
+              if (u.isPresent()) {
+                if (u.get() instanceof Scalar s
+                    && s.kind() == ScalarKind.STRING
+                    && s.text().equals("fault")) {
+                  unlisted = OptionalInt.empty();
+                } else if (u.get() instanceof Scalar s && s.kind() == ScalarKind.INTEGER) {
+                  unlisted =
+                      r.integerValue(s, "unlisted priority", 1, 254)
+                          .map(OptionalInt::of)
+                          .orElse(OptionalInt.empty());
+                } else {
+                  problems.add(
+                      u.get().position(),
+                      "unlisted "
+                          + YamlNode.describe(u.get())
+                          + " (expected: fault or a priority 1..254)");
+                }
+              }
+              r.finish();
+              if (file.isEmpty() || ranks.isEmpty()) {
+                return Optional.empty();
+              }
+              return Optional.of(new PriorityOrderConfig(file.get(), ranks, reverse, unlisted));
+            });
   }
 
-  /** Rules across instances: a VRID once per interface and family; an address in one instance unless shared. */
+  /**
+   * Rules across instances: a VRID once per interface and family; an address in one instance unless
+   * shared.
+   */
   void acrossInstances(MappingReader r, Map<String, InstanceConfig> instances) {
     duplicateVrids(r, instances);
     sharedAddresses(r, instances);
@@ -403,24 +656,51 @@ final class InstanceBinder extends Binder {
         if (first == null) {
           continue;
         }
-        boolean meant = sharesWith.getOrDefault(i.name(), Set.of()).contains(first)
-            && sharesWith.getOrDefault(first, Set.of()).contains(i.name());
+        boolean meant =
+            sharesWith.getOrDefault(i.name(), Set.of()).contains(first)
+                && sharesWith.getOrDefault(first, Set.of()).contains(i.name());
         if (!meant) {
-          problems.add(addressPosition(r, i.name(), a), "address " + AddressSyntax.format(a.address()) + " is also in instance \""
-              + first + "\" (expected: each address in one instance, or shares-addresses-with: [" + first + "] in instance \""
-              + i.name() + "\" and [" + i.name() + "] in \"" + first + "\" when both are meant to hold it)");
+          problems.add(
+              addressPosition(r, i.name(), a),
+              "address "
+                  + AddressSyntax.format(a.address())
+                  + " is also in instance \""
+                  + first
+                  + "\" (expected: each address in one instance, or shares-addresses-with: ["
+                  + first
+                  + "] in instance \""
+                  + i.name()
+                  + "\" and ["
+                  + i.name()
+                  + "] in \""
+                  + first
+                  + "\" when both are meant to hold it)");
         }
       }
     }
   }
 
   private static Position addressPosition(MappingReader r, String instance, VirtualAddress a) {
-    return r.node("instances").filter(Mapping.class::isInstance)
+    return r.node("instances")
+        .filter(Mapping.class::isInstance)
         .map(m -> ((Mapping) m).entries().get(instance))
-        .flatMap(e -> e.value() instanceof Mapping im && im.entries().get("addresses") != null
-            && im.entries().get("addresses").value() instanceof YamlNode.Sequence seq ? Optional.of(seq) : Optional.empty())
-        .flatMap(seq -> seq.items().stream().filter(n -> n instanceof Scalar sc
-            && AddressSyntax.literal(sc.text().split("/")[0]).filter(a.address()::equals).isPresent()).findFirst())
+        .flatMap(
+            e ->
+                e.value() instanceof Mapping im
+                        && im.entries().get("addresses") != null
+                        && im.entries().get("addresses").value() instanceof YamlNode.Sequence seq
+                    ? Optional.of(seq)
+                    : Optional.empty())
+        .flatMap(
+            seq ->
+                seq.items().stream()
+                    .filter(
+                        n ->
+                            n instanceof Scalar sc
+                                && AddressSyntax.literal(sc.text().split("/")[0])
+                                    .filter(a.address()::equals)
+                                    .isPresent())
+                    .findFirst())
         .map(YamlNode::position)
         .orElse(new Position(1, 1));
   }
@@ -431,63 +711,115 @@ final class InstanceBinder extends Binder {
       String key = i.interfaceName() + "/" + i.family() + "/" + i.vrid();
       InstanceConfig first = seen.putIfAbsent(key, i);
       if (first != null) {
-        Position at = r.node("instances")
-            .filter(Mapping.class::isInstance)
-            .map(m -> ((Mapping) m).entries().get(i.name()))
-            .flatMap(e -> e.value() instanceof Mapping im && im.entries().containsKey("vrid")
-                ? Optional.of(im.entries().get("vrid").value().position()) : Optional.empty())
-            .orElse(new Position(1, 1));
-        problems.add(at, "VRID " + i.vrid() + " on " + i.interfaceName() + " (" + name(i.family()) + ") is already used by instance \""
-            + first.name() + "\" (expected: a unique VRID per interface and address family)");
+        Position at =
+            r.node("instances")
+                .filter(Mapping.class::isInstance)
+                .map(m -> ((Mapping) m).entries().get(i.name()))
+                .flatMap(
+                    e ->
+                        e.value() instanceof Mapping im && im.entries().containsKey("vrid")
+                            ? Optional.of(im.entries().get("vrid").value().position())
+                            : Optional.empty())
+                .orElse(new Position(1, 1));
+        problems.add(
+            at,
+            "VRID "
+                + i.vrid()
+                + " on "
+                + i.interfaceName()
+                + " ("
+                + name(i.family())
+                + ") is already used by instance \""
+                + first.name()
+                + "\" (expected: a unique VRID per interface and address family)");
       }
     }
   }
-
 
   // ---------------------------------------------------------------- sync groups
 
   Map<String, SyncGroupConfig> syncGroups(MappingReader r, Map<String, InstanceConfig> instances) {
     Map<String, String> memberOf = new HashMap<>();
-    return namedMap(r, "sync-groups", "sync group", MAX_INSTANCES, (name, e) -> {
-      String where = "sync group \"" + name + "\"";
-      if (declared.instances().contains(name)) {
-        problems.add(e.keyPosition(), where + " has the name of an instance (expected: a name of its own; hooks and status name both)");
-        return Optional.empty();
-      }
-      if (!(e.value() instanceof YamlNode.Sequence s)) {
-        problems.add(e.value() instanceof Scalar sc && sc.kind() == ScalarKind.NULL ? e.keyPosition() : e.value().position(),
-            where + " is " + YamlNode.describe(e.value()) + " (expected: a list of instance names)");
-        return Optional.empty();
-      }
-      if (s.items().size() < 2) {
-        problems.add(s.position(), where + " has " + s.items().size() + " instance" + (s.items().size() == 1 ? "" : "s")
-            + " (expected: at least 2)");
-      }
-      List<String> members = new ArrayList<>();
-      boolean ok = true;
-      for (YamlNode item : s.items()) {
-        if (!(item instanceof Scalar sc) || sc.kind() == ScalarKind.NULL) {
-          problems.add(item.position(), where + ": member is " + YamlNode.describe(item) + " (expected: an instance name)");
-          ok = false;
-          continue;
-        }
-        String member = sc.text();
-        if (!instances.containsKey(member) && declared.instances().contains(member)) {
-          ok = false;
-        } else if (!instances.containsKey(member)) {
-          problems.add(item.position(), where + " names unknown instance \"" + YamlNode.abbreviate(member) + "\" (expected: "
-              + (declared.instances().isEmpty() ? "an instance defined under instances:" : MappingReader.oneOf(declared.instances())) + ")");
-          ok = false;
-        } else if (memberOf.containsKey(member)) {
-          problems.add(item.position(), "instance \"" + member + "\" is already in sync group \"" + memberOf.get(member)
-              + "\" (expected: each instance in at most one sync group)");
-          ok = false;
-        } else {
-          memberOf.put(member, name);
-          members.add(member);
-        }
-      }
-      return ok && s.items().size() >= 2 ? Optional.of(new SyncGroupConfig(name, members)) : Optional.empty();
-    });
+    return namedMap(
+        r,
+        "sync-groups",
+        "sync group",
+        MAX_INSTANCES,
+        (name, e) -> {
+          String where = "sync group \"" + name + "\"";
+          if (declared.instances().contains(name)) {
+            problems.add(
+                e.keyPosition(),
+                where
+                    + " has the name of an instance (expected: a name of its own; hooks and status name both)");
+            return Optional.empty();
+          }
+          if (!(e.value() instanceof YamlNode.Sequence s)) {
+            problems.add(
+                e.value() instanceof Scalar sc && sc.kind() == ScalarKind.NULL
+                    ? e.keyPosition()
+                    : e.value().position(),
+                where
+                    + " is "
+                    + YamlNode.describe(e.value())
+                    + " (expected: a list of instance names)");
+            return Optional.empty();
+          }
+          if (s.items().size() < 2) {
+            problems.add(
+                s.position(),
+                where
+                    + " has "
+                    + s.items().size()
+                    + " instance"
+                    + (s.items().size() == 1 ? "" : "s")
+                    + " (expected: at least 2)");
+          }
+          List<String> members = new ArrayList<>();
+          boolean ok = true;
+          for (YamlNode item : s.items()) {
+            if (!(item instanceof Scalar sc) || sc.kind() == ScalarKind.NULL) {
+              problems.add(
+                  item.position(),
+                  where
+                      + ": member is "
+                      + YamlNode.describe(item)
+                      + " (expected: an instance name)");
+              ok = false;
+              continue;
+            }
+            String member = sc.text();
+            if (!instances.containsKey(member) && declared.instances().contains(member)) {
+              ok = false;
+            } else if (!instances.containsKey(member)) {
+              problems.add(
+                  item.position(),
+                  where
+                      + " names unknown instance \""
+                      + YamlNode.abbreviate(member)
+                      + "\" (expected: "
+                      + (declared.instances().isEmpty()
+                          ? "an instance defined under instances:"
+                          : MappingReader.oneOf(declared.instances()))
+                      + ")");
+              ok = false;
+            } else if (memberOf.containsKey(member)) {
+              problems.add(
+                  item.position(),
+                  "instance \""
+                      + member
+                      + "\" is already in sync group \""
+                      + memberOf.get(member)
+                      + "\" (expected: each instance in at most one sync group)");
+              ok = false;
+            } else {
+              memberOf.put(member, name);
+              members.add(member);
+            }
+          }
+          return ok && s.items().size() >= 2
+              ? Optional.of(new SyncGroupConfig(name, members))
+              : Optional.empty();
+        });
   }
 }

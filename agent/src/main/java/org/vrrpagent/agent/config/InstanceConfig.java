@@ -17,13 +17,14 @@ import org.vrrpagent.core.wire.VrrpVersion;
  * @param interfaceName the link the instance runs on
  * @param vrid virtual router id, 1..255
  * @param version VRRP version (default 3)
- * @param priority configured priority 1..255 (255 = address owner); 100 when not given. When
- *     {@link #priorityOrder} is present the rank replaces it at run time.
+ * @param priority configured priority 1..255 (255 = address owner); 100 when not given. When {@link
+ *     #priorityOrder} is present the rank replaces it at run time.
  * @param advertInterval v3: 10ms..40950ms in 10 ms steps; v2: 1s..255s whole seconds
  * @param preempt a higher-priority backup takes over (default true)
  * @param preemptDelay wait this long after start before preempting (default 0s, at most 1h)
- * @param fastPreempt a preempting backup that hears a lower-priority advert from the master takes over at once
- *     instead of waiting for its master-down timer (for clusters where every node runs vrrp-agent)
+ * @param fastPreempt a preempting backup that hears a lower-priority advert from the master takes
+ *     over at once instead of waiting for its master-down timer (for clusters where every node runs
+ *     vrrp-agent)
  * @param addresses the virtual addresses, one family, at least one, at most {@link #MAX_ADDRESSES}
  * @param source the source address of adverts; empty = the interface's primary address
  * @param unicastPeers send adverts to these instead of the multicast group; empty = multicast
@@ -33,8 +34,8 @@ import org.vrrpagent.core.wire.VrrpVersion;
  * @param virtualMac use the RFC virtual MAC 00:00:5e:00:01:VRID on a macvlan (default false)
  * @param track checks this instance depends on
  * @param priorityOrder base priority from a priority-order file
- * @param resignBelow as MASTER, send priority 0 and go BACKUP when the effective priority
- *     falls below this (once per failure episode)
+ * @param resignBelow as MASTER, send priority 0 and go BACKUP when the effective priority falls
+ *     below this (once per failure episode)
  * @param receive receive hardening: on-link sources, the learned-interval cap, an allow-list
  */
 public record InstanceConfig(
@@ -61,10 +62,13 @@ public record InstanceConfig(
 
   /** Limit on virtual addresses per instance (the advert's count field is one byte). */
   public static final int MAX_ADDRESSES = 255;
+
   /** Limit on unicast peers per instance. */
   public static final int MAX_UNICAST_PEERS = 64;
+
   /** Limit on tracked checks per instance. */
   public static final int MAX_TRACKS = 256;
+
   public static final int DEFAULT_PRIORITY = 100;
   public static final int OWNER_PRIORITY = 255;
 
@@ -91,13 +95,46 @@ public record InstanceConfig(
 
   /** With the default receive hardening. */
   public InstanceConfig(
-      String name, String interfaceName, int vrid, VrrpVersion version, int priority, Duration advertInterval,
-      boolean preempt, Duration preemptDelay, boolean fastPreempt, List<VirtualAddress> addresses,
-      Optional<InetAddress> source, List<InetAddress> unicastPeers, Optional<AuthConfig> auth, ChecksumMode checksum,
-      GarpConfig garp, boolean virtualMac, List<TrackConfig> track, Optional<PriorityOrderConfig> priorityOrder,
+      String name,
+      String interfaceName,
+      int vrid,
+      VrrpVersion version,
+      int priority,
+      Duration advertInterval,
+      boolean preempt,
+      Duration preemptDelay,
+      boolean fastPreempt,
+      List<VirtualAddress> addresses,
+      Optional<InetAddress> source,
+      List<InetAddress> unicastPeers,
+      Optional<AuthConfig> auth,
+      ChecksumMode checksum,
+      GarpConfig garp,
+      boolean virtualMac,
+      List<TrackConfig> track,
+      Optional<PriorityOrderConfig> priorityOrder,
       OptionalInt resignBelow) {
-    this(name, interfaceName, vrid, version, priority, advertInterval, preempt, preemptDelay, fastPreempt, addresses,
-        source, unicastPeers, auth, checksum, garp, virtualMac, track, priorityOrder, resignBelow, ReceiveConfig.DEFAULT);
+    this(
+        name,
+        interfaceName,
+        vrid,
+        version,
+        priority,
+        advertInterval,
+        preempt,
+        preemptDelay,
+        fastPreempt,
+        addresses,
+        source,
+        unicastPeers,
+        auth,
+        checksum,
+        garp,
+        virtualMac,
+        track,
+        priorityOrder,
+        resignBelow,
+        ReceiveConfig.DEFAULT);
   }
 
   /** The family of every address of this instance. */

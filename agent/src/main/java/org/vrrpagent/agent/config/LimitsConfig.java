@@ -1,11 +1,11 @@
 package org.vrrpagent.agent.config;
 
 /**
- * The {@code limits:} block: process-wide bounds an operator may raise or lower. Read at start;
- * a change needs a restart.
+ * The {@code limits:} block: process-wide bounds an operator may raise or lower. Read at start; a
+ * change needs a restart.
  *
- * @param runningScripts script-check runs live at once over all checks (1..4096, default 64);
- *     past it a run is not started and its check is down for that run
+ * @param runningScripts script-check runs live at once over all checks (1..4096, default 64); past
+ *     it a run is not started and its check is down for that run
  */
 public record LimitsConfig(int runningScripts) {
   public static final int DEFAULT_RUNNING_SCRIPTS = 64;

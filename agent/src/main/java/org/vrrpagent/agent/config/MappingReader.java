@@ -18,10 +18,10 @@ import org.vrrpagent.agent.config.YamlNode.ScalarKind;
 import org.vrrpagent.agent.config.YamlNode.Sequence;
 
 /**
- * Reads the keys of one YAML mapping as typed values, reporting every problem with its
- * position, and at {@link #finish()} every key nobody asked for (unknown keys are errors).
- * A getter returns empty both when the key is absent and when its value was wrong (the
- * problem has then been reported).
+ * Reads the keys of one YAML mapping as typed values, reporting every problem with its position,
+ * and at {@link #finish()} every key nobody asked for (unknown keys are errors). A getter returns
+ * empty both when the key is absent and when its value was wrong (the problem has then been
+ * reported).
  */
 final class MappingReader {
   private final Mapping mapping;
@@ -38,20 +38,23 @@ final class MappingReader {
   }
 
   /**
-   * A reader for {@code node}, or empty (problem reported) when it is not a mapping. A null
-   * node or an empty value reads as an empty mapping.
+   * A reader for {@code node}, or empty (problem reported) when it is not a mapping. A null node or
+   * an empty value reads as an empty mapping.
    *
    * @param where names the mapping in messages, e.g. {@code instance "dns0"}
    * @param owner where the mapping's own key was written, for "missing key" problems
    */
-  static Optional<MappingReader> of(YamlNode node, String where, Position owner, Problems problems) {
+  static Optional<MappingReader> of(
+      YamlNode node, String where, Position owner, Problems problems) {
     if (node == null || node instanceof Scalar s && s.kind() == ScalarKind.NULL) {
       return Optional.of(new MappingReader(new Mapping(Map.of(), owner), where, owner, problems));
     }
     if (node instanceof Mapping m) {
       return Optional.of(new MappingReader(m, where, owner, problems));
     }
-    problems.add(node.position(), where + " is " + YamlNode.describe(node) + " (expected: a mapping of keys)");
+    problems.add(
+        node.position(),
+        where + " is " + YamlNode.describe(node) + " (expected: a mapping of keys)");
     return Optional.empty();
   }
 
@@ -98,7 +101,9 @@ final class MappingReader {
     if (e == null) {
       return owner;
     }
-    return e.value() instanceof Scalar s && s.kind() == ScalarKind.NULL ? e.keyPosition() : e.value().position();
+    return e.value() instanceof Scalar s && s.kind() == ScalarKind.NULL
+        ? e.keyPosition()
+        : e.value().position();
   }
 
   Position keyAt(String key) {
@@ -134,7 +139,8 @@ final class MappingReader {
       }
       return Optional.of(s.text());
     }
-    problems.add(n.position(), label + " is " + YamlNode.describe(n) + " (expected: " + expected + ")");
+    problems.add(
+        n.position(), label + " is " + YamlNode.describe(n) + " (expected: " + expected + ")");
     return Optional.empty();
   }
 
@@ -154,9 +160,12 @@ final class MappingReader {
     return integerValue(n, label, min, max, min + ".." + max);
   }
 
-  private Optional<Integer> integerValue(YamlNode n, String label, long min, long max, String expected) {
+  private Optional<Integer> integerValue(
+      YamlNode n, String label, long min, long max, String expected) {
     if (!(n instanceof Scalar s) || s.kind() != ScalarKind.INTEGER) {
-      problems.add(n.position(), label + " " + YamlNode.describe(n) + " is not an integer (expected: " + expected + ")");
+      problems.add(
+          n.position(),
+          label + " " + YamlNode.describe(n) + " is not an integer (expected: " + expected + ")");
       return Optional.empty();
     }
     long value;
@@ -164,11 +173,13 @@ final class MappingReader {
       value = Long.parseLong(s.text().replace("_", "").replace("+", ""));
     } catch (NumberFormatException e) {
       String why = s.text().matches("[-+]?[0-9_]+") ? " out of range" : " is not a decimal integer";
-      problems.add(n.position(), label + " " + YamlNode.describe(n) + why + " (expected: " + expected + ")");
+      problems.add(
+          n.position(), label + " " + YamlNode.describe(n) + why + " (expected: " + expected + ")");
       return Optional.empty();
     }
     if (value < min || value > max) {
-      problems.add(n.position(), label + " " + value + " out of range (expected: " + expected + ")");
+      problems.add(
+          n.position(), label + " " + value + " out of range (expected: " + expected + ")");
       return Optional.empty();
     }
     return Optional.of((int) value);
@@ -176,17 +187,23 @@ final class MappingReader {
 
   /** An integer of any size an int holds; its range is the business of whoever uses it. */
   Optional<Integer> integer(String key) {
-    return node(key).flatMap(n -> integerValue(n, key, Integer.MIN_VALUE, Integer.MAX_VALUE, "an integer"));
+    return node(key)
+        .flatMap(n -> integerValue(n, key, Integer.MIN_VALUE, Integer.MAX_VALUE, "an integer"));
   }
 
   Optional<Boolean> bool(String key) {
-    return node(key).flatMap(n -> {
-      if (n instanceof Scalar s && s.kind() == ScalarKind.BOOLEAN) {
-        return Optional.of(Boolean.parseBoolean(s.text().toLowerCase(java.util.Locale.ROOT)));
-      }
-      problems.add(n.position(), key + " " + YamlNode.describe(n) + " is not a boolean (expected: true or false)");
-      return Optional.empty();
-    });
+    return node(key)
+        .flatMap(
+            n -> {
+              if (n instanceof Scalar s && s.kind() == ScalarKind.BOOLEAN) {
+                return Optional.of(
+                    Boolean.parseBoolean(s.text().toLowerCase(java.util.Locale.ROOT)));
+              }
+              problems.add(
+                  n.position(),
+                  key + " " + YamlNode.describe(n) + " is not a boolean (expected: true or false)");
+              return Optional.empty();
+            });
   }
 
   Optional<Duration> duration(String key, Duration min, Duration max) {
@@ -195,16 +212,34 @@ final class MappingReader {
 
   /** A duration of any length; its range is the business of whoever uses it. */
   Optional<Duration> duration(String key) {
-    return node(key).flatMap(n -> durationValue(n, key, Duration.ZERO, Duration.ofSeconds(Long.MAX_VALUE), "a duration, e.g. 1s"));
+    return node(key)
+        .flatMap(
+            n ->
+                durationValue(
+                    n,
+                    key,
+                    Duration.ZERO,
+                    Duration.ofSeconds(Long.MAX_VALUE),
+                    "a duration, e.g. 1s"));
   }
 
   Optional<Duration> durationValue(YamlNode n, String label, Duration min, Duration max) {
-    return durationValue(n, label, min, max, DurationSyntax.format(min) + ".." + DurationSyntax.format(max));
+    return durationValue(
+        n, label, min, max, DurationSyntax.format(min) + ".." + DurationSyntax.format(max));
   }
 
-  private Optional<Duration> durationValue(YamlNode n, String label, Duration min, Duration max, String expected) {
+  private Optional<Duration> durationValue(
+      YamlNode n, String label, Duration min, Duration max, String expected) {
     if (!(n instanceof Scalar s) || s.kind() == ScalarKind.NULL) {
-      problems.add(n.position(), label + " is " + YamlNode.describe(n) + " (expected: " + (expected.startsWith("a ") ? "" : "a duration ") + expected + ")");
+      problems.add(
+          n.position(),
+          label
+              + " is "
+              + YamlNode.describe(n)
+              + " (expected: "
+              + (expected.startsWith("a ") ? "" : "a duration ")
+              + expected
+              + ")");
       return Optional.empty();
     }
     Duration d;
@@ -215,7 +250,8 @@ final class MappingReader {
       return Optional.empty();
     }
     if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-      problems.add(n.position(), label + " " + s.text() + " out of range (expected: " + expected + ")");
+      problems.add(
+          n.position(), label + " " + s.text() + " out of range (expected: " + expected + ")");
       return Optional.empty();
     }
     return Optional.of(d);
@@ -233,37 +269,52 @@ final class MappingReader {
         return Optional.of(e);
       }
     }
-    problems.add(n.position(), label + " " + YamlNode.describe(n) + " (expected: " + expected + ")");
+    problems.add(
+        n.position(), label + " " + YamlNode.describe(n) + " (expected: " + expected + ")");
     return Optional.empty();
   }
 
   Optional<Pattern> regex(String key) {
-    return node(key).flatMap(n -> scalarText(n, key, "a regular expression")).flatMap(text -> {
-      try {
-        return Optional.of(Pattern.compile(text));
-      } catch (PatternSyntaxException e) {
-        problems.add(at(key), key + " \"" + YamlNode.abbreviate(text) + "\" is not a valid regular expression: "
-            + e.getDescription() + " (expected: a Java regular expression)");
-        return Optional.empty();
-      }
-    });
+    return node(key)
+        .flatMap(n -> scalarText(n, key, "a regular expression"))
+        .flatMap(
+            text -> {
+              try {
+                return Optional.of(Pattern.compile(text));
+              } catch (PatternSyntaxException e) {
+                problems.add(
+                    at(key),
+                    key
+                        + " \""
+                        + YamlNode.abbreviate(text)
+                        + "\" is not a valid regular expression: "
+                        + e.getDescription()
+                        + " (expected: a Java regular expression)");
+                return Optional.empty();
+              }
+            });
   }
 
   /** A list; a problem when the value is something else. */
   Optional<List<YamlNode>> list(String key, String expected) {
-    return node(key).flatMap(n -> {
-      if (n instanceof Sequence s) {
-        return Optional.of(s.items());
-      }
-      problems.add(n.position(), key + " is " + YamlNode.describe(n) + " (expected: a list of " + expected + ")");
-      return Optional.empty();
-    });
+    return node(key)
+        .flatMap(
+            n -> {
+              if (n instanceof Sequence s) {
+                return Optional.of(s.items());
+              }
+              problems.add(
+                  n.position(),
+                  key + " is " + YamlNode.describe(n) + " (expected: a list of " + expected + ")");
+              return Optional.empty();
+            });
   }
 
   /** Each item of a list converted; items that fail are reported and left out. */
   <T> List<T> listOf(String key, String expected, Function<YamlNode, Optional<T>> convert) {
     List<T> out = new ArrayList<>();
-    list(key, expected).ifPresent(items -> items.forEach(i -> convert.apply(i).ifPresent(out::add)));
+    list(key, expected)
+        .ifPresent(items -> items.forEach(i -> convert.apply(i).ifPresent(out::add)));
     return out;
   }
 
@@ -271,8 +322,15 @@ final class MappingReader {
   void finish() {
     for (Entry e : mapping.entries().values()) {
       if (!known.contains(e.key())) {
-        problems.add(e.keyPosition(), "unknown key \"" + YamlNode.abbreviate(e.key()) + "\" in " + where
-            + " (expected: " + suggestion(e.key()) + ")");
+        problems.add(
+            e.keyPosition(),
+            "unknown key \""
+                + YamlNode.abbreviate(e.key())
+                + "\" in "
+                + where
+                + " (expected: "
+                + suggestion(e.key())
+                + ")");
       }
     }
   }
@@ -301,7 +359,10 @@ final class MappingReader {
     if (list.size() == 1) {
       return list.getFirst();
     }
-    return (list.size() == 2 ? "" : "one of ") + String.join(", ", list.subList(0, list.size() - 1)) + " or " + list.getLast();
+    return (list.size() == 2 ? "" : "one of ")
+        + String.join(", ", list.subList(0, list.size() - 1))
+        + " or "
+        + list.getLast();
   }
 
   private static int editDistance(String a, String b) {

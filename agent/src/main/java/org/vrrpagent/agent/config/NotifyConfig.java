@@ -10,7 +10,8 @@ import java.util.Set;
 /** {@code notify:} hooks, email and the event stream. */
 public record NotifyConfig(List<Hook> hooks, Optional<Email> email, Events events) {
   public static final int MAX_HOOKS = 64;
-  public static final NotifyConfig NONE = new NotifyConfig(List.of(), Optional.empty(), Events.NONE);
+  public static final NotifyConfig NONE =
+      new NotifyConfig(List.of(), Optional.empty(), Events.NONE);
 
   public NotifyConfig {
     hooks = List.copyOf(hooks);
@@ -73,7 +74,8 @@ public record NotifyConfig(List<Hook> hooks, Optional<Email> email, Events event
    * @param when states that send mail (default master, fault, backup-after-failure)
    * @param coalesce one mail for transitions within this window (default 10s)
    */
-  public record Email(Smtp smtp, String from, List<String> to, Set<MailTrigger> when, Duration coalesce) {
+  public record Email(
+      Smtp smtp, String from, List<String> to, Set<MailTrigger> when, Duration coalesce) {
     public static final Duration DEFAULT_COALESCE = Duration.ofSeconds(10);
     public static final Duration MAX_COALESCE = Duration.ofHours(1);
 

@@ -14,7 +14,8 @@ import java.util.OptionalInt;
  * @param unlisted what a host gets that is not listed (or listed beyond the ranks): empty = FAULT,
  *     else that priority
  */
-public record PriorityOrderConfig(Path file, List<Integer> ranks, boolean reverse, OptionalInt unlisted) {
+public record PriorityOrderConfig(
+    Path file, List<Integer> ranks, boolean reverse, OptionalInt unlisted) {
   public static final int MAX_RANKS = 64;
 
   public PriorityOrderConfig {

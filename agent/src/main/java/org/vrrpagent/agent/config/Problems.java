@@ -42,7 +42,9 @@ final class Problems {
     List<ConfigError> out = new ArrayList<>(errors);
     out.sort(Comparator.naturalOrder());
     if (dropped > 0) {
-      out.add(new ConfigError(file, 0, 0, dropped + " more problems not shown (limit: " + MAX_PROBLEMS + ")"));
+      out.add(
+          new ConfigError(
+              file, 0, 0, dropped + " more problems not shown (limit: " + MAX_PROBLEMS + ")"));
     }
     return out;
   }

@@ -15,7 +15,8 @@ import java.util.Optional;
  *     learns from a VRRPv3 master; empty = 4 × {@code advert-interval}, at most 40.95 s
  * @param acceptFrom {@code accept-from}: multicast only: the only sources accepted; empty = any
  */
-public record ReceiveConfig(boolean onLinkOnly, Optional<Duration> maxLearnedInterval, List<InetAddress> acceptFrom) {
+public record ReceiveConfig(
+    boolean onLinkOnly, Optional<Duration> maxLearnedInterval, List<InetAddress> acceptFrom) {
   public static final ReceiveConfig DEFAULT = new ReceiveConfig(true, Optional.empty(), List.of());
 
   public ReceiveConfig {

@@ -8,19 +8,21 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * keepalived's {@code enable_script_security}: an agent running as root refuses a
- * configuration file, script or hook that a user other than root could change, because
- * whoever can change it can run code as root. A file is refused when it, or any directory
- * above it, is owned by a non-root user, or is group-writable by a non-root group, or is
- * world-writable (a root-owned sticky directory such as /tmp is fine: others cannot replace
- * a root-owned file in it). Symbolic links are followed and the target is checked.
+ * keepalived's {@code enable_script_security}: an agent running as root refuses a configuration
+ * file, script or hook that a user other than root could change, because whoever can change it can
+ * run code as root. A file is refused when it, or any directory above it, is owned by a non-root
+ * user, or is group-writable by a non-root group, or is world-writable (a root-owned sticky
+ * directory such as /tmp is fine: others cannot replace a root-owned file in it). Symbolic links
+ * are followed and the target is checked.
  *
  * <p>Programs must also exist and be executable, whoever runs the agent.
  */
 public final class ScriptSecurity implements FileRules {
   private final boolean asRoot;
 
-  /** @param asRoot apply the ownership rules (only meaningful for an agent running as root) */
+  /**
+   * @param asRoot apply the ownership rules (only meaningful for an agent running as root)
+   */
   public ScriptSecurity(boolean asRoot) {
     this.asRoot = asRoot;
   }
@@ -43,10 +45,12 @@ public final class ScriptSecurity implements FileRules {
   @Override
   public Optional<String> executable(Path program) {
     if (!Files.exists(program)) {
-      return Optional.of("program " + program + " does not exist (expected: an existing executable file)");
+      return Optional.of(
+          "program " + program + " does not exist (expected: an existing executable file)");
     }
     if (!Files.isRegularFile(program) || !Files.isExecutable(program)) {
-      return Optional.of("program " + program + " is not an executable file (expected: chmod 755 or similar)");
+      return Optional.of(
+          "program " + program + " is not an executable file (expected: chmod 755 or similar)");
     }
     return asRoot ? writableByOthers(program) : Optional.empty();
   }
@@ -54,8 +58,11 @@ public final class ScriptSecurity implements FileRules {
   @Override
   public Optional<String> priorityOrderFile(Path file) {
     if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-      return Optional.of("priority-order file " + file + (Files.exists(file) ? " is not a readable file" : " does not exist")
-          + " (expected: the file listing the nodes, best first, readable at start; a reload keeps the last good order)");
+      return Optional.of(
+          "priority-order file "
+              + file
+              + (Files.exists(file) ? " is not a readable file" : " does not exist")
+              + " (expected: the file listing the nodes, best first, readable at start; a reload keeps the last good order)");
     }
     return Optional.empty();
   }
@@ -87,15 +94,20 @@ public final class ScriptSecurity implements FileRules {
     try {
       real = file.toRealPath();
     } catch (IOException e) {
-      return Optional.of(file + " cannot be resolved: " + e.getMessage() + " (expected: an existing file)");
+      return Optional.of(
+          file + " cannot be resolved: " + e.getMessage() + " (expected: an existing file)");
     }
     boolean leaf = true;
     for (Path p = real; p != null; p = p.getParent()) {
       Optional<String> problem = ownershipProblem(p, leaf);
       if (problem.isPresent()) {
         String what = leaf ? "" : " (a directory above " + file + ")";
-        return Optional.of(p + what + " " + problem.get()
-            + " while the agent runs as root (expected: owned by root and not group- or world-writable; keepalived's script security)");
+        return Optional.of(
+            p
+                + what
+                + " "
+                + problem.get()
+                + " while the agent runs as root (expected: owned by root and not group- or world-writable; keepalived's script security)");
       }
       leaf = false;
     }

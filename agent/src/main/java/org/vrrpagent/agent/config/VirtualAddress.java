@@ -10,7 +10,8 @@ public record VirtualAddress(InetAddress address, int prefixLength) {
     Objects.requireNonNull(address, "address");
     int max = family(address).addressBytes() * 8;
     if (prefixLength < 0 || prefixLength > max) {
-      throw new IllegalArgumentException("prefix length " + prefixLength + " (expected: 0.." + max + ")");
+      throw new IllegalArgumentException(
+          "prefix length " + prefixLength + " (expected: 0.." + max + ")");
     }
   }
 

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A YAML document as a tree whose every node remembers where it was written, so that
- * semantic errors (a track naming an undefined check) point at the right line and column.
+ * A YAML document as a tree whose every node remembers where it was written, so that semantic
+ * errors (a track naming an undefined check) point at the right line and column.
  */
 sealed interface YamlNode {
   Position position();

@@ -21,13 +21,13 @@ import tools.jackson.dataformat.yaml.YAMLFactory;
 import tools.jackson.dataformat.yaml.YAMLParser;
 
 /**
- * Reads YAML text into a located {@link YamlNode} tree with Jackson's YAML parser, keeping
- * each token's line and column. Duplicate keys and aliases are errors; depth and size are
- * limited.
+ * Reads YAML text into a located {@link YamlNode} tree with Jackson's YAML parser, keeping each
+ * token's line and column. Duplicate keys and aliases are errors; depth and size are limited.
  */
 final class YamlTreeReader {
   /** Limit on nesting (the deepest real config is 5). */
   static final int MAX_DEPTH = 32;
+
   /** Limit on a single scalar's length. */
   static final int MAX_SCALAR_CHARS = 64 * 1024;
 
@@ -60,7 +60,9 @@ final class YamlTreeReader {
       YamlNode root = readValue(first, 0);
       JsonToken after = p.nextToken();
       if (after != null) {
-        problems.add(position(p.currentTokenLocation()), "a second YAML document (expected: one document per file)");
+        problems.add(
+            position(p.currentTokenLocation()),
+            "a second YAML document (expected: one document per file)");
       }
       return root;
     } catch (JacksonException e) {
@@ -76,7 +78,11 @@ final class YamlTreeReader {
   private YamlNode readValue(JsonToken token, int depth) {
     Position at = position(parser.currentTokenLocation());
     if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
-      problems.add(at, "YAML alias *" + parser.getString() + " (expected: a value; anchors and aliases are not supported)");
+      problems.add(
+          at,
+          "YAML alias *"
+              + parser.getString()
+              + " (expected: a value; anchors and aliases are not supported)");
       return new Scalar("", ScalarKind.NULL, at);
     }
     return switch (token) {
@@ -88,7 +94,8 @@ final class YamlTreeReader {
       case VALUE_TRUE, VALUE_FALSE -> new Scalar(parser.getString(), ScalarKind.BOOLEAN, at);
       case VALUE_NULL -> new Scalar("", ScalarKind.NULL, at);
       default -> {
-        problems.add(at, "unsupported YAML value " + token + " (expected: a scalar, list or mapping)");
+        problems.add(
+            at, "unsupported YAML value " + token + " (expected: a scalar, list or mapping)");
         yield new Scalar("", ScalarKind.NULL, at);
       }
     };
@@ -107,8 +114,11 @@ final class YamlTreeReader {
       if (previous != null) {
         problems.add(
             keyAt,
-            "duplicate key \"" + YamlNode.abbreviate(key) + "\" (expected: each key once; first at line "
-                + previous.keyPosition().line() + ")");
+            "duplicate key \""
+                + YamlNode.abbreviate(key)
+                + "\" (expected: each key once; first at line "
+                + previous.keyPosition().line()
+                + ")");
       } else {
         entries.put(key, new Entry(key, keyAt, value));
       }
@@ -139,7 +149,11 @@ final class YamlTreeReader {
     StringBuilder out = new StringBuilder();
     for (String line : message.strip().split("\n")) {
       String l = line.strip();
-      if (l.isEmpty() || l.startsWith("in reader") || l.startsWith("at [") || l.startsWith("^") || line.startsWith("    ")) {
+      if (l.isEmpty()
+          || l.startsWith("in reader")
+          || l.startsWith("at [")
+          || l.startsWith("^")
+          || line.startsWith("    ")) {
         continue;
       }
       if (!out.isEmpty()) {

@@ -14,10 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Who may open a control connection: at most {@link ControlServer#MAX_TCP_CONNECTIONS} over TCP,
- * {@link ControlServer#MAX_CONNECTIONS_PER_CLIENT} of them from one address, and the unix
- * socket's own {@link ControlServer#MAX_UNIX_CONNECTIONS}. A refusal is logged at once when it
- * is the first for {@link #LOG_INTERVAL}; later ones are counted and summed up in one line at
- * the end of the interval, so a flood of connects cannot flood the journal.
+ * {@link ControlServer#MAX_CONNECTIONS_PER_CLIENT} of them from one address, and the unix socket's
+ * own {@link ControlServer#MAX_UNIX_CONNECTIONS}. A refusal is logged at once when it is the first
+ * for {@link #LOG_INTERVAL}; later ones are counted and summed up in one line at the end of the
+ * interval, so a flood of connects cannot flood the journal.
  */
 final class ConnectionLimits {
   private static final Logger log = LoggerFactory.getLogger(ConnectionLimits.class);
@@ -62,15 +62,18 @@ final class ConnectionLimits {
   private String refusal(Channel ch) {
     if (ch instanceof DomainSocketChannel) {
       return unix >= ControlServer.MAX_UNIX_CONNECTIONS
-          ? ControlServer.MAX_UNIX_CONNECTIONS + " connections open on the unix socket (limit)" : null;
+          ? ControlServer.MAX_UNIX_CONNECTIONS + " connections open on the unix socket (limit)"
+          : null;
     }
     InetAddress client = client(ch);
     if (tcp >= ControlServer.MAX_TCP_CONNECTIONS) {
       return ControlServer.MAX_TCP_CONNECTIONS + " TCP connections open (limit)";
     }
     if (perClient.getOrDefault(client, 0) >= ControlServer.MAX_CONNECTIONS_PER_CLIENT) {
-      return ControlServer.MAX_CONNECTIONS_PER_CLIENT + " connections open from "
-          + (client == null ? "this client" : client.getHostAddress()) + " (limit per client)";
+      return ControlServer.MAX_CONNECTIONS_PER_CLIENT
+          + " connections open from "
+          + (client == null ? "this client" : client.getHostAddress())
+          + " (limit per client)";
     }
     return null;
   }
@@ -93,8 +96,10 @@ final class ConnectionLimits {
     lastReason = reason;
     if (!windowOpen) {
       windowOpen = true;
-      log.warn("control API: refused a connection: {} (further refusals are counted and logged every {} s)",
-          reason, LOG_INTERVAL.toSeconds());
+      log.warn(
+          "control API: refused a connection: {} (further refusals are counted and logged every {} s)",
+          reason,
+          LOG_INTERVAL.toSeconds());
       later(this::endWindow);
     } else {
       unreported++;
@@ -106,8 +111,11 @@ final class ConnectionLimits {
       windowOpen = false;
       return;
     }
-    log.warn("control API: refused {} more connection(s) in the last {} s (last: {})", unreported,
-        LOG_INTERVAL.toSeconds(), lastReason);
+    log.warn(
+        "control API: refused {} more connection(s) in the last {} s (last: {})",
+        unreported,
+        LOG_INTERVAL.toSeconds(),
+        lastReason);
     unreported = 0;
     later(this::endWindow); // the window stays open
   }

@@ -1,12 +1,12 @@
 package org.vrrpagent.agent.control;
 
 /**
- * What the control API asks of the running daemon. The daemon implements it; every change
- * (demote, promote, reload) goes through the daemon's one apply path, so the API never
- * touches the engine itself.
+ * What the control API asks of the running daemon. The daemon implements it; every change (demote,
+ * promote, reload) goes through the daemon's one apply path, so the API never touches the engine
+ * itself.
  *
- * <p>Methods are called on the control server's event-loop thread: they must return quickly
- * (a reload that takes longer should be started and reported as started).
+ * <p>Methods are called on the control server's event-loop thread: they must return quickly (a
+ * reload that takes longer should be started and reported as started).
  */
 public interface ControlBackend {
   StatusSnapshot status();

@@ -1,21 +1,23 @@
 package org.vrrpagent.agent.control;
 
 /**
- * An operator's runtime demotion of one instance (CARP's "advskew 254 for maintenance"). It
- * is not saved: a restart or {@code promote} ends it.
+ * An operator's runtime demotion of one instance (CARP's "advskew 254 for maintenance"). It is not
+ * saved: a restart or {@code promote} ends it.
  */
 public sealed interface Demotion {
-  /** Largest {@code by}: priorities are 1..254 for a non-owner, so 254 always reaches the bottom. */
+  /**
+   * Largest {@code by}: priorities are 1..254 for a non-owner, so 254 always reaches the bottom.
+   */
   int MAX_BY = 254;
 
   /** How status shows it: {@code "by 100"} or {@code "to backup"}. */
   String describe();
 
   /**
-   * The priority to advertise while demoted, from the one the instance would advertise
-   * otherwise: {@code by N} subtracts N but never goes below 1; {@code to backup} is 1, the
-   * lowest priority that still backs up (0 would mean "I resign" and force a master change
-   * on every peer at every advert).
+   * The priority to advertise while demoted, from the one the instance would advertise otherwise:
+   * {@code by N} subtracts N but never goes below 1; {@code to backup} is 1, the lowest priority
+   * that still backs up (0 would mean "I resign" and force a master change on every peer at every
+   * advert).
    */
   int apply(int priority);
 

@@ -13,11 +13,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Closing after a final answer (413, 408, 505, a malformed request) without losing that answer:
- * closing a socket with unread input makes the kernel send a reset, which can destroy the
- * answer in the client's buffer before it reads it. So, as web servers do, the answer is
- * followed by a FIN (output shut down), and what the client still sends is read and discarded
- * — at most {@link #MAX_DISCARD_BYTES} and for at most {@link #LINGER} — before the close.
- * The rest of an oversized body is never read.
+ * closing a socket with unread input makes the kernel send a reset, which can destroy the answer in
+ * the client's buffer before it reads it. So, as web servers do, the answer is followed by a FIN
+ * (output shut down), and what the client still sends is read and discarded — at most {@link
+ * #MAX_DISCARD_BYTES} and for at most {@link #LINGER} — before the close. The rest of an oversized
+ * body is never read.
  */
 final class LingeringClose {
   static final Duration LINGER = Duration.ofSeconds(1);
@@ -27,24 +27,29 @@ final class LingeringClose {
 
   /** Once {@code written} completes: FIN, discard for a bounded while, close. */
   static void after(ChannelFuture written) {
-    written.addListener(f -> {
-      Channel ch = written.channel();
-      if (!(ch instanceof DuplexChannel duplex) || !ch.isActive()) {
-        ch.close();
-        return;
-      }
-      ChannelPipeline p = ch.pipeline();
-      while (p.last() != null) {
-        p.removeLast();
-      }
-      p.addLast(new Discard());
-      ch.eventLoop().schedule(() -> {
-        ch.close();
-      }, LINGER.toMillis(), TimeUnit.MILLISECONDS);
-      duplex.shutdownOutput();
-      ch.config().setAutoRead(true);
-      ch.read();
-    });
+    written.addListener(
+        f -> {
+          Channel ch = written.channel();
+          if (!(ch instanceof DuplexChannel duplex) || !ch.isActive()) {
+            ch.close();
+            return;
+          }
+          ChannelPipeline p = ch.pipeline();
+          while (p.last() != null) {
+            p.removeLast();
+          }
+          p.addLast(new Discard());
+          ch.eventLoop()
+              .schedule(
+                  () -> {
+                    ch.close();
+                  },
+                  LINGER.toMillis(),
+                  TimeUnit.MILLISECONDS);
+          duplex.shutdownOutput();
+          ch.config().setAutoRead(true);
+          ch.read();
+        });
   }
 
   private static final class Discard extends ChannelInboundHandlerAdapter {

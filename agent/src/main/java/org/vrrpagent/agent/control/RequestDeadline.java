@@ -12,14 +12,14 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The whole-request deadline: from the connect, and again from each complete answer, the
- * client has {@code deadline} to deliver a whole request — request line, headers and body.
- * When it has not, it is answered 408 (JSON) and the connection closed. Unlike an idle timeout
- * this cannot be held off by trickling a header line every few seconds.
+ * The whole-request deadline: from the connect, and again from each complete answer, the client has
+ * {@code deadline} to deliver a whole request — request line, headers and body. When it has not, it
+ * is answered 408 (JSON) and the connection closed. Unlike an idle timeout this cannot be held off
+ * by trickling a header line every few seconds.
  *
- * <p>Sits after the HTTP codec, so it sees the start of each request ({@link HttpRequest}) and
- * its end ({@link LastHttpContent}); answers (a {@link LastHttpContent} written) re-arm it. An
- * event stream disarms it for good ({@link #disarm}).
+ * <p>Sits after the HTTP codec, so it sees the start of each request ({@link HttpRequest}) and its
+ * end ({@link LastHttpContent}); answers (a {@link LastHttpContent} written) re-arm it. An event
+ * stream disarms it for good ({@link #disarm}).
  */
 final class RequestDeadline extends ChannelDuplexHandler {
   static final String NAME = "deadline";
@@ -59,20 +59,23 @@ final class RequestDeadline extends ChannelDuplexHandler {
     }
     if (msg instanceof LastHttpContent && inRequest) {
       inRequest = false;
-      cancel(); // the request is complete: the deadline for the next one starts with this one's answer
+      cancel(); // the request is complete: the deadline for the next one starts with this one's
+      // answer
     }
     super.channelRead(ctx, msg);
   }
 
   @Override
-  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise)
+      throws Exception {
     if (msg instanceof LastHttpContent && !disarmed) {
       promise = promise.unvoid();
-      promise.addListener(f -> {
-        if (f.isSuccess() && ctx.channel().isActive() && !disarmed) {
-          arm(ctx);
-        }
-      });
+      promise.addListener(
+          f -> {
+            if (f.isSuccess() && ctx.channel().isActive() && !disarmed) {
+              arm(ctx);
+            }
+          });
     }
     super.write(ctx, msg, promise);
   }
@@ -107,9 +110,14 @@ final class RequestDeadline extends ChannelDuplexHandler {
       return;
     }
     disarmed = true;
-    ChannelFuture written = ctx.writeAndFlush(ControlRequestHandler.errorResponse(HttpResponseStatus.REQUEST_TIMEOUT,
-            "the request did not arrive whole within " + (deadlineNanos / 1_000_000_000L)
-                + " s (request line, headers and body)", true));
+    ChannelFuture written =
+        ctx.writeAndFlush(
+            ControlRequestHandler.errorResponse(
+                HttpResponseStatus.REQUEST_TIMEOUT,
+                "the request did not arrive whole within "
+                    + (deadlineNanos / 1_000_000_000L)
+                    + " s (request line, headers and body)",
+                true));
     LingeringClose.after(written);
   }
 }

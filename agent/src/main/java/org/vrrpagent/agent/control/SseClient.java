@@ -9,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@code GET /events} client: each event is one server-sent event ({@code data: {json}}).
- * A client that does not read (its socket buffer is full) is disconnected with a log line
- * rather than buffered without bound; it reconnects and reads {@code /status} to catch up.
+ * One {@code GET /events} client: each event is one server-sent event ({@code data: {json}}). A
+ * client that does not read (its socket buffer is full) is disconnected with a log line rather than
+ * buffered without bound; it reconnects and reads {@code /status} to catch up.
  */
 final class SseClient {
   private static final Logger log = LoggerFactory.getLogger(SseClient.class);
@@ -30,7 +30,8 @@ final class SseClient {
     }
     if (!channel.isWritable()) {
       DROPPED_CLIENTS.incrementAndGet();
-      log.warn("control API: event client {} is not reading; disconnected it", channel.remoteAddress());
+      log.warn(
+          "control API: event client {} is not reading; disconnected it", channel.remoteAddress());
       channel.close();
       return;
     }
@@ -44,7 +45,8 @@ final class SseClient {
   }
 
   private void write(String text) {
-    channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8))));
+    channel.writeAndFlush(
+        new DefaultHttpContent(Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8))));
   }
 
   /** Clients disconnected because they did not read (since start). */

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Everything {@code GET /status} shows, taken at one moment. The daemon builds it from the
- * engine's {@code RouterStatus}, the check scheduler and the priority-order files; the control
- * server only serialises it (JSON field names are the record components, kebab-case free).
+ * Everything {@code GET /status} shows, taken at one moment. The daemon builds it from the engine's
+ * {@code RouterStatus}, the check scheduler and the priority-order files; the control server only
+ * serialises it (JSON field names are the record components, kebab-case free).
  *
  * @param node the name this host looks itself up by in priority-order files
  * @param takenAt when the snapshot was taken
@@ -83,17 +83,38 @@ public record StatusSnapshot(
     }
 
     /** Without the address table's view and without conflicts. */
-    public InstanceStatus(String name, String state, String faultReason, int basePriority, int effectivePriority,
-                          List<PriorityReason> priorityReasons, String demotion, String masterAddress, int masterPriority,
-                          List<String> virtualAddresses, Instant since) {
-      this(name, state, faultReason, basePriority, effectivePriority, priorityReasons, demotion, masterAddress,
-          masterPriority, virtualAddresses, since, null, List.of());
+    public InstanceStatus(
+        String name,
+        String state,
+        String faultReason,
+        int basePriority,
+        int effectivePriority,
+        List<PriorityReason> priorityReasons,
+        String demotion,
+        String masterAddress,
+        int masterPriority,
+        List<String> virtualAddresses,
+        Instant since) {
+      this(
+          name,
+          state,
+          faultReason,
+          basePriority,
+          effectivePriority,
+          priorityReasons,
+          demotion,
+          masterAddress,
+          masterPriority,
+          virtualAddresses,
+          since,
+          null,
+          List.of());
     }
   }
 
   /**
-   * A peer in conflict with an instance: it claims the instance's VRID on its link, but its
-   * adverts are dropped because a setting differs, so both may hold the addresses.
+   * A peer in conflict with an instance: it claims the instance's VRID on its link, but its adverts
+   * are dropped because a setting differs, so both may hold the addresses.
    *
    * @param peer its address
    * @param differs what differs, in a few words ({@code VRRP version})
@@ -103,8 +124,14 @@ public record StatusSnapshot(
    * @param lastSeen the last advert dropped
    * @param adverts adverts dropped in the episode
    */
-  public record ConflictStatus(String peer, String differs, String reason, String detail, Instant since,
-                               Instant lastSeen, long adverts) {
+  public record ConflictStatus(
+      String peer,
+      String differs,
+      String reason,
+      String detail,
+      Instant since,
+      Instant lastSeen,
+      long adverts) {
     public ConflictStatus {
       Objects.requireNonNull(peer, "peer");
       Objects.requireNonNull(differs, "differs");
@@ -118,8 +145,8 @@ public record StatusSnapshot(
   /**
    * One contribution to an effective priority.
    *
-   * @param source {@code "configured"}, {@code "rank 2 in /etc/vrrp-agent/priority.dns"},
-   *     {@code "check dns (down)"}, {@code "operator demotion"}
+   * @param source {@code "configured"}, {@code "rank 2 in /etc/vrrp-agent/priority.dns"}, {@code
+   *     "check dns (down)"}, {@code "operator demotion"}
    * @param delta what it adds (the base contributes the whole base priority)
    */
   public record PriorityReason(String source, int delta) {
@@ -165,11 +192,16 @@ public record StatusSnapshot(
         runs.put(result, counters.runs(result));
       }
       var last = status.lastResult();
-      return new CheckSnapshot(status.name(), status.probe(), status.up(),
+      return new CheckSnapshot(
+          status.name(),
+          status.probe(),
+          status.up(),
           last.map(r -> r.isUp() ? "up" : "down").orElse(null),
           last.map(org.vrrpagent.checks.ProbeResult::reason).orElse(null),
           last.map(r -> r.latencyNanos() / 1e6).orElse(-1.0),
-          runs, counters.durationCount(), counters.durationTotalNanos());
+          runs,
+          counters.durationCount(),
+          counters.durationTotalNanos());
     }
 
     /** Every check of a scheduler ({@code () -> CheckSnapshot.all(scheduler.statuses())}). */
@@ -189,8 +221,8 @@ public record StatusSnapshot(
    * @param reloads reads so far
    * @param failures reads that found the file invalid or unreadable
    */
-  public record PriorityFileStatus(String path, String status, String error, List<String> hosts, long reloads,
-                                   long failures) {
+  public record PriorityFileStatus(
+      String path, String status, String error, List<String> hosts, long reloads, long failures) {
     public PriorityFileStatus {
       Objects.requireNonNull(path, "path");
       Objects.requireNonNull(status, "status");
@@ -204,9 +236,13 @@ public record StatusSnapshot(
 
     /** From the priority-order reloader's state. */
     public static PriorityFileStatus of(org.vrrpagent.agent.priority.PriorityOrderState state) {
-      return new PriorityFileStatus(state.file().toString(), state.status().name(), state.error().orElse(null),
+      return new PriorityFileStatus(
+          state.file().toString(),
+          state.status().name(),
+          state.error().orElse(null),
           state.order().map(org.vrrpagent.agent.priority.PriorityOrder::hosts).orElse(List.of()),
-          state.reloads(), state.failures());
+          state.reloads(),
+          state.failures());
     }
   }
 }

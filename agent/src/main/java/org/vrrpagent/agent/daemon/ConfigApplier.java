@@ -45,37 +45,53 @@ import org.vrrpagent.core.linux.VirtualMacLink;
 import org.vrrpagent.core.wire.AddressFamily;
 
 /**
- * The one path for configuration: the start-up configuration and every reload (SIGHUP,
- * {@code vrrp-agent reload}, {@code POST /reload}) are applied here, to the running engine,
- * checks, priority-order files and notifications.
+ * The one path for configuration: the start-up configuration and every reload (SIGHUP, {@code
+ * vrrp-agent reload}, {@code POST /reload}) are applied here, to the running engine, checks,
+ * priority-order files and notifications.
  *
- * <p>A reload reads the file through the same loader as {@code validate} and {@code run}
- * ({@link ConfigLoader#load}); a refused file changes nothing and answers with the same
- * {@code FILE:LINE:COL: … (expected: …)} lines. An instance whose VRRP settings did not change
- * keeps its state and addresses (no flap); a changed one is stopped (priority 0) and started
- * anew. All methods run under this object's lock.
+ * <p>A reload reads the file through the same loader as {@code validate} and {@code run} ({@link
+ * ConfigLoader#load}); a refused file changes nothing and answers with the same {@code
+ * FILE:LINE:COL: … (expected: …)} lines. An instance whose VRRP settings did not change keeps its
+ * state and addresses (no flap); a changed one is stopped (priority 0) and started anew. All
+ * methods run under this object's lock.
  */
 final class ConfigApplier implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ConfigApplier.class);
 
   /** The running pieces a configuration is applied to; they live as long as the daemon. */
-  record Parts(Engine engine, CheckScheduler checks, ProbeFactory probes, PriorityTracker tracker, Metrics metrics,
-      NotificationPipeline notifications, ScheduledExecutorService background) {}
+  record Parts(
+      Engine engine,
+      CheckScheduler checks,
+      ProbeFactory probes,
+      PriorityTracker tracker,
+      Metrics metrics,
+      NotificationPipeline notifications,
+      ScheduledExecutorService background) {}
 
   private final Path configFile;
   private final FileRules rules;
   private Parts parts;
   private AddressGuard guard;
   private volatile Config config;
+
   /** Which instance each virtual address belongs to (for the address reconciler's reports). */
   private volatile Map<InetAddress, String> addressOwners;
+
   private final Map<EngineAssembly.TransportKey, Transport> transports = new LinkedHashMap<>();
   private final Map<String, VirtualMacLink> virtualMacs = new LinkedHashMap<>();
-  /** Priority-order files: kept across reloads while named, so a reload never forgets a good order. */
+
+  /**
+   * Priority-order files: kept across reloads while named, so a reload never forgets a good order.
+   */
   private final Map<Path, WatchedFile> priorityOrderFiles = new LinkedHashMap<>();
+
   /** The file checks' change trigger, made anew at every reload. */
   private final List<AutoCloseable> watchers = new ArrayList<>();
-  /** Priority-order files are debounced and read on their own thread, never the shared background one. */
+
+  /**
+   * Priority-order files are debounced and read on their own thread, never the shared background
+   * one.
+   */
   private final java.util.concurrent.ScheduledExecutorService priorityFileThread =
       java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().daemon().name("priority-order").unstarted(r));
@@ -99,7 +115,10 @@ final class ConfigApplier implements AutoCloseable {
 
   // ------------------------------------------------------------------ start-up
 
-  /** Virtual MACs come first (before the engine) and go last: a master's addresses are off them first. */
+  /**
+   * Virtual MACs come first (before the engine) and go last: a master's addresses are off them
+   * first.
+   */
   synchronized void createVirtualMacs(AddressGuard guard) {
     this.guard = guard;
     for (InstanceConfig i : config.instances().values()) {
@@ -125,7 +144,10 @@ final class ConfigApplier implements AutoCloseable {
 
   // ------------------------------------------------------------------ reload
 
-  /** Re-reads the configuration file; a valid one is applied, an invalid one refused (the running one stays). */
+  /**
+   * Re-reads the configuration file; a valid one is applied, an invalid one refused (the running
+   * one stays).
+   */
   synchronized ActionResult reload() {
     Config next;
     try {
@@ -133,13 +155,19 @@ final class ConfigApplier implements AutoCloseable {
     } catch (ConfigException e) {
       List<String> lines = e.errors().stream().map(ConfigError::toString).toList();
       lines.forEach(l -> log.error("reload refused: {}", l));
-      return ActionResult.refused("configuration refused, the running one is kept: " + String.join("; ", lines));
+      return ActionResult.refused(
+          "configuration refused, the running one is kept: " + String.join("; ", lines));
     }
     for (Path file : priorityOrderFiles(next)) {
       if (!Files.isRegularFile(file)) {
-        // At start this is an error; at a reload the order in force stays (a file already watched keeps its last good one).
-        log.warn("reload: priority-order file {} does not exist: {}", file, priorityOrderFiles.containsKey(file)
-            ? "its last good order stays in force" : "the host is unlisted in it until it appears");
+        // At start this is an error; at a reload the order in force stays (a file already watched
+        // keeps its last good one).
+        log.warn(
+            "reload: priority-order file {} does not exist: {}",
+            file,
+            priorityOrderFiles.containsKey(file)
+                ? "its last good order stays in force"
+                : "the host is unlisted in it until it appears");
       }
     }
     return apply(next);
@@ -149,7 +177,8 @@ final class ConfigApplier implements AutoCloseable {
   synchronized ActionResult apply(Config next) {
     Config before = config;
     if (!next.node().equals(before.node())) {
-      return ActionResult.refused("node name changed (" + before.node() + " -> " + next.node() + "): restart the agent");
+      return ActionResult.refused(
+          "node name changed (" + before.node() + " -> " + next.node() + "): restart the agent");
     }
     if (!next.control().equals(before.control())) {
       log.warn("reload: control API settings changed; they take effect at the next restart");
@@ -159,7 +188,8 @@ final class ConfigApplier implements AutoCloseable {
     }
     Set<String> kept = new LinkedHashSet<>();
     for (String name : next.instances().keySet()) {
-      if (before.instances().containsKey(name) && RouterShape.of(before, name).equals(RouterShape.of(next, name))) {
+      if (before.instances().containsKey(name)
+          && RouterShape.of(before, name).equals(RouterShape.of(next, name))) {
         kept.add(name);
       }
     }
@@ -193,7 +223,8 @@ final class ConfigApplier implements AutoCloseable {
         }
       }
       parts.metrics().checks(checks);
-      // 3. Priorities of the instances that stay, recomputed with the new tracking; new files watched.
+      // 3. Priorities of the instances that stay, recomputed with the new tracking; new files
+      // watched.
       config = next;
       addressOwners = AddressReports.owners(next);
       parts.tracker().reconfigure(next, started);
@@ -209,40 +240,71 @@ final class ConfigApplier implements AutoCloseable {
       }
       addRouters(started);
       Set<EngineAssembly.TransportKey> needed = EngineAssembly.transportKeys(next);
-      transports.entrySet().removeIf(e -> {
-        if (!needed.contains(e.getKey())) {
-          e.getValue().close();
-          return true;
-        }
-        return false;
-      });
+      transports
+          .entrySet()
+          .removeIf(
+              e -> {
+                if (!needed.contains(e.getKey())) {
+                  e.getValue().close();
+                  return true;
+                }
+                return false;
+              });
     } catch (RuntimeException | IOException e) {
-      // Not the configuration (that was valid): the host refused something. One line here, the trace in the log.
+      // Not the configuration (that was valid): the host refused something. One line here, the
+      // trace in the log.
       log.error("reload failed part way: {}", e.toString(), e);
-      return ActionResult.refused("reload failed part way (" + e.getMessage() + "); check the status and restart the agent");
+      return ActionResult.refused(
+          "reload failed part way ("
+              + e.getMessage()
+              + "); check the status and restart the agent");
     }
     List<String> removed = stopped.stream().filter(s -> !started.contains(s)).toList();
-    String message = "reloaded: " + kept.size() + " instance(s) unchanged" + (started.isEmpty() ? "" : ", restarted or added "
-        + String.join(", ", started)) + (removed.isEmpty() ? "" : ", removed " + String.join(", ", removed));
+    String message =
+        "reloaded: "
+            + kept.size()
+            + " instance(s) unchanged"
+            + (started.isEmpty() ? "" : ", restarted or added " + String.join(", ", started))
+            + (removed.isEmpty() ? "" : ", removed " + String.join(", ", removed));
     log.info(message);
     return ActionResult.done(message);
   }
 
   /**
    * What a router is built from: if this is equal before and after a reload, the router keeps
-   * running. Tracking, priority-order settings and a non-owner priority are not part of it:
-   * they change the effective priority of a running router instead.
+   * running. Tracking, priority-order settings and a non-owner priority are not part of it: they
+   * change the effective priority of a running router instead.
    */
-  record RouterShape(InstanceConfig shape, Optional<SyncGroupConfig> group, boolean virtualMacMember) {
+  record RouterShape(
+      InstanceConfig shape, Optional<SyncGroupConfig> group, boolean virtualMacMember) {
     static RouterShape of(Config c, String name) {
       InstanceConfig i = c.instances().get(name);
-      InstanceConfig shape = new InstanceConfig(i.name(), i.interfaceName(), i.vrid(), i.version(),
-          i.priority() == InstanceConfig.OWNER_PRIORITY ? InstanceConfig.OWNER_PRIORITY : InstanceConfig.DEFAULT_PRIORITY,
-          i.advertInterval(), i.preempt(), i.preemptDelay(), i.fastPreempt(), i.addresses(), i.source(),
-          i.unicastPeers(), i.auth(), i.checksum(), i.garp(), i.virtualMac(), List.of(), Optional.empty(),
-          i.resignBelow(), i.receive());
-      Optional<SyncGroupConfig> group = c.syncGroups().values().stream()
-          .filter(g -> g.instances().contains(name)).findFirst();
+      InstanceConfig shape =
+          new InstanceConfig(
+              i.name(),
+              i.interfaceName(),
+              i.vrid(),
+              i.version(),
+              i.priority() == InstanceConfig.OWNER_PRIORITY
+                  ? InstanceConfig.OWNER_PRIORITY
+                  : InstanceConfig.DEFAULT_PRIORITY,
+              i.advertInterval(),
+              i.preempt(),
+              i.preemptDelay(),
+              i.fastPreempt(),
+              i.addresses(),
+              i.source(),
+              i.unicastPeers(),
+              i.auth(),
+              i.checksum(),
+              i.garp(),
+              i.virtualMac(),
+              List.of(),
+              Optional.empty(),
+              i.resignBelow(),
+              i.receive());
+      Optional<SyncGroupConfig> group =
+          c.syncGroups().values().stream().filter(g -> g.instances().contains(name)).findFirst();
       return new RouterShape(shape, group, i.virtualMac());
     }
   }
@@ -251,30 +313,34 @@ final class ConfigApplier implements AutoCloseable {
 
   /**
    * Builds and adds the routers of {@code names} (the current configuration's) to the engine:
-   * transports opened as needed, priorities as the tracker computes them now, and any change
-   * the tracker saw while they were being built handed to the engine before they run.
+   * transports opened as needed, priorities as the tracker computes them now, and any change the
+   * tracker saw while they were being built handed to the engine before they run.
    */
   private void addRouters(Set<String> names) {
     Engine engine = parts.engine();
     PriorityTracker tracker = parts.tracker();
     Set<EngineAssembly.TransportKey> had = new HashSet<>(transports.keySet());
     EngineAssembly.openMissing(config, engine, ConfigApplier::open, transports);
-    transports.forEach((k, t) -> {
-      if (!had.contains(k)) {
-        parts.metrics().transportDrops(t.drops());
-      }
-    });
+    transports.forEach(
+        (k, t) -> {
+          if (!had.contains(k)) {
+            parts.metrics().transportDrops(t.drops());
+          }
+        });
     useVirtualMacs(names);
     Map<String, PriorityTracker.Explained> preview = tracker.preview();
     EngineAssembly.addRouters(config, names, engine, transports, effective(preview));
-    tracker.initial(names).forEach((name, e) -> {
-      if (e.fault()) {
-        engine.faultRaised(name, e.faultReason());
-      }
-      if (e.effective() != preview.get(name).effective()) {
-        engine.priorityChanged(name, e.effective());
-      }
-    });
+    tracker
+        .initial(names)
+        .forEach(
+            (name, e) -> {
+              if (e.fault()) {
+                engine.faultRaised(name, e.faultReason());
+              }
+              if (e.effective() != preview.get(name).effective()) {
+                engine.priorityChanged(name, e.effective());
+              }
+            });
   }
 
   private static Map<String, Integer> effective(Map<String, PriorityTracker.Explained> explained) {
@@ -313,9 +379,12 @@ final class ConfigApplier implements AutoCloseable {
   private void useVirtualMacs(Set<String> names) {
     for (String name : names) {
       InstanceConfig i = config.instances().get(name);
-      if (i.virtualMac() && i.family() == AddressFamily.IPV4 && !i.unicast()
+      if (i.virtualMac()
+          && i.family() == AddressFamily.IPV4
+          && !i.unicast()
           && transports.get(EngineAssembly.TransportKey.of(i)) instanceof RawSocketTransport t) {
-        // Adverts with the virtual MAC as source (RFC 9568 §7.2), as keepalived's use_vmac sends them.
+        // Adverts with the virtual MAC as source (RFC 9568 §7.2), as keepalived's use_vmac sends
+        // them.
         t.sendFromVirtualMac(i.vrid(), VirtualMacLink.interfaceName(i.family(), i.vrid()));
       }
     }
@@ -323,7 +392,9 @@ final class ConfigApplier implements AutoCloseable {
 
   List<StatusSnapshot.PriorityFileStatus> priorityFiles() {
     synchronized (priorityOrderFiles) {
-      return priorityOrderFiles.values().stream().map(w -> StatusSnapshot.PriorityFileStatus.of(w.reloader().state())).toList();
+      return priorityOrderFiles.values().stream()
+          .map(w -> StatusSnapshot.PriorityFileStatus.of(w.reloader().state()))
+          .toList();
     }
   }
 
@@ -334,20 +405,23 @@ final class ConfigApplier implements AutoCloseable {
   }
 
   /**
-   * One reloader and watcher per file, each instance ranked from it. A file still named after
-   * a reload keeps its reloader (and so its last good order): the instances now using it are
-   * ranked from its current state at once. A file no longer named stops being watched.
+   * One reloader and watcher per file, each instance ranked from it. A file still named after a
+   * reload keeps its reloader (and so its last good order): the instances now using it are ranked
+   * from its current state at once. A file no longer named stops being watched.
    */
   private void watchPriorityOrderFiles() throws IOException {
     Set<Path> needed = priorityOrderFiles(config);
     synchronized (priorityOrderFiles) {
-      priorityOrderFiles.entrySet().removeIf(e -> {
-        if (needed.contains(e.getKey())) {
-          return false;
-        }
-        closeAll(List.of(e.getValue().watcher()));
-        return true;
-      });
+      priorityOrderFiles
+          .entrySet()
+          .removeIf(
+              e -> {
+                if (needed.contains(e.getKey())) {
+                  return false;
+                }
+                closeAll(List.of(e.getValue().watcher()));
+                return true;
+              });
     }
     for (Path file : needed) {
       WatchedFile known;
@@ -358,8 +432,11 @@ final class ConfigApplier implements AutoCloseable {
         rank(file, known.reloader().state());
         continue;
       }
-      PriorityOrderReloader reloader = new PriorityOrderReloader(file, DelayScheduler.of(priorityFileThread),
-          (PriorityOrderState state) -> rank(file, state));
+      PriorityOrderReloader reloader =
+          new PriorityOrderReloader(
+              file,
+              DelayScheduler.of(priorityFileThread),
+              (PriorityOrderState state) -> rank(file, state));
       AutoCloseable watcher = PriorityOrderWatcher.start(reloader);
       synchronized (priorityOrderFiles) {
         priorityOrderFiles.put(file, new WatchedFile(reloader, watcher));
@@ -373,7 +450,9 @@ final class ConfigApplier implements AutoCloseable {
     for (InstanceConfig i : c.instances().values()) {
       Optional<PriorityOrderConfig> poc = i.priorityOrder().filter(p -> p.file().equals(file));
       if (poc.isPresent()) {
-        parts.tracker().rankChanged(i.name(), RankedPriority.of(state.orderOrNull(), c.node(), poc.get()));
+        parts
+            .tracker()
+            .rankChanged(i.name(), RankedPriority.of(state.orderOrNull(), c.node(), poc.get()));
       }
     }
   }
@@ -393,12 +472,15 @@ final class ConfigApplier implements AutoCloseable {
   }
 
   private static Transport open(EngineAssembly.TransportKey key, Engine engine) {
-    RawSocketTransport.Options options = new RawSocketTransport.Options(
-        key.interfaceName(), key.family(), key.source().orElse(null), key.unicastPeers());
+    RawSocketTransport.Options options =
+        new RawSocketTransport.Options(
+            key.interfaceName(), key.family(), key.source().orElse(null), key.unicastPeers());
     return RawSocketTransport.open(options, packet -> engine.receive(key, packet));
   }
 
-  /** Closes the watchers, then the transports (after the engine has stopped), then the virtual MACs. */
+  /**
+   * Closes the watchers, then the transports (after the engine has stopped), then the virtual MACs.
+   */
   void closeWatchers() {
     synchronized (this) {
       closeAll(watchers);

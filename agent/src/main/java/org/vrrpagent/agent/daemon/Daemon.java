@@ -22,7 +22,6 @@ import org.vrrpagent.agent.addresses.StateFile;
 import org.vrrpagent.agent.config.Config;
 import org.vrrpagent.agent.config.FileRules;
 import org.vrrpagent.agent.config.InstanceConfig;
-import org.vrrpagent.core.linux.VirtualMacLink;
 import org.vrrpagent.agent.control.ActionResult;
 import org.vrrpagent.agent.control.ControlBackend;
 import org.vrrpagent.agent.control.ControlServer;
@@ -42,24 +41,24 @@ import org.vrrpagent.core.engine.Engine;
 import org.vrrpagent.core.engine.EngineListener;
 import org.vrrpagent.core.io.TransportException;
 import org.vrrpagent.core.linux.CommandRunner;
-import org.vrrpagent.core.linux.IpAddressTable;
 import org.vrrpagent.core.linux.PacketSocketAnnouncer;
+import org.vrrpagent.core.linux.VirtualMacLink;
 import org.vrrpagent.core.wire.DropReason;
 import sun.misc.Signal;
 
 /**
- * The running daemon, assembled: health checks, priority-order files, the VRRP engine, the
- * control API, metrics and systemd notification. SIGTERM/SIGINT stop it cleanly (a master
- * sends priority 0 and removes its addresses; exit 0); SIGHUP reloads the configuration.
+ * The running daemon, assembled: health checks, priority-order files, the VRRP engine, the control
+ * API, metrics and systemd notification. SIGTERM/SIGINT stop it cleanly (a master sends priority 0
+ * and removes its addresses; exit 0); SIGHUP reloads the configuration.
  *
  * <p>Start-up order: checks are created (not run), priority-order files read, the effective
- * priorities computed, the transports opened and the routers built with those priorities,
- * then the checks and the engine start. Every later change in a check, a file or an operator
- * command reaches the engine at once through the {@link PriorityTracker}.
+ * priorities computed, the transports opened and the routers built with those priorities, then the
+ * checks and the engine start. Every later change in a check, a file or an operator command reaches
+ * the engine at once through the {@link PriorityTracker}.
  *
- * <p>This class assembles and runs; the configuration (at start and at every reload) is
- * applied by the {@link ConfigApplier}, and what the daemon reports about itself is built by
- * the {@link StatusReport}.
+ * <p>This class assembles and runs; the configuration (at start and at every reload) is applied by
+ * the {@link ConfigApplier}, and what the daemon reports about itself is built by the {@link
+ * StatusReport}.
  */
 public final class Daemon implements ControlBackend {
   private static final Logger log = LoggerFactory.getLogger(Daemon.class);
@@ -86,43 +85,49 @@ public final class Daemon implements ControlBackend {
     this(config, configFile, rules, List.of());
   }
 
-  public Daemon(Config config, Path configFile, FileRules rules, List<EngineListener> extraListeners) {
+  public Daemon(
+      Config config, Path configFile, FileRules rules, List<EngineListener> extraListeners) {
     this.applier = new ConfigApplier(config, configFile, rules);
     this.extraListeners = List.copyOf(extraListeners);
-    this.report = new StatusReport(new StatusReport.Running() {
-      @Override
-      public Config config() {
-        return applier.config();
-      }
+    this.report =
+        new StatusReport(
+            new StatusReport.Running() {
+              @Override
+              public Config config() {
+                return applier.config();
+              }
 
-      @Override
-      public Engine engine() {
-        return engine;
-      }
+              @Override
+              public Engine engine() {
+                return engine;
+              }
 
-      @Override
-      public PriorityTracker tracker() {
-        return tracker;
-      }
+              @Override
+              public PriorityTracker tracker() {
+                return tracker;
+              }
 
-      @Override
-      public CheckScheduler checks() {
-        return checks;
-      }
+              @Override
+              public CheckScheduler checks() {
+                return checks;
+              }
 
-      @Override
-      public List<StatusSnapshot.PriorityFileStatus> priorityFiles() {
-        return applier.priorityFiles();
-      }
+              @Override
+              public List<StatusSnapshot.PriorityFileStatus> priorityFiles() {
+                return applier.priorityFiles();
+              }
 
-      @Override
-      public AddressReconciler reconciler() {
-        return reconciler;
-      }
-    });
+              @Override
+              public AddressReconciler reconciler() {
+                return reconciler;
+              }
+            });
   }
 
-  /** Where this run records the addresses and links it adds (default {@link StateFile#DEFAULT_PATH}). */
+  /**
+   * Where this run records the addresses and links it adds (default {@link
+   * StateFile#DEFAULT_PATH}).
+   */
   public void stateFile(Path path) {
     this.stateFile = Objects.requireNonNull(path);
   }
@@ -137,19 +142,25 @@ public final class Daemon implements ControlBackend {
   public int run(PrintWriter err) {
     Shutdown open = new Shutdown(); // steps run in reverse order, each bounded
     for (String signal : new String[] {"TERM", "INT"}) {
-      Signal.handle(new Signal(signal), s -> {
-        if (stop.getCount() > 0) {
-          log.info("SIG{}: stopping (at most {} s)", s.getName(), Shutdown.HARD_DEADLINE.toSeconds());
-          Shutdown.watchdog(Shutdown.HARD_DEADLINE, open);
-        }
-        stop.countDown();
-      });
+      Signal.handle(
+          new Signal(signal),
+          s -> {
+            if (stop.getCount() > 0) {
+              log.info(
+                  "SIG{}: stopping (at most {} s)",
+                  s.getName(),
+                  Shutdown.HARD_DEADLINE.toSeconds());
+              Shutdown.watchdog(Shutdown.HARD_DEADLINE, open);
+            }
+            stop.countDown();
+          });
     }
     Config config = applier.config();
     int code;
     try {
-      ScheduledExecutorService background = Executors.newScheduledThreadPool(1,
-          r -> Thread.ofPlatform().daemon().name("agent-background").unstarted(r));
+      ScheduledExecutorService background =
+          Executors.newScheduledThreadPool(
+              1, r -> Thread.ofPlatform().daemon().name("agent-background").unstarted(r));
       open.add("background thread", background::shutdownNow);
       // What an earlier run (any configuration) left behind goes first; this run is recorded.
       AddressGuard guard = AddressGuard.start(new StateFile(stateFile));
@@ -169,17 +180,23 @@ public final class Daemon implements ControlBackend {
       metrics.processRuns(probes.scriptRuns());
       metrics.processRuns(CommandRunner.runs());
 
-      // Notifications close after the engine has stopped, so STOP events still reach hooks and mail.
-      NotificationPipeline notifications = new NotificationPipeline(config, report, metrics::processRuns);
-      open.add("notifications (hooks, mail, events)", Notifications.CLOSE_BUDGET.plusSeconds(1), () -> {
-        notifications.close();
-        return null;
-      });
+      // Notifications close after the engine has stopped, so STOP events still reach hooks and
+      // mail.
+      NotificationPipeline notifications =
+          new NotificationPipeline(config, report, metrics::processRuns);
+      open.add(
+          "notifications (hooks, mail, events)",
+          Notifications.CLOSE_BUDGET.plusSeconds(1),
+          () -> {
+            notifications.close();
+            return null;
+          });
       events = notifications.events();
-      metrics.notificationQueue(() -> {
-        NotificationStats n = notifications.stats();
-        return n.hookQueueDepth() + n.mailQueueDepth();
-      });
+      metrics.notificationQueue(
+          () -> {
+            NotificationStats n = notifications.stats();
+            return n.hookQueueDepth() + n.mailQueueDepth();
+          });
       List<EngineListener> listeners = new ArrayList<>();
       listeners.add(new DropLog());
       listeners.add(metrics);
@@ -195,47 +212,77 @@ public final class Daemon implements ControlBackend {
       tracker = new PriorityTracker(config, checks::status, new EngineSink(engine));
       open.add("file watchers", applier::closeWatchers);
       open.add("transports", applier::closeTransports);
-      open.addFirst("priority 0 and address removal", SHUTDOWN_TIMEOUT.plusSeconds(2), () -> {
-        sd.stopping();
-        AddressReconciler rec = reconciler;
-        if (rec != null) {
-          rec.close(); // before the engine removes addresses: nothing may re-add them
-        }
-        String engineLeft = engine.shutdown(SHUTDOWN_TIMEOUT) ? null : "the engine did not stop in time";
-        String addressesLeft = removeVirtualAddressesLeft(guard.table());
-        return engineLeft == null && addressesLeft == null ? null
-            : String.join("; ", java.util.stream.Stream.of(engineLeft, addressesLeft).filter(Objects::nonNull).toList());
-      });
-      applier.start(new ConfigApplier.Parts(engine, checks, probes, tracker, metrics, notifications, background));
+      open.addFirst(
+          "priority 0 and address removal",
+          SHUTDOWN_TIMEOUT.plusSeconds(2),
+          () -> {
+            sd.stopping();
+            AddressReconciler rec = reconciler;
+            if (rec != null) {
+              rec.close(); // before the engine removes addresses: nothing may re-add them
+            }
+            String engineLeft =
+                engine.shutdown(SHUTDOWN_TIMEOUT) ? null : "the engine did not stop in time";
+            String addressesLeft = removeVirtualAddressesLeft(guard.table());
+            return engineLeft == null && addressesLeft == null
+                ? null
+                : String.join(
+                    "; ",
+                    java.util.stream.Stream.of(engineLeft, addressesLeft)
+                        .filter(Objects::nonNull)
+                        .toList());
+          });
+      applier.start(
+          new ConfigApplier.Parts(
+              engine, checks, probes, tracker, metrics, notifications, background));
       checks.start();
       engine.start();
-      // A master keeps its addresses and notices a duplicate (own thread; closed before the engine stops).
-      reconciler = new AddressReconciler(guard.table(),
-          a -> applier.addressOwners().getOrDefault(a.address().address(), a.interfaceName()),
-          new AddressReports(metrics, notifications::address));
+      // A master keeps its addresses and notices a duplicate (own thread; closed before the engine
+      // stops).
+      reconciler =
+          new AddressReconciler(
+              guard.table(),
+              a -> applier.addressOwners().getOrDefault(a.address().address(), a.interfaceName()),
+              new AddressReports(metrics, notifications::address));
       // closed by the engine's shutdown step, before the addresses go
       reconciler.start();
 
-      ControlServer control = new ControlServer(this, metrics::scrape, consumer -> events.subscribe(consumer));
-      open.addFirst("control API", ControlServer.CLOSE_BUDGET, () -> {
-        control.close();
-        return null;
-      });
+      ControlServer control =
+          new ControlServer(this, metrics::scrape, consumer -> events.subscribe(consumer));
+      open.addFirst(
+          "control API",
+          ControlServer.CLOSE_BUDGET,
+          () -> {
+            control.close();
+            return null;
+          });
       control.start(config.control());
       if (config.control().remote()) {
-        log.warn("control API listens on {} for other hosts (allow-remote: true): anyone who can reach it can demote,"
-            + " promote and reload", config.control().listen().orElseThrow());
+        log.warn(
+            "control API listens on {} for other hosts (allow-remote: true): anyone who can reach it can demote,"
+                + " promote and reload",
+            config.control().listen().orElseThrow());
       }
 
-      Signal.handle(new Signal("HUP"), s -> background.execute(() -> {
-        ActionResult r = reload();
-        log.info("SIGHUP: {}", r.message());
-      }));
-      log.info("node {}: running {} instance(s) ({}), {} check(s)", config.node(), config.instances().size(),
-          String.join(", ", config.instances().keySet()), config.checks().size());
+      Signal.handle(
+          new Signal("HUP"),
+          s ->
+              background.execute(
+                  () -> {
+                    ActionResult r = reload();
+                    log.info("SIGHUP: {}", r.message());
+                  }));
+      log.info(
+          "node {}: running {} instance(s) ({}), {} check(s)",
+          config.node(),
+          config.instances().size(),
+          String.join(", ", config.instances().keySet()),
+          config.checks().size());
       // READY once sockets are open and the first round of checks had its time to run.
-      long firstRound = config.checks().values().stream().mapToLong(c -> c.interval().toMillis()).max().orElse(0);
-      background.schedule(() -> sd.ready(SdNotify.describe(engine.status())), firstRound, TimeUnit.MILLISECONDS);
+      long firstRound =
+          config.checks().values().stream().mapToLong(c -> c.interval().toMillis()).max().orElse(0);
+      background.schedule(
+          () -> sd.ready(SdNotify.describe(engine.status())), firstRound, TimeUnit.MILLISECONDS);
       sd.keepAlive(background, () -> !stopping());
       stop.await();
       code = 0;
@@ -255,7 +302,8 @@ public final class Daemon implements ControlBackend {
       log.error("internal error while starting", e);
       code = 1;
     }
-    List<String> left = open.run(System.nanoTime() + Shutdown.HARD_DEADLINE.minusSeconds(1).toNanos());
+    List<String> left =
+        open.run(System.nanoTime() + Shutdown.HARD_DEADLINE.minusSeconds(1).toNanos());
     if (left.isEmpty()) {
       log.info("stopped: priority 0 sent, virtual addresses removed, notifications finished");
       return code;
@@ -266,19 +314,26 @@ public final class Daemon implements ControlBackend {
 
   /**
    * After the engine stopped: any of our virtual addresses still on its interface (the engine's
-   * removal did not finish, or failed) is removed here. Returns null when none is left, else
-   * which may be.
+   * removal did not finish, or failed) is removed here. Returns null when none is left, else which
+   * may be.
    */
   private String removeVirtualAddressesLeft(org.vrrpagent.core.io.AddressTable table) {
     List<String> left = new ArrayList<>();
     for (InstanceConfig i : applier.config().instances().values()) {
-      String link = i.virtualMac() ? VirtualMacLink.interfaceName(i.family(), i.vrid()) : i.interfaceName();
-      List<org.vrrpagent.core.io.InterfaceAddress> ours = i.addresses().stream()
-          .map(v -> new org.vrrpagent.core.io.InterfaceAddress(v.address(), v.prefixLength())).toList();
+      String link =
+          i.virtualMac() ? VirtualMacLink.interfaceName(i.family(), i.vrid()) : i.interfaceName();
+      List<org.vrrpagent.core.io.InterfaceAddress> ours =
+          i.addresses().stream()
+              .map(v -> new org.vrrpagent.core.io.InterfaceAddress(v.address(), v.prefixLength()))
+              .toList();
       try {
         List<org.vrrpagent.core.io.InterfaceAddress> removed = table.removeLeftovers(link, ours);
         if (!removed.isEmpty()) {
-          log.warn("{}: removed virtual addresses still on {} after the engine stopped: {}", i.name(), link, removed);
+          log.warn(
+              "{}: removed virtual addresses still on {} after the engine stopped: {}",
+              i.name(),
+              link,
+              removed);
         }
       } catch (RuntimeException e) {
         left.add(i.name() + " on " + link + " (" + e.getMessage() + ")");
@@ -298,7 +353,10 @@ public final class Daemon implements ControlBackend {
 
   // ------------------------------------------------------------------ control API backend
 
-  /** Re-reads the configuration file; a valid one is applied, an invalid one refused (the running one stays). */
+  /**
+   * Re-reads the configuration file; a valid one is applied, an invalid one refused (the running
+   * one stays).
+   */
   @Override
   public ActionResult reload() {
     sd.reloading();
@@ -326,8 +384,10 @@ public final class Daemon implements ControlBackend {
       return ActionResult.unknownInstance(instance);
     }
     if (i.priority() == InstanceConfig.OWNER_PRIORITY) {
-      return ActionResult.refused(instance + " is an address owner (priority 255): it cannot be demoted"
-          + " (expected: an instance with a priority below 255)");
+      return ActionResult.refused(
+          instance
+              + " is an address owner (priority 255): it cannot be demoted"
+              + " (expected: an instance with a priority below 255)");
     }
     tracker.demote(instance, demotion);
     log.info("{}: demoted {} by the operator", instance, demotion.describe());
@@ -365,9 +425,9 @@ public final class Daemon implements ControlBackend {
   }
 
   /**
-   * Logs drops at debug level; the first of each reason at info so an operator sees it once.
-   * Every call comes from the engine thread (drops found on a transport's thread too: the
-   * engine reports them from its own), so the set needs no lock.
+   * Logs drops at debug level; the first of each reason at info so an operator sees it once. Every
+   * call comes from the engine thread (drops found on a transport's thread too: the engine reports
+   * them from its own), so the set needs no lock.
    */
   private static final class DropLog implements EngineListener {
     private final Set<DropReason> seen = java.util.EnumSet.noneOf(DropReason.class);
@@ -376,8 +436,11 @@ public final class Daemon implements ControlBackend {
     public void dropped(String router, DropReason reason, String detail) {
       String who = router == null ? "" : router + ": ";
       if (seen.add(reason)) {
-        log.info("{}dropped a packet ({}): {} (further drops of this kind are logged at debug level)",
-            who, reason.label(), detail);
+        log.info(
+            "{}dropped a packet ({}): {} (further drops of this kind are logged at debug level)",
+            who,
+            reason.label(),
+            detail);
       } else {
         log.debug("{}dropped a packet ({}): {}", who, reason.label(), detail);
       }

@@ -26,12 +26,16 @@ import org.vrrpagent.core.wire.AuthType;
 
 /**
  * Turns a validated configuration into routers on an {@link Engine}: one transport for each
- * interface, family, source and peer list (instances that share them share a socket, and
- * packets are routed by VRID), one {@link RouterConfig} per instance.
+ * interface, family, source and peer list (instances that share them share a socket, and packets
+ * are routed by VRID), one {@link RouterConfig} per instance.
  */
 public final class EngineAssembly {
   /** What the transports are opened with; instances with equal keys share one. */
-  public record TransportKey(String interfaceName, AddressFamily family, Optional<InetAddress> source, List<InetAddress> unicastPeers) {
+  public record TransportKey(
+      String interfaceName,
+      AddressFamily family,
+      Optional<InetAddress> source,
+      List<InetAddress> unicastPeers) {
     public TransportKey {
       unicastPeers = List.copyOf(unicastPeers);
     }
@@ -59,11 +63,11 @@ public final class EngineAssembly {
   }
 
   /**
-   * Opens the transports and adds every instance to {@code engine} (sync-group members as
-   * their group). On failure, closes what it opened and rethrows.
+   * Opens the transports and adds every instance to {@code engine} (sync-group members as their
+   * group). On failure, closes what it opened and rethrows.
    *
-   * @param basePriorities the base priority of each instance (priority-order ranks may replace
-   *     the configured one); instances missing from the map use their configured priority
+   * @param basePriorities the base priority of each instance (priority-order ranks may replace the
+   *     configured one); instances missing from the map use their configured priority
    * @return the opened transports, to close after the engine has shut down
    */
   public static Map<TransportKey, Transport> assemble(
@@ -81,7 +85,10 @@ public final class EngineAssembly {
 
   /** Opens the transports {@code config} needs that {@code transports} lacks, adding them to it. */
   public static void openMissing(
-      Config config, Engine engine, TransportOpener opener, Map<TransportKey, Transport> transports) {
+      Config config,
+      Engine engine,
+      TransportOpener opener,
+      Map<TransportKey, Transport> transports) {
     for (TransportKey key : transportKeys(config)) {
       if (!transports.containsKey(key)) {
         transports.put(key, opener.open(key, engine));
@@ -90,11 +97,15 @@ public final class EngineAssembly {
   }
 
   /**
-   * Adds the instances named in {@code names} to {@code engine} (a sync group when all its
-   * members are named), on transports already open.
+   * Adds the instances named in {@code names} to {@code engine} (a sync group when all its members
+   * are named), on transports already open.
    */
-  public static void addRouters(Config config, Set<String> names, Engine engine,
-      Map<TransportKey, Transport> transports, Map<String, Integer> basePriorities) {
+  public static void addRouters(
+      Config config,
+      Set<String> names,
+      Engine engine,
+      Map<TransportKey, Transport> transports,
+      Map<String, Integer> basePriorities) {
     Map<String, RouterBinding> bindings = new LinkedHashMap<>();
     for (InstanceConfig i : config.instances().values()) {
       if (names.contains(i.name())) {
@@ -123,21 +134,24 @@ public final class EngineAssembly {
   }
 
   /**
-   * Every router configuration start-up or a reload can build from {@code config}: each
-   * instance with each base priority it can have (its priority, every rank of its
-   * priority-order file, its unlisted priority), with {@code primary(i)} standing for the
-   * address its transport will find on the interface. Nothing is opened. A configuration
-   * {@code validate} accepts builds without an exception; the load-path tests hold it to that.
+   * Every router configuration start-up or a reload can build from {@code config}: each instance
+   * with each base priority it can have (its priority, every rank of its priority-order file, its
+   * unlisted priority), with {@code primary(i)} standing for the address its transport will find on
+   * the interface. Nothing is opened. A configuration {@code validate} accepts builds without an
+   * exception; the load-path tests hold it to that.
    */
-  public static List<RouterConfig> routerConfigs(Config config, java.util.function.Function<InstanceConfig, InetAddress> primary) {
+  public static List<RouterConfig> routerConfigs(
+      Config config, java.util.function.Function<InstanceConfig, InetAddress> primary) {
     List<RouterConfig> out = new ArrayList<>();
     for (InstanceConfig i : config.instances().values()) {
       Set<Integer> bases = new LinkedHashSet<>();
       bases.add(i.priority());
-      i.priorityOrder().ifPresent(p -> {
-        bases.addAll(p.ranks());
-        p.unlisted().ifPresent(bases::add);
-      });
+      i.priorityOrder()
+          .ifPresent(
+              p -> {
+                bases.addAll(p.ranks());
+                p.unlisted().ifPresent(bases::add);
+              });
       for (int base : bases) {
         out.add(routerConfig(i, base, primary.apply(i)));
       }
@@ -148,34 +162,69 @@ public final class EngineAssembly {
   static RouterConfig routerConfig(InstanceConfig i, int basePriority, InetAddress primary) {
     List<InetAddress> vips = i.addresses().stream().map(VirtualAddress::address).toList();
     AuthType authType = i.auth().map(a -> a.type()).orElse(AuthType.NONE);
-    byte[] authData = switch (i.version()) {
-      case V3 -> new byte[0];
-      case V2 -> i.auth().map(a -> RouterConfig.password(a.password()))
-          .orElse(new byte[Advertisement.V2_AUTH_DATA_BYTES]);
-    };
-    return new RouterConfig(i.name(), i.version(), i.family(), i.vrid(), basePriority,
-        i.advertIntervalCentis(), i.preempt(), i.preemptDelay().toNanos(), i.fastPreempt(), vips, primary,
-        authType, authData, i.resignBelow().orElse(0), receivePolicy(i));
+    byte[] authData =
+        switch (i.version()) {
+          case V3 -> new byte[0];
+          case V2 ->
+              i.auth()
+                  .map(a -> RouterConfig.password(a.password()))
+                  .orElse(new byte[Advertisement.V2_AUTH_DATA_BYTES]);
+        };
+    return new RouterConfig(
+        i.name(),
+        i.version(),
+        i.family(),
+        i.vrid(),
+        basePriority,
+        i.advertIntervalCentis(),
+        i.preempt(),
+        i.preemptDelay().toNanos(),
+        i.fastPreempt(),
+        vips,
+        primary,
+        authType,
+        authData,
+        i.resignBelow().orElse(0),
+        receivePolicy(i));
   }
 
-  /** The state machine's receive hardening from the instance's keys (docs/operations.md, "Receive hardening"). */
+  /**
+   * The state machine's receive hardening from the instance's keys (docs/operations.md, "Receive
+   * hardening").
+   */
   static ReceivePolicy receivePolicy(InstanceConfig i) {
-    int cap = i.receive().maxLearnedInterval().map(d -> Math.toIntExact(d.toMillis() / 10)).orElse(0);
+    int cap =
+        i.receive().maxLearnedInterval().map(d -> Math.toIntExact(d.toMillis() / 10)).orElse(0);
     return i.unicast()
         ? ReceivePolicy.unicast(cap)
-        : new ReceivePolicy(true, i.receive().onLinkOnly(), cap, java.util.Set.copyOf(i.receive().acceptFrom()));
+        : new ReceivePolicy(
+            true, i.receive().onLinkOnly(), cap, java.util.Set.copyOf(i.receive().acceptFrom()));
   }
 
-  static RouterBinding binding(InstanceConfig i, int basePriority, TransportKey key, Transport transport) {
+  static RouterBinding binding(
+      InstanceConfig i, int basePriority, TransportKey key, Transport transport) {
     RouterConfig config = routerConfig(i, basePriority, transport.sourceAddress());
-    List<InterfaceAddress> withPrefix = i.addresses().stream()
-        .map(v -> new InterfaceAddress(v.address(), v.prefixLength())).toList();
-    InetAddress group = i.family() == AddressFamily.IPV4
-        ? InetAddress.ofLiteral("224.0.0.18") : InetAddress.ofLiteral("ff02::12");
+    List<InterfaceAddress> withPrefix =
+        i.addresses().stream()
+            .map(v -> new InterfaceAddress(v.address(), v.prefixLength()))
+            .toList();
+    InetAddress group =
+        i.family() == AddressFamily.IPV4
+            ? InetAddress.ofLiteral("224.0.0.18")
+            : InetAddress.ofLiteral("ff02::12");
     // With virtual-mac the addresses and announcements live on the macvlan (the daemon creates
     // it before the engine starts); adverts still travel on the real interface's transport.
-    String addressInterface = i.virtualMac() ? VirtualMacLink.interfaceName(i.family(), i.vrid()) : i.interfaceName();
-    return new RouterBinding(config, addressInterface, key, transport, withPrefix, i.unicastPeers(), group,
-        i.checksum(), new AnnounceSchedule(i.garp().delay(), i.garp().repeat(), i.garp().refresh()));
+    String addressInterface =
+        i.virtualMac() ? VirtualMacLink.interfaceName(i.family(), i.vrid()) : i.interfaceName();
+    return new RouterBinding(
+        config,
+        addressInterface,
+        key,
+        transport,
+        withPrefix,
+        i.unicastPeers(),
+        group,
+        i.checksum(),
+        new AnnounceSchedule(i.garp().delay(), i.garp().repeat(), i.garp().refresh()));
   }
 }

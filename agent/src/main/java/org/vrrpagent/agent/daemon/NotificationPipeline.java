@@ -8,21 +8,21 @@ import org.vrrpagent.agent.config.Config;
 import org.vrrpagent.agent.control.EventSource;
 import org.vrrpagent.agent.notify.AddressEvent;
 import org.vrrpagent.agent.notify.EventBus;
-import org.vrrpagent.base.ProcessGroupRunner;
 import org.vrrpagent.agent.notify.NotificationStats;
 import org.vrrpagent.agent.notify.Notifications;
 import org.vrrpagent.agent.notify.StatusSource;
+import org.vrrpagent.base.ProcessGroupRunner;
 import org.vrrpagent.core.engine.EngineListener;
 import org.vrrpagent.core.fsm.Action;
 import org.vrrpagent.core.fsm.PeerConflict;
 
 /**
- * The engine's notification listener, replaceable while the engine runs: a reload whose
- * {@code notify:} settings (or instances, whose addresses hooks and mails name) changed starts
- * a new {@link Notifications} for the new configuration and switches to it; the old one is
- * closed on its own thread, finishing queued hooks and mails within
- * {@link Notifications#CLOSE_BUDGET} and dropping (counting) the rest. The live event bus
- * ({@code GET /events}) is the same across swaps, so subscribers keep their stream.
+ * The engine's notification listener, replaceable while the engine runs: a reload whose {@code
+ * notify:} settings (or instances, whose addresses hooks and mails name) changed starts a new
+ * {@link Notifications} for the new configuration and switches to it; the old one is closed on its
+ * own thread, finishing queued hooks and mails within {@link Notifications#CLOSE_BUDGET} and
+ * dropping (counting) the rest. The live event bus ({@code GET /events}) is the same across swaps,
+ * so subscribers keep their stream.
  */
 final class NotificationPipeline implements EngineListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NotificationPipeline.class);
@@ -32,7 +32,9 @@ final class NotificationPipeline implements EngineListener, AutoCloseable {
   private final EventBus bus = new EventBus();
   private volatile Notifications current;
 
-  /** @param hookRuns told of each pipeline's hook runner (metrics read the current one) */
+  /**
+   * @param hookRuns told of each pipeline's hook runner (metrics read the current one)
+   */
   NotificationPipeline(Config config, StatusSource status, Consumer<ProcessGroupRunner> hookRuns) {
     this.status = Objects.requireNonNull(status);
     this.hookRuns = Objects.requireNonNull(hookRuns);
@@ -50,11 +52,12 @@ final class NotificationPipeline implements EngineListener, AutoCloseable {
   }
 
   /**
-   * Applies {@code next}'s notification settings when they differ from {@code before}'s. The
-   * new pipeline is started first, so no event falls between the two.
+   * Applies {@code next}'s notification settings when they differ from {@code before}'s. The new
+   * pipeline is started first, so no event falls between the two.
    */
   void reconfigure(Config before, Config next) {
-    if (before.notifications().equals(next.notifications()) && before.instances().equals(next.instances())
+    if (before.notifications().equals(next.notifications())
+        && before.instances().equals(next.instances())
         && before.syncGroups().equals(next.syncGroups())) {
       return;
     }
@@ -62,7 +65,8 @@ final class NotificationPipeline implements EngineListener, AutoCloseable {
     current = Notifications.start(next, status, bus);
     hookRuns.accept(current.hookRuns());
     Thread.ofVirtual().name("notify-drain").start(old::close);
-    log.info("reload: notification settings applied (the previous hooks and mails finish within {}s)",
+    log.info(
+        "reload: notification settings applied (the previous hooks and mails finish within {}s)",
         Notifications.CLOSE_BUDGET.toSeconds());
   }
 

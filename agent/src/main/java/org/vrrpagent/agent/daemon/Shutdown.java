@@ -15,11 +15,11 @@ import org.slf4j.LoggerFactory;
  * SIGTERM's job, each part with its own deadline and the whole with a hard one.
  *
  * <p>Steps are registered as the daemon starts things and run in reverse order; the {@linkplain
- * #addFirst first} steps (the engine's priority 0 and address removal, and closing the control
- * API) run together before all others. Every step runs on a thread of its own and is waited for
- * at most its deadline: a step that hangs is abandoned (its thread is a daemon thread) and named
- * in the result, and the next step runs. {@link #run} returns what was left undone; empty means
- * everything finished. Independently of all steps, {@link #watchdog} ends the process at {@link
+ * #addFirst first} steps (the engine's priority 0 and address removal, and closing the control API)
+ * run together before all others. Every step runs on a thread of its own and is waited for at most
+ * its deadline: a step that hangs is abandoned (its thread is a daemon thread) and named in the
+ * result, and the next step runs. {@link #run} returns what was left undone; empty means everything
+ * finished. Independently of all steps, {@link #watchdog} ends the process at {@link
  * #HARD_DEADLINE} after SIGTERM, whatever is still running.
  */
 final class Shutdown {
@@ -27,8 +27,10 @@ final class Shutdown {
 
   /** From SIGTERM to exit, at most; below systemd's {@code TimeoutStopSec=10s}. */
   static final Duration HARD_DEADLINE = Duration.ofSeconds(8);
+
   /** A step without a deadline of its own. */
   static final Duration STEP_DEADLINE = Duration.ofSeconds(2);
+
   /** Exit status when something was left undone. */
   static final int EXIT_UNCLEAN = 3;
 
@@ -55,10 +57,13 @@ final class Shutdown {
   }
 
   synchronized void add(String name, AutoCloseable closeable) {
-    add(name, STEP_DEADLINE, () -> {
-      closeable.close();
-      return null;
-    });
+    add(
+        name,
+        STEP_DEADLINE,
+        () -> {
+          closeable.close();
+          return null;
+        });
   }
 
   /** What is running now (for the watchdog's last line). */
@@ -104,15 +109,19 @@ final class Shutdown {
   private CompletableFuture<String> start(Named n) {
     CompletableFuture<String> result = new CompletableFuture<>();
     running.add(n.name());
-    Thread.ofPlatform().daemon().name("shutdown " + n.name()).start(() -> {
-      try {
-        result.complete(n.step().run());
-      } catch (Throwable e) {
-        result.completeExceptionally(e);
-      } finally {
-        running.remove(n.name());
-      }
-    });
+    Thread.ofPlatform()
+        .daemon()
+        .name("shutdown " + n.name())
+        .start(
+            () -> {
+              try {
+                result.complete(n.step().run());
+              } catch (Throwable e) {
+                result.completeExceptionally(e);
+              } finally {
+                running.remove(n.name());
+              }
+            });
     return result;
   }
 
@@ -134,21 +143,28 @@ final class Shutdown {
   }
 
   /**
-   * Starts the hard deadline: if the process still runs {@code deadline} from now, it logs what
-   * was still running and halts with {@link #EXIT_UNCLEAN}, without waiting for anything.
+   * Starts the hard deadline: if the process still runs {@code deadline} from now, it logs what was
+   * still running and halts with {@link #EXIT_UNCLEAN}, without waiting for anything.
    */
   static void watchdog(Duration deadline, Shutdown shutdown) {
-    Thread.ofPlatform().daemon().name("shutdown-watchdog").start(() -> {
-      try {
-        Thread.sleep(deadline);
-      } catch (InterruptedException e) {
-        return;
-      }
-      log.error("shutdown did not finish within {} s (still running: {}); exiting with status {} anyway",
-          deadline.toSeconds(), String.join(", ", shutdown.running()), EXIT_UNCLEAN);
-      System.err.flush();
-      System.out.flush();
-      Runtime.getRuntime().halt(EXIT_UNCLEAN);
-    });
+    Thread.ofPlatform()
+        .daemon()
+        .name("shutdown-watchdog")
+        .start(
+            () -> {
+              try {
+                Thread.sleep(deadline);
+              } catch (InterruptedException e) {
+                return;
+              }
+              log.error(
+                  "shutdown did not finish within {} s (still running: {}); exiting with status {} anyway",
+                  deadline.toSeconds(),
+                  String.join(", ", shutdown.running()),
+                  EXIT_UNCLEAN);
+              System.err.flush();
+              System.out.flush();
+              Runtime.getRuntime().halt(EXIT_UNCLEAN);
+            });
   }
 }

@@ -25,9 +25,8 @@ import org.vrrpagent.core.linux.IpAddressTable;
 import org.vrrpagent.core.linux.VirtualMacLink;
 
 /**
- * What the running daemon reports about itself: the control API's status snapshot and what a
- * mail says about the failing checks. Reads only; called from the control
- * server's and the mail thread.
+ * What the running daemon reports about itself: the control API's status snapshot and what a mail
+ * says about the failing checks. Reads only; called from the control server's and the mail thread.
  */
 final class StatusReport implements StatusSource {
   private static final Logger log = LoggerFactory.getLogger(StatusReport.class);
@@ -51,6 +50,7 @@ final class StatusReport implements StatusSource {
   }
 
   private final Running running;
+
   /** Reads which virtual addresses are on the interfaces, for status (control API thread). */
   private final IpAddressTable statusAddressTable = new IpAddressTable();
 
@@ -77,34 +77,64 @@ final class StatusReport implements StatusSource {
           reasons.add(new StatusSnapshot.PriorityReason(contribution, deltaOf(contribution)));
         }
       }
-      instances.add(new StatusSnapshot.InstanceStatus(r.name(), r.state().name(), r.faultReason(),
-          e == null ? r.basePriority() : e.base(), r.effectivePriority(), reasons,
-          e == null ? null : e.demotionText(),
-          r.masterAddress() == null ? null : r.masterAddress().getHostAddress(), r.masterPriority(),
-          i == null ? List.of() : i.addresses().stream().map(VirtualAddress::toString).toList(),
-          r.sinceNanos() == 0 ? null : now.minusNanos(nowNanos - r.sinceNanos()),
-          i == null ? null : held(i, onInterfaces),
-          conflicts(r, now, nowNanos)));
+      instances.add(
+          new StatusSnapshot.InstanceStatus(
+              r.name(),
+              r.state().name(),
+              r.faultReason(),
+              e == null ? r.basePriority() : e.base(),
+              r.effectivePriority(),
+              reasons,
+              e == null ? null : e.demotionText(),
+              r.masterAddress() == null ? null : r.masterAddress().getHostAddress(),
+              r.masterPriority(),
+              i == null ? List.of() : i.addresses().stream().map(VirtualAddress::toString).toList(),
+              r.sinceNanos() == 0 ? null : now.minusNanos(nowNanos - r.sinceNanos()),
+              i == null ? null : held(i, onInterfaces),
+              conflicts(r, now, nowNanos)));
     }
-    return new StatusSnapshot(c.node(), now, instances, StatusSnapshot.CheckSnapshot.all(running.checks().statuses()),
+    return new StatusSnapshot(
+        c.node(),
+        now,
+        instances,
+        StatusSnapshot.CheckSnapshot.all(running.checks().statuses()),
         running.priorityFiles());
   }
 
   /** The engine's peer conflicts and the duplicate-address alarms of router {@code r}. */
-  private List<StatusSnapshot.ConflictStatus> conflicts(RouterStatus r, Instant now, long nowNanos) {
+  private List<StatusSnapshot.ConflictStatus> conflicts(
+      RouterStatus r, Instant now, long nowNanos) {
     List<StatusSnapshot.ConflictStatus> out = new ArrayList<>();
-    r.conflicts().forEach(p -> out.add(new StatusSnapshot.ConflictStatus(p.peer().getHostAddress(), p.differs(),
-        p.reason().label(), p.detail(), now.minusNanos(nowNanos - p.sinceNanos()),
-        now.minusNanos(nowNanos - p.lastSeenNanos()), p.adverts())));
+    r.conflicts()
+        .forEach(
+            p ->
+                out.add(
+                    new StatusSnapshot.ConflictStatus(
+                        p.peer().getHostAddress(),
+                        p.differs(),
+                        p.reason().label(),
+                        p.detail(),
+                        now.minusNanos(nowNanos - p.sinceNanos()),
+                        now.minusNanos(nowNanos - p.lastSeenNanos()),
+                        p.adverts())));
     AddressReconciler rec = running.reconciler();
     if (rec != null) {
       for (AddressReconciler.Duplicate d : rec.duplicates()) {
         if (d.instance().equals(r.name())) {
           String address = AddressText.of(d.address().address().address());
-          out.add(new StatusSnapshot.ConflictStatus(d.mac(), "duplicate address " + address, "duplicate_address",
-              "another MAC answers for " + address + " (ARP / Neighbor Advertisement) on "
-                  + d.address().interfaceName() + " while we are MASTER",
-              now.minusNanos(nowNanos - d.sinceNanos()), now.minusNanos(nowNanos - d.lastSeenNanos()), d.claims()));
+          out.add(
+              new StatusSnapshot.ConflictStatus(
+                  d.mac(),
+                  "duplicate address " + address,
+                  "duplicate_address",
+                  "another MAC answers for "
+                      + address
+                      + " (ARP / Neighbor Advertisement) on "
+                      + d.address().interfaceName()
+                      + " while we are MASTER",
+                  now.minusNanos(nowNanos - d.sinceNanos()),
+                  now.minusNanos(nowNanos - d.lastSeenNanos()),
+                  d.claims()));
         }
       }
     }
@@ -116,15 +146,19 @@ final class StatusReport implements StatusSource {
    * read per interface per status); null when the table cannot be read.
    */
   private List<String> held(InstanceConfig i, Map<String, List<InterfaceAddress>> onInterfaces) {
-    String where = i.virtualMac() ? VirtualMacLink.interfaceName(i.family(), i.vrid()) : i.interfaceName();
-    List<InterfaceAddress> present = onInterfaces.computeIfAbsent(where, name -> {
-      try {
-        return statusAddressTable.list(name);
-      } catch (RuntimeException ex) {
-        log.debug("status: cannot read the addresses of {}: {}", name, ex.getMessage());
-        return null;
-      }
-    });
+    String where =
+        i.virtualMac() ? VirtualMacLink.interfaceName(i.family(), i.vrid()) : i.interfaceName();
+    List<InterfaceAddress> present =
+        onInterfaces.computeIfAbsent(
+            where,
+            name -> {
+              try {
+                return statusAddressTable.list(name);
+              } catch (RuntimeException ex) {
+                log.debug("status: cannot read the addresses of {}: {}", name, ex.getMessage());
+                return null;
+              }
+            });
     if (present == null) {
       return null;
     }
@@ -148,9 +182,9 @@ final class StatusReport implements StatusSource {
   // ------------------------------------------------------------------ what mails say (mail thread)
 
   /**
-   * The failing checks, for a mail's body. Reads the check scheduler only: never the engine,
-   * which may be waiting to hand the mail thread its next event; every instance's state comes
-   * with the event itself (see {@link StatusSource}).
+   * The failing checks, for a mail's body. Reads the check scheduler only: never the engine, which
+   * may be waiting to hand the mail thread its next event; every instance's state comes with the
+   * event itself (see {@link StatusSource}).
    */
   @Override
   public List<StatusSource.FailingCheck> failingChecks() {
@@ -158,8 +192,12 @@ final class StatusReport implements StatusSource {
     if (checks == null) {
       return List.of();
     }
-    return checks.statuses().stream().filter(c -> !c.up())
-        .map(c -> new StatusSource.FailingCheck(c.name(), c.lastResult().map(ProbeResult::reason).orElse("no result yet")))
+    return checks.statuses().stream()
+        .filter(c -> !c.up())
+        .map(
+            c ->
+                new StatusSource.FailingCheck(
+                    c.name(), c.lastResult().map(ProbeResult::reason).orElse("no result yet")))
         .toList();
   }
 }

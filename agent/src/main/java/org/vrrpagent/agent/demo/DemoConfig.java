@@ -9,14 +9,20 @@ import static org.vrrpagent.agent.demo.DemoNetwork.VRID;
 
 import java.nio.file.Path;
 
-/** The configuration every demo host runs with: the real lab writes it to a file, the simulation parses it the same way. */
+/**
+ * The configuration every demo host runs with: the real lab writes it to a file, the simulation
+ * parses it the same way.
+ */
 final class DemoConfig {
   /** The port of each host's web server (on 127.0.0.1). */
   static final int SERVICE_PORT = 8080;
 
   private DemoConfig() {}
 
-  /** Host {@code host}'s YAML, reading {@code orderFile} and serving its control API on {@code socket}. */
+  /**
+   * Host {@code host}'s YAML, reading {@code orderFile} and serving its control API on {@code
+   * socket}.
+   */
   static String yaml(String host, Path orderFile, Path socket) {
     return """
         # vrrp-agent demo, host %1$s (written by 'vrrp-agent demo')
@@ -37,8 +43,18 @@ final class DemoConfig {
             timeout: 400ms
         control:
           unix-socket: %10$s
-        """.formatted(host, INSTANCE, VRID, ADDRESS, orderFile,
-        String.join(", ", RANKS.stream().map(String::valueOf).toList()), CHECK, CHECK_WEIGHT, SERVICE_PORT, socket);
+        """
+        .formatted(
+            host,
+            INSTANCE,
+            VRID,
+            ADDRESS,
+            orderFile,
+            String.join(", ", RANKS.stream().map(String::valueOf).toList()),
+            CHECK,
+            CHECK_WEIGHT,
+            SERVICE_PORT,
+            socket);
   }
 
   /** 198.18.0.(10+i) for host {@code hi}: the lab's addressing. */

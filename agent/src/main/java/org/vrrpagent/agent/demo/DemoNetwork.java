@@ -4,24 +4,30 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What the demo plays its scenario on: the real lab ({@link NetnsDemoNetwork}: network
- * namespaces, real agents, real web servers) or the simulated LAN ({@link SimulatedDemoNetwork}).
- * Both have the same three hosts, the same configuration and the same operator actions, so
- * {@link DemoScenario} checks the same verdicts on either.
+ * What the demo plays its scenario on: the real lab ({@link NetnsDemoNetwork}: network namespaces,
+ * real agents, real web servers) or the simulated LAN ({@link SimulatedDemoNetwork}). Both have the
+ * same three hosts, the same configuration and the same operator actions, so {@link DemoScenario}
+ * checks the same verdicts on either.
  */
 public interface DemoNetwork extends AutoCloseable {
   /** The hosts, first preferred in the initial priority-order file. */
   List<String> HOSTS = List.of("h1", "h2", "h3");
+
   /** The virtual address the hosts share. */
   String ADDRESS = "198.18.0.100";
+
   /** The VRRP instance's name in every host's configuration. */
   String INSTANCE = "web";
+
   /** The health check's name. */
   String CHECK = "web_ok";
+
   /** The priority of the 1st, 2nd and 3rd host in the priority-order file. */
   List<Integer> RANKS = List.of(250, 200, 150);
+
   /** What a failed check subtracts. */
   int CHECK_WEIGHT = -60;
+
   /** The VRID. */
   int VRID = 51;
 
@@ -72,8 +78,8 @@ public interface DemoNetwork extends AutoCloseable {
   }
 
   /**
-   * The end of the demo: removes everything it built, unless {@code keep}; then returns what
-   * to tell the user (how to look around and remove it, or what was removed).
+   * The end of the demo: removes everything it built, unless {@code keep}; then returns what to
+   * tell the user (how to look around and remove it, or what was removed).
    */
   String finish(boolean keep);
 

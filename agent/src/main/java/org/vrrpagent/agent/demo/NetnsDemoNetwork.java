@@ -28,16 +28,18 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The demo on a real network: a {@link NetnsLab} with three hosts on one bridge (198.18.0.0/24
  * only, names starting with {@value #STEM}), a real {@code vrrp-agent run} process in each host
- * (raw sockets, real addresses on eth0, the same JVM and class path as this one), and in each
- * host a JDK HTTP server on 127.0.0.1:8080 that the agent's {@code http} check asks. The
- * agents' state comes from their control API (a unix socket each); whether a host holds the
- * address comes from the kernel ({@code ip addr}).
+ * (raw sockets, real addresses on eth0, the same JVM and class path as this one), and in each host
+ * a JDK HTTP server on 127.0.0.1:8080 that the agent's {@code http} check asks. The agents' state
+ * comes from their control API (a unix socket each); whether a host holds the address comes from
+ * the kernel ({@code ip addr}).
  */
 public final class NetnsDemoNetwork implements DemoNetwork {
   /** Every name the demo creates starts with this and 4 hex digits: {@code vdemo3f9c-h1}. */
   public static final String STEM = "vdemo";
+
   /** The file in the lab's work directory that names the demo process owning the lab. */
   static final String OWNER_FILE = "demo.pid";
+
   static final int SERVICE_PORT = DemoConfig.SERVICE_PORT;
   static final Duration STATUS_TIMEOUT = Duration.ofSeconds(2);
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -56,10 +58,13 @@ public final class NetnsDemoNetwork implements DemoNetwork {
     }
     long uid = uid();
     if (uid != 0) {
-      return "not root (uid " + (uid < 0 ? "unknown" : Long.toString(uid)) + "), and the real lab needs network "
+      return "not root (uid "
+          + (uid < 0 ? "unknown" : Long.toString(uid))
+          + "), and the real lab needs network "
           + "namespaces and raw sockets (sudo runs it)";
     }
-    if (Stream.of("/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip").noneMatch(p -> Files.isExecutable(Path.of(p)))) {
+    if (Stream.of("/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip")
+        .noneMatch(p -> Files.isExecutable(Path.of(p)))) {
       return "iproute2's ip command is not installed, and the real lab is built with it";
     }
     return null;
@@ -108,8 +113,15 @@ public final class NetnsDemoNetwork implements DemoNetwork {
   @Override
   public String built() {
     String p = lab.prefix();
-    return "Lab " + p + ": hosts " + p + "-h1, -h2, -h3 (198.18.0.11-13 on eth0), a bridge in " + p
-        + "-sw; work directory " + lab.workDir() + ".";
+    return "Lab "
+        + p
+        + ": hosts "
+        + p
+        + "-h1, -h2, -h3 (198.18.0.11-13 on eth0), a bridge in "
+        + p
+        + "-sw; work directory "
+        + lab.workDir()
+        + ".";
   }
 
   @Override
@@ -119,25 +131,33 @@ public final class NetnsDemoNetwork implements DemoNetwork {
       List<String> argv = new ArrayList<>(agentCommand());
       // Its own state file in the lab: the default (/run/vrrp-agent/state.json) belongs to the
       // machine's own agent, and three agents sharing one would refuse each other.
-      argv.addAll(List.of("run", "--config", config.toString(), "--state-file", stateFile(h).toString()));
+      argv.addAll(
+          List.of("run", "--config", config.toString(), "--state-file", stateFile(h).toString()));
       agents.put(h, lab.start(host(h), argv.toArray(String[]::new)));
     }
   }
 
   /**
    * How to start an agent: this JVM's java, its JVM options (the launcher's daemon settings)
-   * without the ones that must not be shared (an AOT cache being written, agents, debuggers),
-   * and its class path.
+   * without the ones that must not be shared (an AOT cache being written, agents, debuggers), and
+   * its class path.
    */
   static List<String> agentCommand() {
-    String java = ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
     boolean nativeAccess = false;
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("-XX:AOTCache") || arg.startsWith("-Xlog:aot") || arg.startsWith("-agentlib")
-          || arg.startsWith("-javaagent") || arg.startsWith("-Xrunjdwp") || arg.startsWith("-Djava.class.path")) {
+      if (arg.startsWith("-XX:AOTCache")
+          || arg.startsWith("-Xlog:aot")
+          || arg.startsWith("-agentlib")
+          || arg.startsWith("-javaagent")
+          || arg.startsWith("-Xrunjdwp")
+          || arg.startsWith("-Djava.class.path")) {
         continue;
       }
       nativeAccess |= arg.startsWith("--enable-native-access");
@@ -146,7 +166,11 @@ public final class NetnsDemoNetwork implements DemoNetwork {
     if (!nativeAccess) {
       cmd.add("--enable-native-access=ALL-UNNAMED");
     }
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.vrrpagent.agent.cli.VrrpAgentCommand"));
+    cmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            "org.vrrpagent.agent.cli.VrrpAgentCommand"));
     return cmd;
   }
 
@@ -165,17 +189,24 @@ public final class NetnsDemoNetwork implements DemoNetwork {
     }
     // The listening socket is opened on a thread inside the host's namespace, so it belongs to
     // that host for its whole life; the server's own thread is started from here (docs/lab.md).
-    HttpServer server = lab.inNamespace(host(host), () -> {
-      HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), SERVICE_PORT), 16);
-      byte[] body = ("hello from " + host + "\n").getBytes(StandardCharsets.UTF_8);
-      s.createContext("/", exchange -> {
-        exchange.sendResponseHeaders(200, body.length);
-        try (var os = exchange.getResponseBody()) {
-          os.write(body);
-        }
-      });
-      return s;
-    });
+    HttpServer server =
+        lab.inNamespace(
+            host(host),
+            () -> {
+              HttpServer s =
+                  HttpServer.create(
+                      new InetSocketAddress(InetAddress.getLoopbackAddress(), SERVICE_PORT), 16);
+              byte[] body = ("hello from " + host + "\n").getBytes(StandardCharsets.UTF_8);
+              s.createContext(
+                  "/",
+                  exchange -> {
+                    exchange.sendResponseHeaders(200, body.length);
+                    try (var os = exchange.getResponseBody()) {
+                      os.write(body);
+                    }
+                  });
+              return s;
+            });
     server.start();
     services.put(host, server);
   }
@@ -183,9 +214,13 @@ public final class NetnsDemoNetwork implements DemoNetwork {
   @Override
   public void writeOrder(List<String> hosts) {
     // Write, then rename over the file: as editors and configuration management do.
-    Path tmp = write("priority-order.tmp", "# vrrp-agent demo: first preferred\n" + String.join("\n", hosts) + "\n");
+    Path tmp =
+        write(
+            "priority-order.tmp",
+            "# vrrp-agent demo: first preferred\n" + String.join("\n", hosts) + "\n");
     try {
-      Files.move(tmp, orderFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          tmp, orderFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       throw new IllegalStateException(e);
     } catch (IOException e) {
@@ -205,9 +240,11 @@ public final class NetnsDemoNetwork implements DemoNetwork {
 
   private String control(String host, String method, String path) {
     try {
-      UnixHttpExchange.Response r = UnixHttpExchange.send(socket(host), method, path, STATUS_TIMEOUT);
+      UnixHttpExchange.Response r =
+          UnixHttpExchange.send(socket(host), method, path, STATUS_TIMEOUT);
       if (r.status() / 100 != 2) {
-        throw new IllegalStateException(host + ": " + method + " " + path + ": HTTP " + r.status() + " " + r.body().strip());
+        throw new IllegalStateException(
+            host + ": " + method + " " + path + ": HTTP " + r.status() + " " + r.body().strip());
       }
       return r.body();
     } catch (IOException | TimeoutException e) {
@@ -226,12 +263,15 @@ public final class NetnsDemoNetwork implements DemoNetwork {
         continue;
       }
       if (!agent.process().isAlive()) {
-        view.add(new HostView(h, "exited", -1, "agent exited with status " + agent.process().exitValue(), holds));
+        view.add(
+            new HostView(
+                h, "exited", -1, "agent exited with status " + agent.process().exitValue(), holds));
         continue;
       }
       JsonNode status;
       try {
-        UnixHttpExchange.Response r = UnixHttpExchange.send(socket(h), "GET", "/status", STATUS_TIMEOUT);
+        UnixHttpExchange.Response r =
+            UnixHttpExchange.send(socket(h), "GET", "/status", STATUS_TIMEOUT);
         status = JSON.readTree(r.body());
       } catch (IOException | TimeoutException | JacksonException e) {
         view.add(new HostView(h, "starting", -1, "control API not answering yet", holds));
@@ -247,13 +287,21 @@ public final class NetnsDemoNetwork implements DemoNetwork {
         view.add(new HostView(h, "?", -1, "no instance " + INSTANCE + " in /status", holds));
         continue;
       }
-      view.add(new HostView(h, instance.path("state").asString("?"), instance.path("effectivePriority").asInt(-1),
-          why(instance), holds));
+      view.add(
+          new HostView(
+              h,
+              instance.path("state").asString("?"),
+              instance.path("effectivePriority").asInt(-1),
+              why(instance),
+              holds));
     }
     return view;
   }
 
-  /** The priority's reasons from /status, on one line, with the lab's file paths shortened to their names. */
+  /**
+   * The priority's reasons from /status, on one line, with the lab's file paths shortened to their
+   * names.
+   */
   static String why(JsonNode instance) {
     List<String> parts = new ArrayList<>();
     for (JsonNode r : instance.path("priorityReasons")) {
@@ -269,7 +317,10 @@ public final class NetnsDemoNetwork implements DemoNetwork {
   }
 
   private boolean holds(String host) {
-    CommandRunner.Result r = runner.run(List.of("ip", "-n", lab.namespace(host(host)), "-o", "-4", "addr", "show", "dev", "eth0"));
+    CommandRunner.Result r =
+        runner.run(
+            List.of(
+                "ip", "-n", lab.namespace(host(host)), "-o", "-4", "addr", "show", "dev", "eth0"));
     return r.stdout().contains(" " + ADDRESS + "/");
   }
 
@@ -294,7 +345,9 @@ public final class NetnsDemoNetwork implements DemoNetwork {
     for (var e : agents.entrySet()) {
       List<String> lines = e.getValue().output().lines().toList();
       b.append("--- agent ").append(e.getKey()).append(", last lines of its log ---\n");
-      lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(l -> b.append(l).append('\n'));
+      lines
+          .subList(Math.max(0, lines.size() - 15), lines.size())
+          .forEach(l -> b.append(l).append('\n'));
     }
     return b.toString();
   }
@@ -307,7 +360,12 @@ public final class NetnsDemoNetwork implements DemoNetwork {
     if (!keep) {
       String prefix = lab.prefix();
       close();
-      return "Lab removed: namespaces " + prefix + "-*, " + agents.size() + " agents, " + HOSTS.size()
+      return "Lab removed: namespaces "
+          + prefix
+          + "-*, "
+          + agents.size()
+          + " agents, "
+          + HOSTS.size()
           + " web servers.";
     }
     // The web servers run in this JVM and end with it: hand each host over to a web server process.
@@ -322,8 +380,19 @@ public final class NetnsDemoNetwork implements DemoNetwork {
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
-        lab.start(host(h), java, "-Xmx32m", "-XX:TieredStopAtLevel=1", "-m", "jdk.httpserver",
-            "-b", "127.0.0.1", "-p", Integer.toString(SERVICE_PORT), "-d", root.toString());
+        lab.start(
+            host(h),
+            java,
+            "-Xmx32m",
+            "-XX:TieredStopAtLevel=1",
+            "-m",
+            "jdk.httpserver",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            Integer.toString(SERVICE_PORT),
+            "-d",
+            root.toString());
       }
     }
     lab.keep();
@@ -339,7 +408,8 @@ public final class NetnsDemoNetwork implements DemoNetwork {
           (each host's web server now runs as a process: java -m jdk.httpserver)
         Remove it:
           %2$s demo --clean
-        """.formatted(p, launcher, ADDRESS, lab.workDir());
+        """
+        .formatted(p, launcher, ADDRESS, lab.workDir());
   }
 
   @Override
@@ -353,9 +423,9 @@ public final class NetnsDemoNetwork implements DemoNetwork {
   }
 
   /**
-   * {@code vrrp-agent demo --clean}: removes what demos left behind (killed with SIGKILL, or
-   * run with {@code --keep}): every namespace named {@value #STEM}XXXX-…, the processes inside
-   * them (by PID) and the lab's work directory. A lab whose demo is still running is left alone.
+   * {@code vrrp-agent demo --clean}: removes what demos left behind (killed with SIGKILL, or run
+   * with {@code --keep}): every namespace named {@value #STEM}XXXX-…, the processes inside them (by
+   * PID) and the lab's work directory. A lab whose demo is still running is left alone.
    *
    * @return what was done, one line each
    */
@@ -369,8 +439,14 @@ public final class NetnsDemoNetwork implements DemoNetwork {
     for (var e : byPrefix.entrySet()) {
       String prefix = e.getKey();
       List<Path> workDirs = workDirs(tmp, prefix);
-      Long owner = workDirs.stream().map(NetnsDemoNetwork::owner).filter(pid -> pid != null).findFirst().orElse(null);
-      if (owner != null && owner != ProcessHandle.current().pid()
+      Long owner =
+          workDirs.stream()
+              .map(NetnsDemoNetwork::owner)
+              .filter(pid -> pid != null)
+              .findFirst()
+              .orElse(null);
+      if (owner != null
+          && owner != ProcessHandle.current().pid()
           && ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
         done.add(prefix + ": left alone, its demo is still running (PID " + owner + ")");
         continue;
@@ -382,15 +458,23 @@ public final class NetnsDemoNetwork implements DemoNetwork {
       for (Path dir : workDirs) {
         deleteTree(dir);
       }
-      done.add(prefix + ": removed namespaces " + String.join(", ", e.getValue()) + " (" + killed
-          + " processes stopped)" + (workDirs.isEmpty() ? "" : " and " + workDirs.getFirst()));
+      done.add(
+          prefix
+              + ": removed namespaces "
+              + String.join(", ", e.getValue())
+              + " ("
+              + killed
+              + " processes stopped)"
+              + (workDirs.isEmpty() ? "" : " and " + workDirs.getFirst()));
     }
     return done;
   }
 
   private static List<Path> workDirs(Path tmp, String prefix) {
     try (Stream<Path> list = Files.list(tmp)) {
-      return list.filter(p -> p.getFileName().toString().startsWith(prefix + "-lab") && Files.isDirectory(p)).toList();
+      return list.filter(
+              p -> p.getFileName().toString().startsWith(prefix + "-lab") && Files.isDirectory(p))
+          .toList();
     } catch (IOException e) {
       return List.of();
     }

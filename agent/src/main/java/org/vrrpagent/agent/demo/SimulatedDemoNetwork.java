@@ -27,23 +27,28 @@ import org.vrrpagent.core.sim.SimulatedLan;
 import org.vrrpagent.core.wire.AuthType;
 
 /**
- * The demo on the simulated LAN, for machines where the real lab cannot run (not root, not
- * Linux). What is real: each host's configuration (the lab's YAML, parsed by the same loader),
- * the agent's priority tracking ({@link PriorityTracker}: ranks from the priority-order file,
- * the check's weight, the operator's demotion) and the production VRRP engine with its codec,
- * timers and address handling. What is simulated: the network and the clock
- * ({@link SimulatedLan}, virtual time), and each host's web server and its {@code http} check,
- * which gives a result every 500 ms of virtual time as the real one would.
+ * The demo on the simulated LAN, for machines where the real lab cannot run (not root, not Linux).
+ * What is real: each host's configuration (the lab's YAML, parsed by the same loader), the agent's
+ * priority tracking ({@link PriorityTracker}: ranks from the priority-order file, the check's
+ * weight, the operator's demotion) and the production VRRP engine with its codec, timers and
+ * address handling. What is simulated: the network and the clock ({@link SimulatedLan}, virtual
+ * time), and each host's web server and its {@code http} check, which gives a result every 500 ms
+ * of virtual time as the real one would.
  */
 public final class SimulatedDemoNetwork implements DemoNetwork {
   /** The simulation is seeded: every run is the same. */
   static final long SEED = 5798;
+
   static final Path ORDER_FILE = Path.of("/run/vrrp-agent-demo/priority-order");
+
   /** The file watcher's settling time before a change of the priority-order file takes effect. */
   static final Duration FILE_SETTLE = Duration.ofMillis(50);
-  /** The demotion {@code vrrp-agent demote NAME} (to backup) applies: the daemon's, for priority 1. */
 
+  /**
+   * The demotion {@code vrrp-agent demote NAME} (to backup) applies: the daemon's, for priority 1.
+   */
   private final SimulatedLan lan = new SimulatedLan(SEED);
+
   private final boolean realTimePacing;
   private final Map<String, SimHost> hosts = new LinkedHashMap<>();
   private final InetAddress vip = InetAddress.ofLiteral(ADDRESS);
@@ -63,60 +68,93 @@ public final class SimulatedDemoNetwork implements DemoNetwork {
     SimHost(String name) {
       this.name = name;
       try {
-        this.config = org.vrrpagent.agent.config.ConfigLoader.parse(name + ".yaml",
-            DemoConfig.yaml(name, ORDER_FILE, Path.of("/run/vrrp-agent-demo/" + name + ".sock")));
+        this.config =
+            org.vrrpagent.agent.config.ConfigLoader.parse(
+                name + ".yaml",
+                DemoConfig.yaml(
+                    name, ORDER_FILE, Path.of("/run/vrrp-agent-demo/" + name + ".sock")));
       } catch (ConfigException e) {
-        throw new IllegalStateException("the demo's configuration of " + name + " is invalid: " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "the demo's configuration of " + name + " is invalid: " + e.getMessage(), e);
       }
       this.instance = config.instances().get(INSTANCE);
       this.checkIntervalNanos = config.checks().get(CHECK).interval().toNanos();
-      this.check = new CheckStatus(CHECK, "http http://127.0.0.1:" + DemoConfig.SERVICE_PORT + "/ (simulated)",
-          false, 0, Optional.empty(), counters); // initial: down, as configured by default
-      this.tracker = new PriorityTracker(config, c -> c.equals(CHECK) ? Optional.of(check) : Optional.empty(),
-          new PriorityTracker.Sink() {
-            @Override
-            public void priorityChanged(String instance, int effectivePriority) {
-              host.priority(instance, effectivePriority);
-            }
+      this.check =
+          new CheckStatus(
+              CHECK,
+              "http http://127.0.0.1:" + DemoConfig.SERVICE_PORT + "/ (simulated)",
+              false,
+              0,
+              Optional.empty(),
+              counters); // initial: down, as configured by default
+      this.tracker =
+          new PriorityTracker(
+              config,
+              c -> c.equals(CHECK) ? Optional.of(check) : Optional.empty(),
+              new PriorityTracker.Sink() {
+                @Override
+                public void priorityChanged(String instance, int effectivePriority) {
+                  host.priority(instance, effectivePriority);
+                }
 
-            @Override
-            public void faultRaised(String instance, String reason) {
-              host.fault(instance, reason);
-            }
+                @Override
+                public void faultRaised(String instance, String reason) {
+                  host.fault(instance, reason);
+                }
 
-            @Override
-            public void faultCleared(String instance) {
-              host.clearFault(instance);
-            }
-          });
+                @Override
+                public void faultCleared(String instance) {
+                  host.clearFault(instance);
+                }
+              });
       tracker.rankChanged(INSTANCE, rank(HOSTS));
       PriorityTracker.Explained start = tracker.preview().get(INSTANCE);
       this.host = lan.addHost(name);
-      host.announce(new AnnounceSchedule(instance.garp().delay(), instance.garp().repeat(), instance.garp().refresh()));
+      host.announce(
+          new AnnounceSchedule(
+              instance.garp().delay(), instance.garp().repeat(), instance.garp().refresh()));
       host.addRouter(routerConfig(start.base()));
       if (start.effective() != start.base()) {
         host.priority(INSTANCE, start.effective());
       }
     }
 
-    /** As the daemon builds its router from the instance (EngineAssembly), with this host's lab address. */
+    /**
+     * As the daemon builds its router from the instance (EngineAssembly), with this host's lab
+     * address.
+     */
     RouterConfig routerConfig(int basePriority) {
       InstanceConfig i = instance;
-      return new RouterConfig(i.name(), i.version(), i.family(), i.vrid(), basePriority, i.advertIntervalCentis(),
-          i.preempt(), i.preemptDelay().toNanos(), i.fastPreempt(),
+      return new RouterConfig(
+          i.name(),
+          i.version(),
+          i.family(),
+          i.vrid(),
+          basePriority,
+          i.advertIntervalCentis(),
+          i.preempt(),
+          i.preemptDelay().toNanos(),
+          i.fastPreempt(),
           i.addresses().stream().map(VirtualAddress::address).toList(),
-          InetAddress.ofLiteral(DemoConfig.hostAddress(name)), AuthType.NONE, new byte[0], i.resignBelow().orElse(0));
+          InetAddress.ofLiteral(DemoConfig.hostAddress(name)),
+          AuthType.NONE,
+          new byte[0],
+          i.resignBelow().orElse(0));
     }
 
     RankedPriority rank(List<String> order) {
-      return RankedPriority.of(new PriorityOrder(order), name, instance.priorityOrder().orElseThrow());
+      return RankedPriority.of(
+          new PriorityOrder(order), name, instance.priorityOrder().orElseThrow());
     }
 
     /** One run of the http check: up while the web server runs (rise 1, fall 1, as configured). */
     void runCheck() {
-      ProbeResult r = serviceUp
-          ? ProbeResult.up("HTTP 200", 1_000_000)
-          : ProbeResult.down("HTTP connect 127.0.0.1:" + DemoConfig.SERVICE_PORT + ": connection refused", 200_000);
+      ProbeResult r =
+          serviceUp
+              ? ProbeResult.up("HTTP 200", 1_000_000)
+              : ProbeResult.down(
+                  "HTTP connect 127.0.0.1:" + DemoConfig.SERVICE_PORT + ": connection refused",
+                  200_000);
       boolean was = check.up();
       check = new CheckStatus(CHECK, check.probe(), r.isUp(), 0, Optional.of(r), counters);
       if (was != r.isUp()) {
@@ -148,8 +186,11 @@ public final class SimulatedDemoNetwork implements DemoNetwork {
   @Override
   public void build() {
     ch.qos.logback.classic.Logger root =
-        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    root.setLevel(ch.qos.logback.classic.Level.WARN); // the table tells the story; the engine's log lines would repeat it
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.setLevel(
+        ch.qos.logback.classic.Level
+            .WARN); // the table tells the story; the engine's log lines would repeat it
     for (String h : HOSTS) {
       hosts.put(h, new SimHost(h));
     }
@@ -183,11 +224,13 @@ public final class SimulatedDemoNetwork implements DemoNetwork {
 
   @Override
   public void writeOrder(List<String> order) {
-    lan.at(lan.now() + FILE_SETTLE.toNanos(), () -> {
-      for (SimHost h : hosts.values()) {
-        h.tracker.rankChanged(INSTANCE, h.rank(order));
-      }
-    });
+    lan.at(
+        lan.now() + FILE_SETTLE.toNanos(),
+        () -> {
+          for (SimHost h : hosts.values()) {
+            h.tracker.rankChanged(INSTANCE, h.rank(order));
+          }
+        });
   }
 
   @Override
@@ -212,8 +255,13 @@ public final class SimulatedDemoNetwork implements DemoNetwork {
         why.add(e.baseReason());
         why.addAll(e.contributions());
       }
-      view.add(new HostView(h.name, r.state().name(), r.effectivePriority(), String.join(", ", why),
-          h.host.heldAddresses().contains(vip)));
+      view.add(
+          new HostView(
+              h.name,
+              r.state().name(),
+              r.effectivePriority(),
+              String.join(", ", why),
+              h.host.heldAddresses().contains(vip)));
     }
     return view;
   }

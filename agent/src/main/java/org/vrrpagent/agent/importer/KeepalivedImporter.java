@@ -21,27 +21,31 @@ import org.vrrpagent.base.DurationText;
 import org.vrrpagent.base.HostPort;
 
 /**
- * Translates a parsed keepalived.conf into vrrp-agent YAML, with a comment wherever the
- * translation is not one to one. Rules (docs/migrating-from-keepalived.md):
+ * Translates a parsed keepalived.conf into vrrp-agent YAML, with a comment wherever the translation
+ * is not one to one. Rules (docs/migrating-from-keepalived.md):
  *
  * <ul>
- *   <li>nothing is dropped silently: whatever has no equivalent is listed at the end with its
- *       file and line, and printed as a warning;
- *   <li>where keepalived's default differs from ours (VRRP version, a script's initial state,
- *       mail policy, SMTP timeout), keepalived's value is written explicitly, with a comment;
+ *   <li>nothing is dropped silently: whatever has no equivalent is listed at the end with its file
+ *       and line, and printed as a warning;
+ *   <li>where keepalived's default differs from ours (VRRP version, a script's initial state, mail
+ *       policy, SMTP timeout), keepalived's value is written explicitly, with a comment;
  *   <li>an address keepalived itself ignores (family other than its instance's) is named in a
  *       comment, never turned into a virtual address keepalived never held;
- *   <li>every value written is one the loader accepts; a value out of our range is clamped
- *       or left out, with a comment saying which.
+ *   <li>every value written is one the loader accepts; a value out of our range is clamped or left
+ *       out, with a comment saying which.
  * </ul>
  */
 public final class KeepalivedImporter {
-  /** The YAML text, the warnings (one line each, {@code FILE:LINE: …}) and how many instances it defines. */
+  /**
+   * The YAML text, the warnings (one line each, {@code FILE:LINE: …}) and how many instances it
+   * defines.
+   */
   public record Result(String yaml, List<String> warnings, int instances) {}
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-  private static final Pattern HOST_NAME = Pattern.compile(
-      "(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?");
+  private static final Pattern HOST_NAME =
+      Pattern.compile(
+          "(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?");
   private static final Pattern INTERFACE = Pattern.compile("(?!\\.\\.?$)[!-~&&[^/:]]{1,15}");
   private static final Pattern MAIL = Pattern.compile("[^@\\s<>\"\\\\]+@[^@\\s<>\"\\\\]+");
   private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,9}(\\.[0-9]{1,6})?");
@@ -186,11 +190,19 @@ public final class KeepalivedImporter {
             groupStatements.add(s);
           }
         }
-        case "virtual_server", "virtual_server_group" -> skip(s, "LVS/IPVS is not part of vrrp-agent");
-        case "static_ipaddress", "static_routes", "static_rules", "virtual_routes", "virtual_rules" ->
-            skip(s, "static addresses, routes and rules are not managed by vrrp-agent (use the system's network configuration)");
+        case "virtual_server", "virtual_server_group" ->
+            skip(s, "LVS/IPVS is not part of vrrp-agent");
+        case "static_ipaddress",
+            "static_routes",
+            "static_rules",
+            "virtual_routes",
+            "virtual_rules" ->
+            skip(
+                s,
+                "static addresses, routes and rules are not managed by vrrp-agent (use the system's network configuration)");
         case "bfd_instance" -> skip(s, "BFD is not part of vrrp-agent");
-        case "linkbeat_interfaces", "garp_group", "track_group" -> skip(s, "not supported by vrrp-agent");
+        case "linkbeat_interfaces", "garp_group", "track_group" ->
+            skip(s, "not supported by vrrp-agent");
         default -> skip(s, "unknown keyword");
       }
     }
@@ -240,7 +252,10 @@ public final class KeepalivedImporter {
         case "router_id" -> {
           if (a.size() == 1 && HOST_NAME.matcher(a.getFirst().text()).matches()) {
             node = a.getFirst().text();
-            nodeComment = "keepalived router_id (" + s.where() + "); the name looked up in priority-order files";
+            nodeComment =
+                "keepalived router_id ("
+                    + s.where()
+                    + "); the name looked up in priority-order files";
           } else {
             skip(s, "router_id is not a host name vrrp-agent can use as node");
           }
@@ -265,8 +280,10 @@ public final class KeepalivedImporter {
           }
         }
         case "smtp_server" -> {
-          if (a.isEmpty() || a.size() > 2 || !HOST_NAME.matcher(a.getFirst().text()).matches()
-              && literal(a.getFirst().text()).isEmpty()) {
+          if (a.isEmpty()
+              || a.size() > 2
+              || !HOST_NAME.matcher(a.getFirst().text()).matches()
+                  && literal(a.getFirst().text()).isEmpty()) {
             skip(s, "expected smtp_server HOST [PORT]");
           } else if (a.size() == 2) {
             Integer port = integer(a.get(1).text(), 1, 65535);
@@ -287,8 +304,12 @@ public final class KeepalivedImporter {
           } else {
             smtpTimeoutMs = Math.clamp(ms, 100L, 300_000L);
             if (smtpTimeoutMs != ms.longValue()) {
-              globalComments.add("smtp_connect_timeout " + a.getFirst().text() + " (" + s.where()
-                  + ") clamped to vrrp-agent's range 100ms..5m");
+              globalComments.add(
+                  "smtp_connect_timeout "
+                      + a.getFirst().text()
+                      + " ("
+                      + s.where()
+                      + ") clamped to vrrp-agent's range 100ms..5m");
             }
           }
         }
@@ -307,8 +328,12 @@ public final class KeepalivedImporter {
           } else {
             scriptUser = a.getFirst().text();
             if (a.size() == 2) {
-              globalComments.add("script_user group " + a.get(1).text() + " (" + s.where()
-                  + "): vrrp-agent runs scripts with the user's primary and supplementary groups");
+              globalComments.add(
+                  "script_user group "
+                      + a.get(1).text()
+                      + " ("
+                      + s.where()
+                      + "): vrrp-agent runs scripts with the user's primary and supplementary groups");
             }
           }
         }
@@ -332,7 +357,11 @@ public final class KeepalivedImporter {
           } else {
             fifo = a.getFirst().text();
             if (a.size() > 1) {
-              globalComments.add(s.keyword() + " user/group (" + s.where() + "): the FIFO is written as the agent's user");
+              globalComments.add(
+                  s.keyword()
+                      + " user/group ("
+                      + s.where()
+                      + "): the FIFO is written as the agent's user");
             }
           }
         }
@@ -351,7 +380,8 @@ public final class KeepalivedImporter {
   }
 
   private Integer garpRepeat(Statement s) {
-    Integer n = s.args().size() == 1 ? integer(s.args().getFirst().text(), 0, Integer.MAX_VALUE) : null;
+    Integer n =
+        s.args().size() == 1 ? integer(s.args().getFirst().text(), 0, Integer.MAX_VALUE) : null;
     if (n == null) {
       skip(s, "expected a count");
       return null;
@@ -403,8 +433,13 @@ public final class KeepalivedImporter {
         groups.remove(g.name);
         for (String m : g.members) {
           instances.get(m).group = null;
-          instances.get(m).comments.add("keepalived vrrp_sync_group " + g.name
-              + ": fewer than 2 members could be translated, so no sync group is written");
+          instances
+              .get(m)
+              .comments
+              .add(
+                  "keepalived vrrp_sync_group "
+                      + g.name
+                      + ": fewer than 2 members could be translated, so no sync group is written");
         }
       }
     }
@@ -448,7 +483,9 @@ public final class KeepalivedImporter {
     String name = base;
     for (int i = 2; usedNames.contains(name.toLowerCase(Locale.ROOT)); i++) {
       String suffix = "-" + i;
-      name = (base.length() + suffix.length() > 64 ? base.substring(0, 64 - suffix.length()) : base) + suffix;
+      name =
+          (base.length() + suffix.length() > 64 ? base.substring(0, 64 - suffix.length()) : base)
+              + suffix;
     }
     usedNames.add(name.toLowerCase(Locale.ROOT));
     return name;
@@ -464,7 +501,10 @@ public final class KeepalivedImporter {
     String ka = g.args().getFirst().text();
     Group out = new Group(NAME.matcher(ka).matches() && !groups.containsKey(ka) ? ka : unique(ka));
     if (!out.name.equals(ka)) {
-      out.comments.add("keepalived vrrp_sync_group \"" + YamlText.commentText(ka) + "\" renamed (names: letters, digits, _ . -)");
+      out.comments.add(
+          "keepalived vrrp_sync_group \""
+              + YamlText.commentText(ka)
+              + "\" renamed (names: letters, digits, _ . -)");
     }
     boolean trackingWeight = false;
     List<Statement> tracking = new ArrayList<>();
@@ -477,8 +517,12 @@ public final class KeepalivedImporter {
               if (name == null) {
                 skip(m, "vrrp_sync_group " + ka + ": no vrrp_instance " + w.text());
               } else if (groupOf.containsKey(w.text())) {
-                skip(m, "vrrp_instance " + w.text() + " is already in vrrp_sync_group "
-                    + groupOf.get(w.text()).args().getFirst().text());
+                skip(
+                    m,
+                    "vrrp_instance "
+                        + w.text()
+                        + " is already in vrrp_sync_group "
+                        + groupOf.get(w.text()).args().getFirst().text());
               } else {
                 out.members.add(name);
                 groupOf.put(w.text(), g);
@@ -486,7 +530,8 @@ public final class KeepalivedImporter {
             }
           }
         }
-        case "notify", "notify_master", "notify_backup", "notify_fault", "notify_stop" -> hook(s, out.name);
+        case "notify", "notify_master", "notify_backup", "notify_fault", "notify_stop" ->
+            hook(s, out.name);
         case "smtp_alert" -> {
           if (!Boolean.FALSE.equals(bool(s.args()))) {
             mailingInstances.add(out.name);
@@ -494,12 +539,14 @@ public final class KeepalivedImporter {
         }
         case "sync_group_tracking_weight" -> trackingWeight = true;
         case "track_script", "track_interface", "track_file", "track_process" -> tracking.add(s);
-        case "global_tracking" -> skip(s, "deprecated in keepalived; tracking on the members is kept as written");
+        case "global_tracking" ->
+            skip(s, "deprecated in keepalived; tracking on the members is kept as written");
         default -> skip(s, "vrrp_sync_group setting with no vrrp-agent equivalent");
       }
     }
     groups.put(out.name, out);
-    // Group tracking applies to every member (keepalived: "update the status/priority of all VRRP instances").
+    // Group tracking applies to every member (keepalived: "update the status/priority of all VRRP
+    // instances").
     groupTracking.put(out.name, tracking);
     groupKeepsWeights.put(out.name, trackingWeight);
   }
@@ -510,8 +557,13 @@ public final class KeepalivedImporter {
   private void instance(Statement s, String name, Statement groupStatement) {
     String ka = s.args().getFirst().text();
     Instance in = new Instance(ka, name, s);
-    in.comments.add("keepalived vrrp_instance " + YamlText.commentText(ka) + " (" + s.where() + ")"
-        + (name.equals(ka) ? "" : ", renamed " + name + " (names: letters, digits, _ . -)"));
+    in.comments.add(
+        "keepalived vrrp_instance "
+            + YamlText.commentText(ka)
+            + " ("
+            + s.where()
+            + ")"
+            + (name.equals(ka) ? "" : ", renamed " + name + " (names: letters, digits, _ . -)"));
     Integer vrid = null;
     Integer version = null;
     Statement versionAt = null;
@@ -529,8 +581,10 @@ public final class KeepalivedImporter {
         case "state" -> {
           if ("MASTER".equalsIgnoreCase(one)) {
             stateMaster = true;
-            in.comments.add("keepalived: state MASTER (" + k.where()
-                + "): vrrp-agent starts in BACKUP and the election decides (an owner, priority 255, starts as MASTER)");
+            in.comments.add(
+                "keepalived: state MASTER ("
+                    + k.where()
+                    + "): vrrp-agent starts in BACKUP and the election decides (an owner, priority 255, starts as MASTER)");
           } else if (!"BACKUP".equalsIgnoreCase(one)) {
             skip(k, "expected state MASTER or BACKUP");
           }
@@ -551,7 +605,8 @@ public final class KeepalivedImporter {
         case "priority" -> {
           Integer p = one == null ? null : integer(one, 1, 255);
           if (p == null) {
-            skip(k, "expected priority 1..255; vrrp-agent's default 100 (keepalived's too) is used");
+            skip(
+                k, "expected priority 1..255; vrrp-agent's default 100 (keepalived's too) is used");
           } else {
             in.priority = p;
           }
@@ -576,7 +631,12 @@ public final class KeepalivedImporter {
           } else {
             in.preemptDelayMs = Math.min(ms, HOUR_MS);
             if (ms > HOUR_MS) {
-              in.comments.add("keepalived: " + k.text() + " (" + k.where() + ") clamped to vrrp-agent's limit 1h");
+              in.comments.add(
+                  "keepalived: "
+                      + k.text()
+                      + " ("
+                      + k.where()
+                      + ") clamped to vrrp-agent's limit 1h");
             }
           }
         }
@@ -596,7 +656,8 @@ public final class KeepalivedImporter {
         case "garp_master_repeat" -> in.garpRepeat = garpRepeat(k);
         case "garp_master_refresh" -> in.garpRefreshMs = garpMillis(k, 24 * HOUR_MS);
         case "track_script", "track_interface", "track_file", "track_process" -> tracking.add(k);
-        case "notify", "notify_master", "notify_backup", "notify_fault", "notify_stop" -> hook(k, name);
+        case "notify", "notify_master", "notify_backup", "notify_fault", "notify_stop" ->
+            hook(k, name);
         case "smtp_alert" -> {
           Boolean b = bool(a);
           if (b == null) {
@@ -611,8 +672,12 @@ public final class KeepalivedImporter {
         case "use_vmac" -> {
           in.virtualMac = true;
           if (!a.isEmpty()) {
-            in.comments.add("keepalived: " + k.text() + " (" + k.where()
-                + "): vrrp-agent names its macvlan vrrp.VRID and uses the RFC MAC; the name and MAC given are not used");
+            in.comments.add(
+                "keepalived: "
+                    + k.text()
+                    + " ("
+                    + k.where()
+                    + "): vrrp-agent names its macvlan vrrp.VRID and uses the RFC MAC; the name and MAC given are not used");
           }
         }
         case "dont_track_primary" -> skip(k, "vrrp-agent always tracks the instance's interface");
@@ -620,20 +685,34 @@ public final class KeepalivedImporter {
       }
     }
     if (in.iface == null || vrid == null || vips == null) {
-      String missing = in.iface == null ? "interface" : vrid == null ? "virtual_router_id" : "virtual_ipaddress";
-      skip(s, "vrrp_instance " + ka + " has no usable " + missing + "; the instance is not translated");
+      String missing =
+          in.iface == null ? "interface" : vrid == null ? "virtual_router_id" : "virtual_ipaddress";
+      skip(
+          s,
+          "vrrp_instance " + ka + " has no usable " + missing + "; the instance is not translated");
       return;
     }
     in.vrid = vrid;
     addresses(in, vips);
     if (in.addresses.isEmpty()) {
-      skip(s, "vrrp_instance " + ka + " has no usable virtual address; the instance is not translated");
+      skip(
+          s,
+          "vrrp_instance " + ka + " has no usable virtual address; the instance is not translated");
       return;
     }
     String key = vridKey(in.iface, in.ipv6, vrid);
     if (vrids.containsKey(key)) {
-      skip(s, "VRID " + vrid + " on " + in.iface + " (" + (in.ipv6 ? "IPv6" : "IPv4") + ") is already used by "
-          + vrids.get(key) + "; vrrp-agent needs one VRID per interface and address family; the instance is not translated");
+      skip(
+          s,
+          "VRID "
+              + vrid
+              + " on "
+              + in.iface
+              + " ("
+              + (in.ipv6 ? "IPv6" : "IPv4")
+              + ") is already used by "
+              + vrids.get(key)
+              + "; vrrp-agent needs one VRID per interface and address family; the instance is not translated");
       return;
     }
     vrids.put(key, name);
@@ -641,9 +720,13 @@ public final class KeepalivedImporter {
     if (in.ipv6) {
       in.version = 3;
       if (version == null) {
-        in.comments.add("keepalived runs an IPv6 instance as VRRPv3 whatever its default; version: 3 is written out");
+        in.comments.add(
+            "keepalived runs an IPv6 instance as VRRPv3 whatever its default; version: 3 is written out");
       } else if (version == 2) {
-        in.comments.add("keepalived: version 2 (" + versionAt.where() + ") on an IPv6 instance: keepalived runs VRRPv3");
+        in.comments.add(
+            "keepalived: version 2 ("
+                + versionAt.where()
+                + ") on an IPv6 instance: keepalived runs VRRPv3");
       }
     } else if (version != null) {
       in.version = version;
@@ -652,12 +735,15 @@ public final class KeepalivedImporter {
       in.comments.add("version from keepalived's global vrrp_version");
     } else {
       in.version = 2;
-      in.comments.add("keepalived: no version given, so keepalived speaks VRRPv2 (its default); vrrp-agent's default is 3, so");
-      in.comments.add("version: 2 is written out: two routers that speak different versions drop each other's adverts");
+      in.comments.add(
+          "keepalived: no version given, so keepalived speaks VRRPv2 (its default); vrrp-agent's default is 3, so");
+      in.comments.add(
+          "version: 2 is written out: two routers that speak different versions drop each other's adverts");
       in.comments.add("and both hold the address. Change it on both hosts together, never on one.");
     }
     if (stateMaster && !in.preempt) {
-      in.comments.add("keepalived: nopreempt with state MASTER: keepalived ignores nopreempt then; preempt: false is written as asked");
+      in.comments.add(
+          "keepalived: nopreempt with state MASTER: keepalived ignores nopreempt then; preempt: false is written as asked");
     }
     advert(in, advert, advertAt);
     if (auth != null) {
@@ -673,7 +759,11 @@ public final class KeepalivedImporter {
     in.garpRepeat = gr;
     in.garpRefreshMs = gf;
     if (groupStatement != null) {
-      in.group = groups.keySet().stream().filter(g -> groups.get(g).members.contains(name)).findFirst().orElse(null);
+      in.group =
+          groups.keySet().stream()
+              .filter(g -> groups.get(g).members.contains(name))
+              .findFirst()
+              .orElse(null);
     }
     boolean zeroWeights = in.group != null && !groupKeepsWeights.getOrDefault(in.group, false);
     for (Statement t : tracking) {
@@ -685,8 +775,11 @@ public final class KeepalivedImporter {
       }
     }
     if (zeroWeights && tracking.stream().anyMatch(t -> !t.keyword().equals("track_process"))) {
-      in.comments.add("in sync group " + in.group + " without sync_group_tracking_weight, keepalived ignores this instance's"
-          + " weighted track_script and track_file entries and a tracked interface's weight; written as keepalived runs them");
+      in.comments.add(
+          "in sync group "
+              + in.group
+              + " without sync_group_tracking_weight, keepalived ignores this instance's"
+              + " weighted track_script and track_file entries and a tracked interface's weight; written as keepalived runs them");
     }
     rankPattern(in);
     instances.put(name, in);
@@ -706,7 +799,9 @@ public final class KeepalivedImporter {
     }
     Long ms = millis(text);
     if (ms != null && (ms < 10 || ms > 255_000)) {
-      skip(at, "outside keepalived's range 0.01..255: keepalived ignores it and uses 1s, as written here");
+      skip(
+          at,
+          "outside keepalived's range 0.01..255: keepalived ignores it and uses 1s, as written here");
       ms = null;
       in.advertMs = 1000;
       return;
@@ -720,14 +815,26 @@ public final class KeepalivedImporter {
     if (in.version == 2) {
       v = Math.clamp(Math.round(ms / 1000.0) * 1000, 1000, 255_000);
       if (v != ms) {
-        in.comments.add("keepalived: advert_int " + text + " (" + at.where() + "): VRRPv2 carries whole seconds, 1..255; "
-            + v / 1000 + "s is written");
+        in.comments.add(
+            "keepalived: advert_int "
+                + text
+                + " ("
+                + at.where()
+                + "): VRRPv2 carries whole seconds, 1..255; "
+                + v / 1000
+                + "s is written");
       }
     } else {
       v = Math.clamp(Math.round(ms / 10.0) * 10, 10, 40_950);
       if (v != ms) {
-        in.comments.add("keepalived: advert_int " + text + " (" + at.where() + "): VRRPv3 carries centiseconds, 10ms..40950ms; "
-            + v + "ms is written");
+        in.comments.add(
+            "keepalived: advert_int "
+                + text
+                + " ("
+                + at.where()
+                + "): VRRPv3 carries centiseconds, 10ms..40950ms; "
+                + v
+                + "ms is written");
       }
     }
     in.advertMs = v;
@@ -749,19 +856,25 @@ public final class KeepalivedImporter {
       return;
     }
     if (!"PASS".equalsIgnoreCase(type) || pass == null || pass.isEmpty()) {
-      skip(k, "only auth_type PASS with an auth_pass can be translated (AH is not supported); "
-          + "a peer expecting AH will not accept this router's adverts");
+      skip(
+          k,
+          "only auth_type PASS with an auth_pass can be translated (AH is not supported); "
+              + "a peer expecting AH will not accept this router's adverts");
       return;
     }
     byte[] bytes = pass.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     if (bytes.length > 8) {
-      // keepalived uses the first 8 bytes; we refuse longer passwords, so write what keepalived sends.
+      // keepalived uses the first 8 bytes; we refuse longer passwords, so write what keepalived
+      // sends.
       String cut = new String(bytes, 0, 8, java.nio.charset.StandardCharsets.UTF_8);
       while (cut.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 8) {
         cut = cut.substring(0, cut.length() - 1);
       }
-      in.comments.add("keepalived: auth_pass (" + k.where() + ") is longer than 8 bytes; keepalived sends only its first 8,"
-          + " which are written here");
+      in.comments.add(
+          "keepalived: auth_pass ("
+              + k.where()
+              + ") is longer than 8 bytes; keepalived sends only its first 8,"
+              + " which are written here");
       pass = cut;
     }
     in.authPassword = pass;
@@ -779,7 +892,9 @@ public final class KeepalivedImporter {
         in.peers.add(text);
       }
       if (p.words().size() > 1) {
-        skip(p, "unicast_peer options (min_ttl, max_ttl) have no vrrp-agent equivalent; the peer is kept");
+        skip(
+            p,
+            "unicast_peer options (min_ttl, max_ttl) have no vrrp-agent equivalent; the peer is kept");
       }
     }
   }
@@ -796,14 +911,27 @@ public final class KeepalivedImporter {
         in.ipv6 = vip.ipv6;
       }
       if (vip.ipv6 != ipv6) {
-        String line = "keepalived ignores " + vip.text + " (" + v.where() + "): its family differs from the instance's first"
-            + " address (keepalived: \"address family must match VRRP instance - ignoring\"), so it is not added here";
+        String line =
+            "keepalived ignores "
+                + vip.text
+                + " ("
+                + v.where()
+                + "): its family differs from the instance's first"
+                + " address (keepalived: \"address family must match VRRP instance - ignoring\"), so it is not added here";
         in.comments.add(line);
-        warn(v, "not translated: " + vip.text + ": keepalived ignores an address whose family differs from its instance's");
+        warn(
+            v,
+            "not translated: "
+                + vip.text
+                + ": keepalived ignores an address whose family differs from its instance's");
         continue;
       }
       if (vip.dev != null && !vip.dev.equals(in.iface)) {
-        skip(v, "address on another interface (dev " + vip.dev + "): vrrp-agent adds addresses on the instance's interface only");
+        skip(
+            v,
+            "address on another interface (dev "
+                + vip.dev
+                + "): vrrp-agent adds addresses on the instance's interface only");
         continue;
       }
       if (in.addresses.size() >= 255) {
@@ -817,8 +945,14 @@ public final class KeepalivedImporter {
       }
       in.addresses.add(vip.text);
       if (vip.ignored != null) {
-        in.comments.add("keepalived: " + v.text() + " (" + v.where() + "): " + vip.ignored
-            + " not set by vrrp-agent; the address is kept");
+        in.comments.add(
+            "keepalived: "
+                + v.text()
+                + " ("
+                + v.where()
+                + "): "
+                + vip.ignored
+                + " not set by vrrp-agent; the address is kept");
         warn(v, "address options not translated: " + vip.ignored);
       }
     }
@@ -826,7 +960,10 @@ public final class KeepalivedImporter {
 
   private record Vip(String text, boolean ipv6, String dev, String ignored) {}
 
-  /** One virtual_ipaddress line: ADDRESS[/PREFIX] [dev IF] [label L] [brd …] …, or null when unusable (reported). */
+  /**
+   * One virtual_ipaddress line: ADDRESS[/PREFIX] [dev IF] [label L] [brd …] …, or null when
+   * unusable (reported).
+   */
   private Vip vip(Statement v) {
     String first = v.keyword();
     int slash = first.indexOf('/');
@@ -853,8 +990,17 @@ public final class KeepalivedImporter {
     List<Word> rest = v.args();
     for (int i = 0; i < rest.size(); i++) {
       String w = rest.get(i).text();
-      boolean hasValue = Set.of("dev", "label", "brd", "broadcast", "scope", "peer", "preferred_lft", "track_group")
-          .contains(w);
+      boolean hasValue =
+          Set.of(
+                  "dev",
+                  "label",
+                  "brd",
+                  "broadcast",
+                  "scope",
+                  "peer",
+                  "preferred_lft",
+                  "track_group")
+              .contains(w);
       String value = hasValue && i + 1 < rest.size() ? rest.get(++i).text() : null;
       if (w.equals("dev") && value != null) {
         dev = value;
@@ -862,11 +1008,16 @@ public final class KeepalivedImporter {
         ignored.add(value == null ? w : w + " " + value);
       }
     }
-    return new Vip(format(a) + "/" + prefix, ipv6, dev, ignored.isEmpty() ? null : String.join(", ", ignored));
+    return new Vip(
+        format(a) + "/" + prefix, ipv6, dev, ignored.isEmpty() ? null : String.join(", ", ignored));
   }
 
-  /** Excluded addresses: not in the adverts. Another family becomes a sibling instance; the same family cannot be held safely. */
+  /**
+   * Excluded addresses: not in the adverts. Another family becomes a sibling instance; the same
+   * family cannot be held safely.
+   */
   private final Map<String, List<String>> siblingAddresses = new LinkedHashMap<>();
+
   private final Map<String, Statement> siblingAt = new LinkedHashMap<>();
 
   private void excluded(Instance in, Statement k) {
@@ -880,9 +1031,11 @@ public final class KeepalivedImporter {
         continue;
       }
       if (vip.ipv6 == in.ipv6) {
-        skip(v, "virtual_ipaddress_excluded of the instance's own family: vrrp-agent advertises every address it holds,"
-            + " and a VRRPv2 keepalived peer would drop adverts whose address list differs; add it to addresses once"
-            + " both hosts run vrrp-agent");
+        skip(
+            v,
+            "virtual_ipaddress_excluded of the instance's own family: vrrp-agent advertises every address it holds,"
+                + " and a VRRPv2 keepalived peer would drop adverts whose address list differs; add it to addresses once"
+                + " both hosts run vrrp-agent");
         continue;
       }
       List<String> sib = siblingAddresses.computeIfAbsent(in.name, x -> new ArrayList<>());
@@ -897,10 +1050,10 @@ public final class KeepalivedImporter {
   }
 
   /**
-   * The other family's excluded addresses: a VRRPv3 instance of their own with the same VRID,
-   * in one sync group with the original, so it is MASTER exactly when the original is (a
-   * member takes over only when every member would: while the original hears keepalived's
-   * master, the sibling waits).
+   * The other family's excluded addresses: a VRRPv3 instance of their own with the same VRID, in
+   * one sync group with the original, so it is MASTER exactly when the original is (a member takes
+   * over only when every member would: while the original hears keepalived's master, the sibling
+   * waits).
    */
   private void siblings() {
     for (Map.Entry<String, List<String>> e : siblingAddresses.entrySet()) {
@@ -911,14 +1064,30 @@ public final class KeepalivedImporter {
       Statement at = siblingAt.get(e.getKey());
       String key = vridKey(in.iface, !in.ipv6, in.vrid);
       if (vrids.containsKey(key)) {
-        skip(at, "the excluded addresses of the other family would need an instance with VRID " + in.vrid + " on " + in.iface
-            + ", which " + vrids.get(key) + " already uses; not translated");
+        skip(
+            at,
+            "the excluded addresses of the other family would need an instance with VRID "
+                + in.vrid
+                + " on "
+                + in.iface
+                + ", which "
+                + vrids.get(key)
+                + " already uses; not translated");
         continue;
       }
       Instance sib = new Instance(in.kaName, unique(in.name + (in.ipv6 ? "-v4" : "-v6")), at);
-      sib.comments.add("keepalived virtual_ipaddress_excluded of vrrp_instance " + YamlText.commentText(in.kaName) + " ("
-          + at.where() + "): another address family, so an instance of its own (VRRPv3, same VRID) kept in one sync group");
-      sib.comments.add("with " + in.name + ": it takes over only together with " + in.name + ", as keepalived holds these addresses");
+      sib.comments.add(
+          "keepalived virtual_ipaddress_excluded of vrrp_instance "
+              + YamlText.commentText(in.kaName)
+              + " ("
+              + at.where()
+              + "): another address family, so an instance of its own (VRRPv3, same VRID) kept in one sync group");
+      sib.comments.add(
+          "with "
+              + in.name
+              + ": it takes over only together with "
+              + in.name
+              + ", as keepalived holds these addresses");
       vrids.put(key, sib.name);
       sib.iface = in.iface;
       sib.vrid = in.vrid;
@@ -940,7 +1109,8 @@ public final class KeepalivedImporter {
         Group g = new Group(unique(in.name + "-both"));
         g.members.add(in.name);
         g.members.add(sib.name);
-        g.comments.add("keeps " + in.name + " and its excluded addresses (" + sib.name + ") on one host");
+        g.comments.add(
+            "keeps " + in.name + " and its excluded addresses (" + sib.name + ") on one host");
         groups.put(g.name, g);
         in.group = g.name;
         sib.group = g.name;
@@ -986,17 +1156,24 @@ public final class KeepalivedImporter {
         continue;
       }
       if (in.priority == 255 && fromGroup == null) {
-        Statement def = switch (kind) {
-          case "track_script" -> scripts.get(ref);
-          case "track_process" -> processes.get(ref);
-          case "track_file" -> trackFiles.get(ref);
-          default -> null;
-        };
-        int effective = weight != null ? weight
-            : def == null ? 0 : definedWeight(def, kind.equals("track_script") ? 0 : 1)[0];
+        Statement def =
+            switch (kind) {
+              case "track_script" -> scripts.get(ref);
+              case "track_process" -> processes.get(ref);
+              case "track_file" -> trackFiles.get(ref);
+              default -> null;
+            };
+        int effective =
+            weight != null
+                ? weight
+                : def == null ? 0 : definedWeight(def, kind.equals("track_script") ? 0 : 1)[0];
         if (effective != 0) {
-          skip(t, "keepalived ignores a weighted " + kind + " entry of an address owner (priority 255), whose priority"
-              + " never changes (\"ignoring tracked … due to address owner\"); not tracked");
+          skip(
+              t,
+              "keepalived ignores a weighted "
+                  + kind
+                  + " entry of an address owner (priority 255), whose priority"
+                  + " never changes (\"ignoring tracked … due to address owner\"); not tracked");
           continue;
         }
       }
@@ -1011,8 +1188,12 @@ public final class KeepalivedImporter {
             continue;
           }
           if (zeroWeights && (weight != null ? weight : definedWeight(def, 0)[0]) != 0) {
-            skip(t, "keepalived ignores a tracked script with a weight in a member of a sync group without"
-                + " sync_group_tracking_weight (\"ignoring tracked script " + ref + " with weights due to SYNC group\"); not tracked");
+            skip(
+                t,
+                "keepalived ignores a tracked script with a weight in a member of a sync group without"
+                    + " sync_group_tracking_weight (\"ignoring tracked script "
+                    + ref
+                    + " with weights due to SYNC group\"); not tracked");
             continue;
           }
           check = scriptCheck(ref, def);
@@ -1044,8 +1225,12 @@ public final class KeepalivedImporter {
             continue;
           }
           if (zeroWeights && (weight != null ? weight : definedWeight(def, 1)[0]) != 0) {
-            skip(t, "keepalived ignores a tracked file with a weight in a member of a sync group without"
-                + " sync_group_tracking_weight (\"ignoring tracked file " + ref + " with weight … due to SYNC group\"); not tracked");
+            skip(
+                t,
+                "keepalived ignores a tracked file with a weight in a member of a sync group without"
+                    + " sync_group_tracking_weight (\"ignoring tracked file "
+                    + ref
+                    + " with weight … due to SYNC group\"); not tracked");
             continue;
           }
           check = fileCheck(ref, def);
@@ -1073,7 +1258,10 @@ public final class KeepalivedImporter {
         notes.add("from vrrp_sync_group " + fromGroup + " " + t.where());
       }
       if (zeroWeights && w != 0 && kind.equals("track_interface")) {
-        notes.add("weight " + w + " written as 0: keepalived ignores a tracked interface's weight in a sync group");
+        notes.add(
+            "weight "
+                + w
+                + " written as 0: keepalived ignores a tracked interface's weight in a sync group");
         w = 0;
       }
       if (w > 253 || w < -253) {
@@ -1106,7 +1294,10 @@ public final class KeepalivedImporter {
 
   private final Map<String, String> checkByDefinition = new LinkedHashMap<>();
 
-  /** A definition's own name when valid and not yet taken by another kind of definition; otherwise a new one. */
+  /**
+   * A definition's own name when valid and not yet taken by another kind of definition; otherwise a
+   * new one.
+   */
   private String checkName(String ref) {
     if (NAME.matcher(ref).matches() && !checks.containsKey(ref)) {
       return ref;
@@ -1144,15 +1335,19 @@ public final class KeepalivedImporter {
         case "timeout" -> timeoutMs = seconds(s, one, 1, HOUR_MS);
         case "rise" -> rise = count(s, one);
         case "fall" -> fall = count(s, one);
-        case "weight" -> { }
+        case "weight" -> {}
         case "user" -> {
           if (a.isEmpty() || a.size() > 2) {
             skip(s, "expected user USER [GROUP]");
           } else {
             user = a.getFirst().text();
             if (a.size() == 2) {
-              c.comments.add("keepalived: " + s.text() + " (" + s.where()
-                  + "): the script runs with the user's primary and supplementary groups");
+              c.comments.add(
+                  "keepalived: "
+                      + s.text()
+                      + " ("
+                      + s.where()
+                      + "): the script runs with the user's primary and supplementary groups");
             }
           }
         }
@@ -1171,8 +1366,13 @@ public final class KeepalivedImporter {
       checkByDefinition.put(key, null);
       return null;
     }
-    c.comments.addFirst("keepalived vrrp_script " + YamlText.commentText(ref) + " (" + def.where() + "): script "
-        + YamlText.commentText(quoted(script)));
+    c.comments.addFirst(
+        "keepalived vrrp_script "
+            + YamlText.commentText(ref)
+            + " ("
+            + def.where()
+            + "): script "
+            + YamlText.commentText(quoted(script)));
     Optional<ScriptChecks.Native> nat = ScriptChecks.recognise(argv);
     if (nat.isPresent()) {
       c.comments.add("a native check instead of the fork: " + nat.get().note());
@@ -1184,28 +1384,40 @@ public final class KeepalivedImporter {
       List<String> exec = new ArrayList<>(argv);
       if (!exec.getFirst().startsWith("/")) {
         exec.addFirst("/usr/bin/env");
-        c.comments.add("keepalived finds " + argv.getFirst() + " on its PATH; vrrp-agent runs a program by absolute path,"
-            + " so /usr/bin/env looks it up");
+        c.comments.add(
+            "keepalived finds "
+                + argv.getFirst()
+                + " on its PATH; vrrp-agent runs a program by absolute path,"
+                + " so /usr/bin/env looks it up");
       }
       String u = user != null ? user : scriptUser;
       StringBuilder y = new StringBuilder("script: { exec: ").append(YamlText.list(exec));
       if (u != null && NAME.matcher(u).matches()) {
         y.append(", user: ").append(YamlText.scalar(u));
       } else if (u != null) {
-        c.comments.add("keepalived user " + YamlText.commentText(u) + " is not a user name vrrp-agent accepts; runs as the agent's user");
+        c.comments.add(
+            "keepalived user "
+                + YamlText.commentText(u)
+                + " is not a user name vrrp-agent accepts; runs as the agent's user");
       }
       c.lines.add(y.append(" }").toString());
-      if (!Set.of("sh", "bash", "dash", "zsh", "ksh").contains(argv.getFirst().replaceFirst(".*/", ""))
+      if (!Set.of("sh", "bash", "dash", "zsh", "ksh")
+              .contains(argv.getFirst().replaceFirst(".*/", ""))
           && argv.stream().anyMatch(x -> x.matches("[|&;<>`$].*|.*[|&;]"))) {
-        c.comments.add("keepalived runs scripts without a shell, as vrrp-agent does: | ; & $ are passed as arguments");
+        c.comments.add(
+            "keepalived runs scripts without a shell, as vrrp-agent does: | ; & $ are passed as arguments");
       }
     }
     long interval = intervalMs != null ? intervalMs : 1000;
     c.lines.add("interval: " + duration(interval));
     if (timeoutMs != null) {
       if (timeoutMs > interval) {
-        c.lines.add("timeout: " + duration(interval) + "   # keepalived: timeout " + duration(timeoutMs)
-            + "; a vrrp-agent check may not outlast its interval");
+        c.lines.add(
+            "timeout: "
+                + duration(interval)
+                + "   # keepalived: timeout "
+                + duration(timeoutMs)
+                + "; a vrrp-agent check may not outlast its interval");
       } else {
         c.lines.add("timeout: " + duration(timeoutMs));
       }
@@ -1219,7 +1431,8 @@ public final class KeepalivedImporter {
     if (initFail) {
       c.lines.add("initial: down   # keepalived init_fail");
     } else {
-      c.lines.add("initial: up     # keepalived starts a script as up; vrrp-agent's default is down (no init_fail here)");
+      c.lines.add(
+          "initial: up     # keepalived starts a script as up; vrrp-agent's default is down (no init_fail here)");
     }
     checks.put(c.name, c);
     checkByDefinition.put(key, c.name);
@@ -1232,7 +1445,8 @@ public final class KeepalivedImporter {
       return checkByDefinition.get(key);
     }
     Check c = new Check(checkName(ref));
-    c.comments.add("keepalived vrrp_track_process " + YamlText.commentText(ref) + " (" + def.where() + ")");
+    c.comments.add(
+        "keepalived vrrp_track_process " + YamlText.commentText(ref) + " (" + def.where() + ")");
     List<String> process = null;
     boolean full = false;
     String paramMatch = null;
@@ -1249,7 +1463,7 @@ public final class KeepalivedImporter {
             skip(s, "expected quorum 1..10000");
           }
         }
-        case "weight" -> { }
+        case "weight" -> {}
         case "quorum_max" -> skip(s, "vrrp-agent's process check has no maximum count");
         case "delay", "fork_delay", "terminate_delay" ->
             skip(s, "the process check is polled every second; use rise/fall for a delay");
@@ -1264,11 +1478,18 @@ public final class KeepalivedImporter {
     String name = process.getFirst();
     if (process.size() == 1 && !full && !name.contains("/")) {
       if (name.length() > 15) {
-        c.comments.add("the kernel keeps 15 characters of a process name: " + YamlText.commentText(name) + " is matched as "
-            + name.substring(0, 15));
+        c.comments.add(
+            "the kernel keeps 15 characters of a process name: "
+                + YamlText.commentText(name)
+                + " is matched as "
+                + name.substring(0, 15));
         name = name.substring(0, 15);
       }
-      c.lines.add("process: { name: " + YamlText.scalar(name) + (quorum != null ? ", min-count: " + quorum : "") + " }");
+      c.lines.add(
+          "process: { name: "
+              + YamlText.scalar(name)
+              + (quorum != null ? ", min-count: " + quorum : "")
+              + " }");
     } else {
       StringBuilder regex = new StringBuilder("^");
       for (int i = 0; i < process.size(); i++) {
@@ -1279,11 +1500,16 @@ public final class KeepalivedImporter {
       }
       boolean open = "initial".equals(paramMatch) || "partial".equals(paramMatch);
       regex.append(open ? "" : process.size() == 1 ? "( |$)" : "$");
-      c.comments.add("matched against the whole command line (/proc/PID/cmdline, arguments joined by spaces)");
-      c.lines.add("process: { cmdline: " + YamlText.scalar(regex.toString()) + (quorum != null ? ", min-count: " + quorum : "")
-          + " }");
+      c.comments.add(
+          "matched against the whole command line (/proc/PID/cmdline, arguments joined by spaces)");
+      c.lines.add(
+          "process: { cmdline: "
+              + YamlText.scalar(regex.toString())
+              + (quorum != null ? ", min-count: " + quorum : "")
+              + " }");
     }
-    c.lines.add("interval: 1s   # keepalived hears process events at once; vrrp-agent reads /proc every interval");
+    c.lines.add(
+        "interval: 1s   # keepalived hears process events at once; vrrp-agent reads /proc every interval");
     checks.put(c.name, c);
     checkByDefinition.put(key, c.name);
     return c.name;
@@ -1306,14 +1532,16 @@ public final class KeepalivedImporter {
       return checkByDefinition.get(key);
     }
     Check c = new Check(checkName(ref));
-    c.comments.add("keepalived " + def.keyword() + " " + YamlText.commentText(ref) + " (" + def.where() + ")");
+    c.comments.add(
+        "keepalived " + def.keyword() + " " + YamlText.commentText(ref) + " (" + def.where() + ")");
     String file = null;
     for (Statement s : def.block()) {
       List<Word> a = s.args();
       switch (s.keyword()) {
         case "file" -> file = a.size() == 1 ? a.getFirst().text() : null;
-        case "weight" -> { }
-        case "init_file" -> skip(s, "vrrp-agent does not create the file; a missing file reads as 0");
+        case "weight" -> {}
+        case "init_file" ->
+            skip(s, "vrrp-agent does not create the file; a missing file reads as 0");
         default -> skip(s, def.keyword() + " setting with no vrrp-agent equivalent");
       }
     }
@@ -1334,7 +1562,8 @@ public final class KeepalivedImporter {
       return checkByDefinition.get(key);
     }
     Check c = new Check(uniqueCheck(iface + "_up"));
-    c.comments.add("keepalived track_interface " + YamlText.commentText(iface) + " (" + at.where() + ")");
+    c.comments.add(
+        "keepalived track_interface " + YamlText.commentText(iface) + " (" + at.where() + ")");
     c.lines.add("interface: { name: " + YamlText.scalar(iface) + " }");
     checks.put(c.name, c);
     checkByDefinition.put(key, c.name);
@@ -1343,16 +1572,20 @@ public final class KeepalivedImporter {
 
   /**
    * The "rank-check" pattern: N ≥ 2 tracked scripts that run one command differing only in one
-   * integer argument, with distinct positive weights, of which one succeeds per host. It is
-   * kept as written (it is what keepalived computes, so a mixed pair agrees); the comment says
-   * how to express it with a priority-order file once both hosts run vrrp-agent.
+   * integer argument, with distinct positive weights, of which one succeeds per host. It is kept as
+   * written (it is what keepalived computes, so a mixed pair agrees); the comment says how to
+   * express it with a priority-order file once both hosts run vrrp-agent.
    */
   private void rankPattern(Instance in) {
     List<Track> candidates = new ArrayList<>();
     List<List<String>> argvs = new ArrayList<>();
     for (Track t : in.tracks) {
       Check c = checks.get(t.check);
-      if (c == null || t.weight <= 0 || t.reverse || c.lines.isEmpty() || !c.lines.getFirst().startsWith("script:")) {
+      if (c == null
+          || t.weight <= 0
+          || t.reverse
+          || c.lines.isEmpty()
+          || !c.lines.getFirst().startsWith("script:")) {
         continue;
       }
       candidates.add(t);
@@ -1389,14 +1622,27 @@ public final class KeepalivedImporter {
     for (int w : weights.descendingSet()) {
       ranks.add(String.valueOf(Math.clamp(in.priority + w, 1, 254)));
     }
-    in.comments.add("rank scripts: " + candidates.stream().map(t -> t.check).toList() + " run one command that differs in one"
-        + " number, with weights " + weights + ": one succeeds per host, by its rank in a host list.");
-    in.comments.add("They are kept, so this host computes what keepalived computes while the pair is mixed. Once both hosts run"
-        + " vrrp-agent, replace them with a priority-order file (one host per line, most preferred first):");
-    in.comments.add("  priority-order: { file: /etc/vrrp-agent/priority." + in.name + ", ranks: " + YamlText.rawList(ranks)
-        + ", unlisted: " + Math.clamp(in.priority, 1, 254) + " }");
-    in.comments.add("(and remove priority and these track entries; ranks assume the first listed host is the one whose script"
-        + " adds the most)");
+    in.comments.add(
+        "rank scripts: "
+            + candidates.stream().map(t -> t.check).toList()
+            + " run one command that differs in one"
+            + " number, with weights "
+            + weights
+            + ": one succeeds per host, by its rank in a host list.");
+    in.comments.add(
+        "They are kept, so this host computes what keepalived computes while the pair is mixed. Once both hosts run"
+            + " vrrp-agent, replace them with a priority-order file (one host per line, most preferred first):");
+    in.comments.add(
+        "  priority-order: { file: /etc/vrrp-agent/priority."
+            + in.name
+            + ", ranks: "
+            + YamlText.rawList(ranks)
+            + ", unlisted: "
+            + Math.clamp(in.priority, 1, 254)
+            + " }");
+    in.comments.add(
+        "(and remove priority and these track entries; ranks assume the first listed host is the one whose script"
+            + " adds the most)");
   }
 
   // ---------------------------------------------------------------- notify
@@ -1419,17 +1665,20 @@ public final class KeepalivedImporter {
       comment += "; /usr/bin/env finds " + argv.getFirst() + " on the PATH";
     }
     if (a.size() > 1) {
-      comment += "; keepalived ran it as " + a.subList(1, a.size()).stream().map(Word::text).reduce((x, y) -> x + ":" + y).get()
-          + ", vrrp-agent runs hooks as its own user";
+      comment +=
+          "; keepalived ran it as "
+              + a.subList(1, a.size()).stream().map(Word::text).reduce((x, y) -> x + ":" + y).get()
+              + ", vrrp-agent runs hooks as its own user";
       warn(k, "notify user/group not translated: the hook runs as the agent's user");
     }
-    String on = switch (k.keyword()) {
-      case "notify_master" -> "master";
-      case "notify_backup" -> "backup";
-      case "notify_fault" -> "fault";
-      case "notify_stop" -> "stop";
-      default -> null;
-    };
+    String on =
+        switch (k.keyword()) {
+          case "notify_master" -> "master";
+          case "notify_backup" -> "backup";
+          case "notify_fault" -> "fault";
+          case "notify_stop" -> "stop";
+          default -> null;
+        };
     // The same command for the same states serves several instances: one hook with a list.
     for (int i = 0; i < hooks.size(); i++) {
       Hook h = hooks.get(i);
@@ -1451,12 +1700,18 @@ public final class KeepalivedImporter {
 
   private String write(String source) {
     List<String> out = new ArrayList<>();
-    out.add("# vrrp-agent configuration imported from " + YamlText.commentText(source) + " by `vrrp-agent import-keepalived`.");
-    out.add("# Comments say where each part came from and what differs from keepalived; read them, then run");
-    out.add("# `vrrp-agent validate --config FILE` and `vrrp-agent checks --config FILE` on the host.");
+    out.add(
+        "# vrrp-agent configuration imported from "
+            + YamlText.commentText(source)
+            + " by `vrrp-agent import-keepalived`.");
+    out.add(
+        "# Comments say where each part came from and what differs from keepalived; read them, then run");
+    out.add(
+        "# `vrrp-agent validate --config FILE` and `vrrp-agent checks --config FILE` on the host.");
     out.add("# keepalived settings with no equivalent are listed at the end.");
     if (scriptSecurity) {
-      out.add("# enable_script_security: always on in vrrp-agent when it runs as root (scripts, hooks and this file must not be");
+      out.add(
+          "# enable_script_security: always on in vrrp-agent when it runs as root (scripts, hooks and this file must not be");
       out.add("# writable by other users).");
     }
     for (String c : globalComments) {
@@ -1499,27 +1754,31 @@ public final class KeepalivedImporter {
     writeNotify(out);
     if (!untranslated.isEmpty()) {
       out.add("");
-      out.add("# Not translated (keepalived settings with no vrrp-agent equivalent, or values it cannot use):");
+      out.add(
+          "# Not translated (keepalived settings with no vrrp-agent equivalent, or values it cannot use):");
       for (String u : byPosition(untranslated)) {
         out.add("#   " + YamlText.commentText(u));
       }
     }
     if (instances.isEmpty()) {
       out.add("");
-      out.add("# No vrrp_instance could be translated: this file is not a configuration vrrp-agent can run.");
+      out.add(
+          "# No vrrp_instance could be translated: this file is not a configuration vrrp-agent can run.");
     }
     return String.join("\n", out) + "\n";
   }
 
   /**
-   * keepalived lets two instances hold one address (each adds it as MASTER); vrrp-agent wants
-   * that said on both sides ({@code shares-addresses-with}), which is what keepalived does.
+   * keepalived lets two instances hold one address (each adds it as MASTER); vrrp-agent wants that
+   * said on both sides ({@code shares-addresses-with}), which is what keepalived does.
    */
   private void sharedAddresses() {
     Map<String, List<String>> holders = new LinkedHashMap<>();
     for (Instance in : instances.values()) {
       for (String a : in.addresses) {
-        holders.computeIfAbsent(a.substring(0, a.indexOf('/')), x -> new ArrayList<>()).add(in.name);
+        holders
+            .computeIfAbsent(a.substring(0, a.indexOf('/')), x -> new ArrayList<>())
+            .add(in.name);
       }
     }
     for (List<String> names : holders.values()) {
@@ -1549,23 +1808,35 @@ public final class KeepalivedImporter {
     if (in.preemptDelayMs > 0) {
       out.add("    preempt-delay: " + duration(in.preemptDelayMs));
     }
-    out.add("    addresses: " + YamlText.rawList(in.addresses.stream().map(KeepalivedImporter::plainAddress).toList()));
+    out.add(
+        "    addresses: "
+            + YamlText.rawList(
+                in.addresses.stream().map(KeepalivedImporter::plainAddress).toList()));
     if (!in.sharesWith.isEmpty()) {
-      out.add("    shares-addresses-with: " + YamlText.list(in.sharesWith)
-          + "   # keepalived: the same address in several instances, each adds it as MASTER");
+      out.add(
+          "    shares-addresses-with: "
+              + YamlText.list(in.sharesWith)
+              + "   # keepalived: the same address in several instances, each adds it as MASTER");
     }
     if (in.source != null && isIpv6(in.source) == in.ipv6) {
       out.add("    source: " + plainAddress(in.source));
     } else if (in.source != null) {
-      out.add("    # keepalived unicast_src_ip/mcast_src_ip " + in.source + ": another family than the addresses; not used");
+      out.add(
+          "    # keepalived unicast_src_ip/mcast_src_ip "
+              + in.source
+              + ": another family than the addresses; not used");
     }
     List<String> peers = in.peers.stream().filter(p -> isIpv6(p) == in.ipv6).limit(64).toList();
     if (peers.size() < in.peers.size()) {
-      out.add("    # keepalived unicast_peer: " + in.peers.stream().filter(p -> !peers.contains(p)).toList()
-          + " left out (another family than the addresses, or beyond vrrp-agent's 64 peers)");
+      out.add(
+          "    # keepalived unicast_peer: "
+              + in.peers.stream().filter(p -> !peers.contains(p)).toList()
+              + " left out (another family than the addresses, or beyond vrrp-agent's 64 peers)");
     }
     if (!peers.isEmpty()) {
-      out.add("    unicast-peers: " + YamlText.rawList(peers.stream().map(KeepalivedImporter::plainAddress).toList()));
+      out.add(
+          "    unicast-peers: "
+              + YamlText.rawList(peers.stream().map(KeepalivedImporter::plainAddress).toList()));
     }
     if (in.authPassword != null) {
       out.add("    auth: { type: pass, password: " + YamlText.scalar(in.authPassword) + " }");
@@ -1589,7 +1860,13 @@ public final class KeepalivedImporter {
     if (!in.tracks.isEmpty()) {
       out.add("    track:");
       for (Track t : in.tracks) {
-        String entry = "      - { check: " + t.check + ", weight: " + t.weight + (t.reverse ? ", reverse: true" : "") + " }";
+        String entry =
+            "      - { check: "
+                + t.check
+                + ", weight: "
+                + t.weight
+                + (t.reverse ? ", reverse: true" : "")
+                + " }";
         out.add(t.comment == null ? entry : entry + "   # " + YamlText.commentText(t.comment));
       }
     }
@@ -1612,8 +1889,10 @@ public final class KeepalivedImporter {
     boolean email = !mailing.isEmpty() && smtpHost != null && !mailTo.isEmpty();
     List<String> mailNotes = new ArrayList<>();
     if (!mailing.isEmpty() && !email) {
-      mailNotes.add("# keepalived smtp_alert is set, but " + (smtpHost == null ? "smtp_server" : "notification_email")
-          + " is missing in global_defs, so keepalived sends no mail; neither does this configuration");
+      mailNotes.add(
+          "# keepalived smtp_alert is set, but "
+              + (smtpHost == null ? "smtp_server" : "notification_email")
+              + " is missing in global_defs, so keepalived sends no mail; neither does this configuration");
     }
     boolean events = fifo != null;
     if (hooks.isEmpty() && !email && !events && mailNotes.isEmpty()) {
@@ -1626,19 +1905,29 @@ public final class KeepalivedImporter {
     }
     out.add("notify:");
     if (!hooks.isEmpty()) {
-      out.add("  # keepalived notify scripts. A generic hook (no `on:`) gets keepalived's four arguments appended");
-      out.add("  # (INSTANCE|GROUP name STATE priority); per-state hooks get none. vrrp-agent runs hooks one at a time");
+      out.add(
+          "  # keepalived notify scripts. A generic hook (no `on:`) gets keepalived's four arguments appended");
+      out.add(
+          "  # (INSTANCE|GROUP name STATE priority); per-state hooks get none. vrrp-agent runs hooks one at a time");
       out.add("  # with a timeout (10s), which keepalived does not.");
       out.add("  hooks:");
       for (Hook h : hooks) {
-        List<String> targets = h.targets().stream().distinct()
-            .filter(t -> instances.containsKey(t) || groups.containsKey(t)).toList();
+        List<String> targets =
+            h.targets().stream()
+                .distinct()
+                .filter(t -> instances.containsKey(t) || groups.containsKey(t))
+                .toList();
         if (targets.isEmpty()) {
-          out.add("    # " + YamlText.commentText(h.comment()) + ": " + YamlText.commentText(String.join(" ", h.exec()))
-              + " — its instance was not translated, so neither is the hook");
+          out.add(
+              "    # "
+                  + YamlText.commentText(h.comment())
+                  + ": "
+                  + YamlText.commentText(String.join(" ", h.exec()))
+                  + " — its instance was not translated, so neither is the hook");
           continue;
         }
-        out.add("    - exec: " + YamlText.list(h.exec()) + "   # " + YamlText.commentText(h.comment()));
+        out.add(
+            "    - exec: " + YamlText.list(h.exec()) + "   # " + YamlText.commentText(h.comment()));
         if (h.on() != null) {
           out.add("      on: [" + h.on() + "]");
         }
@@ -1656,36 +1945,61 @@ public final class KeepalivedImporter {
           }
         }
         if (!silent.isEmpty()) {
-          out.add("    # keepalived mailed for " + String.join(", ", mailing) + " only; vrrp-agent mails for every instance,"
-              + " including " + String.join(", ", silent));
+          out.add(
+              "    # keepalived mailed for "
+                  + String.join(", ", mailing)
+                  + " only; vrrp-agent mails for every instance,"
+                  + " including "
+                  + String.join(", ", silent));
         }
       }
-      out.add("    smtp: { host: " + YamlText.scalar(smtpHost) + ", port: " + (smtpPort != null ? smtpPort : 25)
-          + ", starttls: none, timeout: " + duration(smtpTimeoutMs != null ? smtpTimeoutMs : 30_000) + " }");
-      out.add("    # keepalived speaks plain SMTP (starttls: none) and waits 30s by default (smtp_connect_timeout);");
+      out.add(
+          "    smtp: { host: "
+              + YamlText.scalar(smtpHost)
+              + ", port: "
+              + (smtpPort != null ? smtpPort : 25)
+              + ", starttls: none, timeout: "
+              + duration(smtpTimeoutMs != null ? smtpTimeoutMs : 30_000)
+              + " }");
+      out.add(
+          "    # keepalived speaks plain SMTP (starttls: none) and waits 30s by default (smtp_connect_timeout);");
       out.add("    # vrrp-agent's defaults are STARTTLS when offered and 10s.");
       if (mailFrom != null) {
         out.add("    from: " + YamlText.scalar(mailFrom));
       } else {
         String host = node != null ? node : "localhost";
-        out.add("    from: " + YamlText.scalar("keepalived@" + host)
-            + "   # keepalived's default is keepalived@<host name>; no notification_email_from was given");
+        out.add(
+            "    from: "
+                + YamlText.scalar("keepalived@" + host)
+                + "   # keepalived's default is keepalived@<host name>; no notification_email_from was given");
       }
       out.add("    to: " + YamlText.list(mailTo));
-      out.add("    # keepalived mails on every transition and does not coalesce; vrrp-agent's defaults are");
-      out.add("    # [master, fault, backup-after-failure] within 10s. keepalived's behaviour, written out:");
-      out.add("    when: " + (noEmailFaults ? "[master, backup]   # keepalived no_email_faults" : "[master, backup, fault]"));
+      out.add(
+          "    # keepalived mails on every transition and does not coalesce; vrrp-agent's defaults are");
+      out.add(
+          "    # [master, fault, backup-after-failure] within 10s. keepalived's behaviour, written out:");
+      out.add(
+          "    when: "
+              + (noEmailFaults
+                  ? "[master, backup]   # keepalived no_email_faults"
+                  : "[master, backup, fault]"));
       out.add("    coalesce: 0s");
     }
     if (events) {
       out.add("  events:");
-      out.add("    fifo: " + YamlText.scalar(fifo) + "   # keepalived notify_fifo: the same line format");
+      out.add(
+          "    fifo: "
+              + YamlText.scalar(fifo)
+              + "   # keepalived notify_fifo: the same line format");
     }
   }
 
   private static final Pattern POSITION = Pattern.compile("(.*?):([0-9]+): .*", Pattern.DOTALL);
 
-  /** Entries "FILE:LINE: …" in file order (of first mention), then line order; others last, as they came. */
+  /**
+   * Entries "FILE:LINE: …" in file order (of first mention), then line order; others last, as they
+   * came.
+   */
   private static List<String> byPosition(List<String> entries) {
     List<String> files = new ArrayList<>();
     for (String e : entries) {
@@ -1695,11 +2009,15 @@ public final class KeepalivedImporter {
       }
     }
     List<String> sorted = new ArrayList<>(entries);
-    sorted.sort(java.util.Comparator.comparingLong(e -> {
-      java.util.regex.Matcher m = POSITION.matcher(e);
-      return m.matches() ? files.indexOf(m.group(1)) * 100_000_000L + Long.parseLong(m.group(2).length() > 8 ? "99999999" : m.group(2))
-          : Long.MAX_VALUE;
-    }));
+    sorted.sort(
+        java.util.Comparator.comparingLong(
+            e -> {
+              java.util.regex.Matcher m = POSITION.matcher(e);
+              return m.matches()
+                  ? files.indexOf(m.group(1)) * 100_000_000L
+                      + Long.parseLong(m.group(2).length() > 8 ? "99999999" : m.group(2))
+                  : Long.MAX_VALUE;
+            }));
     return sorted;
   }
 
@@ -1719,7 +2037,9 @@ public final class KeepalivedImporter {
   }
 
   private static boolean unicast(InetAddress a) {
-    return !a.isMulticastAddress() && !a.isAnyLocalAddress() && !a.isLoopbackAddress()
+    return !a.isMulticastAddress()
+        && !a.isAnyLocalAddress()
+        && !a.isLoopbackAddress()
         && !(a instanceof Inet4Address && a.getAddress()[0] == (byte) 255);
   }
 
@@ -1745,7 +2065,10 @@ public final class KeepalivedImporter {
     if (!DECIMAL.matcher(text).matches()) {
       return null;
     }
-    return new BigDecimal(text).movePointRight(3).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+    return new BigDecimal(text)
+        .movePointRight(3)
+        .setScale(0, java.math.RoundingMode.HALF_UP)
+        .longValueExact();
   }
 
   private Long seconds(Statement s, String text, long minMs, long maxMs) {
@@ -1756,7 +2079,16 @@ public final class KeepalivedImporter {
     }
     if (ms < minMs || ms > maxMs) {
       long c = Math.clamp(ms, minMs, maxMs);
-      warn(s, s.text() + ": clamped to " + duration(c) + " (vrrp-agent's range " + duration(minMs) + ".." + duration(maxMs) + ")");
+      warn(
+          s,
+          s.text()
+              + ": clamped to "
+              + duration(c)
+              + " (vrrp-agent's range "
+              + duration(minMs)
+              + ".."
+              + duration(maxMs)
+              + ")");
       return c;
     }
     return ms;
@@ -1792,5 +2124,4 @@ public final class KeepalivedImporter {
   private static String duration(long ms) {
     return DurationText.of(java.time.Duration.ofMillis(ms));
   }
-
 }

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
@@ -16,30 +15,36 @@ import java.util.stream.Stream;
 import org.vrrpagent.base.StrictText;
 
 /**
- * Reads a keepalived.conf as keepalived 2.2.7 does (keepalived.conf(5)): words separated by
- * white space, {@code "…"} and {@code '…'} quoting with keepalived's escapes, comments from
- * {@code #} or {@code !} to the end of the line, blocks in braces (also on one line:
- * {@code virtual_ipaddress { 198.18.0.1/24 }}), and the {@code include} family with globs relative to the including
- * file. A backslash at the end of a line is an ordinary character, as in keepalived 2.2.7 outside
- * parameter definitions ({@code priority \} is an unknown keyword there too). Every word
- * keeps its file, line and column; a text that cannot be read is refused with one
- * {@link KeepalivedSyntaxException} saying where and what was expected.
+ * Reads a keepalived.conf as keepalived 2.2.7 does (keepalived.conf(5)): words separated by white
+ * space, {@code "…"} and {@code '…'} quoting with keepalived's escapes, comments from {@code #} or
+ * {@code !} to the end of the line, blocks in braces (also on one line: {@code virtual_ipaddress {
+ * 198.18.0.1/24 }}), and the {@code include} family with globs relative to the including file. A
+ * backslash at the end of a line is an ordinary character, as in keepalived 2.2.7 outside parameter
+ * definitions ({@code priority \} is an unknown keyword there too). Every word keeps its file, line
+ * and column; a text that cannot be read is refused with one {@link KeepalivedSyntaxException}
+ * saying where and what was expected.
  */
 public final class KeepalivedParser {
   /** Limit on one file's size. */
   public static final int MAX_FILE_BYTES = 1024 * 1024;
+
   /** Limit on block nesting (keepalived's deepest real block is 3). */
   public static final int MAX_DEPTH = 32;
+
   /** Limit on include nesting. */
   public static final int MAX_INCLUDE_DEPTH = 8;
+
   /** Limit on the number of files read through includes. */
   public static final int MAX_FILES = 256;
+
   /** Limit on statements across all files. */
   public static final int MAX_STATEMENTS = 200_000;
+
   /** Limit on one word's length. */
   public static final int MAX_WORD_CHARS = 64 * 1024;
 
-  private static final Set<String> INCLUDES = Set.of("include", "includer", "includem", "includew", "includeb", "includea");
+  private static final Set<String> INCLUDES =
+      Set.of("include", "includer", "includem", "includew", "includeb", "includea");
 
   /** A word of the file, with quotes and escapes resolved. */
   public record Word(String text, int line, int column) {
@@ -53,7 +58,8 @@ public final class KeepalivedParser {
    * One line-statement: its words (the first is the keyword) and, when it opens a block, the
    * statements inside ({@code null} when it has no block).
    */
-  public record Statement(String file, int line, int column, List<Word> words, List<Statement> block) {
+  public record Statement(
+      String file, int line, int column, List<Word> words, List<Statement> block) {
     public String keyword() {
       return words.getFirst().text();
     }
@@ -110,24 +116,49 @@ public final class KeepalivedParser {
   private List<Statement> parseFile(Path file, String name, int includeDepth, Statement from)
       throws KeepalivedSyntaxException {
     if (++files > MAX_FILES) {
-      throw at(from, "more than " + MAX_FILES + " files through includes (expected: at most " + MAX_FILES + ")");
+      throw at(
+          from,
+          "more than "
+              + MAX_FILES
+              + " files through includes (expected: at most "
+              + MAX_FILES
+              + ")");
     }
     byte[] bytes;
     try {
       bytes = StrictText.readBytes(file, MAX_FILE_BYTES);
     } catch (StrictText.Refused e) {
-      throw new KeepalivedSyntaxException(name, 0, 0, e.problem() == StrictText.Problem.TOO_LARGE
-          ? "larger than " + MAX_FILE_BYTES + " bytes (expected: at most " + MAX_FILE_BYTES + " bytes)"
-          : "not a regular file (expected: a keepalived.conf, not a FIFO or device)");
+      throw new KeepalivedSyntaxException(
+          name,
+          0,
+          0,
+          e.problem() == StrictText.Problem.TOO_LARGE
+              ? "larger than "
+                  + MAX_FILE_BYTES
+                  + " bytes (expected: at most "
+                  + MAX_FILE_BYTES
+                  + " bytes)"
+              : "not a regular file (expected: a keepalived.conf, not a FIFO or device)");
     } catch (IOException | SecurityException e) {
-      String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
-          : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-          : String.valueOf(e.getMessage());
+      String why =
+          e instanceof java.nio.file.NoSuchFileException
+              ? "no such file"
+              : e instanceof java.nio.file.AccessDeniedException
+                  ? "permission denied"
+                  : String.valueOf(e.getMessage());
       if (from == null) {
-        throw new KeepalivedSyntaxException(name, 0, 0, "cannot read: " + why + " (expected: a readable keepalived.conf)");
+        throw new KeepalivedSyntaxException(
+            name, 0, 0, "cannot read: " + why + " (expected: a readable keepalived.conf)");
       }
-      notes.add(from.where() + ": " + from.text() + ": cannot read " + name + ": " + why
-          + " (keepalived's include skips it too)");
+      notes.add(
+          from.where()
+              + ": "
+              + from.text()
+              + ": cannot read "
+              + name
+              + ": "
+              + why
+              + " (keepalived's include skips it too)");
       return List.of();
     }
     Path real = file.toAbsolutePath().normalize();
@@ -143,7 +174,8 @@ public final class KeepalivedParser {
   }
 
   private static KeepalivedSyntaxException at(Statement s, String message) {
-    return s == null ? new KeepalivedSyntaxException("?", 0, 0, message)
+    return s == null
+        ? new KeepalivedSyntaxException("?", 0, 0, message)
         : new KeepalivedSyntaxException(s.file(), s.line(), s.column(), message);
   }
 
@@ -155,7 +187,8 @@ public final class KeepalivedParser {
       int[] lc = lineCol(text, at);
       throw new KeepalivedSyntaxException(name, lc[0], lc[1], "a NUL byte (expected: a text file)");
     }
-    // Stack of open blocks: each frame is the list statements are added to, and the statement owning it.
+    // Stack of open blocks: each frame is the list statements are added to, and the statement
+    // owning it.
     List<List<Statement>> stack = new ArrayList<>();
     List<Statement> owners = new ArrayList<>();
     List<Statement> top = new ArrayList<>();
@@ -174,8 +207,16 @@ public final class KeepalivedParser {
       char c = i < n ? text.charAt(i) : '\n';
       boolean end = i >= n;
       boolean includeLine = !words.isEmpty() && INCLUDES.contains(words.getFirst().text());
-      if (end || c == '\n' || c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\u000b'
-          || c == '#' || c == '!' || (!includeLine && (c == '{' || c == '}'))) {
+      if (end
+          || c == '\n'
+          || c == ' '
+          || c == '\t'
+          || c == '\r'
+          || c == '\f'
+          || c == '\u000b'
+          || c == '#'
+          || c == '!'
+          || (!includeLine && (c == '{' || c == '}'))) {
         if (word != null) {
           finishWord(words, word, wordLine, wordCol);
           word = null;
@@ -190,12 +231,24 @@ public final class KeepalivedParser {
         if (end || c == '\n' || c == '{' || c == '}') {
           List<Statement> current = stack.getLast();
           if (!words.isEmpty()) {
-            Statement s = new Statement(name, words.getFirst().line(), words.getFirst().column(), List.copyOf(words),
-                c == '{' ? new ArrayList<>() : null);
+            Statement s =
+                new Statement(
+                    name,
+                    words.getFirst().line(),
+                    words.getFirst().column(),
+                    List.copyOf(words),
+                    c == '{' ? new ArrayList<>() : null);
             words.clear();
             if (++statements > MAX_STATEMENTS) {
-              throw new KeepalivedSyntaxException(name, s.line(), s.column(),
-                  "more than " + MAX_STATEMENTS + " statements (expected: at most " + MAX_STATEMENTS + ")");
+              throw new KeepalivedSyntaxException(
+                  name,
+                  s.line(),
+                  s.column(),
+                  "more than "
+                      + MAX_STATEMENTS
+                      + " statements (expected: at most "
+                      + MAX_STATEMENTS
+                      + ")");
             }
             if (s.block() == null && INCLUDES.contains(s.keyword())) {
               current.addAll(include(s, dir, includeDepth));
@@ -209,15 +262,19 @@ public final class KeepalivedParser {
             // "{" on its own line opens the block of the statement on the line before.
             Statement prev = current.isEmpty() ? null : current.getLast();
             if (prev == null || prev.block() != null || prev.line() >= line) {
-              throw new KeepalivedSyntaxException(name, line, col, "\"{\" without a keyword (expected: KEYWORD {)");
+              throw new KeepalivedSyntaxException(
+                  name, line, col, "\"{\" without a keyword (expected: KEYWORD {)");
             }
-            Statement s = new Statement(prev.file(), prev.line(), prev.column(), prev.words(), new ArrayList<>());
+            Statement s =
+                new Statement(
+                    prev.file(), prev.line(), prev.column(), prev.words(), new ArrayList<>());
             current.set(current.size() - 1, s);
             push(stack, owners, s, name, line, col);
           }
           if (c == '}') {
             if (stack.size() == 1) {
-              throw new KeepalivedSyntaxException(name, line, col, "\"}\" without an open block (expected: a matching {)");
+              throw new KeepalivedSyntaxException(
+                  name, line, col, "\"}\" without an open block (expected: a matching {)");
             }
             stack.removeLast();
             Statement owner = owners.removeLast();
@@ -249,7 +306,8 @@ public final class KeepalivedParser {
         col++;
         while (true) {
           if (i >= n) {
-            throw new KeepalivedSyntaxException(name, qLine, qCol, "unterminated quoted string (expected: a closing " + c + ")");
+            throw new KeepalivedSyntaxException(
+                name, qLine, qCol, "unterminated quoted string (expected: a closing " + c + ")");
           }
           char q = text.charAt(i);
           if (q == c) {
@@ -258,8 +316,15 @@ public final class KeepalivedParser {
             break;
           }
           if (q == '\n') {
-            throw new KeepalivedSyntaxException(name, qLine, qCol,
-                "quoted string runs past the end of the line (expected: a closing " + c + " on line " + qLine + ")");
+            throw new KeepalivedSyntaxException(
+                name,
+                qLine,
+                qCol,
+                "quoted string runs past the end of the line (expected: a closing "
+                    + c
+                    + " on line "
+                    + qLine
+                    + ")");
           }
           if (q == '\\' && i + 1 < n && text.charAt(i + 1) != '\n') {
             i = escape(text, i + 1, word);
@@ -270,33 +335,59 @@ public final class KeepalivedParser {
             col++;
           }
           if (word.length() > MAX_WORD_CHARS) {
-            throw new KeepalivedSyntaxException(name, wordLine, wordCol,
-                "a word longer than " + MAX_WORD_CHARS + " characters (expected: at most " + MAX_WORD_CHARS + ")");
+            throw new KeepalivedSyntaxException(
+                name,
+                wordLine,
+                wordCol,
+                "a word longer than "
+                    + MAX_WORD_CHARS
+                    + " characters (expected: at most "
+                    + MAX_WORD_CHARS
+                    + ")");
           }
         }
         continue;
       }
       word.append(c);
       if (word.length() > MAX_WORD_CHARS) {
-        throw new KeepalivedSyntaxException(name, wordLine, wordCol,
-            "a word longer than " + MAX_WORD_CHARS + " characters (expected: at most " + MAX_WORD_CHARS + ")");
+        throw new KeepalivedSyntaxException(
+            name,
+            wordLine,
+            wordCol,
+            "a word longer than "
+                + MAX_WORD_CHARS
+                + " characters (expected: at most "
+                + MAX_WORD_CHARS
+                + ")");
       }
       i++;
       col++;
     }
     if (stack.size() > 1) {
       Statement owner = owners.getLast();
-      throw new KeepalivedSyntaxException(name, owner.line(), owner.column(),
+      throw new KeepalivedSyntaxException(
+          name,
+          owner.line(),
+          owner.column(),
           "block \"" + owner.keyword() + "\" is not closed at the end of the file (expected: })");
     }
     return top;
   }
 
-  private static void push(List<List<Statement>> stack, List<Statement> owners, Statement s, String name, int line, int col)
+  private static void push(
+      List<List<Statement>> stack,
+      List<Statement> owners,
+      Statement s,
+      String name,
+      int line,
+      int col)
       throws KeepalivedSyntaxException {
     if (stack.size() > MAX_DEPTH) {
-      throw new KeepalivedSyntaxException(name, line, col, "blocks nested more than " + MAX_DEPTH + " deep (expected: at most "
-          + MAX_DEPTH + ")");
+      throw new KeepalivedSyntaxException(
+          name,
+          line,
+          col,
+          "blocks nested more than " + MAX_DEPTH + " deep (expected: at most " + MAX_DEPTH + ")");
     }
     stack.add(s.block());
     owners.add(s);
@@ -326,7 +417,10 @@ public final class KeepalivedParser {
     return new int[] {line, offset - start + 1};
   }
 
-  /** keepalived's escapes in quoted strings: \a \b \E \f \n \r \t \v \nnn \xXX \cC, \C for any other C. */
+  /**
+   * keepalived's escapes in quoted strings: \a \b \E \f \n \r \t \v \nnn \xXX \cC, \C for any other
+   * C.
+   */
   private static int escape(String text, int i, StringBuilder out) {
     char e = text.charAt(i);
     switch (e) {
@@ -377,25 +471,48 @@ public final class KeepalivedParser {
   }
 
   /** Expands {@code include PATTERN}: the matching files in name order, parsed in place. */
-  private List<Statement> include(Statement s, Path dir, int includeDepth) throws KeepalivedSyntaxException {
+  private List<Statement> include(Statement s, Path dir, int includeDepth)
+      throws KeepalivedSyntaxException {
     if (s.args().size() != 1) {
-      throw new KeepalivedSyntaxException(s.file(), s.line(), s.column(),
-          s.keyword() + " with " + s.args().size() + " arguments (expected: " + s.keyword() + " FILENAME)");
+      throw new KeepalivedSyntaxException(
+          s.file(),
+          s.line(),
+          s.column(),
+          s.keyword()
+              + " with "
+              + s.args().size()
+              + " arguments (expected: "
+              + s.keyword()
+              + " FILENAME)");
     }
     if (includeDepth >= MAX_INCLUDE_DEPTH) {
-      throw new KeepalivedSyntaxException(s.file(), s.line(), s.column(),
-          "includes nested more than " + MAX_INCLUDE_DEPTH + " deep (expected: at most " + MAX_INCLUDE_DEPTH + ")");
+      throw new KeepalivedSyntaxException(
+          s.file(),
+          s.line(),
+          s.column(),
+          "includes nested more than "
+              + MAX_INCLUDE_DEPTH
+              + " deep (expected: at most "
+              + MAX_INCLUDE_DEPTH
+              + ")");
     }
     String pattern = s.args().getFirst().text();
     List<Path> matches;
     try {
       matches = glob(dir, pattern);
     } catch (IOException | IllegalArgumentException | UnsupportedOperationException e) {
-      notes.add(s.where() + ": " + s.text() + ": cannot expand (" + e.getMessage() + "); nothing included");
+      notes.add(
+          s.where()
+              + ": "
+              + s.text()
+              + ": cannot expand ("
+              + e.getMessage()
+              + "); nothing included");
       return List.of();
     }
     if (matches.isEmpty()) {
-      notes.add(s.where() + ": " + s.text() + ": no file matches; nothing included (as keepalived)");
+      notes.add(
+          s.where() + ": " + s.text() + ": no file matches; nothing included (as keepalived)");
       return List.of();
     }
     List<Statement> out = new ArrayList<>();
@@ -406,7 +523,10 @@ public final class KeepalivedParser {
     return out;
   }
 
-  /** The included file's name as seen from the including file's name (keeps messages free of this machine's paths). */
+  /**
+   * The included file's name as seen from the including file's name (keeps messages free of this
+   * machine's paths).
+   */
   private static String displayName(String includingName, Path dir, Path file) {
     Path rel = dir.relativize(file.toAbsolutePath().normalize());
     Path parent = Path.of(includingName).getParent();
@@ -423,7 +543,8 @@ public final class KeepalivedParser {
     for (Path part : p) {
       parts.add(part.toString());
     }
-    // Walk segment by segment: a plain segment is resolved, a wildcard one is matched in its directory.
+    // Walk segment by segment: a plain segment is resolved, a wildcard one is matched in its
+    // directory.
     List<Path> current = List.of(base);
     for (String part : parts) {
       List<Path> next = new ArrayList<>();

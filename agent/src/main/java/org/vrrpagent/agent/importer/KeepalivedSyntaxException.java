@@ -8,7 +8,11 @@ public final class KeepalivedSyntaxException extends Exception {
   private final String problem;
 
   public KeepalivedSyntaxException(String file, int line, int column, String problem) {
-    super(line > 0 ? file + ":" + line + ":" + column + ": " + problem : file + ": " + problem, null, false, false);
+    super(
+        line > 0 ? file + ":" + line + ":" + column + ": " + problem : file + ": " + problem,
+        null,
+        false,
+        false);
     this.file = file;
     this.line = line;
     this.column = column;

@@ -10,24 +10,45 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Recognises the one-liners operators put in a keepalived {@code vrrp_script} and writes the
- * native probe that checks the same thing: {@code dig} → {@code dns}, {@code curl}/{@code wget}
- * → {@code http}, {@code pgrep}/{@code pidof}/{@code killall -0} → {@code process}. A
- * command with an option not understood here is left to a {@code script} check: a wrong
- * translation is worse than a fork.
+ * Recognises the one-liners operators put in a keepalived {@code vrrp_script} and writes the native
+ * probe that checks the same thing: {@code dig} → {@code dns}, {@code curl}/{@code wget} → {@code
+ * http}, {@code pgrep}/{@code pidof}/{@code killall -0} → {@code process}. A command with an option
+ * not understood here is left to a {@code script} check: a wrong translation is worse than a fork.
  */
 final class ScriptChecks {
-  /** A recognised probe: its YAML block (one line, e.g. {@code dns: { … }}) and what differs from the command. */
+  /**
+   * A recognised probe: its YAML block (one line, e.g. {@code dns: { … }}) and what differs from
+   * the command.
+   */
   record Native(String yaml, String note) {}
 
   private static final Pattern DOMAIN =
-      Pattern.compile("(?=.{1,254}$)([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\\.)*[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\\.?");
+      Pattern.compile(
+          "(?=.{1,254}$)([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\\.)*[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\\.?");
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9_.:-]{1,253}");
-  private static final Pattern DNS_TYPE = Pattern.compile("A|AAAA|TXT|SOA|NS|MX|SRV|PTR|CNAME|CAA|DS|DNSKEY|NAPTR|TLSA|HTTPS|SVCB|ANY|TYPE[0-9]{1,5}");
+  private static final Pattern DNS_TYPE =
+      Pattern.compile(
+          "A|AAAA|TXT|SOA|NS|MX|SRV|PTR|CNAME|CAA|DS|DNSKEY|NAPTR|TLSA|HTTPS|SVCB|ANY|TYPE[0-9]{1,5}");
   private static final Set<String> DNS_CLASSES = Set.of("IN", "CH", "HS");
-  private static final Set<String> DIG_HARMLESS = Set.of("+short", "+noall", "+answer", "+nocmd", "+nostats", "+noquestion",
-      "+nocomments", "+noadditional", "+noauthority", "+search", "+nosearch", "+recurse", "+rec", "+ignore", "+noidentify");
-  private static final Pattern DIG_TIMING = Pattern.compile("\\+(time|tries|retry|timeout|ndots|bufsize)=[0-9]{1,6}");
+  private static final Set<String> DIG_HARMLESS =
+      Set.of(
+          "+short",
+          "+noall",
+          "+answer",
+          "+nocmd",
+          "+nostats",
+          "+noquestion",
+          "+nocomments",
+          "+noadditional",
+          "+noauthority",
+          "+search",
+          "+nosearch",
+          "+recurse",
+          "+rec",
+          "+ignore",
+          "+noidentify");
+  private static final Pattern DIG_TIMING =
+      Pattern.compile("\\+(time|tries|retry|timeout|ndots|bufsize)=[0-9]{1,6}");
   private static final Pattern PROCESS_NAME = Pattern.compile("[A-Za-z0-9_.:+@-]{1,15}");
 
   private ScriptChecks() {}
@@ -62,8 +83,10 @@ final class ScriptChecks {
       String a = args.get(i);
       if (a.startsWith("@")) {
         String host = a.substring(1);
-        if (server != null || KeepalivedImporter.literal(host).isEmpty() && !(DOMAIN.matcher(host).matches()
-            && host.chars().anyMatch(Character::isLetter))) {
+        if (server != null
+            || KeepalivedImporter.literal(host).isEmpty()
+                && !(DOMAIN.matcher(host).matches()
+                    && host.chars().anyMatch(Character::isLetter))) {
           return Optional.empty();
         }
         server = a.substring(1);
@@ -90,9 +113,13 @@ final class ScriptChecks {
         if (!DIG_HARMLESS.contains(a) && !DIG_TIMING.matcher(a).matches()) {
           return Optional.empty();
         }
-      } else if (name != null && type == null && DNS_TYPE.matcher(a.toUpperCase(Locale.ROOT)).matches()) {
+      } else if (name != null
+          && type == null
+          && DNS_TYPE.matcher(a.toUpperCase(Locale.ROOT)).matches()) {
         type = a.toUpperCase(Locale.ROOT);
-      } else if (name != null && dnsClass == null && DNS_CLASSES.contains(a.toUpperCase(Locale.ROOT))) {
+      } else if (name != null
+          && dnsClass == null
+          && DNS_CLASSES.contains(a.toUpperCase(Locale.ROOT))) {
         dnsClass = a.toUpperCase(Locale.ROOT);
       } else if (name == null) {
         name = a;
@@ -104,18 +131,25 @@ final class ScriptChecks {
       // Without @server dig asks the resolvers of /etc/resolv.conf: not something to guess.
       return Optional.empty();
     }
-    if (type != null && !DNS_TYPE.matcher(type).matches() || dnsClass != null && !DNS_CLASSES.contains(dnsClass)) {
+    if (type != null && !DNS_TYPE.matcher(type).matches()
+        || dnsClass != null && !DNS_CLASSES.contains(dnsClass)) {
       return Optional.empty();
     }
     if (port != null) {
-      if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+      if (!port.matches("[0-9]{1,5}")
+          || Integer.parseInt(port) < 1
+          || Integer.parseInt(port) > 65535) {
         return Optional.empty();
       }
       server = server.contains(":") ? "[" + server + "]:" + port : server + ":" + port;
     }
-    StringBuilder y = new StringBuilder("dns: { server: ").append(YamlText.scalar(server))
-        .append(", name: ").append(YamlText.scalar(name))
-        .append(", type: ").append(type == null ? "A" : YamlText.scalar(type));
+    StringBuilder y =
+        new StringBuilder("dns: { server: ")
+            .append(YamlText.scalar(server))
+            .append(", name: ")
+            .append(YamlText.scalar(name))
+            .append(", type: ")
+            .append(type == null ? "A" : YamlText.scalar(type));
     if (dnsClass != null && !dnsClass.equals("IN")) {
       y.append(", class: ").append(dnsClass);
     }
@@ -126,8 +160,10 @@ final class ScriptChecks {
       y.append(", dnssec: true");
     }
     y.append(" }");
-    return Optional.of(new Native(y.toString(),
-        "dig exits 0 on any reply (SERVFAIL and REFUSED too); this check wants NOERROR"));
+    return Optional.of(
+        new Native(
+            y.toString(),
+            "dig exits 0 on any reply (SERVFAIL and REFUSED too); this check wants NOERROR"));
   }
 
   private static Optional<Native> curl(List<String> args) {
@@ -140,7 +176,7 @@ final class ScriptChecks {
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       switch (a) {
-        case "--silent", "--show-error" -> { }
+        case "--silent", "--show-error" -> {}
         case "--fail" -> fail = true;
         case "--insecure" -> insecure = true;
         case "--head" -> head = true;
@@ -166,7 +202,7 @@ final class ScriptChecks {
           if (a.startsWith("-") && a.length() > 1 && !a.startsWith("--")) {
             for (char c : a.substring(1).toCharArray()) {
               switch (c) {
-                case 's', 'S' -> { }
+                case 's', 'S' -> {}
                 case 'f' -> fail = true;
                 case 'k' -> insecure = true;
                 case 'I' -> head = true;
@@ -185,9 +221,15 @@ final class ScriptChecks {
         }
       }
     }
-    return http(url, insecure, head, family, host,
+    return http(
+        url,
+        insecure,
+        head,
+        family,
+        host,
         fail ? "200-399" : "100-599",
-        fail ? "curl --fail: any status below 400 is up; redirects are not followed"
+        fail
+            ? "curl --fail: any status below 400 is up; redirects are not followed"
             : "curl without --fail exits 0 on any HTTP status, so every status counts as up here; consider expect-status: 200");
   }
 
@@ -202,7 +244,9 @@ final class ScriptChecks {
         head |= a.equals("--spider");
       } else if (a.equals("--no-check-certificate")) {
         insecure = true;
-      } else if (a.startsWith("--output-document=") || a.startsWith("--timeout=") || a.startsWith("--tries=")
+      } else if (a.startsWith("--output-document=")
+          || a.startsWith("--timeout=")
+          || a.startsWith("--tries=")
           || a.startsWith("--connect-timeout=")) {
         continue;
       } else if (a.startsWith("-") && a.length() > 1 && !a.startsWith("--")) {
@@ -230,18 +274,32 @@ final class ScriptChecks {
         return Optional.empty();
       }
     }
-    return http(url, insecure, head, family, null, "200-399",
+    return http(
+        url,
+        insecure,
+        head,
+        family,
+        null,
+        "200-399",
         "wget fails on a status of 400 or more and follows redirects; this check counts 200-399 as up and does not follow them");
   }
 
-  private static Optional<Native> http(String url, boolean insecure, boolean head, String family, String host,
-      String status, String note) {
+  private static Optional<Native> http(
+      String url,
+      boolean insecure,
+      boolean head,
+      String family,
+      String host,
+      String status,
+      String note) {
     if (url == null) {
       return Optional.empty();
     }
     try {
       URI u = new URI(url);
-      if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null || u.getUserInfo() != null) {
+      if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
+          || u.getHost() == null
+          || u.getUserInfo() != null) {
         return Optional.empty();
       }
     } catch (URISyntaxException e) {
@@ -294,15 +352,22 @@ final class ScriptChecks {
       } catch (RuntimeException e) {
         return Optional.empty();
       }
-      return Optional.of(new Native("process: { cmdline: " + YamlText.scalar(regex) + " }",
-          "pgrep -f: the pattern is matched against the full command line (a Java regex here, an extended regex there)"));
+      return Optional.of(
+          new Native(
+              "process: { cmdline: " + YamlText.scalar(regex) + " }",
+              "pgrep -f: the pattern is matched against the full command line (a Java regex here, an extended regex there)"));
     }
     if (!PROCESS_NAME.matcher(pattern).matches()) {
       return Optional.empty();
     }
-    return Optional.of(new Native("process: { name: " + YamlText.scalar(pattern) + " }",
-        exact ? "pgrep -x: the exact process name, read from /proc without a fork"
-            : "pgrep without -x also matches names that merely contain \"" + pattern + "\"; this check wants the exact name"));
+    return Optional.of(
+        new Native(
+            "process: { name: " + YamlText.scalar(pattern) + " }",
+            exact
+                ? "pgrep -x: the exact process name, read from /proc without a fork"
+                : "pgrep without -x also matches names that merely contain \""
+                    + pattern
+                    + "\"; this check wants the exact name"));
   }
 
   private static Optional<Native> pidof(List<String> args) {
@@ -319,19 +384,28 @@ final class ScriptChecks {
     if (names.size() != 1 || !PROCESS_NAME.matcher(names.getFirst()).matches()) {
       return Optional.empty();
     }
-    return Optional.of(new Native("process: { name: " + YamlText.scalar(names.getFirst()) + " }",
-        "the kernel's process name, read from /proc without a fork"));
+    return Optional.of(
+        new Native(
+            "process: { name: " + YamlText.scalar(names.getFirst()) + " }",
+            "the kernel's process name, read from /proc without a fork"));
   }
 
   private static Optional<Native> killall(List<String> args) {
-    if (args.size() != 2 || !args.getFirst().equals("-0") || !PROCESS_NAME.matcher(args.get(1)).matches()) {
+    if (args.size() != 2
+        || !args.getFirst().equals("-0")
+        || !PROCESS_NAME.matcher(args.get(1)).matches()) {
       return Optional.empty();
     }
-    return Optional.of(new Native("process: { name: " + YamlText.scalar(args.get(1)) + " }",
-        "the kernel's process name, read from /proc without a fork or a signal"));
+    return Optional.of(
+        new Native(
+            "process: { name: " + YamlText.scalar(args.get(1)) + " }",
+            "the kernel's process name, read from /proc without a fork or a signal"));
   }
 
-  /** Splits a keepalived script string into argv as keepalived does: white space separates, quotes group. */
+  /**
+   * Splits a keepalived script string into argv as keepalived does: white space separates, quotes
+   * group.
+   */
   static List<String> split(String command) {
     List<String> out = new ArrayList<>();
     StringBuilder w = null;

@@ -6,15 +6,17 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * YAML scalars and comments written by hand (Jackson cannot write comments): a string is left
- * plain only when YAML cannot read it as anything but that string; otherwise it is
- * double-quoted with every character that needs it escaped.
+ * YAML scalars and comments written by hand (Jackson cannot write comments): a string is left plain
+ * only when YAML cannot read it as anything but that string; otherwise it is double-quoted with
+ * every character that needs it escaped.
  */
 final class YamlText {
   private static final Pattern PLAIN = Pattern.compile("[A-Za-z_/][A-Za-z0-9_/.@+-]*");
+
   /** Words YAML 1.1 or 1.2 reads as booleans or null. */
   private static final Set<String> RESERVED =
       Set.of("true", "false", "yes", "no", "on", "off", "y", "n", "null", "nan", "inf");
+
   private static final int MAX_COMMENT_CHARS = 300;
 
   private YamlText() {}
@@ -35,8 +37,15 @@ final class YamlText {
         case '\r' -> b.append("\\r");
         case '\0' -> b.append("\\0");
         default -> {
-          if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029' || c == '\ufeff'
-              || c == '\ufffe' || c == '\uffff' || (Character.isSurrogate(c) && !pairedSurrogate(s, i))) {
+          if (c < 0x20
+              || c == 0x7f
+              || (c >= 0x80 && c < 0xa0)
+              || c == '\u2028'
+              || c == '\u2029'
+              || c == '\ufeff'
+              || c == '\ufffe'
+              || c == '\uffff'
+              || (Character.isSurrogate(c) && !pairedSurrogate(s, i))) {
             b.append(String.format("\\u%04x", (int) c));
           } else {
             b.append(c);
@@ -77,7 +86,12 @@ final class YamlText {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < s.length() && b.length() < MAX_COMMENT_CHARS; i++) {
       char c = s.charAt(i);
-      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029' || c == '\ufeff'
+      if (c < 0x20
+          || c == 0x7f
+          || (c >= 0x80 && c < 0xa0)
+          || c == '\u2028'
+          || c == '\u2029'
+          || c == '\ufeff'
           || Character.isSurrogate(c) && !pairedSurrogate(s, i)) {
         b.append(String.format("\\u%04x", (int) c));
       } else {

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
@@ -34,11 +33,12 @@ import org.vrrpagent.core.io.TransportDrops;
 import org.vrrpagent.core.wire.DropReason;
 
 /**
- * The agent's Prometheus metrics. It is an {@link EngineListener} (counters only: it never
- * blocks, never throws) and reads the rest (states, priorities, checks, transport drops,
- * notification queue) from suppliers when scraped, so every value is current at the scrape.
+ * The agent's Prometheus metrics. It is an {@link EngineListener} (counters only: it never blocks,
+ * never throws) and reads the rest (states, priorities, checks, transport drops, notification
+ * queue) from suppliers when scraped, so every value is current at the scrape.
  *
  * <p>Metrics (Prometheus names):
+ *
  * <ul>
  *   <li>{@code vrrp_state{instance}}: 0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT
  *   <li>{@code vrrp_priority_effective{instance}}
@@ -46,17 +46,17 @@ import org.vrrpagent.core.wire.DropReason;
  *       alarm); 0 when none
  *   <li>{@code vrrp_transitions_total{instance,from,to}}
  *   <li>{@code vrrp_adverts_sent_total{instance}}, {@code vrrp_adverts_received_total{instance}}
- *   <li>{@code vrrp_rx_dropped_total{reason}}: the engine's and the transports' drops, every
- *       reason present from the start (zeros included)
- *   <li>{@code check_up{check}}, {@code check_runs_total{check,result}},
- *       {@code check_duration_seconds_count/_sum{check}}, {@code check_late_results_total{check}},
- *       {@code check_certificate_expiry_seconds{check}} (the checks module's {@link CheckMeters})
+ *   <li>{@code vrrp_rx_dropped_total{reason}}: the engine's and the transports' drops, every reason
+ *       present from the start (zeros included)
+ *   <li>{@code check_up{check}}, {@code check_runs_total{check,result}}, {@code
+ *       check_duration_seconds_count/_sum{check}}, {@code check_late_results_total{check}}, {@code
+ *       check_certificate_expiry_seconds{check}} (the checks module's {@link CheckMeters})
  *   <li>{@code vrrp_priority_order_file_ok{file}}: 0 while a file's last read failed
  *   <li>{@code vrrp_notify_queue_depth}
  *   <li>{@code vrrp_address_readded_total{instance}}: virtual addresses something else removed
  *       while we were MASTER, added again; {@code vrrp_address_duplicate{instance}}: 1 while
- *       another MAC answers for one of its addresses; {@code vrrp_address_duplicates_total{instance}}:
- *       such episodes
+ *       another MAC answers for one of its addresses; {@code
+ *       vrrp_address_duplicates_total{instance}}: such episodes
  * </ul>
  */
 public final class Metrics implements EngineListener {
@@ -75,9 +75,13 @@ public final class Metrics implements EngineListener {
   private final Map<String, AtomicInteger> duplicateNow = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> engineDrops = new ConcurrentHashMap<>();
   private final List<TransportDrops> transportDrops = new CopyOnWriteArrayList<>();
+
   /** Gauges and function meters per instance or check, removed when it leaves the configuration. */
-  private final Map<String, List<io.micrometer.core.instrument.Meter>> instanceMeters = new ConcurrentHashMap<>();
-  private final Map<String, List<io.micrometer.core.instrument.Meter>> checkMeters = new ConcurrentHashMap<>();
+  private final Map<String, List<io.micrometer.core.instrument.Meter>> instanceMeters =
+      new ConcurrentHashMap<>();
+
+  private final Map<String, List<io.micrometer.core.instrument.Meter>> checkMeters =
+      new ConcurrentHashMap<>();
   private final Map<String, Boolean> priorityFiles = new ConcurrentHashMap<>();
   private final Map<String, ProcessGroupRunner> processRunners = new ConcurrentHashMap<>();
 
@@ -111,7 +115,9 @@ public final class Metrics implements EngineListener {
 
   // ------------------------------------------------------------------ sources the daemon connects
 
-  /** Instance states and effective priorities, read at each scrape (e.g. {@code engine::status}). */
+  /**
+   * Instance states and effective priorities, read at each scrape (e.g. {@code engine::status}).
+   */
   public void instances(Supplier<List<RouterStatus>> source) {
     this.instanceSource = source;
   }
@@ -135,7 +141,10 @@ public final class Metrics implements EngineListener {
     this.priorityFileSource = source;
   }
 
-  /** A transport's drop counters (call once per transport); summed into {@code vrrp_rx_dropped_total}. */
+  /**
+   * A transport's drop counters (call once per transport); summed into {@code
+   * vrrp_rx_dropped_total}.
+   */
   public void transportDrops(TransportDrops drops) {
     transportDrops.add(drops);
   }
@@ -143,8 +152,8 @@ public final class Metrics implements EngineListener {
   /**
    * A process-group runner's runs ({@code kind}: {@code hook}, {@code script}, {@code command}):
    * live now and its limit, started, refused at the limit, timed out, and runs whose program left
-   * processes in its group that were then terminated. Call again with a new runner of the same
-   * kind (after a reload) to read that one instead.
+   * processes in its group that were then terminated. Call again with a new runner of the same kind
+   * (after a reload) to read that one instead.
    */
   public void processRuns(ProcessGroupRunner runner) {
     String kind = runner.kind();
@@ -153,20 +162,35 @@ public final class Metrics implements EngineListener {
     }
     Gauge.builder("vrrp.process.runs.live", () -> processRunners.get(kind).stats().live())
         .description("External programs running now (hooks, script checks, ip commands), by kind")
-        .tag("kind", kind).register(registry);
+        .tag("kind", kind)
+        .register(registry);
     Gauge.builder("vrrp.process.runs.limit", () -> processRunners.get(kind).maxLive())
         .description("Most runs live at once, by kind; past it a run is refused")
-        .tag("kind", kind).register(registry);
-    FunctionCounter.builder("vrrp.process.runs", this, m -> m.processRunners.get(kind).stats().started())
-        .description("External programs started, by kind").tag("kind", kind).register(registry);
-    FunctionCounter.builder("vrrp.process.runs.refused", this, m -> m.processRunners.get(kind).stats().refused())
-        .description("Runs refused because the limit of live runs was reached").tag("kind", kind).register(registry);
-    FunctionCounter.builder("vrrp.process.runs.timed.out", this, m -> m.processRunners.get(kind).stats().timedOut())
-        .description("Runs whose process group was killed at the deadline").tag("kind", kind).register(registry);
-    FunctionCounter.builder("vrrp.process.leftovers.killed", this,
+        .tag("kind", kind)
+        .register(registry);
+    FunctionCounter.builder(
+            "vrrp.process.runs", this, m -> m.processRunners.get(kind).stats().started())
+        .description("External programs started, by kind")
+        .tag("kind", kind)
+        .register(registry);
+    FunctionCounter.builder(
+            "vrrp.process.runs.refused", this, m -> m.processRunners.get(kind).stats().refused())
+        .description("Runs refused because the limit of live runs was reached")
+        .tag("kind", kind)
+        .register(registry);
+    FunctionCounter.builder(
+            "vrrp.process.runs.timed.out", this, m -> m.processRunners.get(kind).stats().timedOut())
+        .description("Runs whose process group was killed at the deadline")
+        .tag("kind", kind)
+        .register(registry);
+    FunctionCounter.builder(
+            "vrrp.process.leftovers.killed",
+            this,
             m -> m.processRunners.get(kind).stats().leftoversKilled())
-        .description("Runs that exited leaving processes in their group, which were then terminated")
-        .tag("kind", kind).register(registry);
+        .description(
+            "Runs that exited leaving processes in their group, which were then terminated")
+        .tag("kind", kind)
+        .register(registry);
   }
 
   /** The notification queue's current length. */
@@ -177,18 +201,22 @@ public final class Metrics implements EngineListener {
         .register(registry);
   }
 
-  // ------------------------------------------------------------------ EngineListener (engine thread)
+  // ------------------------------------------------------------------ EngineListener (engine
+  // thread)
 
   @Override
   public void stateChanged(String router, Action.StateChanged change) {
     addressMeters(router); // present (zero) from an instance's first transition on
-    transitions.computeIfAbsent(new Transition(router, change.from(), change.to()),
-        t -> Counter.builder("vrrp.transitions")
-            .description("State changes")
-            .tag("instance", t.instance())
-            .tag("from", t.from().name())
-            .tag("to", t.to().name())
-            .register(registry))
+    transitions
+        .computeIfAbsent(
+            new Transition(router, change.from(), change.to()),
+            t ->
+                Counter.builder("vrrp.transitions")
+                    .description("State changes")
+                    .tag("instance", t.instance())
+                    .tag("from", t.from().name())
+                    .tag("to", t.to().name())
+                    .register(registry))
         .increment();
     state(router).set(stateValue(change.to()));
     priority(router).set(change.priority());
@@ -197,14 +225,28 @@ public final class Metrics implements EngineListener {
 
   @Override
   public void advertSent(String router, int priority) {
-    advertsSent.computeIfAbsent(router, r -> Counter.builder("vrrp.adverts.sent")
-        .description("Advertisements sent").tag("instance", r).register(registry)).increment();
+    advertsSent
+        .computeIfAbsent(
+            router,
+            r ->
+                Counter.builder("vrrp.adverts.sent")
+                    .description("Advertisements sent")
+                    .tag("instance", r)
+                    .register(registry))
+        .increment();
   }
 
   @Override
   public void advertReceived(String router) {
-    advertsReceived.computeIfAbsent(router, r -> Counter.builder("vrrp.adverts.received")
-        .description("Advertisements accepted").tag("instance", r).register(registry)).increment();
+    advertsReceived
+        .computeIfAbsent(
+            router,
+            r ->
+                Counter.builder("vrrp.adverts.received")
+                    .description("Advertisements accepted")
+                    .tag("instance", r)
+                    .register(registry))
+        .increment();
   }
 
   @Override
@@ -222,7 +264,10 @@ public final class Metrics implements EngineListener {
     engineDrops.computeIfAbsent(reason.label(), l -> new LongAdder()).increment();
   }
 
-  /** Something else removed one of {@code instance}'s addresses while MASTER; we added it again. Any thread. */
+  /**
+   * Something else removed one of {@code instance}'s addresses while MASTER; we added it again. Any
+   * thread.
+   */
   public void addressReadded(String instance) {
     addressMeters(instance);
     addressesReadded.get(instance).increment();
@@ -238,19 +283,33 @@ public final class Metrics implements EngineListener {
   }
 
   private void addressMeters(String instance) {
-    addressesReadded.computeIfAbsent(instance, i -> Counter.builder("vrrp.address.readded")
-        .description("Virtual addresses removed by something else while MASTER, added again")
-        .tag("instance", i).register(registry));
-    duplicateEpisodes.computeIfAbsent(instance, i -> Counter.builder("vrrp.address.duplicates")
-        .description("Duplicate-address episodes: another MAC answered for a virtual address we held")
-        .tag("instance", i).register(registry));
-    duplicateNow.computeIfAbsent(instance, i -> {
-      AtomicInteger v = new AtomicInteger();
-      Gauge.builder("vrrp.address.duplicate", v, AtomicInteger::get)
-          .description("1 while another MAC answers for one of the instance's virtual addresses")
-          .tag("instance", i).register(registry);
-      return v;
-    });
+    addressesReadded.computeIfAbsent(
+        instance,
+        i ->
+            Counter.builder("vrrp.address.readded")
+                .description(
+                    "Virtual addresses removed by something else while MASTER, added again")
+                .tag("instance", i)
+                .register(registry));
+    duplicateEpisodes.computeIfAbsent(
+        instance,
+        i ->
+            Counter.builder("vrrp.address.duplicates")
+                .description(
+                    "Duplicate-address episodes: another MAC answered for a virtual address we held")
+                .tag("instance", i)
+                .register(registry));
+    duplicateNow.computeIfAbsent(
+        instance,
+        i -> {
+          AtomicInteger v = new AtomicInteger();
+          Gauge.builder("vrrp.address.duplicate", v, AtomicInteger::get)
+              .description(
+                  "1 while another MAC answers for one of the instance's virtual addresses")
+              .tag("instance", i)
+              .register(registry);
+          return v;
+        });
   }
 
   // ------------------------------------------------------------------ scrape
@@ -288,7 +347,10 @@ public final class Metrics implements EngineListener {
     try {
       for (PriorityFileStatus f : priorityFileSource.get()) {
         if (priorityFiles.put(f.path(), f.ok()) == null) {
-          Gauge.builder("vrrp.priority.order.file.ok", priorityFiles, m -> Boolean.TRUE.equals(m.get(f.path())) ? 1 : 0)
+          Gauge.builder(
+                  "vrrp.priority.order.file.ok",
+                  priorityFiles,
+                  m -> Boolean.TRUE.equals(m.get(f.path())) ? 1 : 0)
               .description("1 when the priority-order file's last read succeeded")
               .tag("file", f.path())
               .register(registry);
@@ -312,14 +374,18 @@ public final class Metrics implements EngineListener {
   }
 
   private AtomicInteger state(String instance) {
-    return states.computeIfAbsent(instance, i -> {
-      AtomicInteger v = new AtomicInteger();
-      instanceMeter(i, Gauge.builder("vrrp.state", v, AtomicInteger::get)
-          .description("0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT")
-          .tag("instance", i)
-          .register(registry));
-      return v;
-    });
+    return states.computeIfAbsent(
+        instance,
+        i -> {
+          AtomicInteger v = new AtomicInteger();
+          instanceMeter(
+              i,
+              Gauge.builder("vrrp.state", v, AtomicInteger::get)
+                  .description("0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT")
+                  .tag("instance", i)
+                  .register(registry));
+          return v;
+        });
   }
 
   private void instanceMeter(String instance, io.micrometer.core.instrument.Meter meter) {
@@ -327,25 +393,34 @@ public final class Metrics implements EngineListener {
   }
 
   private AtomicInteger priority(String instance) {
-    return priorities.computeIfAbsent(instance, i -> {
-      AtomicInteger v = new AtomicInteger();
-      instanceMeter(i, Gauge.builder("vrrp.priority.effective", v, AtomicInteger::get)
-          .description("The priority the instance advertises now")
-          .tag("instance", i)
-          .register(registry));
-      return v;
-    });
+    return priorities.computeIfAbsent(
+        instance,
+        i -> {
+          AtomicInteger v = new AtomicInteger();
+          instanceMeter(
+              i,
+              Gauge.builder("vrrp.priority.effective", v, AtomicInteger::get)
+                  .description("The priority the instance advertises now")
+                  .tag("instance", i)
+                  .register(registry));
+          return v;
+        });
   }
 
   private AtomicInteger conflict(String instance) {
-    return conflicts.computeIfAbsent(instance, i -> {
-      AtomicInteger v = new AtomicInteger();
-      instanceMeter(i, Gauge.builder("vrrp.conflict", v, AtomicInteger::get)
-          .description("Peers in conflict with the instance now: they claim its VRID but their adverts are dropped")
-          .tag("instance", i)
-          .register(registry));
-      return v;
-    });
+    return conflicts.computeIfAbsent(
+        instance,
+        i -> {
+          AtomicInteger v = new AtomicInteger();
+          instanceMeter(
+              i,
+              Gauge.builder("vrrp.conflict", v, AtomicInteger::get)
+                  .description(
+                      "Peers in conflict with the instance now: they claim its VRID but their adverts are dropped")
+                  .tag("instance", i)
+                  .register(registry));
+          return v;
+        });
   }
 
   /** The {@code vrrp_state} value of a state. */
@@ -360,11 +435,30 @@ public final class Metrics implements EngineListener {
 
   /** Meter names, for documentation tests. */
   static List<String> names() {
-    return new ArrayList<>(List.of("vrrp_state", "vrrp_priority_effective", "vrrp_conflict", "vrrp_transitions_total",
-        "vrrp_adverts_sent_total", "vrrp_adverts_received_total", "vrrp_rx_dropped_total", "check_up",
-        "check_runs_total", "check_duration_seconds", "check_late_results_total", "check_certificate_expiry_seconds", "vrrp_priority_order_file_ok", "vrrp_notify_queue_depth",
-        "vrrp_process_runs_live", "vrrp_process_runs_limit", "vrrp_process_runs_total", "vrrp_process_runs_refused_total",
-        "vrrp_process_runs_timed_out_total", "vrrp_process_leftovers_killed_total",
-        "vrrp_address_readded_total", "vrrp_address_duplicate", "vrrp_address_duplicates_total"));
+    return new ArrayList<>(
+        List.of(
+            "vrrp_state",
+            "vrrp_priority_effective",
+            "vrrp_conflict",
+            "vrrp_transitions_total",
+            "vrrp_adverts_sent_total",
+            "vrrp_adverts_received_total",
+            "vrrp_rx_dropped_total",
+            "check_up",
+            "check_runs_total",
+            "check_duration_seconds",
+            "check_late_results_total",
+            "check_certificate_expiry_seconds",
+            "vrrp_priority_order_file_ok",
+            "vrrp_notify_queue_depth",
+            "vrrp_process_runs_live",
+            "vrrp_process_runs_limit",
+            "vrrp_process_runs_total",
+            "vrrp_process_runs_refused_total",
+            "vrrp_process_runs_timed_out_total",
+            "vrrp_process_leftovers_killed_total",
+            "vrrp_address_readded_total",
+            "vrrp_address_duplicate",
+            "vrrp_address_duplicates_total"));
   }
 }

@@ -20,8 +20,18 @@ import java.util.Objects;
  * @param vips the instance's virtual addresses, without prefix length
  * @param time when this was reported
  */
-public record ConflictEvent(String instance, boolean raised, String peer, String differs, String reason, String detail,
-                            Instant since, long adverts, List<String> vips, Instant time) implements Notice {
+public record ConflictEvent(
+    String instance,
+    boolean raised,
+    String peer,
+    String differs,
+    String reason,
+    String detail,
+    Instant since,
+    long adverts,
+    List<String> vips,
+    Instant time)
+    implements Notice {
   public ConflictEvent {
     Objects.requireNonNull(instance, "instance");
     Objects.requireNonNull(peer, "peer");
@@ -35,6 +45,10 @@ public record ConflictEvent(String instance, boolean raised, String peer, String
 
   /** {@code dns0: CONFLICT with 198.18.0.2 (VRRP version differs)}, or {@code … conflict over}. */
   public String summary() {
-    return instance + ": " + (raised ? "CONFLICT with " + peer + " (" + differs + " differs)" : "conflict with " + peer + " over");
+    return instance
+        + ": "
+        + (raised
+            ? "CONFLICT with " + peer + " (" + differs + " differs)"
+            : "conflict with " + peer + " over");
   }
 }

@@ -6,10 +6,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Live subscribers to the event stream (the control API's {@code GET /events}). Each event
- * arrives as one JSON object, the same line the event log writes, in event order, on the
- * notifications' event thread: a subscriber must not block (hand the line to its own queue)
- * and should not throw (a subscriber that throws is logged and keeps its subscription).
+ * Live subscribers to the event stream (the control API's {@code GET /events}). Each event arrives
+ * as one JSON object, the same line the event log writes, in event order, on the notifications'
+ * event thread: a subscriber must not block (hand the line to its own queue) and should not throw
+ * (a subscriber that throws is logged and keeps its subscription).
  */
 public final class EventBus {
   private static final Logger log = LoggerFactory.getLogger(EventBus.class);
@@ -27,7 +27,8 @@ public final class EventBus {
   public AutoCloseable subscribe(Consumer<String> json) {
     synchronized (subscribers) {
       if (subscribers.size() >= MAX_SUBSCRIBERS) {
-        throw new IllegalStateException(subscribers.size() + " event subscribers (expected: at most " + MAX_SUBSCRIBERS + ")");
+        throw new IllegalStateException(
+            subscribers.size() + " event subscribers (expected: at most " + MAX_SUBSCRIBERS + ")");
       }
       subscribers.add(json);
     }

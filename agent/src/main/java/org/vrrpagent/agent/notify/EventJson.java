@@ -6,8 +6,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * An event as one JSON line: {@code {"time":"…","node":"ns1","type":"INSTANCE","name":"dns0",
- * "from":"BACKUP","to":"MASTER","priority":250,"reason":"…","vips":["198.18.0.100"]}}
- * ({@code members} added for a GROUP). A conflict alarm: {@code {"time":"…","node":"ns1",
+ * "from":"BACKUP","to":"MASTER","priority":250,"reason":"…","vips":["198.18.0.100"]}} ({@code
+ * members} added for a GROUP). A conflict alarm: {@code {"time":"…","node":"ns1",
  * "type":"CONFLICT","name":"dns0","state":"raised","peer":"198.18.0.2","differs":"VRRP version",
  * "reason":"version_mismatch","detail":"…","since":"…","adverts":1,"vips":[…]}} ({@code "state":
  * "cleared"} when it ends).
@@ -34,7 +34,10 @@ final class EventJson {
     return MAPPER.writeValueAsString(m);
   }
 
-  /** {@code {"time":"…","node":"ns1","type":"ADDRESS","kind":"readded","name":"dns0","address":"198.18.0.100","reason":"…"}}. */
+  /**
+   * {@code
+   * {"time":"…","node":"ns1","type":"ADDRESS","kind":"readded","name":"dns0","address":"198.18.0.100","reason":"…"}}.
+   */
   static String of(AddressEvent e, String node) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("time", e.time().toString());

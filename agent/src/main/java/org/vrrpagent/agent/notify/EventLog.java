@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
 import org.vrrpagent.agent.config.NotifyConfig.Events;
 
 /**
- * The event log: a JSON-lines log (file or stdout) and the live {@link EventBus}, written on
- * one thread; keepalived's notify FIFO on another (a FIFO nobody reads fills up and would stall
- * the log). Both queues are bounded; drops are counted.
+ * The event log: a JSON-lines log (file or stdout) and the live {@link EventBus}, written on one
+ * thread; keepalived's notify FIFO on another (a FIFO nobody reads fills up and would stall the
+ * log). Both queues are bounded; drops are counted.
  */
 final class EventLog {
   private static final Logger log = LoggerFactory.getLogger(EventLog.class);
@@ -44,7 +44,10 @@ final class EventLog {
     this.bus = bus;
     this.stdout = stdout;
     this.main = new SerialQueue<>("events", MAX_QUEUED_EVENTS, this::write);
-    this.fifoQueue = config.fifo().map(p -> new SerialQueue<>("events-fifo", MAX_QUEUED_EVENTS, this::writeFifo));
+    this.fifoQueue =
+        config
+            .fifo()
+            .map(p -> new SerialQueue<>("events-fifo", MAX_QUEUED_EVENTS, this::writeFifo));
   }
 
   void offer(StateEvent event) {
@@ -99,8 +102,13 @@ final class EventLog {
   private void appendLog(Path path, String json) {
     try {
       if (logWriter == null) {
-        logWriter = Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-            StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        logWriter =
+            Files.newBufferedWriter(
+                path,
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE);
       }
       logWriter.write(json);
       logWriter.write('\n');
@@ -108,7 +116,10 @@ final class EventLog {
       logFailed = false;
     } catch (IOException e) {
       if (!logFailed) {
-        log.error("event log {}: cannot write: {} (events still go to subscribers; retried with the next event)", path, e.toString());
+        log.error(
+            "event log {}: cannot write: {} (events still go to subscribers; retried with the next event)",
+            path,
+            e.toString());
       }
       logFailed = true;
       logWriter = null;
@@ -116,8 +127,8 @@ final class EventLog {
   }
 
   /**
-   * keepalived's notify_fifo: the FIFO is created when missing and opened read-write, so
-   * opening never waits for a reader and a reader may come and go.
+   * keepalived's notify_fifo: the FIFO is created when missing and opened read-write, so opening
+   * never waits for a reader and a reader may come and go.
    */
   private void writeFifo(StateEvent event) {
     Path path = config.fifo().orElseThrow();
@@ -126,8 +137,10 @@ final class EventLog {
         if (!Files.exists(path)) {
           Fifo.create(path);
         }
-        if (!Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).isOther()) {
-          throw new IOException(path + " exists and is not a FIFO (expected: a FIFO, or no file: it is created)");
+        if (!Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class)
+            .isOther()) {
+          throw new IOException(
+              path + " exists and is not a FIFO (expected: a FIFO, or no file: it is created)");
         }
         fifo = new RandomAccessFile(path.toFile(), "rw");
       }

@@ -13,10 +13,11 @@ import java.nio.file.Path;
 /** {@code mkfifo(path, 0600)} through java.lang.foreign. */
 final class Fifo {
   private static final Linker LINKER = Linker.nativeLinker();
-  private static final MethodHandle MKFIFO = LINKER.downcallHandle(
-      LINKER.defaultLookup().find("mkfifo").orElseThrow(),
-      FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
-      Linker.Option.captureCallState("errno"));
+  private static final MethodHandle MKFIFO =
+      LINKER.downcallHandle(
+          LINKER.defaultLookup().find("mkfifo").orElseThrow(),
+          FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
+          Linker.Option.captureCallState("errno"));
 
   private Fifo() {}
 
@@ -25,8 +26,11 @@ final class Fifo {
       var state = arena.allocate(Linker.Option.captureStateLayout());
       int rc = (int) MKFIFO.invokeExact(state, arena.allocateFrom(path.toString()), 0600);
       if (rc != 0) {
-        int errno = state.get(JAVA_INT, Linker.Option.captureStateLayout().byteOffset(
-            java.lang.foreign.MemoryLayout.PathElement.groupElement("errno")));
+        int errno =
+            state.get(
+                JAVA_INT,
+                Linker.Option.captureStateLayout()
+                    .byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno")));
         throw new IOException("mkfifo " + path + " failed (errno " + errno + ")");
       }
     } catch (IOException | RuntimeException e) {

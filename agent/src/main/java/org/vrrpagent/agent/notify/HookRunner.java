@@ -9,32 +9,35 @@ import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vrrpagent.agent.config.NotifyConfig.Hook;
+import org.vrrpagent.agent.config.ScriptSecurity;
 import org.vrrpagent.base.DurationText;
 import org.vrrpagent.base.ProcessGroupRunner;
 import org.vrrpagent.base.ProcessGroupRunner.Result;
-import org.vrrpagent.agent.config.NotifyConfig.Hook;
-import org.vrrpagent.agent.config.ScriptSecurity;
 
 /**
- * Runs one configured hook: its own bounded queue and thread, so runs of one hook happen in
- * event order and never overlap, while a slow hook delays neither the engine nor other hooks.
+ * Runs one configured hook: its own bounded queue and thread, so runs of one hook happen in event
+ * order and never overlap, while a slow hook delays neither the engine nor other hooks.
  *
- * <p>Each run goes through the notifications' {@link ProcessGroupRunner}: a new session and
- * process group, stdin from /dev/null, stdout and stderr captured (the first
- * {@link #MAX_LOGGED_OUTPUT_BYTES} logged, the rest counted and discarded), reading ended when
- * the hook exits — a background child holding its output neither delays the next run nor
- * outlives this one (it gets SIGTERM, then SIGKILL after the grace). At the timeout the group gets
- * SIGTERM (on time) and SIGKILL after {@link #KILL_GRACE}.
+ * <p>Each run goes through the notifications' {@link ProcessGroupRunner}: a new session and process
+ * group, stdin from /dev/null, stdout and stderr captured (the first {@link
+ * #MAX_LOGGED_OUTPUT_BYTES} logged, the rest counted and discarded), reading ended when the hook
+ * exits — a background child holding its output neither delays the next run nor outlives this one
+ * (it gets SIGTERM, then SIGKILL after the grace). At the timeout the group gets SIGTERM (on time)
+ * and SIGKILL after {@link #KILL_GRACE}.
  */
 final class HookRunner {
   private static final Logger log = LoggerFactory.getLogger(HookRunner.class);
 
   /** Runs waiting per hook; past this the oldest is dropped and counted. */
   static final int MAX_QUEUED_RUNS = 256;
+
   /** Output bytes of one run written to the log. */
   static final int MAX_LOGGED_OUTPUT_BYTES = 4096;
+
   /** Between SIGTERM and SIGKILL at the timeout. */
   static final Duration KILL_GRACE = Duration.ofSeconds(1);
+
   /** PATH of a hook's environment (hooks get no other inherited variable). */
   static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -60,7 +63,12 @@ final class HookRunner {
   private final ProcessGroupRunner runner;
   private final SerialQueue<Run> queue;
 
-  HookRunner(int index, Hook hook, boolean checkOwnership, Counters counters, Duration killGrace,
+  HookRunner(
+      int index,
+      Hook hook,
+      boolean checkOwnership,
+      Counters counters,
+      Duration killGrace,
       ProcessGroupRunner runner) {
     this.hook = hook;
     this.program = hook.exec().getFirst();
@@ -91,7 +99,12 @@ final class HookRunner {
   void offer(StateEvent event, String node) {
     List<String> argv = new ArrayList<>(hook.exec());
     if (hook.generic()) {
-      argv.addAll(List.of(event.type().name(), event.name(), event.to().name(), Integer.toString(event.priority())));
+      argv.addAll(
+          List.of(
+              event.type().name(),
+              event.name(),
+              event.to().name(),
+              Integer.toString(event.priority())));
     }
     queue.offer(new Run(program + " for " + event.summary(), argv, environment(event, node)));
   }
@@ -126,8 +139,8 @@ final class HookRunner {
   }
 
   /**
-   * Lets queued runs finish within {@code budget}; a run still going then is left to the
-   * runner, whose {@code close} kills its group.
+   * Lets queued runs finish within {@code budget}; a run still going then is left to the runner,
+   * whose {@code close} kills its group.
    */
   boolean close(Duration budget) {
     return queue.close(budget, () -> {});
@@ -135,7 +148,8 @@ final class HookRunner {
 
   private void execute(Run run) {
     if (checkOwnership) {
-      // The loader checked at start; a file swapped since then is refused now (keepalived's script security).
+      // The loader checked at start; a file swapped since then is refused now (keepalived's script
+      // security).
       Optional<String> unsafe = ScriptSecurity.writableByOthers(Path.of(program));
       if (unsafe.isPresent()) {
         counters.failed().increment();
@@ -145,10 +159,12 @@ final class HookRunner {
     }
     Result result;
     try {
-      result = runner.run(ProcessGroupRunner.Run.of(run.argv(), hook.timeout())
-          .withEnvironment(run.environment())
-          .withKillGrace(killGrace)
-          .withMaxOutputBytes(MAX_LOGGED_OUTPUT_BYTES));
+      result =
+          runner.run(
+              ProcessGroupRunner.Run.of(run.argv(), hook.timeout())
+                  .withEnvironment(run.environment())
+                  .withKillGrace(killGrace)
+                  .withMaxOutputBytes(MAX_LOGGED_OUTPUT_BYTES));
     } catch (InterruptedException e) {
       // shutdown: the runner's close kills the group
       counters.failed().increment();
@@ -167,8 +183,14 @@ final class HookRunner {
         counters.run().increment();
         counters.timedOut().increment();
         counters.failed().increment();
-        log.error("hook {}: timed out after {} ms (timeout {}), {} (process group {}){}", run, millis,
-            DurationText.of(hook.timeout()), result.note(), result.pid(), text);
+        log.error(
+            "hook {}: timed out after {} ms (timeout {}), {} (process group {}){}",
+            run,
+            millis,
+            DurationText.of(hook.timeout()),
+            result.note(),
+            result.pid(),
+            text);
       }
       case STOPPED -> {
         counters.run().increment();
@@ -180,7 +202,13 @@ final class HookRunner {
         String left = result.note().isEmpty() ? "" : " (" + result.note() + ")";
         if (result.exitStatus() != 0) {
           counters.failed().increment();
-          log.warn("hook {}: exit status {} after {} ms{}{}", run, result.exitStatus(), millis, left, text);
+          log.warn(
+              "hook {}: exit status {} after {} ms{}{}",
+              run,
+              result.exitStatus(),
+              millis,
+              left,
+              text);
         } else {
           log.info("hook {}: exit status 0 after {} ms{}{}", run, millis, left, text);
         }
@@ -188,13 +216,19 @@ final class HookRunner {
     }
   }
 
-  /** The logged part of a run's output: control characters replaced, the discarded bytes counted. */
+  /**
+   * The logged part of a run's output: control characters replaced, the discarded bytes counted.
+   */
   private static String text(Result result) {
     String kept = result.stdout().strip();
     if (kept.isEmpty()) {
       return "";
     }
     String s = kept.replaceAll("[\\p{Cntrl}&&[^\n\t]]", "?");
-    return "; output:\n" + s + (result.truncated() ? "\n(" + result.discardedBytes() + " more bytes of output discarded)" : "");
+    return "; output:\n"
+        + s
+        + (result.truncated()
+            ? "\n(" + result.discardedBytes() + " more bytes of output discarded)"
+            : "");
   }
 }

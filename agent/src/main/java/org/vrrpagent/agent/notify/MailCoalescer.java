@@ -7,14 +7,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Turns transitions into mails, on time given from outside (pure: no clock, no thread). The
- * first transition that the policy sends opens a window of {@code coalesce}; every sending
- * transition until the window closes joins the same mail. All transitions, sending or not, go
- * into the "recent transitions" that every mail lists.
+ * Turns transitions into mails, on time given from outside (pure: no clock, no thread). The first
+ * transition that the policy sends opens a window of {@code coalesce}; every sending transition
+ * until the window closes joins the same mail. All transitions, sending or not, go into the "recent
+ * transitions" that every mail lists.
  */
 final class MailCoalescer {
   /** Recent transitions listed in a mail. */
   static final int MAX_RECENT = 20;
+
   /** Transitions named in one mail; more are counted ("and 12 more"). */
   static final int MAX_PER_MAIL = 50;
 

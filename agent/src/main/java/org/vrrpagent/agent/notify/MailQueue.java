@@ -11,25 +11,29 @@ import org.slf4j.LoggerFactory;
 import org.vrrpagent.agent.config.NotifyConfig.Email;
 
 /**
- * The mail thread: coalesces transitions into mails ({@link MailCoalescer}), keeps the mails
- * in a bounded queue, and sends them in order, retrying the oldest with exponential backoff
- * ({@link #initialBackoff} doubling up to {@link #MAX_BACKOFF}) while the server is unreachable.
- * Past {@link #MAX_QUEUED_MAILS} the oldest mail is dropped and counted. {@link #offer} never
- * blocks.
+ * The mail thread: coalesces transitions into mails ({@link MailCoalescer}), keeps the mails in a
+ * bounded queue, and sends them in order, retrying the oldest with exponential backoff ({@link
+ * #initialBackoff} doubling up to {@link #MAX_BACKOFF}) while the server is unreachable. Past
+ * {@link #MAX_QUEUED_MAILS} the oldest mail is dropped and counted. {@link #offer} never blocks.
  *
  * <p>The queue's lock guards only the queues: nothing slow and nothing outside this class runs
- * while it is held. A mail's text is built from the snapshot that came with its last event
- * ({@link #offer}) and the check status, outside the lock; SMTP runs outside it too. So the
- * engine thread, which offers events, can never wait for the mail thread, and the mail thread
- * never calls into the engine.
+ * while it is held. A mail's text is built from the snapshot that came with its last event ({@link
+ * #offer}) and the check status, outside the lock; SMTP runs outside it too. So the engine thread,
+ * which offers events, can never wait for the mail thread, and the mail thread never calls into the
+ * engine.
  */
 final class MailQueue {
   private static final Logger log = LoggerFactory.getLogger(MailQueue.class);
 
   /** Mails waiting to be sent; past this the oldest is dropped and counted. */
   static final int MAX_QUEUED_MAILS = 100;
-  /** Transitions waiting for the mail thread; past this the oldest is dropped (and counted as events dropped). */
+
+  /**
+   * Transitions waiting for the mail thread; past this the oldest is dropped (and counted as events
+   * dropped).
+   */
   static final int MAX_PENDING_EVENTS = 1000;
+
   static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
 
   private final String node;
@@ -46,12 +50,15 @@ final class MailQueue {
   private final LongAdder eventsDropped = new LongAdder();
   private final Thread thread;
   private boolean closing;
+
   /** The snapshot that came with the last event handed to the coalescer. */
   private List<StatusSource.InstanceSummary> coalescedSnapshot = List.of();
+
   private long nextAttemptNanos;
   private Duration backoff;
 
-  MailQueue(String node, Email email, StatusSource status, MailSender sender, Duration initialBackoff) {
+  MailQueue(
+      String node, Email email, StatusSource status, MailSender sender, Duration initialBackoff) {
     this.node = node;
     this.status = status;
     this.sender = sender;
@@ -70,8 +77,7 @@ final class MailQueue {
 
   /**
    * Hands a transition to the mail thread, with every instance's state as of it (taken by the
-   * caller, on the engine thread); never blocks (the lock is only ever held for queue
-   * operations).
+   * caller, on the engine thread); never blocks (the lock is only ever held for queue operations).
    */
   void offer(StateEvent event) {
     offer(event, List.of());
@@ -90,9 +96,9 @@ final class MailQueue {
   }
 
   /**
-   * A conflict alarm: its own mail, at once (not coalesced with transitions, whatever
-   * {@code when:} says: a split brain always deserves one). Never blocks; does not ask for
-   * status, so it holds no lock while calling anything.
+   * A conflict alarm: its own mail, at once (not coalesced with transitions, whatever {@code when:}
+   * says: a split brain always deserves one). Never blocks; does not ask for status, so it holds no
+   * lock while calling anything.
    */
   synchronized void offer(ConflictEvent event) {
     if (closing) {
@@ -123,9 +129,9 @@ final class MailQueue {
   }
 
   /**
-   * Closes the open coalescing window at once and tries to send what is queued until the
-   * budget has passed; what is left is dropped (counted). Never waits longer than the budget
-   * plus half a second.
+   * Closes the open coalescing window at once and tries to send what is queued until the budget has
+   * passed; what is left is dropped (counted). Never waits longer than the budget plus half a
+   * second.
    */
   boolean close(Duration budget) {
     long deadline = nanoClock.getAsLong() + budget.toNanos();
@@ -151,7 +157,10 @@ final class MailQueue {
     }
     thread.interrupt(); // a send in progress ends at its SMTP timeout; the thread is a daemon
     try {
-      thread.join(Duration.ofNanos(Math.max(1, Math.min(500_000_000L, deadline + 500_000_000L - nanoClock.getAsLong()))));
+      thread.join(
+          Duration.ofNanos(
+              Math.max(
+                  1, Math.min(500_000_000L, deadline + 500_000_000L - nanoClock.getAsLong()))));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -167,10 +176,12 @@ final class MailQueue {
           long now = nanoClock.getAsLong();
           if (closing) {
             while (!events.isEmpty()) {
-              coalesce(events.removeFirst(), now); // at shutdown everything still pending is one mail
+              coalesce(
+                  events.removeFirst(), now); // at shutdown everything still pending is one mail
             }
           } else if (!events.isEmpty()) {
-            coalesce(events.removeFirst(), now); // one at a time: with coalesce 0s each is its own mail
+            coalesce(
+                events.removeFirst(), now); // one at a time: with coalesce 0s each is its own mail
           }
           var batch = closing ? coalescer.flush() : coalescer.due(now);
           if (batch.isPresent()) {
@@ -230,7 +241,10 @@ final class MailQueue {
             return;
           }
           nextAttemptNanos = nanoClock.getAsLong() + backoff.toNanos();
-          backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+          backoff =
+              backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                  ? MAX_BACKOFF
+                  : backoff.multipliedBy(2);
         }
       }
       if (Thread.currentThread().isInterrupted()) {
@@ -263,7 +277,12 @@ final class MailQueue {
       return true;
     } catch (Exception e) {
       attemptsFailed.increment();
-      log.warn("mail not sent ({} waiting, retry in {}): {}: {}", depth(), backoff, mail.subject(), e.toString());
+      log.warn(
+          "mail not sent ({} waiting, retry in {}): {}: {}",
+          depth(),
+          backoff,
+          mail.subject(),
+          e.toString());
       return false;
     }
   }

@@ -16,10 +16,10 @@ import org.vrrpagent.agent.config.NotifyConfig.StartTls;
 import org.vrrpagent.base.StrictText;
 
 /**
- * Sends one mail over SMTP with Angus Mail: STARTTLS none/optional/required, implicit TLS
- * ({@code tls: true}, port 465 style), AUTH with the password read from its file at each send
- * (so a rotated password needs no restart). Certificates are checked against the JVM's trust
- * store, and the server's name against its certificate.
+ * Sends one mail over SMTP with Angus Mail: STARTTLS none/optional/required, implicit TLS ({@code
+ * tls: true}, port 465 style), AUTH with the password read from its file at each send (so a rotated
+ * password needs no restart). Certificates are checked against the JVM's trust store, and the
+ * server's name against its certificate.
  */
 final class MailSender {
   /** Password file bytes read. */
@@ -28,7 +28,9 @@ final class MailSender {
   private final Email email;
   private final Session session;
 
-  /** @param extra session properties added last (tests: a trust setting for a test certificate) */
+  /**
+   * @param extra session properties added last (tests: a trust setting for a test certificate)
+   */
   MailSender(Email email, Properties extra) {
     this.email = email;
     this.session = Session.getInstance(properties(email.smtp(), extra));

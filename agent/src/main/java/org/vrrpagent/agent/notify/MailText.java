@@ -6,21 +6,35 @@ import java.util.List;
 record MailText(String subject, String body) {
 
   /**
-   * Subject {@code [node] dns0: BACKUP -> MASTER (prio 250)}, with {@code (+N more)} when the
-   * mail covers several transitions. The body: the transitions, every instance as of the last
-   * of them ({@code instances}, the snapshot that came with it), failing checks, recent
-   * transitions. Runs on the mail thread holding no lock.
+   * Subject {@code [node] dns0: BACKUP -> MASTER (prio 250)}, with {@code (+N more)} when the mail
+   * covers several transitions. The body: the transitions, every instance as of the last of them
+   * ({@code instances}, the snapshot that came with it), failing checks, recent transitions. Runs
+   * on the mail thread holding no lock.
    */
-  static MailText of(String node, MailCoalescer.Batch batch, List<StatusSource.InstanceSummary> instances,
+  static MailText of(
+      String node,
+      MailCoalescer.Batch batch,
+      List<StatusSource.InstanceSummary> instances,
       StatusSource status) {
     List<StateEvent> transitions = batch.transitions();
     int more = transitions.size() - 1 + batch.omitted();
-    String subject = "[" + node + "] " + transitions.getFirst().summary() + (more > 0 ? " (+" + more + " more)" : "");
+    String subject =
+        "["
+            + node
+            + "] "
+            + transitions.getFirst().summary()
+            + (more > 0 ? " (+" + more + " more)" : "");
     StringBuilder body = new StringBuilder();
     body.append("vrrp-agent on ").append(node).append(":\n\n");
     for (StateEvent e : transitions) {
-      body.append("  ").append(e.time()).append("  ").append(e.summary()).append("\n")
-          .append("      why: ").append(e.reason()).append("\n");
+      body.append("  ")
+          .append(e.time())
+          .append("  ")
+          .append(e.summary())
+          .append("\n")
+          .append("      why: ")
+          .append(e.reason())
+          .append("\n");
       if (!e.vips().isEmpty()) {
         body.append("      addresses: ").append(String.join(" ", e.vips())).append("\n");
       }
@@ -38,7 +52,12 @@ record MailText(String subject, String body) {
     if (!instances.isEmpty()) {
       body.append("\nInstances as of the last transition:\n");
       for (var i : instances) {
-        body.append("  ").append(i.name()).append("  ").append(i.state()).append("  priority ").append(i.effectivePriority());
+        body.append("  ")
+            .append(i.name())
+            .append("  ")
+            .append(i.state())
+            .append("  priority ")
+            .append(i.effectivePriority());
         if (i.effectivePriority() != i.basePriority()) {
           body.append(" (configured ").append(i.basePriority()).append(")");
         }
@@ -54,8 +73,14 @@ record MailText(String subject, String body) {
     }
     body.append("\nRecent transitions (oldest first):\n");
     for (StateEvent e : batch.recent()) {
-      body.append("  ").append(e.time()).append("  ").append(e.type() == StateEvent.Type.GROUP ? "group " : "")
-          .append(e.summary()).append("  (").append(e.reason()).append(")\n");
+      body.append("  ")
+          .append(e.time())
+          .append("  ")
+          .append(e.type() == StateEvent.Type.GROUP ? "group " : "")
+          .append(e.summary())
+          .append("  (")
+          .append(e.reason())
+          .append(")\n");
     }
     return new MailText(subject, body.toString());
   }
@@ -67,15 +92,24 @@ record MailText(String subject, String body) {
     body.append("vrrp-agent on ").append(node).append(":\n\n");
     body.append("  ").append(c.time()).append("  ").append(c.summary()).append("\n");
     body.append("      since: ").append(c.since()).append("\n");
-    body.append("      what differs: ").append(c.differs()).append(" (").append(c.detail()).append(")\n");
+    body.append("      what differs: ")
+        .append(c.differs())
+        .append(" (")
+        .append(c.detail())
+        .append(")\n");
     if (!c.vips().isEmpty()) {
       body.append("      addresses: ").append(String.join(" ", c.vips())).append("\n");
     }
-    body.append("\n").append(c.peer()).append(" claims the VRID of ").append(c.instance())
+    body.append("\n")
+        .append(c.peer())
+        .append(" claims the VRID of ")
+        .append(c.instance())
         .append(" on its link, but this host drops its advertisements, and it likely drops ours:\n")
-        .append("both may hold the addresses at once (a split brain). Make the configurations agree\n")
+        .append(
+            "both may hold the addresses at once (a split brain). Make the configurations agree\n")
         .append("(version, authentication, advert interval, addresses); see docs/operations.md,\n")
-        .append("\"Conflict alarm\". One mail per episode; the end of it is logged and sent as an event.\n");
+        .append(
+            "\"Conflict alarm\". One mail per episode; the end of it is logged and sent as an event.\n");
     return new MailText(subject, body.toString());
   }
 }

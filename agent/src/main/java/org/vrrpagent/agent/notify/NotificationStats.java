@@ -1,8 +1,8 @@
 package org.vrrpagent.agent.notify;
 
 /**
- * Counters of everything notifications do, for metrics. All are totals since start except the
- * queue depths.
+ * Counters of everything notifications do, for metrics. All are totals since start except the queue
+ * depths.
  *
  * @param hooksRun hook processes started
  * @param hooksFailed hook runs that exited non-zero or could not start
@@ -13,7 +13,8 @@ package org.vrrpagent.agent.notify;
  * @param mailAttemptsFailed send attempts that failed (each retry counts)
  * @param mailsDropped mails dropped: queue full (oldest first) or unsent at shutdown
  * @param mailQueueDepth mails waiting to be sent
- * @param eventsDropped events the event stream (log, FIFO, subscribers) dropped because its queue was full
+ * @param eventsDropped events the event stream (log, FIFO, subscribers) dropped because its queue
+ *     was full
  * @param eventsWritten events written to the event log, FIFO and subscribers
  */
 public record NotificationStats(

@@ -14,8 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrpagent.agent.config.Config;
-import org.vrrpagent.agent.config.NotifyConfig.State;
 import org.vrrpagent.agent.config.NotifyConfig;
+import org.vrrpagent.agent.config.NotifyConfig.State;
 import org.vrrpagent.agent.config.ScriptSecurity;
 import org.vrrpagent.agent.config.VirtualAddress;
 import org.vrrpagent.base.AddressText;
@@ -26,10 +26,10 @@ import org.vrrpagent.core.fsm.PeerConflict;
 import org.vrrpagent.core.fsm.VrrpState;
 
 /**
- * Tells people about state changes: hooks, mail and the event stream, as an {@link
- * EngineListener}. {@link #stateChanged} only converts the change and offers it to bounded
- * queues; every slow part (processes, SMTP, files) runs on the notifications' own threads, so
- * it never delays the engine. See docs/notifications.md for the contract.
+ * Tells people about state changes: hooks, mail and the event stream, as an {@link EngineListener}.
+ * {@link #stateChanged} only converts the change and offers it to bounded queues; every slow part
+ * (processes, SMTP, files) runs on the notifications' own threads, so it never delays the engine.
+ * See docs/notifications.md for the contract.
  *
  * <pre>{@code
  * Notifications notifications = Notifications.start(config, statusSource);
@@ -44,18 +44,29 @@ public final class Notifications implements EngineListener, AutoCloseable {
 
   /** How long {@link #close} lets hooks, mail and the event log finish before dropping the rest. */
   public static final Duration CLOSE_BUDGET = Duration.ofSeconds(2);
+
   /**
-   * Hook runs live at once, over all hooks. Each hook runs one at a time, so this is reached
-   * only with more hooks than this, all running; a run past it is refused and counted.
+   * Hook runs live at once, over all hooks. Each hook runs one at a time, so this is reached only
+   * with more hooks than this, all running; a run past it is refused and counted.
    */
   public static final int MAX_LIVE_HOOK_RUNS = ProcessGroupRunner.DEFAULT_MAX_LIVE;
 
   /** Tunables with their production values; tests shorten them. */
-  record Options(Duration hookKillGrace, Duration mailInitialBackoff, Properties mailProperties, PrintStream stdout,
-      boolean checkOwnership, Clock clock) {
+  record Options(
+      Duration hookKillGrace,
+      Duration mailInitialBackoff,
+      Properties mailProperties,
+      PrintStream stdout,
+      boolean checkOwnership,
+      Clock clock) {
     static Options defaults() {
-      return new Options(HookRunner.KILL_GRACE, Duration.ofSeconds(5), new Properties(), System.out,
-          ScriptSecurity.runningAsRoot(), Clock.systemUTC());
+      return new Options(
+          HookRunner.KILL_GRACE,
+          Duration.ofSeconds(5),
+          new Properties(),
+          System.out,
+          ScriptSecurity.runningAsRoot(),
+          Clock.systemUTC());
     }
   }
 
@@ -70,12 +81,14 @@ public final class Notifications implements EngineListener, AutoCloseable {
   private final EventBus bus;
   private final SyncGroupTracker groups;
   private final Clock clock;
+
   /**
    * Every instance as of the last state change, in configuration order: kept by {@link
-   * #stateChanged} on the engine thread (its only writer and reader), copied into each event
-   * handed to the mail thread, so a mail never needs to ask the engine anything.
+   * #stateChanged} on the engine thread (its only writer and reader), copied into each event handed
+   * to the mail thread, so a mail never needs to ask the engine anything.
    */
   private final Map<String, StatusSource.InstanceSummary> instancesNow = new LinkedHashMap<>();
+
   private final Map<String, Integer> configuredPriority = new LinkedHashMap<>();
   private volatile boolean closed;
 
@@ -85,13 +98,27 @@ public final class Notifications implements EngineListener, AutoCloseable {
     this.node = config.node();
     this.clock = options.clock();
     Map<String, List<String>> addresses = new LinkedHashMap<>();
-    config.instances().forEach((name, instance) -> addresses.put(name,
-        instance.addresses().stream().map(VirtualAddress::address).map(AddressText::of).toList()));
+    config
+        .instances()
+        .forEach(
+            (name, instance) ->
+                addresses.put(
+                    name,
+                    instance.addresses().stream()
+                        .map(VirtualAddress::address)
+                        .map(AddressText::of)
+                        .toList()));
     this.vips = addresses;
-    config.instances().forEach((name, instance) -> {
-      configuredPriority.put(name, instance.priority());
-      instancesNow.put(name, new StatusSource.InstanceSummary(name, "INIT", instance.priority(), instance.priority(), ""));
-    });
+    config
+        .instances()
+        .forEach(
+            (name, instance) -> {
+              configuredPriority.put(name, instance.priority());
+              instancesNow.put(
+                  name,
+                  new StatusSource.InstanceSummary(
+                      name, "INIT", instance.priority(), instance.priority(), ""));
+            });
     Map<String, List<String>> groupMembers = new LinkedHashMap<>();
     config.syncGroups().forEach((name, group) -> groupMembers.put(name, group.instances()));
     this.groups = new SyncGroupTracker(groupMembers, addresses);
@@ -99,10 +126,26 @@ public final class Notifications implements EngineListener, AutoCloseable {
     this.hookKillGrace = options.hookKillGrace();
     int i = 0;
     for (NotifyConfig.Hook hook : notify.hooks()) {
-      hooks.add(new HookRunner(i++, hook, options.checkOwnership(), hookCounters, options.hookKillGrace(), hookRuns));
+      hooks.add(
+          new HookRunner(
+              i++,
+              hook,
+              options.checkOwnership(),
+              hookCounters,
+              options.hookKillGrace(),
+              hookRuns));
     }
-    this.mail = notify.email().map(email -> new MailQueue(node, email, status,
-        new MailSender(email, options.mailProperties()), options.mailInitialBackoff()));
+    this.mail =
+        notify
+            .email()
+            .map(
+                email ->
+                    new MailQueue(
+                        node,
+                        email,
+                        status,
+                        new MailSender(email, options.mailProperties()),
+                        options.mailInitialBackoff()));
     this.events = new EventLog(node, notify.events(), bus, options.stdout());
   }
 
@@ -116,8 +159,8 @@ public final class Notifications implements EngineListener, AutoCloseable {
   }
 
   /**
-   * As {@link #start(Config, StatusSource)}, publishing live events on {@code bus}: a reload
-   * that replaces the notifications keeps the bus, so {@code GET /events} streams go on.
+   * As {@link #start(Config, StatusSource)}, publishing live events on {@code bus}: a reload that
+   * replaces the notifications keeps the bus, so {@code GET /events} streams go on.
    */
   public static Notifications start(Config config, StatusSource status, EventBus bus) {
     return new Notifications(config, status, Options.defaults(), bus);
@@ -145,8 +188,17 @@ public final class Notifications implements EngineListener, AutoCloseable {
       return;
     }
     try {
-      StateEvent event = new StateEvent(StateEvent.Type.INSTANCE, router, change.from().name(), state(change.to()),
-          change.priority(), change.reason(), vips.getOrDefault(router, List.of()), List.of(), clock.instant());
+      StateEvent event =
+          new StateEvent(
+              StateEvent.Type.INSTANCE,
+              router,
+              change.from().name(),
+              state(change.to()),
+              change.priority(),
+              change.reason(),
+              vips.getOrDefault(router, List.of()),
+              List.of(),
+              clock.instant());
       List<StatusSource.InstanceSummary> now = remember(router, change);
       dispatch(event, now);
       for (StateEvent group : groups.on(event)) {
@@ -163,8 +215,10 @@ public final class Notifications implements EngineListener, AutoCloseable {
       instancesNow.remove(router); // stopped (shutdown, or removed by a reload)
     } else {
       int configured = configuredPriority.getOrDefault(router, change.priority());
-      instancesNow.put(router, new StatusSource.InstanceSummary(router, change.to().name(), configured,
-          change.priority(), change.reason()));
+      instancesNow.put(
+          router,
+          new StatusSource.InstanceSummary(
+              router, change.to().name(), configured, change.priority(), change.reason()));
     }
     return List.copyOf(instancesNow.values());
   }
@@ -198,9 +252,18 @@ public final class Notifications implements EngineListener, AutoCloseable {
     try {
       Instant now = clock.instant();
       long nowNanos = System.nanoTime();
-      ConflictEvent event = new ConflictEvent(router, raised, conflict.peer().getHostAddress(), conflict.differs(),
-          conflict.reason().label(), conflict.detail(), now.minusNanos(Math.max(0, nowNanos - conflict.sinceNanos())),
-          conflict.adverts(), vips.getOrDefault(router, List.of()), now);
+      ConflictEvent event =
+          new ConflictEvent(
+              router,
+              raised,
+              conflict.peer().getHostAddress(),
+              conflict.differs(),
+              conflict.reason().label(),
+              conflict.detail(),
+              now.minusNanos(Math.max(0, nowNanos - conflict.sinceNanos())),
+              conflict.adverts(),
+              vips.getOrDefault(router, List.of()),
+              now);
       events.offer(event);
       if (raised) {
         mail.ifPresent(m -> m.offer(event));
@@ -245,9 +308,9 @@ public final class Notifications implements EngineListener, AutoCloseable {
   }
 
   /**
-   * Lets queued hooks, mails and events finish for up to {@link #CLOSE_BUDGET} (all in
-   * parallel), then kills running hooks and drops the rest, counted. Returns within about
-   * {@code CLOSE_BUDGET} plus one second.
+   * Lets queued hooks, mails and events finish for up to {@link #CLOSE_BUDGET} (all in parallel),
+   * then kills running hooks and drops the rest, counted. Returns within about {@code CLOSE_BUDGET}
+   * plus one second.
    */
   @Override
   public void close() {
@@ -257,10 +320,16 @@ public final class Notifications implements EngineListener, AutoCloseable {
     closed = true;
     List<CompletableFuture<?>> parts = new ArrayList<>();
     for (HookRunner hook : hooks) {
-      parts.add(CompletableFuture.runAsync(() -> hook.close(CLOSE_BUDGET), Thread.ofVirtual()::start));
+      parts.add(
+          CompletableFuture.runAsync(() -> hook.close(CLOSE_BUDGET), Thread.ofVirtual()::start));
     }
-    mail.ifPresent(m -> parts.add(CompletableFuture.runAsync(() -> m.close(CLOSE_BUDGET), Thread.ofVirtual()::start)));
-    parts.add(CompletableFuture.runAsync(() -> events.close(CLOSE_BUDGET), Thread.ofVirtual()::start));
+    mail.ifPresent(
+        m ->
+            parts.add(
+                CompletableFuture.runAsync(
+                    () -> m.close(CLOSE_BUDGET), Thread.ofVirtual()::start)));
+    parts.add(
+        CompletableFuture.runAsync(() -> events.close(CLOSE_BUDGET), Thread.ofVirtual()::start));
     try {
       CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
           .get(CLOSE_BUDGET.plusSeconds(1).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -272,7 +341,12 @@ public final class Notifications implements EngineListener, AutoCloseable {
     // Hooks still running past the budget: SIGTERM to their groups, SIGKILL after the grace.
     hookRuns.close(hookKillGrace.plusSeconds(1), hookKillGrace);
     NotificationStats s = stats();
-    log.info("notifications closed: hooks run {} failed {} dropped {}; mails sent {} dropped {}",
-        s.hooksRun(), s.hooksFailed(), s.hooksDropped(), s.mailsSent(), s.mailsDropped());
+    log.info(
+        "notifications closed: hooks run {} failed {} dropped {}; mails sent {} dropped {}",
+        s.hooksRun(),
+        s.hooksFailed(),
+        s.hooksDropped(),
+        s.mailsSent(),
+        s.mailsDropped());
   }
 }

@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A bounded queue with its own thread that hands items to one handler, one at a time, in the
- * order offered. {@link #offer} never blocks: past the limit the oldest item is dropped, counted
- * and logged (the first drop of a run of drops at warn).
+ * A bounded queue with its own thread that hands items to one handler, one at a time, in the order
+ * offered. {@link #offer} never blocks: past the limit the oldest item is dropped, counted and
+ * logged (the first drop of a run of drops at warn).
  */
 final class SerialQueue<T> {
   private static final Logger log = LoggerFactory.getLogger(SerialQueue.class);
@@ -36,7 +36,9 @@ final class SerialQueue<T> {
     thread.start();
   }
 
-  /** Enqueues; never blocks. False when an older item had to be dropped (or the queue is closed). */
+  /**
+   * Enqueues; never blocks. False when an older item had to be dropped (or the queue is closed).
+   */
   synchronized boolean offer(T item) {
     if (closing) {
       dropped.increment();
@@ -50,8 +52,11 @@ final class SerialQueue<T> {
       kept = false;
       if (!warned) {
         warned = true;
-        log.warn("{}: queue full ({} waiting), dropped the oldest: {} (further drops at debug level until it drains)",
-            name, limit, old);
+        log.warn(
+            "{}: queue full ({} waiting), dropped the oldest: {} (further drops at debug level until it drains)",
+            name,
+            limit,
+            old);
       } else {
         log.debug("{}: queue full, dropped {}", name, old);
       }
@@ -70,9 +75,9 @@ final class SerialQueue<T> {
   }
 
   /**
-   * Stops taking items; lets the queue drain until {@code budget} has passed, then drops what
-   * is left (counted). Returns true when everything was handled within the budget. The handler
-   * is interrupted at the deadline; {@code atDeadline} runs first (e.g. to kill a process).
+   * Stops taking items; lets the queue drain until {@code budget} has passed, then drops what is
+   * left (counted). Returns true when everything was handled within the budget. The handler is
+   * interrupted at the deadline; {@code atDeadline} runs first (e.g. to kill a process).
    */
   boolean close(Duration budget, Runnable atDeadline) {
     long deadline = System.nanoTime() + budget.toNanos();

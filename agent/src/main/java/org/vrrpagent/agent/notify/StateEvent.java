@@ -6,8 +6,8 @@ import java.util.Objects;
 import org.vrrpagent.agent.config.NotifyConfig.State;
 
 /**
- * One state change as notifications tell it: an instance's (keepalived's {@code INSTANCE}
- * line) or a sync group's ({@code GROUP}: every member reached the same state).
+ * One state change as notifications tell it: an instance's (keepalived's {@code INSTANCE} line) or
+ * a sync group's ({@code GROUP}: every member reached the same state).
  *
  * @param type INSTANCE or GROUP
  * @param name the instance or sync-group name
@@ -20,8 +20,16 @@ import org.vrrpagent.agent.config.NotifyConfig.State;
  * @param time when the change was reported
  */
 public record StateEvent(
-    Type type, String name, String from, State to, int priority, String reason, List<String> vips, List<String> members,
-    Instant time) implements Notice {
+    Type type,
+    String name,
+    String from,
+    State to,
+    int priority,
+    String reason,
+    List<String> vips,
+    List<String> members,
+    Instant time)
+    implements Notice {
 
   public enum Type {
     INSTANCE,

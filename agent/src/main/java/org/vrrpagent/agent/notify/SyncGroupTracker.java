@@ -10,9 +10,9 @@ import java.util.Optional;
 import org.vrrpagent.agent.config.NotifyConfig.State;
 
 /**
- * Derives keepalived's GROUP lines from instance transitions (pure): a sync group is reported
- * in a state once every member has reached that state, and again only when all members agree
- * on a different state.
+ * Derives keepalived's GROUP lines from instance transitions (pure): a sync group is reported in a
+ * state once every member has reached that state, and again only when all members agree on a
+ * different state.
  */
 final class SyncGroupTracker {
   private final Map<String, List<String>> members = new LinkedHashMap<>();
@@ -21,15 +21,18 @@ final class SyncGroupTracker {
   private final Map<String, String> groupState = new HashMap<>();
   private final Map<String, List<String>> vips;
 
-  /** @param groups sync group name to member instances; @param vips instance to its addresses */
+  /**
+   * @param groups sync group name to member instances; @param vips instance to its addresses
+   */
   SyncGroupTracker(Map<String, List<String>> groups, Map<String, List<String>> vips) {
     this.vips = vips;
-    groups.forEach((group, list) -> {
-      members.put(group, List.copyOf(list));
-      for (String instance : list) {
-        groupsOf.computeIfAbsent(instance, k -> new ArrayList<>()).add(group);
-      }
-    });
+    groups.forEach(
+        (group, list) -> {
+          members.put(group, List.copyOf(list));
+          for (String instance : list) {
+            groupsOf.computeIfAbsent(instance, k -> new ArrayList<>()).add(group);
+          }
+        });
   }
 
   /** The GROUP events that {@code event} (an instance's) completes. */
@@ -47,9 +50,23 @@ final class SyncGroupTracker {
       for (String m : members.get(group)) {
         addresses.addAll(vips.getOrDefault(m, List.of()));
       }
-      out.add(new StateEvent(StateEvent.Type.GROUP, group, from, State.valueOf(agreed.get()), 0,
-          "all members " + agreed.get() + " (last: " + event.name() + ": " + event.reason() + ")", addresses,
-          members.get(group), event.time()));
+      out.add(
+          new StateEvent(
+              StateEvent.Type.GROUP,
+              group,
+              from,
+              State.valueOf(agreed.get()),
+              0,
+              "all members "
+                  + agreed.get()
+                  + " (last: "
+                  + event.name()
+                  + ": "
+                  + event.reason()
+                  + ")",
+              addresses,
+              members.get(group),
+              event.time()));
     }
     return out;
   }

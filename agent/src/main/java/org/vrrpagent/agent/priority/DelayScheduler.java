@@ -6,9 +6,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a task after a delay, and tells the time on the same clock. Production code passes
- * {@link #of(ScheduledExecutorService)}; tests pass a virtual clock so that debouncing is
- * asserted in exact virtual time.
+ * Runs a task after a delay, and tells the time on the same clock. Production code passes {@link
+ * #of(ScheduledExecutorService)}; tests pass a virtual clock so that debouncing is asserted in
+ * exact virtual time.
  */
 public interface DelayScheduler {
   /** Monotonic time in nanoseconds. */

@@ -12,20 +12,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the {@link PriorityOrderState} of one file: reads it now ({@link #loadNow()}) or,
- * after a burst of change signals ({@link #fileChanged()}), once the burst has been quiet for
- * {@code quiet} but never later than {@code maxDelay} after its first signal — an editor's
- * temp-file-and-rename or {@code sed -i} is one reload, and a change takes effect in well
- * under a second. A malformed file keeps the last good order; a missing file leaves everyone
- * unlisted. The listener hears every change of state (not every identical reload), on the
- * scheduler's thread; it must not block.
+ * Keeps the {@link PriorityOrderState} of one file: reads it now ({@link #loadNow()}) or, after a
+ * burst of change signals ({@link #fileChanged()}), once the burst has been quiet for {@code quiet}
+ * but never later than {@code maxDelay} after its first signal — an editor's temp-file-and-rename
+ * or {@code sed -i} is one reload, and a change takes effect in well under a second. A malformed
+ * file keeps the last good order; a missing file leaves everyone unlisted. The listener hears every
+ * change of state (not every identical reload), on the scheduler's thread; it must not block.
  *
- * <p>The object's lock guards only the state and the debounce: no file is read and no listener
- * runs while it is held, so {@link #state()} (the control API's status) always answers at once.
- * Reads are serialized by a separate lock and each is time-limited ({@link
- * PriorityOrderFile#read}: regular files only, {@link PriorityOrderFile#READ_DEADLINE}), so a
- * FIFO, a device or a hung file system makes the file INVALID with the reason instead of
- * stopping anything.
+ * <p>The object's lock guards only the state and the debounce: no file is read and no listener runs
+ * while it is held, so {@link #state()} (the control API's status) always answers at once. Reads
+ * are serialized by a separate lock and each is time-limited ({@link PriorityOrderFile#read}:
+ * regular files only, {@link PriorityOrderFile#READ_DEADLINE}), so a FIFO, a device or a hung file
+ * system makes the file INVALID with the reason instead of stopping anything.
  */
 public final class PriorityOrderReloader {
   public static final Duration DEFAULT_QUIET = Duration.ofMillis(50);
@@ -44,21 +42,29 @@ public final class PriorityOrderReloader {
   private long generation;
   private long burstStartNanos;
 
-  public PriorityOrderReloader(Path file, DelayScheduler scheduler, Consumer<PriorityOrderState> listener) {
+  public PriorityOrderReloader(
+      Path file, DelayScheduler scheduler, Consumer<PriorityOrderState> listener) {
     this(file, scheduler, listener, DEFAULT_QUIET, DEFAULT_MAX_DELAY);
   }
 
   public PriorityOrderReloader(
-      Path file, DelayScheduler scheduler, Consumer<PriorityOrderState> listener, Duration quiet, Duration maxDelay) {
+      Path file,
+      DelayScheduler scheduler,
+      Consumer<PriorityOrderState> listener,
+      Duration quiet,
+      Duration maxDelay) {
     this.file = Objects.requireNonNull(file, "file");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.listener = Objects.requireNonNull(listener, "listener");
     if (quiet.isNegative() || maxDelay.compareTo(quiet) < 0) {
-      throw new IllegalArgumentException("quiet " + quiet + ", maxDelay " + maxDelay + " (expected: 0 <= quiet <= maxDelay)");
+      throw new IllegalArgumentException(
+          "quiet " + quiet + ", maxDelay " + maxDelay + " (expected: 0 <= quiet <= maxDelay)");
     }
     this.quietNanos = quiet.toNanos();
     this.maxDelayNanos = maxDelay.toNanos();
-    this.state = new PriorityOrderState(file, Optional.empty(), PriorityOrderState.Status.MISSING, Optional.empty(), 0, 0);
+    this.state =
+        new PriorityOrderState(
+            file, Optional.empty(), PriorityOrderState.Status.MISSING, Optional.empty(), 0, 0);
   }
 
   public Path file() {
@@ -69,7 +75,10 @@ public final class PriorityOrderReloader {
     return state;
   }
 
-  /** Reads the file now (at most {@link PriorityOrderFile#READ_DEADLINE}), cancelling a pending debounced read. */
+  /**
+   * Reads the file now (at most {@link PriorityOrderFile#READ_DEADLINE}), cancelling a pending
+   * debounced read.
+   */
   public PriorityOrderState loadNow() {
     synchronized (this) {
       cancelPending();
@@ -118,7 +127,10 @@ public final class PriorityOrderReloader {
     }
   }
 
-  /** Holding {@link #reloading} only: reads, then swaps the state under the object's lock, then tells the listener. */
+  /**
+   * Holding {@link #reloading} only: reads, then swaps the state under the object's lock, then
+   * tells the listener.
+   */
   private void read() {
     PriorityOrder order = null;
     Exception failure = null;
@@ -134,15 +146,25 @@ public final class PriorityOrderReloader {
       next = next(before, order, failure);
       state = next;
     }
-    boolean changed = !next.order().equals(before.order()) || next.status() != before.status() || !next.error().equals(before.error());
+    boolean changed =
+        !next.order().equals(before.order())
+            || next.status() != before.status()
+            || !next.error().equals(before.error());
     if (!changed) {
       return;
     }
     switch (next.status()) {
       case OK -> LOG.info("{}: priority order {}", file, next.order().orElseThrow().hosts());
       case MISSING -> LOG.warn("{}: missing; every host is unlisted", file);
-      case INVALID -> LOG.error("{}: {}; keeping the last good order {}", file, next.error().orElseThrow(),
-          next.order().map(PriorityOrder::hosts).map(Object::toString).orElse("(none: every host is unlisted)"));
+      case INVALID ->
+          LOG.error(
+              "{}: {}; keeping the last good order {}",
+              file,
+              next.error().orElseThrow(),
+              next.order()
+                  .map(PriorityOrder::hosts)
+                  .map(Object::toString)
+                  .orElse("(none: every host is unlisted)"));
     }
     try {
       listener.accept(next);
@@ -151,23 +173,53 @@ public final class PriorityOrderReloader {
     }
   }
 
-  private PriorityOrderState next(PriorityOrderState before, PriorityOrder order, Exception failure) {
+  private PriorityOrderState next(
+      PriorityOrderState before, PriorityOrder order, Exception failure) {
     long reloads = before.reloads() + 1;
     PriorityOrderState next;
     try {
       if (failure != null) {
         throw failure;
       }
-      next = new PriorityOrderState(file, Optional.of(order), PriorityOrderState.Status.OK, Optional.empty(), reloads, before.failures());
+      next =
+          new PriorityOrderState(
+              file,
+              Optional.of(order),
+              PriorityOrderState.Status.OK,
+              Optional.empty(),
+              reloads,
+              before.failures());
     } catch (NoSuchFileException e) {
-      next = new PriorityOrderState(file, Optional.empty(), PriorityOrderState.Status.MISSING, Optional.empty(), reloads, before.failures());
+      next =
+          new PriorityOrderState(
+              file,
+              Optional.empty(),
+              PriorityOrderState.Status.MISSING,
+              Optional.empty(),
+              reloads,
+              before.failures());
     } catch (PriorityOrderException e) {
-      next = new PriorityOrderState(file, before.order(), PriorityOrderState.Status.INVALID, Optional.of(e.getMessage()), reloads,
-          before.failures() + 1);
+      next =
+          new PriorityOrderState(
+              file,
+              before.order(),
+              PriorityOrderState.Status.INVALID,
+              Optional.of(e.getMessage()),
+              reloads,
+              before.failures() + 1);
     } catch (Exception e) {
-      String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
-      next = new PriorityOrderState(file, before.order(), PriorityOrderState.Status.INVALID, Optional.of("cannot read: " + why),
-          reloads, before.failures() + 1);
+      String why =
+          e instanceof java.nio.file.AccessDeniedException
+              ? "permission denied"
+              : String.valueOf(e.getMessage());
+      next =
+          new PriorityOrderState(
+              file,
+              before.order(),
+              PriorityOrderState.Status.INVALID,
+              Optional.of("cannot read: " + why),
+              reloads,
+              before.failures() + 1);
     }
     return next;
   }

@@ -8,15 +8,20 @@ import java.util.Optional;
  * What the agent knows of one priority-order file, for ranking, status and metrics.
  *
  * @param file the watched file
- * @param order the order in force: the last good one; empty when the file is missing (or was
- *     never valid), which makes every host unlisted
+ * @param order the order in force: the last good one; empty when the file is missing (or was never
+ *     valid), which makes every host unlisted
  * @param status how the last read went
  * @param error the last read's problem (INVALID, or MISSING with an I/O error), for status
  * @param reloads reads so far
  * @param failures reads that found the file invalid or unreadable
  */
 public record PriorityOrderState(
-    Path file, Optional<PriorityOrder> order, Status status, Optional<String> error, long reloads, long failures) {
+    Path file,
+    Optional<PriorityOrder> order,
+    Status status,
+    Optional<String> error,
+    long reloads,
+    long failures) {
 
   public enum Status {
     /** Read and valid. */

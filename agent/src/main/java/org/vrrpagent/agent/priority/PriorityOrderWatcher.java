@@ -13,11 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches the directory of a priority-order file (inotify through {@link WatchService}), so
- * that an editor's write-temp-and-rename, {@code sed -i} (which renames too), an in-place
- * write and a deletion are all seen, and signals the {@link PriorityOrderReloader}, which
- * debounces and reads. One daemon thread per watched file. If the directory itself
- * disappears, the watcher re-registers once it is back (checked every {@link #RETRY}).
+ * Watches the directory of a priority-order file (inotify through {@link WatchService}), so that an
+ * editor's write-temp-and-rename, {@code sed -i} (which renames too), an in-place write and a
+ * deletion are all seen, and signals the {@link PriorityOrderReloader}, which debounces and reads.
+ * One daemon thread per watched file. If the directory itself disappears, the watcher re-registers
+ * once it is back (checked every {@link #RETRY}).
  */
 public final class PriorityOrderWatcher implements AutoCloseable {
   static final java.time.Duration RETRY = java.time.Duration.ofSeconds(1);
@@ -53,7 +53,10 @@ public final class PriorityOrderWatcher implements AutoCloseable {
 
   private boolean register() {
     try {
-      directory.register(watchService, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+      directory.register(
+          watchService,
+          StandardWatchEventKinds.ENTRY_CREATE,
+          StandardWatchEventKinds.ENTRY_MODIFY,
           StandardWatchEventKinds.ENTRY_DELETE);
       return true;
     } catch (IOException e) {

@@ -17,9 +17,9 @@ public record RankedPriority(OptionalInt priority, int position, String reason) 
   }
 
   /**
-   * The rank of {@code node} in {@code order} under {@code config}. A host listed beyond the
-   * last rank is treated as unlisted. {@code order} is null when the file is missing (or has
-   * never been valid): everyone is unlisted.
+   * The rank of {@code node} in {@code order} under {@code config}. A host listed beyond the last
+   * rank is treated as unlisted. {@code order} is null when the file is missing (or has never been
+   * valid): everyone is unlisted.
    */
   public static RankedPriority of(PriorityOrder order, String node, PriorityOrderConfig config) {
     if (order == null) {
@@ -30,15 +30,33 @@ public record RankedPriority(OptionalInt priority, int position, String reason) 
       return unlisted(config, node + " not listed");
     }
     if (position >= config.ranks().size()) {
-      return unlisted(config, node + " listed " + (position + 1) + (config.reverse() ? " from the bottom" : "")
-          + " but only " + config.ranks().size() + " ranks");
+      return unlisted(
+          config,
+          node
+              + " listed "
+              + (position + 1)
+              + (config.reverse() ? " from the bottom" : "")
+              + " but only "
+              + config.ranks().size()
+              + " ranks");
     }
-    return new RankedPriority(OptionalInt.of(config.ranks().get(position)), position,
-        "rank " + (position + 1) + " of " + order.hosts().size() + (config.reverse() ? " (reverse)" : ""));
+    return new RankedPriority(
+        OptionalInt.of(config.ranks().get(position)),
+        position,
+        "rank "
+            + (position + 1)
+            + " of "
+            + order.hosts().size()
+            + (config.reverse() ? " (reverse)" : ""));
   }
 
   private static RankedPriority unlisted(PriorityOrderConfig config, String why) {
-    return new RankedPriority(config.unlisted(), -1,
-        why + (config.unlistedIsFault() ? " -> FAULT" : " -> unlisted priority " + config.unlisted().getAsInt()));
+    return new RankedPriority(
+        config.unlisted(),
+        -1,
+        why
+            + (config.unlistedIsFault()
+                ? " -> FAULT"
+                : " -> unlisted priority " + config.unlisted().getAsInt()));
   }
 }

@@ -6,11 +6,11 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.LayoutBase;
 
 /**
- * The agent's log line layout, chosen at startup. Under journald ({@code $JOURNAL_STREAM} set,
- * as systemd does for a service whose stdout is the journal) each line starts with its syslog
- * priority, {@code <3>} error, {@code <4>} warning, {@code <6>} info, {@code <7>} debug, so
- * {@code journalctl -p warning} works; the journal stamps the time itself. Elsewhere a line is
- * {@code 12:00:00.000 INFO  message}.
+ * The agent's log line layout, chosen at startup. Under journald ({@code $JOURNAL_STREAM} set, as
+ * systemd does for a service whose stdout is the journal) each line starts with its syslog
+ * priority, {@code <3>} error, {@code <4>} warning, {@code <6>} info, {@code <7>} debug, so {@code
+ * journalctl -p warning} works; the journal stamps the time itself. Elsewhere a line is {@code
+ * 12:00:00.000 INFO message}.
  *
  * <p>A stack trace's lines each carry the prefix too (journald reads each line as one entry).
  */

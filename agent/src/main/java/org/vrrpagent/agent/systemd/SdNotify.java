@@ -15,13 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells systemd how the service is doing ({@code sd_notify(3)}): one AF_UNIX datagram to
- * {@code $NOTIFY_SOCKET} per message. Without {@code $NOTIFY_SOCKET} (not run by systemd, or not
- * {@code Type=notify}) every call does nothing.
+ * Tells systemd how the service is doing ({@code sd_notify(3)}): one AF_UNIX datagram to {@code
+ * $NOTIFY_SOCKET} per message. Without {@code $NOTIFY_SOCKET} (not run by systemd, or not {@code
+ * Type=notify}) every call does nothing.
  *
  * <p>A failed send is logged (the first at warn, later ones at debug) and counted, never thrown:
- * systemd being unreachable must not stop the agent. Messages are one line each and at most
- * {@link #MAX_STATUS_CHARS} characters of status text.
+ * systemd being unreachable must not stop the agent. Messages are one line each and at most {@link
+ * #MAX_STATUS_CHARS} characters of status text.
  */
 public final class SdNotify {
   private static final Logger log = LoggerFactory.getLogger(SdNotify.class);
@@ -50,7 +50,9 @@ public final class SdNotify {
   public static SdNotify from(Map<String, String> env, long pid) {
     String socket = env.get("NOTIFY_SOCKET");
     if (socket != null && !(socket.startsWith("/") || socket.startsWith("@"))) {
-      log.warn("NOTIFY_SOCKET={}: not a unix socket path or @abstract name; not notifying systemd", socket);
+      log.warn(
+          "NOTIFY_SOCKET={}: not a unix socket path or @abstract name; not notifying systemd",
+          socket);
       socket = null;
     }
     if (socket != null && socket.isEmpty()) {
@@ -122,19 +124,27 @@ public final class SdNotify {
    * example: the engine thread answered a status call); a stuck agent then stops pinging and
    * systemd restarts it. Empty when the watchdog is off.
    */
-  public Optional<ScheduledFuture<?>> keepAlive(ScheduledExecutorService executor, BooleanSupplier alive) {
+  public Optional<ScheduledFuture<?>> keepAlive(
+      ScheduledExecutorService executor, BooleanSupplier alive) {
     Objects.requireNonNull(alive, "alive");
-    return watchdogInterval.map(every -> executor.scheduleAtFixedRate(() -> {
-      try {
-        if (alive.getAsBoolean()) {
-          watchdog();
-        } else {
-          log.warn("watchdog: the agent is not answering; not pinging systemd");
-        }
-      } catch (RuntimeException e) {
-        log.warn("watchdog: liveness check failed: {}; not pinging systemd", e.toString());
-      }
-    }, 0, every.toNanos(), TimeUnit.NANOSECONDS));
+    return watchdogInterval.map(
+        every ->
+            executor.scheduleAtFixedRate(
+                () -> {
+                  try {
+                    if (alive.getAsBoolean()) {
+                      watchdog();
+                    } else {
+                      log.warn("watchdog: the agent is not answering; not pinging systemd");
+                    }
+                  } catch (RuntimeException e) {
+                    log.warn(
+                        "watchdog: liveness check failed: {}; not pinging systemd", e.toString());
+                  }
+                },
+                0,
+                every.toNanos(),
+                TimeUnit.NANOSECONDS));
   }
 
   /**
@@ -170,7 +180,10 @@ public final class SdNotify {
       return true;
     } catch (IOException | IllegalArgumentException e) {
       if (failures.getAndIncrement() == 0) {
-        log.warn("systemd notify to {} failed: {} (further failures are logged at debug level)", socket, e.getMessage());
+        log.warn(
+            "systemd notify to {} failed: {} (further failures are logged at debug level)",
+            socket,
+            e.getMessage());
       } else {
         log.debug("systemd notify to {} failed: {}", socket, e.getMessage());
       }

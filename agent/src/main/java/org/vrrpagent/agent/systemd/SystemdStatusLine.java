@@ -3,7 +3,6 @@ package org.vrrpagent.agent.systemd;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,15 +10,15 @@ import org.vrrpagent.core.engine.EngineListener;
 import org.vrrpagent.core.fsm.Action;
 
 /**
- * Tells systemd each state change ({@code STATUS=dns0: MASTER (prio 200)}, shown by
- * {@code systemctl status}) without making the engine thread wait: the listener only queues
- * the line; a thread of its own ({@code sd-notify-status}) does the {@code sendto}, which
- * blocks when systemd is slow to read its socket.
+ * Tells systemd each state change ({@code STATUS=dns0: MASTER (prio 200)}, shown by {@code
+ * systemctl status}) without making the engine thread wait: the listener only queues the line; a
+ * thread of its own ({@code sd-notify-status}) does the {@code sendto}, which blocks when systemd
+ * is slow to read its socket.
  *
  * <p>The queue holds {@value #MAX_PENDING} lines. When it is full the oldest waiting line is
- * dropped, and counted ({@link #coalesced()}): each STATUS= replaces the one before it, so
- * systemd still ends up showing the newest. Without {@code $NOTIFY_SOCKET} nothing is queued
- * and no thread runs.
+ * dropped, and counted ({@link #coalesced()}): each STATUS= replaces the one before it, so systemd
+ * still ends up showing the newest. Without {@code $NOTIFY_SOCKET} nothing is queued and no thread
+ * runs.
  */
 public final class SystemdStatusLine implements EngineListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SystemdStatusLine.class);
@@ -88,7 +87,9 @@ public final class SystemdStatusLine implements EngineListener, AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (coalesced.get() > 0) {
-      log.debug("sd-notify-status: {} status line(s) replaced by newer ones before they were sent", coalesced.get());
+      log.debug(
+          "sd-notify-status: {} status line(s) replaced by newer ones before they were sent",
+          coalesced.get());
     }
   }
 }

@@ -15,15 +15,17 @@ import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One AF_UNIX datagram to a path, through {@code java.lang.foreign} (the JDK's own UNIX sockets
- * are stream-only). A name starting with {@code @} is in the abstract namespace.
+ * One AF_UNIX datagram to a path, through {@code java.lang.foreign} (the JDK's own UNIX sockets are
+ * stream-only). A name starting with {@code @} is in the abstract namespace.
  */
 final class UnixDatagram {
   static final int AF_UNIX = 1;
   static final int SOCK_DGRAM = 2;
   static final int SOCK_CLOEXEC = 0x80000;
+
   /** {@code sizeof(sockaddr_un.sun_path)}. */
   static final int SUN_PATH_BYTES = 108;
+
   /** {@code offsetof(struct sockaddr_un, sun_path)}. */
   static final int SUN_PATH_OFFSET = 2;
 
@@ -31,36 +33,52 @@ final class UnixDatagram {
   private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
   private static final VarHandle ERRNO =
       CAPTURE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
-  private static final MethodHandle SOCKET = downcall("socket",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-  private static final MethodHandle SENDTO = downcall("sendto",
-      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle CLOSE = LINKER.downcallHandle(
-      LINKER.defaultLookup().find("close").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-  private static final MethodHandle STRERROR = LINKER.downcallHandle(
-      LINKER.defaultLookup().find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+  private static final MethodHandle SOCKET =
+      downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+  private static final MethodHandle SENDTO =
+      downcall(
+          "sendto",
+          FunctionDescriptor.of(
+              JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle CLOSE =
+      LINKER.downcallHandle(
+          LINKER.defaultLookup().find("close").orElseThrow(),
+          FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  private static final MethodHandle STRERROR =
+      LINKER.downcallHandle(
+          LINKER.defaultLookup().find("strerror").orElseThrow(),
+          FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
   private UnixDatagram() {}
 
   static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
-    return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), descriptor,
+    return LINKER.downcallHandle(
+        LINKER.defaultLookup().find(name).orElseThrow(),
+        descriptor,
         Linker.Option.captureCallState("errno"));
   }
 
   /**
-   * A {@code sockaddr_un} for {@code name} in {@code arena}; its length (the {@code socklen_t}
-   * to pass) is the segment's size.
+   * A {@code sockaddr_un} for {@code name} in {@code arena}; its length (the {@code socklen_t} to
+   * pass) is the segment's size.
    *
    * @throws IllegalArgumentException a name too long or empty
    */
   static MemorySegment address(Arena arena, String name) {
     boolean isAbstract = name.startsWith("@");
     byte[] path = (isAbstract ? name.substring(1) : name).getBytes(StandardCharsets.UTF_8);
-    // A filesystem path needs its terminating NUL inside sun_path; an abstract name's leading NUL takes that byte.
+    // A filesystem path needs its terminating NUL inside sun_path; an abstract name's leading NUL
+    // takes that byte.
     int used = path.length + 1;
     if (name.isEmpty() || used > SUN_PATH_BYTES) {
-      throw new IllegalArgumentException("unix socket name '" + name + "' is " + path.length
-          + " bytes (expected: 1.." + (SUN_PATH_BYTES - 1) + ")");
+      throw new IllegalArgumentException(
+          "unix socket name '"
+              + name
+              + "' is "
+              + path.length
+              + " bytes (expected: 1.."
+              + (SUN_PATH_BYTES - 1)
+              + ")");
     }
     MemorySegment sa = arena.allocate(SUN_PATH_OFFSET + used);
     sa.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
@@ -90,12 +108,16 @@ final class UnixDatagram {
       }
       try {
         MemorySegment buf = arena.allocateFrom(ValueLayout.JAVA_BYTE, message);
-        long sent = (long) SENDTO.invokeExact(errno, fd, buf, (long) message.length, 0, sa, (int) sa.byteSize());
+        long sent =
+            (long)
+                SENDTO.invokeExact(
+                    errno, fd, buf, (long) message.length, 0, sa, (int) sa.byteSize());
         if (sent < 0) {
           throw error("sendto " + name, errno);
         }
         if (sent != message.length) {
-          throw new java.io.IOException("sendto " + name + ": sent " + sent + " of " + message.length + " bytes");
+          throw new java.io.IOException(
+              "sendto " + name + ": sent " + sent + " of " + message.length + " bytes");
         }
       } finally {
         int ignored = (int) CLOSE.invokeExact(fd);

@@ -26,13 +26,16 @@ class StateFileTest {
   @Test
   void aWrittenStateReadsBackWithItsWriter() throws IOException {
     StateFile f = new StateFile(dir.resolve("sub/state.json"));
-    StateFile.State s = StateFile.ours(List.of(new AddressEntry("eth0", X), new AddressEntry("eth0", Y)),
-        List.of(new LinkEntry("vrrp.51", "eth0", "00:00:5e:00:01:33")));
+    StateFile.State s =
+        StateFile.ours(
+            List.of(new AddressEntry("eth0", X), new AddressEntry("eth0", Y)),
+            List.of(new LinkEntry("vrrp.51", "eth0", "00:00:5e:00:01:33")));
     f.write(s);
     assertThat(f.read()).contains(s);
     assertThat(Files.readString(f.path())).startsWith("{\"version\":1,");
     try (var files = Files.list(f.path().getParent())) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("state.json"); // no temporary left
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactly("state.json"); // no temporary left
     }
   }
 
@@ -45,7 +48,8 @@ class StateFileTest {
   void anotherVersionIsRefusedWithTheReason() throws IOException {
     Path p = dir.resolve("state.json");
     Files.writeString(p, "{\"version\":2,\"addresses\":[]}");
-    assertThatThrownBy(() -> new StateFile(p).read()).isInstanceOf(IOException.class)
+    assertThatThrownBy(() -> new StateFile(p).read())
+        .isInstanceOf(IOException.class)
         .hasMessageContaining("version 2 (expected: 1)");
   }
 
@@ -53,7 +57,8 @@ class StateFileTest {
   void aFileLargerThanTheLimitIsNotRead() throws IOException {
     Path p = dir.resolve("state.json");
     Files.write(p, new byte[StateFile.MAX_BYTES + 1]);
-    assertThatThrownBy(() -> new StateFile(p).read()).hasMessageContaining("larger than " + StateFile.MAX_BYTES);
+    assertThatThrownBy(() -> new StateFile(p).read())
+        .hasMessageContaining("larger than " + StateFile.MAX_BYTES);
   }
 
   @Test
@@ -62,14 +67,17 @@ class StateFileTest {
     for (int i = 0; i <= StateFile.MAX_ENTRIES; i++) {
       many.add(new AddressEntry("eth0", X));
     }
-    assertThatThrownBy(() -> StateFile.ours(many, List.of())).hasMessageContaining("expected: at most");
+    assertThatThrownBy(() -> StateFile.ours(many, List.of()))
+        .hasMessageContaining("expected: at most");
   }
 
   @Test
   void garbageIsRefused() throws IOException {
     Path p = dir.resolve("state.json");
     Files.writeString(p, "not json", StandardCharsets.UTF_8);
-    assertThatThrownBy(() -> new StateFile(p).read()).isInstanceOf(IOException.class).hasMessageContaining(p.toString());
+    assertThatThrownBy(() -> new StateFile(p).read())
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(p.toString());
   }
 
   @Test
@@ -77,13 +85,20 @@ class StateFileTest {
     StateFile f = new StateFile(dir.resolve("state.json"));
     InMemoryAddressTable real = new InMemoryAddressTable().addInterface("eth0");
     List<Boolean> recordedWhenAdded = new ArrayList<>();
-    RecordedAddressTable t = new RecordedAddressTable(new InMemoryAddressTableSpy(real, () -> {
-      try {
-        recordedWhenAdded.add(f.read().orElseThrow().addresses().stream().anyMatch(e -> e.address().equals(X)));
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }), f);
+    RecordedAddressTable t =
+        new RecordedAddressTable(
+            new InMemoryAddressTableSpy(
+                real,
+                () -> {
+                  try {
+                    recordedWhenAdded.add(
+                        f.read().orElseThrow().addresses().stream()
+                            .anyMatch(e -> e.address().equals(X)));
+                  } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                  }
+                }),
+            f);
     t.claim();
     t.add("eth0", X);
     assertThat(recordedWhenAdded).containsExactly(true);
@@ -114,20 +129,33 @@ class StateFileTest {
   void startUpRemovesLeftoversOfAnyConfigurationFromThisNamespaceOnly() throws IOException {
     StateFile f = new StateFile(dir.resolve("state.json"));
     // A dead writer (pid 0 never runs) in this namespace left X on eth0.
-    f.write(new StateFile.State(StateFile.currentNetns(), 0, java.util.Optional.empty(),
-        List.of(new AddressEntry("eth0", X)), List.of()));
+    f.write(
+        new StateFile.State(
+            StateFile.currentNetns(),
+            0,
+            java.util.Optional.empty(),
+            List.of(new AddressEntry("eth0", X)),
+            List.of()));
     InMemoryAddressTable real = new InMemoryAddressTable().addInterface("eth0", X);
     Leftovers leftovers = new Leftovers(real, new CommandRunner(), List.of("false"));
-    assertThat(leftovers.clean(f, true).lines()).containsExactly("would remove 198.18.0.100/24 from eth0 (left by process 0)");
+    assertThat(leftovers.clean(f, true).lines())
+        .containsExactly("would remove 198.18.0.100/24 from eth0 (left by process 0)");
     assertThat(real.list("eth0")).containsExactly(X);
     AddressGuard guard = AddressGuard.start(f, real, leftovers);
     assertThat(real.list("eth0")).isEmpty();
     assertThat(f.read().orElseThrow().pid()).isEqualTo(ProcessHandle.current().pid());
     assertThat(guard.table().held()).isEmpty();
 
-    f.write(new StateFile.State("net:[1]", 0, java.util.Optional.empty(), List.of(new AddressEntry("eth0", X)), List.of()));
+    f.write(
+        new StateFile.State(
+            "net:[1]",
+            0,
+            java.util.Optional.empty(),
+            List.of(new AddressEntry("eth0", X)),
+            List.of()));
     real.add("eth0", X);
-    assertThatThrownBy(() -> AddressGuard.start(f, real, leftovers)).hasMessageContaining("network namespace net:[1]");
+    assertThatThrownBy(() -> AddressGuard.start(f, real, leftovers))
+        .hasMessageContaining("network namespace net:[1]");
     assertThat(real.list("eth0")).containsExactly(X);
   }
 

@@ -11,17 +11,32 @@ import org.junit.jupiter.api.Test;
 class BenchArithmeticTest {
   @Test
   void tcpdumpLinesBecomeAdvertsWithMicrosecondTimes() {
-    var v3 = WireCapture.parse(
-        "1763781234.000123 IP 198.18.0.12 > 224.0.0.18: VRRPv3, Advertisement, vrid 51, prio 200, intvl 100cs, length 12");
-    assertThat(v3).contains(new WireCapture.Advert(Instant.ofEpochSecond(1763781234, 123_000), "198.18.0.12", 3, 51, 200));
-    var zero = WireCapture.parse(
-        "1763781235.500000 IP 198.18.0.12 > 224.0.0.18: VRRPv2, Advertisement, vrid 7, prio 0, authtype none, intvl 1s, length 20");
-    assertThat(zero).get().extracting(WireCapture.Advert::priority, WireCapture.Advert::version).containsExactly(0, 2);
-    var v6 = WireCapture.parse(
-        "1763781236.250000 IP6 fe80::1 > ff02::12: VRRPv3, Advertisement, vrid 51, prio 100, intvl 100cs, length 24");
+    var v3 =
+        WireCapture.parse(
+            "1763781234.000123 IP 198.18.0.12 > 224.0.0.18: VRRPv3, Advertisement, vrid 51, prio 200, intvl 100cs, length 12");
+    assertThat(v3)
+        .contains(
+            new WireCapture.Advert(
+                Instant.ofEpochSecond(1763781234, 123_000), "198.18.0.12", 3, 51, 200));
+    var zero =
+        WireCapture.parse(
+            "1763781235.500000 IP 198.18.0.12 > 224.0.0.18: VRRPv2, Advertisement, vrid 7, prio 0, authtype none, intvl 1s, length 20");
+    assertThat(zero)
+        .get()
+        .extracting(WireCapture.Advert::priority, WireCapture.Advert::version)
+        .containsExactly(0, 2);
+    var v6 =
+        WireCapture.parse(
+            "1763781236.250000 IP6 fe80::1 > ff02::12: VRRPv3, Advertisement, vrid 51, prio 100, intvl 100cs, length 24");
     assertThat(v6).get().extracting(WireCapture.Advert::source).isEqualTo("fe80::1");
-    assertThat(WireCapture.parse("listening on eth0, link-type EN10MB (Ethernet), snapshot length 128 bytes")).isEmpty();
-    assertThat(WireCapture.parse("1763781236.250000 ARP, Request who-has 198.18.0.100 tell 198.18.0.100, length 28")).isEmpty();
+    assertThat(
+            WireCapture.parse(
+                "listening on eth0, link-type EN10MB (Ethernet), snapshot length 128 bytes"))
+        .isEmpty();
+    assertThat(
+            WireCapture.parse(
+                "1763781236.250000 ARP, Request who-has 198.18.0.100 tell 198.18.0.100, length 28"))
+        .isEmpty();
   }
 
   @Test

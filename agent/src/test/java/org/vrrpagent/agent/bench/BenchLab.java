@@ -23,6 +23,7 @@ import org.vrrpagent.core.linux.CommandRunner;
 final class BenchLab implements AutoCloseable {
   /** Time limit for a daemon's start-up and first election. */
   static final Duration ELECTION = Duration.ofSeconds(30);
+
   /** Time limit for a SIGTERMed daemon to exit (an AOT training run assembles its cache first). */
   static final Duration EXIT = Duration.ofSeconds(120);
 
@@ -40,21 +41,35 @@ final class BenchLab implements AutoCloseable {
   static Path repoRoot() {
     Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
     for (int i = 0; i < 4 && dir != null; i++, dir = dir.getParent()) {
-      if (Files.isExecutable(dir.resolve("mvnw")) && Files.isExecutable(dir.resolve("bin/vrrp-agent"))) {
+      if (Files.isExecutable(dir.resolve("mvnw"))
+          && Files.isExecutable(dir.resolve("bin/vrrp-agent"))) {
         return dir;
       }
     }
-    throw new IllegalStateException("cannot find the checkout (mvnw, bin/vrrp-agent) above " + System.getProperty("user.dir"));
+    throw new IllegalStateException(
+        "cannot find the checkout (mvnw, bin/vrrp-agent) above " + System.getProperty("user.dir"));
   }
 
-  /** The classpath bin/vrrp-agent runs from a source checkout: the agent jar and agent/target/lib. */
+  /**
+   * The classpath bin/vrrp-agent runs from a source checkout: the agent jar and agent/target/lib.
+   */
   String agentClasspath() {
     Path target = repo.resolve("agent/target");
     try (Stream<Path> s = Files.list(target)) {
-      Path jar = s.filter(p -> {
-        String n = p.getFileName().toString();
-        return n.startsWith("agent-") && n.endsWith(".jar") && !n.contains("sources") && !n.contains("tests");
-      }).findFirst().orElseThrow(() -> new IllegalStateException("no agent jar in " + target + ": run ./mvnw -q install -DskipTests"));
+      Path jar =
+          s.filter(
+                  p -> {
+                    String n = p.getFileName().toString();
+                    return n.startsWith("agent-")
+                        && n.endsWith(".jar")
+                        && !n.contains("sources")
+                        && !n.contains("tests");
+                  })
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "no agent jar in " + target + ": run ./mvnw -q install -DskipTests"));
       return jar + ":" + target.resolve("lib") + "/*";
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -64,7 +79,8 @@ final class BenchLab implements AutoCloseable {
   /** The JVM options on the {@code jvm_opts=} line of bin/vrrp-agent. */
   List<String> launcherJvmOptions() {
     try {
-      for (String line : Files.readAllLines(repo.resolve("bin/vrrp-agent"), StandardCharsets.UTF_8)) {
+      for (String line :
+          Files.readAllLines(repo.resolve("bin/vrrp-agent"), StandardCharsets.UTF_8)) {
         String l = line.strip();
         if (l.startsWith("jvm_opts=\"") && l.endsWith("\"")) {
           String v = l.substring("jvm_opts=\"".length(), l.length() - 1).strip();
@@ -99,19 +115,35 @@ final class BenchLab implements AutoCloseable {
   /** vrrp-agent through the launcher, as operators run it. */
   NetnsLab.LabProcess launcherAgent(int host, String yaml) {
     Path config = write("agent-h" + host + ".yaml", yaml);
-    return lab.start(host, repo.resolve("bin/vrrp-agent").toString(), "run", "--config", config.toString(),
-        "--state-file", stateFile(host).toString());
+    return lab.start(
+        host,
+        repo.resolve("bin/vrrp-agent").toString(),
+        "run",
+        "--config",
+        config.toString(),
+        "--state-file",
+        stateFile(host).toString());
   }
 
-  /** vrrp-agent straight from java with these JVM options (and the launcher's native-access flag). */
+  /**
+   * vrrp-agent straight from java with these JVM options (and the launcher's native-access flag).
+   */
   NetnsLab.LabProcess javaAgent(int host, String yaml, List<String> jvmOptions) {
     Path config = write("agent-h" + host + ".yaml", yaml);
     List<String> argv = new ArrayList<>();
     argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     argv.addAll(jvmOptions);
-    argv.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", agentClasspath(),
-        "org.vrrpagent.agent.cli.VrrpAgentCommand", "run", "--config", config.toString(),
-        "--state-file", stateFile(host).toString()));
+    argv.addAll(
+        List.of(
+            "--enable-native-access=ALL-UNNAMED",
+            "-cp",
+            agentClasspath(),
+            "org.vrrpagent.agent.cli.VrrpAgentCommand",
+            "run",
+            "--config",
+            config.toString(),
+            "--state-file",
+            stateFile(host).toString()));
     return lab.start(host, argv.toArray(String[]::new));
   }
 
@@ -123,8 +155,15 @@ final class BenchLab implements AutoCloseable {
     String name = lab.namespace(host) + "-keepalived-" + (++files);
     Path conf = write(name + ".conf", config);
     Path dir = lab.workDir();
-    return lab.start(host, "keepalived",
-        "--dont-fork", "--dont-respawn", "--log-console", "--log-detail", "--no-syslog", "--vrrp",
+    return lab.start(
+        host,
+        "keepalived",
+        "--dont-fork",
+        "--dont-respawn",
+        "--log-console",
+        "--log-detail",
+        "--no-syslog",
+        "--vrrp",
         "--use-file=" + conf,
         "--pid=" + dir.resolve(name + ".pid"),
         "--vrrp_pid=" + dir.resolve(name + "-vrrp.pid"),
@@ -155,7 +194,10 @@ final class BenchLab implements AutoCloseable {
     return p.process().exitValue();
   }
 
-  /** Whether {@code address} is on {@code host}'s eth0 ({@code ip -n NS -o addr}: one fork, no shell). */
+  /**
+   * Whether {@code address} is on {@code host}'s eth0 ({@code ip -n NS -o addr}: one fork, no
+   * shell).
+   */
   boolean hasAddress(int host, String address) {
     List<String> cmd = new ArrayList<>(lab.ipCommand(host));
     cmd.addAll(List.of("-o", "addr", "show", "dev", "eth0"));
@@ -166,7 +208,10 @@ final class BenchLab implements AutoCloseable {
     return r.stdout().contains(" " + address + "/");
   }
 
-  /** Removes {@code address} from {@code host} if it is there (a crashed keepalived leaves it behind). */
+  /**
+   * Removes {@code address} from {@code host} if it is there (a crashed keepalived leaves it
+   * behind).
+   */
   void removeAddress(int host, String addressWithPrefix) {
     List<String> cmd = new ArrayList<>(lab.ipCommand(host));
     cmd.addAll(List.of("addr", "del", addressWithPrefix, "dev", "eth0"));
@@ -178,20 +223,38 @@ final class BenchLab implements AutoCloseable {
   }
 
   void awaitLog(NetnsLab.LabProcess p, String text, Duration within) {
-    await("'" + text + "' in " + p.log().getFileName(), within, () -> {
-      if (p.output().contains(text)) {
-        return true;
-      }
-      if (!p.process().isAlive()) {
-        throw new IllegalStateException("exited with status " + p.process().exitValue() + " before '" + text + "':\n" + tail(p));
-      }
-      return false;
-    }, p);
+    await(
+        "'" + text + "' in " + p.log().getFileName(),
+        within,
+        () -> {
+          if (p.output().contains(text)) {
+            return true;
+          }
+          if (!p.process().isAlive()) {
+            throw new IllegalStateException(
+                "exited with status "
+                    + p.process().exitValue()
+                    + " before '"
+                    + text
+                    + "':\n"
+                    + tail(p));
+          }
+          return false;
+        },
+        p);
   }
 
-  static void await(String what, Duration within, java.util.concurrent.Callable<Boolean> condition, NetnsLab.LabProcess... logs) {
+  static void await(
+      String what,
+      Duration within,
+      java.util.concurrent.Callable<Boolean> condition,
+      NetnsLab.LabProcess... logs) {
     try {
-      Awaitility.await(what).atMost(within).pollInterval(Duration.ofMillis(10)).pollDelay(Duration.ZERO).until(condition);
+      Awaitility.await(what)
+          .atMost(within)
+          .pollInterval(Duration.ofMillis(10))
+          .pollDelay(Duration.ZERO)
+          .until(condition);
     } catch (ConditionTimeoutException e) {
       StringBuilder b = new StringBuilder(e.getMessage());
       for (NetnsLab.LabProcess p : logs) {

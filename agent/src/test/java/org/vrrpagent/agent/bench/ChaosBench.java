@@ -28,15 +28,15 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The chaos soak: three vrrp-agents (h1..h3) and one keepalived (h4) on one lab bridge, two
- * virtual addresses ({@code dns0}: all four, VRID 51, ranked by a shared priority-order file;
- * {@code web0}: the agents only, VRID 52, static priorities), every agent with a hook that hangs
- * (killed at its 2 s deadline) and mail to an SMTP server that accepts connections and never
- * says a word. A seeded random sequence of faults, each held for a few seconds and then healed:
+ * The chaos soak: three vrrp-agents (h1..h3) and one keepalived (h4) on one lab bridge, two virtual
+ * addresses ({@code dns0}: all four, VRID 51, ranked by a shared priority-order file; {@code web0}:
+ * the agents only, VRID 52, static priorities), every agent with a hook that hangs (killed at its 2
+ * s deadline) and mail to an SMTP server that accepts connections and never says a word. A seeded
+ * random sequence of faults, each held for a few seconds and then healed:
  *
  * <ul>
- *   <li>kill -9 of h1 or h2 (then {@code vrrp-agent cleanup}, as the unit's ExecStopPost does,
- *       and a restart); SIGTERM of h1 or h2 (exit 0 required) and a restart;
+ *   <li>kill -9 of h1 or h2 (then {@code vrrp-agent cleanup}, as the unit's ExecStopPost does, and
+ *       a restart); SIGTERM of h1 or h2 (exit 0 required) and a restart;
  *   <li>kill -9 of keepalived (its addresses removed by hand, as an operator would) and a restart;
  *   <li>link down/up of any host's eth0; a partition (the host's switch port leaves the bridge);
  *   <li>SIGHUP without change, SIGHUP storms, configuration edits (web0's priority) + SIGHUP,
@@ -47,13 +47,14 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>h3 is never stopped: its RSS and thread count are sampled after every step.
  *
  * <p>Invariants, checked all the time and reported with detail:
+ *
  * <ol>
  *   <li>after every healed fault, within the convergence window, exactly one host holds each
  *       address (stable for {@link #STABLE}), and web0's address never appears on h4;
  *   <li>no address on a host whose agent is down (after SIGTERM at once; after kill -9 once the
  *       cleanup has run), checked throughout the time it is down;
- *   <li>every transition a run logged is in its event log exactly once, in order (a killed run
- *       may miss its last events: its event log must be a prefix);
+ *   <li>every transition a run logged is in its event log exactly once, in order (a killed run may
+ *       miss its last events: its event log must be a prefix);
  *   <li>SIGTERM exits 0; no agent exits by itself;
  *   <li>h3's thread count and RSS stay flat (end within bounds of the value after warm-up).
  * </ol>
@@ -64,16 +65,27 @@ final class ChaosBench {
   static final int KEEPALIVED_HOST = 4;
   static final int STEADY_HOST = 3;
   static final int SMTP_PORT = 2525;
+
   /**
    * A single holder must be seen this long, with every daemon running, to count as converged:
-   * longer than Master_Down_Interval (3.6 s at 1 s adverts), so a restarted higher-priority
-   * agent that will preempt has done so within it.
+   * longer than Master_Down_Interval (3.6 s at 1 s adverts), so a restarted higher-priority agent
+   * that will preempt has done so within it.
    */
   static final Duration STABLE = Duration.ofSeconds(5);
+
   static final Duration POLL = Duration.ofMillis(200);
 
   enum Fault {
-    KILL9, SIGTERM, KEEPALIVED_KILL9, LINK_FLAP, PARTITION, SIGHUP, SIGHUP_STORM, CONFIG_EDIT, ORDER_EDIT, NETEM
+    KILL9,
+    SIGTERM,
+    KEEPALIVED_KILL9,
+    LINK_FLAP,
+    PARTITION,
+    SIGHUP,
+    SIGHUP_STORM,
+    CONFIG_EDIT,
+    ORDER_EDIT,
+    NETEM
   }
 
   /** One breach of an invariant, with what was seen. */
@@ -143,22 +155,31 @@ final class ChaosBench {
 
   /** Runs the soak and prints the table; returns the violations (empty: every invariant held). */
   List<Violation> run() {
-    out.printf(Locale.ROOT, "chaos: %s, convergence window %s, seed %d, mail to a dead SMTP server %s%n", duration,
-        window, seed, mail ? "on" : "off");
+    out.printf(
+        Locale.ROOT,
+        "chaos: %s, convergence window %s, seed %d, mail to a dead SMTP server %s%n",
+        duration,
+        window,
+        seed,
+        mail ? "on" : "off");
     lab = new BenchLab(4);
     List<ServerSocket> deadSmtp = new ArrayList<>();
     try {
       t0 = System.nanoTime();
-      launcher = System.getProperty("bench.launcher", lab.repo.resolve("bin/vrrp-agent").toString());
+      launcher =
+          System.getProperty("bench.launcher", lab.repo.resolve("bin/vrrp-agent").toString());
       netem = netemAvailable();
       if (!netem) {
-        out.println("chaos: this kernel has no sch_netem (tc qdisc ... netem: \"Specified qdisc kind is unknown\"):"
-            + " loss, delay and duplication are not exercised");
+        out.println(
+            "chaos: this kernel has no sch_netem (tc qdisc ... netem: \"Specified qdisc kind is unknown\"):"
+                + " loss, delay and duplication are not exercised");
       }
       for (int h = 1; h <= 3; h++) {
         int host = h;
         // A dead SMTP server: the kernel completes the handshake (backlog), nobody ever answers.
-        deadSmtp.add(lab.lab.inNamespace(host, () -> new ServerSocket(SMTP_PORT, 4, InetAddress.ofLiteral("127.0.0.1"))));
+        deadSmtp.add(
+            lab.lab.inNamespace(
+                host, () -> new ServerSocket(SMTP_PORT, 4, InetAddress.ofLiteral("127.0.0.1"))));
         webPriority.put(h, 90 + 10 * h);
       }
       orderFile = lab.workFile("order.txt");
@@ -205,15 +226,21 @@ final class ChaosBench {
     int anyHost = 1 + random.nextInt(4);
     Duration hold = Duration.ofMillis(2000 + random.nextInt(6000));
     currentStep = "#" + n + " " + fault;
-    int host = switch (fault) {
-      case KILL9, SIGTERM -> agent;
-      case KEEPALIVED_KILL9 -> KEEPALIVED_HOST;
-      case LINK_FLAP, PARTITION, NETEM -> anyHost;
-      case SIGHUP, SIGHUP_STORM, CONFIG_EDIT -> 1 + random.nextInt(3);
-      case ORDER_EDIT -> 0;
-    };
+    int host =
+        switch (fault) {
+          case KILL9, SIGTERM -> agent;
+          case KEEPALIVED_KILL9 -> KEEPALIVED_HOST;
+          case LINK_FLAP, PARTITION, NETEM -> anyHost;
+          case SIGHUP, SIGHUP_STORM, CONFIG_EDIT -> 1 + random.nextInt(3);
+          case ORDER_EDIT -> 0;
+        };
     currentStep += host == 0 ? "" : " h" + host;
-    out.printf(Locale.ROOT, "  %7.1f s  %s (hold %.1f s)%n", seconds(), currentStep, hold.toMillis() / 1000.0);
+    out.printf(
+        Locale.ROOT,
+        "  %7.1f s  %s (hold %.1f s)%n",
+        seconds(),
+        currentStep,
+        hold.toMillis() / 1000.0);
     switch (fault) {
       case KILL9 -> {
         Run r = runs.get(host);
@@ -228,7 +255,8 @@ final class ChaosBench {
         Run r = runs.get(host);
         int status = lab.terminate(r.process);
         if (status != 0) {
-          violation("h" + host + " exited " + status + " after SIGTERM:\n" + BenchLab.tail(r.process));
+          violation(
+              "h" + host + " exited " + status + " after SIGTERM:\n" + BenchLab.tail(r.process));
         }
         finish(r);
         holdDown(host, hold);
@@ -273,12 +301,14 @@ final class ChaosBench {
         writeOrder(order, random.nextBoolean());
       }
       case NETEM -> {
-        String spec = switch (random.nextInt(3)) {
-          case 0 -> "loss 30%";
-          case 1 -> "delay 200ms 50ms";
-          default -> "duplicate 50%";
-        };
-        List<String> argv = new ArrayList<>(List.of("tc", "qdisc", "add", "dev", "eth0", "root", "netem"));
+        String spec =
+            switch (random.nextInt(3)) {
+              case 0 -> "loss 30%";
+              case 1 -> "delay 200ms 50ms";
+              default -> "duplicate 50%";
+            };
+        List<String> argv =
+            new ArrayList<>(List.of("tc", "qdisc", "add", "dev", "eth0", "root", "netem"));
         argv.addAll(List.of(spec.split(" ")));
         lab.lab.execChecked(host, argv.toArray(String[]::new));
         currentStep += " " + spec;
@@ -296,11 +326,12 @@ final class ChaosBench {
     do {
       checkUnexpectedExits();
       Map<String, Boolean> held = addresses(host);
-      held.forEach((vip, there) -> {
-        if (there) {
-          violation("h" + host + " holds " + vip + " while its daemon is down");
-        }
-      });
+      held.forEach(
+          (vip, there) -> {
+            if (there) {
+              violation("h" + host + " holds " + vip + " while its daemon is down");
+            }
+          });
       sleep(POLL);
     } while (System.nanoTime() < until);
   }
@@ -345,8 +376,15 @@ final class ChaosBench {
       }
       sleep(POLL);
     }
-    violation("no single holder (with every agent running) " + within.toSeconds() + " s after " + what + " was healed: "
-        + last + "\n" + states());
+    violation(
+        "no single holder (with every agent running) "
+            + within.toSeconds()
+            + " s after "
+            + what
+            + " was healed: "
+            + last
+            + "\n"
+            + states());
     return -1;
   }
 
@@ -368,39 +406,59 @@ final class ChaosBench {
     Path config = lab.workFile("agent-h" + host + "-" + number + ".yaml");
     write(config, agentYaml(host, events));
     Run r = new Run(host, number, config, events);
-    r.process = lab.lab.start(host, launcher, "run", "--config", config.toString(),
-        "--state-file", lab.stateFile(host).toString());
+    r.process =
+        lab.lab.start(
+            host,
+            launcher,
+            "run",
+            "--config",
+            config.toString(),
+            "--state-file",
+            lab.stateFile(host).toString());
     runs.put(host, r);
   }
 
   /** {@code vrrp-agent cleanup}, as the unit's ExecStopPost runs it after any stop. */
   private void cleanup(int host) {
-    CommandRunner.Result c = lab.lab.exec(host, launcher, "cleanup", "--state-file", lab.stateFile(host).toString());
+    CommandRunner.Result c =
+        lab.lab.exec(host, launcher, "cleanup", "--state-file", lab.stateFile(host).toString());
     if (!c.succeeded()) {
       violation("h" + host + ": cleanup after kill -9 failed: " + c.describeFailure());
     }
   }
 
   private NetnsLab.LabProcess startKeepalived() {
-    return lab.keepalived(KEEPALIVED_HOST, LabConfigs.keepalived("h4", 51, 130, "1", DNS_VIP + "/24", "", ""));
+    return lab.keepalived(
+        KEEPALIVED_HOST, LabConfigs.keepalived("h4", 51, 130, "1", DNS_VIP + "/24", "", ""));
   }
 
   /**
-   * Signals a daemon once it runs (logged "running"): systemd, too, sends no reload before
-   * READY=1, and a SIGHUP before the JVM's handler is installed ends the process (status 129).
+   * Signals a daemon once it runs (logged "running"): systemd, too, sends no reload before READY=1,
+   * and a SIGHUP before the JVM's handler is installed ends the process (status 129).
    */
   private void signal(int host, String signal) {
     Run r = runs.get(host);
-    BenchLab.await("h" + host + " running", window, () -> r.process.output().contains("node h" + host + ": running")
-        || !r.process.process().isAlive());
+    BenchLab.await(
+        "h" + host + " running",
+        window,
+        () ->
+            r.process.output().contains("node h" + host + ": running")
+                || !r.process.process().isAlive());
     runner.run(List.of("kill", "-" + signal, Long.toString(r.process.pid())));
   }
 
   private void checkUnexpectedExits() {
     for (Run r : List.copyOf(runs.values())) {
       if (!r.process.process().isAlive()) {
-        violation("h" + r.host + " run " + r.number + " exited by itself with status " + r.process.process().exitValue()
-            + ":\n" + BenchLab.tail(r.process));
+        violation(
+            "h"
+                + r.host
+                + " run "
+                + r.number
+                + " exited by itself with status "
+                + r.process.process().exitValue()
+                + ":\n"
+                + BenchLab.tail(r.process));
         r.killed = true;
         cleanup(r.host);
         finish(r);
@@ -419,20 +477,25 @@ final class ChaosBench {
     for (Run r : List.copyOf(runs.values())) {
       int status = lab.terminate(r.process);
       if (status != 0) {
-        violation("h" + r.host + " exited " + status + " after SIGTERM:\n" + BenchLab.tail(r.process));
+        violation(
+            "h" + r.host + " exited " + status + " after SIGTERM:\n" + BenchLab.tail(r.process));
       }
       finish(r);
-      addresses(r.host).forEach((vip, there) -> {
-        if (there) {
-          violation("h" + r.host + " still holds " + vip + " after SIGTERM");
-        }
-      });
+      addresses(r.host)
+          .forEach(
+              (vip, there) -> {
+                if (there) {
+                  violation("h" + r.host + " still holds " + vip + " after SIGTERM");
+                }
+              });
     }
     lab.terminate(keepalived);
   }
 
-  private static final Pattern TRANSITION = Pattern.compile(
-      "^\\S+ INFO\\s+(dns0|web0): (INIT|BACKUP|MASTER|FAULT) -> (INIT|BACKUP|MASTER|FAULT) \\(", Pattern.MULTILINE);
+  private static final Pattern TRANSITION =
+      Pattern.compile(
+          "^\\S+ INFO\\s+(dns0|web0): (INIT|BACKUP|MASTER|FAULT) -> (INIT|BACKUP|MASTER|FAULT) \\(",
+          Pattern.MULTILINE);
 
   /** A run ended: its logged transitions must be in its event log once each, in order. */
   private void finish(Run r) {
@@ -441,7 +504,8 @@ final class ChaosBench {
     List<String> logged = new ArrayList<>();
     Matcher m = TRANSITION.matcher(r.process.output());
     while (m.find()) {
-      logged.add(m.group(1) + " " + m.group(2) + "->" + (m.group(3).equals("INIT") ? "STOP" : m.group(3)));
+      logged.add(
+          m.group(1) + " " + m.group(2) + "->" + (m.group(3).equals("INIT") ? "STOP" : m.group(3)));
     }
     List<String> notified = new ArrayList<>();
     try {
@@ -452,7 +516,12 @@ final class ChaosBench {
           }
           JsonNode e = json.readTree(line);
           if ("INSTANCE".equals(e.path("type").asString(""))) {
-            notified.add(e.path("name").asString("") + " " + e.path("from").asString("") + "->" + e.path("to").asString(""));
+            notified.add(
+                e.path("name").asString("")
+                    + " "
+                    + e.path("from").asString("")
+                    + "->"
+                    + e.path("to").asString(""));
           }
         }
       }
@@ -461,10 +530,19 @@ final class ChaosBench {
       return;
     }
     transitionsChecked += logged.size();
-    boolean prefix = notified.size() <= logged.size() && logged.subList(0, notified.size()).equals(notified);
+    boolean prefix =
+        notified.size() <= logged.size() && logged.subList(0, notified.size()).equals(notified);
     if (r.killed ? !prefix : !notified.equals(logged)) {
-      violation("h" + r.host + " run " + r.number + (r.killed ? " (killed)" : "") + ": transitions logged " + logged
-          + " but notified " + notified);
+      violation(
+          "h"
+              + r.host
+              + " run "
+              + r.number
+              + (r.killed ? " (killed)" : "")
+              + ": transitions logged "
+              + logged
+              + " but notified "
+              + notified);
     } else if (r.killed) {
       eventsMissingAfterKill += logged.size() - notified.size();
     }
@@ -504,7 +582,8 @@ final class ChaosBench {
         %s
           events:
             log: %s
-        """.formatted(host, DNS_VIP, orderFile, webPriority.get(host), WEB_VIP, mail(host), events);
+        """
+        .formatted(host, DNS_VIP, orderFile, webPriority.get(host), WEB_VIP, mail(host), events);
   }
 
   /** Mail to the dead SMTP server (left out when {@code mail} is false). */
@@ -512,7 +591,8 @@ final class ChaosBench {
     if (!mail) {
       return "";
     }
-    return String.join("\n",
+    return String.join(
+        "\n",
         "  email:",
         "    smtp: { host: 127.0.0.1, port: " + SMTP_PORT + ", starttls: none, timeout: 5s }",
         "    from: vrrp-agent@h" + host + ".example.org",
@@ -522,12 +602,14 @@ final class ChaosBench {
   }
 
   private void writeOrder(List<String> order, boolean renameOver) {
-    String text = "# chaos: hosts in order of preference for dns0\n" + String.join("\n", order) + "\n";
+    String text =
+        "# chaos: hosts in order of preference for dns0\n" + String.join("\n", order) + "\n";
     if (renameOver) {
       Path tmp = orderFile.resolveSibling("order.txt.new");
       write(tmp, text);
       try {
-        Files.move(tmp, orderFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, orderFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -546,7 +628,8 @@ final class ChaosBench {
 
   private void switchPort(int host, boolean attached) {
     String port = lab.lab.prefix() + "p" + host;
-    List<String> argv = new ArrayList<>(List.of("ip", "-n", lab.lab.switchNamespace(), "link", "set", port));
+    List<String> argv =
+        new ArrayList<>(List.of("ip", "-n", lab.lab.switchNamespace(), "link", "set", port));
     argv.addAll(attached ? List.of("master", "br0") : List.of("nomaster"));
     CommandRunner.Result r = runner.run(argv);
     if (!r.succeeded()) {
@@ -555,7 +638,8 @@ final class ChaosBench {
   }
 
   private boolean netemAvailable() {
-    CommandRunner.Result r = lab.lab.exec(1, "tc", "qdisc", "add", "dev", "eth0", "root", "netem", "delay", "1ms");
+    CommandRunner.Result r =
+        lab.lab.exec(1, "tc", "qdisc", "add", "dev", "eth0", "root", "netem", "delay", "1ms");
     if (r.succeeded()) {
       lab.lab.exec(1, "tc", "qdisc", "del", "dev", "eth0", "root");
       return true;
@@ -583,11 +667,13 @@ final class ChaosBench {
     m.put(WEB_VIP, new ArrayList<>());
     for (int h = 1; h <= 4; h++) {
       int host = h;
-      addresses(h).forEach((vip, there) -> {
-        if (there) {
-          m.get(vip).add(host);
-        }
-      });
+      addresses(h)
+          .forEach(
+              (vip, there) -> {
+                if (there) {
+                  m.get(vip).add(host);
+                }
+              });
     }
     return m;
   }
@@ -596,8 +682,13 @@ final class ChaosBench {
   private String states() {
     StringBuilder b = new StringBuilder();
     for (Run r : runs.values()) {
-      b.append("--- h").append(r.host).append(" run ").append(r.number).append(" ---\n")
-          .append(BenchLab.tail(r.process)).append('\n');
+      b.append("--- h")
+          .append(r.host)
+          .append(" run ")
+          .append(r.number)
+          .append(" ---\n")
+          .append(BenchLab.tail(r.process))
+          .append('\n');
     }
     b.append("--- keepalived ---\n").append(BenchLab.tail(keepalived));
     return b.toString();
@@ -611,7 +702,8 @@ final class ChaosBench {
     try {
       long rss = -1;
       int threads = -1;
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(r.process.pid()), "status"))) {
+      for (String line :
+          Files.readAllLines(Path.of("/proc", Long.toString(r.process.pid()), "status"))) {
         if (line.startsWith("VmRSS:")) {
           rss = Long.parseLong(line.replaceAll("\\D", ""));
         } else if (line.startsWith("Threads:")) {
@@ -661,28 +753,64 @@ final class ChaosBench {
       byFault.computeIfAbsent(s.fault(), f -> new ArrayList<>()).add(s);
     }
     out.println();
-    out.printf(Locale.ROOT, "Chaos soak: %.0f s, %d steps, seed %d, convergence window %d s%s%n%n", seconds(), steps.size(),
-        seed, window.toSeconds(), netem ? "" : " (no sch_netem: loss/delay/duplication not exercised)");
+    out.printf(
+        Locale.ROOT,
+        "Chaos soak: %.0f s, %d steps, seed %d, convergence window %d s%s%n%n",
+        seconds(),
+        steps.size(),
+        seed,
+        window.toSeconds(),
+        netem ? "" : " (no sch_netem: loss/delay/duplication not exercised)");
     out.println("| fault | steps | converged | p50 s | p95 s | max s |");
     out.println("|---|---:|---:|---:|---:|---:|");
-    byFault.forEach((fault, list) -> {
-      double[] t = list.stream().filter(Step::converged).mapToDouble(Step::convergeSeconds).sorted().toArray();
-      out.printf(Locale.ROOT, "| %s | %d | %d | %s | %s | %s |%n", fault.name().toLowerCase(Locale.ROOT).replace('_', ' '),
-          list.size(), t.length, pct(t, 0.5), pct(t, 0.95), t.length == 0 ? "-" : String.format(Locale.ROOT, "%.1f", t[t.length - 1]));
-    });
+    byFault.forEach(
+        (fault, list) -> {
+          double[] t =
+              list.stream()
+                  .filter(Step::converged)
+                  .mapToDouble(Step::convergeSeconds)
+                  .sorted()
+                  .toArray();
+          out.printf(
+              Locale.ROOT,
+              "| %s | %d | %d | %s | %s | %s |%n",
+              fault.name().toLowerCase(Locale.ROOT).replace('_', ' '),
+              list.size(),
+              t.length,
+              pct(t, 0.5),
+              pct(t, 0.95),
+              t.length == 0 ? "-" : String.format(Locale.ROOT, "%.1f", t[t.length - 1]));
+        });
     out.println();
     out.printf(Locale.ROOT, "| invariant check | result |%n|---|---|%n");
     out.printf(Locale.ROOT, "| violations | %d |%n", violations.size());
-    out.printf(Locale.ROOT, "| agent runs checked for notify-once | %d (%d transitions; %d events not written by killed runs) |%n",
-        finished.size(), transitionsChecked, eventsMissingAfterKill);
-    out.printf(Locale.ROOT, "| h3 threads after warm-up / max / end | %d / %d / %d |%n", threadsWarm, threadsMax, threadsLast);
-    out.printf(Locale.ROOT, "| h3 RSS MiB after warm-up / max / end | %.1f / %.1f / %.1f |%n", rssWarmKb / 1024.0,
-        rssMaxKb / 1024.0, rssLastKb / 1024.0);
+    out.printf(
+        Locale.ROOT,
+        "| agent runs checked for notify-once | %d (%d transitions; %d events not written by killed runs) |%n",
+        finished.size(),
+        transitionsChecked,
+        eventsMissingAfterKill);
+    out.printf(
+        Locale.ROOT,
+        "| h3 threads after warm-up / max / end | %d / %d / %d |%n",
+        threadsWarm,
+        threadsMax,
+        threadsLast);
+    out.printf(
+        Locale.ROOT,
+        "| h3 RSS MiB after warm-up / max / end | %.1f / %.1f / %.1f |%n",
+        rssWarmKb / 1024.0,
+        rssMaxKb / 1024.0,
+        rssLastKb / 1024.0);
     if (threadsWarm > 0 && threadsLast > threadsWarm + 20) {
-      violations.add(new Violation(seconds(), "end", "h3 threads grew from " + threadsWarm + " to " + threadsLast));
+      violations.add(
+          new Violation(
+              seconds(), "end", "h3 threads grew from " + threadsWarm + " to " + threadsLast));
     }
     if (rssWarmKb > 0 && rssLastKb > rssWarmKb * 2 + 32 * 1024) {
-      violations.add(new Violation(seconds(), "end", "h3 RSS grew from " + rssWarmKb + " kB to " + rssLastKb + " kB"));
+      violations.add(
+          new Violation(
+              seconds(), "end", "h3 RSS grew from " + rssWarmKb + " kB to " + rssLastKb + " kB"));
     }
     for (Violation v : violations) {
       out.printf(Locale.ROOT, "VIOLATION at %.1f s (%s): %s%n", v.atSeconds(), v.step(), v.what());

@@ -26,7 +26,10 @@ record Distribution(double[] sorted) {
     return percentile(50);
   }
 
-  /** The nearest-rank percentile: the smallest sample with at least {@code p} % of samples at or below it. */
+  /**
+   * The nearest-rank percentile: the smallest sample with at least {@code p} % of samples at or
+   * below it.
+   */
   double percentile(double p) {
     if (sorted.length == 0) {
       return Double.NaN;

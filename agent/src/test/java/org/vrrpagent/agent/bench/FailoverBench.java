@@ -1,7 +1,5 @@
 package org.vrrpagent.agent.bench;
 
-import org.vrrpagent.agent.e2e.LabConfigs;
-
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.vrrpagent.agent.e2e.LabConfigs;
 import org.vrrpagent.core.lab.NetnsLab;
 
 /**
@@ -17,14 +16,16 @@ import org.vrrpagent.core.lab.NetnsLab;
  * priority 100, VRRPv3, 1 s adverts, one IPv4 address. Host 3 only listens (tcpdump).
  *
  * <p>Two clocks per takeover:
+ *
  * <ul>
- *   <li><b>kill → address</b>: from the signal to the address on h1's eth0, polling
- *       {@code ip -o addr} every 10 ms (so up to ~15 ms late: poll period plus one fork);
- *   <li><b>wire</b>: tcpdump's kernel timestamps in h3 from the old master's last advert
- *       (crash) or its priority-0 advert (SIGTERM) to the new master's first advert. This is
- *       what the RFC bounds: Master_Down_Interval after the last advert heard, Skew_Time after
- *       a priority-0 advert.
+ *   <li><b>kill → address</b>: from the signal to the address on h1's eth0, polling {@code ip -o
+ *       addr} every 10 ms (so up to ~15 ms late: poll period plus one fork);
+ *   <li><b>wire</b>: tcpdump's kernel timestamps in h3 from the old master's last advert (crash) or
+ *       its priority-0 advert (SIGTERM) to the new master's first advert. This is what the RFC
+ *       bounds: Master_Down_Interval after the last advert heard, Skew_Time after a priority-0
+ *       advert.
  * </ul>
+ *
  * Repetitions are interleaved (agent crash, agent stop, keepalived crash, keepalived stop, then
  * again), so a noisy moment on a shared machine hits both implementations alike.
  */
@@ -34,14 +35,27 @@ final class FailoverBench {
   static final int MASTER_PRIORITY = 200;
   static final int BACKUP_PRIORITY = 100;
   static final long ADVERT_INTERVAL_MILLIS = 1000;
+
   /** Time limit for a takeover (well beyond Master_Down_Interval). */
   static final Duration TAKEOVER = Duration.ofSeconds(15);
 
-  enum Implementation { VRRP_AGENT, KEEPALIVED }
+  enum Implementation {
+    VRRP_AGENT,
+    KEEPALIVED
+  }
 
-  enum Kind { CRASH, GRACEFUL }
+  enum Kind {
+    CRASH,
+    GRACEFUL
+  }
 
-  record Sample(Implementation impl, Kind kind, int repetition, double killToAddressMillis, double wireMillis, String note) {}
+  record Sample(
+      Implementation impl,
+      Kind kind,
+      int repetition,
+      double killToAddressMillis,
+      double wireMillis,
+      String note) {}
 
   private final int repetitions;
   private final PrintStream out;
@@ -63,13 +77,21 @@ final class FailoverBench {
 
   List<Sample> run() {
     List<Sample> samples = new ArrayList<>();
-    try (BenchLab lab = new BenchLab(3); WireCapture wire = WireCapture.start(lab.lab, 3)) {
+    try (BenchLab lab = new BenchLab(3);
+        WireCapture wire = WireCapture.start(lab.lab, 3)) {
       for (int i = 1; i <= repetitions; i++) {
         for (Implementation impl : Implementation.values()) {
           for (Kind kind : Kind.values()) {
             Sample s = once(lab, wire, impl, kind, i);
-            out.printf(Locale.ROOT, "  %-10s %-8s #%d: kill -> address %.0f ms, wire %.1f ms %s%n",
-                impl, kind, i, s.killToAddressMillis(), s.wireMillis(), s.note());
+            out.printf(
+                Locale.ROOT,
+                "  %-10s %-8s #%d: kill -> address %.0f ms, wire %.1f ms %s%n",
+                impl,
+                kind,
+                i,
+                s.killToAddressMillis(),
+                s.wireMillis(),
+                s.note());
             samples.add(s);
           }
         }
@@ -79,7 +101,8 @@ final class FailoverBench {
     return samples;
   }
 
-  private Sample once(BenchLab lab, WireCapture wire, Implementation impl, Kind kind, int repetition) {
+  private Sample once(
+      BenchLab lab, WireCapture wire, Implementation impl, Kind kind, int repetition) {
     lab.removeAddress(1, VIP_WITH_PREFIX);
     lab.removeAddress(2, VIP_WITH_PREFIX);
     NetnsLab.LabProcess master = start(lab, impl, 2, MASTER_PRIORITY);
@@ -90,10 +113,15 @@ final class FailoverBench {
       lab.awaitLog(backup, backupLine(impl), BenchLab.ELECTION);
       // Steady state: a few adverts from the master heard by the backup.
       Instant settled = Instant.now();
-      BenchLab.await("3 adverts from h2 after the backup started", Duration.ofSeconds(10),
-          () -> wire.from(lab.lab.ipv4(2).getHostAddress(), settled, Instant.MAX).size() >= 3, master, backup);
+      BenchLab.await(
+          "3 adverts from h2 after the backup started",
+          Duration.ofSeconds(10),
+          () -> wire.from(lab.lab.ipv4(2).getHostAddress(), settled, Instant.MAX).size() >= 3,
+          master,
+          backup);
       if (lab.hasAddress(1, VIP)) {
-        throw new IllegalStateException("both hosts hold " + VIP + " before the " + kind + "\n" + BenchLab.tail(backup));
+        throw new IllegalStateException(
+            "both hosts hold " + VIP + " before the " + kind + "\n" + BenchLab.tail(backup));
       }
 
       Instant t0 = Instant.now();
@@ -108,21 +136,28 @@ final class FailoverBench {
 
       String h1 = lab.lab.ipv4(1).getHostAddress();
       String h2 = lab.lab.ipv4(2).getHostAddress();
-      BenchLab.await("h1's first advert on the wire", Duration.ofSeconds(5),
-          () -> !wire.from(h1, t0, Instant.MAX).isEmpty(), backup);
+      BenchLab.await(
+          "h1's first advert on the wire",
+          Duration.ofSeconds(5),
+          () -> !wire.from(h1, t0, Instant.MAX).isEmpty(),
+          backup);
       Instant firstNew = wire.from(h1, t0, Instant.MAX).getFirst().time();
       List<WireCapture.Advert> old = wire.from(h2, t0.minusSeconds(3), firstNew);
       String note = "";
       double wireMillis;
       if (kind == Kind.CRASH) {
-        Optional<WireCapture.Advert> last = old.stream().filter(a -> a.priority() > 0).reduce((a, b) -> b);
-        wireMillis = last.map(a -> Duration.between(a.time(), firstNew).toNanos() / 1e6).orElse(Double.NaN);
+        Optional<WireCapture.Advert> last =
+            old.stream().filter(a -> a.priority() > 0).reduce((a, b) -> b);
+        wireMillis =
+            last.map(a -> Duration.between(a.time(), firstNew).toNanos() / 1e6).orElse(Double.NaN);
         if (old.stream().anyMatch(a -> a.priority() == 0)) {
           note = "(a priority-0 advert was sent: not a crash)";
         }
       } else {
-        Optional<WireCapture.Advert> zero = old.stream().filter(a -> a.priority() == 0 && !a.time().isBefore(t0)).findFirst();
-        wireMillis = zero.map(a -> Duration.between(a.time(), firstNew).toNanos() / 1e6).orElse(Double.NaN);
+        Optional<WireCapture.Advert> zero =
+            old.stream().filter(a -> a.priority() == 0 && !a.time().isBefore(t0)).findFirst();
+        wireMillis =
+            zero.map(a -> Duration.between(a.time(), firstNew).toNanos() / 1e6).orElse(Double.NaN);
         if (zero.isEmpty()) {
           note = "(no priority-0 advert seen)";
         }
@@ -146,7 +181,9 @@ final class FailoverBench {
   }
 
   private static String backupLine(Implementation impl) {
-    return impl == Implementation.VRRP_AGENT ? "dns0: INIT -> BACKUP" : "(dns0) Entering BACKUP STATE";
+    return impl == Implementation.VRRP_AGENT
+        ? "dns0: INIT -> BACKUP"
+        : "(dns0) Entering BACKUP STATE";
   }
 
   static String agentYaml(String node, int priority) {
@@ -160,7 +197,8 @@ final class FailoverBench {
             priority: %d
             advert-interval: 1s
             addresses: [%s]
-        """.formatted(node, priority, VIP_WITH_PREFIX);
+        """
+        .formatted(node, priority, VIP_WITH_PREFIX);
   }
 
   static String keepalivedConfig(String node, int priority) {
@@ -169,30 +207,70 @@ final class FailoverBench {
 
   private void printTable(List<Sample> samples) {
     out.println();
-    out.printf(Locale.ROOT, "Failover times, %d repetitions each (ms). RFC bounds for the priority-%d backup: "
-        + "Master_Down_Interval %.0f ms after the last advert, Skew_Time %.0f ms after a priority-0 advert.%n%n",
-        repetitions, BACKUP_PRIORITY, masterDownMillis(BACKUP_PRIORITY), skewMillis(BACKUP_PRIORITY));
+    out.printf(
+        Locale.ROOT,
+        "Failover times, %d repetitions each (ms). RFC bounds for the priority-%d backup: "
+            + "Master_Down_Interval %.0f ms after the last advert, Skew_Time %.0f ms after a priority-0 advert.%n%n",
+        repetitions,
+        BACKUP_PRIORITY,
+        masterDownMillis(BACKUP_PRIORITY),
+        skewMillis(BACKUP_PRIORITY));
     out.println("| pair | event | clock | min | median | max | RFC bound |");
     out.println("|---|---|---|---:|---:|---:|---:|");
     for (Implementation impl : Implementation.values()) {
       for (Kind kind : Kind.values()) {
-        List<Sample> mine = samples.stream().filter(s -> s.impl() == impl && s.kind() == kind).toList();
-        String pair = impl == Implementation.VRRP_AGENT ? "vrrp-agent ↔ vrrp-agent" : "keepalived ↔ keepalived";
+        List<Sample> mine =
+            samples.stream().filter(s -> s.impl() == impl && s.kind() == kind).toList();
+        String pair =
+            impl == Implementation.VRRP_AGENT
+                ? "vrrp-agent ↔ vrrp-agent"
+                : "keepalived ↔ keepalived";
         String event = kind == Kind.CRASH ? "crash (kill -9)" : "graceful (SIGTERM)";
-        double bound = kind == Kind.CRASH ? masterDownMillis(BACKUP_PRIORITY) : skewMillis(BACKUP_PRIORITY);
-        String wireClock = kind == Kind.CRASH ? "wire: last advert → new master's first" : "wire: priority 0 → new master's first";
-        row(pair, event, wireClock, Distribution.of(mine.stream().map(Sample::wireMillis).filter(d -> !d.isNaN()).toList()),
+        double bound =
+            kind == Kind.CRASH ? masterDownMillis(BACKUP_PRIORITY) : skewMillis(BACKUP_PRIORITY);
+        String wireClock =
+            kind == Kind.CRASH
+                ? "wire: last advert → new master's first"
+                : "wire: priority 0 → new master's first";
+        row(
+            pair,
+            event,
+            wireClock,
+            Distribution.of(mine.stream().map(Sample::wireMillis).filter(d -> !d.isNaN()).toList()),
             String.format(Locale.ROOT, "%.0f", bound));
-        row(pair, event, "kill → address on backup (10 ms polls)",
+        row(
+            pair,
+            event,
+            "kill → address on backup (10 ms polls)",
             Distribution.of(mine.stream().map(Sample::killToAddressMillis).toList()),
-            kind == Kind.CRASH ? String.format(Locale.ROOT, "≤ %.0f", bound) : String.format(Locale.ROOT, "%.0f + stop", bound));
+            kind == Kind.CRASH
+                ? String.format(Locale.ROOT, "≤ %.0f", bound)
+                : String.format(Locale.ROOT, "%.0f + stop", bound));
       }
     }
-    samples.stream().filter(s -> !s.note().isEmpty())
-        .forEach(s -> out.printf(Locale.ROOT, "note: %s %s #%d %s%n", s.impl(), s.kind(), s.repetition(), s.note()));
+    samples.stream()
+        .filter(s -> !s.note().isEmpty())
+        .forEach(
+            s ->
+                out.printf(
+                    Locale.ROOT,
+                    "note: %s %s #%d %s%n",
+                    s.impl(),
+                    s.kind(),
+                    s.repetition(),
+                    s.note()));
   }
 
   private void row(String pair, String event, String clock, Distribution d, String bound) {
-    out.printf(Locale.ROOT, "| %s | %s | %s | %.0f | %.0f | %.0f | %s |%n", pair, event, clock, d.min(), d.median(), d.max(), bound);
+    out.printf(
+        Locale.ROOT,
+        "| %s | %s | %s | %.0f | %.0f | %.0f | %s |%n",
+        pair,
+        event,
+        clock,
+        d.min(),
+        d.median(),
+        d.max(),
+        bound);
   }
 }

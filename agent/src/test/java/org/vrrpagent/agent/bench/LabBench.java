@@ -7,17 +7,18 @@ import java.util.List;
 /**
  * The lab benchmarks (not tests: they print numbers for docs/benchmarks.md). Run as root with
  * {@code bin/lab-bench}:
+ *
  * <pre>
  *   bin/lab-bench failover [REPETITIONS]                      # default 10
  *   bin/lab-bench footprint [DURATION [SET,SET,...]]          # default 2m launcher
  *   bin/lab-bench chaos [DURATION]                            # default 10m; see ChaosBench
  * </pre>
- * The chaos soak takes {@code -Dbench.window=45s} (convergence window, default 30 s),
- * {@code -Dbench.seed=N}, {@code -Dchaos.mail=false} (no mail to the dead SMTP server) and
- * {@code -Dbench.launcher=PATH} (a vrrp-agent launcher to run instead of this checkout's
- * bin/vrrp-agent); it exits 1 when an invariant broke.
- * DURATION is ISO-8601 ({@code PT10M}) or a number with s/m/h ({@code 90s}, {@code 10m}). SETs are
- * named in {@link FootprintBench#optionSet}.
+ *
+ * The chaos soak takes {@code -Dbench.window=45s} (convergence window, default 30 s), {@code
+ * -Dbench.seed=N}, {@code -Dchaos.mail=false} (no mail to the dead SMTP server) and {@code
+ * -Dbench.launcher=PATH} (a vrrp-agent launcher to run instead of this checkout's bin/vrrp-agent);
+ * it exits 1 when an invariant broke. DURATION is ISO-8601 ({@code PT10M}) or a number with s/m/h
+ * ({@code 90s}, {@code 10m}). SETs are named in {@link FootprintBench#optionSet}.
  */
 public final class LabBench {
   private LabBench() {}
@@ -28,10 +29,12 @@ public final class LabBench {
       return;
     }
     switch (args[0]) {
-      case "failover" -> new FailoverBench(args.length > 1 ? Integer.parseInt(args[1]) : 10, System.out).run();
+      case "failover" ->
+          new FailoverBench(args.length > 1 ? Integer.parseInt(args[1]) : 10, System.out).run();
       case "footprint" -> {
         Duration d = args.length > 1 ? duration(args[1]) : Duration.ofMinutes(2);
-        List<String> sets = args.length > 2 ? Arrays.asList(args[2].split(",")) : List.of("launcher");
+        List<String> sets =
+            args.length > 2 ? Arrays.asList(args[2].split(",")) : List.of("launcher");
         int startups = Integer.getInteger("bench.startups", 5);
         new FootprintBench(d, startups, System.out).run(sets);
       }
@@ -58,12 +61,15 @@ public final class LabBench {
       case 's' -> Duration.ofSeconds(n);
       case 'm' -> Duration.ofMinutes(n);
       case 'h' -> Duration.ofHours(n);
-      default -> throw new IllegalArgumentException("duration " + text + " (expected e.g. 90s, 10m, PT10M)");
+      default ->
+          throw new IllegalArgumentException(
+              "duration " + text + " (expected e.g. 90s, 10m, PT10M)");
     };
   }
 
   private static void usage() {
-    System.err.println("""
+    System.err.println(
+        """
         usage: bin/lab-bench failover [REPETITIONS]
                bin/lab-bench footprint [DURATION [SET,...]]
                bin/lab-bench chaos [DURATION]

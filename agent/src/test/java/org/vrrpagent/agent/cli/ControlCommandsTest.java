@@ -31,8 +31,14 @@ class ControlCommandsTest {
   @BeforeEach
   void start() {
     server = new ControlServer(backend, () -> "", EventSource.NONE);
-    InetSocketAddress bound = (InetSocketAddress) server.start(new ControlConfig(
-        Optional.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), Optional.empty())).getFirst();
+    InetSocketAddress bound =
+        (InetSocketAddress)
+            server
+                .start(
+                    new ControlConfig(
+                        Optional.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
+                        Optional.empty()))
+                .getFirst();
     url = "http://127.0.0.1:" + bound.getPort();
   }
 
@@ -56,10 +62,15 @@ class ControlCommandsTest {
     Run r = run("status", "--control", url);
     assertThat(r.exit()).as(r.err()).isZero();
     // SINCE in this host's time zone, with its age relative to the snapshot (taken a minute later)
-    String since = StatusCommand.when(java.time.Instant.parse("2026-11-22T03:00:00Z"),
-        java.time.Instant.parse("2026-11-22T03:01:00Z"), java.time.ZoneId.systemDefault());
+    String since =
+        StatusCommand.when(
+            java.time.Instant.parse("2026-11-22T03:00:00Z"),
+            java.time.Instant.parse("2026-11-22T03:01:00Z"),
+            java.time.ZoneId.systemDefault());
     assertThat(since).endsWith(", 1 min ago");
-    assertThat(r.out()).isEqualTo(("""
+    assertThat(r.out())
+        .isEqualTo(
+            ("""
         node recdns-sby
 
         INSTANCE  STATE   PRIORITY        MASTER      SINCE%s  ADDRESSES
@@ -72,7 +83,8 @@ class ControlCommandsTest {
 
         PRIORITY FILE                 STATE  ORDER
         /etc/vrrp-agent/priority.dns  ok     recdns-cnh, recdns-sby
-        """).formatted(" ".repeat(since.length() - "SINCE".length()), since));
+        """)
+                .formatted(" ".repeat(since.length() - "SINCE".length()), since));
   }
 
   @Test
@@ -92,8 +104,13 @@ class ControlCommandsTest {
     assertThat(plain.out()).isEqualTo("dns0: demoted ToBackup[]\n");
     assertThat(run("promote", "dns0", "--control", url).exit()).isZero();
     assertThat(run("reload", "--control", url).exit()).isZero();
-    assertThat(backend.calls).containsExactly("demote dns0 By[by=100]", "demote dns0 ToBackup[]",
-        "demote dns0 ToBackup[]", "promote dns0", "reload");
+    assertThat(backend.calls)
+        .containsExactly(
+            "demote dns0 By[by=100]",
+            "demote dns0 ToBackup[]",
+            "demote dns0 ToBackup[]",
+            "promote dns0",
+            "reload");
   }
 
   @Test
@@ -122,12 +139,14 @@ class ControlCommandsTest {
       assertThat(run("demote", "dns0", "--by", "3", "--control", "unix:" + socket).exit()).isZero();
       Run unknown = run("promote", "dns9", "--control", "unix:" + socket);
       assertThat(unknown.exit()).isEqualTo(1);
-      assertThat(unknown.err()).isEqualTo("vrrp-agent promote: no instance named 'dns9' (HTTP 404)\n");
+      assertThat(unknown.err())
+          .isEqualTo("vrrp-agent promote: no instance named 'dns9' (HTTP 404)\n");
     }
     assertThat(backend.calls).containsExactly("demote dns0 By[by=3]");
     Run gone = run("status", "--control", "unix:" + socket);
     assertThat(gone.exit()).isEqualTo(1);
-    assertThat(gone.err()).startsWith("vrrp-agent status: cannot reach the agent at unix:" + socket + " (")
+    assertThat(gone.err())
+        .startsWith("vrrp-agent status: cannot reach the agent at unix:" + socket + " (")
         .endsWith("): is it running, and is this its control.unix-socket?\n");
   }
 
@@ -139,15 +158,25 @@ class ControlCommandsTest {
     }
     Run r = run("status", "--control", "http://127.0.0.1:" + port);
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.err()).startsWith("vrrp-agent status: cannot reach the agent at http://127.0.0.1:" + port + " (")
+    assertThat(r.err())
+        .startsWith("vrrp-agent status: cannot reach the agent at http://127.0.0.1:" + port + " (")
         .endsWith("): is it running, and is this its control.listen address?\n");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "demote", "demote dns0 --by 0", "demote dns0 --by 255", "demote dns0 --by x",
-      "demote dns0 --by 5 --to-backup", "promote", "status --nope", "reload extra", "status --control ftp://x", "status --control unix:relative",
-  })
+  @ValueSource(
+      strings = {
+        "demote",
+        "demote dns0 --by 0",
+        "demote dns0 --by 255",
+        "demote dns0 --by x",
+        "demote dns0 --by 5 --to-backup",
+        "promote",
+        "status --nope",
+        "reload extra",
+        "status --control ftp://x",
+        "status --control unix:relative",
+      })
   void badUsageIsExit2(String args) {
     Run r = run(args.split(" "));
     assertThat(r.exit()).as(r.err()).isEqualTo(2);

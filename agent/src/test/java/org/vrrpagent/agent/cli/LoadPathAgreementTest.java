@@ -35,23 +35,24 @@ import org.vrrpagent.core.wire.AddressFamily;
 import picocli.CommandLine;
 
 /**
- * One load path: every example, every bad-configuration fixture and seeded mutants of the
- * examples go through {@code validate} (the command), the loading {@code run} does before it
- * starts (the same rules), the daemon's start-up building (every router configuration and
- * every probe, nothing opened), the {@code checks} command and a reload — and all agree:
+ * One load path: every example, every bad-configuration fixture and seeded mutants of the examples
+ * go through {@code validate} (the command), the loading {@code run} does before it starts (the
+ * same rules), the daemon's start-up building (every router configuration and every probe, nothing
+ * opened), the {@code checks} command and a reload — and all agree:
  *
  * <ul>
  *   <li>{@code run} refuses exactly what {@code validate} refuses, with the same lines;
  *   <li>what {@code validate} accepts, start-up builds without an exception;
- *   <li>{@code checks} and a reload accept at least as much, and refuse nothing but what
- *       they document as not theirs (hooks, mail password, priority-order files; for a reload
- *       a missing priority-order file);
+ *   <li>{@code checks} and a reload accept at least as much, and refuse nothing but what they
+ *       document as not theirs (hooks, mail password, priority-order files; for a reload a missing
+ *       priority-order file);
  *   <li>nothing but a {@link ConfigException} ever comes out: no stack trace for bad input.
  * </ul>
  */
 class LoadPathAgreementTest {
   private static final Path EXAMPLES = Path.of("..", "examples");
   private static final Path BAD = Path.of("src/test/resources/config/bad");
+
   /** Mutants per example; the seeds are 0..MUTANTS-1, so every run sees the same files. */
   private static final int MUTANTS = 300;
 
@@ -92,7 +93,8 @@ class LoadPathAgreementTest {
       } catch (ConfigException e) {
         return new Verdict(false, e.errors().stream().map(ConfigError::toString).toList());
       }
-      // Any other exception fails the test where it is thrown: bad input must never be a stack trace.
+      // Any other exception fails the test where it is thrown: bad input must never be a stack
+      // trace.
     }
   }
 
@@ -102,7 +104,9 @@ class LoadPathAgreementTest {
     Verdict validate = validateCommand(file);
     agree(file, validate);
     if (file.startsWith(EXAMPLES)) {
-      assertThat(validate.accepted()).as("%s validates with plain validate: %s", file, validate.problems()).isTrue();
+      assertThat(validate.accepted())
+          .as("%s validates with plain validate: %s", file, validate.problems())
+          .isTrue();
     }
     if (file.startsWith(BAD)) {
       assertThat(validate.accepted()).as("%s is refused", file).isFalse();
@@ -119,7 +123,11 @@ class LoadPathAgreementTest {
       Path copy = Files.createDirectories(dir.resolve(example.getParent().getFileName()));
       try (Stream<Path> files = Files.list(example.getParent())) {
         for (Path f : files.filter(Files::isRegularFile).toList()) {
-          Files.copy(f, copy.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+          Files.copy(
+              f,
+              copy.resolve(f.getFileName()),
+              StandardCopyOption.REPLACE_EXISTING,
+              StandardCopyOption.COPY_ATTRIBUTES);
         }
       }
       List<String> lines = Files.readAllLines(example);
@@ -141,7 +149,8 @@ class LoadPathAgreementTest {
         }
       }
     }
-    System.out.printf("load-path agreement: %d mutants of %d examples, %d accepted, %d refused%n",
+    System.out.printf(
+        "load-path agreement: %d mutants of %d examples, %d accepted, %d refused%n",
         accepted + refused, examples().size(), accepted, refused);
     assertThat(accepted).as("some mutants stay valid (the test exercises start-up)").isPositive();
     assertThat(refused).as("some mutants are refused").isPositive();
@@ -155,25 +164,33 @@ class LoadPathAgreementTest {
       startUp(file);
     }
     Verdict checks = Verdict.of(file, VALIDATE.checksOnly());
-    assertThat(validate.problems()).as("checks refuses only what validate refuses, %s", file)
+    assertThat(validate.problems())
+        .as("checks refuses only what validate refuses, %s", file)
         .containsAll(checks.problems());
     for (String only : minus(validate.problems(), checks.problems())) {
-      assertThat(only).as("validate refuses beyond checks only hooks, the password file and priority files")
+      assertThat(only)
+          .as("validate refuses beyond checks only hooks, the password file and priority files")
           .containsAnyOf("program ", "file ", "priority-order file ");
     }
     Verdict reload = Verdict.of(file, VALIDATE.atReload());
-    assertThat(validate.problems()).as("a reload refuses only what validate refuses, %s", file)
+    assertThat(validate.problems())
+        .as("a reload refuses only what validate refuses, %s", file)
         .containsAll(reload.problems());
     for (String only : minus(validate.problems(), reload.problems())) {
-      assertThat(only).as("validate refuses beyond a reload only a missing priority-order file")
+      assertThat(only)
+          .as("validate refuses beyond a reload only a missing priority-order file")
           .contains("priority-order file ");
     }
     if (!validate.accepted()) {
-      assertThat(validate.problems()).allSatisfy(p -> assertThat(p).doesNotContain("Exception").doesNotContain("\tat "));
+      assertThat(validate.problems())
+          .allSatisfy(p -> assertThat(p).doesNotContain("Exception").doesNotContain("\tat "));
     }
   }
 
-  /** What the daemon builds at start before it opens anything: every router configuration, every probe. */
+  /**
+   * What the daemon builds at start before it opens anything: every router configuration, every
+   * probe.
+   */
   private static void startUp(Path file) {
     Config c;
     try {
@@ -189,7 +206,8 @@ class LoadPathAgreementTest {
 
   /** The address a transport would find: the configured source, else one of the family. */
   private static InetAddress primary(InstanceConfig i) {
-    return i.source().orElse(InetAddress.ofLiteral(i.family() == AddressFamily.IPV4 ? "198.18.0.1" : "fe80::1"));
+    return i.source()
+        .orElse(InetAddress.ofLiteral(i.family() == AddressFamily.IPV4 ? "198.18.0.1" : "fe80::1"));
   }
 
   private static Verdict validateCommand(Path file) {
@@ -200,8 +218,12 @@ class LoadPathAgreementTest {
     cli.setErr(new PrintWriter(err));
     int exit = cli.execute("validate", "--config", file.toString());
     assertThat(exit).as("validate %s: %s", file, err).isIn(0, 2);
-    assertThat(err.toString()).as("no stack trace").doesNotContain("\tat ").doesNotContain("Exception");
-    List<String> lines = err.toString().lines().filter(l -> !l.endsWith("configuration refused")).toList();
+    assertThat(err.toString())
+        .as("no stack trace")
+        .doesNotContain("\tat ")
+        .doesNotContain("Exception");
+    List<String> lines =
+        err.toString().lines().filter(l -> !l.endsWith("configuration refused")).toList();
     return new Verdict(exit == 0, lines);
   }
 
@@ -211,7 +233,10 @@ class LoadPathAgreementTest {
     cli.setOut(new PrintWriter(new StringWriter()));
     cli.setErr(new PrintWriter(err));
     int exit = cli.execute("checks", "--config", file.toString());
-    assertThat(err.toString()).as("no stack trace").doesNotContain("\tat ").doesNotContain("Exception");
+    assertThat(err.toString())
+        .as("no stack trace")
+        .doesNotContain("\tat ")
+        .doesNotContain("Exception");
     return exit;
   }
 
@@ -221,12 +246,51 @@ class LoadPathAgreementTest {
     return out;
   }
 
-  /** Deterministic edits of a YAML file: drop, duplicate, swap or re-indent a line, or replace a value. */
+  /**
+   * Deterministic edits of a YAML file: drop, duplicate, swap or re-indent a line, or replace a
+   * value.
+   */
   static final class Mutator {
-    private static final List<String> VALUES = List.of("0", "-1", "1", "255", "256", "65536", "abc", "1.5", "1s",
-        "10ms", "0s", "41s", "true", "false", "null", "[]", "{}", "\"\"", "198.18.0.1", "198.18.0.300", "::1",
-        "fd00:198:18::1/64", "198.18.0.53/24", "BOGUS", "TXT", "AAAA", "http://x", "https://127.0.0.1/", "/nonexistent",
-        "./notify", "x:y", "[1, 2]", "eth0", "rdns0", "rdns1", "255.255.255.255", "not-an-address", "[not-an-address]");
+    private static final List<String> VALUES =
+        List.of(
+            "0",
+            "-1",
+            "1",
+            "255",
+            "256",
+            "65536",
+            "abc",
+            "1.5",
+            "1s",
+            "10ms",
+            "0s",
+            "41s",
+            "true",
+            "false",
+            "null",
+            "[]",
+            "{}",
+            "\"\"",
+            "198.18.0.1",
+            "198.18.0.300",
+            "::1",
+            "fd00:198:18::1/64",
+            "198.18.0.53/24",
+            "BOGUS",
+            "TXT",
+            "AAAA",
+            "http://x",
+            "https://127.0.0.1/",
+            "/nonexistent",
+            "./notify",
+            "x:y",
+            "[1, 2]",
+            "eth0",
+            "rdns0",
+            "rdns1",
+            "255.255.255.255",
+            "not-an-address",
+            "[not-an-address]");
 
     private Mutator() {}
 
@@ -243,14 +307,20 @@ class LoadPathAgreementTest {
               lines.set(at, lines.set(at + 1, lines.get(at)));
             }
           }
-          case 3 -> lines.set(at, (random.nextBoolean() ? "  " : "") + lines.get(at).replaceFirst("^  ", random.nextBoolean() ? "" : "  "));
+          case 3 ->
+              lines.set(
+                  at,
+                  (random.nextBoolean() ? "  " : "")
+                      + lines.get(at).replaceFirst("^  ", random.nextBoolean() ? "" : "  "));
           default -> lines.set(at, replaceValue(lines.get(at), random));
         }
       }
       return String.join("\n", lines) + "\n";
     }
 
-    /** The text after the first ": " (or one list item inside [ ]) becomes a value from the pool. */
+    /**
+     * The text after the first ": " (or one list item inside [ ]) becomes a value from the pool.
+     */
     private static String replaceValue(String line, Random random) {
       String value = VALUES.get(random.nextInt(VALUES.size()));
       int open = line.indexOf('[');
@@ -258,7 +328,9 @@ class LoadPathAgreementTest {
       if (open >= 0 && close > open && random.nextBoolean()) {
         String[] items = line.substring(open + 1, close).split(",", -1);
         items[random.nextInt(items.length)] = " " + value;
-        return line.substring(0, open + 1) + String.join(",", items).strip() + line.substring(close);
+        return line.substring(0, open + 1)
+            + String.join(",", items).strip()
+            + line.substring(close);
       }
       int colon = line.indexOf(": ");
       if (colon < 0) {
@@ -266,7 +338,9 @@ class LoadPathAgreementTest {
       }
       String rest = line.substring(colon + 2);
       int comment = rest.indexOf(" #");
-      return line.substring(0, colon + 2) + value + (comment >= 0 && !rest.startsWith("[") ? rest.substring(comment) : "");
+      return line.substring(0, colon + 2)
+          + value
+          + (comment >= 0 && !rest.startsWith("[") ? rest.substring(comment) : "");
     }
   }
 }

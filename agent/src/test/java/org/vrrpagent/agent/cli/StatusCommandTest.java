@@ -35,17 +35,45 @@ class StatusCommandTest {
   }
 
   @Test
-  @DisplayName("one readable reason per contribution, local time with its age, held / not held from the address table")
+  @DisplayName(
+      "one readable reason per contribution, local time with its age, held / not held from the address table")
   void readableReasonsTimesAndAddresses() {
-    InstanceStatus master = new InstanceStatus("rdns0", "MASTER", null, 200, 150,
-        List.of(new PriorityReason("configured", 200), new PriorityReason("check dns_ok down: -60", -60),
-            new PriorityReason("check web up: +10", 10)),
-        null, "198.18.0.11", 150, List.of("198.18.0.53/24"), TAKEN.minusSeconds(150),
-        List.of("198.18.0.53/24"), List.of());
-    InstanceStatus backup = new InstanceStatus("rdns1", "BACKUP", null, 100, 100, List.of(new PriorityReason("configured", 100)),
-        null, "198.18.0.12", 200, List.of("198.18.0.54/24", "fd00:198:18::54/64"), TAKEN.minus(Duration.ofHours(26)),
-        List.of(), List.of());
-    assertThat(render(snapshot(master, backup))).isEqualTo("""
+    InstanceStatus master =
+        new InstanceStatus(
+            "rdns0",
+            "MASTER",
+            null,
+            200,
+            150,
+            List.of(
+                new PriorityReason("configured", 200),
+                new PriorityReason("check dns_ok down: -60", -60),
+                new PriorityReason("check web up: +10", 10)),
+            null,
+            "198.18.0.11",
+            150,
+            List.of("198.18.0.53/24"),
+            TAKEN.minusSeconds(150),
+            List.of("198.18.0.53/24"),
+            List.of());
+    InstanceStatus backup =
+        new InstanceStatus(
+            "rdns1",
+            "BACKUP",
+            null,
+            100,
+            100,
+            List.of(new PriorityReason("configured", 100)),
+            null,
+            "198.18.0.12",
+            200,
+            List.of("198.18.0.54/24", "fd00:198:18::54/64"),
+            TAKEN.minus(Duration.ofHours(26)),
+            List.of(),
+            List.of());
+    assertThat(render(snapshot(master, backup)))
+        .isEqualTo(
+            """
         node resolver-a
 
         INSTANCE  STATE   PRIORITY        MASTER       SINCE                                ADDRESSES
@@ -58,27 +86,63 @@ class StatusCommandTest {
   @Test
   @DisplayName("clamping in words")
   void clampingInWords() {
-    InstanceStatus low = new InstanceStatus("rdns0", "BACKUP", null, 100, 1,
-        List.of(new PriorityReason("configured", 100), new PriorityReason("check a down: -60", -60),
-            new PriorityReason("check b down: -43", -43), new PriorityReason("clamped -3 to 1", 4)),
-        null, null, -1, List.of("198.18.0.53/24"), null, null, List.of());
-    assertThat(render(snapshot(low)).lines()).contains(
-        "rdns0     BACKUP  1 (base 100)  -       -      198.18.0.53/24",
-        "  rdns0: priority 1 = configured 100, check a down: -60, check b down: -43; the sum -3 is below 1, the lowest"
-            + " priority, so 1");
+    InstanceStatus low =
+        new InstanceStatus(
+            "rdns0",
+            "BACKUP",
+            null,
+            100,
+            1,
+            List.of(
+                new PriorityReason("configured", 100),
+                new PriorityReason("check a down: -60", -60),
+                new PriorityReason("check b down: -43", -43),
+                new PriorityReason("clamped -3 to 1", 4)),
+            null,
+            null,
+            -1,
+            List.of("198.18.0.53/24"),
+            null,
+            null,
+            List.of());
+    assertThat(render(snapshot(low)).lines())
+        .contains(
+            "rdns0     BACKUP  1 (base 100)  -       -      198.18.0.53/24",
+            "  rdns0: priority 1 = configured 100, check a down: -60, check b down: -43; the sum -3 is below 1, the lowest"
+                + " priority, so 1");
   }
 
   @Test
   @DisplayName("a conflict shows on the instance: peer, what differs, since when")
   void conflictShown() {
-    InstanceStatus master = new InstanceStatus("rdns1", "MASTER", null, 100, 100, List.of(new PriorityReason("configured", 100)),
-        null, "198.18.0.11", 100, List.of("198.18.0.54/24"), TAKEN.minusSeconds(600), List.of("198.18.0.54/24"),
-        List.of(new ConflictStatus("198.18.0.12", "VRRP version", "version_mismatch",
-            "VRRPv2 from 198.18.0.12 (expected: VRRPv3)", TAKEN.minusSeconds(590), TAKEN.minusSeconds(1), 589)));
-    assertThat(render(snapshot(master)).lines()).contains(
-        "rdns1     MASTER (conflict)  100       198.18.0.11  15:23:40, 10 min ago  198.18.0.54/24 (held)",
-        "  rdns1: CONFLICT with 198.18.0.12 since 15:23:50, 9 min ago: VRRP version differs (VRRPv2 from 198.18.0.12"
-            + " (expected: VRRPv3)), 589 advert(s) dropped; both may hold the addresses");
+    InstanceStatus master =
+        new InstanceStatus(
+            "rdns1",
+            "MASTER",
+            null,
+            100,
+            100,
+            List.of(new PriorityReason("configured", 100)),
+            null,
+            "198.18.0.11",
+            100,
+            List.of("198.18.0.54/24"),
+            TAKEN.minusSeconds(600),
+            List.of("198.18.0.54/24"),
+            List.of(
+                new ConflictStatus(
+                    "198.18.0.12",
+                    "VRRP version",
+                    "version_mismatch",
+                    "VRRPv2 from 198.18.0.12 (expected: VRRPv3)",
+                    TAKEN.minusSeconds(590),
+                    TAKEN.minusSeconds(1),
+                    589)));
+    assertThat(render(snapshot(master)).lines())
+        .contains(
+            "rdns1     MASTER (conflict)  100       198.18.0.11  15:23:40, 10 min ago  198.18.0.54/24 (held)",
+            "  rdns1: CONFLICT with 198.18.0.12 since 15:23:50, 9 min ago: VRRP version differs (VRRPv2 from 198.18.0.12"
+                + " (expected: VRRPv3)), 589 advert(s) dropped; both may hold the addresses");
   }
 
   @Test
@@ -89,17 +153,46 @@ class StatusCommandTest {
     assertThat(StatusCommand.age(Duration.ofMinutes(90))).isEqualTo("1 h 30 min ago");
     assertThat(StatusCommand.age(Duration.ofDays(3))).isEqualTo("3 days ago");
     assertThat(StatusCommand.clampText("clamped 300 to 254"))
-        .isEqualTo("the sum 300 is above 254, the highest priority but the address owner's, so 254");
+        .isEqualTo(
+            "the sum 300 is above 254, the highest priority but the address owner's, so 254");
   }
 
   @Test
   @DisplayName("--json keeps its fields and only adds: heldAddresses and conflicts")
   void jsonIsAdditive() {
-    JsonNode json = JSON.readTree(JSON.writeValueAsString(snapshot(new InstanceStatus("rdns0", "MASTER", null, 200, 200,
-        List.of(), null, "198.18.0.11", 200, List.of("198.18.0.53/24"), TAKEN, List.of("198.18.0.53/24"), List.of()))));
+    JsonNode json =
+        JSON.readTree(
+            JSON.writeValueAsString(
+                snapshot(
+                    new InstanceStatus(
+                        "rdns0",
+                        "MASTER",
+                        null,
+                        200,
+                        200,
+                        List.of(),
+                        null,
+                        "198.18.0.11",
+                        200,
+                        List.of("198.18.0.53/24"),
+                        TAKEN,
+                        List.of("198.18.0.53/24"),
+                        List.of()))));
     List<String> fields = List.copyOf(json.get("instances").get(0).propertyNames());
-    assertThat(fields).containsExactly("name", "state", "faultReason", "basePriority", "effectivePriority",
-        "priorityReasons", "demotion", "masterAddress", "masterPriority", "virtualAddresses", "since", "heldAddresses",
-        "conflicts");
+    assertThat(fields)
+        .containsExactly(
+            "name",
+            "state",
+            "faultReason",
+            "basePriority",
+            "effectivePriority",
+            "priorityReasons",
+            "demotion",
+            "masterAddress",
+            "masterPriority",
+            "virtualAddresses",
+            "since",
+            "heldAddresses",
+            "conflicts");
   }
 }

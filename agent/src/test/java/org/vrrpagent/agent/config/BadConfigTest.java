@@ -13,9 +13,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every file in {@code src/test/resources/config/bad/} is refused with exactly the problems
- * its {@code # expect: LINE:COL: message} comment lines list, in file order — no more (all
- * problems are collected, none invented) and no fewer.
+ * Every file in {@code src/test/resources/config/bad/} is refused with exactly the problems its
+ * {@code # expect: LINE:COL: message} comment lines list, in file order — no more (all problems are
+ * collected, none invented) and no fewer.
  */
 class BadConfigTest {
   private static final Path BAD = Path.of("src/test/resources/config/bad");
@@ -34,16 +34,21 @@ class BadConfigTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("badConfigs")
   void isRefusedWithTheExpectedMessagesAndPositions(Path file) throws IOException {
-    List<String> expected = Files.readAllLines(file).stream()
-        .filter(l -> l.startsWith("# expect: "))
-        .map(l -> l.substring("# expect: ".length()))
-        .toList();
+    List<String> expected =
+        Files.readAllLines(file).stream()
+            .filter(l -> l.startsWith("# expect: "))
+            .map(l -> l.substring("# expect: ".length()))
+            .toList();
     assertThat(expected).as("the file states what it expects").isNotEmpty();
 
-    var thrown = assertThatExceptionOfType(ConfigException.class).isThrownBy(() -> ConfigLoader.load(file)).actual();
+    var thrown =
+        assertThatExceptionOfType(ConfigException.class)
+            .isThrownBy(() -> ConfigLoader.load(file))
+            .actual();
 
     assertThat(thrown.errors()).allSatisfy(e -> assertThat(e.file()).isEqualTo(file.toString()));
-    assertThat(thrown.errors().stream().map(BadConfigTest::withoutFile)).containsExactlyElementsOf(expected);
+    assertThat(thrown.errors().stream().map(BadConfigTest::withoutFile))
+        .containsExactlyElementsOf(expected);
   }
 
   private static String withoutFile(ConfigError e) {

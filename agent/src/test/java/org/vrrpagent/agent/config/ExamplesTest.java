@@ -33,6 +33,7 @@ class ExamplesTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("examples")
   void loads(Path file) {
-    assertThatCode(() -> ConfigLoader.load(file, ScriptSecurity.forCurrentProcess())).doesNotThrowAnyException();
+    assertThatCode(() -> ConfigLoader.load(file, ScriptSecurity.forCurrentProcess()))
+        .doesNotThrowAnyException();
   }
 }

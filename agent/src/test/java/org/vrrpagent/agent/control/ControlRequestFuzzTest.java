@@ -23,11 +23,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Jazzer on the control API's request handling: any bytes, cut into any pieces, sent to one
- * connection's pipeline exactly as the server builds it ({@link ControlServer#initPipeline})
- * with a backend that answers at once. Whatever arrives, nothing escapes the pipeline, and
- * every answer is well-formed HTTP/1.1: a known status, a Content-Length that matches, and for
- * every error a JSON body {@code {"status": N, "error": "…"}} with the same N. Replays its
- * corpus as a normal test; fuzzes with JAZZER_FUZZ=1.
+ * connection's pipeline exactly as the server builds it ({@link ControlServer#initPipeline}) with a
+ * backend that answers at once. Whatever arrives, nothing escapes the pipeline, and every answer is
+ * well-formed HTTP/1.1: a known status, a Content-Length that matches, and for every error a JSON
+ * body {@code {"status": N, "error": "…"}} with the same N. Replays its corpus as a normal test;
+ * fuzzes with JAZZER_FUZZ=1.
  */
 class ControlRequestFuzzTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -35,24 +35,36 @@ class ControlRequestFuzzTest {
   @FuzzTest(maxDuration = "60s")
   void everyAnswerIsWellFormed(FuzzedDataProvider data) {
     FakeBackend backend = new FakeBackend();
-    ControlRequestHandler.Shared shared = new ControlRequestHandler.Shared(backend, () -> "x 1\n",
-        consumer -> () -> {}, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), new AtomicInteger(),
-        Runnable::run, Duration.ofSeconds(5));
+    ControlRequestHandler.Shared shared =
+        new ControlRequestHandler.Shared(
+            backend,
+            () -> "x 1\n",
+            consumer -> () -> {},
+            new DefaultChannelGroup(GlobalEventExecutor.INSTANCE),
+            new AtomicInteger(),
+            Runnable::run,
+            Duration.ofSeconds(5));
     EmbeddedChannel server = new EmbeddedChannel();
     ControlServer.initPipeline(server.pipeline(), shared);
     // The client side only decodes; a server that closes mid-answer (an event stream) is fine.
-    EmbeddedChannel client = new EmbeddedChannel(new HttpResponseDecoder(), new HttpObjectAggregator(1 << 20),
-        new ChannelInboundHandlerAdapter() {
-          @Override
-          public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            // a truncated answer at close: nothing to check
-          }
-        });
+    EmbeddedChannel client =
+        new EmbeddedChannel(
+            new HttpResponseDecoder(),
+            new HttpObjectAggregator(1 << 20),
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                // a truncated answer at close: nothing to check
+              }
+            });
     StringBuilder sent = new StringBuilder();
     try {
       int pieces = data.consumeInt(1, 8);
       for (int i = 0; i < pieces && server.isOpen(); i++) {
-        byte[] piece = i == pieces - 1 ? data.consumeRemainingAsBytes() : data.consumeBytes(data.consumeInt(0, 600));
+        byte[] piece =
+            i == pieces - 1
+                ? data.consumeRemainingAsBytes()
+                : data.consumeBytes(data.consumeInt(0, 600));
         sent.append(new String(piece, StandardCharsets.ISO_8859_1));
         server.writeInbound(Unpooled.wrappedBuffer(piece));
         server.runPendingTasks();

@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
 import org.vrrpagent.agent.config.ControlConfig;
 
 /**
- * The control API against abusive clients, over real sockets (TCP from several loopback
- * addresses, and the unix socket): slow senders, connection floods, oversized bodies, unknown
- * protocol versions, and a daemon that does not answer.
+ * The control API against abusive clients, over real sockets (TCP from several loopback addresses,
+ * and the unix socket): slow senders, connection floods, oversized bodies, unknown protocol
+ * versions, and a daemon that does not answer.
  */
 class ControlServerAbuseTest {
   @TempDir Path dir;
@@ -40,34 +40,36 @@ class ControlServerAbuseTest {
   private final FakeBackend fake = new FakeBackend();
   private final CountDownLatch statusHangs = new CountDownLatch(1);
   private volatile boolean hang;
-  private final ControlBackend backend = new ControlBackend() {
-    @Override
-    public StatusSnapshot status() {
-      if (hang) {
-        try {
-          statusHangs.await(60, TimeUnit.SECONDS); // a daemon stuck (as behind a blocked file read)
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+  private final ControlBackend backend =
+      new ControlBackend() {
+        @Override
+        public StatusSnapshot status() {
+          if (hang) {
+            try {
+              statusHangs.await(
+                  60, TimeUnit.SECONDS); // a daemon stuck (as behind a blocked file read)
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return fake.status();
         }
-      }
-      return fake.status();
-    }
 
-    @Override
-    public ActionResult demote(String instance, Demotion demotion) {
-      return fake.demote(instance, demotion);
-    }
+        @Override
+        public ActionResult demote(String instance, Demotion demotion) {
+          return fake.demote(instance, demotion);
+        }
 
-    @Override
-    public ActionResult promote(String instance) {
-      return fake.promote(instance);
-    }
+        @Override
+        public ActionResult promote(String instance) {
+          return fake.promote(instance);
+        }
 
-    @Override
-    public ActionResult reload() {
-      return fake.reload();
-    }
-  };
+        @Override
+        public ActionResult reload() {
+          return fake.reload();
+        }
+      };
   private final List<Socket> sockets = new ArrayList<>();
   private ControlServer server;
   private InetSocketAddress tcp;
@@ -81,8 +83,11 @@ class ControlServerAbuseTest {
     controlLog.addAppender(logged);
     unix = dir.resolve("control.sock");
     server = new ControlServer(backend, () -> "x 1\n", consumer -> () -> {});
-    List<SocketAddress> bound = server.start(new ControlConfig(
-        Optional.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), Optional.of(unix)));
+    List<SocketAddress> bound =
+        server.start(
+            new ControlConfig(
+                Optional.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
+                Optional.of(unix)));
     tcp = (InetSocketAddress) bound.getFirst();
   }
 
@@ -126,8 +131,10 @@ class ControlServerAbuseTest {
 
   private static String get(Socket s, String path) throws IOException {
     s.setSoTimeout((int) ControlServer.BACKEND_DEADLINE.plusSeconds(5).toMillis());
-    s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
+    s.getOutputStream()
+        .write(
+            ("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
     return readAll(s);
   }
 
@@ -160,8 +167,13 @@ class ControlServerAbuseTest {
     }
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     assertThat(closed).as("closed by the server").isTrue();
-    assertThat(took).isBetween(ControlServer.REQUEST_DEADLINE.minusSeconds(1), ControlServer.REQUEST_DEADLINE.plusSeconds(5));
-    assertThat(answer.toString()).startsWith("HTTP/1.1 408").contains("\"status\" : 408", "within 10 s");
+    assertThat(took)
+        .isBetween(
+            ControlServer.REQUEST_DEADLINE.minusSeconds(1),
+            ControlServer.REQUEST_DEADLINE.plusSeconds(5));
+    assertThat(answer.toString())
+        .startsWith("HTTP/1.1 408")
+        .contains("\"status\" : 408", "within 10 s");
   }
 
   @Test
@@ -170,7 +182,9 @@ class ControlServerAbuseTest {
     for (int i = 0; i < ControlServer.MAX_CONNECTIONS_PER_CLIENT; i++) {
       connect(2);
     }
-    await().atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() == ControlServer.MAX_CONNECTIONS_PER_CLIENT);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> server.openConnections() == ControlServer.MAX_CONNECTIONS_PER_CLIENT);
     assertThat(closedByServer(connect(2))).as("one more from the same client").isTrue();
     // Many clients, 64 attempts in all: at most MAX_TCP_CONNECTIONS held.
     for (int from = 3; from < 3 + 7; from++) {
@@ -178,10 +192,16 @@ class ControlServerAbuseTest {
         connect(from);
       }
     }
-    await().atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() == ControlServer.MAX_TCP_CONNECTIONS);
-    assertThat(closedByServer(connect(20))).as("a new TCP client once all TCP slots are held").isTrue();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> server.openConnections() == ControlServer.MAX_TCP_CONNECTIONS);
+    assertThat(closedByServer(connect(20)))
+        .as("a new TCP client once all TCP slots are held")
+        .isTrue();
     // The local operator on the unix socket is still served.
-    assertThat(ControlServerTest.rawUnixRequest(unix, "GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+    assertThat(
+            ControlServerTest.rawUnixRequest(
+                unix, "GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
         .startsWith("HTTP/1.1 200");
     assertThat(server.refusedConnections()).isGreaterThanOrEqualTo(2);
   }
@@ -191,7 +211,9 @@ class ControlServerAbuseTest {
     for (int i = 0; i < ControlServer.MAX_CONNECTIONS_PER_CLIENT; i++) {
       connect(2);
     }
-    await().atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() == ControlServer.MAX_CONNECTIONS_PER_CLIENT);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> server.openConnections() == ControlServer.MAX_CONNECTIONS_PER_CLIENT);
     for (int i = 0; i < 2000; i++) {
       try (Socket s = new Socket()) {
         s.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 2}), 0));
@@ -203,8 +225,11 @@ class ControlServerAbuseTest {
       }
     }
     await().atMost(Duration.ofSeconds(5)).until(() -> server.refusedConnections() >= 2000);
-    List<String> lines = logged.list.stream().map(ILoggingEvent::getFormattedMessage)
-        .filter(m -> m.contains("refused")).toList();
+    List<String> lines =
+        logged.list.stream()
+            .map(ILoggingEvent::getFormattedMessage)
+            .filter(m -> m.contains("refused"))
+            .toList();
     assertThat(lines).as("log lines about refusals").hasSizeBetween(1, 3);
     assertThat(lines.getFirst()).contains("per client");
   }
@@ -213,39 +238,51 @@ class ControlServerAbuseTest {
   void aBodyOverTheLimitIs413InJsonAndTheRestIsNeverRead() throws Exception {
     Socket s = connect(2);
     OutputStream out = s.getOutputStream();
-    out.write(("POST /reload HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("POST /reload HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     out.write(new byte[8192]);
     String answer = readAll(s); // ends when the server closes: it does not wait for 10 MB
-    assertThat(answer).startsWith("HTTP/1.1 413").contains("application/json", "\"status\" : 413",
-        "a body over " + ControlServer.MAX_BODY_BYTES + " bytes");
+    assertThat(answer)
+        .startsWith("HTTP/1.1 413")
+        .contains(
+            "application/json",
+            "\"status\" : 413",
+            "a body over " + ControlServer.MAX_BODY_BYTES + " bytes");
     assertThat(fake.calls).isEmpty();
   }
 
   @Test
   void aMalformedPercentEscapeIs400NotAnInternalError() throws Exception {
     // Found by ControlRequestFuzzTest: Netty's decoder throws on "%mo", which was answered 500.
-    assertThat(get(connect(2), "/instances/dns0/promote?by=1%mot")).startsWith("HTTP/1.1 400")
+    assertThat(get(connect(2), "/instances/dns0/promote?by=1%mot"))
+        .startsWith("HTTP/1.1 400")
         .contains("malformed URL");
   }
 
   @Test
   void anUnknownHttpVersionIs505() throws Exception {
     Socket s = connect(2);
-    s.getOutputStream().write("GET /status HTTP/9.9\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-    assertThat(readAll(s)).startsWith("HTTP/1.1 505").contains("\"status\" : 505", "HTTP/9.9 (expected: HTTP/1.1 or HTTP/1.0)");
+    s.getOutputStream()
+        .write("GET /status HTTP/9.9\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    assertThat(readAll(s))
+        .startsWith("HTTP/1.1 505")
+        .contains("\"status\" : 505", "HTTP/9.9 (expected: HTTP/1.1 or HTTP/1.0)");
   }
 
   @Test
   void aDaemonThatDoesNotAnswerIs503WhileTheRestOfTheApiAnswersAndCloseReturns() throws Exception {
     hang = true;
     long start = System.nanoTime();
-    assertThat(get(connect(2), "/status")).startsWith("HTTP/1.1 503").contains("did not answer within");
+    assertThat(get(connect(2), "/status"))
+        .startsWith("HTTP/1.1 503")
+        .contains("did not answer within");
     assertThat(Duration.ofNanos(System.nanoTime() - start))
         .isLessThan(ControlServer.BACKEND_DEADLINE.plusSeconds(3));
     assertThat(get(connect(3), "/")).as("the index needs no backend").startsWith("HTTP/1.1 200");
     long closing = System.nanoTime();
     server.close();
-    assertThat(Duration.ofNanos(System.nanoTime() - closing)).isLessThan(ControlServer.CLOSE_BUDGET.plusSeconds(1));
+    assertThat(Duration.ofNanos(System.nanoTime() - closing))
+        .isLessThan(ControlServer.CLOSE_BUDGET.plusSeconds(1));
   }
 }

@@ -46,24 +46,29 @@ class ControlServerTest {
   private final FakeBackend backend = new FakeBackend();
   private final List<Consumer<String>> subscribers = new CopyOnWriteArrayList<>();
   private final AtomicInteger unsubscribed = new AtomicInteger();
-  private final EventSource events = json -> {
-    subscribers.add(json);
-    return () -> {
-      subscribers.remove(json);
-      unsubscribed.incrementAndGet();
-    };
-  };
+  private final EventSource events =
+      json -> {
+        subscribers.add(json);
+        return () -> {
+          subscribers.remove(json);
+          unsubscribed.incrementAndGet();
+        };
+      };
   private ControlServer server;
   private URI base;
   private Path socket;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeEach
   void start() {
     socket = dir.resolve("control.sock");
     server = new ControlServer(backend, () -> "# TYPE x gauge\nx 1\n", events);
-    List<SocketAddress> bound = server.start(new ControlConfig(
-        Optional.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), Optional.of(socket)));
+    List<SocketAddress> bound =
+        server.start(
+            new ControlConfig(
+                Optional.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
+                Optional.of(socket)));
     InetSocketAddress tcp = (InetSocketAddress) bound.getFirst();
     base = URI.create("http://127.0.0.1:" + tcp.getPort());
   }
@@ -75,8 +80,12 @@ class ControlServerTest {
   }
 
   private HttpResponse<String> send(String method, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(base.resolve(path)).method(method, HttpRequest.BodyPublishers.noBody())
-        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(base.resolve(path))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .timeout(Duration.ofSeconds(5))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static JsonNode json(HttpResponse<String> r) {
@@ -95,35 +104,41 @@ class ControlServerTest {
     assertThat(dns0.get("state").asString()).isEqualTo("MASTER");
     assertThat(dns0.get("basePriority").asInt()).isEqualTo(200);
     assertThat(dns0.get("effectivePriority").asInt()).isEqualTo(150);
-    assertThat(dns0.get("priorityReasons").get(1).get("source").asString()).isEqualTo("check resolver (down)");
+    assertThat(dns0.get("priorityReasons").get(1).get("source").asString())
+        .isEqualTo("check resolver (down)");
     assertThat(dns0.get("priorityReasons").get(1).get("delta").asInt()).isEqualTo(-50);
     assertThat(dns0.get("masterAddress").asString()).isEqualTo("198.18.0.2");
     assertThat(dns0.get("virtualAddresses").get(1).asString()).isEqualTo("fd00:198:18::100/64");
     assertThat(dns0.get("since").asString()).isEqualTo("2026-11-22T03:00:00Z");
     JsonNode check = body.get("checks").get(0);
     assertThat(check.get("up").asBoolean()).isFalse();
-    assertThat(check.get("reason").asString()).isEqualTo("DNS 127.0.0.1: SERVFAIL (expected: NOERROR)");
+    assertThat(check.get("reason").asString())
+        .isEqualTo("DNS 127.0.0.1: SERVFAIL (expected: NOERROR)");
     assertThat(check.get("latencyMillis").asDouble()).isEqualTo(12.5);
-    assertThat(body.get("priorityOrderFiles").get(0).get("hosts").get(0).asString()).isEqualTo("recdns-cnh");
+    assertThat(body.get("priorityOrderFiles").get(0).get("hosts").get(0).asString())
+        .isEqualTo("recdns-cnh");
   }
 
   @Test
   void metricsIsPrometheusText() throws Exception {
     HttpResponse<String> r = send("GET", "/metrics");
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("content-type")).hasValue(ControlRequestHandler.PROMETHEUS_TEXT);
+    assertThat(r.headers().firstValue("content-type"))
+        .hasValue(ControlRequestHandler.PROMETHEUS_TEXT);
     assertThat(r.body()).isEqualTo("# TYPE x gauge\nx 1\n");
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource(delimiter = '|', value = {
-      "/instances/dns0/demote?by=100          | demote dns0 By[by=100]",
-      "/instances/dns0/demote?by=254          | demote dns0 By[by=254]",
-      "/instances/dns0/demote?to-backup       | demote dns0 ToBackup[]",
-      "/instances/dns0/demote                 | demote dns0 ToBackup[]",
-      "/instances/dns0/promote                | promote dns0",
-      "/reload                                | reload",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "/instances/dns0/demote?by=100          | demote dns0 By[by=100]",
+        "/instances/dns0/demote?by=254          | demote dns0 By[by=254]",
+        "/instances/dns0/demote?to-backup       | demote dns0 ToBackup[]",
+        "/instances/dns0/demote                 | demote dns0 ToBackup[]",
+        "/instances/dns0/promote                | promote dns0",
+        "/reload                                | reload",
+      })
   void actionsReachTheBackend(String path, String call) throws Exception {
     HttpResponse<String> r = send("POST", path);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -133,25 +148,28 @@ class ControlServerTest {
   }
 
   @ParameterizedTest(name = "{0} {1} -> {2}")
-  @CsvSource(delimiter = '|', value = {
-      "POST | /instances/dns9/demote            | 404 | no instance named 'dns9'",
-      "POST | /instances/dns9/promote           | 404 | no instance named 'dns9'",
-      "POST | /instances/dns0/demote?by=abc     | 400 | by=abc (expected: a number 1..254)",
-      "POST | /instances/dns0/demote?by=0       | 400 | by=0 (expected: 1..254)",
-      "POST | /instances/dns0/demote?by=255     | 400 | by=255 (expected: 1..254)",
-      "POST | /instances/dns0/demote?by=1&by=2  | 400 | by given 2 times (expected: once)",
-      "POST | /instances/dns0/demote?by=5&to-backup | 400 | by and to-backup together (expected: one of them)",
-      "POST | /instances/dns0/demote?to-backup=yes | 400 | to-backup takes no value (got: to-backup=yes)",
-      "POST | /instances/dns0/demote?bye=5      | 400 | unknown parameter 'bye' (expected: by=N or to-backup)",
-      "POST | /instances/dns0/promote?by=5      | 400 | promote takes no parameters (got: by)",
-      "GET  | /instances/dns0/demote            | 405 | GET /instances/dns0/demote (expected: POST)",
-      "POST | /status                           | 405 | POST /status (expected: GET)",
-      "DELETE | /metrics                        | 405 | DELETE /metrics (expected: GET)",
-      "GET  | /reload                           | 405 | GET /reload (expected: POST)",
-      "GET  | /nothing                          | 404 | no such endpoint: /nothing (expected: /status, /metrics, /events, /instances/{name}/demote, /instances/{name}/promote, /reload)",
-      "POST | /instances/dns0/restart           | 404 | no such endpoint: /instances/dns0/restart (expected: /status, /metrics, /events, /instances/{name}/demote, /instances/{name}/promote, /reload)",
-  })
-  void errorsAreJsonWithStatusAndReason(String method, String path, int status, String error) throws Exception {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "POST | /instances/dns9/demote            | 404 | no instance named 'dns9'",
+        "POST | /instances/dns9/promote           | 404 | no instance named 'dns9'",
+        "POST | /instances/dns0/demote?by=abc     | 400 | by=abc (expected: a number 1..254)",
+        "POST | /instances/dns0/demote?by=0       | 400 | by=0 (expected: 1..254)",
+        "POST | /instances/dns0/demote?by=255     | 400 | by=255 (expected: 1..254)",
+        "POST | /instances/dns0/demote?by=1&by=2  | 400 | by given 2 times (expected: once)",
+        "POST | /instances/dns0/demote?by=5&to-backup | 400 | by and to-backup together (expected: one of them)",
+        "POST | /instances/dns0/demote?to-backup=yes | 400 | to-backup takes no value (got: to-backup=yes)",
+        "POST | /instances/dns0/demote?bye=5      | 400 | unknown parameter 'bye' (expected: by=N or to-backup)",
+        "POST | /instances/dns0/promote?by=5      | 400 | promote takes no parameters (got: by)",
+        "GET  | /instances/dns0/demote            | 405 | GET /instances/dns0/demote (expected: POST)",
+        "POST | /status                           | 405 | POST /status (expected: GET)",
+        "DELETE | /metrics                        | 405 | DELETE /metrics (expected: GET)",
+        "GET  | /reload                           | 405 | GET /reload (expected: POST)",
+        "GET  | /nothing                          | 404 | no such endpoint: /nothing (expected: /status, /metrics, /events, /instances/{name}/demote, /instances/{name}/promote, /reload)",
+        "POST | /instances/dns0/restart           | 404 | no such endpoint: /instances/dns0/restart (expected: /status, /metrics, /events, /instances/{name}/demote, /instances/{name}/promote, /reload)",
+      })
+  void errorsAreJsonWithStatusAndReason(String method, String path, int status, String error)
+      throws Exception {
     HttpResponse<String> r = send(method, path);
     assertThat(r.statusCode()).isEqualTo(status);
     JsonNode body = json(r);
@@ -183,9 +201,13 @@ class ControlServerTest {
 
   @Test
   void requestsFromWebPagesAreRefused() throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/instances/dns0/demote"))
-        .header("Origin", "http://evil.example").POST(HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(base.resolve("/instances/dns0/demote"))
+                .header("Origin", "http://evil.example")
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(403);
     assertThat(backend.calls).isEmpty();
   }
@@ -193,8 +215,12 @@ class ControlServerTest {
   @Test
   void aBodyOverTheLimitIs413() throws Exception {
     byte[] body = new byte[ControlServer.MAX_BODY_BYTES + 1];
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/reload"))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(base.resolve("/reload"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(413);
     assertThat(backend.calls).isEmpty();
   }
@@ -208,15 +234,18 @@ class ControlServerTest {
 
   @Test
   void eventsAreServerSentEventsUntilTheClientLeaves() throws Exception {
-    HttpResponse<Stream<String>> r = http.send(HttpRequest.newBuilder(base.resolve("/events")).GET().build(),
-        HttpResponse.BodyHandlers.ofLines());
+    HttpResponse<Stream<String>> r =
+        http.send(
+            HttpRequest.newBuilder(base.resolve("/events")).GET().build(),
+            HttpResponse.BodyHandlers.ofLines());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("content-type")).hasValue("text/event-stream; charset=utf-8");
     await().atMost(Duration.ofSeconds(5)).until(() -> subscribers.size() == 1);
     subscribers.getFirst().accept("{\"event\":\"state\",\"instance\":\"dns0\",\"to\":\"MASTER\"}");
     subscribers.getFirst().accept("{\"event\":\"check\",\n\"check\":\"resolver\"}");
     Iterator<String> lines = r.body().iterator();
-    assertThat(lines.next()).isEqualTo("data: {\"event\":\"state\",\"instance\":\"dns0\",\"to\":\"MASTER\"}");
+    assertThat(lines.next())
+        .isEqualTo("data: {\"event\":\"state\",\"instance\":\"dns0\",\"to\":\"MASTER\"}");
     assertThat(lines.next()).isEmpty();
     assertThat(lines.next()).isEqualTo("data: {\"event\":\"check\", \"check\":\"resolver\"}");
     r.body().close();
@@ -227,9 +256,14 @@ class ControlServerTest {
 
   @Test
   void theUnixSocketServesTheSameApiOwnerAndGroupOnly() throws Exception {
-    assertThat(Files.getPosixFilePermissions(socket)).isEqualTo(
-        java.nio.file.attribute.PosixFilePermissions.fromString(ControlServer.UNIX_SOCKET_MODE));
-    String response = rawUnixRequest(socket, "POST /instances/dns0/demote?by=7 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertThat(Files.getPosixFilePermissions(socket))
+        .isEqualTo(
+            java.nio.file.attribute.PosixFilePermissions.fromString(
+                ControlServer.UNIX_SOCKET_MODE));
+    String response =
+        rawUnixRequest(
+            socket,
+            "POST /instances/dns0/demote?by=7 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assertThat(response).startsWith("HTTP/1.1 200 OK");
     assertThat(backend.calls).containsExactly("demote dns0 By[by=7]");
     server.close();
@@ -246,7 +280,8 @@ class ControlServerTest {
     assertThat(socket).exists();
     server = new ControlServer(backend, () -> "", events);
     server.start(new ControlConfig(Optional.empty(), Optional.of(socket)));
-    assertThat(rawUnixRequest(socket, "GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+    assertThat(
+            rawUnixRequest(socket, "GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
         .startsWith("HTTP/1.1 200 OK");
     server.close();
 
@@ -255,8 +290,10 @@ class ControlServerTest {
     ControlServer other = new ControlServer(backend, () -> "", events);
     assertThatThrownBy(() -> other.start(new ControlConfig(Optional.empty(), Optional.of(regular))))
         .isInstanceOf(UncheckedIOException.class)
-        .hasMessage("control API on unix socket " + regular
-            + ": the path exists and is not a socket (expected: a free path or a stale socket)");
+        .hasMessage(
+            "control API on unix socket "
+                + regular
+                + ": the path exists and is not a socket (expected: a free path or a stale socket)");
     other.close();
     assertThat(regular).hasContent("keep me");
   }
@@ -266,10 +303,13 @@ class ControlServerTest {
     ControlServer other = new ControlServer(backend, () -> "", events);
     assertThatThrownBy(() -> other.start(new ControlConfig(Optional.empty(), Optional.of(socket))))
         .isInstanceOf(UncheckedIOException.class)
-        .hasMessage("control API on unix socket " + socket
-            + ": another process is listening on it (expected: one agent per socket)");
+        .hasMessage(
+            "control API on unix socket "
+                + socket
+                + ": another process is listening on it (expected: one agent per socket)");
     other.close();
-    assertThat(rawUnixRequest(socket, "GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+    assertThat(
+            rawUnixRequest(socket, "GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
         .startsWith("HTTP/1.1 200 OK");
   }
 
@@ -277,8 +317,12 @@ class ControlServerTest {
   void aTakenPortIsOneClearLine() {
     int port = base.getPort();
     ControlServer other = new ControlServer(backend, () -> "", events);
-    assertThatThrownBy(() -> other.start(new ControlConfig(
-        Optional.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)), Optional.empty())))
+    assertThatThrownBy(
+            () ->
+                other.start(
+                    new ControlConfig(
+                        Optional.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)),
+                        Optional.empty())))
         .isInstanceOf(UncheckedIOException.class)
         .hasMessageStartingWith("control API on 127.0.0.1:" + port + ": cannot listen: ");
     other.close();

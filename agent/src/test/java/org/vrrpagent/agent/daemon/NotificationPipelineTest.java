@@ -31,14 +31,17 @@ class NotificationPipelineTest {
   }
 
   private Config config(Path hook) throws Exception {
-    return ConfigLoader.parse(dir.resolve("agent.yaml").toString(), """
+    return ConfigLoader.parse(
+        dir.resolve("agent.yaml").toString(),
+        """
         node: h1
         instances:
           dns0: { interface: eth0, vrid: 51, addresses: [198.18.0.100/24] }
         notify:
           hooks:
             - exec: [%s]
-        """.formatted(hook));
+        """
+            .formatted(hook));
   }
 
   private static String out(Path hook) throws Exception {
@@ -53,23 +56,39 @@ class NotificationPipelineTest {
     Config before = config(first);
     List<String> live = new ArrayList<>();
     try (NotificationPipeline pipeline = new NotificationPipeline(before, NO_STATUS, runner -> {});
-        AutoCloseable subscription = pipeline.events().subscribe(json -> {
-          synchronized (live) {
-            live.add(json);
-          }
-        })) {
-      pipeline.stateChanged("dns0", new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "start", 100));
-      Awaitility.await("the first hook ran").atMost(Duration.ofSeconds(10)).until(() -> out(first).contains("dns0 BACKUP"));
+        AutoCloseable subscription =
+            pipeline
+                .events()
+                .subscribe(
+                    json -> {
+                      synchronized (live) {
+                        live.add(json);
+                      }
+                    })) {
+      pipeline.stateChanged(
+          "dns0", new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "start", 100));
+      Awaitility.await("the first hook ran")
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> out(first).contains("dns0 BACKUP"));
 
       pipeline.reconfigure(before, config(second));
-      pipeline.stateChanged("dns0", new Action.StateChanged(VrrpState.BACKUP, VrrpState.MASTER, "master down", 100));
-      Awaitility.await("the new hook ran").atMost(Duration.ofSeconds(10)).until(() -> out(second).contains("dns0 MASTER"));
-      assertThat(out(first)).as("the old hook saw only the change before the reload").doesNotContain("MASTER");
-      Awaitility.await("both changes on the same live stream").atMost(Duration.ofSeconds(5)).until(() -> {
-        synchronized (live) {
-          return live.stream().anyMatch(j -> j.contains("BACKUP")) && live.stream().anyMatch(j -> j.contains("MASTER"));
-        }
-      });
+      pipeline.stateChanged(
+          "dns0", new Action.StateChanged(VrrpState.BACKUP, VrrpState.MASTER, "master down", 100));
+      Awaitility.await("the new hook ran")
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> out(second).contains("dns0 MASTER"));
+      assertThat(out(first))
+          .as("the old hook saw only the change before the reload")
+          .doesNotContain("MASTER");
+      Awaitility.await("both changes on the same live stream")
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () -> {
+                synchronized (live) {
+                  return live.stream().anyMatch(j -> j.contains("BACKUP"))
+                      && live.stream().anyMatch(j -> j.contains("MASTER"));
+                }
+              });
     }
   }
 
@@ -80,9 +99,13 @@ class NotificationPipelineTest {
     try (NotificationPipeline pipeline = new NotificationPipeline(c, NO_STATUS, runner -> {})) {
       var stats = pipeline.stats();
       pipeline.reconfigure(c, config(first));
-      pipeline.stateChanged("dns0", new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "start", 100));
-      Awaitility.await("the hook ran").atMost(Duration.ofSeconds(10)).until(() -> out(first).contains("dns0 BACKUP"));
-      Awaitility.await("counted by the same pipeline: not replaced").atMost(Duration.ofSeconds(5))
+      pipeline.stateChanged(
+          "dns0", new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "start", 100));
+      Awaitility.await("the hook ran")
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> out(first).contains("dns0 BACKUP"));
+      Awaitility.await("counted by the same pipeline: not replaced")
+          .atMost(Duration.ofSeconds(5))
           .until(() -> pipeline.stats().hooksRun() == stats.hooksRun() + 1);
     }
   }

@@ -12,9 +12,13 @@ import org.vrrpagent.checks.CheckCounters;
 import org.vrrpagent.checks.CheckStatus;
 import org.vrrpagent.checks.ProbeResult;
 
-/** What {@code status} shows for a priority: one short line per contribution; the log keeps the probe's reason. */
+/**
+ * What {@code status} shows for a priority: one short line per contribution; the log keeps the
+ * probe's reason.
+ */
 class PriorityTrackerContributionsTest {
-  private static final String YAML = """
+  private static final String YAML =
+      """
       node: h1
       checks:
         dns_ok: { dns: { server: 127.0.0.1, name: example.org } }
@@ -38,29 +42,40 @@ class PriorityTrackerContributionsTest {
   }
 
   @Test
-  @DisplayName("check dns_ok down: -60, check web up: +10, and the clamp, instead of 'check web up up: +10'")
+  @DisplayName(
+      "check dns_ok down: -60, check web up: +10, and the clamp, instead of 'check web up up: +10'")
   void oneShortLinePerContribution() throws Exception {
     Config config = ConfigLoader.parse("agent.yaml", YAML);
-    Map<String, Optional<CheckStatus>> states = Map.of(
-        "dns_ok", status("dns_ok", false, "DNS 127.0.0.1: SERVFAIL"),
-        "web", status("web", true, "connected"),
-        "more", status("more", false, "refused"));
-    PriorityTracker tracker = new PriorityTracker(config, states::get, new PriorityTracker.Sink() {
-      @Override
-      public void priorityChanged(String instance, int effectivePriority) {}
+    Map<String, Optional<CheckStatus>> states =
+        Map.of(
+            "dns_ok", status("dns_ok", false, "DNS 127.0.0.1: SERVFAIL"),
+            "web", status("web", true, "connected"),
+            "more", status("more", false, "refused"));
+    PriorityTracker tracker =
+        new PriorityTracker(
+            config,
+            states::get,
+            new PriorityTracker.Sink() {
+              @Override
+              public void priorityChanged(String instance, int effectivePriority) {}
 
-      @Override
-      public void faultRaised(String instance, String reason) {}
+              @Override
+              public void faultRaised(String instance, String reason) {}
 
-      @Override
-      public void faultCleared(String instance) {}
-    });
+              @Override
+              public void faultCleared(String instance) {}
+            });
     PriorityTracker.Explained e = tracker.initial().get("dns0");
     assertThat(e.effective()).isEqualTo(1);
-    assertThat(e.contributions()).containsExactly("check dns_ok down: -60", "check web up: +10", "check more down: -50",
-        "clamped 0 to 1");
+    assertThat(e.contributions())
+        .containsExactly(
+            "check dns_ok down: -60",
+            "check web up: +10",
+            "check more down: -50",
+            "clamped 0 to 1");
     // The log line keeps why the check failed.
-    assertThat(e.adjustments().getFirst()).isEqualTo("check dns_ok failed: DNS 127.0.0.1: SERVFAIL down: -60");
+    assertThat(e.adjustments().getFirst())
+        .isEqualTo("check dns_ok failed: DNS 127.0.0.1: SERVFAIL down: -60");
     assertThat(StatusReport.deltaOf("clamped 0 to 1")).isEqualTo(1);
     assertThat(StatusReport.deltaOf("check web up: +10")).isEqualTo(10);
   }

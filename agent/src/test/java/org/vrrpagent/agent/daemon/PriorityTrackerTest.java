@@ -17,25 +17,28 @@ import org.vrrpagent.checks.ProbeResult;
 /** Operator demotions as the tracker computes them: an override to priority 1, or a subtraction. */
 class PriorityTrackerTest {
   private final List<String> sent = new ArrayList<>();
-  private final PriorityTracker.Sink sink = new PriorityTracker.Sink() {
-    @Override
-    public void priorityChanged(String instance, int effectivePriority) {
-      sent.add(instance + "=" + effectivePriority);
-    }
+  private final PriorityTracker.Sink sink =
+      new PriorityTracker.Sink() {
+        @Override
+        public void priorityChanged(String instance, int effectivePriority) {
+          sent.add(instance + "=" + effectivePriority);
+        }
 
-    @Override
-    public void faultRaised(String instance, String reason) {
-      sent.add(instance + " fault");
-    }
+        @Override
+        public void faultRaised(String instance, String reason) {
+          sent.add(instance + " fault");
+        }
 
-    @Override
-    public void faultCleared(String instance) {
-      sent.add(instance + " ok");
-    }
-  };
+        @Override
+        public void faultCleared(String instance) {
+          sent.add(instance + " ok");
+        }
+      };
 
   private static Config config() throws Exception {
-    return ConfigLoader.parse("t.yaml", """
+    return ConfigLoader.parse(
+        "t.yaml",
+        """
         instances:
           dns0: { interface: eth0, vrid: 51, priority: 200, addresses: [198.18.0.100/24], track: [{ check: web, weight: 100 }] }
           web0: { interface: eth0, vrid: 52, priority: 200, addresses: [198.18.0.101/24], track: [{ check: web, weight: 20 }] }
@@ -47,7 +50,14 @@ class PriorityTrackerTest {
   }
 
   private static Optional<CheckStatus> up(String check) {
-    return Optional.of(new CheckStatus(check, "tcp", true, 0, Optional.of(ProbeResult.up("connected", 1)), new CheckCounters()));
+    return Optional.of(
+        new CheckStatus(
+            check,
+            "tcp",
+            true,
+            0,
+            Optional.of(ProbeResult.up("connected", 1)),
+            new CheckCounters()));
   }
 
   @Test
@@ -73,7 +83,8 @@ class PriorityTrackerTest {
     assertThat(tracker.initial().get("web0").effective()).isEqualTo(220);
     tracker.demote("web0", new Demotion.By(40));
     assertThat(tracker.explain().get("web0").effective()).isEqualTo(180);
-    assertThat(tracker.explain().get("web0").demotionText()).isEqualTo("demoted by 40 by the operator");
+    assertThat(tracker.explain().get("web0").demotionText())
+        .isEqualTo("demoted by 40 by the operator");
     tracker.demote("web0", new Demotion.By(250));
     assertThat(tracker.explain().get("web0").effective()).as("never below 1").isEqualTo(1);
   }

@@ -12,12 +12,19 @@ import org.vrrpagent.agent.config.ConfigLoader;
 import org.vrrpagent.agent.config.ReceiveConfig;
 import org.vrrpagent.core.fsm.ReceivePolicy;
 
-/** The instance keys on-link-only, max-learned-interval and accept-from reach the state machine's receive policy. */
+/**
+ * The instance keys on-link-only, max-learned-interval and accept-from reach the state machine's
+ * receive policy.
+ */
 class ReceiveHardeningConfigTest {
   @Test
-  @DisplayName("defaults: on-link only, 4 × the interval, no allow-list; keys map to the ReceivePolicy; unicast mode")
+  @DisplayName(
+      "defaults: on-link only, 4 × the interval, no allow-list; keys map to the ReceivePolicy; unicast mode")
   void keysReachThePolicy() throws Exception {
-    Config c = ConfigLoader.parse("agent.yaml", """
+    Config c =
+        ConfigLoader.parse(
+            "agent.yaml",
+            """
         node: h1
         instances:
           plain:
@@ -39,14 +46,22 @@ class ReceiveHardeningConfigTest {
             max-learned-interval: 3s
         """);
     assertThat(c.instances().get("plain").receive()).isEqualTo(ReceiveConfig.DEFAULT);
-    assertThat(EngineAssembly.receivePolicy(c.instances().get("plain"))).isEqualTo(ReceivePolicy.DEFAULT);
+    assertThat(EngineAssembly.receivePolicy(c.instances().get("plain")))
+        .isEqualTo(ReceivePolicy.DEFAULT);
     assertThat(ReceivePolicy.DEFAULT.maxLearnedIntervalCentis(100)).isEqualTo(400);
 
     ReceiveConfig hardened = c.instances().get("hardened").receive();
     assertThat(hardened.maxLearnedInterval()).contains(Duration.ofMillis(2500));
-    assertThat(EngineAssembly.receivePolicy(c.instances().get("hardened"))).isEqualTo(new ReceivePolicy(true, false, 250,
-        Set.of(InetAddress.ofLiteral("198.18.0.12"), InetAddress.ofLiteral("198.18.0.13"))));
+    assertThat(EngineAssembly.receivePolicy(c.instances().get("hardened")))
+        .isEqualTo(
+            new ReceivePolicy(
+                true,
+                false,
+                250,
+                Set.of(
+                    InetAddress.ofLiteral("198.18.0.12"), InetAddress.ofLiteral("198.18.0.13"))));
 
-    assertThat(EngineAssembly.receivePolicy(c.instances().get("unicast"))).isEqualTo(ReceivePolicy.unicast(300));
+    assertThat(EngineAssembly.receivePolicy(c.instances().get("unicast")))
+        .isEqualTo(ReceivePolicy.unicast(300));
   }
 }

@@ -9,9 +9,9 @@ import org.vrrpagent.agent.cli.VrrpAgentCommand;
 import picocli.CommandLine;
 
 /**
- * The demo's fallback where the real lab cannot run: the same six steps with the same verdicts,
- * on the simulated LAN (the production engine and priority tracking, virtual time), forced
- * here with {@code --simulate}.
+ * The demo's fallback where the real lab cannot run: the same six steps with the same verdicts, on
+ * the simulated LAN (the production engine and priority tracking, virtual time), forced here with
+ * {@code --simulate}.
  */
 class DemoSimulationTest {
   record Run(int exit, String out) {}
@@ -32,19 +32,28 @@ class DemoSimulationTest {
   void theSimulationPlaysTheSameStepsWithTheSameVerdicts() {
     Run r = demo("--simulate");
     assertThat(r.exit()).as(r.out()).isZero();
-    assertThat(r.out()).contains("--simulate given. Playing the same scenario as a SIMULATION instead")
+    assertThat(r.out())
+        .contains("--simulate given. Playing the same scenario as a SIMULATION instead")
         .contains("a SIMULATION on the simulated LAN");
-    assertThat(r.out()).contains(
-        "== Step 1/6: Election ==", "ok: h1 holds 198.18.0.100 (counting from the agents' start) after",
-        "== Step 2/6: The master's service dies ==", "ok: the address moved to h2 after",
-        "== Step 3/6: The service returns ==", "ok: h1 preempted h2 after",
-        "== Step 4/6: The priority-order file is reordered ==", "ok: the address followed the file to h2 after",
-        "== Step 5/6: Maintenance: demote ==", "ok: h2 handed the address to h1 after",
-        "== Step 6/6: Maintenance over: promote ==", "ok: h2 holds the address again after",
-        "demo: all 6 steps happened as expected");
+    assertThat(r.out())
+        .contains(
+            "== Step 1/6: Election ==",
+            "ok: h1 holds 198.18.0.100 (counting from the agents' start) after",
+            "== Step 2/6: The master's service dies ==",
+            "ok: the address moved to h2 after",
+            "== Step 3/6: The service returns ==",
+            "ok: h1 preempted h2 after",
+            "== Step 4/6: The priority-order file is reordered ==",
+            "ok: the address followed the file to h2 after",
+            "== Step 5/6: Maintenance: demote ==",
+            "ok: h2 handed the address to h1 after",
+            "== Step 6/6: Maintenance over: promote ==",
+            "ok: h2 holds the address again after",
+            "demo: all 6 steps happened as expected");
     assertThat(r.out()).contains("(simulated time)");
     // The table's reason comes from the agent's own priority tracking.
-    assertThat(r.out()).containsPattern("h1 +BACKUP +190 +- +priority-order file: rank 1 of 3, check web_ok");
+    assertThat(r.out())
+        .containsPattern("h1 +BACKUP +190 +- +priority-order file: rank 1 of 3, check web_ok");
   }
 
   @Test
@@ -52,8 +61,9 @@ class DemoSimulationTest {
     Run r = demo("--simulate");
     // Master_Down_Interval of h2 (priority 200) at 1 s adverts: 3 s + 56/256 s ≈ 3.22 s, after the
     // check noticed (at most one 500 ms interval).
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("ok: the address moved to h2 after (\\d+\\.\\d) s")
-        .matcher(r.out());
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("ok: the address moved to h2 after (\\d+\\.\\d) s")
+            .matcher(r.out());
     assertThat(m.find()).as(r.out()).isTrue();
     assertThat(Double.parseDouble(m.group(1))).isBetween(3.2, 3.9);
   }
@@ -63,7 +73,8 @@ class DemoSimulationTest {
     Run r = demo("--simulate", "--inject-fault", "SERVICE_STAYS_UP");
     assertThat(r.exit()).as(r.out()).isEqualTo(1);
     assertThat(r.out())
-        .contains("FAILED: Step 2/6: The master's service dies: not within 20 s: 198.18.0.100 on h1 (expected: h2 alone)")
+        .contains(
+            "FAILED: Step 2/6: The master's service dies: not within 20 s: 198.18.0.100 on h1 (expected: h2 alone)")
         .doesNotContain("== Step 3/6");
   }
 }

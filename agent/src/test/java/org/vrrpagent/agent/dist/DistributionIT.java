@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The tarball {@code ./mvnw package} builds, unpacked and run the way an operator would:
- * {@code bin/vrrp-agent} from the unpacked tree, nothing from the source checkout.
+ * The tarball {@code ./mvnw package} builds, unpacked and run the way an operator would: {@code
+ * bin/vrrp-agent} from the unpacked tree, nothing from the source checkout.
  */
 class DistributionIT {
   private static final long TIMEOUT_SECONDS = 60;
@@ -33,13 +33,21 @@ class DistributionIT {
   static void unpack() throws Exception {
     Path tarball;
     try (Stream<Path> files = Files.list(Path.of("target"))) {
-      tarball = files.filter(p -> p.getFileName().toString().matches("vrrp-agent-.*\\.tar\\.gz"))
-          .findFirst().orElseThrow(() -> new AssertionError("no target/vrrp-agent-*.tar.gz: run ./mvnw package"));
+      tarball =
+          files
+              .filter(p -> p.getFileName().toString().matches("vrrp-agent-.*\\.tar\\.gz"))
+              .findFirst()
+              .orElseThrow(
+                  () -> new AssertionError("no target/vrrp-agent-*.tar.gz: run ./mvnw package"));
     }
-    Run tar = run(List.of("tar", "-xzf", tarball.toAbsolutePath().toString(), "-C", unpacked.toString()));
+    Run tar =
+        run(List.of("tar", "-xzf", tarball.toAbsolutePath().toString(), "-C", unpacked.toString()));
     assertThat(tar.exit()).as(tar.err()).isZero();
     try (Stream<Path> dirs = Files.list(unpacked)) {
-      home = dirs.filter(p -> p.getFileName().toString().startsWith("vrrp-agent-")).findFirst().orElseThrow();
+      home =
+          dirs.filter(p -> p.getFileName().toString().startsWith("vrrp-agent-"))
+              .findFirst()
+              .orElseThrow();
     }
     String version = tarball.getFileName().toString().replaceAll("^vrrp-agent-|\\.tar\\.gz$", "");
     assertThat(home.getFileName().toString()).isEqualTo("vrrp-agent-" + version);
@@ -49,7 +57,8 @@ class DistributionIT {
     Path out = Files.createTempFile("dist-out", ".txt");
     Path err = Files.createTempFile("dist-err", ".txt");
     try {
-      ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
       // Only what an operator's shell would have: no classpath or Maven settings leak in.
       pb.environment().remove("CLASSPATH");
       pb.environment().remove("VRRP_AGENT_CONTROL");
@@ -59,7 +68,10 @@ class DistributionIT {
         p.destroyForcibly();
         throw new AssertionError(command + " did not finish within " + TIMEOUT_SECONDS + "s");
       }
-      return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+      return new Run(
+          p.exitValue(),
+          Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
     } finally {
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
@@ -75,37 +87,60 @@ class DistributionIT {
 
   @Test
   void theLayoutIsComplete() throws Exception {
-    for (String file : List.of("bin/vrrp-agent", "bin/find-java25", "etc/agent.yaml", "etc/priority.rdns", "etc/notify",
-        "examples/web-pair/agent.yaml", "systemd/vrrp-agent.service",
-        "completion/vrrp-agent", "man/man1/vrrp-agent.1", "man/man1/vrrp-agent-status.1",
-        "man/man1/vrrp-agent-demote.1", "man/man1/vrrp-agent-promote.1", "man/man1/vrrp-agent-reload.1",
-        "man/man1/vrrp-agent-run.1", "man/man1/vrrp-agent-version.1")) {
+    for (String file :
+        List.of(
+            "bin/vrrp-agent",
+            "bin/find-java25",
+            "etc/agent.yaml",
+            "etc/priority.rdns",
+            "etc/notify",
+            "examples/web-pair/agent.yaml",
+            "systemd/vrrp-agent.service",
+            "completion/vrrp-agent",
+            "man/man1/vrrp-agent.1",
+            "man/man1/vrrp-agent-status.1",
+            "man/man1/vrrp-agent-demote.1",
+            "man/man1/vrrp-agent-promote.1",
+            "man/man1/vrrp-agent-reload.1",
+            "man/man1/vrrp-agent-run.1",
+            "man/man1/vrrp-agent-version.1")) {
       assertThat(home.resolve(file)).as(file).isRegularFile();
     }
-    assertThat(Files.getPosixFilePermissions(home.resolve("bin/vrrp-agent"))).contains(PosixFilePermission.OWNER_EXECUTE,
-        PosixFilePermission.OTHERS_EXECUTE);
+    assertThat(Files.getPosixFilePermissions(home.resolve("bin/vrrp-agent")))
+        .contains(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OTHERS_EXECUTE);
     try (Stream<Path> lib = Files.list(home.resolve("lib"))) {
       List<String> jars = lib.map(p -> p.getFileName().toString()).toList();
-      assertThat(jars).anyMatch(j -> j.startsWith("agent-")).anyMatch(j -> j.startsWith("vrrp-core-"))
-          .anyMatch(j -> j.startsWith("checks-")).anyMatch(j -> j.startsWith("netty-transport-native-epoll-"))
+      assertThat(jars)
+          .anyMatch(j -> j.startsWith("agent-"))
+          .anyMatch(j -> j.startsWith("vrrp-core-"))
+          .anyMatch(j -> j.startsWith("checks-"))
+          .anyMatch(j -> j.startsWith("netty-transport-native-epoll-"))
           .noneMatch(j -> j.contains("junit") || j.contains("codegen") || j.contains("jazzer"));
     }
-    assertThat(Files.readString(home.resolve("man/man1/vrrp-agent-demote.1"))).contains(".TH \"VRRP\\-AGENT\\-DEMOTE\" \"1\"");
-    assertThat(Files.readString(home.resolve("systemd/vrrp-agent.service"))).contains("Type=notify", "WatchdogSec=",
-        "ExecReload=/bin/kill -HUP $MAINPID", "AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN");
+    assertThat(Files.readString(home.resolve("man/man1/vrrp-agent-demote.1")))
+        .contains(".TH \"VRRP\\-AGENT\\-DEMOTE\" \"1\"");
+    assertThat(Files.readString(home.resolve("systemd/vrrp-agent.service")))
+        .contains(
+            "Type=notify",
+            "WatchdogSec=",
+            "ExecReload=/bin/kill -HUP $MAINPID",
+            "AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN");
   }
 
   @Test
   void versionAndHelpRunFromTheUnpackedTree() throws Exception {
     Run version = agent("--version");
     assertThat(version.exit()).as(version.err()).isZero();
-    assertThat(version.out()).matches("vrrp-agent \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(Java 2[5-9][^)]*\\)\\R");
+    assertThat(version.out())
+        .matches("vrrp-agent \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(Java 2[5-9][^)]*\\)\\R");
     assertThat(version.out()).doesNotContain(" dev ");
     assertThat(agent("version").out()).isEqualTo(version.out());
 
     Run help = agent("--help");
     assertThat(help.exit()).as(help.err()).isZero();
-    assertThat(help.out()).startsWith("Usage: vrrp-agent").contains("run", "status", "demote", "promote", "reload", "version");
+    assertThat(help.out())
+        .startsWith("Usage: vrrp-agent")
+        .contains("run", "status", "demote", "promote", "reload", "version");
   }
 
   @Test
@@ -130,10 +165,18 @@ class DistributionIT {
   @Test
   void theBashCompletionLoadsAndCompletesSubcommands() throws Exception {
     String script = home.resolve("completion/vrrp-agent").toString();
-    Run r = run(List.of("bash", "-c", "source '" + script + "' && complete -p vrrp-agent"
-        + " && COMP_WORDS=(vrrp-agent dem) COMP_CWORD=1 COMP_LINE='vrrp-agent dem' COMP_POINT=14"
-        + " && _complete_vrrp-agent vrrp-agent dem vrrp-agent; printf '%s\\n' \"${COMPREPLY[@]}\""));
+    Run r =
+        run(
+            List.of(
+                "bash",
+                "-c",
+                "source '"
+                    + script
+                    + "' && complete -p vrrp-agent"
+                    + " && COMP_WORDS=(vrrp-agent dem) COMP_CWORD=1 COMP_LINE='vrrp-agent dem' COMP_POINT=14"
+                    + " && _complete_vrrp-agent vrrp-agent dem vrrp-agent; printf '%s\\n' \"${COMPREPLY[@]}\""));
     assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(r.out()).isEqualTo("complete -o default -F _complete_vrrp-agent vrrp-agent\ndemote\ndemo\n");
+    assertThat(r.out())
+        .isEqualTo("complete -o default -F _complete_vrrp-agent vrrp-agent\ndemote\ndemo\n");
   }
 }

@@ -15,9 +15,9 @@ import org.vrrpagent.core.lab.Keepalived;
 import org.vrrpagent.core.lab.NetnsLab;
 
 /**
- * The netns lab with real daemons: vrrp-agent started as operators start it
- * ({@code bin/vrrp-agent run --config FILE}, the built distribution from this checkout) and
- * Debian's keepalived. Everything is killed and every namespace removed on {@link #close()}.
+ * The netns lab with real daemons: vrrp-agent started as operators start it ({@code bin/vrrp-agent
+ * run --config FILE}, the built distribution from this checkout) and Debian's keepalived.
+ * Everything is killed and every namespace removed on {@link #close()}.
  */
 final class AgentLab implements AutoCloseable {
   /** How often waits poll the lab. */
@@ -38,11 +38,13 @@ final class AgentLab implements AutoCloseable {
   static Path repoRoot() {
     Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
     for (int i = 0; i < 4 && dir != null; i++, dir = dir.getParent()) {
-      if (Files.isExecutable(dir.resolve("mvnw")) && Files.isExecutable(dir.resolve("bin/vrrp-agent"))) {
+      if (Files.isExecutable(dir.resolve("mvnw"))
+          && Files.isExecutable(dir.resolve("bin/vrrp-agent"))) {
         return dir;
       }
     }
-    throw new IllegalStateException("cannot find the checkout (mvnw, bin/vrrp-agent) above " + System.getProperty("user.dir"));
+    throw new IllegalStateException(
+        "cannot find the checkout (mvnw, bin/vrrp-agent) above " + System.getProperty("user.dir"));
   }
 
   Path write(String name, String text) {
@@ -58,11 +60,20 @@ final class AgentLab implements AutoCloseable {
   /** Starts vrrp-agent in host {@code host} with this YAML (and the host's own state file). */
   NetnsLab.LabProcess agent(int host, String yaml) {
     Path config = write("agent-h" + host + "-" + (++configs) + ".yaml", yaml);
-    return lab.start(host, repoRoot().resolve("bin/vrrp-agent").toString(), "run", "--config", config.toString(),
-        "--state-file", stateFile(host).toString());
+    return lab.start(
+        host,
+        repoRoot().resolve("bin/vrrp-agent").toString(),
+        "run",
+        "--config",
+        config.toString(),
+        "--state-file",
+        stateFile(host).toString());
   }
 
-  /** Host {@code host}'s state file: one per host, so lab daemons (and parallel runs) never share one. */
+  /**
+   * Host {@code host}'s state file: one per host, so lab daemons (and parallel runs) never share
+   * one.
+   */
   Path stateFile(int host) {
     return lab.workDir().resolve("state-h" + host + ".json");
   }
@@ -95,12 +106,16 @@ final class AgentLab implements AutoCloseable {
   }
 
   /**
-   * Waits until {@code address} is on {@code host} and returns how long that took (ms from
-   * {@code sinceNanos}); fails after {@code within}.
+   * Waits until {@code address} is on {@code host} and returns how long that took (ms from {@code
+   * sinceNanos}); fails after {@code within}.
    */
-  long awaitAddress(int host, String address, long sinceNanos, Duration within, NetnsLab.LabProcess... logs) {
+  long awaitAddress(
+      int host, String address, long sinceNanos, Duration within, NetnsLab.LabProcess... logs) {
     try {
-      Awaitility.await(address + " on host " + host).atMost(within).pollInterval(POLL).pollDelay(Duration.ZERO)
+      Awaitility.await(address + " on host " + host)
+          .atMost(within)
+          .pollInterval(POLL)
+          .pollDelay(Duration.ZERO)
           .until(() -> hasAddress(host, address));
     } catch (ConditionTimeoutException e) {
       throw new AssertionError(e.getMessage() + logs(logs), e);
@@ -110,7 +125,9 @@ final class AgentLab implements AutoCloseable {
 
   void awaitNoAddress(int host, String address, Duration within, NetnsLab.LabProcess... logs) {
     try {
-      Awaitility.await(address + " gone from host " + host).atMost(within).pollInterval(POLL)
+      Awaitility.await(address + " gone from host " + host)
+          .atMost(within)
+          .pollInterval(POLL)
           .until(() -> !hasAddress(host, address));
     } catch (ConditionTimeoutException e) {
       throw new AssertionError(e.getMessage() + logs(logs), e);
@@ -120,7 +137,9 @@ final class AgentLab implements AutoCloseable {
   /** Waits until a log says {@code text}. */
   void awaitLog(NetnsLab.LabProcess p, String text, Duration within) {
     try {
-      Awaitility.await("'" + text + "' in the log").atMost(within).pollInterval(POLL)
+      Awaitility.await("'" + text + "' in the log")
+          .atMost(within)
+          .pollInterval(POLL)
           .until(() -> p.output().contains(text));
     } catch (ConditionTimeoutException e) {
       throw new AssertionError(e.getMessage() + logs(p), e);
@@ -139,7 +158,10 @@ final class AgentLab implements AutoCloseable {
     return found;
   }
 
-  /** Makes {@code host} resolve {@code address} (a UDP datagram to the discard port), so it has a neighbour entry. */
+  /**
+   * Makes {@code host} resolve {@code address} (a UDP datagram to the discard port), so it has a
+   * neighbour entry.
+   */
   void touch(int host, String address) {
     lab.exec(host, "bash", "-c", "echo x > /dev/udp/" + address + "/9");
   }

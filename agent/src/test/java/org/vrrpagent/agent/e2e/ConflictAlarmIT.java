@@ -18,17 +18,17 @@ import org.junit.jupiter.api.Test;
 import org.vrrpagent.core.lab.NetnsLab;
 
 /**
- * The split brain of issue 11, seen by the conflict alarm: a real keepalived and vrrp-agent on
- * one link with one VRID but different VRRP versions. Each drops the other's adverts and both
- * hold the address; vrrp-agent says so once per episode in its log, in {@code status} and
- * {@code /status}, in {@code vrrp_conflict}, as a CONFLICT event and in one mail (GreenMail in
- * host 3), and says when it is over after the quiet period. Both directions: keepalived
- * speaking VRRPv2 (its default) against our VRRPv3 (ours), and keepalived VRRPv3 against an
- * agent configured for VRRPv2.
+ * The split brain of issue 11, seen by the conflict alarm: a real keepalived and vrrp-agent on one
+ * link with one VRID but different VRRP versions. Each drops the other's adverts and both hold the
+ * address; vrrp-agent says so once per episode in its log, in {@code status} and {@code /status},
+ * in {@code vrrp_conflict}, as a CONFLICT event and in one mail (GreenMail in host 3), and says
+ * when it is over after the quiet period. Both directions: keepalived speaking VRRPv2 (its default)
+ * against our VRRPv3 (ours), and keepalived VRRPv3 against an agent configured for VRRPv2.
  */
 class ConflictAlarmIT {
   /** 3 × Master_Down_Interval at 1 s and priority 100, plus the loaded machine's margin. */
-  static final Duration QUIET = Duration.ofMillis(3 * LabConfigs.masterDownMillis(100)).plusSeconds(8);
+  static final Duration QUIET =
+      Duration.ofMillis(3 * LabConfigs.masterDownMillis(100)).plusSeconds(8);
 
   AgentLab lab;
   GreenMail smtp;
@@ -36,11 +36,15 @@ class ConflictAlarmIT {
   @BeforeEach
   void setUp() {
     lab = AgentLab.create(3);
-    smtp = lab.lab.inNamespace(3, () -> {
-      GreenMail g = new GreenMail(new ServerSetup(3025, lab.lab.ipv4(3).getHostAddress(), "smtp"));
-      g.start();
-      return g;
-    });
+    smtp =
+        lab.lab.inNamespace(
+            3,
+            () -> {
+              GreenMail g =
+                  new GreenMail(new ServerSetup(3025, lab.lab.ipv4(3).getHostAddress(), "smtp"));
+              g.start();
+              return g;
+            });
   }
 
   @AfterEach
@@ -52,7 +56,8 @@ class ConflictAlarmIT {
   }
 
   private String agentConfig(String versionKey, Path events) {
-    return LabConfigs.agent("h2", 51, 100, "198.18.0.100/24", versionKey) + """
+    return LabConfigs.agent("h2", 51, 100, "198.18.0.100/24", versionKey)
+        + """
         notify:
           email:
             smtp: { host: %s, port: 3025, starttls: none }
@@ -61,7 +66,8 @@ class ConflictAlarmIT {
             when: [fault]
           events:
             log: %s
-        """.formatted(lab.lab.ipv4(3).getHostAddress(), events);
+        """
+            .formatted(lab.lab.ipv4(3).getHostAddress(), events);
   }
 
   private String cli(String... args) {
@@ -74,18 +80,24 @@ class ConflictAlarmIT {
   }
 
   private String metrics() {
-    return lab.lab.execChecked(2, "bash", "-c",
+    return lab.lab.execChecked(
+        2,
+        "bash",
+        "-c",
         "exec 3<>/dev/tcp/127.0.0.1/9740; printf 'GET /metrics HTTP/1.0\\r\\n\\r\\n' >&3; cat <&3");
   }
 
   private List<String> subjects() {
-    return Arrays.stream(smtp.getReceivedMessages()).map(m -> {
-      try {
-        return ((MimeMessage) m).getSubject();
-      } catch (Exception e) {
-        return "(unreadable: " + e + ")";
-      }
-    }).toList();
+    return Arrays.stream(smtp.getReceivedMessages())
+        .map(
+            m -> {
+              try {
+                return ((MimeMessage) m).getSubject();
+              } catch (Exception e) {
+                return "(unreadable: " + e + ")";
+              }
+            })
+        .toList();
   }
 
   private static long count(String text, String needle) {
@@ -93,50 +105,72 @@ class ConflictAlarmIT {
   }
 
   /** Runs the scenario: keepalived in host 1 ({@code keepalivedVersion}), the agent in host 2. */
-  private void splitBrainIsAlarmedOncePerEpisode(String keepalivedVersion, String agentVersionKey, String detail)
-      throws Exception {
+  private void splitBrainIsAlarmedOncePerEpisode(
+      String keepalivedVersion, String agentVersionKey, String detail) throws Exception {
     Path events = lab.lab.workDir().resolve("events-h2.jsonl");
     String peer = lab.lab.ipv4(1).getHostAddress();
-    NetnsLab.LabProcess keepalived = lab.keepalived(1,
-        LabConfigs.keepalived("h1", 200, "198.18.0.100/24", keepalivedVersion, ""));
+    NetnsLab.LabProcess keepalived =
+        lab.keepalived(
+            1, LabConfigs.keepalived("h1", 200, "198.18.0.100/24", keepalivedVersion, ""));
     lab.awaitAddress(1, VIP4, System.nanoTime(), FailoverIT.ELECTION, keepalived);
     NetnsLab.LabProcess agent = lab.agent(2, agentConfig(agentVersionKey, events));
 
-    // The split brain is real: keepalived (priority 200) keeps the address, and the agent takes it too.
+    // The split brain is real: keepalived (priority 200) keeps the address, and the agent takes it
+    // too.
     lab.awaitAddress(2, VIP4, System.nanoTime(), FailoverIT.ELECTION, agent, keepalived);
     assertThat(lab.hasAddress(1, VIP4)).as(AgentLab.logs(keepalived)).isTrue();
 
     // The alarm: status (text and JSON), the gauge, the event, the mail.
-    lab.awaitLog(agent, "dns0: CONFLICT with " + peer + ": VRRP version differs (" + detail + ")", Duration.ofSeconds(10));
+    lab.awaitLog(
+        agent,
+        "dns0: CONFLICT with " + peer + ": VRRP version differs (" + detail + ")",
+        Duration.ofSeconds(10));
     String status = cli("status");
-    assertThat(status).as(status).contains("MASTER (conflict)")
+    assertThat(status)
+        .as(status)
+        .contains("MASTER (conflict)")
         .contains("dns0: CONFLICT with " + peer + " since ")
         .contains(": VRRP version differs (" + detail + ")")
         .contains("198.18.0.100/24 (held)");
-    assertThat(cli("status", "--json").replace(" ", "")).contains("\"reason\":\"version_mismatch\"",
-        "\"peer\":\"" + peer + "\"", "\"heldAddresses\":[\"198.18.0.100/24\"]");
+    assertThat(cli("status", "--json").replace(" ", ""))
+        .contains(
+            "\"reason\":\"version_mismatch\"",
+            "\"peer\":\"" + peer + "\"",
+            "\"heldAddresses\":[\"198.18.0.100/24\"]");
     assertThat(metrics()).contains("vrrp_conflict{instance=\"dns0\"} 1.0");
     try {
-      Awaitility.await("one conflict mail").atMost(Duration.ofSeconds(20)).until(() -> !subjects().isEmpty());
+      Awaitility.await("one conflict mail")
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> !subjects().isEmpty());
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       throw new AssertionError(e.getMessage() + AgentLab.logs(agent), e);
     }
-    assertThat(subjects()).containsExactly("[h2] dns0: CONFLICT with " + peer + " (VRRP version differs)");
+    assertThat(subjects())
+        .containsExactly("[h2] dns0: CONFLICT with " + peer + " (VRRP version differs)");
 
     // A few more seconds of adverts (one a second): still one log line, one event, one mail.
-    Awaitility.await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10)).until(() -> true);
-    assertThat(count(agent.output(), "WARN  dns0: CONFLICT with " + peer)).as(AgentLab.logs(agent)).isEqualTo(1);
-    assertThat(count(agent.output(), "mail sent: [h2] dns0: CONFLICT")).as(AgentLab.logs(agent)).isEqualTo(1);
+    Awaitility.await()
+        .pollDelay(Duration.ofSeconds(4))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> true);
+    assertThat(count(agent.output(), "WARN  dns0: CONFLICT with " + peer))
+        .as(AgentLab.logs(agent))
+        .isEqualTo(1);
+    assertThat(count(agent.output(), "mail sent: [h2] dns0: CONFLICT"))
+        .as(AgentLab.logs(agent))
+        .isEqualTo(1);
     assertThat(subjects()).hasSize(1);
     assertThat(count(Files.readString(events), "\"type\":\"CONFLICT\"")).isEqualTo(1);
-    assertThat(Files.readString(events)).contains("\"state\":\"raised\"", "\"peer\":\"" + peer + "\"");
+    assertThat(Files.readString(events))
+        .contains("\"state\":\"raised\"", "\"peer\":\"" + peer + "\"");
 
     // keepalived goes away: after the quiet period the episode is over, said once.
     lab.kill(keepalived);
     lab.awaitLog(agent, "dns0: conflict with " + peer + " over", QUIET);
     assertThat(metrics()).contains("vrrp_conflict{instance=\"dns0\"} 0.0");
     assertThat(cli("status")).doesNotContain("CONFLICT").contains("MASTER");
-    Awaitility.await("the cleared event").atMost(Duration.ofSeconds(5))
+    Awaitility.await("the cleared event")
+        .atMost(Duration.ofSeconds(5))
         .until(() -> Files.readString(events).contains("\"state\":\"cleared\""));
     assertThat(subjects()).hasSize(1);
     System.out.println("conflict alarm (" + keepalivedVersion + "):\n" + status);
@@ -145,12 +179,15 @@ class ConflictAlarmIT {
   @Test
   void keepalivedV2BesideAgentV3() throws Exception {
     // keepalived's default version is 2: no version line, as in most keepalived.conf files.
-    splitBrainIsAlarmedOncePerEpisode("", "", "VRRPv2 from " + lab.lab.ipv4(1).getHostAddress() + " (expected: VRRPv3)");
+    splitBrainIsAlarmedOncePerEpisode(
+        "", "", "VRRPv2 from " + lab.lab.ipv4(1).getHostAddress() + " (expected: VRRPv3)");
   }
 
   @Test
   void keepalivedV3BesideAgentV2() throws Exception {
-    splitBrainIsAlarmedOncePerEpisode("version 3", "version: 2",
+    splitBrainIsAlarmedOncePerEpisode(
+        "version 3",
+        "version: 2",
         "VRRPv3 from " + lab.lab.ipv4(1).getHostAddress() + " (expected: VRRPv2)");
   }
 }

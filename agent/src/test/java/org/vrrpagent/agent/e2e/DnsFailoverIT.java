@@ -11,16 +11,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.vrrpagent.core.lab.NetnsLab;
 
 /**
- * The product's heart, end to end: two resolvers, each with a real unbound on its own
- * loopback, each running vrrp-agent with a DNS check of its local resolver. Stopping the
- * master's unbound moves the service address to the backup within the bound the issue sets;
- * starting it again brings it back (preempt).
+ * The product's heart, end to end: two resolvers, each with a real unbound on its own loopback,
+ * each running vrrp-agent with a DNS check of its local resolver. Stopping the master's unbound
+ * moves the service address to the backup within the bound the issue sets; starting it again brings
+ * it back (preempt).
  */
 class DnsFailoverIT {
   static final Duration MARGIN = FailoverIT.MARGIN;
   static final Duration ELECTION = FailoverIT.ELECTION;
+
   /** Check timing: interval 1 s, timeout 1 s, fall 2, rise 2. */
   static final long INTERVAL_MS = 1000;
+
   static final long TIMEOUT_MS = 1000;
   static final int FALL = 2;
 
@@ -61,7 +63,8 @@ class DnsFailoverIT {
             garp: { delay: 1s, repeat: 2 }
             track:
               - { check: named_ok, weight: -150 }
-        """.formatted(node, priority, fastPreempt);
+        """
+        .formatted(node, priority, fastPreempt);
   }
 
   @ParameterizedTest(name = "fast-preempt: {0}")
@@ -75,17 +78,22 @@ class DnsFailoverIT {
     // h1 starts with its check down (initial: down): priority 50 until the check rises.
     lab.awaitLog(h1, "priority 50 -> 200", ELECTION);
     lab.awaitAddress(1, VIP4, System.nanoTime(), ELECTION, h1, h2);
-    org.awaitility.Awaitility.await("h1 holds the VIP alone").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(15))
-        .pollInterval(Duration.ofMillis(100)).until(() -> lab.holder(VIP4) == 1);
+    org.awaitility.Awaitility.await("h1 holds the VIP alone")
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> lab.holder(VIP4) == 1);
 
     long t0 = System.nanoTime();
     lab.kill(unbound1);
-    // h2 priority 100 as backup; RFC mode waits its Master_Down_Interval after h1's last priority-200 advert,
+    // h2 priority 100 as backup; RFC mode waits its Master_Down_Interval after h1's last
+    // priority-200 advert,
     // fast preempt takes over on h1's first priority-50 advert (sent at once when the check fails).
-    long bound = FALL * INTERVAL_MS + TIMEOUT_MS
-        + (fastPreempt ? 1000 : LabConfigs.masterDownMillis(100));
+    long bound =
+        FALL * INTERVAL_MS + TIMEOUT_MS + (fastPreempt ? 1000 : LabConfigs.masterDownMillis(100));
     long took = lab.awaitAddress(2, VIP4, t0, Duration.ofMillis(bound).plus(MARGIN), h1, h2);
-    System.out.printf("MEASURED resolver failure -> VIP on backup (fast-preempt %s): %d ms (bound %d ms)%n",
+    System.out.printf(
+        "MEASURED resolver failure -> VIP on backup (fast-preempt %s): %d ms (bound %d ms)%n",
         fastPreempt, took, bound);
     lab.awaitNoAddress(1, VIP4, Duration.ofSeconds(2), h1);
     assertThat(h1.output()).contains("priority 200 -> 50 (check named_ok failed: DNS 127.0.0.1");

@@ -16,16 +16,17 @@ import org.junit.jupiter.api.Test;
 import org.vrrpagent.core.lab.NetnsLab;
 
 /**
- * vrrp-agent daemons in network namespaces on one bridge: election, failover on a crash and on
- * a clean stop, preemption, IPv6, unicast. Host 3 is a client whose neighbour table shows
- * where the virtual address lives.
+ * vrrp-agent daemons in network namespaces on one bridge: election, failover on a crash and on a
+ * clean stop, preemption, IPv6, unicast. Host 3 is a client whose neighbour table shows where the
+ * virtual address lives.
  *
- * <p>Time margins: the lab polls every 20 ms, each poll forks {@code ip}, and the JVM's timers
- * run on a shared 2-core machine: a takeover is allowed {@link #MARGIN} beyond the RFC time.
+ * <p>Time margins: the lab polls every 20 ms, each poll forks {@code ip}, and the JVM's timers run
+ * on a shared 2-core machine: a takeover is allowed {@link #MARGIN} beyond the RFC time.
  */
 class FailoverIT {
   /** What a takeover may take beyond its RFC time (polling, process start-up of ip, scheduling). */
   static final Duration MARGIN = Duration.ofMillis(1000);
+
   /** A daemon's start-up (JVM, sockets) plus one election. */
   static final Duration ELECTION = Duration.ofSeconds(15);
 
@@ -43,17 +44,22 @@ class FailoverIT {
 
   /**
    * Starts h2 (priority 200), and h1 (priority 100) once h2 runs, and waits until h2 holds the
-   * address. (Started the other way round, h1's shorter JVM start could make it master for
-   * a moment before h2's first advert: correct VRRP, but not what these tests look at.)
+   * address. (Started the other way round, h1's shorter JVM start could make it master for a moment
+   * before h2's first advert: correct VRRP, but not what these tests look at.)
    */
   NetnsLab.LabProcess[] electH2(String address, String extra) {
-    NetnsLab.LabProcess h2 = lab.agent(2, agent("h2", 51, 200, address + "/" + prefix(address), extra));
+    NetnsLab.LabProcess h2 =
+        lab.agent(2, agent("h2", 51, 200, address + "/" + prefix(address), extra));
     lab.awaitLog(h2, "dns0: INIT -> BACKUP", ELECTION);
-    NetnsLab.LabProcess h1 = lab.agent(1, agent("h1", 51, 100, address + "/" + prefix(address), extra));
+    NetnsLab.LabProcess h1 =
+        lab.agent(1, agent("h1", 51, 100, address + "/" + prefix(address), extra));
     lab.awaitAddress(2, address, System.nanoTime(), ELECTION, h1, h2);
     lab.awaitLog(h1, "dns0: INIT -> BACKUP", ELECTION);
-    Awaitility.await("only h2 holds " + address).during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
-        .pollInterval(Duration.ofMillis(100)).until(() -> lab.holder(address) == 2);
+    Awaitility.await("only h2 holds " + address)
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> lab.holder(address) == 2);
     return new NetnsLab.LabProcess[] {h1, h2};
   }
 
@@ -66,44 +72,56 @@ class FailoverIT {
   void twoAgentsElectTheHigherPriority() {
     NetnsLab.LabProcess[] p = electH2(VIP4, "");
     assertThat(p[0].output()).doesNotContain("-> MASTER");
-    assertThat(p[1].output()).contains("dns0: BACKUP -> MASTER (master down timer expired, prio 200)");
+    assertThat(p[1].output())
+        .contains("dns0: BACKUP -> MASTER (master down timer expired, prio 200)");
   }
 
   @Test
-  @DisplayName("kill -9 of the master: the backup holds the address within Master_Down_Interval, and gratuitous ARP moves the client")
+  @DisplayName(
+      "kill -9 of the master: the backup holds the address within Master_Down_Interval, and gratuitous ARP moves the client")
   void crashedMasterIsReplacedWithinMasterDownInterval() {
     NetnsLab.LabProcess[] p = electH2(VIP4, "");
     lab.touch(3, VIP4);
-    Awaitility.await("client's neighbour entry for the VIP").atMost(Duration.ofSeconds(5))
+    Awaitility.await("client's neighbour entry for the VIP")
+        .atMost(Duration.ofSeconds(5))
         .until(() -> lab.neighbourMac(3, VIP4).equals(lab.lab.mac(2)));
 
     long t0 = System.nanoTime();
     lab.kill(p[1]);
-    long took = lab.awaitAddress(1, VIP4, t0, Duration.ofMillis(masterDownMillis(100)).plus(MARGIN), p[0]);
-    System.out.printf("MEASURED crash failover (vrrp-agent -> vrrp-agent, 1 s adverts): %d ms (Master_Down_Interval %d ms)%n",
+    long took =
+        lab.awaitAddress(1, VIP4, t0, Duration.ofMillis(masterDownMillis(100)).plus(MARGIN), p[0]);
+    System.out.printf(
+        "MEASURED crash failover (vrrp-agent -> vrrp-agent, 1 s adverts): %d ms (Master_Down_Interval %d ms)%n",
         took, masterDownMillis(100));
-    assertThat(p[0].output()).contains("dns0: BACKUP -> MASTER (master down timer expired, prio 100)");
-    Awaitility.await("client's neighbour entry now names h1's MAC").atMost(Duration.ofSeconds(3))
-        .pollInterval(AgentLab.POLL).until(() -> lab.neighbourMac(3, VIP4).equals(lab.lab.mac(1)));
+    assertThat(p[0].output())
+        .contains("dns0: BACKUP -> MASTER (master down timer expired, prio 100)");
+    Awaitility.await("client's neighbour entry now names h1's MAC")
+        .atMost(Duration.ofSeconds(3))
+        .pollInterval(AgentLab.POLL)
+        .until(() -> lab.neighbourMac(3, VIP4).equals(lab.lab.mac(1)));
   }
 
   @Test
-  @DisplayName("SIGTERM of the master: priority 0 advert, address released, exit 0, takeover within Skew_Time")
+  @DisplayName(
+      "SIGTERM of the master: priority 0 advert, address released, exit 0, takeover within Skew_Time")
   void stoppedMasterHandsOverWithinSkewTime() {
     NetnsLab.LabProcess[] p = electH2(VIP4, "");
     long t0 = System.nanoTime();
     int status = lab.terminate(p[1]);
     assertThat(status).as("exit status" + AgentLab.logs(p[1])).isZero();
     assertThat(lab.hasAddress(2, VIP4)).as("the stopped master released the address").isFalse();
-    long took = lab.awaitAddress(1, VIP4, t0, Duration.ofMillis(skewMillis(100)).plus(MARGIN), p[0]);
-    System.out.printf("MEASURED graceful handover (vrrp-agent -> vrrp-agent): %d ms (Skew_Time %d ms)%n",
+    long took =
+        lab.awaitAddress(1, VIP4, t0, Duration.ofMillis(skewMillis(100)).plus(MARGIN), p[0]);
+    System.out.printf(
+        "MEASURED graceful handover (vrrp-agent -> vrrp-agent): %d ms (Skew_Time %d ms)%n",
         took, skewMillis(100));
     assertThat(p[0].output()).contains("(priority 0), skew time expired");
     assertThat(p[1].output()).contains("dns0: MASTER -> INIT (shutdown");
   }
 
   @Test
-  @DisplayName("the old master comes back with the higher priority and preempts; with preempt: false it does not")
+  @DisplayName(
+      "the old master comes back with the higher priority and preempts; with preempt: false it does not")
   void returningMasterPreemptsOnlyWithPreempt() {
     NetnsLab.LabProcess[] p = electH2(VIP4, "");
     lab.kill(p[1]);
@@ -119,34 +137,47 @@ class FailoverIT {
 
     NetnsLab.LabProcess polite = lab.agent(2, agent("h2", 51, 200, VIP4 + "/24", "preempt: false"));
     lab.awaitLog(polite, "dns0: INIT -> BACKUP", ELECTION);
-    Awaitility.await("h1 keeps the address").during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10))
-        .pollInterval(Duration.ofMillis(100)).until(() -> lab.holder(VIP4) == 1);
+    Awaitility.await("h1 keeps the address")
+        .during(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> lab.holder(VIP4) == 1);
     assertThat(polite.output()).doesNotContain("-> MASTER");
   }
 
   @Test
-  @DisplayName("IPv6: election, crash failover within Master_Down_Interval, unsolicited NA moves the client")
+  @DisplayName(
+      "IPv6: election, crash failover within Master_Down_Interval, unsolicited NA moves the client")
   void ipv6ElectionAndFailover() {
     NetnsLab.LabProcess[] p = electH2(VIP6, "");
     lab.touch(3, VIP6);
-    Awaitility.await("client's neighbour entry for the IPv6 VIP").atMost(Duration.ofSeconds(5))
+    Awaitility.await("client's neighbour entry for the IPv6 VIP")
+        .atMost(Duration.ofSeconds(5))
         .until(() -> lab.neighbourMac(3, VIP6).equals(lab.lab.mac(2)));
     long t0 = System.nanoTime();
     lab.kill(p[1]);
-    long took = lab.awaitAddress(1, VIP6, t0, Duration.ofMillis(masterDownMillis(100)).plus(MARGIN), p[0]);
+    long took =
+        lab.awaitAddress(1, VIP6, t0, Duration.ofMillis(masterDownMillis(100)).plus(MARGIN), p[0]);
     System.out.printf("MEASURED crash failover IPv6 (vrrp-agent -> vrrp-agent): %d ms%n", took);
-    Awaitility.await("client's neighbour entry now names h1's MAC").atMost(Duration.ofSeconds(3))
-        .pollInterval(AgentLab.POLL).until(() -> lab.neighbourMac(3, VIP6).equals(lab.lab.mac(1)));
+    Awaitility.await("client's neighbour entry now names h1's MAC")
+        .atMost(Duration.ofSeconds(3))
+        .pollInterval(AgentLab.POLL)
+        .until(() -> lab.neighbourMac(3, VIP6).equals(lab.lab.mac(1)));
   }
 
   @Test
   @DisplayName("unicast mode: two agents elect and fail over with adverts sent only to each other")
   void unicastElectionAndFailover() {
-    NetnsLab.LabProcess h2 = lab.agent(2, agent("h2", 51, 200, VIP4 + "/24", "unicast-peers: [198.18.0.11]"));
-    NetnsLab.LabProcess h1 = lab.agent(1, agent("h1", 51, 100, VIP4 + "/24", "unicast-peers: [198.18.0.12]"));
+    NetnsLab.LabProcess h2 =
+        lab.agent(2, agent("h2", 51, 200, VIP4 + "/24", "unicast-peers: [198.18.0.11]"));
+    NetnsLab.LabProcess h1 =
+        lab.agent(1, agent("h1", 51, 100, VIP4 + "/24", "unicast-peers: [198.18.0.12]"));
     lab.awaitAddress(2, VIP4, System.nanoTime(), ELECTION, h1, h2);
-    Awaitility.await("only h2 holds the VIP").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
-        .pollInterval(Duration.ofMillis(100)).until(() -> lab.holder(VIP4) == 2);
+    Awaitility.await("only h2 holds the VIP")
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> lab.holder(VIP4) == 2);
     long t0 = System.nanoTime();
     lab.kill(h2);
     lab.awaitAddress(1, VIP4, t0, Duration.ofMillis(masterDownMillis(100)).plus(MARGIN), h1);

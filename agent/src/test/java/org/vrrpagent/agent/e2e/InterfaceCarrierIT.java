@@ -13,15 +13,17 @@ import org.vrrpagent.core.linux.CommandRunner;
 
 /**
  * {@code interface: { name: eth0, source: carrier }} written in YAML, run by {@code vrrp-agent
- * checks} inside a lab host, follows the real carrier of the host's veth: the far end going
- * down (in the lab's switch) takes it, coming up gives it back.
+ * checks} inside a lab host, follows the real carrier of the host's veth: the far end going down
+ * (in the lab's switch) takes it, coming up gives it back.
  */
 class InterfaceCarrierIT {
   @Test
   void aCarrierCheckFollowsTheFarEndOfTheVeth() throws Exception {
     try (NetnsLab lab = NetnsLab.create(1)) {
       Path config = lab.workDir().resolve("agent.yaml");
-      Files.writeString(config, """
+      Files.writeString(
+          config,
+          """
           node: h1
           instances:
             dns0: { interface: eth0, vrid: 51, addresses: ["198.18.0.100/24"], track: [uplink] }
@@ -38,18 +40,33 @@ class InterfaceCarrierIT {
 
       // Pull the cable at the switch: the host's eth0 stays administratively up, its carrier goes.
       CommandRunner ip = new CommandRunner();
-      assertThat(ip.run(List.of("ip", "-n", lab.switchNamespace(), "link", "set", port, "down")).succeeded()).isTrue();
-      Awaitility.await("no carrier once the far end is down").atMost(Duration.ofSeconds(10))
-          .pollInterval(Duration.ofMillis(200)).until(() -> {
-            CommandRunner.Result r = lab.exec(1, launcher, "checks", "--config", config.toString());
-            return r.exitStatus() == 1 && r.stdout().contains("interface eth0: no carrier");
-          });
+      assertThat(
+              ip.run(List.of("ip", "-n", lab.switchNamespace(), "link", "set", port, "down"))
+                  .succeeded())
+          .isTrue();
+      Awaitility.await("no carrier once the far end is down")
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                CommandRunner.Result r =
+                    lab.exec(1, launcher, "checks", "--config", config.toString());
+                return r.exitStatus() == 1 && r.stdout().contains("interface eth0: no carrier");
+              });
 
-      assertThat(ip.run(List.of("ip", "-n", lab.switchNamespace(), "link", "set", port, "up")).succeeded()).isTrue();
-      Awaitility.await("carrier again").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
-        CommandRunner.Result r = lab.exec(1, launcher, "checks", "--config", config.toString());
-        return r.exitStatus() == 0 && r.stdout().contains("interface eth0: carrier");
-      });
+      assertThat(
+              ip.run(List.of("ip", "-n", lab.switchNamespace(), "link", "set", port, "up"))
+                  .succeeded())
+          .isTrue();
+      Awaitility.await("carrier again")
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                CommandRunner.Result r =
+                    lab.exec(1, launcher, "checks", "--config", config.toString());
+                return r.exitStatus() == 0 && r.stdout().contains("interface eth0: carrier");
+              });
     }
   }
 }

@@ -7,7 +7,9 @@ public final class LabConfigs {
   static final String VIP4 = "198.18.0.100";
   static final String VIP6 = "fd00:198:18::100";
 
-  /** One vrrp-agent instance {@code dns0} on eth0; {@code extra} adds instance keys (indented 4). */
+  /**
+   * One vrrp-agent instance {@code dns0} on eth0; {@code extra} adds instance keys (indented 4).
+   */
   static String agent(String node, int vrid, int priority, String address, String extra) {
     return """
         node: %s
@@ -19,7 +21,8 @@ public final class LabConfigs {
             advert-interval: 1s
             addresses: [%s]
             garp: { delay: 1s, repeat: 2 }
-        %s""".formatted(node, vrid, priority, address, extra.indent(4));
+        %s"""
+        .formatted(node, vrid, priority, address, extra.indent(4));
   }
 
   static String agent(String node, int priority, String address) {
@@ -30,17 +33,27 @@ public final class LabConfigs {
    * keepalived's configuration for one instance {@code dns0} on eth0, starting in BACKUP (the
    * election decides), at 1 s adverts.
    *
-   * @param instanceLines more lines inside {@code vrrp_instance} (version, authentication, track_file …)
+   * @param instanceLines more lines inside {@code vrrp_instance} (version, authentication,
+   *     track_file …)
    * @param globalLines more top-level blocks (e.g. a {@code vrrp_track_file})
    */
-  public static String keepalived(String node, int priority, String vipWithPrefix, String instanceLines,
-      String globalLines) {
+  public static String keepalived(
+      String node, int priority, String vipWithPrefix, String instanceLines, String globalLines) {
     return keepalived(node, 51, priority, "1", vipWithPrefix, instanceLines, globalLines);
   }
 
-  /** As {@link #keepalived(String, int, String, String, String)} with another VRID and {@code advert_int}. */
-  public static String keepalived(String node, int vrid, int priority, String advertInt, String vipWithPrefix,
-      String instanceLines, String globalLines) {
+  /**
+   * As {@link #keepalived(String, int, String, String, String)} with another VRID and {@code
+   * advert_int}.
+   */
+  public static String keepalived(
+      String node,
+      int vrid,
+      int priority,
+      String advertInt,
+      String vipWithPrefix,
+      String instanceLines,
+      String globalLines) {
     return """
         global_defs {
           router_id %s
@@ -57,7 +70,9 @@ public final class LabConfigs {
             %s
           }
         }
-        """.formatted(node, globalLines, vrid, priority, advertInt, instanceLines.indent(2), vipWithPrefix);
+        """
+        .formatted(
+            node, globalLines, vrid, priority, advertInt, instanceLines.indent(2), vipWithPrefix);
   }
 
   /** Milliseconds: Master_Down_Interval at a 1 s interval = 3 s + (256 - priority)/256 s. */

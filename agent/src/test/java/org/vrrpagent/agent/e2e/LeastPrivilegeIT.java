@@ -22,11 +22,10 @@ import org.vrrpagent.core.linux.CommandRunner;
 
 /**
  * The daemon as the unit runs it unprivileged: user {@code nobody} with only CAP_NET_RAW and
- * CAP_NET_ADMIN (ambient, as {@code AmbientCapabilities=} gives them), started with
- * {@code setpriv} inside the lab namespace. It elects itself, takes the address on its
- * virtual-MAC interface (macvlan and sysctls need CAP_NET_ADMIN only), writes its state file
- * and control socket in a directory it owns, runs its hook and check script as itself, and
- * releases everything at SIGTERM.
+ * CAP_NET_ADMIN (ambient, as {@code AmbientCapabilities=} gives them), started with {@code setpriv}
+ * inside the lab namespace. It elects itself, takes the address on its virtual-MAC interface
+ * (macvlan and sysctls need CAP_NET_ADMIN only), writes its state file and control socket in a
+ * directory it owns, runs its hook and check script as itself, and releases everything at SIGTERM.
  */
 class LeastPrivilegeIT {
   static final Duration ELECTION = Duration.ofSeconds(20);
@@ -38,8 +37,12 @@ class LeastPrivilegeIT {
   @BeforeEach
   void setUp() throws IOException {
     lab = AgentLab.create(1);
-    // The user's own directory (what RuntimeDirectory= gives the unit); its parent must be traversable.
-    Path parent = Files.createTempDirectory("vrrp-lp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    // The user's own directory (what RuntimeDirectory= gives the unit); its parent must be
+    // traversable.
+    Path parent =
+        Files.createTempDirectory(
+            "vrrp-lp",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     dir = Files.createDirectory(parent.resolve("run"));
     Files.setAttribute(dir, "unix:uid", NOBODY);
     Files.setAttribute(dir, "unix:gid", NOBODY);
@@ -54,10 +57,13 @@ class LeastPrivilegeIT {
   }
 
   @Test
-  @DisplayName("as nobody with only CAP_NET_RAW + CAP_NET_ADMIN: elects, takes the address on its virtual MAC, releases it at SIGTERM")
+  @DisplayName(
+      "as nobody with only CAP_NET_RAW + CAP_NET_ADMIN: elects, takes the address on its virtual MAC, releases it at SIGTERM")
   void runsWithTwoCapabilitiesOnly() throws Exception {
     Path hookOut = dir.resolve("hook-uid");
-    String yaml = agent("h1", 51, 100, VIP4 + "/24", "virtual-mac: true\ntrack:\n  - { check: me }") + """
+    String yaml =
+        agent("h1", 51, 100, VIP4 + "/24", "virtual-mac: true\ntrack:\n  - { check: me }")
+            + """
         checks:
           me:
             script: { exec: [/bin/sh, -c, "test $(id -u) = %d"] }
@@ -68,32 +74,61 @@ class LeastPrivilegeIT {
           hooks:
             - exec: [/bin/sh, -c, "id -u > %s", hook]
               on: [master]
-        """.formatted(NOBODY, dir.resolve("control.sock"), hookOut);
+        """
+                .formatted(NOBODY, dir.resolve("control.sock"), hookOut);
     Path config = dir.resolve("agent.yaml");
     Files.writeString(config, yaml, StandardCharsets.UTF_8);
     String launcher = AgentLab.repoRoot().resolve("bin/vrrp-agent").toString();
-    NetnsLab.LabProcess p = lab.lab.start(1, "setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--init-groups",
-        "--inh-caps=+net_raw,+net_admin", "--ambient-caps=+net_raw,+net_admin", "--",
-        launcher, "run", "--config", config.toString(), "--state-file", dir.resolve("state.json").toString());
+    NetnsLab.LabProcess p =
+        lab.lab.start(
+            1,
+            "setpriv",
+            "--reuid=" + NOBODY,
+            "--regid=" + NOBODY,
+            "--init-groups",
+            "--inh-caps=+net_raw,+net_admin",
+            "--ambient-caps=+net_raw,+net_admin",
+            "--",
+            launcher,
+            "run",
+            "--config",
+            config.toString(),
+            "--state-file",
+            dir.resolve("state.json").toString());
 
-    Awaitility.await("the VIP on vrrp.51").atMost(ELECTION).pollInterval(AgentLab.POLL)
+    Awaitility.await("the VIP on vrrp.51")
+        .atMost(ELECTION)
+        .pollInterval(AgentLab.POLL)
         .failFast("the agent exited:" + AgentLab.logs(p), () -> !p.process().isAlive())
         .until(() -> vmacHas(VIP4));
     String status = Files.readString(Path.of("/proc", Long.toString(p.pid()), "status"));
-    assertThat(status).containsPattern("(?m)^Uid:\\s+" + NOBODY + "\\s").containsPattern("(?m)^CapEff:\\s+0000000000003000$");
+    assertThat(status)
+        .containsPattern("(?m)^Uid:\\s+" + NOBODY + "\\s")
+        .containsPattern("(?m)^CapEff:\\s+0000000000003000$");
     assertThat(p.output()).contains("dns0: BACKUP -> MASTER").doesNotContain("ERROR");
-    Awaitility.await("the hook ran as nobody").atMost(Duration.ofSeconds(10)).pollInterval(AgentLab.POLL)
-        .until(() -> Files.exists(hookOut) && Files.readString(hookOut).strip().equals(Integer.toString(NOBODY)));
+    Awaitility.await("the hook ran as nobody")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(AgentLab.POLL)
+        .until(
+            () ->
+                Files.exists(hookOut)
+                    && Files.readString(hookOut).strip().equals(Integer.toString(NOBODY)));
     assertThat(Files.readString(dir.resolve("state.json"))).contains(VIP4).contains("vrrp.51");
-    CommandRunner.Result st = lab.lab.exec(1, launcher, "status", "--control", "unix:" + dir.resolve("control.sock"));
+    CommandRunner.Result st =
+        lab.lab.exec(1, launcher, "status", "--control", "unix:" + dir.resolve("control.sock"));
     assertThat(st.stdout() + st.stderr()).contains("MASTER");
 
     assertThat(lab.terminate(p)).as(AgentLab.logs(p)).isZero();
     assertThat(vmacHas(VIP4)).isFalse();
-    assertThat(lab.lab.exec(1, "ip", "link", "show", "dev", "vrrp.51").succeeded()).as("vrrp.51 removed").isFalse();
-    assertThat(lab.lab.execChecked(1, "cat", "/proc/sys/net/ipv4/conf/eth0/arp_ignore").strip()).as("sysctl restored")
+    assertThat(lab.lab.exec(1, "ip", "link", "show", "dev", "vrrp.51").succeeded())
+        .as("vrrp.51 removed")
+        .isFalse();
+    assertThat(lab.lab.execChecked(1, "cat", "/proc/sys/net/ipv4/conf/eth0/arp_ignore").strip())
+        .as("sysctl restored")
         .isEqualTo("0");
-    assertThat(Files.readString(dir.resolve("state.json"))).doesNotContain(VIP4).doesNotContain("vrrp.51");
+    assertThat(Files.readString(dir.resolve("state.json")))
+        .doesNotContain(VIP4)
+        .doesNotContain("vrrp.51");
   }
 
   private boolean vmacHas(String address) {

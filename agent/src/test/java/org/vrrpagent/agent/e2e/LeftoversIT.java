@@ -14,8 +14,8 @@ import org.vrrpagent.core.linux.CommandRunner;
 
 /**
  * "What we added, we remember": the state file lets a run with another configuration, or an
- * operator's {@code vrrp-agent cleanup}, remove what a crashed (kill -9) run left on the host.
- * Real daemons in the netns lab.
+ * operator's {@code vrrp-agent cleanup}, remove what a crashed (kill -9) run left on the host. Real
+ * daemons in the netns lab.
  */
 class LeftoversIT {
   static final Duration ELECTION = Duration.ofSeconds(15);
@@ -34,16 +34,24 @@ class LeftoversIT {
     lab.close();
   }
 
-  /** Starts config A (address X, VRID 51, with {@code extra}) alone, waits for X, kills it with SIGKILL. */
+  /**
+   * Starts config A (address X, VRID 51, with {@code extra}) alone, waits for X, kills it with
+   * SIGKILL.
+   */
   private void crashWithX(String extra) {
     NetnsLab.LabProcess a = lab.agent(1, agent("h1", 51, 100, X + "/24", extra));
     if (extra.contains("virtual-mac")) {
-      org.awaitility.Awaitility.await("X on vrrp.51").atMost(ELECTION).pollInterval(AgentLab.POLL).until(this::vmacHasX);
+      org.awaitility.Awaitility.await("X on vrrp.51")
+          .atMost(ELECTION)
+          .pollInterval(AgentLab.POLL)
+          .until(this::vmacHasX);
     } else {
       lab.awaitAddress(1, X, System.nanoTime(), ELECTION, a);
     }
     lab.kill(a);
-    assertThat(lab.hasAddress(1, X) || vmacHasX()).as("kill -9 leaves X behind" + AgentLab.logs(a)).isTrue();
+    assertThat(lab.hasAddress(1, X) || vmacHasX())
+        .as("kill -9 leaves X behind" + AgentLab.logs(a))
+        .isTrue();
   }
 
   private boolean vmacHasX() {
@@ -56,26 +64,32 @@ class LeftoversIT {
   }
 
   @Test
-  @DisplayName("kill -9 with config A (address X), start with config B (address Y): X is removed at start, with a log line")
+  @DisplayName(
+      "kill -9 with config A (address X), start with config B (address Y): X is removed at start, with a log line")
   void leftoverOfAnotherConfigurationIsRemovedAtStart() {
     crashWithX("");
     NetnsLab.LabProcess b = lab.agent(1, agent("h1", 52, 100, Y + "/24", ""));
     lab.awaitAddress(1, Y, System.nanoTime(), ELECTION, b);
     assertThat(lab.hasAddress(1, X)).as("X left by the crashed run" + AgentLab.logs(b)).isFalse();
-    assertThat(b.output()).contains("start-up cleanup: removed " + X + "/24 from eth0 (left by process");
+    assertThat(b.output())
+        .contains("start-up cleanup: removed " + X + "/24 from eth0 (left by process");
     assertThat(lab.terminate(b)).isZero();
     assertThat(lab.hasAddress(1, Y)).isFalse();
   }
 
   @Test
-  @DisplayName("a virtual-MAC interface left by a crash is removed by a run whose configuration has none")
+  @DisplayName(
+      "a virtual-MAC interface left by a crash is removed by a run whose configuration has none")
   void leftoverVirtualMacIsRemovedAtStart() {
     crashWithX("virtual-mac: true");
     assertThat(linkExists("vrrp.51")).isTrue();
     NetnsLab.LabProcess b = lab.agent(1, agent("h1", 52, 100, Y + "/24", ""));
     lab.awaitAddress(1, Y, System.nanoTime(), ELECTION, b);
-    assertThat(linkExists("vrrp.51")).as("vrrp.51 left by the crashed run" + AgentLab.logs(b)).isFalse();
-    assertThat(b.output()).contains("start-up cleanup: removed interface vrrp.51@eth0 00:00:5e:00:01:33");
+    assertThat(linkExists("vrrp.51"))
+        .as("vrrp.51 left by the crashed run" + AgentLab.logs(b))
+        .isFalse();
+    assertThat(b.output())
+        .contains("start-up cleanup: removed interface vrrp.51@eth0 00:00:5e:00:01:33");
   }
 
   @Test
@@ -84,7 +98,8 @@ class LeftoversIT {
     crashWithX("");
     String launcher = AgentLab.repoRoot().resolve("bin/vrrp-agent").toString();
     String state = lab.stateFile(1).toString();
-    CommandRunner.Result dry = lab.lab.exec(1, launcher, "cleanup", "--state-file", state, "--dry-run");
+    CommandRunner.Result dry =
+        lab.lab.exec(1, launcher, "cleanup", "--state-file", state, "--dry-run");
     assertThat(dry.exitStatus()).as(dry.stdout() + dry.stderr()).isZero();
     assertThat(dry.stdout()).contains("would remove " + X + "/24 from eth0");
     assertThat(lab.hasAddress(1, X)).isTrue();
@@ -105,13 +120,20 @@ class LeftoversIT {
     NetnsLab.LabProcess a = lab.agent(1, agent("h1", 51, 100, X + "/24", ""));
     lab.awaitAddress(1, X, System.nanoTime(), ELECTION, a);
     String launcher = AgentLab.repoRoot().resolve("bin/vrrp-agent").toString();
-    CommandRunner.Result r = lab.lab.exec(1, launcher, "cleanup", "--state-file", lab.stateFile(1).toString());
+    CommandRunner.Result r =
+        lab.lab.exec(1, launcher, "cleanup", "--state-file", lab.stateFile(1).toString());
     assertThat(r.exitStatus()).isEqualTo(1);
     assertThat(r.stderr()).contains("which still runs");
     assertThat(lab.hasAddress(1, X)).isTrue();
-    NetnsLab.LabProcess second = lab.lab.start(1, launcher, "run", "--config",
-        lab.write("second.yaml", agent("h1b", 52, 100, Y + "/24", "")).toString(),
-        "--state-file", lab.stateFile(1).toString());
+    NetnsLab.LabProcess second =
+        lab.lab.start(
+            1,
+            launcher,
+            "run",
+            "--config",
+            lab.write("second.yaml", agent("h1b", 52, 100, Y + "/24", "")).toString(),
+            "--state-file",
+            lab.stateFile(1).toString());
     lab.awaitLog(second, "which still runs", ELECTION);
     assertThat(lab.hasAddress(1, X)).isTrue();
     assertThat(lab.terminate(a)).isZero();

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.vrrpagent.core.lab.NetnsLab;
 
 /**
- * A failover tells people, on both nodes: each agent runs a real hook script and mails a real
- * SMTP server (GreenMail, started inside lab host 3 so the agents reach it over the bridge).
+ * A failover tells people, on both nodes: each agent runs a real hook script and mails a real SMTP
+ * server (GreenMail, started inside lab host 3 so the agents reach it over the bridge).
  */
 class NotifyIT {
   AgentLab lab;
@@ -30,12 +30,16 @@ class NotifyIT {
   @BeforeEach
   void setUp() {
     lab = AgentLab.create(3);
-    smtp = lab.lab.inNamespace(3, () -> {
-      // Threads GreenMail starts here inherit host 3's network namespace.
-      GreenMail g = new GreenMail(new ServerSetup(3025, lab.lab.ipv4(3).getHostAddress(), "smtp"));
-      g.start();
-      return g;
-    });
+    smtp =
+        lab.lab.inNamespace(
+            3,
+            () -> {
+              // Threads GreenMail starts here inherit host 3's network namespace.
+              GreenMail g =
+                  new GreenMail(new ServerSetup(3025, lab.lab.ipv4(3).getHostAddress(), "smtp"));
+              g.start();
+              return g;
+            });
   }
 
   @AfterEach
@@ -48,10 +52,14 @@ class NotifyIT {
 
   Path hook(int host) throws IOException {
     Path out = lab.lab.workDir().resolve("hook-h" + host + ".out");
-    Path script = lab.write("hook-h" + host + ".sh", """
+    Path script =
+        lab.write(
+            "hook-h" + host + ".sh",
+            """
         #!/bin/sh
         echo "$* reason=$VRRP_REASON previous=$VRRP_PREVIOUS_STATE vips=$VRRP_VIPS node=$VRRP_NODE" >> %s
-        """.formatted(out));
+        """
+                .formatted(out));
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     return script;
   }
@@ -77,17 +85,21 @@ class NotifyIT {
             to: [hostmaster@example.org]
             when: [master, fault, backup-after-failure]
             coalesce: 1s
-        """.formatted(host, priority, hook(host), lab.lab.ipv4(3).getHostAddress(), host);
+        """
+        .formatted(host, priority, hook(host), lab.lab.ipv4(3).getHostAddress(), host);
   }
 
   List<String> subjects() throws Exception {
-    return Arrays.stream(smtp.getReceivedMessages()).map(m -> {
-      try {
-        return ((MimeMessage) m).getSubject();
-      } catch (Exception e) {
-        return "(unreadable: " + e + ")";
-      }
-    }).toList();
+    return Arrays.stream(smtp.getReceivedMessages())
+        .map(
+            m -> {
+              try {
+                return ((MimeMessage) m).getSubject();
+              } catch (Exception e) {
+                return "(unreadable: " + e + ")";
+              }
+            })
+        .toList();
   }
 
   String hookLines(int host) throws IOException {
@@ -101,17 +113,27 @@ class NotifyIT {
     lab.awaitLog(h2, "dns0: INIT -> BACKUP", FailoverIT.ELECTION);
     NetnsLab.LabProcess h1 = lab.agent(1, config(1, 100));
     lab.awaitAddress(2, VIP4, System.nanoTime(), FailoverIT.ELECTION, h1, h2);
-    Awaitility.await("h2's mail about becoming master").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-        .until(() -> subjects().stream().anyMatch(s -> s.startsWith("[h2] dns0: BACKUP -> MASTER (prio 200)")));
-    Awaitility.await("h2's MASTER hook").atMost(Duration.ofSeconds(10))
+    Awaitility.await("h2's mail about becoming master")
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () ->
+                subjects().stream()
+                    .anyMatch(s -> s.startsWith("[h2] dns0: BACKUP -> MASTER (prio 200)")));
+    Awaitility.await("h2's MASTER hook")
+        .atMost(Duration.ofSeconds(10))
         .until(() -> hookLines(2).contains("INSTANCE dns0 MASTER 200"));
 
     assertThat(lab.terminate(h2)).isZero();
     lab.awaitAddress(1, VIP4, System.nanoTime(), Duration.ofSeconds(5), h1);
-    Awaitility.await("h1's hook and mail about becoming master").atMost(Duration.ofSeconds(20))
+    Awaitility.await("h1's hook and mail about becoming master")
+        .atMost(Duration.ofSeconds(20))
         .pollInterval(Duration.ofMillis(200))
-        .until(() -> hookLines(1).contains("INSTANCE dns0 MASTER 100")
-            && subjects().stream().anyMatch(s -> s.startsWith("[h1] dns0: BACKUP -> MASTER (prio 100)")));
+        .until(
+            () ->
+                hookLines(1).contains("INSTANCE dns0 MASTER 100")
+                    && subjects().stream()
+                        .anyMatch(s -> s.startsWith("[h1] dns0: BACKUP -> MASTER (prio 100)")));
     assertThat(hookLines(2)).as("the stopped master's hook").contains("INSTANCE dns0 STOP");
     assertThat(hookLines(1)).contains("node=h1").contains("vips=198.18.0.100");
     // A healthy node entering BACKUP at start sends no mail (the usual policy).

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.vrrpagent.core.lab.NetnsLab;
 
 /**
- * What an operator does to running agents, end to end: edit the priority-order file, demote
- * and promote from the CLI, reload with SIGHUP, scrape the metrics.
+ * What an operator does to running agents, end to end: edit the priority-order file, demote and
+ * promote from the CLI, reload with SIGHUP, scrape the metrics.
  */
 class OperatorIT {
   static final Duration MOVE = Duration.ofSeconds(12);
@@ -57,7 +57,8 @@ class OperatorIT {
             addresses: [198.18.0.100/24]
             garp: { delay: 1s, repeat: 2 }
             priority-order: { file: %s, ranks: [250, 200, 150], unlisted: 50 }
-        """.formatted(host, priorityFile(host));
+        """
+        .formatted(host, priorityFile(host));
   }
 
   void startThree() {
@@ -65,9 +66,17 @@ class OperatorIT {
     for (int h = 1; h <= 3; h++) {
       agents.put(h, lab.agent(h, config(h)));
     }
-    lab.awaitAddress(1, VIP4, System.nanoTime(), FailoverIT.ELECTION, agents.values().toArray(NetnsLab.LabProcess[]::new));
-    Awaitility.await("h1 holds the VIP alone").during(Duration.ofSeconds(2)).atMost(MOVE)
-        .pollInterval(Duration.ofMillis(100)).until(() -> lab.holder(VIP4) == 1);
+    lab.awaitAddress(
+        1,
+        VIP4,
+        System.nanoTime(),
+        FailoverIT.ELECTION,
+        agents.values().toArray(NetnsLab.LabProcess[]::new));
+    Awaitility.await("h1 holds the VIP alone")
+        .during(Duration.ofSeconds(2))
+        .atMost(MOVE)
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> lab.holder(VIP4) == 1);
   }
 
   NetnsLab.LabProcess[] logs() {
@@ -96,10 +105,15 @@ class OperatorIT {
 
     // Garbage keeps the last good order: nothing moves, and status says why.
     order("h1\nh1\n\u0000\u0001garbage\n");
-    Awaitility.await("status shows the bad file").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+    Awaitility.await("status shows the bad file")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(200))
         .until(() -> cli(1, "status", "--json").contains("INVALID"));
-    Awaitility.await("nothing moves").during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10))
-        .pollInterval(Duration.ofMillis(200)).until(() -> lab.holder(VIP4) == 1);
+    Awaitility.await("nothing moves")
+        .during(Duration.ofSeconds(4))
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> lab.holder(VIP4) == 1);
     for (NetnsLab.LabProcess p : agents.values()) {
       assertThat(p.output()).as(p.output()).doesNotContain("Exception");
     }
@@ -109,14 +123,17 @@ class OperatorIT {
   void demoteAndPromoteFromTheCliMoveTheAddressAndBringItBack() {
     startThree();
     // h1 ranks first (base 250): to-backup is an override to priority 1, not a subtraction.
-    assertThat(cli(1, "demote", "dns0", "--to-backup")).contains("dns0: demoted to backup by the operator");
+    assertThat(cli(1, "demote", "dns0", "--to-backup"))
+        .contains("dns0: demoted to backup by the operator");
     lab.awaitAddress(2, VIP4, System.nanoTime(), MOVE, logs());
     String demoted = cli(1, "status", "--json");
-    assertThat(demoted).containsPattern("\"effectivePriority\"\\s*:\\s*1\\b")
+    assertThat(demoted)
+        .containsPattern("\"effectivePriority\"\\s*:\\s*1\\b")
         .contains("demoted to backup by the operator");
     assertThat(cli(1, "promote", "dns0")).contains("dns0: demotion lifted");
     lab.awaitAddress(1, VIP4, System.nanoTime(), MOVE, logs());
-    assertThat(cli(1, "status", "--json")).containsPattern("\"effectivePriority\"\\s*:\\s*250\\b")
+    assertThat(cli(1, "status", "--json"))
+        .containsPattern("\"effectivePriority\"\\s*:\\s*250\\b")
         .doesNotContain("demoted");
   }
 
@@ -126,26 +143,34 @@ class OperatorIT {
     NetnsLab.LabProcess master = agents.get(1);
     NetnsLab.LabProcess arp = lab.lab.start(3, "tcpdump", "-i", "eth0", "-n", "-l", "-p", "arp");
     lab.awaitLog(arp, "listening on", Duration.ofSeconds(10));
-    // The master's two GARP bursts (garp delay 1 s) are over once the wire has been quiet for 1.5 s.
+    // The master's two GARP bursts (garp delay 1 s) are over once the wire has been quiet for 1.5
+    // s.
     long[] lastChange = {System.nanoTime()};
     int[] seen = {arp.output().length()};
-    Awaitility.await("the GARP bursts are over").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
-        .until(() -> {
-          int now = arp.output().length();
-          if (now != seen[0]) {
-            seen[0] = now;
-            lastChange[0] = System.nanoTime();
-          }
-          return System.nanoTime() - lastChange[0] > Duration.ofMillis(1500).toNanos();
-        });
+    Awaitility.await("the GARP bursts are over")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              int now = arp.output().length();
+              if (now != seen[0]) {
+                seen[0] = now;
+                lastChange[0] = System.nanoTime();
+              }
+              return System.nanoTime() - lastChange[0] > Duration.ofMillis(1500).toNanos();
+            });
     String arpBefore = arp.output();
     String before = master.output();
     lab.lab.execChecked(1, "kill", "-HUP", Long.toString(master.process().pid()));
     lab.awaitLog(master, "reloaded: 1 instance(s) unchanged", Duration.ofSeconds(10));
-    Awaitility.await("no GARP, no transition").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+    Awaitility.await("no GARP, no transition")
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(6))
         .pollInterval(Duration.ofMillis(200))
-        .until(() -> !arp.output().substring(arpBefore.length()).contains(VIP4)
-            && !master.output().substring(before.length()).contains(" -> "));
+        .until(
+            () ->
+                !arp.output().substring(arpBefore.length()).contains(VIP4)
+                    && !master.output().substring(before.length()).contains(" -> "));
     assertThat(lab.holder(VIP4)).isEqualTo(1);
   }
 
@@ -157,7 +182,10 @@ class OperatorIT {
     Path config = Path.of(arguments[java.util.Arrays.asList(arguments).indexOf("--config") + 1]);
     String before = master.output();
     // A second instance appears: it starts; dns0 keeps its state and address.
-    java.nio.file.Files.writeString(config, config(1) + """
+    java.nio.file.Files.writeString(
+        config,
+        config(1)
+            + """
           dns1:
             interface: eth0
             vrid: 52
@@ -174,8 +202,12 @@ class OperatorIT {
     java.nio.file.Files.writeString(config, config(1).replace("vrid: 51", "vrid: 0"));
     var r = lab.lab.exec(1, AgentLab.repoRoot().resolve("bin/vrrp-agent").toString(), "reload");
     assertThat(r.succeeded()).isFalse();
-    assertThat(r.stdout() + r.stderr()).contains("refused").contains(":5:11: VRID 0 out of range (expected: 1..255)");
-    Awaitility.await("both addresses stay").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+    assertThat(r.stdout() + r.stderr())
+        .contains("refused")
+        .contains(":5:11: VRID 0 out of range (expected: 1..255)");
+    Awaitility.await("both addresses stay")
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
         .pollInterval(Duration.ofMillis(200))
         .until(() -> lab.hasAddress(1, VIP4) && lab.hasAddress(1, "198.18.0.101"));
   }
@@ -183,8 +215,12 @@ class OperatorIT {
   @Test
   void metricsAreScrapedAndParse() {
     startThree();
-    String body = lab.lab.execChecked(1, "bash", "-c",
-        "exec 3<>/dev/tcp/127.0.0.1/9740; printf 'GET /metrics HTTP/1.0\\r\\n\\r\\n' >&3; cat <&3");
+    String body =
+        lab.lab.execChecked(
+            1,
+            "bash",
+            "-c",
+            "exec 3<>/dev/tcp/127.0.0.1/9740; printf 'GET /metrics HTTP/1.0\\r\\n\\r\\n' >&3; cat <&3");
     assertThat(body).startsWith("HTTP/1.");
     Map<String, Double> samples = new HashMap<>();
     boolean inBody = false;
@@ -201,7 +237,8 @@ class OperatorIT {
     }
     assertThat(samples).containsEntry("vrrp_state{instance=\"dns0\"}", 2.0);
     assertThat(samples).containsEntry("vrrp_priority_effective{instance=\"dns0\"}", 250.0);
-    assertThat(samples.keySet()).anyMatch(k -> k.startsWith("vrrp_adverts_sent_total{instance=\"dns0\""));
+    assertThat(samples.keySet())
+        .anyMatch(k -> k.startsWith("vrrp_adverts_sent_total{instance=\"dns0\""));
     assertThat(samples.keySet()).anyMatch(k -> k.startsWith("vrrp_rx_dropped_total{"));
   }
 }

@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.vrrpagent.agent.systemd.NotifySocket;
 import org.vrrpagent.core.lab.NetnsLab;
 
-/** The daemon under a (simulated) systemd: READY=1 once running, STATUS= on changes, STOPPING=1 at SIGTERM. */
+/**
+ * The daemon under a (simulated) systemd: READY=1 once running, STATUS= on changes, STOPPING=1 at
+ * SIGTERM.
+ */
 class SystemdIT {
   AgentLab lab;
 
@@ -29,9 +32,17 @@ class SystemdIT {
     String socket = lab.lab.workDir().resolve("notify.sock").toString();
     try (NotifySocket systemd = new NotifySocket(socket, 20)) {
       String yaml = LabConfigs.agent("h1", 51, 100, LabConfigs.VIP4 + "/24", "");
-      NetnsLab.LabProcess agent = lab.lab.start(1, "env", "NOTIFY_SOCKET=" + socket,
-          AgentLab.repoRoot().resolve("bin/vrrp-agent").toString(), "run", "--config",
-          lab.write("agent.yaml", yaml).toString(), "--state-file", lab.stateFile(1).toString());
+      NetnsLab.LabProcess agent =
+          lab.lab.start(
+              1,
+              "env",
+              "NOTIFY_SOCKET=" + socket,
+              AgentLab.repoRoot().resolve("bin/vrrp-agent").toString(),
+              "run",
+              "--config",
+              lab.write("agent.yaml", yaml).toString(),
+              "--state-file",
+              lab.stateFile(1).toString());
       List<String> got = new ArrayList<>();
       String m;
       do {

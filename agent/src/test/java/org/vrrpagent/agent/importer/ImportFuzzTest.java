@@ -16,17 +16,50 @@ import org.vrrpagent.agent.config.ConfigException;
 import org.vrrpagent.agent.config.ConfigLoader;
 
 /**
- * No input crashes the importer: any text is either refused with a
- * {@link KeepalivedSyntaxException} naming a position inside it, or translated; and whenever
- * the translation defines an instance (exit 0), the YAML loads as {@code validate
- * --syntax-only} loads it. Jazzer replays its seeds as a normal test (JAZZER_FUZZ=1 fuzzes);
- * the seeded loop mutates the corpus (words dropped, duplicated, swapped, replaced by
- * awkward ones, bytes flipped) and prints the seed of a failing case.
+ * No input crashes the importer: any text is either refused with a {@link
+ * KeepalivedSyntaxException} naming a position inside it, or translated; and whenever the
+ * translation defines an instance (exit 0), the YAML loads as {@code validate --syntax-only} loads
+ * it. Jazzer replays its seeds as a normal test (JAZZER_FUZZ=1 fuzzes); the seeded loop mutates the
+ * corpus (words dropped, duplicated, swapped, replaced by awkward ones, bytes flipped) and prints
+ * the seed of a failing case.
  */
 class ImportFuzzTest {
-  private static final String[] AWKWARD = {"{", "}", "\"", "'", "#", "!", "\\", "\n", "0", "-1", "256", "999999999999",
-      "1.5", "0.001", "yes", "~", ": x", "fd00::1", "::", "198.18.0.1/33", "224.0.0.18", "eth0", "a/b", "é", "\u0000",
-      "\t", "vrrp_instance", "virtual_ipaddress", "track_script", "weight", "reverse", "@x", "$X", "*"};
+  private static final String[] AWKWARD = {
+    "{",
+    "}",
+    "\"",
+    "'",
+    "#",
+    "!",
+    "\\",
+    "\n",
+    "0",
+    "-1",
+    "256",
+    "999999999999",
+    "1.5",
+    "0.001",
+    "yes",
+    "~",
+    ": x",
+    "fd00::1",
+    "::",
+    "198.18.0.1/33",
+    "224.0.0.18",
+    "eth0",
+    "a/b",
+    "é",
+    "\u0000",
+    "\t",
+    "vrrp_instance",
+    "virtual_ipaddress",
+    "track_script",
+    "weight",
+    "reverse",
+    "@x",
+    "$X",
+    "*"
+  };
 
   @FuzzTest(maxDuration = "60s")
   void importNeverFailsOtherwise(byte[] input) {
@@ -49,8 +82,14 @@ class ImportFuzzTest {
       try {
         ConfigLoader.parse("imported.yaml", r.yaml());
       } catch (ConfigException e) {
-        throw new AssertionError("imported YAML refused: " + e.errors() + "\n--- input ---\n" + text + "\n--- yaml ---\n"
-            + r.yaml(), e);
+        throw new AssertionError(
+            "imported YAML refused: "
+                + e.errors()
+                + "\n--- input ---\n"
+                + text
+                + "\n--- yaml ---\n"
+                + r.yaml(),
+            e);
       }
     }
   }
@@ -96,7 +135,8 @@ class ImportFuzzTest {
           String w = words.get(at);
           if (!w.isEmpty()) {
             int k = random.nextInt(w.length());
-            words.set(at, w.substring(0, k) + (char) random.nextInt(0x20, 0x7f) + w.substring(k + 1));
+            words.set(
+                at, w.substring(0, k) + (char) random.nextInt(0x20, 0x7f) + w.substring(k + 1));
           }
         }
       }

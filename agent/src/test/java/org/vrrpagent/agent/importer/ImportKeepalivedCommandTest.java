@@ -36,11 +36,17 @@ class ImportKeepalivedCommandTest {
     Path conf = ImportCorpusTest.CORPUS.resolve("resolver-pair.conf");
     Run r = run("import-keepalived", conf.toString());
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).isEqualTo(Files.readString(ImportCorpusTest.CORPUS.resolve("resolver-pair.yaml"))
-        .replace("imported from resolver-pair.conf", "imported from resolver-pair.conf")
-        .replace("(resolver-pair.conf:", "(" + conf + ":").replace(" resolver-pair.conf:", " " + conf + ":"));
-    assertThat(r.err()).isEqualTo(conf + ":63: not translated: 2001:db8::53/128: keepalived ignores an address whose"
-        + " family differs from its instance's\n");
+    assertThat(r.out())
+        .isEqualTo(
+            Files.readString(ImportCorpusTest.CORPUS.resolve("resolver-pair.yaml"))
+                .replace("imported from resolver-pair.conf", "imported from resolver-pair.conf")
+                .replace("(resolver-pair.conf:", "(" + conf + ":")
+                .replace(" resolver-pair.conf:", " " + conf + ":"));
+    assertThat(r.err())
+        .isEqualTo(
+            conf
+                + ":63: not translated: 2001:db8::53/128: keepalived ignores an address whose"
+                + " family differs from its instance's\n");
     // What an operator relies on, read back from the YAML.
     Path yaml = dir.resolve("agent.yaml");
     Files.writeString(yaml, r.out());
@@ -54,9 +60,12 @@ class ImportKeepalivedCommandTest {
     assertThat(rdns0.get("auth").get("password").asString()).isEqualTo("s3cret99");
     assertThat(root.get("instances").get("rdns1").get("version").asInt()).isEqualTo(2);
     assertThat(root.get("instances").get("rdns1").get("preempt").asBoolean()).isFalse();
-    assertThat(root.get("checks").get("resolver_answers").get("dns").get("type").asString()).isEqualTo("TXT");
-    assertThat(r.out()).contains("# keepalived ignores 2001:db8::53/128 (" + conf + ":63)",
-        "priority-order: { file: /etc/vrrp-agent/priority.rdns0, ranks: [250, 200, 150, 100], unlisted: 50 }");
+    assertThat(root.get("checks").get("resolver_answers").get("dns").get("type").asString())
+        .isEqualTo("TXT");
+    assertThat(r.out())
+        .contains(
+            "# keepalived ignores 2001:db8::53/128 (" + conf + ":63)",
+            "priority-order: { file: /etc/vrrp-agent/priority.rdns0, ranks: [250, 200, 150, 100], unlisted: 50 }");
   }
 
   @Test
@@ -66,14 +75,18 @@ class ImportKeepalivedCommandTest {
     Run r = run("import-keepalived", conf.toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.out()).isEmpty();
-    assertThat(r.err()).isEqualTo(conf + ":1:1: block \"vrrp_instance\" is not closed at the end of the file (expected: })\n");
+    assertThat(r.err())
+        .isEqualTo(
+            conf
+                + ":1:1: block \"vrrp_instance\" is not closed at the end of the file (expected: })\n");
   }
 
   @Test
   void aMissingFile_exit2() {
     Run r = run("import-keepalived", dir.resolve("nope.conf").toString());
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("nope.conf: cannot read: no such file (expected: a readable keepalived.conf)");
+    assertThat(r.err())
+        .contains("nope.conf: cannot read: no such file (expected: a readable keepalived.conf)");
   }
 
   @Test
@@ -82,19 +95,57 @@ class ImportKeepalivedCommandTest {
     Files.writeString(conf, "virtual_server 198.18.0.1 80 {\n  lb_algo rr\n}\n");
     Run r = run("import-keepalived", conf.toString());
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.out()).contains("#   " + conf + ":1: virtual_server 198.18.0.1 80 { … } — LVS/IPVS is not part of vrrp-agent");
+    assertThat(r.out())
+        .contains(
+            "#   "
+                + conf
+                + ":1: virtual_server 198.18.0.1 80 { … } — LVS/IPVS is not part of vrrp-agent");
     assertThat(r.err()).contains("no vrrp_instance that vrrp-agent can run");
   }
 
   /** Strings YAML would read as something else, or that need escapes, come back exactly. */
   @Test
   void awkwardStringsRoundTripExactly() throws Exception {
-    List<String> awkward = List.of("yes", "No", "null", "~", "123", "0x1F", "1e3", "-1", "-", ": x", "a: b", "#x", "x #y",
-        "[a]", "{b}", "&anchor", "*alias", "!tag", "%x", "@x", "`x`", "\"dq\"", "back\\slash", "a\tb", "é 日本 🙂", "\u2028",
-        "\u0001", "trailing ", "", ",", "?", "|", ">", "=");
+    List<String> awkward =
+        List.of(
+            "yes",
+            "No",
+            "null",
+            "~",
+            "123",
+            "0x1F",
+            "1e3",
+            "-1",
+            "-",
+            ": x",
+            "a: b",
+            "#x",
+            "x #y",
+            "[a]",
+            "{b}",
+            "&anchor",
+            "*alias",
+            "!tag",
+            "%x",
+            "@x",
+            "`x`",
+            "\"dq\"",
+            "back\\slash",
+            "a\tb",
+            "é 日本 🙂",
+            "\u2028",
+            "\u0001",
+            "trailing ",
+            "",
+            ",",
+            "?",
+            "|",
+            ">",
+            "=");
     StringBuilder script = new StringBuilder("/usr/local/bin/check");
     for (String a : awkward) {
-      // Inside keepalived's double-quoted string: escape \ and ", write controls as \xNN; single quotes group the argument.
+      // Inside keepalived's double-quoted string: escape \ and ", write controls as \xNN; single
+      // quotes group the argument.
       StringBuilder q = new StringBuilder();
       for (char c : a.toCharArray()) {
         if (c == '\\' || c == '"') {
@@ -107,7 +158,8 @@ class ImportKeepalivedCommandTest {
       }
       script.append(" '").append(q).append("'");
     }
-    String conf = """
+    String conf =
+        """
         vrrp_script "odd name: #1" {
             script "%s"
         }
@@ -126,7 +178,8 @@ class ImportKeepalivedCommandTest {
             }
             notify "/etc/keepalived/no tify 'yes' '#'"
         }
-        """.formatted(script);
+        """
+            .formatted(script);
     Path file = dir.resolve("awkward.conf");
     Files.writeString(file, conf);
     Run r = run("import-keepalived", file.toString());
@@ -143,7 +196,8 @@ class ImportKeepalivedCommandTest {
     List<String> want = new ArrayList<>(List.of("/usr/local/bin/check"));
     want.addAll(awkward);
     assertThat(got).isEqualTo(want);
-    assertThat(root.get("instances").get("VI_1").get("auth").get("password").asString()).isEqualTo("a\"#: '\\");
+    assertThat(root.get("instances").get("VI_1").get("auth").get("password").asString())
+        .isEqualTo("a\"#: '\\");
     JsonNode hook = root.get("notify").get("hooks").get(0).get("exec");
     assertThat(hook.get(0).asString()).isEqualTo("/etc/keepalived/no");
     assertThat(hook.get(2).asString()).isEqualTo("yes");

@@ -1,21 +1,21 @@
 package org.vrrpagent.agent.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import static org.awaitility.Awaitility.await;
-
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
+import org.vrrpagent.agent.control.StatusSnapshot.PriorityFileStatus;
 import org.vrrpagent.checks.CheckScheduler;
 import org.vrrpagent.checks.CheckSpec;
 import org.vrrpagent.checks.ExecutorTaskScheduler;
@@ -23,7 +23,6 @@ import org.vrrpagent.checks.HttpProbeSpec;
 import org.vrrpagent.checks.Probe;
 import org.vrrpagent.checks.ProbeResult;
 import org.vrrpagent.checks.Ticker;
-import org.vrrpagent.agent.control.StatusSnapshot.PriorityFileStatus;
 import org.vrrpagent.core.engine.RouterStatus;
 import org.vrrpagent.core.fsm.Action;
 import org.vrrpagent.core.fsm.VrrpState;
@@ -31,9 +30,13 @@ import org.vrrpagent.core.io.TransportDrops;
 import org.vrrpagent.core.wire.DropReason;
 
 class MetricsTest {
-  private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*\\})? (\\S+)$");
+  private static final Pattern SAMPLE =
+      Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*\\})? (\\S+)$");
 
-  /** Parses the exposition text the way a Prometheus server would: every line is a comment or a sample. */
+  /**
+   * Parses the exposition text the way a Prometheus server would: every line is a comment or a
+   * sample.
+   */
   static Map<String, Double> parse(String text) {
     Map<String, Double> samples = new LinkedHashMap<>();
     for (String line : text.split("\n")) {
@@ -42,7 +45,8 @@ class MetricsTest {
       }
       Matcher m = SAMPLE.matcher(line);
       assertThat(m.matches()).as("sample line: %s", line).isTrue();
-      samples.put(m.group(1) + (m.group(2) == null ? "" : m.group(2)), Double.parseDouble(m.group(3)));
+      samples.put(
+          m.group(1) + (m.group(2) == null ? "" : m.group(2)), Double.parseDouble(m.group(3)));
     }
     return samples;
   }
@@ -50,8 +54,10 @@ class MetricsTest {
   @Test
   void engineEventsBecomeCountersAndGauges() {
     Metrics metrics = new Metrics();
-    metrics.stateChanged("dns0", new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "startup", 100));
-    metrics.stateChanged("dns0", new Action.StateChanged(VrrpState.BACKUP, VrrpState.MASTER, "master down", 100));
+    metrics.stateChanged(
+        "dns0", new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "startup", 100));
+    metrics.stateChanged(
+        "dns0", new Action.StateChanged(VrrpState.BACKUP, VrrpState.MASTER, "master down", 100));
     for (int i = 0; i < 3; i++) {
       metrics.advertSent("dns0", 100);
     }
@@ -61,10 +67,12 @@ class MetricsTest {
     metrics.dropped("dns0", DropReason.AUTH, "x");
 
     Map<String, Double> s = parse(metrics.scrape());
-    assertThat(s).containsEntry("vrrp_state{instance=\"dns0\"}", 2.0)
+    assertThat(s)
+        .containsEntry("vrrp_state{instance=\"dns0\"}", 2.0)
         .containsEntry("vrrp_priority_effective{instance=\"dns0\"}", 100.0)
         .containsEntry("vrrp_transitions_total{from=\"INIT\",instance=\"dns0\",to=\"BACKUP\"}", 1.0)
-        .containsEntry("vrrp_transitions_total{from=\"BACKUP\",instance=\"dns0\",to=\"MASTER\"}", 1.0)
+        .containsEntry(
+            "vrrp_transitions_total{from=\"BACKUP\",instance=\"dns0\",to=\"MASTER\"}", 1.0)
         .containsEntry("vrrp_adverts_sent_total{instance=\"dns0\"}", 3.0)
         .containsEntry("vrrp_adverts_received_total{instance=\"dns0\"}", 1.0)
         .containsEntry("vrrp_rx_dropped_total{reason=\"ttl\"}", 1.0)
@@ -75,10 +83,17 @@ class MetricsTest {
   @Test
   void conflictGaugeCountsPeersInConflict() {
     Metrics metrics = new Metrics();
-    metrics.stateChanged("dns0", new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "startup", 100));
+    metrics.stateChanged(
+        "dns0", new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "startup", 100));
     assertThat(parse(metrics.scrape())).containsEntry("vrrp_conflict{instance=\"dns0\"}", 0.0);
-    var peer = new org.vrrpagent.core.fsm.PeerConflict(java.net.InetAddress.ofLiteral("198.18.0.12"),
-        DropReason.VERSION_MISMATCH, "VRRPv2 from 198.18.0.12 (expected: VRRPv3)", 1, 1, 1);
+    var peer =
+        new org.vrrpagent.core.fsm.PeerConflict(
+            java.net.InetAddress.ofLiteral("198.18.0.12"),
+            DropReason.VERSION_MISMATCH,
+            "VRRPv2 from 198.18.0.12 (expected: VRRPv3)",
+            1,
+            1,
+            1);
     metrics.conflictRaised("dns0", peer);
     assertThat(parse(metrics.scrape())).containsEntry("vrrp_conflict{instance=\"dns0\"}", 1.0);
     metrics.conflictCleared("dns0", peer);
@@ -108,23 +123,27 @@ class MetricsTest {
     v6.increment(TransportDrops.Reason.ANCILLARY_DATA);
     metrics.dropped("dns0", DropReason.UNKNOWN_PEER, "x");
     Map<String, Double> s = parse(metrics.scrape());
-    assertThat(s).containsEntry("vrrp_rx_dropped_total{reason=\"unknown_peer\"}", 3.0)
+    assertThat(s)
+        .containsEntry("vrrp_rx_dropped_total{reason=\"unknown_peer\"}", 3.0)
         .containsEntry("vrrp_rx_dropped_total{reason=\"ancillary_data\"}", 1.0);
   }
 
   @Test
   void statesAndPrioritiesAreReadAtEachScrape() {
     Metrics metrics = new Metrics();
-    AtomicReference<List<RouterStatus>> now = new AtomicReference<>(List.of(
-        status("dns0", VrrpState.BACKUP, 150), status("dns1", VrrpState.FAULT, 0)));
+    AtomicReference<List<RouterStatus>> now =
+        new AtomicReference<>(
+            List.of(status("dns0", VrrpState.BACKUP, 150), status("dns1", VrrpState.FAULT, 0)));
     metrics.instances(now::get);
     Map<String, Double> s = parse(metrics.scrape());
-    assertThat(s).containsEntry("vrrp_state{instance=\"dns0\"}", 1.0)
+    assertThat(s)
+        .containsEntry("vrrp_state{instance=\"dns0\"}", 1.0)
         .containsEntry("vrrp_state{instance=\"dns1\"}", 3.0)
         .containsEntry("vrrp_priority_effective{instance=\"dns0\"}", 150.0);
     now.set(List.of(status("dns0", VrrpState.MASTER, 50), status("dns1", VrrpState.INIT, 100)));
     s = parse(metrics.scrape());
-    assertThat(s).containsEntry("vrrp_state{instance=\"dns0\"}", 2.0)
+    assertThat(s)
+        .containsEntry("vrrp_state{instance=\"dns0\"}", 2.0)
         .containsEntry("vrrp_state{instance=\"dns1\"}", 0.0)
         .containsEntry("vrrp_priority_effective{instance=\"dns0\"}", 50.0);
   }
@@ -133,18 +152,28 @@ class MetricsTest {
   void priorityFilesAndQueueDepth() {
     Metrics metrics = new Metrics();
     AtomicReference<Boolean> fileOk = new AtomicReference<>(true);
-    metrics.priorityOrderFiles(() -> List.of(
-        new PriorityFileStatus("/etc/vrrp-agent/priority.dns", fileOk.get() ? "OK" : "INVALID", "line 3: duplicate host", List.of(), 1, 0)));
+    metrics.priorityOrderFiles(
+        () ->
+            List.of(
+                new PriorityFileStatus(
+                    "/etc/vrrp-agent/priority.dns",
+                    fileOk.get() ? "OK" : "INVALID",
+                    "line 3: duplicate host",
+                    List.of(),
+                    1,
+                    0)));
     AtomicInteger queue = new AtomicInteger(7);
     metrics.notificationQueue(queue::get);
 
     Map<String, Double> s = parse(metrics.scrape());
-    assertThat(s).containsEntry("vrrp_priority_order_file_ok{file=\"/etc/vrrp-agent/priority.dns\"}", 1.0)
+    assertThat(s)
+        .containsEntry("vrrp_priority_order_file_ok{file=\"/etc/vrrp-agent/priority.dns\"}", 1.0)
         .containsEntry("vrrp_notify_queue_depth", 7.0);
     fileOk.set(false);
     queue.set(0);
     s = parse(metrics.scrape());
-    assertThat(s).containsEntry("vrrp_priority_order_file_ok{file=\"/etc/vrrp-agent/priority.dns\"}", 0.0)
+    assertThat(s)
+        .containsEntry("vrrp_priority_order_file_ok{file=\"/etc/vrrp-agent/priority.dns\"}", 0.0)
         .containsEntry("vrrp_notify_queue_depth", 0.0);
   }
 
@@ -154,27 +183,61 @@ class MetricsTest {
     try (ExecutorTaskScheduler tasks = ExecutorTaskScheduler.singleThread()) {
       CheckScheduler scheduler = new CheckScheduler(Ticker.SYSTEM, tasks, 1, false);
       AtomicBoolean up = new AtomicBoolean(true);
-      Probe probe = timeout -> CompletableFuture.completedFuture(up.get()
-          ? ProbeResult.up("HTTP 200", 2_000_000) : ProbeResult.down("HTTP 503 (expected: 200)", 4_000_000));
-      scheduler.add(new CheckSpec("web", HttpProbeSpec.of("http://127.0.0.1/"), Duration.ofHours(1), null, null, null, null), probe);
-      scheduler.add(new CheckSpec("old", HttpProbeSpec.of("http://127.0.0.1/"), Duration.ofHours(1), null, null, null, null), probe);
+      Probe probe =
+          timeout ->
+              CompletableFuture.completedFuture(
+                  up.get()
+                      ? ProbeResult.up("HTTP 200", 2_000_000)
+                      : ProbeResult.down("HTTP 503 (expected: 200)", 4_000_000));
+      scheduler.add(
+          new CheckSpec(
+              "web",
+              HttpProbeSpec.of("http://127.0.0.1/"),
+              Duration.ofHours(1),
+              null,
+              null,
+              null,
+              null),
+          probe);
+      scheduler.add(
+          new CheckSpec(
+              "old",
+              HttpProbeSpec.of("http://127.0.0.1/"),
+              Duration.ofHours(1),
+              null,
+              null,
+              null,
+              null),
+          probe);
       scheduler.start();
       metrics.checks(scheduler);
-      await().atMost(Duration.ofSeconds(10)).until(() ->
-          parse(metrics.scrape()).getOrDefault("check_runs_total{check=\"web\",result=\"up\"}", 0.0) == 1.0);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  parse(metrics.scrape())
+                          .getOrDefault("check_runs_total{check=\"web\",result=\"up\"}", 0.0)
+                      == 1.0);
       up.set(false);
       scheduler.runNow("web");
-      await().atMost(Duration.ofSeconds(10)).until(() ->
-          parse(metrics.scrape()).getOrDefault("check_runs_total{check=\"web\",result=\"down\"}", 0.0) == 1.0);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  parse(metrics.scrape())
+                          .getOrDefault("check_runs_total{check=\"web\",result=\"down\"}", 0.0)
+                      == 1.0);
       Map<String, Double> s = parse(metrics.scrape());
-      assertThat(s).containsEntry("check_up{check=\"web\"}", 0.0)
+      assertThat(s)
+          .containsEntry("check_up{check=\"web\"}", 0.0)
           .containsEntry("check_duration_seconds_count{check=\"web\"}", 2.0)
           .containsEntry("check_duration_seconds_sum{check=\"web\"}", 0.006)
           .containsKey("check_up{check=\"old\"}");
 
       scheduler.remove("old");
       metrics.checks(scheduler);
-      assertThat(parse(metrics.scrape())).containsKey("check_up{check=\"web\"}")
+      assertThat(parse(metrics.scrape()))
+          .containsKey("check_up{check=\"web\"}")
           .doesNotContainKey("check_up{check=\"old\"}");
       scheduler.close();
     }
@@ -183,17 +246,22 @@ class MetricsTest {
   @Test
   void instancesRemovedByAReloadLeaveTheScrape() {
     Metrics metrics = new Metrics();
-    AtomicReference<List<RouterStatus>> routers = new AtomicReference<>(List.of(
-        status("dns0", VrrpState.MASTER, 200), status("dns1", VrrpState.BACKUP, 100)));
+    AtomicReference<List<RouterStatus>> routers =
+        new AtomicReference<>(
+            List.of(status("dns0", VrrpState.MASTER, 200), status("dns1", VrrpState.BACKUP, 100)));
     metrics.instances(routers::get);
-    metrics.stateChanged("dns1", new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "startup", 100));
+    metrics.stateChanged(
+        "dns1", new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "startup", 100));
     assertThat(parse(metrics.scrape())).containsKeys("vrrp_state{instance=\"dns1\"}");
 
     routers.set(List.of(status("dns0", VrrpState.MASTER, 200)));
     Map<String, Double> s = parse(metrics.scrape());
-    assertThat(s).containsKeys("vrrp_state{instance=\"dns0\"}")
-        .doesNotContainKeys("vrrp_state{instance=\"dns1\"}", "vrrp_priority_effective{instance=\"dns1\"}")
-        .containsEntry("vrrp_transitions_total{from=\"INIT\",instance=\"dns1\",to=\"BACKUP\"}", 1.0);
+    assertThat(s)
+        .containsKeys("vrrp_state{instance=\"dns0\"}")
+        .doesNotContainKeys(
+            "vrrp_state{instance=\"dns1\"}", "vrrp_priority_effective{instance=\"dns1\"}")
+        .containsEntry(
+            "vrrp_transitions_total{from=\"INIT\",instance=\"dns1\",to=\"BACKUP\"}", 1.0);
 
     routers.set(List.of(status("dns0", VrrpState.MASTER, 200), status("dns1", VrrpState.FAULT, 0)));
     assertThat(parse(metrics.scrape())).containsEntry("vrrp_state{instance=\"dns1\"}", 3.0);
@@ -203,12 +271,13 @@ class MetricsTest {
   void aFailingSourceKeepsTheLastValuesAndTheScrapeWorks() {
     Metrics metrics = new Metrics();
     AtomicReference<RuntimeException> fail = new AtomicReference<>();
-    metrics.instances(() -> {
-      if (fail.get() != null) {
-        throw fail.get();
-      }
-      return List.of(status("dns0", VrrpState.MASTER, 200));
-    });
+    metrics.instances(
+        () -> {
+          if (fail.get() != null) {
+            throw fail.get();
+          }
+          return List.of(status("dns0", VrrpState.MASTER, 200));
+        });
     assertThat(parse(metrics.scrape())).containsEntry("vrrp_state{instance=\"dns0\"}", 2.0);
     fail.set(new IllegalStateException("engine stopped"));
     assertThat(parse(metrics.scrape())).containsEntry("vrrp_state{instance=\"dns0\"}", 2.0);
@@ -217,17 +286,27 @@ class MetricsTest {
   @Test
   void theDocumentedNamesAreTheScrapedNames() throws Exception {
     Metrics metrics = new Metrics();
-    metrics.stateChanged("dns0", new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "startup", 100));
+    metrics.stateChanged(
+        "dns0", new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "startup", 100));
     metrics.advertSent("dns0", 100);
     metrics.advertReceived("dns0");
     try (ExecutorTaskScheduler tasks = ExecutorTaskScheduler.singleThread()) {
       CheckScheduler scheduler = new CheckScheduler(Ticker.SYSTEM, tasks, 1, false);
-      scheduler.add(new CheckSpec("c", HttpProbeSpec.of("http://127.0.0.1/"), Duration.ofHours(1), null, null, null, null),
+      scheduler.add(
+          new CheckSpec(
+              "c",
+              HttpProbeSpec.of("http://127.0.0.1/"),
+              Duration.ofHours(1),
+              null,
+              null,
+              null,
+              null),
           timeout -> CompletableFuture.completedFuture(ProbeResult.up("ok", 1)));
       metrics.checks(scheduler);
       scheduler.close();
     }
-    metrics.priorityOrderFiles(() -> List.of(new PriorityFileStatus("f", "OK", null, List.of(), 1, 0)));
+    metrics.priorityOrderFiles(
+        () -> List.of(new PriorityFileStatus("f", "OK", null, List.of(), 1, 0)));
     metrics.notificationQueue(() -> 0);
     metrics.processRuns(new org.vrrpagent.base.ProcessGroupRunner("hook", 1));
     String text = metrics.scrape();
@@ -241,11 +320,15 @@ class MetricsTest {
     Metrics metrics = new Metrics();
     try (var runner = new org.vrrpagent.base.ProcessGroupRunner("script", 3)) {
       metrics.processRuns(runner);
-      runner.run(org.vrrpagent.base.ProcessGroupRunner.Run.of(List.of("/bin/sh", "-c", "sleep 30 & exit 0"),
-          java.time.Duration.ofSeconds(5)));
-      runner.run(org.vrrpagent.base.ProcessGroupRunner.Run.of(List.of("sleep", "30"), java.time.Duration.ofMillis(100)));
+      runner.run(
+          org.vrrpagent.base.ProcessGroupRunner.Run.of(
+              List.of("/bin/sh", "-c", "sleep 30 & exit 0"), java.time.Duration.ofSeconds(5)));
+      runner.run(
+          org.vrrpagent.base.ProcessGroupRunner.Run.of(
+              List.of("sleep", "30"), java.time.Duration.ofMillis(100)));
       Map<String, Double> s = parse(metrics.scrape());
-      assertThat(s).containsEntry("vrrp_process_runs_live{kind=\"script\"}", 0.0)
+      assertThat(s)
+          .containsEntry("vrrp_process_runs_live{kind=\"script\"}", 0.0)
           .containsEntry("vrrp_process_runs_limit{kind=\"script\"}", 3.0)
           .containsEntry("vrrp_process_runs_total{kind=\"script\"}", 2.0)
           .containsEntry("vrrp_process_runs_refused_total{kind=\"script\"}", 0.0)

@@ -38,7 +38,12 @@ class EventLogTest {
   @TempDir Path dir;
 
   private Notifications.Options options(PrintStream stdout) {
-    return new Notifications.Options(Duration.ofMillis(300), Duration.ofMillis(100), new Properties(), stdout, false,
+    return new Notifications.Options(
+        Duration.ofMillis(300),
+        Duration.ofMillis(100),
+        new Properties(),
+        stdout,
+        false,
         Clock.fixed(T, ZoneOffset.UTC));
   }
 
@@ -48,25 +53,37 @@ class EventLogTest {
     Path fifo = dir.resolve("notify.fifo"); // created by the agent
     List<String> live = new CopyOnWriteArrayList<>();
     List<String> fifoLines = new CopyOnWriteArrayList<>();
-    try (Notifications n = Notifications.start(config("""
+    try (Notifications n =
+        Notifications.start(
+            config(
+                """
         events:
           log: %s
           fifo: %s
-        """.formatted(log, fifo)), StatusSource.NONE, options(System.out))) {
+        """
+                    .formatted(log, fifo)),
+            StatusSource.NONE,
+            options(System.out))) {
       AutoCloseable subscription = n.events().subscribe(live::add);
       n.stateChanged("dns0", change(INIT, BACKUP, "startup", 250));
       await().atMost(WAIT).until(() -> Files.exists(fifo));
       // A reader attaches after the FIFO exists, as keepalived's consumers do.
-      Thread reader = Thread.ofVirtual().start(() -> {
-        try (var in = new BufferedReader(new InputStreamReader(new FileInputStream(fifo.toFile()), StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = in.readLine()) != null) {
-            fifoLines.add(line);
-          }
-        } catch (Exception e) {
-          fifoLines.add("error: " + e);
-        }
-      });
+      Thread reader =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try (var in =
+                        new BufferedReader(
+                            new InputStreamReader(
+                                new FileInputStream(fifo.toFile()), StandardCharsets.UTF_8))) {
+                      String line;
+                      while ((line = in.readLine()) != null) {
+                        fifoLines.add(line);
+                      }
+                    } catch (Exception e) {
+                      fifoLines.add("error: " + e);
+                    }
+                  });
       n.stateChanged("dns0-b", change(INIT, BACKUP, "startup", 100));
       n.stateChanged("dns0", change(BACKUP, MASTER, "check named_ok failed on peer", 250));
       await().atMost(WAIT).until(() -> live.size() == 4 && fifoLines.size() >= 3);
@@ -92,28 +109,39 @@ class EventLogTest {
     assertThat(group.get("type").asString()).isEqualTo("GROUP");
     assertThat(group.get("members").toString()).isEqualTo("[\"dns0\",\"dns0-b\"]");
     assertThat(lines.get(4)).contains("\"to\":\"STOP\"");
-    // The FIFO line for the first event may have been written before the reader attached: it waits in the pipe.
-    assertThat(fifoLines).startsWith("INSTANCE \"dns0\" BACKUP 250", "INSTANCE \"dns0-b\" BACKUP 100", "GROUP \"dns\" BACKUP 0",
-        "INSTANCE \"dns0\" MASTER 250");
+    // The FIFO line for the first event may have been written before the reader attached: it waits
+    // in the pipe.
+    assertThat(fifoLines)
+        .startsWith(
+            "INSTANCE \"dns0\" BACKUP 250",
+            "INSTANCE \"dns0-b\" BACKUP 100",
+            "GROUP \"dns\" BACKUP 0",
+            "INSTANCE \"dns0\" MASTER 250");
   }
 
   @Test
   void stdoutGetsJsonLines() {
     var bytes = new ByteArrayOutputStream();
-    try (Notifications n = Notifications.start(config("events: { log: stdout }"), StatusSource.NONE,
-        options(new PrintStream(bytes, true, StandardCharsets.UTF_8)))) {
+    try (Notifications n =
+        Notifications.start(
+            config("events: { log: stdout }"),
+            StatusSource.NONE,
+            options(new PrintStream(bytes, true, StandardCharsets.UTF_8)))) {
       n.stateChanged("web", change(BACKUP, MASTER, "master down", 100));
       await().atMost(WAIT).until(() -> n.stats().eventsWritten() == 1);
     }
-    assertThat(bytes.toString(StandardCharsets.UTF_8)).startsWith("{\"time\":\"2026-11-22T03:00:00Z\",\"node\":\"ns1\",\"type\":\"INSTANCE\",\"name\":\"web\"");
+    assertThat(bytes.toString(StandardCharsets.UTF_8))
+        .startsWith(
+            "{\"time\":\"2026-11-22T03:00:00Z\",\"node\":\"ns1\",\"type\":\"INSTANCE\",\"name\":\"web\"");
   }
 
   @Test
   void aFifoPathThatIsARegularFileIsRefusedAndLogged() throws Exception {
     Path notFifo = dir.resolve("file");
     Files.writeString(notFifo, "");
-    try (Notifications n = Notifications.start(config("events: { fifo: " + notFifo + " }"), StatusSource.NONE,
-        options(System.out))) {
+    try (Notifications n =
+        Notifications.start(
+            config("events: { fifo: " + notFifo + " }"), StatusSource.NONE, options(System.out))) {
       n.stateChanged("web", change(BACKUP, MASTER, "master down", 100));
       await().atMost(WAIT).until(() -> n.stats().eventsWritten() == 1);
     }
@@ -125,17 +153,21 @@ class EventLogTest {
   @Test
   void aThrowingSubscriberDoesNotStopOthersAndSubscribersAreLimited() {
     List<String> got = new CopyOnWriteArrayList<>();
-    try (Notifications n = Notifications.start(config("events: {}"), StatusSource.NONE, options(System.out))) {
-      n.events().subscribe(json -> {
-        throw new IllegalStateException("broken subscriber");
-      });
+    try (Notifications n =
+        Notifications.start(config("events: {}"), StatusSource.NONE, options(System.out))) {
+      n.events()
+          .subscribe(
+              json -> {
+                throw new IllegalStateException("broken subscriber");
+              });
       n.events().subscribe(got::add);
       n.stateChanged("web", change(BACKUP, MASTER, "master down", 100));
       await().atMost(WAIT).until(() -> got.size() == 1);
       for (int i = 2; i < EventBus.MAX_SUBSCRIBERS; i++) {
         n.events().subscribe(json -> {});
       }
-      assertThatThrownBy(() -> n.events().subscribe(json -> {})).isInstanceOf(IllegalStateException.class)
+      assertThatThrownBy(() -> n.events().subscribe(json -> {}))
+          .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("at most " + EventBus.MAX_SUBSCRIBERS);
     }
   }

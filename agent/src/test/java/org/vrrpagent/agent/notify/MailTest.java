@@ -19,8 +19,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,11 +26,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Mail against GreenMail, a real SMTP server on loopback (with a real STARTTLS front where needed). */
+/**
+ * Mail against GreenMail, a real SMTP server on loopback (with a real STARTTLS front where needed).
+ */
 class MailTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -50,24 +52,30 @@ class MailTest {
     return greenMail(protocol, port, false);
   }
 
-  /** @param refusedHandshake GreenMail reports our refused TLS handshake at stop: expected, ignored */
+  /**
+   * @param refusedHandshake GreenMail reports our refused TLS handshake at stop: expected, ignored
+   */
   private GreenMail greenMail(String protocol, int port, boolean refusedHandshake) {
     ServerSetup setup = new ServerSetup(port, "127.0.0.1", protocol);
     if (port == 0) {
       setup = setup.dynamicPort();
     }
-    GreenMail g = new GreenMail(setup).withConfiguration(GreenMailConfiguration.aConfig()
-        .withUser("hostmaster@example.org", "vrrp", "s3cret"));
+    GreenMail g =
+        new GreenMail(setup)
+            .withConfiguration(
+                GreenMailConfiguration.aConfig()
+                    .withUser("hostmaster@example.org", "vrrp", "s3cret"));
     g.start();
-    cleanup.add(() -> {
-      try {
-        g.stop();
-      } catch (IllegalStateException e) {
-        if (!refusedHandshake) {
-          throw e;
-        }
-      }
-    });
+    cleanup.add(
+        () -> {
+          try {
+            g.stop();
+          } catch (IllegalStateException e) {
+            if (!refusedHandshake) {
+              throw e;
+            }
+          }
+        });
     return g;
   }
 
@@ -90,7 +98,8 @@ class MailTest {
           to: [hostmaster@example.org]
           when: %s
           coalesce: %s
-        """.formatted(smtp, when, coalesce);
+        """
+        .formatted(smtp, when, coalesce);
   }
 
   /** Session properties that trust GreenMail's self-signed test certificate (tests only). */
@@ -108,13 +117,16 @@ class MailTest {
   }
 
   private static List<String> subjects(GreenMail g) {
-    return Arrays.stream(g.getReceivedMessages()).map(m -> {
-      try {
-        return m.getSubject();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }).toList();
+    return Arrays.stream(g.getReceivedMessages())
+        .map(
+            m -> {
+              try {
+                return m.getSubject();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            })
+        .toList();
   }
 
   private static final StatusSource STATUS =
@@ -125,10 +137,17 @@ class MailTest {
     GreenMail g = greenMail(ServerSetup.PROTOCOL_SMTP, 0);
     StartTlsFront front = new StartTlsFront(smtpPort(g));
     cleanup.add(front);
-    Notifications n = start(email("{ host: 127.0.0.1, port: %d, starttls: required, username: vrrp, password-file: %s }"
-        .formatted(front.port(), passwordFile("s3cret")), "[master, fault, backup-after-failure]", "0s"),
-        STATUS, trustTestCertificate("smtp"));
-    n.stateChanged("dns0", change(MASTER, BACKUP, "higher priority advert from 198.18.0.2 (prio 250)", 200));
+    Notifications n =
+        start(
+            email(
+                "{ host: 127.0.0.1, port: %d, starttls: required, username: vrrp, password-file: %s }"
+                    .formatted(front.port(), passwordFile("s3cret")),
+                "[master, fault, backup-after-failure]",
+                "0s"),
+            STATUS,
+            trustTestCertificate("smtp"));
+    n.stateChanged(
+        "dns0", change(MASTER, BACKUP, "higher priority advert from 198.18.0.2 (prio 250)", 200));
 
     await().atMost(WAIT).until(() -> g.getReceivedMessages().length == 1);
     MimeMessage m = g.getReceivedMessages()[0];
@@ -140,20 +159,29 @@ class MailTest {
         .contains("dns0: MASTER -> BACKUP (prio 200)")
         .contains("why: higher priority advert from 198.18.0.2 (prio 250)")
         .contains("addresses: 198.18.0.100 198.18.0.101")
-        .contains("dns0  BACKUP  priority 200 (configured 250)  higher priority advert from 198.18.0.2 (prio 250)")
+        .contains(
+            "dns0  BACKUP  priority 200 (configured 250)  higher priority advert from 198.18.0.2 (prio 250)")
         .contains("web  INIT  priority 100")
         .contains("named_ok: DNS SERVFAIL from 127.0.0.1")
         .contains("Recent transitions");
     assertThat(front.handshakes()).isEqualTo(1);
-    assertThat(front.insideTls()).as("AUTH happened inside TLS").containsPattern("(?m)^AUTH (PLAIN|LOGIN)");
+    assertThat(front.insideTls())
+        .as("AUTH happened inside TLS")
+        .containsPattern("(?m)^AUTH (PLAIN|LOGIN)");
     assertThat(n.stats().mailsSent()).isEqualTo(1);
   }
 
   @Test
   void starttlsRequiredRefusesAServerWithoutStartTls() throws Exception {
     GreenMail g = greenMail(ServerSetup.PROTOCOL_SMTP, 0);
-    Notifications n = start(email("{ host: 127.0.0.1, port: %d, starttls: required }".formatted(smtpPort(g)),
-        "[master]", "0s"), StatusSource.NONE, new Properties());
+    Notifications n =
+        start(
+            email(
+                "{ host: 127.0.0.1, port: %d, starttls: required }".formatted(smtpPort(g)),
+                "[master]",
+                "0s"),
+            StatusSource.NONE,
+            new Properties());
     n.stateChanged("dns0", change(BACKUP, MASTER, "master down", 250));
     await().atMost(WAIT).until(() -> n.stats().mailAttemptsFailed() >= 2);
     assertThat(g.getReceivedMessages()).isEmpty();
@@ -163,8 +191,11 @@ class MailTest {
   @Test
   void starttlsOptionalSendsPlainToAServerWithoutIt() throws Exception {
     GreenMail g = greenMail(ServerSetup.PROTOCOL_SMTP, 0);
-    Notifications n = start(email("{ host: 127.0.0.1, port: %d }".formatted(smtpPort(g)), "[master]", "0s"),
-        StatusSource.NONE, new Properties());
+    Notifications n =
+        start(
+            email("{ host: 127.0.0.1, port: %d }".formatted(smtpPort(g)), "[master]", "0s"),
+            StatusSource.NONE,
+            new Properties());
     n.stateChanged("dns0", change(BACKUP, MASTER, "master down", 250));
     await().atMost(WAIT).until(() -> g.getReceivedMessages().length == 1);
   }
@@ -172,8 +203,15 @@ class MailTest {
   @Test
   void implicitTlsWithAuth() throws Exception {
     GreenMail g = greenMail(ServerSetup.PROTOCOL_SMTPS, 0);
-    Notifications n = start(email("{ host: 127.0.0.1, port: %d, tls: true, username: vrrp, password-file: %s }"
-        .formatted(smtpPort(g), passwordFile("s3cret")), "[master]", "0s"), StatusSource.NONE, trustTestCertificate("smtps"));
+    Notifications n =
+        start(
+            email(
+                "{ host: 127.0.0.1, port: %d, tls: true, username: vrrp, password-file: %s }"
+                    .formatted(smtpPort(g), passwordFile("s3cret")),
+                "[master]",
+                "0s"),
+            StatusSource.NONE,
+            trustTestCertificate("smtps"));
     n.stateChanged("dns0", change(BACKUP, MASTER, "master down", 250));
     await().atMost(WAIT).until(() -> g.getReceivedMessages().length == 1);
     assertThat(subjects(g)).containsExactly("[ns1] dns0: BACKUP -> MASTER (prio 250)");
@@ -182,24 +220,35 @@ class MailTest {
   @Test
   void implicitTlsChecksTheCertificateByDefault() throws Exception {
     // A TLS server with a self-signed certificate: without a trust setting the handshake must fail.
-    SSLServerSocket tlsServer = (SSLServerSocket) StartTlsFront.testCertificateContext().getServerSocketFactory().createServerSocket();
+    SSLServerSocket tlsServer =
+        (SSLServerSocket)
+            StartTlsFront.testCertificateContext().getServerSocketFactory().createServerSocket();
     tlsServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     cleanup.add(tlsServer);
     List<String> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Thread accept = Thread.ofVirtual().start(() -> {
-      while (!tlsServer.isClosed()) {
-        try (SSLSocket s = (SSLSocket) tlsServer.accept()) {
-          s.setSoTimeout(10_000);
-          s.startHandshake();
-          outcomes.add("handshake completed");
-        } catch (IOException e) {
-          outcomes.add(e.getMessage());
-        }
-      }
-    });
+    Thread accept =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  while (!tlsServer.isClosed()) {
+                    try (SSLSocket s = (SSLSocket) tlsServer.accept()) {
+                      s.setSoTimeout(10_000);
+                      s.startHandshake();
+                      outcomes.add("handshake completed");
+                    } catch (IOException e) {
+                      outcomes.add(e.getMessage());
+                    }
+                  }
+                });
     cleanup.add(accept::interrupt);
-    Notifications n = start(email("{ host: 127.0.0.1, port: %d, tls: true }".formatted(tlsServer.getLocalPort()), "[master]", "0s"),
-        StatusSource.NONE, new Properties());
+    Notifications n =
+        start(
+            email(
+                "{ host: 127.0.0.1, port: %d, tls: true }".formatted(tlsServer.getLocalPort()),
+                "[master]",
+                "0s"),
+            StatusSource.NONE,
+            new Properties());
     n.stateChanged("dns0", change(BACKUP, MASTER, "master down", 250));
     await().atMost(WAIT).until(() -> n.stats().mailAttemptsFailed() >= 1 && !outcomes.isEmpty());
     // The client aborts the handshake (an alert, or just a closed connection, depending on timing).
@@ -210,8 +259,15 @@ class MailTest {
   @Test
   void aWrongPasswordDeliversNothing() throws Exception {
     GreenMail g = greenMail(ServerSetup.PROTOCOL_SMTP, 0);
-    Notifications n = start(email("{ host: 127.0.0.1, port: %d, username: vrrp, password-file: %s }"
-        .formatted(smtpPort(g), passwordFile("wrong")), "[master]", "0s"), StatusSource.NONE, new Properties());
+    Notifications n =
+        start(
+            email(
+                "{ host: 127.0.0.1, port: %d, username: vrrp, password-file: %s }"
+                    .formatted(smtpPort(g), passwordFile("wrong")),
+                "[master]",
+                "0s"),
+            StatusSource.NONE,
+            new Properties());
     n.stateChanged("dns0", change(BACKUP, MASTER, "master down", 250));
     await().atMost(WAIT).until(() -> n.stats().mailAttemptsFailed() >= 2);
     assertThat(g.getReceivedMessages()).isEmpty();
@@ -220,33 +276,50 @@ class MailTest {
   @Test
   void usualPolicyHealthyBackupSendsNothingFailureCausedBackupSends() throws Exception {
     GreenMail g = greenMail(ServerSetup.PROTOCOL_SMTP, 0);
-    Notifications n = start(email("{ host: 127.0.0.1, port: %d }".formatted(smtpPort(g)),
-        "[master, fault, backup-after-failure]", "0s"), StatusSource.NONE, new Properties());
-    n.stateChanged("web", change(INIT, BACKUP, "startup", 100));                        // healthy start: no mail
-    n.stateChanged("dns0", change(INIT, BACKUP, "startup", 250));                       // healthy start: no mail
-    n.stateChanged("dns0", change(BACKUP, MASTER, "master down timer expired", 250));   // mail
-    n.stateChanged("dns0", change(MASTER, BACKUP, "higher priority advert from 198.18.0.2 (prio 250)", 200)); // mail
-    n.stateChanged("web", change(BACKUP, FAULT, "fault: check uplink failed: eth0 down", 100)); // mail
-    n.stateChanged("web", change(FAULT, BACKUP, "fault cleared", 100));                 // mail: back from a fault
-    n.stateChanged("web", change(BACKUP, INIT, "shutdown", 100));                       // STOP not in when: no mail
-    n.stateChanged("dns0", change(BACKUP, MASTER, "master down timer expired", 250));   // mail (sentinel)
+    Notifications n =
+        start(
+            email(
+                "{ host: 127.0.0.1, port: %d }".formatted(smtpPort(g)),
+                "[master, fault, backup-after-failure]",
+                "0s"),
+            StatusSource.NONE,
+            new Properties());
+    n.stateChanged("web", change(INIT, BACKUP, "startup", 100)); // healthy start: no mail
+    n.stateChanged("dns0", change(INIT, BACKUP, "startup", 250)); // healthy start: no mail
+    n.stateChanged("dns0", change(BACKUP, MASTER, "master down timer expired", 250)); // mail
+    n.stateChanged(
+        "dns0",
+        change(MASTER, BACKUP, "higher priority advert from 198.18.0.2 (prio 250)", 200)); // mail
+    n.stateChanged(
+        "web", change(BACKUP, FAULT, "fault: check uplink failed: eth0 down", 100)); // mail
+    n.stateChanged("web", change(FAULT, BACKUP, "fault cleared", 100)); // mail: back from a fault
+    n.stateChanged("web", change(BACKUP, INIT, "shutdown", 100)); // STOP not in when: no mail
+    n.stateChanged(
+        "dns0", change(BACKUP, MASTER, "master down timer expired", 250)); // mail (sentinel)
     await().atMost(WAIT).until(() -> g.getReceivedMessages().length == 5);
-    assertThat(subjects(g)).containsExactly(
-        "[ns1] dns0: BACKUP -> MASTER (prio 250)",
-        "[ns1] dns0: MASTER -> BACKUP (prio 200)",
-        "[ns1] web: BACKUP -> FAULT (prio 100)",
-        "[ns1] web: FAULT -> BACKUP (prio 100)",
-        "[ns1] dns0: BACKUP -> MASTER (prio 250)");
-    // Mails go out in order, so a mail for a skipped transition would have come before the sentinel.
+    assertThat(subjects(g))
+        .containsExactly(
+            "[ns1] dns0: BACKUP -> MASTER (prio 250)",
+            "[ns1] dns0: MASTER -> BACKUP (prio 200)",
+            "[ns1] web: BACKUP -> FAULT (prio 100)",
+            "[ns1] web: FAULT -> BACKUP (prio 100)",
+            "[ns1] dns0: BACKUP -> MASTER (prio 250)");
+    // Mails go out in order, so a mail for a skipped transition would have come before the
+    // sentinel.
   }
 
   @Test
   void aBurstWithinTheWindowIsOneMail() throws Exception {
     GreenMail g = greenMail(ServerSetup.PROTOCOL_SMTP, 0);
-    Notifications n = start(email("{ host: 127.0.0.1, port: %d }".formatted(smtpPort(g)), "[master, backup]", "2s"),
-        StatusSource.NONE, new Properties());
+    Notifications n =
+        start(
+            email("{ host: 127.0.0.1, port: %d }".formatted(smtpPort(g)), "[master, backup]", "2s"),
+            StatusSource.NONE,
+            new Properties());
     for (int i = 0; i < 5; i++) {
-      n.stateChanged("dns0", change(i % 2 == 0 ? BACKUP : MASTER, i % 2 == 0 ? MASTER : BACKUP, "flap " + i, 250 - i));
+      n.stateChanged(
+          "dns0",
+          change(i % 2 == 0 ? BACKUP : MASTER, i % 2 == 0 ? MASTER : BACKUP, "flap " + i, 250 - i));
     }
     await().atMost(WAIT).until(() -> g.getReceivedMessages().length == 1);
     MimeMessage m = g.getReceivedMessages()[0];
@@ -260,8 +333,11 @@ class MailTest {
   @Test
   void smtpDownThenUpTheMailArrivesAfterRetries() throws Exception {
     int port = freePort();
-    Notifications n = start(email("{ host: 127.0.0.1, port: %d }".formatted(port), "[master]", "0s"),
-        StatusSource.NONE, new Properties());
+    Notifications n =
+        start(
+            email("{ host: 127.0.0.1, port: %d }".formatted(port), "[master]", "0s"),
+            StatusSource.NONE,
+            new Properties());
     n.stateChanged("dns0", change(BACKUP, MASTER, "master down", 250));
     await().atMost(WAIT).until(() -> n.stats().mailAttemptsFailed() >= 2);
     assertThat(n.stats().mailQueueDepth()).isEqualTo(1);
@@ -274,17 +350,28 @@ class MailTest {
   @Test
   void pastTheQueueLimitTheOldestMailsAreDroppedAndCounted() throws Exception {
     int port = freePort();
-    Notifications n = start(email("{ host: 127.0.0.1, port: %d }".formatted(port), "[master]", "0s"),
-        StatusSource.NONE, new Properties());
+    Notifications n =
+        start(
+            email("{ host: 127.0.0.1, port: %d }".formatted(port), "[master]", "0s"),
+            StatusSource.NONE,
+            new Properties());
     int total = MailQueue.MAX_QUEUED_MAILS + 50;
     for (int i = 0; i < total; i++) {
       n.stateChanged("web", change(BACKUP, MASTER, "t" + i, i));
     }
-    await().atMost(WAIT).until(() -> n.stats().mailsDropped() == 50 && n.stats().mailQueueDepth() == MailQueue.MAX_QUEUED_MAILS);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                n.stats().mailsDropped() == 50
+                    && n.stats().mailQueueDepth() == MailQueue.MAX_QUEUED_MAILS);
     GreenMail g = greenMail(ServerSetup.PROTOCOL_SMTP, port);
-    await().atMost(Duration.ofSeconds(60)).until(() -> g.getReceivedMessages().length == MailQueue.MAX_QUEUED_MAILS);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> g.getReceivedMessages().length == MailQueue.MAX_QUEUED_MAILS);
     assertThat(subjects(g).getFirst()).isEqualTo("[ns1] web: BACKUP -> MASTER (prio 50)");
-    assertThat(subjects(g).getLast()).isEqualTo("[ns1] web: BACKUP -> MASTER (prio " + (total - 1) + ")");
+    assertThat(subjects(g).getLast())
+        .isEqualTo("[ns1] web: BACKUP -> MASTER (prio " + (total - 1) + ")");
   }
 
   @Test
@@ -294,18 +381,28 @@ class MailTest {
     silent.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     cleanup.add(silent);
     List<Socket> held = new ArrayList<>();
-    Thread accept = Thread.ofVirtual().start(() -> {
-      try {
-        while (true) {
-          held.add(silent.accept());
-        }
-      } catch (IOException e) {
-        // closed
-      }
-    });
+    Thread accept =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    while (true) {
+                      held.add(silent.accept());
+                    }
+                  } catch (IOException e) {
+                    // closed
+                  }
+                });
     cleanup.add(accept::interrupt);
-    Notifications n = Notifications.start(config(email("{ host: 127.0.0.1, port: %d, timeout: 60s }".formatted(silent.getLocalPort()),
-        "[master]", "0s")), StatusSource.NONE, options());
+    Notifications n =
+        Notifications.start(
+            config(
+                email(
+                    "{ host: 127.0.0.1, port: %d, timeout: 60s }".formatted(silent.getLocalPort()),
+                    "[master]",
+                    "0s")),
+            StatusSource.NONE,
+            options());
     n.stateChanged("dns0", change(BACKUP, MASTER, "master down", 250));
     await().atMost(WAIT).until(() -> !held.isEmpty());
     long start = System.nanoTime();
@@ -319,8 +416,15 @@ class MailTest {
   @Test
   void closeSendsWhatIsStillCoalescing() throws Exception {
     GreenMail g = greenMail(ServerSetup.PROTOCOL_SMTP, 0);
-    Notifications n = Notifications.start(config(email("{ host: 127.0.0.1, port: %d }".formatted(smtpPort(g)), "[master, stop]", "1h")),
-        StatusSource.NONE, options());
+    Notifications n =
+        Notifications.start(
+            config(
+                email(
+                    "{ host: 127.0.0.1, port: %d }".formatted(smtpPort(g)),
+                    "[master, stop]",
+                    "1h")),
+            StatusSource.NONE,
+            options());
     n.stateChanged("dns0", change(BACKUP, MASTER, "master down", 250));
     n.stateChanged("dns0", change(MASTER, INIT, "shutdown", 250));
     n.close();

@@ -20,9 +20,13 @@ import org.vrrpagent.core.fsm.VrrpState;
 final class NotifyFixtures {
   private NotifyFixtures() {}
 
-  /** Two instances in one sync group, plus a third alone; {@code notify} is the indented notify: body. */
+  /**
+   * Two instances in one sync group, plus a third alone; {@code notify} is the indented notify:
+   * body.
+   */
   static Config config(String notify) {
-    String yaml = """
+    String yaml =
+        """
         node: ns1
         instances:
           dns0:
@@ -41,7 +45,8 @@ final class NotifyFixtures {
         sync-groups:
           dns: [dns0, dns0-b]
         notify:
-        %s""".formatted(notify.indent(2));
+        %s"""
+            .formatted(notify.indent(2));
     try {
       return ConfigLoader.parse("test.yaml", yaml);
     } catch (ConfigException e) {
@@ -50,13 +55,19 @@ final class NotifyFixtures {
   }
 
   static Notifications.Options options() {
-    return new Notifications.Options(Duration.ofMillis(300), Duration.ofMillis(100), new Properties(),
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false, Clock.systemUTC());
+    return new Notifications.Options(
+        Duration.ofMillis(300),
+        Duration.ofMillis(100),
+        new Properties(),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        false,
+        Clock.systemUTC());
   }
 
   static Notifications.Options options(Properties mail) {
     Notifications.Options o = options();
-    return new Notifications.Options(o.hookKillGrace(), o.mailInitialBackoff(), mail, o.stdout(), false, o.clock());
+    return new Notifications.Options(
+        o.hookKillGrace(), o.mailInitialBackoff(), mail, o.stdout(), false, o.clock());
   }
 
   static Action.StateChanged change(VrrpState from, VrrpState to, String reason, int priority) {

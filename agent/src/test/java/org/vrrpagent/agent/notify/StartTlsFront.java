@@ -16,10 +16,10 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * GreenMail's SMTP speaks no STARTTLS, so tests put this in front of it: a real STARTTLS
- * server (EHLO advertises STARTTLS, MAIL before it is refused with 530), which after the TLS
- * handshake relays the session to GreenMail. It records what the client sent inside TLS, so a
- * test can see that AUTH happened encrypted. Listens on 127.0.0.1 only.
+ * GreenMail's SMTP speaks no STARTTLS, so tests put this in front of it: a real STARTTLS server
+ * (EHLO advertises STARTTLS, MAIL before it is refused with 530), which after the TLS handshake
+ * relays the session to GreenMail. It records what the client sent inside TLS, so a test can see
+ * that AUTH happened encrypted. Listens on 127.0.0.1 only.
  */
 final class StartTlsFront implements AutoCloseable {
   private final ServerSocket server;
@@ -40,7 +40,8 @@ final class StartTlsFront implements AutoCloseable {
   /** A server TLS context with GreenMail's self-signed test certificate. */
   static SSLContext testCertificateContext() throws Exception {
     KeyStore keys = KeyStore.getInstance("PKCS12");
-    try (InputStream in = StartTlsFront.class.getClassLoader().getResourceAsStream("greenmail.p12")) {
+    try (InputStream in =
+        StartTlsFront.class.getClassLoader().getResourceAsStream("greenmail.p12")) {
       keys.load(in, "changeit".toCharArray());
     }
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
@@ -107,11 +108,14 @@ final class StartTlsFront implements AutoCloseable {
   }
 
   private void relayOverTls(Socket client) throws IOException {
-    SSLSocket secure = (SSLSocket) tls.getSocketFactory().createSocket(client, "localhost", client.getPort(), true);
+    SSLSocket secure =
+        (SSLSocket)
+            tls.getSocketFactory().createSocket(client, "localhost", client.getPort(), true);
     secure.setUseClientMode(false);
     secure.startHandshake();
     handshakes.incrementAndGet();
-    try (secure; Socket backend = new Socket(InetAddress.getLoopbackAddress(), backendPort)) {
+    try (secure;
+        Socket backend = new Socket(InetAddress.getLoopbackAddress(), backendPort)) {
       backend.setSoTimeout(10_000);
       readLine(backend.getInputStream()); // GreenMail's greeting: the client had ours
       Thread down = Thread.ofVirtual().start(() -> pipe(backend, secure, null));

@@ -20,7 +20,9 @@ class PriorityOrderFileTest {
 
   @Test
   void theIssueExampleListsThreeHostsInOrder() throws Exception {
-    PriorityOrder order = parse("""
+    PriorityOrder order =
+        parse(
+            """
         # /etc/vrrp-agent/priority.testdns
         recdns-cnh
         #recdns-rnb          <- commented out: out of service
@@ -33,7 +35,8 @@ class PriorityOrderFileTest {
 
   @Test
   void trailingCommentsWhitespaceCrLfAndCaseAreTolerated() throws Exception {
-    assertThat(parse("  Recdns-CNH   # the big one\r\n\trecdns-sby\r\n").hosts()).containsExactly("recdns-cnh", "recdns-sby");
+    assertThat(parse("  Recdns-CNH   # the big one\r\n\trecdns-sby\r\n").hosts())
+        .containsExactly("recdns-cnh", "recdns-sby");
   }
 
   @Test
@@ -44,12 +47,17 @@ class PriorityOrderFileTest {
 
   @Test
   void theShippedExampleParses() throws Exception {
-    assertThat(PriorityOrderFile.read(Path.of("..", "examples", "resolver-pair", "priority.rdns")).hosts())
+    assertThat(
+            PriorityOrderFile.read(Path.of("..", "examples", "resolver-pair", "priority.rdns"))
+                .hosts())
         .containsExactly("resolver-a", "resolver-b");
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       a\\nb\\na                 | line 3: duplicate host a (expected: each host once; first on line 1)
       a\\nA                     | line 2: duplicate host a (expected: each host once; first on line 1)
       a\\nb c                   | line 2: "b c" is more than one word (expected: one host name per line)
@@ -65,11 +73,13 @@ class PriorityOrderFileTest {
   @Test
   void binaryJunkIsRefusedWithItsLine() {
     byte[] junk = {'a', '\n', 'b', 0, 'c', '\n'};
-    assertThatExceptionOfType(PriorityOrderException.class).isThrownBy(() -> PriorityOrderFile.parse(junk))
+    assertThatExceptionOfType(PriorityOrderException.class)
+        .isThrownBy(() -> PriorityOrderFile.parse(junk))
         .withMessage("line 2: binary data (byte 0x00) (expected: text, one host name per line)")
         .satisfies(e -> assertThat(e.line()).isEqualTo(2));
     byte[] latin1 = {'h', (byte) 0xe9, '\n'};
-    assertThatExceptionOfType(PriorityOrderException.class).isThrownBy(() -> PriorityOrderFile.parse(latin1))
+    assertThatExceptionOfType(PriorityOrderException.class)
+        .isThrownBy(() -> PriorityOrderFile.parse(latin1))
         .withMessage("not UTF-8 text (expected: text, one host name per line)");
   }
 
@@ -82,13 +92,17 @@ class PriorityOrderFileTest {
     for (int i = 0; i <= PriorityOrderFile.MAX_HOSTS; i++) {
       many.append("h").append(i).append('\n');
     }
-    assertThatExceptionOfType(PriorityOrderException.class).isThrownBy(() -> parse(many.toString()))
+    assertThatExceptionOfType(PriorityOrderException.class)
+        .isThrownBy(() -> parse(many.toString()))
         .withMessage("line 1025: more than 1024 hosts (expected: at most 1024)");
-    assertThatExceptionOfType(PriorityOrderException.class).isThrownBy(() -> parse("a".repeat(254)))
+    assertThatExceptionOfType(PriorityOrderException.class)
+        .isThrownBy(() -> parse("a".repeat(254)))
         .withMessageStartingWith("line 1: \"aaaa");
   }
 
-  /** Any list of distinct hosts, written with random comments and blank lines, reads back the same. */
+  /**
+   * Any list of distinct hosts, written with random comments and blank lines, reads back the same.
+   */
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3, 42, 4242, 777_777})
   void roundTripsRandomFiles(long seed) throws Exception {
@@ -98,18 +112,27 @@ class PriorityOrderFileTest {
       StringBuilder file = new StringBuilder();
       int n = random.nextInt(12);
       for (int i = 0; i < n; i++) {
-        String host = "h" + i + "-" + Integer.toString(random.nextInt(1 << 20), 36) + (random.nextBoolean() ? ".example.org" : "");
+        String host =
+            "h"
+                + i
+                + "-"
+                + Integer.toString(random.nextInt(1 << 20), 36)
+                + (random.nextBoolean() ? ".example.org" : "");
         hosts.add(host);
         switch (random.nextInt(4)) {
           case 0 -> file.append("# comment ").append(random.nextInt()).append('\n');
           case 1 -> file.append('\n');
           case 2 -> file.append("#").append(host).append("-out\n");
-          default -> { }
+          default -> {}
         }
-        file.append(random.nextBoolean() ? "  " : "").append(host).append(random.nextBoolean() ? " # note" : "")
+        file.append(random.nextBoolean() ? "  " : "")
+            .append(host)
+            .append(random.nextBoolean() ? " # note" : "")
             .append(random.nextBoolean() ? "\r\n" : "\n");
       }
-      assertThat(parse(file.toString()).hosts()).as("seed=%d round=%d:%n%s", seed, round, file).isEqualTo(hosts);
+      assertThat(parse(file.toString()).hosts())
+          .as("seed=%d round=%d:%n%s", seed, round, file)
+          .isEqualTo(hosts);
     }
   }
 
@@ -125,7 +148,9 @@ class PriorityOrderFileTest {
         PriorityOrder order = PriorityOrderFile.parse(bytes);
         assertThat(order.hosts()).doesNotHaveDuplicates();
       } catch (PriorityOrderException expected) {
-        assertThat(expected.getMessage()).as("seed=%d round=%d", seed, round).contains("(expected: ");
+        assertThat(expected.getMessage())
+            .as("seed=%d round=%d", seed, round)
+            .contains("(expected: ");
       }
     }
   }

@@ -25,7 +25,9 @@ class PriorityOrderReloaderTest {
   void setUp() throws Exception {
     file = dir.resolve("priority.testdns");
     Files.writeString(file, "a\nb\n");
-    reloader = new PriorityOrderReloader(file, clock, heard::add, Duration.ofMillis(50), Duration.ofMillis(250));
+    reloader =
+        new PriorityOrderReloader(
+            file, clock, heard::add, Duration.ofMillis(50), Duration.ofMillis(250));
     reloader.loadNow();
     heard.clear();
   }
@@ -44,7 +46,9 @@ class PriorityOrderReloaderTest {
     clock.advance(ms(10));
     reloader.fileChanged(); // t = 20 ms: the last signal
     clock.advance(ms(49));
-    assertThat(reloader.state().reloads()).as("nothing read before 50 ms of quiet").isEqualTo(readsBefore);
+    assertThat(reloader.state().reloads())
+        .as("nothing read before 50 ms of quiet")
+        .isEqualTo(readsBefore);
     clock.advance(ms(1)); // t = 70 ms
     assertThat(reloader.state().reloads()).isEqualTo(readsBefore + 1);
     assertThat(reloader.state().order()).contains(new PriorityOrder(List.of("b", "a")));
@@ -55,7 +59,8 @@ class PriorityOrderReloaderTest {
   @Test
   void aNeverEndingBurstIsStillReadAtTheMaximumDelay() throws Exception {
     List<Long> readAt = new ArrayList<>();
-    reloader = new PriorityOrderReloader(file, clock, s -> readAt.add(clock.nanoTime()), ms(50), ms(250));
+    reloader =
+        new PriorityOrderReloader(file, clock, s -> readAt.add(clock.nanoTime()), ms(50), ms(250));
     Files.writeString(file, "b\n");
     long start = clock.nanoTime();
     for (int i = 0; i < 20; i++) { // a signal every 30 ms for 600 ms: never 50 ms of quiet
@@ -74,7 +79,8 @@ class PriorityOrderReloaderTest {
     PriorityOrderState s = reloader.state();
     assertThat(s.status()).isEqualTo(Status.INVALID);
     assertThat(s.order()).contains(new PriorityOrder(List.of("a", "b")));
-    assertThat(s.error()).contains("line 3: duplicate host a (expected: each host once; first on line 1)");
+    assertThat(s.error())
+        .contains("line 3: duplicate host a (expected: each host once; first on line 1)");
     assertThat(s.failures()).isEqualTo(1);
     assertThat(heard).containsExactly(s);
   }
@@ -92,7 +98,9 @@ class PriorityOrderReloaderTest {
     clock.advance(ms(50));
     assertThat(reloader.state().status()).isEqualTo(Status.OK);
     assertThat(reloader.state().order()).contains(new PriorityOrder(List.of("c")));
-    assertThat(heard).extracting(PriorityOrderState::status).containsExactly(Status.MISSING, Status.OK);
+    assertThat(heard)
+        .extracting(PriorityOrderState::status)
+        .containsExactly(Status.MISSING, Status.OK);
   }
 
   @Test

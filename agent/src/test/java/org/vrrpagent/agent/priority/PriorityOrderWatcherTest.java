@@ -31,9 +31,10 @@ class PriorityOrderWatcherTest {
     file = dir.resolve("priority.testdns");
     Files.writeString(file, "recdns-cnh\nrecdns-sby\n");
     executor = Executors.newSingleThreadScheduledExecutor();
-    reloader = new PriorityOrderReloader(file, DelayScheduler.of(executor), s -> { });
+    reloader = new PriorityOrderReloader(file, DelayScheduler.of(executor), s -> {});
     watcher = PriorityOrderWatcher.start(reloader);
-    assertThat(reloader.state().order()).contains(new PriorityOrder(List.of("recdns-cnh", "recdns-sby")));
+    assertThat(reloader.state().order())
+        .contains(new PriorityOrder(List.of("recdns-cnh", "recdns-sby")));
   }
 
   @AfterEach
@@ -44,7 +45,16 @@ class PriorityOrderWatcherTest {
   }
 
   private void awaitOrder(String... hosts) {
-    await().atMost(BOUND).until(() -> reloader.state().order().map(PriorityOrder::hosts).orElse(List.of()).equals(List.of(hosts)));
+    await()
+        .atMost(BOUND)
+        .until(
+            () ->
+                reloader
+                    .state()
+                    .order()
+                    .map(PriorityOrder::hosts)
+                    .orElse(List.of())
+                    .equals(List.of(hosts)));
   }
 
   @Test
@@ -54,10 +64,12 @@ class PriorityOrderWatcherTest {
     assertThat(mkfifo.waitFor(5, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).isTrue();
     await().atMost(BOUND).until(() -> reloader.state().status() == Status.INVALID);
     assertThat(reloader.state().error()).hasValueSatisfying(e -> assertThat(e).contains("a FIFO"));
-    assertThat(reloader.state().order()).as("the last good order stays")
+    assertThat(reloader.state().order())
+        .as("the last good order stays")
         .contains(new PriorityOrder(List.of("recdns-cnh", "recdns-sby")));
     long start = System.nanoTime();
-    assertThat(reloader.loadNow().status()).isEqualTo(Status.INVALID); // a direct read does not block either
+    assertThat(reloader.loadNow().status())
+        .isEqualTo(Status.INVALID); // a direct read does not block either
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
 
     Path temp = dir.resolve(".priority.testdns.new");
@@ -78,7 +90,10 @@ class PriorityOrderWatcherTest {
 
   @Test
   void sedInPlaceIsSeen() throws Exception {
-    Process sed = new ProcessBuilder("sed", "-i", "s/^recdns-cnh$/#recdns-cnh/", file.toString()).inheritIO().start();
+    Process sed =
+        new ProcessBuilder("sed", "-i", "s/^recdns-cnh$/#recdns-cnh/", file.toString())
+            .inheritIO()
+            .start();
     try {
       assertThat(sed.waitFor(10, TimeUnit.SECONDS)).as("sed finished").isTrue();
     } finally {
@@ -98,8 +113,10 @@ class PriorityOrderWatcherTest {
   void garbageKeepsTheOrderAndDeletionLeavesEveryoneUnlisted() throws Exception {
     Files.write(file, new byte[] {'x', 0, 1, 2, '\n'});
     await().atMost(BOUND).until(() -> reloader.state().status() == Status.INVALID);
-    assertThat(reloader.state().order()).contains(new PriorityOrder(List.of("recdns-cnh", "recdns-sby")));
-    assertThat(reloader.state().error()).contains("line 1: binary data (byte 0x00) (expected: text, one host name per line)");
+    assertThat(reloader.state().order())
+        .contains(new PriorityOrder(List.of("recdns-cnh", "recdns-sby")));
+    assertThat(reloader.state().error())
+        .contains("line 1: binary data (byte 0x00) (expected: text, one host name per line)");
 
     Files.delete(file);
     await().atMost(BOUND).until(() -> reloader.state().status() == Status.MISSING);

@@ -8,7 +8,11 @@ final class VirtualScheduler implements DelayScheduler {
   private record Task(long dueNanos, long sequence, Runnable run, boolean[] cancelled) {}
 
   private final PriorityQueue<Task> queue =
-      new PriorityQueue<>((a, b) -> a.dueNanos != b.dueNanos ? Long.compare(a.dueNanos, b.dueNanos) : Long.compare(a.sequence, b.sequence));
+      new PriorityQueue<>(
+          (a, b) ->
+              a.dueNanos != b.dueNanos
+                  ? Long.compare(a.dueNanos, b.dueNanos)
+                  : Long.compare(a.sequence, b.sequence));
   private long now;
   private long sequence;
 

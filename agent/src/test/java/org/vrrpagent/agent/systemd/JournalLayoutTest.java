@@ -30,8 +30,12 @@ class JournalLayoutTest {
   @ParameterizedTest(name = "{0} -> <{1}>")
   @CsvSource({"ERROR,3", "WARN,4", "INFO,6", "DEBUG,7", "TRACE,7"})
   void underJournaldEachLineStartsWithItsPriority(String level, int priority) {
-    String line = layout(true).doLayout(event(Level.toLevel(level), "dns0: BACKUP -> MASTER (master down)", null));
-    assertThat(line).isEqualTo("<" + priority + ">dns0: BACKUP -> MASTER (master down)" + System.lineSeparator());
+    String line =
+        layout(true)
+            .doLayout(event(Level.toLevel(level), "dns0: BACKUP -> MASTER (master down)", null));
+    assertThat(line)
+        .isEqualTo(
+            "<" + priority + ">dns0: BACKUP -> MASTER (master down)" + System.lineSeparator());
   }
 
   @Test

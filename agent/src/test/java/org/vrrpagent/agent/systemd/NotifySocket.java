@@ -17,24 +17,39 @@ import java.nio.charset.StandardCharsets;
 public final class NotifySocket implements AutoCloseable {
   private static final int SOL_SOCKET = 1;
   private static final int SO_RCVTIMEO = 20;
-  private static final MethodHandle SOCKET = UnixDatagram.downcall("socket",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-  private static final MethodHandle BIND = UnixDatagram.downcall("bind",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle SETSOCKOPT = UnixDatagram.downcall("setsockopt",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle RECV = UnixDatagram.downcall("recv",
-      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-  private static final MethodHandle CLOSE = Linker.nativeLinker().downcallHandle(
-      Linker.nativeLinker().defaultLookup().find("close").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  private static final MethodHandle SOCKET =
+      UnixDatagram.downcall(
+          "socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+  private static final MethodHandle BIND =
+      UnixDatagram.downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle SETSOCKOPT =
+      UnixDatagram.downcall(
+          "setsockopt",
+          FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle RECV =
+      UnixDatagram.downcall(
+          "recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+  private static final MethodHandle CLOSE =
+      Linker.nativeLinker()
+          .downcallHandle(
+              Linker.nativeLinker().defaultLookup().find("close").orElseThrow(),
+              FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
   private final Arena arena = Arena.ofShared();
   private final MemorySegment errno = arena.allocate(Linker.Option.captureStateLayout());
   private final int fd;
 
-  /** Binds {@code name} (a path or {@code @abstract}); receives wait at most {@code timeoutSeconds}. */
+  /**
+   * Binds {@code name} (a path or {@code @abstract}); receives wait at most {@code timeoutSeconds}.
+   */
   public NotifySocket(String name, int timeoutSeconds) throws Throwable {
-    fd = (int) SOCKET.invokeExact(errno, UnixDatagram.AF_UNIX, UnixDatagram.SOCK_DGRAM | UnixDatagram.SOCK_CLOEXEC, 0);
+    fd =
+        (int)
+            SOCKET.invokeExact(
+                errno,
+                UnixDatagram.AF_UNIX,
+                UnixDatagram.SOCK_DGRAM | UnixDatagram.SOCK_CLOEXEC,
+                0);
     if (fd < 0) {
       throw UnixDatagram.error("socket", errno);
     }

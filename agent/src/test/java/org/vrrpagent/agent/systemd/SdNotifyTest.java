@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SdNotify against a real AF_UNIX datagram socket, bound the way systemd binds its notify socket. */
+/**
+ * SdNotify against a real AF_UNIX datagram socket, bound the way systemd binds its notify socket.
+ */
 class SdNotifyTest {
   private static final long PID = 4242;
 
@@ -45,7 +47,8 @@ class SdNotifyTest {
 
   @Test
   void messagesArriveOnAnAbstractSocket() throws Throwable {
-    String name = "@vrrp-agent-test-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    String name =
+        "@vrrp-agent-test-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     try (NotifySocket systemd = new NotifySocket(name, 5)) {
       SdNotify notify = SdNotify.from(Map.of("NOTIFY_SOCKET", name), PID);
       assertThat(notify.ready("up")).isTrue();
@@ -96,13 +99,16 @@ class SdNotifyTest {
 
   @Test
   void theWatchdogIntervalIsHalfOfWatchdogSecAndOnlyForUs() {
-    Map<String, String> base = Map.of("NOTIFY_SOCKET", "/run/systemd/notify", "WATCHDOG_USEC", "10000000");
+    Map<String, String> base =
+        Map.of("NOTIFY_SOCKET", "/run/systemd/notify", "WATCHDOG_USEC", "10000000");
     assertThat(SdNotify.from(base, PID).watchdogInterval()).hasValue(Duration.ofSeconds(5));
-    assertThat(SdNotify.from(with(base, "WATCHDOG_PID", "4242"), PID).watchdogInterval()).hasValue(Duration.ofSeconds(5));
+    assertThat(SdNotify.from(with(base, "WATCHDOG_PID", "4242"), PID).watchdogInterval())
+        .hasValue(Duration.ofSeconds(5));
     assertThat(SdNotify.from(with(base, "WATCHDOG_PID", "1"), PID).watchdogInterval()).isEmpty();
     assertThat(SdNotify.from(with(base, "WATCHDOG_USEC", "ten"), PID).watchdogInterval()).isEmpty();
     assertThat(SdNotify.from(with(base, "WATCHDOG_USEC", "0"), PID).watchdogInterval()).isEmpty();
-    assertThat(SdNotify.from(Map.of("WATCHDOG_USEC", "10000000"), PID).watchdogInterval()).isEmpty();
+    assertThat(SdNotify.from(Map.of("WATCHDOG_USEC", "10000000"), PID).watchdogInterval())
+        .isEmpty();
   }
 
   @Test
@@ -110,7 +116,8 @@ class SdNotifyTest {
     String path = dir.resolve("notify").toString();
     ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
     try (NotifySocket systemd = new NotifySocket(path, 5)) {
-      SdNotify notify = SdNotify.from(Map.of("NOTIFY_SOCKET", path, "WATCHDOG_USEC", "100000"), PID);
+      SdNotify notify =
+          SdNotify.from(Map.of("NOTIFY_SOCKET", path, "WATCHDOG_USEC", "100000"), PID);
       AtomicBoolean alive = new AtomicBoolean(true);
       Optional<ScheduledFuture<?>> pings = notify.keepAlive(executor, alive::get);
       assertThat(pings).isPresent();
@@ -125,9 +132,12 @@ class SdNotifyTest {
     String path2 = dir.resolve("notify2").toString();
     ScheduledExecutorService executor2 = Executors.newSingleThreadScheduledExecutor();
     try (NotifySocket systemd = new NotifySocket(path2, 1)) {
-      SdNotify notify = SdNotify.from(Map.of("NOTIFY_SOCKET", path2, "WATCHDOG_USEC", "100000"), PID);
+      SdNotify notify =
+          SdNotify.from(Map.of("NOTIFY_SOCKET", path2, "WATCHDOG_USEC", "100000"), PID);
       notify.keepAlive(executor2, () -> false);
-      assertThatThrownBy(systemd::receive).isInstanceOf(IOException.class).hasMessageContaining("recv");
+      assertThatThrownBy(systemd::receive)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("recv");
     } finally {
       executor2.shutdownNow();
     }
@@ -136,9 +146,28 @@ class SdNotifyTest {
   @Test
   void theStatusLineNamesEveryInstanceStateAndPriority() {
     var master = java.net.InetAddress.ofLiteral("198.18.0.11");
-    var routers = java.util.List.of(
-        new org.vrrpagent.core.engine.RouterStatus("rdns0", org.vrrpagent.core.fsm.VrrpState.MASTER, 250, 250, master, 250, 100, null, 1),
-        new org.vrrpagent.core.engine.RouterStatus("rdns1", org.vrrpagent.core.fsm.VrrpState.BACKUP, 200, 150, master, 250, 100, null, 1));
+    var routers =
+        java.util.List.of(
+            new org.vrrpagent.core.engine.RouterStatus(
+                "rdns0",
+                org.vrrpagent.core.fsm.VrrpState.MASTER,
+                250,
+                250,
+                master,
+                250,
+                100,
+                null,
+                1),
+            new org.vrrpagent.core.engine.RouterStatus(
+                "rdns1",
+                org.vrrpagent.core.fsm.VrrpState.BACKUP,
+                200,
+                150,
+                master,
+                250,
+                100,
+                null,
+                1));
     assertThat(SdNotify.describe(routers)).isEqualTo("rdns0 MASTER 250, rdns1 BACKUP 150");
     assertThat(SdNotify.describe(java.util.List.of())).isEqualTo("no instances");
   }

@@ -26,8 +26,12 @@ class SystemdStatusLineTest {
   void aStateChangeBecomesOneStatusLine() throws Throwable {
     String path = dir.resolve("notify").toString();
     try (NotifySocket systemd = new NotifySocket(path, 5);
-        SystemdStatusLine line = new SystemdStatusLine(SdNotify.from(Map.of("NOTIFY_SOCKET", path), PID))) {
-      line.stateChanged("dns0", new Action.StateChanged(VrrpState.BACKUP, VrrpState.MASTER, "master down timer expired", 200));
+        SystemdStatusLine line =
+            new SystemdStatusLine(SdNotify.from(Map.of("NOTIFY_SOCKET", path), PID))) {
+      line.stateChanged(
+          "dns0",
+          new Action.StateChanged(
+              VrrpState.BACKUP, VrrpState.MASTER, "master down timer expired", 200));
       assertThat(systemd.receive()).isEqualTo("STATUS=dns0: MASTER (prio 200)");
       assertThat(line.coalesced()).isZero();
     }
@@ -37,19 +41,23 @@ class SystemdStatusLineTest {
   void aSystemdThatStopsReadingNeverHoldsUpTheEngineThread() throws Throwable {
     String path = dir.resolve("notify").toString();
     try (NotifySocket systemd = new NotifySocket(path, 5);
-        SystemdStatusLine line = new SystemdStatusLine(SdNotify.from(Map.of("NOTIFY_SOCKET", path), PID))) {
+        SystemdStatusLine line =
+            new SystemdStatusLine(SdNotify.from(Map.of("NOTIFY_SOCKET", path), PID))) {
       // Nobody reads: the socket's queue fills and the sender thread blocks in sendto. A
       // blocking listener would hang here; the bound is loose on purpose (shared machine).
-      assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
-        for (int i = 0; i < 20_000; i++) {
-          line.offer("dns0: MASTER (prio " + i + ")");
-        }
-      });
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(20),
+          () -> {
+            for (int i = 0; i < 20_000; i++) {
+              line.offer("dns0: MASTER (prio " + i + ")");
+            }
+          });
       assertThat(line.coalesced()).as("lines replaced while systemd did not read").isPositive();
       // systemd reads again: the newest line is never the one dropped, so it arrives.
       // Bounded: at most 20,000 receives, each waiting at most 5 s.
       List<String> seen = new ArrayList<>();
-      while (seen.size() < 20_000 && (seen.isEmpty() || !seen.getLast().equals("STATUS=dns0: MASTER (prio 19999)"))) {
+      while (seen.size() < 20_000
+          && (seen.isEmpty() || !seen.getLast().equals("STATUS=dns0: MASTER (prio 19999)"))) {
         seen.add(systemd.receive());
       }
       assertThat(seen.getLast()).isEqualTo("STATUS=dns0: MASTER (prio 19999)");

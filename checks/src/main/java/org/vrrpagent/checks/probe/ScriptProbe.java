@@ -21,76 +21,90 @@ import org.vrrpagent.checks.ScriptProbeSpec;
  * The {@code script} probe, run by the shared {@link ProcessGroupRunner}: the program leads its own
  * process group for the whole run; output is read until the program exits (a background child
  * holding stdout does not keep the run open); at the timeout the group gets SIGTERM and, after
- * {@code kill-grace}, SIGKILL; when the program exits, anything it left in its group is
- * terminated the same way. With {@code user}, {@code setpriv} switches to that user's uid,
- * primary gid and supplementary groups before exec.
+ * {@code kill-grace}, SIGKILL; when the program exits, anything it left in its group is terminated
+ * the same way. With {@code user}, {@code setpriv} switches to that user's uid, primary gid and
+ * supplementary groups before exec.
  */
 final class ScriptProbe implements Probe {
-    private final ScriptProbeSpec spec;
-    private final ProcessGroupRunner runner;
+  private final ScriptProbeSpec spec;
+  private final ProcessGroupRunner runner;
 
-    ScriptProbe(ScriptProbeSpec spec, ProcessGroupRunner runner) {
-        this.spec = spec;
-        this.runner = runner;
+  ScriptProbe(ScriptProbeSpec spec, ProcessGroupRunner runner) {
+    this.spec = spec;
+    this.runner = runner;
+  }
+
+  List<String> command() {
+    List<String> cmd = new ArrayList<>();
+    if (spec.user() != null) {
+      long gid = primaryGid(spec.user());
+      cmd.addAll(
+          List.of("setpriv", "--reuid=" + spec.user(), "--regid=" + gid, "--init-groups", "--"));
     }
+    cmd.addAll(spec.exec());
+    return cmd;
+  }
 
-    List<String> command() {
-        List<String> cmd = new ArrayList<>();
-        if (spec.user() != null) {
-            long gid = primaryGid(spec.user());
-            cmd.addAll(List.of("setpriv", "--reuid=" + spec.user(), "--regid=" + gid, "--init-groups", "--"));
-        }
-        cmd.addAll(spec.exec());
-        return cmd;
+  @Override
+  public CompletionStage<ProbeResult> run(Duration timeout) {
+    Run run;
+    try {
+      run =
+          Run.of(command(), timeout)
+              .withKillGrace(spec.killGrace())
+              .withMaxOutputBytes(spec.maxOutputBytes());
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.completedFuture(
+          ProbeResult.down("cannot start " + spec.exec().getFirst() + ": " + e.getMessage(), 0));
     }
+    return runner.start(run).thenApply(r -> result(r, timeout));
+  }
 
-    @Override
-    public CompletionStage<ProbeResult> run(Duration timeout) {
-        Run run;
-        try {
-            run = Run.of(command(), timeout).withKillGrace(spec.killGrace()).withMaxOutputBytes(spec.maxOutputBytes());
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.completedFuture(ProbeResult.down("cannot start " + spec.exec().getFirst() + ": "
-                    + e.getMessage(), 0));
-        }
-        return runner.start(run).thenApply(r -> result(r, timeout));
-    }
-
-    private static ProbeResult result(Result r, Duration timeout) {
-        long latency = r.elapsed().toNanos();
-        ProbeResult p = switch (r.outcome()) {
-            case EXITED -> r.exitStatus() == 0
-                    ? ProbeResult.up("exit 0", latency)
-                    : ProbeResult.down("exit " + r.exitStatus() + lastLine(r.stdout()), latency);
-            case TIMED_OUT -> ProbeResult.down("timed out after " + DurationText.of(timeout) + " (" + r.note() + ")", latency);
-            case REFUSED, NOT_STARTED -> ProbeResult.down(r.note(), latency);
-            case STOPPED -> ProbeResult.down("stopped at shutdown", latency);
+  private static ProbeResult result(Result r, Duration timeout) {
+    long latency = r.elapsed().toNanos();
+    ProbeResult p =
+        switch (r.outcome()) {
+          case EXITED ->
+              r.exitStatus() == 0
+                  ? ProbeResult.up("exit 0", latency)
+                  : ProbeResult.down("exit " + r.exitStatus() + lastLine(r.stdout()), latency);
+          case TIMED_OUT ->
+              ProbeResult.down(
+                  "timed out after " + DurationText.of(timeout) + " (" + r.note() + ")", latency);
+          case REFUSED, NOT_STARTED -> ProbeResult.down(r.note(), latency);
+          case STOPPED -> ProbeResult.down("stopped at shutdown", latency);
         };
-        return p.withOutput(r.stdout(), r.truncated());
-    }
+    return p.withOutput(r.stdout(), r.truncated());
+  }
 
-    private static String lastLine(String output) {
-        String trimmed = output.strip();
-        if (trimmed.isEmpty()) {
-            return "";
-        }
-        String last = trimmed.substring(trimmed.lastIndexOf('\n') + 1).strip();
-        return last.length() > 120 ? ": " + last.substring(0, 119) + "…" : ": " + last;
+  private static String lastLine(String output) {
+    String trimmed = output.strip();
+    if (trimmed.isEmpty()) {
+      return "";
     }
+    String last = trimmed.substring(trimmed.lastIndexOf('\n') + 1).strip();
+    return last.length() > 120 ? ": " + last.substring(0, 119) + "…" : ": " + last;
+  }
 
-    /** The user's primary group from /etc/passwd (setpriv needs a numeric or named gid). */
-    static long primaryGid(String user) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
-                String[] f = line.split(":");
-                if (f.length >= 4 && f[0].equals(user)) {
-                    return Long.parseLong(f[3]);
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            throw new InvalidOptionException("user", "user \"" + user + "\": cannot read /etc/passwd: " + e.getMessage()
-                    + " (expected: a readable /etc/passwd)");
+  /** The user's primary group from /etc/passwd (setpriv needs a numeric or named gid). */
+  static long primaryGid(String user) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
+        String[] f = line.split(":");
+        if (f.length >= 4 && f[0].equals(user)) {
+          return Long.parseLong(f[3]);
         }
-        throw new InvalidOptionException("user", "user \"" + user + "\" is not in /etc/passwd (expected: a user of this host)");
+      }
+    } catch (IOException | NumberFormatException e) {
+      throw new InvalidOptionException(
+          "user",
+          "user \""
+              + user
+              + "\": cannot read /etc/passwd: "
+              + e.getMessage()
+              + " (expected: a readable /etc/passwd)");
     }
+    throw new InvalidOptionException(
+        "user", "user \"" + user + "\" is not in /etc/passwd (expected: a user of this host)");
+  }
 }

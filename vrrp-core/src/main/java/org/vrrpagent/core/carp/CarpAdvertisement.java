@@ -4,25 +4,27 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * One CARP advertisement (OpenBSD carp(4), ucarp): the 36-byte message carried in IP
- * protocol 112. Immutable and valid by construction; the digest is whatever the sender put
- * there (whether it verifies is {@link CarpDigest}'s business, not the record's).
+ * One CARP advertisement (OpenBSD carp(4), ucarp): the 36-byte message carried in IP protocol 112.
+ * Immutable and valid by construction; the digest is whatever the sender put there (whether it
+ * verifies is {@link CarpDigest}'s business, not the record's).
  *
- * <p>The advertised interval is {@code advbase} seconds plus {@code advskew}/256 of a
- * second: a shorter interval wins the election. {@code advbase 255, advskew 255} is the
- * "bow out" a stopping master sends so that a backup takes over at once.
+ * <p>The advertised interval is {@code advbase} seconds plus {@code advskew}/256 of a second: a
+ * shorter interval wins the election. {@code advbase 255, advskew 255} is the "bow out" a stopping
+ * master sends so that a backup takes over at once.
  *
  * @param vhid the virtual host id, 1..255 (the last byte of the virtual MAC 00:00:5e:00:00:VHID)
  * @param advskew 0..255, added to advbase in 1/256 s
  * @param advbase 0..255 seconds
- * @param demote the sender's demotion counter (OpenBSD; ucarp always sends 0); a higher
- *     value loses the election whatever the interval
+ * @param demote the sender's demotion counter (OpenBSD; ucarp always sends 0); a higher value loses
+ *     the election whatever the interval
  * @param counter the 64-bit replay counter, as an unsigned value in a long
  * @param digest the 20-byte HMAC-SHA1 over version, type, vhid, addresses and counter
  */
-public record CarpAdvertisement(int vhid, int advskew, int advbase, int demote, long counter, byte[] digest) {
+public record CarpAdvertisement(
+    int vhid, int advskew, int advbase, int demote, long counter, byte[] digest) {
   /** Length of the HMAC-SHA1 digest. */
   public static final int DIGEST_BYTES = 20;
+
   /** advbase and advskew of a master that is going away (OpenBSD's bow out). */
   public static final int BOW_OUT = 255;
 
@@ -33,10 +35,12 @@ public record CarpAdvertisement(int vhid, int advskew, int advbase, int demote, 
     requireByte(demote, 0, "demote");
     Objects.requireNonNull(digest, "digest");
     if (digest.length != DIGEST_BYTES) {
-      throw new IllegalArgumentException("digest of " + digest.length + " bytes (expected: " + DIGEST_BYTES + ")");
+      throw new IllegalArgumentException(
+          "digest of " + digest.length + " bytes (expected: " + DIGEST_BYTES + ")");
     }
     if (advbase == 0 && advskew == 0) {
-      throw new IllegalArgumentException("advertised interval 0 (expected: advbase or advskew above 0)");
+      throw new IllegalArgumentException(
+          "advertised interval 0 (expected: advbase or advskew above 0)");
     }
     digest = digest.clone();
   }
@@ -55,7 +59,10 @@ public record CarpAdvertisement(int vhid, int advskew, int advbase, int demote, 
     return intervalMicros(advbase, advskew);
   }
 
-  /** The interval of {@code advbase} seconds and {@code advskew}/256 s, in microseconds, truncated as carp(4) does. */
+  /**
+   * The interval of {@code advbase} seconds and {@code advskew}/256 s, in microseconds, truncated
+   * as carp(4) does.
+   */
   public static long intervalMicros(int advbase, int advskew) {
     return advbase * 1_000_000L + advskew * 1_000_000L / 256;
   }
@@ -88,7 +95,18 @@ public record CarpAdvertisement(int vhid, int advskew, int advbase, int demote, 
 
   @Override
   public String toString() {
-    return "CARP vhid " + vhid + " advbase " + advbase + " advskew " + advskew + " demote " + demote
-        + " counter " + Long.toUnsignedString(counter) + " digest " + HexFormat.of().formatHex(digest, 0, 4) + "…";
+    return "CARP vhid "
+        + vhid
+        + " advbase "
+        + advbase
+        + " advskew "
+        + advskew
+        + " demote "
+        + demote
+        + " counter "
+        + Long.toUnsignedString(counter)
+        + " digest "
+        + HexFormat.of().formatHex(digest, 0, 4)
+        + "…";
   }
 }

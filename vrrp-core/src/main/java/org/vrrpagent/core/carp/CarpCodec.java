@@ -9,8 +9,8 @@ import org.vrrpagent.core.wire.IpContext;
 import org.vrrpagent.core.wire.MalformedAdvertisementException;
 
 /**
- * Encodes and decodes CARP advertisements: the 36-byte IP payload of protocol 112 that
- * OpenBSD's carp(4) and ucarp send. Stateless and pure, like the VRRP codec beside it.
+ * Encodes and decodes CARP advertisements: the 36-byte IP payload of protocol 112 that OpenBSD's
+ * carp(4) and ucarp send. Stateless and pure, like the VRRP codec beside it.
  *
  * <pre>
  *  0: version 2 | type 1 (advertisement)
@@ -24,10 +24,9 @@ import org.vrrpagent.core.wire.MalformedAdvertisementException;
  * 16: HMAC-SHA1 digest (20 bytes)
  * </pre>
  *
- * <p>CARP and VRRP share protocol number 112, version 2 and type 1. They are told apart by
- * byte 3: a 36-byte VRRPv2 message has an address count of 5 there, a CARP one its authlen
- * of 7 ({@link #isCarp}). The VRRP codec drops a CARP message as {@code not_vrrp}; this one
- * reads only CARP.
+ * <p>CARP and VRRP share protocol number 112, version 2 and type 1. They are told apart by byte 3:
+ * a 36-byte VRRPv2 message has an address count of 5 there, a CARP one its authlen of 7 ({@link
+ * #isCarp}). The VRRP codec drops a CARP message as {@code not_vrrp}; this one reads only CARP.
  *
  * <p>{@link #decode} checks the packet, not policy: whether the vhid is ours and the digest
  * verifies with our passphrase and addresses are the CARP router's business.
@@ -37,12 +36,16 @@ public final class CarpCodec {
 
   /** Every CARP advertisement is this long. */
   public static final int MESSAGE_BYTES = 36;
+
   /** carp(4)'s CARP_VERSION. */
   public static final int VERSION = 2;
+
   /** carp(4)'s CARP_ADVERTISEMENT, the only type. */
   public static final int TYPE_ADVERTISEMENT = 1;
+
   /** Counter and digest, in 32-bit words. */
   public static final int AUTH_LENGTH_WORDS = 7;
+
   private static final int REQUIRED_TTL = 255;
 
   /** Whether a protocol-112 payload is a CARP advertisement (and not VRRP), by its shape alone. */
@@ -70,7 +73,10 @@ public final class CarpCodec {
     return m;
   }
 
-  /** The counter's 8 bytes as they stand in the message (network order), which is also how the digest covers them. */
+  /**
+   * The counter's 8 bytes as they stand in the message (network order), which is also how the
+   * digest covers them.
+   */
   public static byte[] counterBytes(long counter) {
     byte[] b = new byte[8];
     writeCounter(b, 0, counter);
@@ -84,8 +90,8 @@ public final class CarpCodec {
   }
 
   /**
-   * Runs the receive checks carp(4) runs on the packet itself, in this order, and throws with
-   * the first that fails:
+   * Runs the receive checks carp(4) runs on the packet itself, in this order, and throws with the
+   * first that fails:
    *
    * <ol>
    *   <li>{@link DropReason#TTL}: TTL / hop limit 255 (the packet was not routed);
@@ -99,34 +105,42 @@ public final class CarpCodec {
    *   <li>{@link DropReason#ZERO_INTERVAL}: advbase and advskew are not both 0.
    * </ol>
    */
-  public static CarpAdvertisement decode(byte[] message, IpContext ip) throws MalformedAdvertisementException {
+  public static CarpAdvertisement decode(byte[] message, IpContext ip)
+      throws MalformedAdvertisementException {
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(ip, "ip");
     if (ip.ttlOrHopLimit() != REQUIRED_TTL) {
       throw new MalformedAdvertisementException(
           DropReason.TTL,
-          (ip.source() instanceof Inet4Address ? "TTL " : "hop limit ") + ip.ttlOrHopLimit() + " (expected: 255)");
+          (ip.source() instanceof Inet4Address ? "TTL " : "hop limit ")
+              + ip.ttlOrHopLimit()
+              + " (expected: 255)");
     }
     if (message.length < MESSAGE_BYTES) {
       throw new MalformedAdvertisementException(
-          DropReason.TOO_SHORT, "CARP message of " + message.length + " bytes (expected: " + MESSAGE_BYTES + ")");
+          DropReason.TOO_SHORT,
+          "CARP message of " + message.length + " bytes (expected: " + MESSAGE_BYTES + ")");
     }
     if (message.length > MESSAGE_BYTES) {
       throw new MalformedAdvertisementException(
-          DropReason.LENGTH, "CARP message of " + message.length + " bytes (expected: " + MESSAGE_BYTES + ")");
+          DropReason.LENGTH,
+          "CARP message of " + message.length + " bytes (expected: " + MESSAGE_BYTES + ")");
     }
     int version = (message[0] >>> 4) & 0x0f;
     if (version != VERSION) {
-      throw new MalformedAdvertisementException(DropReason.VERSION, "CARP version " + version + " (expected: 2)");
+      throw new MalformedAdvertisementException(
+          DropReason.VERSION, "CARP version " + version + " (expected: 2)");
     }
     int type = message[0] & 0x0f;
     if (type != TYPE_ADVERTISEMENT) {
-      throw new MalformedAdvertisementException(DropReason.TYPE, "CARP type " + type + " (expected: 1, advertisement)");
+      throw new MalformedAdvertisementException(
+          DropReason.TYPE, "CARP type " + type + " (expected: 1, advertisement)");
     }
     int authLength = message[3] & 0xff;
     if (authLength != AUTH_LENGTH_WORDS) {
       throw new MalformedAdvertisementException(
-          DropReason.LENGTH, "CARP authlen " + authLength + " (expected: " + AUTH_LENGTH_WORDS + ")");
+          DropReason.LENGTH,
+          "CARP authlen " + authLength + " (expected: " + AUTH_LENGTH_WORDS + ")");
     }
     if (InternetChecksum.of(message, 0, message.length) != 0) {
       int found = ((message[6] & 0xff) << 8) | (message[7] & 0xff);
@@ -135,12 +149,17 @@ public final class CarpCodec {
       zeroed[7] = 0;
       throw new MalformedAdvertisementException(
           DropReason.CHECKSUM,
-          String.format("CARP checksum 0x%04x (expected: 0x%04x)", found, InternetChecksum.of(zeroed, 0, zeroed.length)));
+          String.format(
+              "CARP checksum 0x%04x (expected: 0x%04x)",
+              found, InternetChecksum.of(zeroed, 0, zeroed.length)));
     }
     if ((ip.source() instanceof Inet4Address) != (ip.destination() instanceof Inet4Address)) {
       throw new MalformedAdvertisementException(
           DropReason.ADDRESS_FAMILY,
-          "source " + ip.source().getHostAddress() + " and destination " + ip.destination().getHostAddress()
+          "source "
+              + ip.source().getHostAddress()
+              + " and destination "
+              + ip.destination().getHostAddress()
               + " (expected: one address family)");
     }
     int vhid = message[1] & 0xff;
@@ -158,6 +177,11 @@ public final class CarpCodec {
       counter = counter << 8 | (message[i] & 0xff);
     }
     return new CarpAdvertisement(
-        vhid, advskew, advbase, message[4] & 0xff, counter, Arrays.copyOfRange(message, 16, MESSAGE_BYTES));
+        vhid,
+        advskew,
+        advbase,
+        message[4] & 0xff,
+        counter,
+        Arrays.copyOfRange(message, 16, MESSAGE_BYTES));
   }
 }

@@ -16,28 +16,29 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The HMAC-SHA1 digest that authenticates a CARP advertisement, computed as carp(4) and
- * ucarp 1.5.2 compute it.
+ * The HMAC-SHA1 digest that authenticates a CARP advertisement, computed as carp(4) and ucarp 1.5.2
+ * compute it.
  *
- * <p>Key: the passphrase's bytes in a 20-byte buffer, zero-padded (carp(4)'s {@code sc_key};
- * a passphrase longer than 20 bytes cannot be represented). Because HMAC pads its key with
- * zeros to the block size anyway, this is standard HMAC-SHA1 keyed with the passphrase, and an
- * empty passphrase is the all-zero key that carp(4) uses without {@code pass}.
+ * <p>Key: the passphrase's bytes in a 20-byte buffer, zero-padded (carp(4)'s {@code sc_key}; a
+ * passphrase longer than 20 bytes cannot be represented). Because HMAC pads its key with zeros to
+ * the block size anyway, this is standard HMAC-SHA1 keyed with the passphrase, and an empty
+ * passphrase is the all-zero key that carp(4) uses without {@code pass}.
  *
  * <p>Message: version (2) and type (1) as one byte each, the vhid as one byte, the virtual
- * addresses, then the 8 counter bytes as they stand in the advertisement. The addresses are
- * hashed smallest first, not in configuration order: every IPv4 address (4 bytes, compared as
- * unsigned numbers), then every IPv6 address (16 bytes, compared byte by byte) with its scope
- * cleared. ucarp carries exactly one IPv4 address (its {@code -a}); with one address the two
- * descriptions give the same bytes, which the ucarp captures verify.
+ * addresses, then the 8 counter bytes as they stand in the advertisement. The addresses are hashed
+ * smallest first, not in configuration order: every IPv4 address (4 bytes, compared as unsigned
+ * numbers), then every IPv6 address (16 bytes, compared byte by byte) with its scope cleared. ucarp
+ * carries exactly one IPv4 address (its {@code -a}); with one address the two descriptions give the
+ * same bytes, which the ucarp captures verify.
  *
- * <p>OpenBSD accepts a digest computed with or without the IPv6 link-local addresses (its
- * {@code HMAC_ORIG} and {@code HMAC_NOV6LL} contexts, for peers that do not hash them);
- * {@link #verify} does the same, and {@link #compute} hashes every address, as OpenBSD sends.
+ * <p>OpenBSD accepts a digest computed with or without the IPv6 link-local addresses (its {@code
+ * HMAC_ORIG} and {@code HMAC_NOV6LL} contexts, for peers that do not hash them); {@link #verify}
+ * does the same, and {@link #compute} hashes every address, as OpenBSD sends.
  */
 public final class CarpDigest {
   /** carp(4)'s CARP_KEY_LEN. */
   public static final int KEY_BYTES = 20;
+
   /**
    * The longest passphrase ucarp accepts: it stores the terminating NUL in the 20-byte key
    * ("Password too long" from 20 characters on). OpenBSD takes 20.
@@ -58,13 +59,21 @@ public final class CarpDigest {
     byte[] raw = passphrase.getBytes(StandardCharsets.UTF_8);
     if (raw.length > KEY_BYTES) {
       throw new IllegalArgumentException(
-          "CARP passphrase of " + raw.length + " bytes (expected: at most " + KEY_BYTES + "; ucarp takes at most "
-              + UCARP_MAX_PASSPHRASE_BYTES + ")");
+          "CARP passphrase of "
+              + raw.length
+              + " bytes (expected: at most "
+              + KEY_BYTES
+              + "; ucarp takes at most "
+              + UCARP_MAX_PASSPHRASE_BYTES
+              + ")");
     }
     return new CarpDigest(Arrays.copyOf(raw, KEY_BYTES));
   }
 
-  /** The digest a sender puts in an advertisement for {@code vhid}, its virtual addresses and {@code counter}. */
+  /**
+   * The digest a sender puts in an advertisement for {@code vhid}, its virtual addresses and {@code
+   * counter}.
+   */
   public byte[] compute(int vhid, Collection<? extends InetAddress> addresses, long counter) {
     return compute(vhid, addresses, counter, true);
   }
@@ -79,11 +88,14 @@ public final class CarpDigest {
     if (MessageDigest.isEqual(found, compute(advert.vhid(), addresses, advert.counter(), true))) {
       return true;
     }
-    boolean anyLinkLocal = addresses.stream().anyMatch(a -> a instanceof Inet6Address && a.isLinkLocalAddress());
-    return anyLinkLocal && MessageDigest.isEqual(found, compute(advert.vhid(), addresses, advert.counter(), false));
+    boolean anyLinkLocal =
+        addresses.stream().anyMatch(a -> a instanceof Inet6Address && a.isLinkLocalAddress());
+    return anyLinkLocal
+        && MessageDigest.isEqual(found, compute(advert.vhid(), addresses, advert.counter(), false));
   }
 
-  private byte[] compute(int vhid, Collection<? extends InetAddress> addresses, long counter, boolean linkLocal) {
+  private byte[] compute(
+      int vhid, Collection<? extends InetAddress> addresses, long counter, boolean linkLocal) {
     List<byte[]> v4 = new ArrayList<>();
     List<byte[]> v6 = new ArrayList<>();
     for (InetAddress a : addresses) {

@@ -35,28 +35,29 @@ import org.vrrpagent.core.wire.MalformedAdvertisementException;
 import org.vrrpagent.core.wire.ReceivedAdvertisement;
 
 /**
- * Runs virtual routers: the shell around the pure state machine that executes its actions
- * (timers, sends, address changes, announcements), demultiplexes received packets across
- * routers, and adds and removes routers while running (reload). The same class runs in the
- * daemon and in the seeded simulation: it reads time only from its {@link EngineScheduler}
- * and schedules only on it, and reaches the network only through {@link Transport}s,
- * the {@link AddressTable} and the {@link NeighborAnnouncer}.
+ * Runs virtual routers: the shell around the pure state machine that executes its actions (timers,
+ * sends, address changes, announcements), demultiplexes received packets across routers, and adds
+ * and removes routers while running (reload). The same class runs in the daemon and in the seeded
+ * simulation: it reads time only from its {@link EngineScheduler} and schedules only on it, and
+ * reaches the network only through {@link Transport}s, the {@link AddressTable} and the {@link
+ * NeighborAnnouncer}.
  *
- * <p>Threads (the contract, see {@link EngineListener}): one engine thread runs every state
- * machine step, every timer and every listener call, so a router's events are handled one at
- * a time in order, and it waits on nothing but its own queue. Transports deliver packets from
- * their own I/O threads through {@link #receive}, which only enqueues (bounded by
- * {@link #MAX_PENDING_PACKETS}). Address changes and announcements run in order on the
- * scheduler's address lane, so they never delay an advertisement; their failures come back
- * to the engine thread. The configuration methods ({@link #add}, {@link #remove},
- * {@link #start}, {@link #shutdown}) may be called from any thread but the engine thread and
- * wait (bounded) for the engine thread to do the work; {@link #status} from any thread.
+ * <p>Threads (the contract, see {@link EngineListener}): one engine thread runs every state machine
+ * step, every timer and every listener call, so a router's events are handled one at a time in
+ * order, and it waits on nothing but its own queue. Transports deliver packets from their own I/O
+ * threads through {@link #receive}, which only enqueues (bounded by {@link #MAX_PENDING_PACKETS}).
+ * Address changes and announcements run in order on the scheduler's address lane, so they never
+ * delay an advertisement; their failures come back to the engine thread. The configuration methods
+ * ({@link #add}, {@link #remove}, {@link #start}, {@link #shutdown}) may be called from any thread
+ * but the engine thread and wait (bounded) for the engine thread to do the work; {@link #status}
+ * from any thread.
  */
 public final class Engine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
 
   /** Received packets waiting for the engine thread; past this they are dropped and counted. */
   public static final int MAX_PENDING_PACKETS = 10_000;
+
   /** How long a configuration call waits for the engine thread. */
   private static final long CALL_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -65,29 +66,43 @@ public final class Engine implements AutoCloseable {
   private final EngineListener listener;
   private final EngineScheduler scheduler;
   private final AtomicInteger pendingPackets = new AtomicInteger();
-  /** Packets refused because the queue was full, not yet reported to the listener (engine thread reports). */
+
+  /**
+   * Packets refused because the queue was full, not yet reported to the listener (engine thread
+   * reports).
+   */
   private final AtomicLong unreportedQueueFull = new AtomicLong();
 
   // Engine thread only (and the configuring thread before start, under the call() hand-over).
   private final Map<String, RouterBinding> bindings = new LinkedHashMap<>();
   private final Map<String, Unit> units = new LinkedHashMap<>();
   private final Map<Object, List<RouterBinding>> byTransport = new LinkedHashMap<>();
-  private final Map<String, Map<TimerName, EngineScheduler.Cancellable>> timers = new LinkedHashMap<>();
+  private final Map<String, Map<TimerName, EngineScheduler.Cancellable>> timers =
+      new LinkedHashMap<>();
   private final Map<String, Announcements> announcements = new LinkedHashMap<>();
   private final Map<String, Long> sinceNanos = new LinkedHashMap<>();
 
   private volatile boolean started;
   private volatile boolean stopped;
-  /** A copy of the routers' names for any thread, replaced whenever a router is added or removed. */
+
+  /**
+   * A copy of the routers' names for any thread, replaced whenever a router is added or removed.
+   */
   private volatile List<String> routerNames = List.of();
 
-  /** An engine on the real clock with its own engine and address threads ({@link RealTimeScheduler}). */
+  /**
+   * An engine on the real clock with its own engine and address threads ({@link
+   * RealTimeScheduler}).
+   */
   public Engine(AddressTable addressTable, NeighborAnnouncer announcer, EngineListener listener) {
     this(addressTable, announcer, listener, new RealTimeScheduler());
   }
 
   /** An engine on {@code scheduler}'s clock and threads (the simulation gives a virtual one). */
-  public Engine(AddressTable addressTable, NeighborAnnouncer announcer, EngineListener listener,
+  public Engine(
+      AddressTable addressTable,
+      NeighborAnnouncer announcer,
+      EngineListener listener,
       EngineScheduler scheduler) {
     this.addressTable = Objects.requireNonNull(addressTable, "addressTable");
     this.announcer = Objects.requireNonNull(announcer, "announcer");
@@ -110,66 +125,74 @@ public final class Engine implements AutoCloseable {
     addUnit(List.of(binding), () -> new Single(new VirtualRouter(binding.config())));
   }
 
-  /** Adds routers that change state together (a sync group); before or after {@link #start()}, as {@link #add}. */
+  /**
+   * Adds routers that change state together (a sync group); before or after {@link #start()}, as
+   * {@link #add}.
+   */
   public void addSyncGroup(String name, List<RouterBinding> members) {
-    addUnit(members, () -> new Group(new SyncGroup(name, members.stream().map(RouterBinding::config).toList())));
+    addUnit(
+        members,
+        () -> new Group(new SyncGroup(name, members.stream().map(RouterBinding::config).toList())));
   }
 
   private synchronized void addUnit(List<RouterBinding> members, Supplier<Unit> unitFactory) {
-    call(() -> {
-      for (RouterBinding b : members) {
-        checkBinding(b);
-      }
-      members.forEach(this::addBinding);
-      Unit unit = unitFactory.get();
-      members.forEach(b -> units.put(b.name(), unit));
-      if (started) {
-        // A reload: behind whatever the address lane still has to do (a changed router's old
-        // addresses), ahead of the new router's own changes.
-        members.forEach(this::removeLeftovers);
-        execute(unit.startup(scheduler.nanoTime()));
-      }
-      return null;
-    });
+    call(
+        () -> {
+          for (RouterBinding b : members) {
+            checkBinding(b);
+          }
+          members.forEach(this::addBinding);
+          Unit unit = unitFactory.get();
+          members.forEach(b -> units.put(b.name(), unit));
+          if (started) {
+            // A reload: behind whatever the address lane still has to do (a changed router's old
+            // addresses), ahead of the new router's own changes.
+            members.forEach(this::removeLeftovers);
+            execute(unit.startup(scheduler.nanoTime()));
+          }
+          return null;
+        });
   }
 
   /**
-   * Stops and removes a running router (a configuration reload): a master sends priority 0
-   * and removes its addresses, as at shutdown. A sync group is removed whole: name any member.
+   * Stops and removes a running router (a configuration reload): a master sends priority 0 and
+   * removes its addresses, as at shutdown. A sync group is removed whole: name any member.
    *
    * @return the names of the routers removed
    */
   public List<String> remove(String router) {
     requireRouter(router);
-    return call(() -> {
-      Unit unit = units.get(router);
-      if (unit == null) {
-        throw new IllegalArgumentException("no router named '" + router + "'");
-      }
-      List<String> names = new ArrayList<>();
-      units.forEach((name, u) -> {
-        if (u == unit) {
-          names.add(name);
-        }
-      });
-      if (unit.anyStarted()) {
-        execute(unit.shutdown(scheduler.nanoTime()));
-      }
-      for (String name : names) {
-        cancelAnnouncements(name);
-        timers.remove(name).values().forEach(EngineScheduler.Cancellable::cancel);
-        units.remove(name);
-        RouterBinding b = bindings.remove(name);
-        List<RouterBinding> sharing = byTransport.get(b.transportKey());
-        sharing.remove(b);
-        if (sharing.isEmpty()) {
-          byTransport.remove(b.transportKey());
-        }
-        sinceNanos.remove(name);
-      }
-      routerNames = List.copyOf(bindings.keySet());
-      return names;
-    });
+    return call(
+        () -> {
+          Unit unit = units.get(router);
+          if (unit == null) {
+            throw new IllegalArgumentException("no router named '" + router + "'");
+          }
+          List<String> names = new ArrayList<>();
+          units.forEach(
+              (name, u) -> {
+                if (u == unit) {
+                  names.add(name);
+                }
+              });
+          if (unit.anyStarted()) {
+            execute(unit.shutdown(scheduler.nanoTime()));
+          }
+          for (String name : names) {
+            cancelAnnouncements(name);
+            timers.remove(name).values().forEach(EngineScheduler.Cancellable::cancel);
+            units.remove(name);
+            RouterBinding b = bindings.remove(name);
+            List<RouterBinding> sharing = byTransport.get(b.transportKey());
+            sharing.remove(b);
+            if (sharing.isEmpty()) {
+              byTransport.remove(b.transportKey());
+            }
+            sinceNanos.remove(name);
+          }
+          routerNames = List.copyOf(bindings.keySet());
+          return names;
+        });
   }
 
   /** The names of the routers, in the order they were added. Any thread, never blocks. */
@@ -183,8 +206,14 @@ public final class Engine implements AutoCloseable {
     }
     for (RouterBinding other : byTransport.getOrDefault(binding.transportKey(), List.of())) {
       if (other.config().vrid() == binding.config().vrid()) {
-        throw new IllegalArgumentException("routers '" + other.name() + "' and '" + binding.name()
-            + "' share VRID " + binding.config().vrid() + " on one link (expected: one router per VRID)");
+        throw new IllegalArgumentException(
+            "routers '"
+                + other.name()
+                + "' and '"
+                + binding.name()
+                + "' share VRID "
+                + binding.config().vrid()
+                + " on one link (expected: one router per VRID)");
       }
     }
   }
@@ -213,17 +242,18 @@ public final class Engine implements AutoCloseable {
       removeLeftoversNow(b);
     }
     started = true;
-    call(() -> {
-      long now = scheduler.nanoTime();
-      List<Unit> done = new ArrayList<>();
-      for (Unit unit : units.values()) {
-        if (!done.contains(unit)) {
-          done.add(unit);
-          execute(unit.startup(now));
-        }
-      }
-      return null;
-    });
+    call(
+        () -> {
+          long now = scheduler.nanoTime();
+          List<Unit> done = new ArrayList<>();
+          for (Unit unit : units.values()) {
+            if (!done.contains(unit)) {
+              done.add(unit);
+              execute(unit.startup(now));
+            }
+          }
+          return null;
+        });
   }
 
   /**
@@ -241,20 +271,22 @@ public final class Engine implements AutoCloseable {
     boolean clean = true;
     if (started) {
       try {
-        scheduler.call(() -> {
-          long now = scheduler.nanoTime();
-          List<Unit> done = new ArrayList<>();
-          for (Unit unit : units.values()) {
-            if (!done.contains(unit) && unit.anyStarted()) {
-              done.add(unit);
-              execute(unit.shutdown(now));
-            }
-          }
-          for (String router : List.copyOf(announcements.keySet())) {
-            cancelAnnouncements(router);
-          }
-          return null;
-        }, deadline);
+        scheduler.call(
+            () -> {
+              long now = scheduler.nanoTime();
+              List<Unit> done = new ArrayList<>();
+              for (Unit unit : units.values()) {
+                if (!done.contains(unit) && unit.anyStarted()) {
+                  done.add(unit);
+                  execute(unit.shutdown(now));
+                }
+              }
+              for (String router : List.copyOf(announcements.keySet())) {
+                cancelAnnouncements(router);
+              }
+              return null;
+            },
+            deadline);
       } catch (TimeoutException e) {
         log.error("shutdown: the engine did not stop in time; virtual addresses may remain");
         clean = false;
@@ -269,25 +301,35 @@ public final class Engine implements AutoCloseable {
 
   /**
    * Removes virtual addresses of {@code b} a crashed earlier run left on the interface (a router
-   * added by a reload): on the address lane, in order with every other address change (a
-   * changed router's old addresses are still being removed there).
+   * added by a reload): on the address lane, in order with every other address change (a changed
+   * router's old addresses are still being removed there).
    */
   private void removeLeftovers(RouterBinding b) {
-    scheduler.executeBlocking(() -> {
-      try {
-        removeLeftoversNow(b);
-      } catch (RuntimeException e) {
-        String what = "cannot remove addresses left on " + b.interfaceName() + " by an earlier run: " + e.getMessage();
-        log.error("{}: {}", b.name(), what);
-        reportFromAddressLane(b.name(), what);
-      }
-    });
+    scheduler.executeBlocking(
+        () -> {
+          try {
+            removeLeftoversNow(b);
+          } catch (RuntimeException e) {
+            String what =
+                "cannot remove addresses left on "
+                    + b.interfaceName()
+                    + " by an earlier run: "
+                    + e.getMessage();
+            log.error("{}: {}", b.name(), what);
+            reportFromAddressLane(b.name(), what);
+          }
+        });
   }
 
   private void removeLeftoversNow(RouterBinding b) {
-    List<InterfaceAddress> removed = addressTable.removeLeftovers(b.interfaceName(), b.virtualAddresses());
+    List<InterfaceAddress> removed =
+        addressTable.removeLeftovers(b.interfaceName(), b.virtualAddresses());
     if (!removed.isEmpty()) {
-      log.warn("{}: removed virtual addresses left on {} by an earlier run: {}", b.name(), b.interfaceName(), removed);
+      log.warn(
+          "{}: removed virtual addresses left on {} by an earlier run: {}",
+          b.name(),
+          b.interfaceName(),
+          removed);
     }
   }
 
@@ -299,9 +341,9 @@ public final class Engine implements AutoCloseable {
   // ------------------------------------------------------------------ inputs (any thread)
 
   /**
-   * A transport's I/O thread hands over a packet: it is only queued here (at most
-   * {@link #MAX_PENDING_PACKETS}); decoding, demultiplexing and every report about it
-   * (drops included) happen on the engine thread, in {@link #handlePacket}.
+   * A transport's I/O thread hands over a packet: it is only queued here (at most {@link
+   * #MAX_PENDING_PACKETS}); decoding, demultiplexing and every report about it (drops included)
+   * happen on the engine thread, in {@link #handlePacket}.
    */
   public void receive(Object transportKey, InboundPacket packet) {
     if (pendingPackets.incrementAndGet() > MAX_PENDING_PACKETS) {
@@ -312,15 +354,20 @@ public final class Engine implements AutoCloseable {
       }
       return;
     }
-    if (!submit(() -> {
-      pendingPackets.decrementAndGet();
-      try {
-        handlePacket(transportKey, packet);
-      } catch (RuntimeException e) {
-        // A bug, not a bad packet: say so loudly, keep the engine running.
-        log.error("engine error on a packet from {}: {}", packet.source().getHostAddress(), e.toString(), e);
-      }
-    })) {
+    if (!submit(
+        () -> {
+          pendingPackets.decrementAndGet();
+          try {
+            handlePacket(transportKey, packet);
+          } catch (RuntimeException e) {
+            // A bug, not a bad packet: say so loudly, keep the engine running.
+            log.error(
+                "engine error on a packet from {}: {}",
+                packet.source().getHostAddress(),
+                e.toString(),
+                e);
+          }
+        })) {
       pendingPackets.decrementAndGet();
     }
   }
@@ -340,11 +387,12 @@ public final class Engine implements AutoCloseable {
 
   private void post(String router, Event event) {
     requireRouter(router);
-    submit(() -> {
-      if (units.containsKey(router)) { // not removed by a reload meanwhile
-        dispatch(router, event);
-      }
-    });
+    submit(
+        () -> {
+          if (units.containsKey(router)) { // not removed by a reload meanwhile
+            dispatch(router, event);
+          }
+        });
   }
 
   /** Queues a task for the engine thread; false once the engine stopped. */
@@ -359,40 +407,78 @@ public final class Engine implements AutoCloseable {
 
   /** A consistent snapshot of every router, taken on the engine thread. */
   public List<RouterStatus> status() {
-    return call(() -> {
-      List<RouterStatus> out = new ArrayList<>();
-      for (RouterBinding b : bindings.values()) {
-        VirtualRouter r = units.get(b.name()).router(b.name());
-        out.add(new RouterStatus(b.name(), r.state(), b.config().basePriority(), r.effectivePriority(),
-            r.masterAddress(), r.masterPriority(), r.masterAdvertIntervalCentis(), r.faultReason(),
-            sinceNanos.getOrDefault(b.name(), 0L), r.resigned(), r.conflicts()));
-      }
-      return out;
-    });
+    return call(
+        () -> {
+          List<RouterStatus> out = new ArrayList<>();
+          for (RouterBinding b : bindings.values()) {
+            VirtualRouter r = units.get(b.name()).router(b.name());
+            out.add(
+                new RouterStatus(
+                    b.name(),
+                    r.state(),
+                    b.config().basePriority(),
+                    r.effectivePriority(),
+                    r.masterAddress(),
+                    r.masterPriority(),
+                    r.masterAdvertIntervalCentis(),
+                    r.faultReason(),
+                    sinceNanos.getOrDefault(b.name(), 0L),
+                    r.resigned(),
+                    r.conflicts()));
+          }
+          return out;
+        });
   }
 
   // ------------------------------------------------------------------ engine thread
 
   private void handlePacket(Object transportKey, InboundPacket packet) {
     if (!started || stopped) {
-      safely(null, () -> listener.dropped(null, DropReason.NOT_RUNNING, "from " + packet.source().getHostAddress()
-          + (started ? " after shutdown" : " before start")));
+      safely(
+          null,
+          () ->
+              listener.dropped(
+                  null,
+                  DropReason.NOT_RUNNING,
+                  "from "
+                      + packet.source().getHostAddress()
+                      + (started ? " after shutdown" : " before start")));
       return;
     }
     List<RouterBinding> candidates = byTransport.get(transportKey);
     if (candidates == null) {
       // Its routers were removed by a reload; the transport is closing.
-      safely(null, () -> listener.dropped(null, DropReason.NOT_RUNNING, "from "
-          + packet.source().getHostAddress() + ": no router on " + transportKey + " any more"));
+      safely(
+          null,
+          () ->
+              listener.dropped(
+                  null,
+                  DropReason.NOT_RUNNING,
+                  "from "
+                      + packet.source().getHostAddress()
+                      + ": no router on "
+                      + transportKey
+                      + " any more"));
       return;
     }
     ReceivedAdvertisement advert;
     try {
-      advert = AdvertisementCodec.decode(packet.vrrpMessage(),
-          new IpContext(packet.source(), packet.destination(), packet.ttlOrHopLimit(), packet.sourceOnLink()));
+      advert =
+          AdvertisementCodec.decode(
+              packet.vrrpMessage(),
+              new IpContext(
+                  packet.source(),
+                  packet.destination(),
+                  packet.ttlOrHopLimit(),
+                  packet.sourceOnLink()));
     } catch (MalformedAdvertisementException e) {
-      safely(null, () -> listener.dropped(null, e.reason(), "from " + packet.source().getHostAddress() + ": "
-          + e.getMessage()));
+      safely(
+          null,
+          () ->
+              listener.dropped(
+                  null,
+                  e.reason(),
+                  "from " + packet.source().getHostAddress() + ": " + e.getMessage()));
       return;
     }
     int vrid = advert.advertisement().vrid();
@@ -405,24 +491,40 @@ public final class Engine implements AutoCloseable {
         return;
       }
     }
-    safely(null, () -> listener.dropped(null, DropReason.VRID,
-        "VRID " + vrid + " from " + packet.source().getHostAddress() + " (not configured on this link)"));
+    safely(
+        null,
+        () ->
+            listener.dropped(
+                null,
+                DropReason.VRID,
+                "VRID "
+                    + vrid
+                    + " from "
+                    + packet.source().getHostAddress()
+                    + " (not configured on this link)"));
   }
 
   private void reportQueueFull() {
     long refused = unreportedQueueFull.getAndSet(0);
     for (long i = 0; i < refused; i++) {
-      safely(null, () -> listener.dropped(null, DropReason.QUEUE_FULL,
-          "engine queue holds " + MAX_PENDING_PACKETS + " packets"));
+      safely(
+          null,
+          () ->
+              listener.dropped(
+                  null,
+                  DropReason.QUEUE_FULL,
+                  "engine queue holds " + MAX_PENDING_PACKETS + " packets"));
     }
   }
 
   /** Handles an event and executes its actions; false when the router dropped it (or failed). */
   private boolean dispatch(String router, Event event) {
     try {
-      SequencedMap<String, List<Action>> actions = units.get(router).handle(router, event, scheduler.nanoTime());
+      SequencedMap<String, List<Action>> actions =
+          units.get(router).handle(router, event, scheduler.nanoTime());
       execute(actions);
-      return actions.getOrDefault(router, List.of()).stream().noneMatch(a -> a instanceof Action.Dropped);
+      return actions.getOrDefault(router, List.of()).stream()
+          .noneMatch(a -> a instanceof Action.Dropped);
     } catch (RuntimeException e) {
       log.error("{}: engine error handling {}: {}", router, event, e.toString(), e);
       safely(router, () -> listener.failure(router, "engine error handling " + event + ": " + e));
@@ -449,22 +551,32 @@ public final class Engine implements AutoCloseable {
         case Action.CancelTimer c -> cancel(router, c.timer());
         case Action.StateChanged c -> {
           sinceNanos.put(router, scheduler.nanoTime());
-          log.info("{}: {} -> {} ({}, prio {})", router, c.from(), c.to(), c.reason(), c.priority());
+          log.info(
+              "{}: {} -> {} ({}, prio {})", router, c.from(), c.to(), c.reason(), c.priority());
           safely(router, () -> listener.stateChanged(router, c));
         }
-        case Action.Dropped d -> safely(router, () -> listener.dropped(router, d.reason(), d.detail()));
+        case Action.Dropped d ->
+            safely(router, () -> listener.dropped(router, d.reason(), d.detail()));
         case Action.ConflictRaised c -> {
           // Once per episode, not per packet: the drops themselves are counted by reason.
-          log.warn("{}: CONFLICT with {}: {} differs ({}); it claims VRID {} on {} and we drop its adverts, so both"
-              + " of us may hold the addresses; fix the configuration on one side", router,
-              c.conflict().peer().getHostAddress(), c.conflict().differs(), c.conflict().detail(), b.config().vrid(),
+          log.warn(
+              "{}: CONFLICT with {}: {} differs ({}); it claims VRID {} on {} and we drop its adverts, so both"
+                  + " of us may hold the addresses; fix the configuration on one side",
+              router,
+              c.conflict().peer().getHostAddress(),
+              c.conflict().differs(),
+              c.conflict().detail(),
+              b.config().vrid(),
               b.interfaceName());
           safely(router, () -> listener.conflictRaised(router, c.conflict()));
         }
         case Action.ConflictCleared c -> {
-          log.info("{}: conflict with {} over: no advert from it we had to drop for {} s ({} dropped)", router,
+          log.info(
+              "{}: conflict with {} over: no advert from it we had to drop for {} s ({} dropped)",
+              router,
               c.conflict().peer().getHostAddress(),
-              VirtualRouter.conflictQuietNanos(b.config()) / 1_000_000_000L, c.conflict().adverts());
+              VirtualRouter.conflictQuietNanos(b.config()) / 1_000_000_000L,
+              c.conflict().adverts());
           safely(router, () -> listener.conflictCleared(router, c.conflict()));
         }
         case Action.PeerMisconfigured p -> {
@@ -476,15 +588,21 @@ public final class Engine implements AutoCloseable {
   }
 
   private void send(RouterBinding b, Action.SendAdvertisement s) {
-    List<InetAddress> destinations = b.unicastPeers().isEmpty() ? List.of(b.group()) : b.unicastPeers();
+    List<InetAddress> destinations =
+        b.unicastPeers().isEmpty() ? List.of(b.group()) : b.unicastPeers();
     for (InetAddress destination : destinations) {
       try {
-        byte[] message = AdvertisementCodec.encode(
-            s.advert(), b.transport().sourceAddress(), destination, b.checksumMode());
+        byte[] message =
+            AdvertisementCodec.encode(
+                s.advert(), b.transport().sourceAddress(), destination, b.checksumMode());
         b.transport().send(message, destination);
       } catch (RuntimeException e) {
         safely(b.name(), () -> listener.failure(b.name(), e.getMessage()));
-        log.warn("{}: advertisement to {} not sent: {}", b.name(), destination.getHostAddress(), e.getMessage());
+        log.warn(
+            "{}: advertisement to {} not sent: {}",
+            b.name(),
+            destination.getHostAddress(),
+            e.getMessage());
         continue;
       }
       safely(b.name(), () -> listener.advertSent(b.name(), s.advert().priority()));
@@ -493,21 +611,28 @@ public final class Engine implements AutoCloseable {
 
   private void changeAddresses(RouterBinding b, List<InetAddress> addresses, boolean add) {
     List<InterfaceAddress> withPrefix = addresses.stream().map(b::withPrefix).toList();
-    scheduler.executeBlocking(() -> {
-      for (InterfaceAddress a : withPrefix) {
-        try {
-          if (add) {
-            addressTable.add(b.interfaceName(), a);
-          } else {
-            addressTable.remove(b.interfaceName(), a);
+    scheduler.executeBlocking(
+        () -> {
+          for (InterfaceAddress a : withPrefix) {
+            try {
+              if (add) {
+                addressTable.add(b.interfaceName(), a);
+              } else {
+                addressTable.remove(b.interfaceName(), a);
+              }
+            } catch (RuntimeException e) {
+              String what =
+                  (add ? "cannot add " : "cannot remove ")
+                      + a
+                      + " on "
+                      + b.interfaceName()
+                      + ": "
+                      + e.getMessage();
+              log.error("{}: {}", b.name(), what);
+              reportFromAddressLane(b.name(), what);
+            }
           }
-        } catch (RuntimeException e) {
-          String what = (add ? "cannot add " : "cannot remove ") + a + " on " + b.interfaceName() + ": " + e.getMessage();
-          log.error("{}: {}", b.name(), what);
-          reportFromAddressLane(b.name(), what);
-        }
-      }
-    });
+        });
   }
 
   /** A failure on the address lane reaches the listener on the engine thread. */
@@ -551,11 +676,14 @@ public final class Engine implements AutoCloseable {
       AnnounceSchedule s = binding.announce();
       round(s.repeat());
       if (!s.delay().isZero()) {
-        second = scheduler.schedule(now + s.delay().toNanos(), () -> {
-          if (!cancelled) {
-            round(s.repeat());
-          }
-        });
+        second =
+            scheduler.schedule(
+                now + s.delay().toNanos(),
+                () -> {
+                  if (!cancelled) {
+                    round(s.repeat());
+                  }
+                });
       }
       if (!s.refresh().isZero()) {
         refreshAt(now + s.refresh().toNanos(), s.refresh().toNanos());
@@ -563,28 +691,38 @@ public final class Engine implements AutoCloseable {
     }
 
     private void refreshAt(long atNanos, long periodNanos) {
-      refresh = scheduler.schedule(atNanos, () -> {
-        if (!cancelled) {
-          round(1);
-          refreshAt(atNanos + periodNanos, periodNanos); // fixed rate: no drift
-        }
-      });
+      refresh =
+          scheduler.schedule(
+              atNanos,
+              () -> {
+                if (!cancelled) {
+                  round(1);
+                  refreshAt(atNanos + periodNanos, periodNanos); // fixed rate: no drift
+                }
+              });
     }
 
     private void round(int times) {
       String router = binding.name();
-      scheduler.executeBlocking(() -> {
-        for (int i = 0; i < times; i++) {
-          try {
-            announcer.announce(binding.interfaceName(), addresses);
-          } catch (RuntimeException e) {
-            String what = "announcing " + addresses + " on " + binding.interfaceName() + " failed: " + e.getMessage();
-            log.warn("{}: {}", router, what);
-            reportFromAddressLane(router, what);
-            return;
-          }
-        }
-      });
+      scheduler.executeBlocking(
+          () -> {
+            for (int i = 0; i < times; i++) {
+              try {
+                announcer.announce(binding.interfaceName(), addresses);
+              } catch (RuntimeException e) {
+                String what =
+                    "announcing "
+                        + addresses
+                        + " on "
+                        + binding.interfaceName()
+                        + " failed: "
+                        + e.getMessage();
+                log.warn("{}: {}", router, what);
+                reportFromAddressLane(router, what);
+                return;
+              }
+            }
+          });
     }
 
     void cancel() {
@@ -602,13 +740,16 @@ public final class Engine implements AutoCloseable {
     cancel(router, timer);
     Map<TimerName, EngineScheduler.Cancellable> routerTimers = timers.get(router);
     EngineScheduler.Cancellable[] self = new EngineScheduler.Cancellable[1];
-    self[0] = scheduler.schedule(deadlineNanos, () -> {
-      // A timer cancelled or re-armed after it was queued to run must not fire.
-      if (routerTimers.get(timer) == self[0]) {
-        routerTimers.remove(timer);
-        dispatch(router, new Event.TimerFired(timer));
-      }
-    });
+    self[0] =
+        scheduler.schedule(
+            deadlineNanos,
+            () -> {
+              // A timer cancelled or re-armed after it was queued to run must not fire.
+              if (routerTimers.get(timer) == self[0]) {
+                routerTimers.remove(timer);
+                dispatch(router, new Event.TimerFired(timer));
+              }
+            });
     routerTimers.put(timer, self[0]);
   }
 

@@ -5,18 +5,18 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * Where the {@link Engine} gets its time and its threads. The engine reads no clock and starts
- * no thread of its own: on a host it runs on {@link RealTimeScheduler} (the monotonic clock, one
- * engine thread, one address thread); in the simulation on a virtual clock whose tasks run one
- * at a time in virtual-time order ({@code org.vrrpagent.core.sim.VirtualScheduler}). Those two
- * are the only difference between a seeded simulated run and the daemon.
+ * Where the {@link Engine} gets its time and its threads. The engine reads no clock and starts no
+ * thread of its own: on a host it runs on {@link RealTimeScheduler} (the monotonic clock, one
+ * engine thread, one address thread); in the simulation on a virtual clock whose tasks run one at a
+ * time in virtual-time order ({@code org.vrrpagent.core.sim.VirtualScheduler}). Those two are the
+ * only difference between a seeded simulated run and the daemon.
  *
  * <p>Two lanes of work:
  *
  * <ul>
  *   <li>the <b>engine thread</b> runs every state machine step, every timer and every listener
- *       call, one task at a time, in order: {@link #execute}, {@link #schedule}, {@link #call}.
- *       It waits on nothing but its own queue;
+ *       call, one task at a time, in order: {@link #execute}, {@link #schedule}, {@link #call}. It
+ *       waits on nothing but its own queue;
  *   <li>the <b>address lane</b> runs address changes and announcements (they fork {@code ip} or
  *       write to packet sockets, and may take milliseconds) in submission order, never on the
  *       engine thread: {@link #executeBlocking}.
@@ -49,11 +49,12 @@ public interface EngineScheduler {
   void executeBlocking(Runnable task);
 
   /**
-   * Runs {@code work} on the engine thread and returns its result; from the engine thread itself
-   * it runs at once. For callers on other threads: it waits until {@code deadlineNanos}.
+   * Runs {@code work} on the engine thread and returns its result; from the engine thread itself it
+   * runs at once. For callers on other threads: it waits until {@code deadlineNanos}.
    *
    * @throws TimeoutException when the engine thread did not answer by the deadline
-   * @throws IllegalStateException when {@code work} threw (its message), or the caller was interrupted
+   * @throws IllegalStateException when {@code work} threw (its message), or the caller was
+   *     interrupted
    * @throws RejectedExecutionException once stopped
    */
   <T> T call(Supplier<T> work, long deadlineNanos) throws TimeoutException;

@@ -11,9 +11,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * The engine on a host: {@link System#nanoTime()}, one engine thread ({@code vrrp-engine}) and
- * one address thread ({@code vrrp-addresses}), both platform threads at the highest priority
- * so that a busy JVM delays an advertisement as little as it can.
+ * The engine on a host: {@link System#nanoTime()}, one engine thread ({@code vrrp-engine}) and one
+ * address thread ({@code vrrp-addresses}), both platform threads at the highest priority so that a
+ * busy JVM delays an advertisement as little as it can.
  */
 public final class RealTimeScheduler implements EngineScheduler {
   private final ScheduledThreadPoolExecutor engineThread;
@@ -21,14 +21,18 @@ public final class RealTimeScheduler implements EngineScheduler {
   private volatile Thread engine;
 
   public RealTimeScheduler() {
-    this.engineThread = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = platformThread(r, "vrrp-engine");
-      engine = t;
-      return t;
-    });
+    this.engineThread =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = platformThread(r, "vrrp-engine");
+              engine = t;
+              return t;
+            });
     this.engineThread.setRemoveOnCancelPolicy(true);
     this.engineThread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    this.addressThread = Executors.newSingleThreadExecutor(r -> platformThread(r, "vrrp-addresses"));
+    this.addressThread =
+        Executors.newSingleThreadExecutor(r -> platformThread(r, "vrrp-addresses"));
   }
 
   private static Thread platformThread(Runnable r, String name) {
@@ -86,7 +90,8 @@ public final class RealTimeScheduler implements EngineScheduler {
     engineThread.shutdownNow();
     addressThread.shutdown();
     try {
-      return addressThread.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+      return addressThread.awaitTermination(
+          Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;

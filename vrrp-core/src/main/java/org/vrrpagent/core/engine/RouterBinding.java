@@ -9,9 +9,9 @@ import org.vrrpagent.core.io.Transport;
 import org.vrrpagent.core.wire.ChecksumMode;
 
 /**
- * A virtual router bound to the world: its state machine's configuration plus the interface,
- * the transport its adverts travel on, the virtual addresses with their prefix lengths, where
- * adverts go, and how the new master announces itself.
+ * A virtual router bound to the world: its state machine's configuration plus the interface, the
+ * transport its adverts travel on, the virtual addresses with their prefix lengths, where adverts
+ * go, and how the new master announces itself.
  *
  * @param transportKey identifies the transport: routers sharing an interface, family and peers
  *     share one transport, and {@link Engine#receive} is called with this key
@@ -41,7 +41,11 @@ public record RouterBinding(
     List<InetAddress> plain = virtualAddresses.stream().map(InterfaceAddress::address).toList();
     if (!plain.equals(config.virtualAddresses())) {
       throw new IllegalArgumentException(
-          config.name() + ": virtual addresses " + plain + " differ from the state machine's " + config.virtualAddresses());
+          config.name()
+              + ": virtual addresses "
+              + plain
+              + " differ from the state machine's "
+              + config.virtualAddresses());
     }
   }
 
@@ -56,6 +60,7 @@ public record RouterBinding(
         return a;
       }
     }
-    throw new IllegalStateException(name() + ": " + address.getHostAddress() + " is not a virtual address");
+    throw new IllegalStateException(
+        name() + ": " + address.getHostAddress() + " is not a virtual address");
   }
 }

@@ -11,10 +11,11 @@ import org.vrrpagent.core.fsm.VrrpState;
  * @param masterAddress the master's primary address as last seen (ours in MASTER); null before any
  * @param masterPriority the master's last advertised priority; -1 before any
  * @param faultReason non-null in FAULT
- * @param sinceNanos the engine clock's time of the last state change ({@link System#nanoTime()} on a
- *     host, virtual time in the simulation); 0 before any
+ * @param sinceNanos the engine clock's time of the last state change ({@link System#nanoTime()} on
+ *     a host, virtual time in the simulation); 0 before any
  * @param resigned in a resign-below episode (see {@code VirtualRouter#resigned()})
- * @param conflicts peers in conflict with this router now (times on the engine's clock); empty when none
+ * @param conflicts peers in conflict with this router now (times on the engine's clock); empty when
+ *     none
  */
 public record RouterStatus(
     String name,
@@ -34,16 +35,53 @@ public record RouterStatus(
   }
 
   /** A router not in a resign-below episode, without conflicts. */
-  public RouterStatus(String name, VrrpState state, int basePriority, int effectivePriority, InetAddress masterAddress,
-      int masterPriority, int masterAdvertIntervalCentis, String faultReason, long sinceNanos) {
-    this(name, state, basePriority, effectivePriority, masterAddress, masterPriority, masterAdvertIntervalCentis,
-        faultReason, sinceNanos, false, List.of());
+  public RouterStatus(
+      String name,
+      VrrpState state,
+      int basePriority,
+      int effectivePriority,
+      InetAddress masterAddress,
+      int masterPriority,
+      int masterAdvertIntervalCentis,
+      String faultReason,
+      long sinceNanos) {
+    this(
+        name,
+        state,
+        basePriority,
+        effectivePriority,
+        masterAddress,
+        masterPriority,
+        masterAdvertIntervalCentis,
+        faultReason,
+        sinceNanos,
+        false,
+        List.of());
   }
 
   /** Without conflicts. */
-  public RouterStatus(String name, VrrpState state, int basePriority, int effectivePriority, InetAddress masterAddress,
-      int masterPriority, int masterAdvertIntervalCentis, String faultReason, long sinceNanos, boolean resigned) {
-    this(name, state, basePriority, effectivePriority, masterAddress, masterPriority, masterAdvertIntervalCentis,
-        faultReason, sinceNanos, resigned, List.of());
+  public RouterStatus(
+      String name,
+      VrrpState state,
+      int basePriority,
+      int effectivePriority,
+      InetAddress masterAddress,
+      int masterPriority,
+      int masterAdvertIntervalCentis,
+      String faultReason,
+      long sinceNanos,
+      boolean resigned) {
+    this(
+        name,
+        state,
+        basePriority,
+        effectivePriority,
+        masterAddress,
+        masterPriority,
+        masterAdvertIntervalCentis,
+        faultReason,
+        sinceNanos,
+        resigned,
+        List.of());
   }
 }

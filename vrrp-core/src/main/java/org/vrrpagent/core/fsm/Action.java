@@ -7,8 +7,8 @@ import org.vrrpagent.core.wire.Advertisement;
 import org.vrrpagent.core.wire.DropReason;
 
 /**
- * What a virtual router asks its runtime to do. Actions are data; the runtime executes
- * them in list order.
+ * What a virtual router asks its runtime to do. Actions are data; the runtime executes them in list
+ * order.
  */
 public sealed interface Action {
 
@@ -33,14 +33,18 @@ public sealed interface Action {
     }
   }
 
-  /** Send gratuitous ARP (IPv4) / unsolicited neighbour advertisements (IPv6) for these addresses. */
+  /**
+   * Send gratuitous ARP (IPv4) / unsolicited neighbour advertisements (IPv6) for these addresses.
+   */
   record AnnounceAddresses(List<InetAddress> addresses) implements Action {
     public AnnounceAddresses {
       addresses = List.copyOf(addresses);
     }
   }
 
-  /** (Re)arm a timer: deliver {@link Event.TimerFired} at {@code deadlineNanos}; re-arming replaces. */
+  /**
+   * (Re)arm a timer: deliver {@link Event.TimerFired} at {@code deadlineNanos}; re-arming replaces.
+   */
   record ArmTimer(TimerName timer, long deadlineNanos) implements Action {
     public ArmTimer {
       Objects.requireNonNull(timer, "timer");
@@ -77,9 +81,9 @@ public sealed interface Action {
   }
 
   /**
-   * An advertisement was accepted although it disagrees with our configuration in a way
-   * the RFC says to log (RFC 9568 §7.1: the address list). Emitted once per distinct
-   * mismatch, not per packet.
+   * An advertisement was accepted although it disagrees with our configuration in a way the RFC
+   * says to log (RFC 9568 §7.1: the address list). Emitted once per distinct mismatch, not per
+   * packet.
    */
   record PeerMisconfigured(String detail) implements Action {
     public PeerMisconfigured {
@@ -88,8 +92,8 @@ public sealed interface Action {
   }
 
   /**
-   * A conflict episode with a peer began (see {@link PeerConflict}): say it once, loudly
-   * (log, event, mail). Its adverts keep being dropped and counted as {@link Dropped}.
+   * A conflict episode with a peer began (see {@link PeerConflict}): say it once, loudly (log,
+   * event, mail). Its adverts keep being dropped and counted as {@link Dropped}.
    */
   record ConflictRaised(PeerConflict conflict) implements Action {
     public ConflictRaised {

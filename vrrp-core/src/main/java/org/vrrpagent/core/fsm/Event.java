@@ -27,8 +27,8 @@ public sealed interface Event {
   }
 
   /**
-   * The effective priority changed (see {@link Priority#compute}): 1..254 for a router that
-   * is not the address owner; the owner's priority is always 255.
+   * The effective priority changed (see {@link Priority#compute}): 1..254 for a router that is not
+   * the address owner; the owner's priority is always 255.
    */
   record PriorityChanged(int effectivePriority) implements Event {
     public PriorityChanged {

@@ -5,11 +5,10 @@ import java.util.Objects;
 import org.vrrpagent.core.wire.DropReason;
 
 /**
- * Another router claims our VRID on our link, but we cannot agree with it: we drop its adverts
- * for a reason that means a configuration difference (version, authentication, interval,
- * address list, an interval longer than we learn). Each of us may then be master at once. One
- * episode per peer: from the first such advert until {@link PeerConflicts#quietNanos} pass
- * without one.
+ * Another router claims our VRID on our link, but we cannot agree with it: we drop its adverts for
+ * a reason that means a configuration difference (version, authentication, interval, address list,
+ * an interval longer than we learn). Each of us may then be master at once. One episode per peer:
+ * from the first such advert until {@link PeerConflicts#quietNanos} pass without one.
  *
  * @param peer the other router's source address
  * @param reason why its adverts are dropped (the last one's reason)
@@ -18,8 +17,13 @@ import org.vrrpagent.core.wire.DropReason;
  * @param lastSeenNanos the last such advert
  * @param adverts adverts dropped in this episode
  */
-public record PeerConflict(InetAddress peer, DropReason reason, String detail, long sinceNanos, long lastSeenNanos,
-                           long adverts) {
+public record PeerConflict(
+    InetAddress peer,
+    DropReason reason,
+    String detail,
+    long sinceNanos,
+    long lastSeenNanos,
+    long adverts) {
   public PeerConflict {
     Objects.requireNonNull(peer, "peer");
     Objects.requireNonNull(reason, "reason");
@@ -38,10 +42,13 @@ public record PeerConflict(InetAddress peer, DropReason reason, String detail, l
     };
   }
 
-  /** True for the drop reasons that mean "a router claims this VRID and we cannot agree with it". */
+  /**
+   * True for the drop reasons that mean "a router claims this VRID and we cannot agree with it".
+   */
   public static boolean isConflict(DropReason reason) {
     return switch (reason) {
-      case VERSION_MISMATCH, AUTH, INTERVAL_MISMATCH, INTERVAL_TOO_LONG, ADDRESS_LIST_MISMATCH -> true;
+      case VERSION_MISMATCH, AUTH, INTERVAL_MISMATCH, INTERVAL_TOO_LONG, ADDRESS_LIST_MISMATCH ->
+          true;
       default -> false;
     };
   }

@@ -8,11 +8,11 @@ import java.util.Map;
 import org.vrrpagent.core.wire.DropReason;
 
 /**
- * The conflict episodes of one virtual router, one per peer (see {@link PeerConflict}). Pure:
- * time comes from the caller. An episode starts with the first conflicting advert from a peer
- * and ends when {@code quietNanos} pass without one; so an operator hears of it once, not per
- * packet. At most {@link #MAX_PEERS} peers at once; adverts from further peers are dropped as
- * before but start no episode. Not thread-safe.
+ * The conflict episodes of one virtual router, one per peer (see {@link PeerConflict}). Pure: time
+ * comes from the caller. An episode starts with the first conflicting advert from a peer and ends
+ * when {@code quietNanos} pass without one; so an operator hears of it once, not per packet. At
+ * most {@link #MAX_PEERS} peers at once; adverts from further peers are dropped as before but start
+ * no episode. Not thread-safe.
  */
 public final class PeerConflicts {
   /** Most peers in conflict at once that we keep track of. */
@@ -36,13 +36,15 @@ public final class PeerConflicts {
   /**
    * A conflicting advert from {@code peer} at {@code nowNanos}.
    *
-   * @return the new episode when this advert starts one; null when it continues one (or the
-   *     table is full)
+   * @return the new episode when this advert starts one; null when it continues one (or the table
+   *     is full)
    */
   public PeerConflict observe(InetAddress peer, DropReason reason, String detail, long nowNanos) {
     PeerConflict old = episodes.get(peer);
     if (old != null) {
-      episodes.put(peer, new PeerConflict(peer, reason, detail, old.sinceNanos(), nowNanos, old.adverts() + 1));
+      episodes.put(
+          peer,
+          new PeerConflict(peer, reason, detail, old.sinceNanos(), nowNanos, old.adverts() + 1));
       return null;
     }
     if (episodes.size() >= MAX_PEERS) {
@@ -53,16 +55,22 @@ public final class PeerConflicts {
     return started;
   }
 
-  /** Ends the episodes quiet for {@link #quietNanos} at {@code nowNanos}; returns them, oldest first. */
+  /**
+   * Ends the episodes quiet for {@link #quietNanos} at {@code nowNanos}; returns them, oldest
+   * first.
+   */
   public List<PeerConflict> expire(long nowNanos) {
     List<PeerConflict> ended = new ArrayList<>();
-    episodes.values().removeIf(c -> {
-      if (nowNanos - c.lastSeenNanos() >= quietNanos) {
-        ended.add(c);
-        return true;
-      }
-      return false;
-    });
+    episodes
+        .values()
+        .removeIf(
+            c -> {
+              if (nowNanos - c.lastSeenNanos() >= quietNanos) {
+                ended.add(c);
+                return true;
+              }
+              return false;
+            });
     return ended;
   }
 

@@ -19,15 +19,15 @@ public record Priority(int value, boolean fault, List<String> reasons) {
 
   /** Lowest and highest priority tracking can produce for a router that is not the owner. */
   public static final int MIN_TRACKED = 1;
+
   public static final int MAX_TRACKED = 254;
 
   /**
-   * keepalived's tracking: {@code base + Σ adjustments}, clamped to 1..254. A weight above 0
-   * adds when the tracked thing is up; a weight below 0 subtracts when it is down;
-   * {@code reverse} negates the weight (a positive weight then subtracts when down, a negative
-   * one adds when up). A weight-0 tracked thing that is down sets {@code fault} (with
-   * {@code reverse}: when it is up). The address owner (base 255) keeps 255 whatever is
-   * tracked; only its fault flag is computed.
+   * keepalived's tracking: {@code base + Σ adjustments}, clamped to 1..254. A weight above 0 adds
+   * when the tracked thing is up; a weight below 0 subtracts when it is down; {@code reverse}
+   * negates the weight (a positive weight then subtracts when down, a negative one adds when up). A
+   * weight-0 tracked thing that is down sets {@code fault} (with {@code reverse}: when it is up).
+   * The address owner (base 255) keeps 255 whatever is tracked; only its fault flag is computed.
    *
    * @param base the configured priority, 1..255
    */
@@ -44,7 +44,12 @@ public record Priority(int value, boolean fault, List<String> reasons) {
         boolean failed = t.reverse() ? t.up() : !t.up();
         if (failed) {
           fault = true;
-          reasons.add(t.name() + " " + (t.up() ? "up" : "down") + (t.reverse() ? " (reversed)" : "") + ": fault");
+          reasons.add(
+              t.name()
+                  + " "
+                  + (t.up() ? "up" : "down")
+                  + (t.reverse() ? " (reversed)" : "")
+                  + ": fault");
         }
         continue;
       }

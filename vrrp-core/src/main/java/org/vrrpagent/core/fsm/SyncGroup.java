@@ -8,24 +8,23 @@ import java.util.Objects;
 import java.util.SequencedMap;
 
 /**
- * Virtual routers that change state together (keepalived's {@code vrrp_sync_group}), for
- * services that need all their addresses on one host: an outside and an inside address of a
- * firewall, a DNS front end's v4 and v6 addresses.
+ * Virtual routers that change state together (keepalived's {@code vrrp_sync_group}), for services
+ * that need all their addresses on one host: an outside and an inside address of a firewall, a DNS
+ * front end's v4 and v6 addresses.
  *
  * <ul>
- *   <li>One member in FAULT pulls every member to FAULT; they leave FAULT when no member
- *       has a fault of its own any more.
- *   <li>A member becomes MASTER only when every member would be MASTER: a member whose
- *       master-down timer expires waits (in BACKUP, silent) until all are ready, then all
- *       take over together.
- *   <li>When one MASTER member falls back to BACKUP (it heard a better master), the other
- *       MASTER members follow it, sending priority 0 so their backups take over at once.
+ *   <li>One member in FAULT pulls every member to FAULT; they leave FAULT when no member has a
+ *       fault of its own any more.
+ *   <li>A member becomes MASTER only when every member would be MASTER: a member whose master-down
+ *       timer expires waits (in BACKUP, silent) until all are ready, then all take over together.
+ *   <li>When one MASTER member falls back to BACKUP (it heard a better master), the other MASTER
+ *       members follow it, sending priority 0 so their backups take over at once.
  * </ul>
  *
  * <p>The address owner (priority 255) starts as MASTER without waiting for the group.
  *
- * <p>Pure, like {@link VirtualRouter}: feed it any member's event and execute the actions
- * it returns per member. Not thread-safe: one caller at a time.
+ * <p>Pure, like {@link VirtualRouter}: feed it any member's event and execute the actions it
+ * returns per member. Not thread-safe: one caller at a time.
  */
 public final class SyncGroup {
   /** Most members in one group. */
@@ -34,6 +33,7 @@ public final class SyncGroup {
   private final String name;
   private final List<VirtualRouter> members;
   private final Map<String, VirtualRouter> byName = new LinkedHashMap<>();
+
   /** Members with a fault of their own (not one the group imposed), with its reason. */
   private final Map<String, String> ownFaults = new LinkedHashMap<>();
 
@@ -41,7 +41,13 @@ public final class SyncGroup {
     this.name = Objects.requireNonNull(name, "name");
     if (members.isEmpty() || members.size() > MAX_MEMBERS) {
       throw new IllegalArgumentException(
-          "sync group '" + name + "' with " + members.size() + " members (expected: 1.." + MAX_MEMBERS + ")");
+          "sync group '"
+              + name
+              + "' with "
+              + members.size()
+              + " members (expected: 1.."
+              + MAX_MEMBERS
+              + ")");
     }
     List<VirtualRouter> routers = new ArrayList<>();
     for (RouterConfig config : members) {
@@ -49,7 +55,11 @@ public final class SyncGroup {
       router.gateMaster(true);
       if (byName.putIfAbsent(config.name(), router) != null) {
         throw new IllegalArgumentException(
-            "sync group '" + name + "': member '" + config.name() + "' twice (expected: each once)");
+            "sync group '"
+                + name
+                + "': member '"
+                + config.name()
+                + "' twice (expected: each once)");
       }
       routers.add(router);
     }
@@ -97,7 +107,8 @@ public final class SyncGroup {
   public VirtualRouter member(String name) {
     VirtualRouter r = byName.get(name);
     if (r == null) {
-      throw new IllegalArgumentException("sync group '" + this.name + "' has no member '" + name + "'");
+      throw new IllegalArgumentException(
+          "sync group '" + this.name + "' has no member '" + name + "'");
     }
     return r;
   }
@@ -112,7 +123,9 @@ public final class SyncGroup {
         out.get(member).addAll(r.handle(f, now));
         if (first) {
           // One member in FAULT pulls every member to FAULT.
-          Event pulled = new Event.FaultRaised("sync group " + name + ": " + member + " in fault (" + f.reason() + ")");
+          Event pulled =
+              new Event.FaultRaised(
+                  "sync group " + name + ": " + member + " in fault (" + f.reason() + ")");
           for (VirtualRouter other : members) {
             if (other != r) {
               out.get(other.config().name()).addAll(other.handle(pulled, now));
@@ -122,7 +135,8 @@ public final class SyncGroup {
       }
       case Event.FaultCleared c -> {
         if (ownFaults.remove(member) == null) {
-          throw new IllegalStateException("fault cleared for " + member + " in " + r.state() + " without its own fault");
+          throw new IllegalStateException(
+              "fault cleared for " + member + " in " + r.state() + " without its own fault");
         }
         if (ownFaults.isEmpty()) {
           // No member has a fault of its own any more: all leave FAULT together.
@@ -133,8 +147,18 @@ public final class SyncGroup {
           }
         } else {
           Map.Entry<String, String> still = ownFaults.entrySet().iterator().next();
-          out.get(member).addAll(r.handle(new Event.FaultRaised(
-              "sync group " + name + ": " + still.getKey() + " in fault (" + still.getValue() + ")"), now));
+          out.get(member)
+              .addAll(
+                  r.handle(
+                      new Event.FaultRaised(
+                          "sync group "
+                              + name
+                              + ": "
+                              + still.getKey()
+                              + " in fault ("
+                              + still.getValue()
+                              + ")"),
+                      now));
         }
       }
       default -> out.get(member).addAll(r.handle(event, now));
@@ -142,7 +166,8 @@ public final class SyncGroup {
     reconcile(r, before, now, out);
   }
 
-  private void reconcile(VirtualRouter changed, VrrpState before, long now, Map<String, List<Action>> out) {
+  private void reconcile(
+      VirtualRouter changed, VrrpState before, long now, Map<String, List<Action>> out) {
     if (before == VrrpState.MASTER && changed.state() == VrrpState.BACKUP) {
       // A member heard a better master: the group's addresses belong on that router now.
       String reason = "sync group " + name + ": " + changed.config().name() + " became backup";
@@ -173,11 +198,12 @@ public final class SyncGroup {
 
   private static SequencedMap<String, List<Action>> nonEmpty(Map<String, List<Action>> out) {
     SequencedMap<String, List<Action>> result = new LinkedHashMap<>();
-    out.forEach((member, actions) -> {
-      if (!actions.isEmpty()) {
-        result.put(member, List.copyOf(actions));
-      }
-    });
+    out.forEach(
+        (member, actions) -> {
+          if (!actions.isEmpty()) {
+            result.put(member, List.copyOf(actions));
+          }
+        });
     return result;
   }
 }

@@ -9,7 +9,8 @@ import org.vrrpagent.core.wire.VrrpVersion;
  * @param skewTimeNanos Skew_Time
  * @param masterDownIntervalNanos Master_Down_Interval
  */
-public record TimerIntervals(long advertIntervalNanos, long skewTimeNanos, long masterDownIntervalNanos) {
+public record TimerIntervals(
+    long advertIntervalNanos, long skewTimeNanos, long masterDownIntervalNanos) {
   public static final long NANOS_PER_CENTI = 10_000_000L;
   public static final long NANOS_PER_SECOND = 1_000_000_000L;
 
@@ -25,18 +26,21 @@ public record TimerIntervals(long advertIntervalNanos, long skewTimeNanos, long 
    * Computed exactly in nanoseconds (1 cs = 10,000,000 ns, divisible by 256 after the
    * multiplication only; the remainder is dropped).
    */
-  public static TimerIntervals derive(VrrpVersion version, int priority, int masterAdvertIntervalCentis) {
+  public static TimerIntervals derive(
+      VrrpVersion version, int priority, int masterAdvertIntervalCentis) {
     if (priority < 1 || priority > 255) {
       throw new IllegalArgumentException("priority " + priority + " (expected: 1..255)");
     }
     if (masterAdvertIntervalCentis < 1) {
-      throw new IllegalArgumentException("interval " + masterAdvertIntervalCentis + " cs (expected: at least 1)");
+      throw new IllegalArgumentException(
+          "interval " + masterAdvertIntervalCentis + " cs (expected: at least 1)");
     }
     long advertNanos = masterAdvertIntervalCentis * NANOS_PER_CENTI;
-    long skewNanos = switch (version) {
-      case V3 -> (256L - priority) * advertNanos / 256;
-      case V2 -> (256L - priority) * NANOS_PER_SECOND / 256;
-    };
+    long skewNanos =
+        switch (version) {
+          case V3 -> (256L - priority) * advertNanos / 256;
+          case V2 -> (256L - priority) * NANOS_PER_SECOND / 256;
+        };
     return new TimerIntervals(advertNanos, skewNanos, 3 * advertNanos + skewNanos);
   }
 }

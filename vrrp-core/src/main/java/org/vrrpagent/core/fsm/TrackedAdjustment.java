@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * One tracked thing (a check, an interface, a file) and how it moves the priority, with
- * keepalived's semantics: a positive weight adds when up, a negative weight subtracts when
- * down, {@code reverse} inverts "up", and weight 0 means a failure puts the router in FAULT.
+ * keepalived's semantics: a positive weight adds when up, a negative weight subtracts when down,
+ * {@code reverse} inverts "up", and weight 0 means a failure puts the router in FAULT.
  *
  * @param name what is tracked, for the reason text
  * @param weight -254..254
@@ -18,7 +18,8 @@ public record TrackedAdjustment(String name, int weight, boolean up, boolean rev
   public TrackedAdjustment {
     Objects.requireNonNull(name, "name");
     if (weight < -MAX_WEIGHT || weight > MAX_WEIGHT) {
-      throw new IllegalArgumentException("weight " + weight + " of '" + name + "' (expected: -254..254)");
+      throw new IllegalArgumentException(
+          "weight " + weight + " of '" + name + "' (expected: -254..254)");
     }
   }
 }

@@ -35,10 +35,9 @@ import org.vrrpagent.core.wire.VrrpVersion;
 
 /**
  * One VRRP virtual router: a pure state machine, {@code (state, event, now) -> (state, actions)}
- * after RFC 9568 §6 (VRRPv3) and RFC 3768 §6 (VRRPv2), with keepalived's FAULT state,
- * preempt delay and tracking. No sockets, no clocks, no threads: the runtime feeds it events
- * with the current time and executes the actions it returns, in order. Not thread-safe: one
- * caller at a time.
+ * after RFC 9568 §6 (VRRPv3) and RFC 3768 §6 (VRRPv2), with keepalived's FAULT state, preempt delay
+ * and tracking. No sockets, no clocks, no threads: the runtime feeds it events with the current
+ * time and executes the actions it returns, in order. Not thread-safe: one caller at a time.
  *
  * <p>RFC 9568 calls the master the "Active Router" and Master_Down_Interval the
  * "Active_Down_Interval"; this code keeps the names operators know from keepalived.
@@ -49,29 +48,45 @@ public final class VirtualRouter {
 
   private VrrpState state = VrrpState.INIT;
   private int priority;
+
   /** Non-null while a fault is active (in FAULT) or pending (in INIT). */
   private String faultReason;
+
   private int masterAdvertIntervalCentis;
   private InetAddress masterAddress;
   private int masterPriority = -1;
 
   private final Map<TimerName, Long> armed = new EnumMap<>(TimerName.class);
+
   /** When the master-down timer was last (re)started, and whether it runs Skew_Time only. */
   private long downTimerStartNanos;
+
   private boolean downTimerSkewOnly;
-  /** The preempt delay ran out since we last entered BACKUP: lower-priority masters are preempted. */
-  private boolean preemptDelayElapsed;
-  private String lastMismatch;
-  /** Peers whose adverts for our VRID we drop because we cannot agree (see {@link PeerConflict}). */
-  private final PeerConflicts conflicts;
+
   /**
-   * resign-below: set when this router resigned as MASTER, cleared when its priority is back at
-   * or above the threshold (the failure episode is over). While set, as BACKUP it preempts nobody.
+   * The preempt delay ran out since we last entered BACKUP: lower-priority masters are preempted.
+   */
+  private boolean preemptDelayElapsed;
+
+  private String lastMismatch;
+
+  /**
+   * Peers whose adverts for our VRID we drop because we cannot agree (see {@link PeerConflict}).
+   */
+  private final PeerConflicts conflicts;
+
+  /**
+   * resign-below: set when this router resigned as MASTER, cleared when its priority is back at or
+   * above the threshold (the failure episode is over). While set, as BACKUP it preempts nobody.
    */
   private boolean resigned;
 
-  /** Sync group gate: when set, an expiring master-down timer waits for the group instead of taking over. */
+  /**
+   * Sync group gate: when set, an expiring master-down timer waits for the group instead of taking
+   * over.
+   */
   private boolean masterGated;
+
   private boolean awaitingMaster;
   private String awaitingReason;
 
@@ -85,20 +100,22 @@ public final class VirtualRouter {
 
   /**
    * A conflict episode ends after 3 × Master_Down_Interval (from our own interval and base
-   * priority) without a conflicting advert: a peer advertising at our rate would have sent
-   * about nine meanwhile, so quiet means it is gone or agrees with us now.
+   * priority) without a conflicting advert: a peer advertising at our rate would have sent about
+   * nine meanwhile, so quiet means it is gone or agrees with us now.
    */
   public static long conflictQuietNanos(RouterConfig config) {
-    return 3 * TimerIntervals.derive(config.version(), config.basePriority(), config.advertIntervalCentis())
-        .masterDownIntervalNanos();
+    return 3
+        * TimerIntervals.derive(
+                config.version(), config.basePriority(), config.advertIntervalCentis())
+            .masterDownIntervalNanos();
   }
 
   /**
    * Handles one event at {@code nowNanos} (any monotonic clock; only differences matter).
    *
    * @return the actions to execute, in order
-   * @throws IllegalStateException for an event that cannot happen in the current state
-   *     (for example a master-down timer in MASTER): a bug in the caller, never ignored
+   * @throws IllegalStateException for an event that cannot happen in the current state (for example
+   *     a master-down timer in MASTER): a bug in the caller, never ignored
    */
   public List<Action> handle(Event event, long nowNanos) {
     Objects.requireNonNull(event, "event");
@@ -144,14 +161,17 @@ public final class VirtualRouter {
   }
 
   /**
-   * True during a failure episode in which this router resigned (resign-below): as BACKUP it
-   * does not preempt a lower-priority master; it still takes over when the master goes silent.
+   * True during a failure episode in which this router resigned (resign-below): as BACKUP it does
+   * not preempt a lower-priority master; it still takes over when the master goes silent.
    */
   public boolean resigned() {
     return resigned;
   }
 
-  /** The peers in conflict with this router now (see {@link PeerConflict}), in the order their episodes began. */
+  /**
+   * The peers in conflict with this router now (see {@link PeerConflict}), in the order their
+   * episodes began.
+   */
   public java.util.List<PeerConflict> conflicts() {
     return conflicts.current();
   }
@@ -194,7 +214,8 @@ public final class VirtualRouter {
     switch (state) {
       case INIT -> throw new IllegalStateException("shutdown in INIT");
       case MASTER -> {
-        // RFC 9568 §6.4.3: a leaving master sends priority 0 so the backups take over after Skew_Time.
+        // RFC 9568 §6.4.3: a leaving master sends priority 0 so the backups take over after
+        // Skew_Time.
         out.add(new SendAdvertisement(advertisement(0)));
         changeState(VrrpState.INIT, "shutdown", now, out);
       }
@@ -217,9 +238,10 @@ public final class VirtualRouter {
         if (state != VrrpState.BACKUP) {
           throw new IllegalStateException("master-down timer in " + state);
         }
-        String reason = downTimerSkewOnly
-            ? "master " + text(masterAddress) + " left (priority 0), skew time expired"
-            : "master down timer expired";
+        String reason =
+            downTimerSkewOnly
+                ? "master " + text(masterAddress) + " left (priority 0), skew time expired"
+                : "master down timer expired";
         becomeMasterOrWait(reason, now, out);
       }
       case PREEMPT_DELAY -> {
@@ -244,9 +266,12 @@ public final class VirtualRouter {
 
   private void priorityChanged(int newPriority, long now, List<Action> out) {
     if (config.owner() != (newPriority == RouterConfig.OWNER_PRIORITY)) {
-      throw new IllegalStateException(config.owner()
-          ? "priority " + newPriority + " for the address owner (expected: 255, tracking never lowers it)"
-          : "priority 255 for a router that is not the address owner (expected: 1..254)");
+      throw new IllegalStateException(
+          config.owner()
+              ? "priority "
+                  + newPriority
+                  + " for the address owner (expected: 255, tracking never lowers it)"
+              : "priority 255 for a router that is not the address owner (expected: 1..254)");
     }
     if (newPriority == priority) {
       return;
@@ -265,7 +290,8 @@ public final class VirtualRouter {
       // (nobody took over) or that became master while already below keeps the role.
       resigned = true;
       out.add(new SendAdvertisement(advertisement(0)));
-      changeState(VrrpState.BACKUP, "priority " + newPriority + " below resign-below " + below, now, out);
+      changeState(
+          VrrpState.BACKUP, "priority " + newPriority + " below resign-below " + below, now, out);
       masterPriority = 0;
       return;
     }
@@ -279,7 +305,8 @@ public final class VirtualRouter {
           arm(TimerName.MASTER_DOWN, Math.max(now, downTimerStartNanos + length), out);
         }
       }
-      // A master tells the backups at once, so that a lower priority lets a better backup preempt now.
+      // A master tells the backups at once, so that a lower priority lets a better backup preempt
+      // now.
       case MASTER -> sendAdvertisement(now, out);
       case INIT, FAULT -> {}
     }
@@ -291,7 +318,8 @@ public final class VirtualRouter {
       case INIT, FAULT -> {}
       case BACKUP -> changeState(VrrpState.FAULT, "fault: " + reason, now, out);
       case MASTER -> {
-        // Step down loudly: priority 0 makes the backups take over after Skew_Time, not Master_Down_Interval.
+        // Step down loudly: priority 0 makes the backups take over after Skew_Time, not
+        // Master_Down_Interval.
         out.add(new SendAdvertisement(advertisement(0)));
         changeState(VrrpState.FAULT, "fault: " + reason, now, out);
       }
@@ -344,7 +372,8 @@ public final class VirtualRouter {
     Advertisement a = received.advertisement();
     InetAddress source = received.source();
     if (a.vrid() != config.vrid()) {
-      out.add(new Dropped(DropReason.VRID, "VRID " + a.vrid() + " (expected: " + config.vrid() + ")"));
+      out.add(
+          new Dropped(DropReason.VRID, "VRID " + a.vrid() + " (expected: " + config.vrid() + ")"));
       return false;
     }
     // Hardening first: a packet from a source we do not listen to changes nothing, not even
@@ -355,58 +384,118 @@ public final class VirtualRouter {
       return false;
     }
     if (a.version() != config.version()) {
-      return conflict(source, DropReason.VERSION_MISMATCH, "VRRPv" + a.version().byteValue() + " from " + text(source)
-          + " (expected: VRRPv" + config.version().byteValue() + ")", now, out);
+      return conflict(
+          source,
+          DropReason.VERSION_MISMATCH,
+          "VRRPv"
+              + a.version().byteValue()
+              + " from "
+              + text(source)
+              + " (expected: VRRPv"
+              + config.version().byteValue()
+              + ")",
+          now,
+          out);
     }
     if (a.family() != config.family()) {
-      out.add(new Dropped(DropReason.ADDRESS_FAMILY, a.family() + " (expected: " + config.family() + ")"));
+      out.add(
+          new Dropped(
+              DropReason.ADDRESS_FAMILY, a.family() + " (expected: " + config.family() + ")"));
       return false;
     }
     if (a.addresses().isEmpty()) {
       // RFC 9568 errata 8299: Count IPvX Addr must be at least 1; an advert with none is ignored.
-      return conflict(source, DropReason.ADDRESS_LIST_MISMATCH, "no addresses from " + text(source)
-          + " (expected: at least 1, RFC 9568 errata 8299)", now, out);
+      return conflict(
+          source,
+          DropReason.ADDRESS_LIST_MISMATCH,
+          "no addresses from " + text(source) + " (expected: at least 1, RFC 9568 errata 8299)",
+          now,
+          out);
     }
     if (source.equals(config.primaryAddress())) {
-      out.add(new Dropped(DropReason.OWN_ADVERTISEMENT, "own advert (source " + text(source) + ")"));
+      out.add(
+          new Dropped(DropReason.OWN_ADVERTISEMENT, "own advert (source " + text(source) + ")"));
       return false;
     }
     if (config.owner()) {
       // RFC 9568 §7.1: the address owner discards adverts for its VRID; nobody can beat 255.
-      out.add(new Dropped(DropReason.VRID, "advert from " + text(source) + " (prio " + a.priority()
-          + ") for a VRID we own (priority 255)"));
+      out.add(
+          new Dropped(
+              DropReason.VRID,
+              "advert from "
+                  + text(source)
+                  + " (prio "
+                  + a.priority()
+                  + ") for a VRID we own (priority 255)"));
       return false;
     }
     if (config.version() == VrrpVersion.V2) {
       // RFC 3768 §7.1 (keepalived PASS): the type must match and all 8 bytes must match,
       // compared in constant time so the password cannot be guessed byte by byte.
       if (a.authType() != config.authType()) {
-        return conflict(source, DropReason.AUTH, "auth type " + authText(a.authType()) + " from " + text(source)
-            + " (expected: " + authText(config.authType()) + ")", now, out);
+        return conflict(
+            source,
+            DropReason.AUTH,
+            "auth type "
+                + authText(a.authType())
+                + " from "
+                + text(source)
+                + " (expected: "
+                + authText(config.authType())
+                + ")",
+            now,
+            out);
       }
       if (!MessageDigest.isEqual(a.authData(), authData)) {
         return conflict(source, DropReason.AUTH, "wrong password from " + text(source), now, out);
       }
       // RFC 3768 §7.1: the interval MUST match, or the packet is dropped.
       if (a.maxAdvertIntervalCentis() != config.advertIntervalCentis()) {
-        return conflict(source, DropReason.INTERVAL_MISMATCH, "interval " + a.maxAdvertIntervalCentis() / 100
-            + " s from " + text(source) + " (expected: " + config.advertIntervalCentis() / 100 + " s)", now, out);
+        return conflict(
+            source,
+            DropReason.INTERVAL_MISMATCH,
+            "interval "
+                + a.maxAdvertIntervalCentis() / 100
+                + " s from "
+                + text(source)
+                + " (expected: "
+                + config.advertIntervalCentis() / 100
+                + " s)",
+            now,
+            out);
       }
     } else {
       // Hardening: never learn an interval so long that one spoofed advert keeps the address
       // on no host for minutes (3 × 40.95 s); a real peer that slow is a conflict to report.
       int cap = config.receive().maxLearnedIntervalCentis(config.advertIntervalCentis());
       if (a.maxAdvertIntervalCentis() > cap) {
-        return conflict(source, DropReason.INTERVAL_TOO_LONG, "interval " + centisText(a.maxAdvertIntervalCentis())
-            + " from " + text(source) + " (expected: at most " + centisText(cap) + ", max-learned-interval)", now, out);
+        return conflict(
+            source,
+            DropReason.INTERVAL_TOO_LONG,
+            "interval "
+                + centisText(a.maxAdvertIntervalCentis())
+                + " from "
+                + text(source)
+                + " (expected: at most "
+                + centisText(cap)
+                + ", max-learned-interval)",
+            now,
+            out);
       }
     }
     if (!a.addresses().equals(config.virtualAddresses())
         && !new HashSet<>(a.addresses()).equals(new HashSet<>(config.virtualAddresses()))) {
-      String detail = "addresses " + texts(a.addresses()) + " from " + text(source) + " (expected: "
-          + texts(config.virtualAddresses()) + ")";
+      String detail =
+          "addresses "
+              + texts(a.addresses())
+              + " from "
+              + text(source)
+              + " (expected: "
+              + texts(config.virtualAddresses())
+              + ")";
       if (config.version() == VrrpVersion.V2 && a.priority() != RouterConfig.OWNER_PRIORITY) {
-        // RFC 3768 §7.1: unless it comes from the owner, a v2 advert with other addresses MUST be dropped.
+        // RFC 3768 §7.1: unless it comes from the owner, a v2 advert with other addresses MUST be
+        // dropped.
         return conflict(source, DropReason.ADDRESS_LIST_MISMATCH, detail, now, out);
       }
       // RFC 9568 §7.1: v3 only logs a mismatch; we report each distinct one once.
@@ -419,12 +508,13 @@ public final class VirtualRouter {
   }
 
   /**
-   * Drops an advert from a router that claims our VRID but disagrees with our configuration,
-   * and starts a conflict episode with it if none is going on (see {@link PeerConflict}).
+   * Drops an advert from a router that claims our VRID but disagrees with our configuration, and
+   * starts a conflict episode with it if none is going on (see {@link PeerConflict}).
    *
    * @return false (the advert is not acceptable), for {@code return conflict(...)}
    */
-  private boolean conflict(InetAddress source, DropReason reason, String detail, long now, List<Action> out) {
+  private boolean conflict(
+      InetAddress source, DropReason reason, String detail, long now, List<Action> out) {
     out.add(new Dropped(reason, detail));
     PeerConflict started = conflicts.observe(source, reason, detail, now);
     if (started != null) {
@@ -469,8 +559,16 @@ public final class VirtualRouter {
       // The lower master hears our advert and steps down; the cost is that an advert delayed
       // or reordered from a master whose priority is rising can cause a needless flap.
       masterPriority = a.priority();
-      becomeMasterOrWait("fast preempt: lower priority advert from " + text(source) + " (prio " + a.priority()
-          + " < " + priority + ")", now, out);
+      becomeMasterOrWait(
+          "fast preempt: lower priority advert from "
+              + text(source)
+              + " (prio "
+              + a.priority()
+              + " < "
+              + priority
+              + ")",
+          now,
+          out);
       return;
     }
     // RFC 9568 §6.4.2: preempt on and the master is worse than us: discard the advert. Our down
@@ -506,8 +604,15 @@ public final class VirtualRouter {
       }
       masterAddress = source;
       masterPriority = a.priority();
-      changeState(VrrpState.BACKUP, (cmp > 0 ? "higher priority advert from " : "equal priority advert from greater address ")
-          + text(source) + " (prio " + a.priority() + ")", now, out);
+      changeState(
+          VrrpState.BACKUP,
+          (cmp > 0 ? "higher priority advert from " : "equal priority advert from greater address ")
+              + text(source)
+              + " (prio "
+              + a.priority()
+              + ")",
+          now,
+          out);
       return;
     }
     // RFC 9568 §6.4.3 (new since RFC 5798): a worse master exists, say after a partition
@@ -520,8 +625,8 @@ public final class VirtualRouter {
 
   /**
    * Every state change goes through here: leave the old state (cancel its timers, release
-   * addresses), enter the new one (take addresses, advertise, announce, arm timers), and
-   * report it once with its reason.
+   * addresses), enter the new one (take addresses, advertise, announce, arm timers), and report it
+   * once with its reason.
    */
   private void changeState(VrrpState to, String reason, long now, List<Action> out) {
     VrrpState from = state;
@@ -541,13 +646,17 @@ public final class VirtualRouter {
     state = to;
     switch (to) {
       case MASTER -> {
-        // RFC 9568 §6.4.2: send an advert, announce the addresses (GARP / unsolicited NA), arm Adver_Timer.
+        // RFC 9568 §6.4.2: send an advert, announce the addresses (GARP / unsolicited NA), arm
+        // Adver_Timer.
         masterAddress = config.primaryAddress();
         masterPriority = priority;
         out.add(new AddAddresses(config.virtualAddresses()));
         out.add(new SendAdvertisement(advertisement(priority)));
         out.add(new AnnounceAddresses(config.virtualAddresses()));
-        arm(TimerName.ADVERTISEMENT, now + config.advertIntervalCentis() * TimerIntervals.NANOS_PER_CENTI, out);
+        arm(
+            TimerName.ADVERTISEMENT,
+            now + config.advertIntervalCentis() * TimerIntervals.NANOS_PER_CENTI,
+            out);
       }
       case BACKUP -> {
         preemptDelayElapsed = false;
@@ -558,7 +667,8 @@ public final class VirtualRouter {
           arm(TimerName.PREEMPT_DELAY, now + config.preemptDelayNanos(), out);
         }
       }
-      // A stopped router forgets its resign-below episode and its conflicts; a restart starts afresh.
+      // A stopped router forgets its resign-below episode and its conflicts; a restart starts
+      // afresh.
       case INIT -> {
         resigned = false;
         conflicts.clear();
@@ -594,7 +704,8 @@ public final class VirtualRouter {
   /** The sync group lets a waiting member become MASTER. */
   void releaseToMaster(String groupReason, long now, List<Action> out) {
     if (!awaitingMaster || state != VrrpState.BACKUP) {
-      throw new IllegalStateException("release to master of a member in " + state + " that is not waiting");
+      throw new IllegalStateException(
+          "release to master of a member in " + state + " that is not waiting");
     }
     changeState(VrrpState.MASTER, awaitingReason + "; " + groupReason, now, out);
   }
@@ -620,17 +731,30 @@ public final class VirtualRouter {
     TimerIntervals t = timers();
     downTimerStartNanos = now;
     downTimerSkewOnly = skewOnly;
-    arm(TimerName.MASTER_DOWN, now + (skewOnly ? t.skewTimeNanos() : t.masterDownIntervalNanos()), out);
+    arm(
+        TimerName.MASTER_DOWN,
+        now + (skewOnly ? t.skewTimeNanos() : t.masterDownIntervalNanos()),
+        out);
   }
 
   private void sendAdvertisement(long now, List<Action> out) {
     out.add(new SendAdvertisement(advertisement(priority)));
-    arm(TimerName.ADVERTISEMENT, now + config.advertIntervalCentis() * TimerIntervals.NANOS_PER_CENTI, out);
+    arm(
+        TimerName.ADVERTISEMENT,
+        now + config.advertIntervalCentis() * TimerIntervals.NANOS_PER_CENTI,
+        out);
   }
 
   private Advertisement advertisement(int advertisedPriority) {
-    return new Advertisement(config.version(), config.family(), config.vrid(), advertisedPriority,
-        config.advertIntervalCentis(), config.virtualAddresses(), config.authType(), authData);
+    return new Advertisement(
+        config.version(),
+        config.family(),
+        config.vrid(),
+        advertisedPriority,
+        config.advertIntervalCentis(),
+        config.virtualAddresses(),
+        config.authType(),
+        authData);
   }
 
   private void arm(TimerName timer, long deadlineNanos, List<Action> out) {

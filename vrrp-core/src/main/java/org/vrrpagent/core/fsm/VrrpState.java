@@ -1,6 +1,8 @@
 package org.vrrpagent.core.fsm;
 
-/** The states of a virtual router (RFC 9568 §6.4), plus FAULT (keepalived's, for failed tracking). */
+/**
+ * The states of a virtual router (RFC 9568 §6.4), plus FAULT (keepalived's, for failed tracking).
+ */
 public enum VrrpState {
   /** Not running: before {@link Event.Startup} and after {@link Event.Shutdown}. */
   INIT,

@@ -11,11 +11,15 @@ import java.util.Objects;
  * @param destination the IP destination address (the group or our unicast address)
  * @param ttlOrHopLimit the IPv4 TTL or IPv6 hop limit as received
  * @param receivedNanos {@link System#nanoTime()} when the transport read the packet
- * @param sourceOnLink the transport found the source in a subnet of the receiving interface
- *     (IPv4) or link-local (IPv6): a fact for the receive policy, which decides
+ * @param sourceOnLink the transport found the source in a subnet of the receiving interface (IPv4)
+ *     or link-local (IPv6): a fact for the receive policy, which decides
  */
 public record InboundPacket(
-    byte[] vrrpMessage, InetAddress source, InetAddress destination, int ttlOrHopLimit, long receivedNanos,
+    byte[] vrrpMessage,
+    InetAddress source,
+    InetAddress destination,
+    int ttlOrHopLimit,
+    long receivedNanos,
     boolean sourceOnLink) {
   public InboundPacket {
     Objects.requireNonNull(vrrpMessage, "vrrpMessage");
@@ -28,7 +32,11 @@ public record InboundPacket(
 
   /** A packet whose source is on-link (in-memory transports, the simulated LAN). */
   public InboundPacket(
-      byte[] vrrpMessage, InetAddress source, InetAddress destination, int ttlOrHopLimit, long receivedNanos) {
+      byte[] vrrpMessage,
+      InetAddress source,
+      InetAddress destination,
+      int ttlOrHopLimit,
+      long receivedNanos) {
     this(vrrpMessage, source, destination, ttlOrHopLimit, receivedNanos, true);
   }
 }

@@ -5,19 +5,21 @@ import java.net.InetAddress;
 import java.util.Objects;
 import org.vrrpagent.base.AddressText;
 
-/**
- * An address with its prefix length, as configured on an interface ({@code 198.18.0.100/24}).
- */
+/** An address with its prefix length, as configured on an interface ({@code 198.18.0.100/24}). */
 public record InterfaceAddress(InetAddress address, int prefixLength) {
   public InterfaceAddress {
     Objects.requireNonNull(address, "address");
     int max = address instanceof Inet4Address ? 32 : 128;
     if (prefixLength < 0 || prefixLength > max) {
-      throw new IllegalArgumentException("prefix length " + prefixLength + " (expected: 0.." + max + ")");
+      throw new IllegalArgumentException(
+          "prefix length " + prefixLength + " (expected: 0.." + max + ")");
     }
   }
 
-  /** Parses {@code 198.18.0.100/24} or {@code fd00:198:18::100/64}; no prefix means a host route (/32, /128). */
+  /**
+   * Parses {@code 198.18.0.100/24} or {@code fd00:198:18::100/64}; no prefix means a host route
+   * (/32, /128).
+   */
   public static InterfaceAddress parse(String text) {
     int slash = text.indexOf('/');
     String host = slash < 0 ? text : text.substring(0, slash);

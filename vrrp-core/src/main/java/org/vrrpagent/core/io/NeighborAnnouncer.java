@@ -3,9 +3,9 @@ package org.vrrpagent.core.io;
 import java.util.List;
 
 /**
- * Tells the link that addresses now live at this interface's MAC address: one gratuitous ARP
- * (IPv4) or unsolicited Neighbor Advertisement (IPv6) per address per call. Delay, repeat and
- * periodic refresh are the caller's schedule; each call sends one round.
+ * Tells the link that addresses now live at this interface's MAC address: one gratuitous ARP (IPv4)
+ * or unsolicited Neighbor Advertisement (IPv6) per address per call. Delay, repeat and periodic
+ * refresh are the caller's schedule; each call sends one round.
  */
 public interface NeighborAnnouncer extends AutoCloseable {
 

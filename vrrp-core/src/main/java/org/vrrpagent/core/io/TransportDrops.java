@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Counters of packets a transport dropped before the codec saw them. Thread-safe; the I/O
- * thread increments, anyone reads.
+ * Counters of packets a transport dropped before the codec saw them. Thread-safe; the I/O thread
+ * increments, anyone reads.
  */
 public final class TransportDrops {
 
@@ -36,8 +36,8 @@ public final class TransportDrops {
   }
 
   /**
-   * The largest packet the transport reads (IP header included). A VRRP message is at most
-   * 8 + 255 * 16 + 8 bytes; anything longer is not VRRP we can use.
+   * The largest packet the transport reads (IP header included). A VRRP message is at most 8 + 255
+   * * 16 + 8 bytes; anything longer is not VRRP we can use.
    */
   public static final int MAX_PACKET_BYTES = 4200;
 

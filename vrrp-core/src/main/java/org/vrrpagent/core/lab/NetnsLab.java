@@ -26,41 +26,49 @@ import org.vrrpagent.core.linux.NetworkNamespace;
 
 /**
  * A small Ethernet in network namespaces: a "switch" namespace holding a bridge, and N host
- * namespaces, each with {@code eth0} plugged into the bridge by a veth pair and the
- * addresses 198.18.0.(10+i)/24 and fd00:198:18::(10+i)/64 (host i counts from 1). IPv6
- * duplicate address detection is off in the hosts, so addresses (link-local included) are
- * usable at once; multicast snooping is off on the bridge, so 224.0.0.18 and ff02::12 reach
- * every host.
+ * namespaces, each with {@code eth0} plugged into the bridge by a veth pair and the addresses
+ * 198.18.0.(10+i)/24 and fd00:198:18::(10+i)/64 (host i counts from 1). IPv6 duplicate address
+ * detection is off in the hosts, so addresses (link-local included) are usable at once; multicast
+ * snooping is off on the bridge, so 224.0.0.18 and ff02::12 reach every host.
  *
  * <p>Every name carries a per-run prefix (a stem, "va" for tests, then 4 random hex digits), so
- * several runs can share a machine. {@link #close()} kills the processes started here (by PID, with their
- * children and anything else left inside our namespaces) and deletes the namespaces, which
- * removes the veths and the bridge; a JVM shutdown hook does the same if close is never
- * reached. Needs root (CAP_SYS_ADMIN + CAP_NET_ADMIN) and iproute2. If the lab cannot be
- * built, {@link #create} throws: lab tests fail loudly rather than skip, unless
- * {@code -Dvrrp.skipLab=true} (see {@link #skipRequested()}).
+ * several runs can share a machine. {@link #close()} kills the processes started here (by PID, with
+ * their children and anything else left inside our namespaces) and deletes the namespaces, which
+ * removes the veths and the bridge; a JVM shutdown hook does the same if close is never reached.
+ * Needs root (CAP_SYS_ADMIN + CAP_NET_ADMIN) and iproute2. If the lab cannot be built, {@link
+ * #create} throws: lab tests fail loudly rather than skip, unless {@code -Dvrrp.skipLab=true} (see
+ * {@link #skipRequested()}).
  *
  * <p>Running our own Java code inside a host: {@link #inNamespace} runs a callable on a fresh
- * thread that first enters the host's namespace with {@code setns(2)}. Sockets opened there
- * (our raw VRRP transport, a packet socket, a JDK DatagramSocket) stay in that namespace for
- * their whole life, whatever thread uses them later. Threads started from inside the
- * callable inherit the namespace, so do not let a shared pool (ForkJoinPool.commonPool,
- * virtual-thread carriers) start its first worker there.
+ * thread that first enters the host's namespace with {@code setns(2)}. Sockets opened there (our
+ * raw VRRP transport, a packet socket, a JDK DatagramSocket) stay in that namespace for their whole
+ * life, whatever thread uses them later. Threads started from inside the callable inherit the
+ * namespace, so do not let a shared pool (ForkJoinPool.commonPool, virtual-thread carriers) start
+ * its first worker there.
  */
 public final class NetnsLab implements AutoCloseable {
   /** Time limit for each setup command and for {@link #exec}. */
   public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
+
   /** Time limit for a host's IPv6 link-local address to be usable. */
   public static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
+
   /** Time limit for one {@link #inNamespace} call. */
   public static final Duration IN_NAMESPACE_TIMEOUT = Duration.ofSeconds(60);
+
   /** How many hosts a lab may have (addresses .11 to .60). */
   public static final int MAX_HOSTS = 50;
+
   /** How many random prefixes {@link #create} tries before giving up. */
   static final int PREFIX_ATTEMPTS = 5;
+
   /** The tests' prefix stem. */
   public static final String TEST_STEM = "va";
-  /** The longest stem: stem + 4 hex digits + "p" + host number stays within 15 characters (IFNAMSIZ). */
+
+  /**
+   * The longest stem: stem + 4 hex digits + "p" + host number stays within 15 characters
+   * (IFNAMSIZ).
+   */
   public static final int MAX_STEM_LENGTH = 8;
 
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -98,21 +106,25 @@ public final class NetnsLab implements AutoCloseable {
   /**
    * Builds the switch and {@code hosts} hosts.
    *
-   * @throws IllegalStateException naming the failing command when the lab cannot be built
-   *     (not root, no iproute2, no namespaces); whatever was built is torn down first
+   * @throws IllegalStateException naming the failing command when the lab cannot be built (not
+   *     root, no iproute2, no namespaces); whatever was built is torn down first
    */
   public static NetnsLab create(int hosts) {
     return create(TEST_STEM, hosts);
   }
 
   /**
-   * Builds the switch and {@code hosts} hosts, every name starting with {@code stem} and 4
-   * random hex digits ({@code vdemo3f9c-h1}); a prefix another run uses is not taken.
+   * Builds the switch and {@code hosts} hosts, every name starting with {@code stem} and 4 random
+   * hex digits ({@code vdemo3f9c-h1}); a prefix another run uses is not taken.
    */
   public static NetnsLab create(String stem, int hosts) {
     if (!stem.matches("[a-z][a-z0-9]{0," + (MAX_STEM_LENGTH - 1) + "}")) {
-      throw new IllegalArgumentException("stem \"" + stem + "\" (expected: 1.." + MAX_STEM_LENGTH
-          + " lower-case letters and digits, starting with a letter)");
+      throw new IllegalArgumentException(
+          "stem \""
+              + stem
+              + "\" (expected: 1.."
+              + MAX_STEM_LENGTH
+              + " lower-case letters and digits, starting with a letter)");
     }
     if (hosts < 1 || hosts > MAX_HOSTS) {
       throw new IllegalArgumentException("hosts " + hosts + " (expected: 1.." + MAX_HOSTS + ")");
@@ -123,7 +135,8 @@ public final class NetnsLab implements AutoCloseable {
         if (attempt < PREFIX_ATTEMPTS) {
           continue; // another run (or a killed one's leftovers) uses this prefix
         }
-        throw new IllegalStateException("no free lab prefix after " + PREFIX_ATTEMPTS + " attempts");
+        throw new IllegalStateException(
+            "no free lab prefix after " + PREFIX_ATTEMPTS + " attempts");
       }
       NetnsLab lab = new NetnsLab(prefix, hosts);
       try {
@@ -158,8 +171,17 @@ public final class NetnsLab implements AutoCloseable {
       String ns = namespace(i);
       addNamespace(ns);
       // DAD off before eth0 exists, so eth0 inherits it: addresses are usable at once.
-      check(List.of("ip", "netns", "exec", ns, "sysctl", "-q", "-w",
-          "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0"));
+      check(
+          List.of(
+              "ip",
+              "netns",
+              "exec",
+              ns,
+              "sysctl",
+              "-q",
+              "-w",
+              "net.ipv6.conf.all.accept_dad=0",
+              "net.ipv6.conf.default.accept_dad=0"));
       String port = prefix + "p" + i;
       ip("-n", sw, "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", ns);
       ip("-n", sw, "link", "set", port, "master", "br0", "up");
@@ -173,12 +195,16 @@ public final class NetnsLab implements AutoCloseable {
     }
   }
 
-  /** Waits (at most {@link #READY_TIMEOUT}) until host {@code i}'s link-local address is there and not tentative. */
+  /**
+   * Waits (at most {@link #READY_TIMEOUT}) until host {@code i}'s link-local address is there and
+   * not tentative.
+   */
   private void awaitLinkLocal(int host) {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     String out = "";
     while (System.nanoTime() - deadline < 0) {
-      out = ip("-n", namespace(host), "-6", "addr", "show", "dev", "eth0", "scope", "link").stdout();
+      out =
+          ip("-n", namespace(host), "-6", "addr", "show", "dev", "eth0", "scope", "link").stdout();
       if (out.contains("fe80:") && !out.contains("tentative")) {
         return;
       }
@@ -189,8 +215,15 @@ public final class NetnsLab implements AutoCloseable {
         throw new IllegalStateException("interrupted waiting for " + namespace(host) + " eth0", e);
       }
     }
-    throw new IllegalStateException("lab " + prefix + ": no usable IPv6 link-local address on " + namespace(host)
-        + " eth0 within " + READY_TIMEOUT + ": " + out.strip());
+    throw new IllegalStateException(
+        "lab "
+            + prefix
+            + ": no usable IPv6 link-local address on "
+            + namespace(host)
+            + " eth0 within "
+            + READY_TIMEOUT
+            + ": "
+            + out.strip());
   }
 
   private void addNamespace(String name) {
@@ -262,18 +295,27 @@ public final class NetnsLab implements AutoCloseable {
 
   /** Starts {@code argv} in host {@code i}; {@link #close()} kills it and its children. */
   public LabProcess start(int host, String... argv) {
-    Path log = workDir.resolve(namespace(host) + "-" + processes.size() + "-" + Path.of(argv[0]).getFileName() + ".log");
+    Path log =
+        workDir.resolve(
+            namespace(host)
+                + "-"
+                + processes.size()
+                + "-"
+                + Path.of(argv[0]).getFileName()
+                + ".log");
     try {
-      Process p = new ProcessBuilder(inHost(host, argv))
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-          .start();
+      Process p =
+          new ProcessBuilder(inHost(host, argv))
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
       LabProcess lp = new LabProcess(p, log);
       processes.add(lp);
       return lp;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + String.join(" ", argv) + " in " + namespace(host), e);
+      throw new UncheckedIOException(
+          "cannot start " + String.join(" ", argv) + " in " + namespace(host), e);
     }
   }
 
@@ -290,7 +332,8 @@ public final class NetnsLab implements AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       } catch (ExecutionException | TimeoutException e) {
-        System.err.println(prefix + " lab: process " + h.pid() + " did not exit after SIGKILL: " + e);
+        System.err.println(
+            prefix + " lab: process " + h.pid() + " did not exit after SIGKILL: " + e);
       }
     }
   }
@@ -302,14 +345,18 @@ public final class NetnsLab implements AutoCloseable {
   public <T> T inNamespace(int host, Callable<T> action) {
     Path nsFile = Path.of("/var/run/netns", namespace(host));
     CompletableFuture<T> result = new CompletableFuture<>();
-    Thread.ofPlatform().name(namespace(host) + "-opener").daemon(true).start(() -> {
-      try {
-        NetworkNamespace.enter(nsFile);
-        result.complete(action.call());
-      } catch (Throwable t) {
-        result.completeExceptionally(t);
-      }
-    });
+    Thread.ofPlatform()
+        .name(namespace(host) + "-opener")
+        .daemon(true)
+        .start(
+            () -> {
+              try {
+                NetworkNamespace.enter(nsFile);
+                result.complete(action.call());
+              } catch (Throwable t) {
+                result.completeExceptionally(t);
+              }
+            });
     try {
       return result.get(IN_NAMESPACE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
@@ -321,7 +368,8 @@ public final class NetnsLab implements AutoCloseable {
       }
       throw new IllegalStateException("in " + namespace(host) + ": " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
-      throw new IllegalStateException("in " + namespace(host) + ": did not finish within " + IN_NAMESPACE_TIMEOUT, e);
+      throw new IllegalStateException(
+          "in " + namespace(host) + ": did not finish within " + IN_NAMESPACE_TIMEOUT, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
@@ -330,10 +378,12 @@ public final class NetnsLab implements AutoCloseable {
 
   /** Runs {@code action} in host {@code i}'s namespace. */
   public void inNamespaceRun(int host, Runnable action) {
-    inNamespace(host, () -> {
-      action.run();
-      return null;
-    });
+    inNamespace(
+        host,
+        () -> {
+          action.run();
+          return null;
+        });
   }
 
   @Override
@@ -359,9 +409,9 @@ public final class NetnsLab implements AutoCloseable {
   }
 
   /**
-   * Leaves the lab up: its namespaces, processes and work directory outlive this JVM (no
-   * shutdown hook any more, and {@link #close()} does nothing). Removing it is then up to the
-   * caller, by name ({@link #namespacesWithStem}, {@code ip netns del}).
+   * Leaves the lab up: its namespaces, processes and work directory outlive this JVM (no shutdown
+   * hook any more, and {@link #close()} does nothing). Removing it is then up to the caller, by
+   * name ({@link #namespacesWithStem}, {@code ip netns del}).
    */
   public synchronized void keep() {
     closed = true;
@@ -376,17 +426,21 @@ public final class NetnsLab implements AutoCloseable {
 
   /** The namespaces now present whose names start with {@code stem}, 4 hex digits and "-". */
   public static List<String> namespacesWithStem(String stem) {
-    java.util.regex.Pattern ours = java.util.regex.Pattern.compile(
-        java.util.regex.Pattern.quote(stem) + "[0-9a-f]{4}-(sw|h[0-9]+)");
-    return new CommandRunner().run(List.of("ip", "netns", "list")).stdout().lines()
+    java.util.regex.Pattern ours =
+        java.util.regex.Pattern.compile(
+            java.util.regex.Pattern.quote(stem) + "[0-9a-f]{4}-(sw|h[0-9]+)");
+    return new CommandRunner()
+        .run(List.of("ip", "netns", "list"))
+        .stdout()
+        .lines()
         .map(l -> l.strip().split("\\s+")[0])
         .filter(n -> ours.matcher(n).matches())
         .toList();
   }
 
   /**
-   * Removes one namespace that a lab made and left behind (a run killed with SIGKILL, or
-   * kept): kills the processes inside it by PID, then deletes it.
+   * Removes one namespace that a lab made and left behind (a run killed with SIGKILL, or kept):
+   * kills the processes inside it by PID, then deletes it.
    *
    * @return the PIDs killed
    */
@@ -425,7 +479,10 @@ public final class NetnsLab implements AutoCloseable {
     deleteWorkDir();
   }
 
-  /** Processes still inside one of our namespaces (e.g. a daemon's forked child): ours, killed by PID. */
+  /**
+   * Processes still inside one of our namespaces (e.g. a daemon's forked child): ours, killed by
+   * PID.
+   */
   private void killLeftoversIn(String ns) {
     killProcessesIn(runner, ns, prefix + " lab");
   }
@@ -438,10 +495,12 @@ public final class NetnsLab implements AutoCloseable {
         try {
           long pid = Long.parseLong(line.strip());
           if (pid != ProcessHandle.current().pid()) {
-            ProcessHandle.of(pid).ifPresent(h -> {
-              h.destroyForcibly();
-              killed.add(pid);
-            });
+            ProcessHandle.of(pid)
+                .ifPresent(
+                    h -> {
+                      h.destroyForcibly();
+                      killed.add(pid);
+                    });
           }
         } catch (NumberFormatException ignored) {
           // not a pid line

@@ -21,15 +21,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches one interface for another host answering for our IPv4 addresses: every ARP frame
- * (request, reply, gratuitous) whose sender address is one of the {@link #watch watched}
- * addresses and whose sender MAC is not this interface's is reported. {@link #probe} sends an
- * RFC 5227 ARP probe (sender 0.0.0.0) for an address: a host that has the address configured
- * answers it, so a duplicate is found even when it is silent.
+ * (request, reply, gratuitous) whose sender address is one of the {@link #watch watched} addresses
+ * and whose sender MAC is not this interface's is reported. {@link #probe} sends an RFC 5227 ARP
+ * probe (sender 0.0.0.0) for an address: a host that has the address configured answers it, so a
+ * duplicate is found even when it is silent.
  *
- * <p>One {@code AF_PACKET}/{@code SOCK_RAW} socket bound to the interface with protocol
- * {@code ETH_P_ARP}, read by its own thread (poll with a 200 ms timeout, then a non-blocking
- * {@code recvmsg}); frames this host sends are skipped ({@code PACKET_OUTGOING}). The listener
- * runs on that thread and must not block. Opened in the calling thread's network namespace.
+ * <p>One {@code AF_PACKET}/{@code SOCK_RAW} socket bound to the interface with protocol {@code
+ * ETH_P_ARP}, read by its own thread (poll with a 200 ms timeout, then a non-blocking {@code
+ * recvmsg}); frames this host sends are skipped ({@code PACKET_OUTGOING}). The listener runs on
+ * that thread and must not block. Opened in the calling thread's network namespace.
  */
 public final class ArpConflictWatch implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ArpConflictWatch.class);
@@ -54,7 +54,8 @@ public final class ArpConflictWatch implements AutoCloseable {
   private volatile boolean closed;
   private Thread receiver;
 
-  private ArpConflictWatch(String interfaceName, int fd, int ifindex, byte[] mac, Listener listener) {
+  private ArpConflictWatch(
+      String interfaceName, int fd, int ifindex, byte[] mac, Listener listener) {
     this.interfaceName = interfaceName;
     this.fd = fd;
     this.ifindex = ifindex;
@@ -66,13 +67,15 @@ public final class ArpConflictWatch implements AutoCloseable {
   public static ArpConflictWatch open(String interfaceName, Listener listener) {
     Objects.requireNonNull(listener, "listener");
     if (interfaceName.isEmpty() || interfaceName.length() >= Libc.IFNAMSIZ) {
-      throw new IllegalArgumentException("interface name \"" + interfaceName + "\" (expected: 1..15 characters)");
+      throw new IllegalArgumentException(
+          "interface name \"" + interfaceName + "\" (expected: 1..15 characters)");
     }
     int fd;
     try {
       fd = Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, htons(ETH_P_ARP));
     } catch (Libc.ErrnoException e) {
-      throw KernelErrors.explain(interfaceName, "cannot open the packet socket that watches ARP", e);
+      throw KernelErrors.explain(
+          interfaceName, "cannot open the packet socket that watches ARP", e);
     }
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment ifreq = arena.allocate(Libc.IFREQ_BYTES);
@@ -87,7 +90,8 @@ public final class ArpConflictWatch implements AutoCloseable {
       ll.set(JAVA_INT, 4, ifindex);
       Libc.bind(fd, ll);
       ArpConflictWatch w = new ArpConflictWatch(interfaceName, fd, ifindex, mac, listener);
-      w.receiver = Thread.ofPlatform().name("arp-watch-" + interfaceName).daemon(true).start(w::receiveLoop);
+      w.receiver =
+          Thread.ofPlatform().name("arp-watch-" + interfaceName).daemon(true).start(w::receiveLoop);
       return w;
     } catch (Libc.ErrnoException e) {
       Libc.closeQuietly(fd);
@@ -150,14 +154,19 @@ public final class ArpConflictWatch implements AutoCloseable {
   }
 
   /**
-   * The sender of an ARP-over-Ethernet frame for IPv4 (request or reply), or null when the frame
-   * is something else or the sender address is 0.0.0.0 (a probe).
+   * The sender of an ARP-over-Ethernet frame for IPv4 (request or reply), or null when the frame is
+   * something else or the sender address is 0.0.0.0 (a probe).
    */
   static Claim parse(byte[] frame, int length) {
     if (length < FRAME_BYTES || frame[12] != 0x08 || frame[13] != 0x06) {
       return null;
     }
-    if (frame[14] != 0 || frame[15] != 1 || frame[16] != 0x08 || frame[17] != 0 || frame[18] != 6 || frame[19] != 4) {
+    if (frame[14] != 0
+        || frame[15] != 1
+        || frame[16] != 0x08
+        || frame[17] != 0
+        || frame[18] != 6
+        || frame[19] != 4) {
       return null;
     }
     byte[] sha = java.util.Arrays.copyOfRange(frame, 22, 28);
@@ -203,12 +212,18 @@ public final class ArpConflictWatch implements AutoCloseable {
           if (name.get(JAVA_BYTE, 10) == PACKET_OUTGOING) {
             continue;
           }
-          Claim c = parse(buffer.asSlice(0, Math.min(n, buffer.byteSize())).toArray(JAVA_BYTE), (int) Math.min(n, 256));
-          if (c == null || java.util.Arrays.equals(c.mac(), mac) || !watched.contains(c.address())) {
+          Claim c =
+              parse(
+                  buffer.asSlice(0, Math.min(n, buffer.byteSize())).toArray(JAVA_BYTE),
+                  (int) Math.min(n, 256));
+          if (c == null
+              || java.util.Arrays.equals(c.mac(), mac)
+              || !watched.contains(c.address())) {
             continue;
           }
           try {
-            listener.claimed(interfaceName, c.address(), HexFormat.ofDelimiter(":").formatHex(c.mac()));
+            listener.claimed(
+                interfaceName, c.address(), HexFormat.ofDelimiter(":").formatHex(c.mac()));
           } catch (RuntimeException e) {
             log.warn("{}: ARP watch listener failed: {}", interfaceName, e.toString());
           }
@@ -217,7 +232,11 @@ public final class ArpConflictWatch implements AutoCloseable {
             break;
           }
           if (++errors == 1 || errors % 100 == 0) {
-            log.warn("{}: ARP watch: receive failed ({} times in a row): {}", interfaceName, errors, e.getMessage());
+            log.warn(
+                "{}: ARP watch: receive failed ({} times in a row): {}",
+                interfaceName,
+                errors,
+                e.getMessage());
           }
           try {
             Thread.sleep(POLL_MILLIS);

@@ -18,16 +18,18 @@ import org.vrrpagent.core.io.InterfaceAddress;
 import org.vrrpagent.core.io.TransportException;
 
 /**
- * What the transport needs to know about one interface, read with {@code getifaddrs(3)} (a
- * netlink dump in the calling thread's network namespace, no process started).
+ * What the transport needs to know about one interface, read with {@code getifaddrs(3)} (a netlink
+ * dump in the calling thread's network namespace, no process started).
  *
  * @param name the interface name
  * @param index the interface index
  * @param mac the link-layer address (6 bytes for Ethernet; empty if the link has none)
  * @param up whether the interface is administratively up (IFF_UP)
- * @param addresses its IPv4 and IPv6 addresses in the kernel's order (the first IPv4 one is primary)
+ * @param addresses its IPv4 and IPv6 addresses in the kernel's order (the first IPv4 one is
+ *     primary)
  */
-public record InterfaceFacts(String name, int index, byte[] mac, boolean up, List<InterfaceAddress> addresses) {
+public record InterfaceFacts(
+    String name, int index, byte[] mac, boolean up, List<InterfaceAddress> addresses) {
   private static final int IFF_UP = 0x1;
 
   public InterfaceFacts {
@@ -108,9 +110,10 @@ public record InterfaceFacts(String name, int index, byte[] mac, boolean up, Lis
               mac = sa.asSlice(12, Math.min(halen, 8)).toArray(JAVA_BYTE);
             } else if (family == Libc.AF_INET || family == Libc.AF_INET6) {
               InetAddress a = SocketAddresses.read(sa);
-              int prefix = mask.equals(MemorySegment.NULL)
-                  ? (family == Libc.AF_INET ? 32 : 128)
-                  : prefixLength(mask.reinterpret(Libc.SOCKADDR_IN6_BYTES), family);
+              int prefix =
+                  mask.equals(MemorySegment.NULL)
+                      ? (family == Libc.AF_INET ? 32 : 128)
+                      : prefixLength(mask.reinterpret(Libc.SOCKADDR_IN6_BYTES), family);
               addresses.add(new InterfaceAddress(a, prefix));
             }
           }
@@ -118,7 +121,8 @@ public record InterfaceFacts(String name, int index, byte[] mac, boolean up, Lis
         p = ifa.get(ADDRESS, 0);
       }
       if (!found) {
-        throw new TransportException(name + ": no such network interface (check the name with `ip link`)");
+        throw new TransportException(
+            name + ": no such network interface (check the name with `ip link`)");
       }
       if (index == 0) {
         index = indexFromAddresses(addresses);

@@ -12,17 +12,16 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The address table through iproute2: {@code ip -j addr show dev X} (JSON) to read,
- * {@code ip addr add|del} to write.
+ * The address table through iproute2: {@code ip -j addr show dev X} (JSON) to read, {@code ip addr
+ * add|del} to write.
  *
- * <p>Why {@code ip} and not rtnetlink through FFM: there is no maintained Java netlink
- * library, the JSON output of {@code ip} is a stable interface, adding an address happens
- * only on a state change (rarely, and off the engine thread), and an operator can run the
- * very same command to see what we did. Each call is bounded by the {@link CommandRunner}'s
- * limits.
+ * <p>Why {@code ip} and not rtnetlink through FFM: there is no maintained Java netlink library, the
+ * JSON output of {@code ip} is a stable interface, adding an address happens only on a state change
+ * (rarely, and off the engine thread), and an operator can run the very same command to see what we
+ * did. Each call is bounded by the {@link CommandRunner}'s limits.
  *
- * <p>IPv6 addresses are added with {@code nodad}: a virtual address moves between routers
- * and must be usable at once, not "tentative" for the DAD period.
+ * <p>IPv6 addresses are added with {@code nodad}: a virtual address moves between routers and must
+ * be usable at once, not "tentative" for the DAD period.
  */
 public final class IpAddressTable implements AddressTable {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
@@ -37,8 +36,8 @@ public final class IpAddressTable implements AddressTable {
 
   /**
    * @param runner runs the commands
-   * @param ipCommand the {@code ip} command and leading options, e.g. {@code [ip]} or
-   *     {@code [ip, -n, lab-h1]} to work in another network namespace
+   * @param ipCommand the {@code ip} command and leading options, e.g. {@code [ip]} or {@code [ip,
+   *     -n, lab-h1]} to work in another network namespace
    */
   public IpAddressTable(CommandRunner runner, List<String> ipCommand) {
     this.runner = Objects.requireNonNull(runner, "runner");
@@ -50,7 +49,8 @@ public final class IpAddressTable implements AddressTable {
 
   @Override
   public List<InterfaceAddress> list(String interfaceName) {
-    CommandRunner.Result r = run(interfaceName, "cannot list addresses", "-j", "addr", "show", "dev", interfaceName);
+    CommandRunner.Result r =
+        run(interfaceName, "cannot list addresses", "-j", "addr", "show", "dev", interfaceName);
     return parse(interfaceName, r.stdout());
   }
 
@@ -60,7 +60,8 @@ public final class IpAddressTable implements AddressTable {
     try {
       root = JSON.readTree(json);
     } catch (RuntimeException e) {
-      throw new TransportException(interfaceName + ": cannot read the output of `ip -j addr`: " + e.getMessage(), e);
+      throw new TransportException(
+          interfaceName + ": cannot read the output of `ip -j addr`: " + e.getMessage(), e);
     }
     List<InterfaceAddress> out = new ArrayList<>();
     for (JsonNode link : root) {
@@ -82,7 +83,8 @@ public final class IpAddressTable implements AddressTable {
 
   @Override
   public void add(String interfaceName, InterfaceAddress address) {
-    List<String> args = new ArrayList<>(List.of("addr", "add", address.toString(), "dev", interfaceName));
+    List<String> args =
+        new ArrayList<>(List.of("addr", "add", address.toString(), "dev", interfaceName));
     if (address.address() instanceof Inet6Address) {
       args.add("nodad");
     }
@@ -96,13 +98,15 @@ public final class IpAddressTable implements AddressTable {
 
   @Override
   public void remove(String interfaceName, InterfaceAddress address) {
-    CommandRunner.Result r = runner.run(command(List.of("addr", "del", address.toString(), "dev", interfaceName)));
+    CommandRunner.Result r =
+        runner.run(command(List.of("addr", "del", address.toString(), "dev", interfaceName)));
     if (!r.succeeded()) {
       // Gone already is fine ("Cannot assign requested address", "Address not found", …);
       // a missing interface or anything else is not.
       boolean stillThere;
       try {
-        stillThere = list(interfaceName).stream().anyMatch(a -> a.address().equals(address.address()));
+        stillThere =
+            list(interfaceName).stream().anyMatch(a -> a.address().equals(address.address()));
       } catch (TransportException e) {
         stillThere = true;
       }
@@ -135,7 +139,8 @@ public final class IpAddressTable implements AddressTable {
     return argv;
   }
 
-  private static TransportException failure(String interfaceName, String action, CommandRunner.Result r) {
+  private static TransportException failure(
+      String interfaceName, String action, CommandRunner.Result r) {
     String err = r.stderr().strip();
     String hint = "";
     if (err.contains("does not exist") || err.contains("Cannot find device")) {
@@ -143,6 +148,7 @@ public final class IpAddressTable implements AddressTable {
     } else if (err.contains("Operation not permitted")) {
       hint = " (run as root or grant CAP_NET_ADMIN)";
     }
-    return new TransportException(interfaceName + ": " + action + ": " + r.describeFailure() + hint);
+    return new TransportException(
+        interfaceName + ": " + action + ": " + r.describeFailure() + hint);
   }
 }

@@ -6,17 +6,19 @@ import java.util.Arrays;
 
 /**
  * The IPv4 header of a VRRP packet. We write it ourselves (IP_HDRINCL) to send exactly what
- * keepalived sends: TOS 0xC0 (network control), TTL 255, no DF flag, protocol 112; the kernel
- * fills in the identification and the header checksum. On receive, a raw IPv4 socket hands
- * us the header too: {@link #parse} reads TTL, source and destination and finds the payload.
+ * keepalived sends: TOS 0xC0 (network control), TTL 255, no DF flag, protocol 112; the kernel fills
+ * in the identification and the header checksum. On receive, a raw IPv4 socket hands us the header
+ * too: {@link #parse} reads TTL, source and destination and finds the payload.
  *
  * @param ttl time to live
  * @param source source address
  * @param destination destination address
  * @param payloadOffset where the VRRP message starts (the header length, IHL × 4)
- * @param payloadLength bytes of VRRP message (total length − header length, capped at what was read)
+ * @param payloadLength bytes of VRRP message (total length − header length, capped at what was
+ *     read)
  */
-record Ipv4Header(int ttl, Inet4Address source, Inet4Address destination, int payloadOffset, int payloadLength) {
+record Ipv4Header(
+    int ttl, Inet4Address source, Inet4Address destination, int payloadOffset, int payloadLength) {
   static final int MIN_BYTES = 20;
   static final int TOS_NETWORK_CONTROL = 0xc0;
   static final int VRRP_TTL = 255;
@@ -28,14 +30,16 @@ record Ipv4Header(int ttl, Inet4Address source, Inet4Address destination, int pa
   static byte[] encode(byte[] payload, Inet4Address source, Inet4Address destination) {
     int total = MIN_BYTES + payload.length;
     if (total > 0xffff) {
-      throw new IllegalArgumentException("IPv4 packet of " + total + " bytes (expected: at most 65535)");
+      throw new IllegalArgumentException(
+          "IPv4 packet of " + total + " bytes (expected: at most 65535)");
     }
     byte[] p = new byte[total];
     p[0] = 0x45; // version 4, IHL 5 (20 bytes, no options)
     p[1] = (byte) TOS_NETWORK_CONTROL; // TOS: precedence "network control", as keepalived sends
     p[2] = (byte) (total >>> 8); // total length
     p[3] = (byte) total;
-    // 4..5 identification: 0, the kernel picks one; 6..7 flags/fragment offset: 0 (no DF, like keepalived)
+    // 4..5 identification: 0, the kernel picks one; 6..7 flags/fragment offset: 0 (no DF, like
+    // keepalived)
     p[8] = (byte) VRRP_TTL; // TTL 255 (RFC 9568 §5.1.1.3)
     p[9] = 112; // protocol: VRRP
     // 10..11 header checksum: the kernel computes it
@@ -46,8 +50,8 @@ record Ipv4Header(int ttl, Inet4Address source, Inet4Address destination, int pa
   }
 
   /**
-   * Reads the header of a packet of {@code length} bytes, or returns null when it is not a
-   * whole IPv4 header (not version 4, IHL below 5, or longer than what was read).
+   * Reads the header of a packet of {@code length} bytes, or returns null when it is not a whole
+   * IPv4 header (not version 4, IHL below 5, or longer than what was read).
    */
   static Ipv4Header parse(byte[] packet, int length) {
     if (length < MIN_BYTES || (packet[0] & 0xf0) != 0x40) {
@@ -61,8 +65,10 @@ record Ipv4Header(int ttl, Inet4Address source, Inet4Address destination, int pa
     // The kernel may report total length in host order on some old raw paths; trust the
     // smaller of the header's total length and what we read, but never below the header.
     int end = total >= headerBytes && total <= length ? total : length;
-    Inet4Address source = (Inet4Address) InterfaceFacts.byAddress(Arrays.copyOfRange(packet, 12, 16), 0);
-    Inet4Address destination = (Inet4Address) InterfaceFacts.byAddress(Arrays.copyOfRange(packet, 16, 20), 0);
+    Inet4Address source =
+        (Inet4Address) InterfaceFacts.byAddress(Arrays.copyOfRange(packet, 12, 16), 0);
+    Inet4Address destination =
+        (Inet4Address) InterfaceFacts.byAddress(Arrays.copyOfRange(packet, 16, 20), 0);
     return new Ipv4Header(packet[8] & 0xff, source, destination, headerBytes, end - headerBytes);
   }
 

@@ -8,9 +8,9 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 
 /**
- * What {@code recvmsg} told us about a received IPv6 packet in its control messages: the
- * hop limit ({@code IPV6_HOPLIMIT}) and the destination address ({@code IPV6_PKTINFO}).
- * Pure: reads a buffer, trusts no length in it.
+ * What {@code recvmsg} told us about a received IPv6 packet in its control messages: the hop limit
+ * ({@code IPV6_HOPLIMIT}) and the destination address ({@code IPV6_PKTINFO}). Pure: reads a buffer,
+ * trusts no length in it.
  *
  * @param hopLimit 0..255
  * @param destination the packet's destination address
@@ -18,9 +18,9 @@ import java.net.InetAddress;
 record Ipv6Ancillary(int hopLimit, InetAddress destination) {
 
   /**
-   * Walks {@code control} ({@code struct cmsghdr { size_t len; int level; int type; data… }},
-   * each aligned to 8 bytes) up to {@code length} bytes; returns null unless both facts were
-   * found and valid.
+   * Walks {@code control} ({@code struct cmsghdr { size_t len; int level; int type; data… }}, each
+   * aligned to 8 bytes) up to {@code length} bytes; returns null unless both facts were found and
+   * valid.
    */
   static Ipv6Ancillary parse(MemorySegment control, long length) {
     long end = Math.min(Math.max(length, 0), control.byteSize());
@@ -34,10 +34,15 @@ record Ipv6Ancillary(int hopLimit, InetAddress destination) {
       }
       int level = control.get(JAVA_INT_UNALIGNED, offset + 8);
       int type = control.get(JAVA_INT_UNALIGNED, offset + 12);
-      if (level == Libc.IPPROTO_IPV6 && type == Libc.IPV6_HOPLIMIT && len >= Libc.CMSGHDR_BYTES + 4) {
+      if (level == Libc.IPPROTO_IPV6
+          && type == Libc.IPV6_HOPLIMIT
+          && len >= Libc.CMSGHDR_BYTES + 4) {
         hopLimit = control.get(JAVA_INT_UNALIGNED, offset + 16);
-      } else if (level == Libc.IPPROTO_IPV6 && type == Libc.IPV6_PKTINFO && len >= Libc.CMSGHDR_BYTES + 20) {
-        destination = InterfaceFacts.byAddress(control.asSlice(offset + 16, 16).toArray(JAVA_BYTE), 0);
+      } else if (level == Libc.IPPROTO_IPV6
+          && type == Libc.IPV6_PKTINFO
+          && len >= Libc.CMSGHDR_BYTES + 20) {
+        destination =
+            InterfaceFacts.byAddress(control.asSlice(offset + 16, 16).toArray(JAVA_BYTE), 0);
       }
       long next = (len + 7) & ~7L;
       if (next <= 0 || next > end - offset) {

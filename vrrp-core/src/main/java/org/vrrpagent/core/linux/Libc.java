@@ -15,10 +15,10 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * The C library calls the Linux transport needs, through {@code java.lang.foreign}. Each call
- * that can fail captures {@code errno} and throws {@link ErrnoException}; callers turn that
- * into an operator message naming the interface. Struct layouts are those of Linux on 64-bit
- * x86 and ARM (LP64), the only platforms we build for.
+ * The C library calls the Linux transport needs, through {@code java.lang.foreign}. Each call that
+ * can fail captures {@code errno} and throws {@link ErrnoException}; callers turn that into an
+ * operator message naming the interface. Struct layouts are those of Linux on 64-bit x86 and ARM
+ * (LP64), the only platforms we build for.
  */
 final class Libc {
   // Address families and socket types.
@@ -102,35 +102,55 @@ final class Libc {
   private static final VarHandle ERRNO =
       CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-  private static final MethodHandle SOCKET = errnoHandle("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+  private static final MethodHandle SOCKET =
+      errnoHandle("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
   private static final MethodHandle SETSOCKOPT =
-      errnoHandle("setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle BIND = errnoHandle("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+      errnoHandle(
+          "setsockopt",
+          FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle BIND =
+      errnoHandle("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
   private static final MethodHandle SENDTO =
-      errnoHandle("sendto", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle SENDMSG = errnoHandle("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle RECVMSG = errnoHandle("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle POLL = errnoHandle("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-  private static final MethodHandle SHUTDOWN = errnoHandle("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-  private static final MethodHandle CLOSE = errnoHandle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-  private static final MethodHandle OPEN = errnoHandle("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle SETNS = errnoHandle("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-  private static final MethodHandle IOCTL = LINKER.downcallHandle(
-      LINKER.defaultLookup().findOrThrow("ioctl"),
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
-      Linker.Option.firstVariadicArg(2),
-      Linker.Option.captureCallState("errno"));
-  private static final MethodHandle GETIFADDRS = errnoHandle("getifaddrs", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-  private static final MethodHandle FREEIFADDRS = LINKER.downcallHandle(
-      LINKER.defaultLookup().findOrThrow("freeifaddrs"), FunctionDescriptor.ofVoid(ADDRESS));
-  private static final MethodHandle STRERROR = LINKER.downcallHandle(
-      LINKER.defaultLookup().findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+      errnoHandle(
+          "sendto",
+          FunctionDescriptor.of(
+              JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle SENDMSG =
+      errnoHandle("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle RECVMSG =
+      errnoHandle("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle POLL =
+      errnoHandle("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+  private static final MethodHandle SHUTDOWN =
+      errnoHandle("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  private static final MethodHandle CLOSE =
+      errnoHandle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  private static final MethodHandle OPEN =
+      errnoHandle("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle SETNS =
+      errnoHandle("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  private static final MethodHandle IOCTL =
+      LINKER.downcallHandle(
+          LINKER.defaultLookup().findOrThrow("ioctl"),
+          FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+          Linker.Option.firstVariadicArg(2),
+          Linker.Option.captureCallState("errno"));
+  private static final MethodHandle GETIFADDRS =
+      errnoHandle("getifaddrs", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+  private static final MethodHandle FREEIFADDRS =
+      LINKER.downcallHandle(
+          LINKER.defaultLookup().findOrThrow("freeifaddrs"), FunctionDescriptor.ofVoid(ADDRESS));
+  private static final MethodHandle STRERROR =
+      LINKER.downcallHandle(
+          LINKER.defaultLookup().findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
   private Libc() {}
 
   private static MethodHandle errnoHandle(String name, FunctionDescriptor descriptor) {
     return LINKER.downcallHandle(
-        LINKER.defaultLookup().findOrThrow(name), descriptor, Linker.Option.captureCallState("errno"));
+        LINKER.defaultLookup().findOrThrow(name),
+        descriptor,
+        Linker.Option.captureCallState("errno"));
   }
 
   /** A failed call: the function and the errno it left. */
@@ -218,10 +238,14 @@ final class Libc {
     }
   }
 
-  static long sendto(int fd, MemorySegment buffer, int flags, MemorySegment sockaddr) throws ErrnoException {
+  static long sendto(int fd, MemorySegment buffer, int flags, MemorySegment sockaddr)
+      throws ErrnoException {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment cap = arena.allocate(CAPTURE_LAYOUT);
-      long r = (long) SENDTO.invokeExact(cap, fd, buffer, buffer.byteSize(), flags, sockaddr, (int) sockaddr.byteSize());
+      long r =
+          (long)
+              SENDTO.invokeExact(
+                  cap, fd, buffer, buffer.byteSize(), flags, sockaddr, (int) sockaddr.byteSize());
       if (r < 0) {
         throw new ErrnoException("sendto", errno(cap));
       }
@@ -248,8 +272,12 @@ final class Libc {
     }
   }
 
-  /** recvmsg; returns the byte count, or -1 when nothing was waiting (EAGAIN) or a signal interrupted. */
-  static long recvmsg(int fd, MemorySegment msghdr, int flags, MemorySegment capture) throws ErrnoException {
+  /**
+   * recvmsg; returns the byte count, or -1 when nothing was waiting (EAGAIN) or a signal
+   * interrupted.
+   */
+  static long recvmsg(int fd, MemorySegment msghdr, int flags, MemorySegment capture)
+      throws ErrnoException {
     try {
       long r = (long) RECVMSG.invokeExact(capture, fd, msghdr, flags);
       if (r < 0) {
@@ -267,8 +295,11 @@ final class Libc {
     }
   }
 
-  /** Waits up to {@code timeoutMillis} for {@code fd} to become readable; false on timeout or EINTR. */
-  static boolean pollIn(int fd, int timeoutMillis, MemorySegment pollfd, MemorySegment capture) throws ErrnoException {
+  /**
+   * Waits up to {@code timeoutMillis} for {@code fd} to become readable; false on timeout or EINTR.
+   */
+  static boolean pollIn(int fd, int timeoutMillis, MemorySegment pollfd, MemorySegment capture)
+      throws ErrnoException {
     pollfd.set(JAVA_INT, 0, fd);
     pollfd.set(JAVA_SHORT, 4, POLLIN);
     pollfd.set(JAVA_SHORT, 6, (short) 0);
@@ -293,7 +324,9 @@ final class Libc {
     return arena.allocate(CAPTURE_LAYOUT);
   }
 
-  /** shutdown(2); errors ignored (ENOTCONN is normal for raw sockets, the wake-up still happens). */
+  /**
+   * shutdown(2); errors ignored (ENOTCONN is normal for raw sockets, the wake-up still happens).
+   */
   static void shutdownQuietly(int fd) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment cap = arena.allocate(CAPTURE_LAYOUT);

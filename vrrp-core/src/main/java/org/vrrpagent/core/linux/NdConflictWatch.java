@@ -19,15 +19,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The IPv6 side of {@link ArpConflictWatch}: Neighbor Advertisements (RFC 4861 §4.4) whose
- * target is a watched address and whose target link-layer address is not this interface's MAC
- * are reported; {@link #probe} sends a Neighbor Solicitation for an address to its
- * solicited-node group, so a host that has it configured answers.
+ * The IPv6 side of {@link ArpConflictWatch}: Neighbor Advertisements (RFC 4861 §4.4) whose target
+ * is a watched address and whose target link-layer address is not this interface's MAC are
+ * reported; {@link #probe} sends a Neighbor Solicitation for an address to its solicited-node
+ * group, so a host that has it configured answers.
  *
- * <p>One raw ICMPv6 socket bound to the interface, filtered to Neighbor Advertisements
- * ({@code ICMP6_FILTER}), multicast loop off (our own kernel would answer our own solicitation),
- * hop limit 255 as RFC 4861 requires; the kernel computes the ICMPv6 checksum. Read by its own
- * thread; the listener must not block.
+ * <p>One raw ICMPv6 socket bound to the interface, filtered to Neighbor Advertisements ({@code
+ * ICMP6_FILTER}), multicast loop off (our own kernel would answer our own solicitation), hop limit
+ * 255 as RFC 4861 requires; the kernel computes the ICMPv6 checksum. Read by its own thread; the
+ * listener must not block.
  */
 public final class NdConflictWatch implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NdConflictWatch.class);
@@ -47,7 +47,8 @@ public final class NdConflictWatch implements AutoCloseable {
   private volatile boolean closed;
   private Thread receiver;
 
-  private NdConflictWatch(String interfaceName, int fd, int ifindex, byte[] mac, ArpConflictWatch.Listener listener) {
+  private NdConflictWatch(
+      String interfaceName, int fd, int ifindex, byte[] mac, ArpConflictWatch.Listener listener) {
     this.interfaceName = interfaceName;
     this.fd = fd;
     this.ifindex = ifindex;
@@ -59,13 +60,15 @@ public final class NdConflictWatch implements AutoCloseable {
   public static NdConflictWatch open(String interfaceName, ArpConflictWatch.Listener listener) {
     Objects.requireNonNull(listener, "listener");
     if (interfaceName.isEmpty() || interfaceName.length() >= Libc.IFNAMSIZ) {
-      throw new IllegalArgumentException("interface name \"" + interfaceName + "\" (expected: 1..15 characters)");
+      throw new IllegalArgumentException(
+          "interface name \"" + interfaceName + "\" (expected: 1..15 characters)");
     }
     int fd;
     try {
       fd = Libc.socket(Libc.AF_INET6, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, IPPROTO_ICMPV6);
     } catch (Libc.ErrnoException e) {
-      throw KernelErrors.explain(interfaceName, "cannot open the ICMPv6 socket that watches Neighbor Advertisements", e);
+      throw KernelErrors.explain(
+          interfaceName, "cannot open the ICMPv6 socket that watches Neighbor Advertisements", e);
     }
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment ifreq = arena.allocate(Libc.IFREQ_BYTES);
@@ -79,18 +82,23 @@ public final class NdConflictWatch implements AutoCloseable {
       MemorySegment filter = arena.allocate(32);
       filter.fill((byte) 0xff);
       int word = NEIGHBOR_ADVERTISEMENT >> 5;
-      filter.set(JAVA_INT, word * 4L, filter.get(JAVA_INT, word * 4L) & ~(1 << (NEIGHBOR_ADVERTISEMENT & 31)));
+      filter.set(
+          JAVA_INT,
+          word * 4L,
+          filter.get(JAVA_INT, word * 4L) & ~(1 << (NEIGHBOR_ADVERTISEMENT & 31)));
       Libc.setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, filter);
       Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_HOPS, 255);
       Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_UNICAST_HOPS, 255);
       Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_LOOP, 0);
       Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_IF, ifindex);
       NdConflictWatch w = new NdConflictWatch(interfaceName, fd, ifindex, mac, listener);
-      w.receiver = Thread.ofPlatform().name("nd-watch-" + interfaceName).daemon(true).start(w::receiveLoop);
+      w.receiver =
+          Thread.ofPlatform().name("nd-watch-" + interfaceName).daemon(true).start(w::receiveLoop);
       return w;
     } catch (Libc.ErrnoException e) {
       Libc.closeQuietly(fd);
-      throw KernelErrors.explain(interfaceName, "cannot set up the Neighbor Advertisement watch", e);
+      throw KernelErrors.explain(
+          interfaceName, "cannot set up the Neighbor Advertisement watch", e);
     }
   }
 
@@ -99,11 +107,17 @@ public final class NdConflictWatch implements AutoCloseable {
     this.watched = Set.copyOf(addresses);
   }
 
-  /** Sends a Neighbor Solicitation for {@code address} to its solicited-node group (ff02::1:ffXX:XXXX). */
+  /**
+   * Sends a Neighbor Solicitation for {@code address} to its solicited-node group
+   * (ff02::1:ffXX:XXXX).
+   */
   public void probe(Inet6Address address) {
     byte[] ns = solicitation(mac, address);
     try (Arena arena = Arena.ofConfined()) {
-      Libc.sendto(fd, arena.allocateFrom(JAVA_BYTE, ns), 0,
+      Libc.sendto(
+          fd,
+          arena.allocateFrom(JAVA_BYTE, ns),
+          0,
           SocketAddresses.of(arena, solicitedNode(address), ifindex));
     } catch (Libc.ErrnoException e) {
       throw KernelErrors.explain(interfaceName, "cannot send a Neighbor Solicitation", e);
@@ -128,7 +142,10 @@ public final class NdConflictWatch implements AutoCloseable {
     }
   }
 
-  /** ICMPv6 Neighbor Solicitation for {@code target} with our MAC as source link-layer address (checksum by the kernel). */
+  /**
+   * ICMPv6 Neighbor Solicitation for {@code target} with our MAC as source link-layer address
+   * (checksum by the kernel).
+   */
   static byte[] solicitation(byte[] mac, Inet6Address target) {
     byte[] m = new byte[32];
     m[0] = (byte) NEIGHBOR_SOLICITATION;
@@ -140,7 +157,10 @@ public final class NdConflictWatch implements AutoCloseable {
     return m;
   }
 
-  /** The target and target link-layer address of a Neighbor Advertisement, or null (no TLLA, too short). */
+  /**
+   * The target and target link-layer address of a Neighbor Advertisement, or null (no TLLA, too
+   * short).
+   */
   static Claim parse(byte[] m, int length) {
     if (length < 24 || (m[0] & 0xff) != NEIGHBOR_ADVERTISEMENT || m[1] != 0) {
       return null;
@@ -199,7 +219,8 @@ public final class NdConflictWatch implements AutoCloseable {
             continue;
           }
           try {
-            listener.claimed(interfaceName, c.address(), HexFormat.ofDelimiter(":").formatHex(c.mac()));
+            listener.claimed(
+                interfaceName, c.address(), HexFormat.ofDelimiter(":").formatHex(c.mac()));
           } catch (RuntimeException e) {
             log.warn("{}: ND watch listener failed: {}", interfaceName, e.toString());
           }
@@ -208,7 +229,11 @@ public final class NdConflictWatch implements AutoCloseable {
             break;
           }
           if (++errors == 1 || errors % 100 == 0) {
-            log.warn("{}: ND watch: receive failed ({} times in a row): {}", interfaceName, errors, e.getMessage());
+            log.warn(
+                "{}: ND watch: receive failed ({} times in a row): {}",
+                interfaceName,
+                errors,
+                e.getMessage());
           }
           try {
             Thread.sleep(POLL_MILLIS);

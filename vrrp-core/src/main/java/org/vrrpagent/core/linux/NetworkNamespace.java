@@ -3,10 +3,10 @@ package org.vrrpagent.core.linux;
 import java.nio.file.Path;
 
 /**
- * Moves the calling thread into another network namespace with {@code setns(2)}. Sockets a
- * thread creates belong to the namespace it was in at that moment and stay there; this is how
- * tests (and an operator's wrapper) run our transport inside {@code ip netns} namespaces from
- * one JVM. Only the calling thread moves; use a dedicated thread.
+ * Moves the calling thread into another network namespace with {@code setns(2)}. Sockets a thread
+ * creates belong to the namespace it was in at that moment and stay there; this is how tests (and
+ * an operator's wrapper) run our transport inside {@code ip netns} namespaces from one JVM. Only
+ * the calling thread moves; use a dedicated thread.
  */
 public final class NetworkNamespace {
   private NetworkNamespace() {}
@@ -27,8 +27,12 @@ public final class NetworkNamespace {
     try {
       Libc.setns(fd, Libc.CLONE_NEWNET);
     } catch (Libc.ErrnoException e) {
-      throw new org.vrrpagent.core.io.TransportException("cannot enter network namespace " + path + ": " + e.reason()
-          + (e.errno == Libc.EPERM ? " (needs CAP_SYS_ADMIN: run as root)" : ""));
+      throw new org.vrrpagent.core.io.TransportException(
+          "cannot enter network namespace "
+              + path
+              + ": "
+              + e.reason()
+              + (e.errno == Libc.EPERM ? " (needs CAP_SYS_ADMIN: run as root)" : ""));
     } finally {
       Libc.closeQuietly(fd);
     }

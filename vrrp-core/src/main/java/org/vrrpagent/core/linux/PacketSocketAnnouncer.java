@@ -19,12 +19,12 @@ import org.vrrpagent.core.neighbor.GratuitousArp;
 import org.vrrpagent.core.neighbor.UnsolicitedNeighborAdvertisement;
 
 /**
- * Sends gratuitous ARP and unsolicited Neighbor Advertisements as whole Ethernet frames
- * through one {@code AF_PACKET}/{@code SOCK_RAW} socket (protocol 0: it receives nothing).
- * The frames come from {@link GratuitousArp} and {@link UnsolicitedNeighborAdvertisement},
- * byte for byte what keepalived sends. The interface index and MAC are read with
- * {@code ioctl} on this socket, so they come from the socket's network namespace (the one
- * of the thread that constructed it) whatever thread calls {@link #announce}.
+ * Sends gratuitous ARP and unsolicited Neighbor Advertisements as whole Ethernet frames through one
+ * {@code AF_PACKET}/{@code SOCK_RAW} socket (protocol 0: it receives nothing). The frames come from
+ * {@link GratuitousArp} and {@link UnsolicitedNeighborAdvertisement}, byte for byte what keepalived
+ * sends. The interface index and MAC are read with {@code ioctl} on this socket, so they come from
+ * the socket's network namespace (the one of the thread that constructed it) whatever thread calls
+ * {@link #announce}.
  */
 public final class PacketSocketAnnouncer implements NeighborAnnouncer {
   private static final int ETH_P_ARP = 0x0806;
@@ -40,9 +40,11 @@ public final class PacketSocketAnnouncer implements NeighborAnnouncer {
   /** Opens the packet socket in the calling thread's network namespace. */
   public static PacketSocketAnnouncer open() {
     try {
-      return new PacketSocketAnnouncer(Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0));
+      return new PacketSocketAnnouncer(
+          Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0));
     } catch (Libc.ErrnoException e) {
-      throw KernelErrors.explain("(all interfaces)", "cannot open packet socket for gratuitous ARP/NA", e);
+      throw KernelErrors.explain(
+          "(all interfaces)", "cannot open packet socket for gratuitous ARP/NA", e);
     }
   }
 
@@ -89,7 +91,8 @@ public final class PacketSocketAnnouncer implements NeighborAnnouncer {
   }
 
   private void send(Arena arena, String interfaceName, int ifindex, byte[] frame, int ethertype) {
-    // struct sockaddr_ll { u16 family; be16 protocol; int ifindex; u16 hatype; u8 pkttype; u8 halen; u8 addr[8]; }
+    // struct sockaddr_ll { u16 family; be16 protocol; int ifindex; u16 hatype; u8 pkttype; u8
+    // halen; u8 addr[8]; }
     MemorySegment ll = arena.allocate(Libc.SOCKADDR_LL_BYTES);
     ll.set(JAVA_SHORT, 0, (short) Libc.AF_PACKET);
     ll.set(JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) ethertype);
@@ -105,7 +108,8 @@ public final class PacketSocketAnnouncer implements NeighborAnnouncer {
 
   private static MemorySegment nameBytes(Arena arena, String interfaceName) {
     if (interfaceName.isEmpty() || interfaceName.length() >= Libc.IFNAMSIZ) {
-      throw new IllegalArgumentException("interface name \"" + interfaceName + "\" (expected: 1..15 characters)");
+      throw new IllegalArgumentException(
+          "interface name \"" + interfaceName + "\" (expected: 1..15 characters)");
     }
     MemorySegment s = arena.allocate(Libc.IFREQ_BYTES);
     s.copyFrom(arena.allocateFrom(interfaceName));

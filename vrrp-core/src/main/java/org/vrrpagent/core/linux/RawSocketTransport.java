@@ -27,67 +27,76 @@ import org.vrrpagent.core.io.TransportException;
 import org.vrrpagent.core.wire.AddressFamily;
 
 /**
- * VRRP over a raw IP socket (protocol 112) on one Linux interface, through
- * {@code java.lang.foreign}.
+ * VRRP over a raw IP socket (protocol 112) on one Linux interface, through {@code
+ * java.lang.foreign}.
  *
  * <h2>IPv4</h2>
- * {@code socket(AF_INET, SOCK_RAW, 112)} bound to the device ({@code SO_BINDTODEVICE}), with
- * {@code IP_HDRINCL}: we write the IP header ourselves, as keepalived does, so the packet
- * carries TOS 0xC0, TTL 255, no DF flag and exactly the source address we chose (the
- * interface's primary address or the configured one) without binding the socket — a raw
- * socket bound to an address would no longer receive the group's packets. Multicast goes
- * out of the interface ({@code IP_MULTICAST_IF}), is not looped back to us
- * ({@code IP_MULTICAST_LOOP 0}), and we join 224.0.0.18 on the interface with an
- * {@code ip_mreqn}. Received packets include the IP header; we read TTL, source and
- * destination from it and strip it.
+ *
+ * {@code socket(AF_INET, SOCK_RAW, 112)} bound to the device ({@code SO_BINDTODEVICE}), with {@code
+ * IP_HDRINCL}: we write the IP header ourselves, as keepalived does, so the packet carries TOS
+ * 0xC0, TTL 255, no DF flag and exactly the source address we chose (the interface's primary
+ * address or the configured one) without binding the socket — a raw socket bound to an address
+ * would no longer receive the group's packets. Multicast goes out of the interface ({@code
+ * IP_MULTICAST_IF}), is not looped back to us ({@code IP_MULTICAST_LOOP 0}), and we join 224.0.0.18
+ * on the interface with an {@code ip_mreqn}. Received packets include the IP header; we read TTL,
+ * source and destination from it and strip it.
  *
  * <h2>IPv6</h2>
- * {@code socket(AF_INET6, SOCK_RAW, 112)} bound to the device, hop limit 255 for multicast
- * and unicast, traffic class 0xC0 (as keepalived), multicast loop off, ff02::12 joined on the
- * interface. Each send is a {@code sendmsg} with an {@code IPV6_PKTINFO} control message
- * naming the source (the interface's link-local address or the configured one) and the
- * interface. The kernel does not checksum protocol 112 unless asked: we do not set
- * {@code IPV6_CHECKSUM}; the codec computes the checksum over the pseudo-header with
- * {@link #sourceAddress()}. Receive uses {@code recvmsg} with {@code IPV6_RECVHOPLIMIT}
- * and {@code IPV6_RECVPKTINFO} to learn the hop limit and the destination.
+ *
+ * {@code socket(AF_INET6, SOCK_RAW, 112)} bound to the device, hop limit 255 for multicast and
+ * unicast, traffic class 0xC0 (as keepalived), multicast loop off, ff02::12 joined on the
+ * interface. Each send is a {@code sendmsg} with an {@code IPV6_PKTINFO} control message naming the
+ * source (the interface's link-local address or the configured one) and the interface. The kernel
+ * does not checksum protocol 112 unless asked: we do not set {@code IPV6_CHECKSUM}; the codec
+ * computes the checksum over the pseudo-header with {@link #sourceAddress()}. Receive uses {@code
+ * recvmsg} with {@code IPV6_RECVHOPLIMIT} and {@code IPV6_RECVPKTINFO} to learn the hop limit and
+ * the destination.
  *
  * <h2>Unicast</h2>
- * With unicast peers, no group is joined, the caller sends to each peer, and packets from any
- * other source are dropped (counted as {@link TransportDrops.Reason#UNKNOWN_PEER}). Sockets
- * set {@code IP_MULTICAST_ALL}/{@code IPV6_MULTICAST_ALL} to 0, so they receive only groups they
- * joined themselves — a unicast socket does not see the group's adverts that another VRRP
- * daemon on the same host subscribed to.
+ *
+ * With unicast peers, no group is joined, the caller sends to each peer, and packets from any other
+ * source are dropped (counted as {@link TransportDrops.Reason#UNKNOWN_PEER}). Sockets set {@code
+ * IP_MULTICAST_ALL}/{@code IPV6_MULTICAST_ALL} to 0, so they receive only groups they joined
+ * themselves — a unicast socket does not see the group's adverts that another VRRP daemon on the
+ * same host subscribed to.
  *
  * <h2>On-link sources</h2>
- * Each received packet carries a fact for the receive policy ({@link InboundPacket#sourceOnLink()}):
- * an IPv4 source lies in a subnet of one of the interface's addresses; an IPv6 source is
- * link-local or in one of its prefixes. The addresses are read at open and again (at most every
- * {@link #ON_LINK_REFRESH}) when a source is not in them, so an address added later counts.
+ *
+ * Each received packet carries a fact for the receive policy ({@link
+ * InboundPacket#sourceOnLink()}): an IPv4 source lies in a subnet of one of the interface's
+ * addresses; an IPv6 source is link-local or in one of its prefixes. The addresses are read at open
+ * and again (at most every {@link #ON_LINK_REFRESH}) when a source is not in them, so an address
+ * added later counts.
  *
  * <h2>What open fixes</h2>
- * The interface index and the default source address are read once, at open. If the
- * interface is deleted and created again, or its primary address changes, sends fail with a
- * message naming the interface (or go out from the old address): close and open again.
+ *
+ * The interface index and the default source address are read once, at open. If the interface is
+ * deleted and created again, or its primary address changes, sends fail with a message naming the
+ * interface (or go out from the old address): close and open again.
  *
  * <h2>Threads</h2>
- * One platform thread per transport reads the socket: {@code poll} with a
- * {@value #POLL_MILLIS} ms timeout, then a non-blocking {@code recvmsg}. {@link #close()}
- * sets a flag and calls {@code shutdown(2)} (which wakes the poll at once); the thread ends
- * within one poll period and closes the socket itself, so no send can use a reused
- * descriptor. Sends may come from any thread.
  *
- * <p>Everything that reads the system (the interface index, its addresses) and the socket
- * itself belong to the network namespace of the thread that calls {@link #open}.
+ * One platform thread per transport reads the socket: {@code poll} with a {@value #POLL_MILLIS} ms
+ * timeout, then a non-blocking {@code recvmsg}. {@link #close()} sets a flag and calls {@code
+ * shutdown(2)} (which wakes the poll at once); the thread ends within one poll period and closes
+ * the socket itself, so no send can use a reused descriptor. Sends may come from any thread.
+ *
+ * <p>Everything that reads the system (the interface index, its addresses) and the socket itself
+ * belong to the network namespace of the thread that calls {@link #open}.
  */
 public final class RawSocketTransport implements Transport {
   private static final Logger log = LoggerFactory.getLogger(RawSocketTransport.class);
 
   static final int POLL_MILLIS = 200;
+
   /** How long {@link #close()} waits for the receive thread. */
   static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+
   private static final int CONTROL_BYTES = 128;
+
   /** Shortest time between two reads of the interface's addresses for the on-link fact. */
   static final Duration ON_LINK_REFRESH = Duration.ofSeconds(5);
+
   private static final InetAddress GROUP_V4 = InetAddress.ofLiteral("224.0.0.18");
   private static final InetAddress GROUP_V6 = InetAddress.ofLiteral("ff02::12");
 
@@ -96,23 +105,31 @@ public final class RawSocketTransport implements Transport {
    *
    * @param interfaceName the interface, e.g. {@code eth0}
    * @param family IPv4 or IPv6
-   * @param source the source address, or null for the interface's primary IPv4 / link-local IPv6 address
+   * @param source the source address, or null for the interface's primary IPv4 / link-local IPv6
+   *     address
    * @param unicastPeers empty for multicast; otherwise the only sources accepted
    */
-  public record Options(String interfaceName, AddressFamily family, InetAddress source, List<InetAddress> unicastPeers) {
+  public record Options(
+      String interfaceName,
+      AddressFamily family,
+      InetAddress source,
+      List<InetAddress> unicastPeers) {
     public Options {
       Objects.requireNonNull(interfaceName, "interfaceName");
       Objects.requireNonNull(family, "family");
       unicastPeers = List.copyOf(unicastPeers);
       if (interfaceName.isEmpty() || interfaceName.length() >= Libc.IFNAMSIZ) {
-        throw new IllegalArgumentException("interface name \"" + interfaceName + "\" (expected: 1..15 characters)");
+        throw new IllegalArgumentException(
+            "interface name \"" + interfaceName + "\" (expected: 1..15 characters)");
       }
       if (source != null && !family.matches(source)) {
-        throw new IllegalArgumentException("source " + AddressText.of(source) + " is not " + family);
+        throw new IllegalArgumentException(
+            "source " + AddressText.of(source) + " is not " + family);
       }
       for (InetAddress peer : unicastPeers) {
         if (!family.matches(peer)) {
-          throw new IllegalArgumentException("unicast peer " + AddressText.of(peer) + " is not " + family);
+          throw new IllegalArgumentException(
+              "unicast peer " + AddressText.of(peer) + " is not " + family);
         }
       }
     }
@@ -132,22 +149,33 @@ public final class RawSocketTransport implements Transport {
   private final Consumer<InboundPacket> consumer;
   private final TransportDrops drops = new TransportDrops();
   private final Object sendLock = new Object();
-  /** Virtual MAC: VRID → a send-only socket bound to that router's macvlan (guarded by sendLock). */
+
+  /**
+   * Virtual MAC: VRID → a send-only socket bound to that router's macvlan (guarded by sendLock).
+   */
   private final Map<Integer, Sender> virtualMacSenders = new HashMap<>();
+
   private volatile boolean closed;
   private Thread receiver;
+
   /** The interface's addresses with their prefixes (receive thread only). */
   private List<org.vrrpagent.core.io.InterfaceAddress> subnets;
+
   private long subnetsReadNanos;
 
-  private RawSocketTransport(Options options, InterfaceFacts facts, int fd, InetAddress source,
-                             Consumer<InboundPacket> consumer) {
+  private RawSocketTransport(
+      Options options,
+      InterfaceFacts facts,
+      int fd,
+      InetAddress source,
+      Consumer<InboundPacket> consumer) {
     this(options, facts.index(), fd, source, consumer);
     this.subnets = facts.addresses();
     this.subnetsReadNanos = System.nanoTime();
   }
 
-  private RawSocketTransport(Options options, int ifindex, int fd, InetAddress source, Consumer<InboundPacket> consumer) {
+  private RawSocketTransport(
+      Options options, int ifindex, int fd, InetAddress source, Consumer<InboundPacket> consumer) {
     this.interfaceName = options.interfaceName();
     this.family = options.family();
     this.ifindex = ifindex;
@@ -167,18 +195,25 @@ public final class RawSocketTransport implements Transport {
     Objects.requireNonNull(consumer, "consumer");
     String name = options.interfaceName();
     InterfaceFacts facts = InterfaceFacts.read(name);
-    InetAddress source = options.source() != null ? options.source() : defaultSource(facts, options.family());
+    InetAddress source =
+        options.source() != null ? options.source() : defaultSource(facts, options.family());
     if (options.source() != null
         && facts.addresses().stream().noneMatch(a -> a.address().equals(options.source()))) {
       // The kernel would refuse IPv6 sends ("Invalid argument") and IPv4 ones would go out
       // with an address no one can answer: say so now, once.
-      throw new TransportException(name + ": source address " + AddressText.of(options.source())
-          + " is not on the interface (add it, or leave the source out to use the interface's own)");
+      throw new TransportException(
+          name
+              + ": source address "
+              + AddressText.of(options.source())
+              + " is not on the interface (add it, or leave the source out to use the interface's own)");
     }
     int fd;
     try {
-      fd = Libc.socket(options.family() == AddressFamily.IPV4 ? Libc.AF_INET : Libc.AF_INET6,
-          Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.IPPROTO_VRRP);
+      fd =
+          Libc.socket(
+              options.family() == AddressFamily.IPV4 ? Libc.AF_INET : Libc.AF_INET6,
+              Libc.SOCK_RAW | Libc.SOCK_CLOEXEC,
+              Libc.IPPROTO_VRRP);
     } catch (Libc.ErrnoException e) {
       throw KernelErrors.explain(name, "cannot open raw VRRP socket", e);
     }
@@ -189,22 +224,37 @@ public final class RawSocketTransport implements Transport {
       throw e;
     }
     RawSocketTransport t = new RawSocketTransport(options, facts, fd, source, consumer);
-    t.receiver = Thread.ofPlatform()
-        .name("vrrp-rx-" + name + (options.family() == AddressFamily.IPV4 ? "-v4" : "-v6"))
-        .daemon(true)
-        .start(t::receiveLoop);
-    log.debug("{}: VRRP {} transport open, source {}, {}", name, options.family(), AddressText.of(source),
+    t.receiver =
+        Thread.ofPlatform()
+            .name("vrrp-rx-" + name + (options.family() == AddressFamily.IPV4 ? "-v4" : "-v6"))
+            .daemon(true)
+            .start(t::receiveLoop);
+    log.debug(
+        "{}: VRRP {} transport open, source {}, {}",
+        name,
+        options.family(),
+        AddressText.of(source),
         options.unicastPeers().isEmpty() ? "multicast" : "unicast peers " + options.unicastPeers());
     return t;
   }
 
   private static InetAddress defaultSource(InterfaceFacts facts, AddressFamily family) {
     if (family == AddressFamily.IPV4) {
-      return facts.primaryIpv4().orElseThrow(() -> new TransportException(facts.name()
-          + ": no IPv4 address to send VRRP from (add one to the interface, or configure a source address)"));
+      return facts
+          .primaryIpv4()
+          .orElseThrow(
+              () ->
+                  new TransportException(
+                      facts.name()
+                          + ": no IPv4 address to send VRRP from (add one to the interface, or configure a source address)"));
     }
-    return facts.linkLocalIpv6().orElseThrow(() -> new TransportException(facts.name()
-        + ": no IPv6 link-local address to send VRRP from (is IPv6 enabled on the interface, and is it up?)"));
+    return facts
+        .linkLocalIpv6()
+        .orElseThrow(
+            () ->
+                new TransportException(
+                    facts.name()
+                        + ": no IPv6 link-local address to send VRRP from (is IPv6 enabled on the interface, and is it up?)"));
   }
 
   private static void configure(int fd, Options options, int ifindex) {
@@ -224,7 +274,8 @@ public final class RawSocketTransport implements Transport {
         Libc.setsockopt(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_IF, ipMreqn(arena, null, ifindex));
         if (multicast) {
           step = "cannot join 224.0.0.18";
-          Libc.setsockopt(fd, Libc.IPPROTO_IP, Libc.IP_ADD_MEMBERSHIP, ipMreqn(arena, GROUP_V4, ifindex));
+          Libc.setsockopt(
+              fd, Libc.IPPROTO_IP, Libc.IP_ADD_MEMBERSHIP, ipMreqn(arena, GROUP_V4, ifindex));
         }
       } else {
         step = "cannot set up the IPv6 VRRP socket";
@@ -269,19 +320,20 @@ public final class RawSocketTransport implements Transport {
   private record Sender(String interfaceName, int ifindex, int fd) {}
 
   /**
-   * Sends the adverts of VRID {@code vrid} out of {@code macvlan} (its virtual MAC interface,
-   * see {@link VirtualMacLink}) instead of this transport's interface, so that they carry the
-   * virtual MAC as source (RFC 9568 §7.2) and switches keep learning where it lives. The source
-   * IP address stays this transport's; receiving stays on this transport's interface.
-   * IPv4 multicast only: an IPv6 advert must come from a link-local address of the sending
-   * interface, and unicast adverts follow the routing table.
+   * Sends the adverts of VRID {@code vrid} out of {@code macvlan} (its virtual MAC interface, see
+   * {@link VirtualMacLink}) instead of this transport's interface, so that they carry the virtual
+   * MAC as source (RFC 9568 §7.2) and switches keep learning where it lives. The source IP address
+   * stays this transport's; receiving stays on this transport's interface. IPv4 multicast only: an
+   * IPv6 advert must come from a link-local address of the sending interface, and unicast adverts
+   * follow the routing table.
    *
    * @throws TransportException when the macvlan is missing or the kernel refuses the socket
    */
   public void sendFromVirtualMac(int vrid, String macvlan) {
     Objects.requireNonNull(macvlan, "macvlan");
     if (family != AddressFamily.IPV4 || !peers.isEmpty()) {
-      throw new IllegalStateException(interfaceName + ": adverts from a virtual MAC need IPv4 multicast");
+      throw new IllegalStateException(
+          interfaceName + ": adverts from a virtual MAC need IPv4 multicast");
     }
     InterfaceFacts facts = InterfaceFacts.read(macvlan);
     int sendFd;
@@ -297,10 +349,12 @@ public final class RawSocketTransport implements Transport {
       // Send only: join nothing, and receive no group another socket joined.
       Libc.setsockoptInt(sendFd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_ALL, 0);
       Libc.setsockoptInt(sendFd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_TTL, Ipv4Header.VRRP_TTL);
-      Libc.setsockopt(sendFd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_IF, ipMreqn(arena, null, facts.index()));
+      Libc.setsockopt(
+          sendFd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_IF, ipMreqn(arena, null, facts.index()));
     } catch (Libc.ErrnoException e) {
       Libc.closeQuietly(sendFd);
-      throw KernelErrors.explain(macvlan, "cannot set up the VRRP send socket on the virtual MAC interface", e);
+      throw KernelErrors.explain(
+          macvlan, "cannot set up the VRRP send socket on the virtual MAC interface", e);
     }
     Sender old;
     synchronized (sendLock) {
@@ -325,11 +379,16 @@ public final class RawSocketTransport implements Transport {
     Objects.requireNonNull(vrrpMessage, "vrrpMessage");
     Objects.requireNonNull(destination, "destination");
     if (!family.matches(destination)) {
-      throw new IllegalArgumentException("destination " + AddressText.of(destination) + " is not " + family);
+      throw new IllegalArgumentException(
+          "destination " + AddressText.of(destination) + " is not " + family);
     }
     if (vrrpMessage.length > TransportDrops.MAX_PACKET_BYTES - 40) {
-      throw new IllegalArgumentException("VRRP message of " + vrrpMessage.length + " bytes (expected: at most "
-          + (TransportDrops.MAX_PACKET_BYTES - 40) + ")");
+      throw new IllegalArgumentException(
+          "VRRP message of "
+              + vrrpMessage.length
+              + " bytes (expected: at most "
+              + (TransportDrops.MAX_PACKET_BYTES - 40)
+              + ")");
     }
     synchronized (sendLock) {
       if (closed) {
@@ -337,28 +396,38 @@ public final class RawSocketTransport implements Transport {
       }
       try (Arena arena = Arena.ofConfined()) {
         if (family == AddressFamily.IPV4) {
-          byte[] packet = Ipv4Header.encode(vrrpMessage, (Inet4Address) source, (Inet4Address) destination);
-          // Byte 1 of a VRRP message is the VRID: a router with a virtual MAC sends from its macvlan.
+          byte[] packet =
+              Ipv4Header.encode(vrrpMessage, (Inet4Address) source, (Inet4Address) destination);
+          // Byte 1 of a VRRP message is the VRID: a router with a virtual MAC sends from its
+          // macvlan.
           Sender via = vrrpMessage.length > 1 ? virtualMacSenders.get(vrrpMessage[1] & 0xff) : null;
           if (via != null) {
-            Libc.sendto(via.fd(), arena.allocateFrom(JAVA_BYTE, packet), Libc.MSG_DONTWAIT,
+            Libc.sendto(
+                via.fd(),
+                arena.allocateFrom(JAVA_BYTE, packet),
+                Libc.MSG_DONTWAIT,
                 SocketAddresses.of(arena, destination, via.ifindex()));
           } else {
             // MSG_DONTWAIT: the engine thread never waits on a full send buffer; the send fails
             // (EAGAIN), is reported and counted, and the next advert is on time.
-            Libc.sendto(fd, arena.allocateFrom(JAVA_BYTE, packet), Libc.MSG_DONTWAIT,
+            Libc.sendto(
+                fd,
+                arena.allocateFrom(JAVA_BYTE, packet),
+                Libc.MSG_DONTWAIT,
                 SocketAddresses.of(arena, destination, ifindex));
           }
         } else {
           sendIpv6(arena, vrrpMessage, (Inet6Address) destination);
         }
       } catch (Libc.ErrnoException e) {
-        throw KernelErrors.explain(interfaceName, "cannot send VRRP to " + AddressText.of(destination), e);
+        throw KernelErrors.explain(
+            interfaceName, "cannot send VRRP to " + AddressText.of(destination), e);
       }
     }
   }
 
-  private void sendIpv6(Arena arena, byte[] vrrpMessage, Inet6Address destination) throws Libc.ErrnoException {
+  private void sendIpv6(Arena arena, byte[] vrrpMessage, Inet6Address destination)
+      throws Libc.ErrnoException {
     MemorySegment name = SocketAddresses.of(arena, destination, ifindex);
     MemorySegment data = arena.allocateFrom(JAVA_BYTE, vrrpMessage);
     MemorySegment iov = arena.allocate(Libc.IOVEC_BYTES);
@@ -471,9 +540,10 @@ public final class RawSocketTransport implements Transport {
             continue;
           }
           byte[] packet = buffer.asSlice(0, n).toArray(JAVA_BYTE);
-          InboundPacket inbound = family == AddressFamily.IPV4
-              ? ipv4Packet(packet, received)
-              : ipv6Packet(packet, name, control, msg.get(JAVA_LONG, 40), received);
+          InboundPacket inbound =
+              family == AddressFamily.IPV4
+                  ? ipv4Packet(packet, received)
+                  : ipv6Packet(packet, name, control, msg.get(JAVA_LONG, 40), received);
           if (inbound == null) {
             continue;
           }
@@ -488,7 +558,11 @@ public final class RawSocketTransport implements Transport {
           }
           consecutiveErrors++;
           if (consecutiveErrors == 1 || consecutiveErrors % 100 == 0) {
-            log.warn("{}: VRRP receive failed ({} times in a row): {}", interfaceName, consecutiveErrors, e.getMessage());
+            log.warn(
+                "{}: VRRP receive failed ({} times in a row): {}",
+                interfaceName,
+                consecutiveErrors,
+                e.getMessage());
           }
           pauseAfterError();
         }
@@ -513,19 +587,32 @@ public final class RawSocketTransport implements Transport {
       drops.increment(TransportDrops.Reason.IP_HEADER);
       return null;
     }
-    byte[] payload = java.util.Arrays.copyOfRange(packet, header.payloadOffset(), header.payloadOffset() + header.payloadLength());
-    return new InboundPacket(payload, header.source(), header.destination(), header.ttl(), received,
+    byte[] payload =
+        java.util.Arrays.copyOfRange(
+            packet, header.payloadOffset(), header.payloadOffset() + header.payloadLength());
+    return new InboundPacket(
+        payload,
+        header.source(),
+        header.destination(),
+        header.ttl(),
+        received,
         onLink(header.source(), received));
   }
 
-  private InboundPacket ipv6Packet(byte[] payload, MemorySegment name, MemorySegment control, long controlLength, long received) {
+  private InboundPacket ipv6Packet(
+      byte[] payload,
+      MemorySegment name,
+      MemorySegment control,
+      long controlLength,
+      long received) {
     Ipv6Ancillary facts = Ipv6Ancillary.parse(control, controlLength);
     if (facts == null) {
       drops.increment(TransportDrops.Reason.ANCILLARY_DATA);
       return null;
     }
     InetAddress from = SocketAddresses.read(name);
-    return new InboundPacket(payload, from, facts.destination(), facts.hopLimit(), received, onLink(from, received));
+    return new InboundPacket(
+        payload, from, facts.destination(), facts.hopLimit(), received, onLink(from, received));
   }
 
   /** Whether {@code source} is on this link: see the class comment. Receive thread only. */
@@ -541,15 +628,20 @@ public final class RawSocketTransport implements Transport {
       try {
         subnets = InterfaceFacts.read(interfaceName).addresses();
       } catch (RuntimeException e) {
-        log.debug("{}: cannot re-read the interface's addresses: {}", interfaceName, e.getMessage());
+        log.debug(
+            "{}: cannot re-read the interface's addresses: {}", interfaceName, e.getMessage());
       }
       return inSubnet(source, subnets);
     }
     return false;
   }
 
-  /** True when {@code address} lies in the subnet of one of {@code addresses} (same family, same prefix bits). */
-  static boolean inSubnet(InetAddress address, List<org.vrrpagent.core.io.InterfaceAddress> addresses) {
+  /**
+   * True when {@code address} lies in the subnet of one of {@code addresses} (same family, same
+   * prefix bits).
+   */
+  static boolean inSubnet(
+      InetAddress address, List<org.vrrpagent.core.io.InterfaceAddress> addresses) {
     byte[] a = address.getAddress();
     for (org.vrrpagent.core.io.InterfaceAddress ia : addresses) {
       byte[] b = ia.address().getAddress();

@@ -14,7 +14,10 @@ import java.net.InetAddress;
 final class SocketAddresses {
   private SocketAddresses() {}
 
-  /** A {@code sockaddr_in} or {@code sockaddr_in6} (port 0) for {@code address}; link-scoped IPv6 gets {@code scopeId}. */
+  /**
+   * A {@code sockaddr_in} or {@code sockaddr_in6} (port 0) for {@code address}; link-scoped IPv6
+   * gets {@code scopeId}.
+   */
   static MemorySegment of(Arena arena, InetAddress address, int scopeId) {
     if (address instanceof Inet4Address) {
       MemorySegment sa = arena.allocate(Libc.SOCKADDR_IN_BYTES);
@@ -47,6 +50,7 @@ final class SocketAddresses {
       int scope = sa.get(JAVA_INT, 24);
       return InterfaceFacts.byAddress(raw, scope);
     }
-    throw new IllegalArgumentException("address family " + family + " (expected: AF_INET or AF_INET6)");
+    throw new IllegalArgumentException(
+        "address family " + family + " (expected: AF_INET or AF_INET6)");
   }
 }

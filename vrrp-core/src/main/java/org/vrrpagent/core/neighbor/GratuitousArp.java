@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * A gratuitous ARP frame as keepalived and FRR send it: a broadcast ARP <em>request</em> whose
- * sender and target protocol address are both the virtual address, target hardware address
- * all ones. Every host on the link that has the address cached updates it to our MAC.
+ * sender and target protocol address are both the virtual address, target hardware address all
+ * ones. Every host on the link that has the address cached updates it to our MAC.
  *
  * <pre>
  * Ethernet: dst ff:ff:ff:ff:ff:ff, src MAC, type 0x0806

@@ -5,10 +5,9 @@ import java.net.InetAddress;
 import java.util.Objects;
 
 /**
- * An unsolicited IPv6 Neighbor Advertisement (RFC 4861 §7.2.6) as keepalived sends it for a
- * virtual address: from the virtual address to all-nodes (ff02::1), hop limit 255, Override
- * flag set, Router and Solicited flags clear, with a target link-layer address option
- * carrying our MAC.
+ * An unsolicited IPv6 Neighbor Advertisement (RFC 4861 §7.2.6) as keepalived sends it for a virtual
+ * address: from the virtual address to all-nodes (ff02::1), hop limit 255, Override flag set,
+ * Router and Solicited flags clear, with a target link-layer address option carrying our MAC.
  *
  * <pre>
  * Ethernet: dst 33:33:00:00:00:01, src MAC, type 0x86dd
@@ -23,7 +22,9 @@ public final class UnsolicitedNeighborAdvertisement {
   public static final int FRAME_BYTES = 86;
 
   static final int ICMPV6_BYTES = 32;
-  private static final byte[] ALL_NODES = {(byte) 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  private static final byte[] ALL_NODES = {
+    (byte) 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1
+  };
 
   private UnsolicitedNeighborAdvertisement() {}
 
@@ -46,7 +47,8 @@ public final class UnsolicitedNeighborAdvertisement {
     f[ip6 + 4] = 0; // payload length
     f[ip6 + 5] = ICMPV6_BYTES;
     f[ip6 + 6] = 58; // next header: ICMPv6
-    f[ip6 + 7] = (byte) 255; // hop limit: 255, receivers discard NAs with any other (RFC 4861 §7.1.2)
+    f[ip6 + 7] =
+        (byte) 255; // hop limit: 255, receivers discard NAs with any other (RFC 4861 §7.1.2)
     System.arraycopy(ip, 0, f, ip6 + 8, 16); // source: the virtual address
     System.arraycopy(ALL_NODES, 0, f, ip6 + 24, 16); // destination: all nodes
     // ICMPv6 at 54.
@@ -87,6 +89,8 @@ public final class UnsolicitedNeighborAdvertisement {
 
   /** Whether {@code address} can be announced: not multicast, not unspecified. */
   public static boolean announceable(InetAddress address) {
-    return address instanceof Inet6Address && !address.isMulticastAddress() && !address.isAnyLocalAddress();
+    return address instanceof Inet6Address
+        && !address.isMulticastAddress()
+        && !address.isAnyLocalAddress();
   }
 }

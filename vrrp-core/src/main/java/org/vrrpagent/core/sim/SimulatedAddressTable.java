@@ -63,11 +63,16 @@ public final class SimulatedAddressTable implements AddressTable {
   /** The addresses on every interface, apart from {@code own} ones. */
   Set<InetAddress> addressesExcept(Set<InetAddress> own) {
     Set<InetAddress> out = new LinkedHashSet<>();
-    table.values().forEach(l -> l.forEach(a -> {
-      if (!own.contains(a.address())) {
-        out.add(a.address());
-      }
-    }));
+    table
+        .values()
+        .forEach(
+            l ->
+                l.forEach(
+                    a -> {
+                      if (!own.contains(a.address())) {
+                        out.add(a.address());
+                      }
+                    }));
     return out;
   }
 

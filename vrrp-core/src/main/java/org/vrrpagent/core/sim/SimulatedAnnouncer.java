@@ -6,14 +6,14 @@ import java.util.List;
 import org.vrrpagent.core.io.NeighborAnnouncer;
 
 /**
- * A simulated host's gratuitous ARP / unsolicited NA sender: records each round with its
- * virtual time. It checks two rules: it is never called on the engine thread, and a host
- * announces only addresses it holds (announcing an address it gave up would pull the
- * traffic to the wrong host).
+ * A simulated host's gratuitous ARP / unsolicited NA sender: records each round with its virtual
+ * time. It checks two rules: it is never called on the engine thread, and a host announces only
+ * addresses it holds (announcing an address it gave up would pull the traffic to the wrong host).
  */
 public final class SimulatedAnnouncer implements NeighborAnnouncer {
   /** One announcement round for {@code addresses} on {@code interfaceName}. */
-  public record Announcement(long atNanos, String host, String interfaceName, List<InetAddress> addresses) {}
+  public record Announcement(
+      long atNanos, String host, String interfaceName, List<InetAddress> addresses) {}
 
   private final SimulatedLan lan;
   private final SimulatedHost host;
@@ -36,11 +36,19 @@ public final class SimulatedAnnouncer implements NeighborAnnouncer {
     threads.requireNotEngineLane("NeighborAnnouncer.announce");
     for (InetAddress a : announced) {
       if (!addresses.holds(a)) {
-        throw new AssertionError(lan.label() + ": " + host.name() + " announced " + a.getHostAddress()
-            + " at " + lan.now() / 1e9 + " s without holding it");
+        throw new AssertionError(
+            lan.label()
+                + ": "
+                + host.name()
+                + " announced "
+                + a.getHostAddress()
+                + " at "
+                + lan.now() / 1e9
+                + " s without holding it");
       }
     }
-    Announcement a = new Announcement(lan.now(), host.name(), interfaceName, List.copyOf(announced));
+    Announcement a =
+        new Announcement(lan.now(), host.name(), interfaceName, List.copyOf(announced));
     log.add(a);
     lan.announced(a);
   }

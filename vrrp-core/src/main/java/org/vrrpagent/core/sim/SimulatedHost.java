@@ -26,22 +26,23 @@ import org.vrrpagent.core.wire.ChecksumMode;
 import org.vrrpagent.core.wire.DropReason;
 
 /**
- * One host on the {@link SimulatedLan}, running the production {@link Engine} on virtual time:
- * its interface ({@value #INTERFACE}) with a {@link SimulatedAddressTable}, a
- * {@link SimulatedAnnouncer}, one {@link SimulatedTransport} per address family, and the
- * virtual routers it is configured with (stand-alone or in sync groups), built into
- * {@link RouterBinding}s as the daemon builds them.
+ * One host on the {@link SimulatedLan}, running the production {@link Engine} on virtual time: its
+ * interface ({@value #INTERFACE}) with a {@link SimulatedAddressTable}, a {@link
+ * SimulatedAnnouncer}, one {@link SimulatedTransport} per address family, and the virtual routers
+ * it is configured with (stand-alone or in sync groups), built into {@link RouterBinding}s as the
+ * daemon builds them.
  *
- * <p>What a host goes through: {@link #start}, {@link #shutdown} (graceful: a master sends
- * priority 0 and removes its addresses), {@link #crash} (nothing more is sent; the addresses go
- * with the host), {@link #restart}; tracked changes ({@link #priority}, {@link #fault},
- * {@link #clearFault}), which the host remembers as the daemon's tracker does (a restarted
- * engine starts with them); and reloads ({@link #addRouter}, {@link #addSyncGroup},
- * {@link #removeRouter}) while running.
+ * <p>What a host goes through: {@link #start}, {@link #shutdown} (graceful: a master sends priority
+ * 0 and removes its addresses), {@link #crash} (nothing more is sent; the addresses go with the
+ * host), {@link #restart}; tracked changes ({@link #priority}, {@link #fault}, {@link
+ * #clearFault}), which the host remembers as the daemon's tracker does (a restarted engine starts
+ * with them); and reloads ({@link #addRouter}, {@link #addSyncGroup}, {@link #removeRouter}) while
+ * running.
  */
 public final class SimulatedHost {
   /** The one interface of a simulated host. */
   public static final String INTERFACE = "eth0";
+
   private static final InetAddress GROUP_IPV4 = SimulatedLan.address("224.0.0.18");
   private static final InetAddress GROUP_IPV6 = SimulatedLan.address("ff02::12");
   private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(3);
@@ -73,13 +74,16 @@ public final class SimulatedHost {
   // The running incarnation; null while down.
   private Engine engine;
   private VirtualScheduler.HostThreads threads;
-  private final Map<AddressFamily, SimulatedTransport> transports = new EnumMap<>(AddressFamily.class);
+  private final Map<AddressFamily, SimulatedTransport> transports =
+      new EnumMap<>(AddressFamily.class);
 
   SimulatedHost(SimulatedLan lan, String name) {
     this.lan = lan;
     this.name = Objects.requireNonNull(name, "name");
-    // Senders differ in the VRRPv3 IPv4 checksum form, as keepalived and RFC 9568 do; receivers accept both.
-    this.checksumMode = lan.random().nextBoolean() ? ChecksumMode.PSEUDO_HEADER : ChecksumMode.MESSAGE_ONLY;
+    // Senders differ in the VRRPv3 IPv4 checksum form, as keepalived and RFC 9568 do; receivers
+    // accept both.
+    this.checksumMode =
+        lan.random().nextBoolean() ? ChecksumMode.PSEUDO_HEADER : ChecksumMode.MESSAGE_ONLY;
     this.announcer = new SimulatedAnnouncer(lan, this, addressTable);
     addressTable.addInterface(INTERFACE);
   }
@@ -104,13 +108,18 @@ public final class SimulatedHost {
     return this;
   }
 
-  /** How long an address change or announcement takes (virtual time; default 0), from the next start. */
+  /**
+   * How long an address change or announcement takes (virtual time; default 0), from the next
+   * start.
+   */
   public SimulatedHost addressLatencyNanos(long nanos) {
     this.addressLatencyNanos = nanos;
     return this;
   }
 
-  /** Also tells {@code listener} what the engine does (on the engine thread, from the next start). */
+  /**
+   * Also tells {@code listener} what the engine does (on the engine thread, from the next start).
+   */
   public SimulatedHost listen(EngineListener listener) {
     listeners.add(Objects.requireNonNull(listener));
     return this;
@@ -133,18 +142,30 @@ public final class SimulatedHost {
       if (configOrNull(c.name()) != null) {
         throw new IllegalArgumentException(name + ": router " + c.name() + " twice");
       }
-      InetAddress primary = primaries.computeIfAbsent(c.family(), f -> {
-        int prefix = f == AddressFamily.IPV4 ? 24 : 64;
-        addressTable.add(INTERFACE, new InterfaceAddress(c.primaryAddress(), prefix));
-        return c.primaryAddress();
-      });
+      InetAddress primary =
+          primaries.computeIfAbsent(
+              c.family(),
+              f -> {
+                int prefix = f == AddressFamily.IPV4 ? 24 : 64;
+                addressTable.add(INTERFACE, new InterfaceAddress(c.primaryAddress(), prefix));
+                return c.primaryAddress();
+              });
       if (!primary.equals(c.primaryAddress())) {
-        throw new IllegalArgumentException(name + ": router " + c.name() + " has primary address "
-            + c.primaryAddress().getHostAddress() + ", the host's " + c.family() + " address is "
-            + primary.getHostAddress());
+        throw new IllegalArgumentException(
+            name
+                + ": router "
+                + c.name()
+                + " has primary address "
+                + c.primaryAddress().getHostAddress()
+                + ", the host's "
+                + c.family()
+                + " address is "
+                + primary.getHostAddress());
       }
     }
-    units.put(unit.syncGroup() != null ? "group " + unit.syncGroup() : unit.members().getFirst().name(), unit);
+    units.put(
+        unit.syncGroup() != null ? "group " + unit.syncGroup() : unit.members().getFirst().name(),
+        unit);
     if (engine != null) {
       addToEngine(unit);
       pushTracked(unit);
@@ -179,7 +200,9 @@ public final class SimulatedHost {
     threads = lan.scheduler().hostThreads(name).addressLatencyNanos(addressLatencyNanos);
     addressTable.usedBy(threads);
     announcer.usedBy(threads);
-    engine = new Engine(addressTable, announcer, new HostListener(threads, List.copyOf(listeners)), threads);
+    engine =
+        new Engine(
+            addressTable, announcer, new HostListener(threads, List.copyOf(listeners)), threads);
     for (Unit unit : units.values()) {
       addToEngine(unit);
     }
@@ -232,7 +255,8 @@ public final class SimulatedHost {
   public void priority(String router, int effectivePriority) {
     RouterConfig c = config(router);
     if (c.owner()) {
-      throw new IllegalArgumentException(router + " is the address owner: its priority is always 255");
+      throw new IllegalArgumentException(
+          router + " is the address owner: its priority is always 255");
     }
     trackedPriority.put(router, effectivePriority);
     if (engine != null) {
@@ -304,16 +328,31 @@ public final class SimulatedHost {
   }
 
   private RouterStatus down(RouterConfig c) {
-    return new RouterStatus(c.name(), VrrpState.INIT, c.basePriority(), trackedPriorityOf(c), null, -1,
-        c.advertIntervalCentis(), faults.get(c.name()), 0, false);
+    return new RouterStatus(
+        c.name(),
+        VrrpState.INIT,
+        c.basePriority(),
+        trackedPriorityOf(c),
+        null,
+        -1,
+        c.advertIntervalCentis(),
+        faults.get(c.name()),
+        0,
+        false);
   }
 
-  /** The state of this host's router for {@code vrid} (either family); INIT when it has none or is down. */
+  /**
+   * The state of this host's router for {@code vrid} (either family); INIT when it has none or is
+   * down.
+   */
   public VrrpState stateOf(int vrid) {
     return stateOf(vrid, null);
   }
 
-  /** The state of this host's router for {@code vrid} and {@code family} (null: either); INIT when none or down. */
+  /**
+   * The state of this host's router for {@code vrid} and {@code family} (null: either); INIT when
+   * none or down.
+   */
   public VrrpState stateOf(int vrid, AddressFamily family) {
     if (engine == null) {
       return VrrpState.INIT;
@@ -326,10 +365,13 @@ public final class SimulatedHost {
     return VrrpState.INIT;
   }
 
-  /** Master_Down_Interval of {@code router} now: its effective priority and the interval it learned. */
+  /**
+   * Master_Down_Interval of {@code router} now: its effective priority and the interval it learned.
+   */
   public long masterDownIntervalNanos(String router) {
     RouterStatus s = router(router);
-    return TimerIntervals.derive(config(router).version(), s.effectivePriority(), s.masterAdvertIntervalCentis())
+    return TimerIntervals.derive(
+            config(router).version(), s.effectivePriority(), s.masterAdvertIntervalCentis())
         .masterDownIntervalNanos();
   }
 
@@ -347,7 +389,8 @@ public final class SimulatedHost {
     return addressTable;
   }
 
-  // ---------------------------------------------------------------- assembly, as the daemon does it
+  // ---------------------------------------------------------------- assembly, as the daemon does
+  // it
 
   private void addToEngine(Unit unit) {
     List<RouterBinding> bindings = new ArrayList<>();
@@ -375,28 +418,42 @@ public final class SimulatedHost {
     // As the daemon does: the router is built with the priority tracking gives it now.
     RouterConfig built = c.owner() ? c : c.withBasePriority(trackedPriorityOf(c));
     SimulatedTransport transport = transports.computeIfAbsent(c.family(), this::openTransport);
-    List<InterfaceAddress> vips = c.virtualAddresses().stream()
-        .map(a -> new InterfaceAddress(a, c.family() == AddressFamily.IPV4 ? 24 : 64)).toList();
-    return new RouterBinding(built, INTERFACE, new TransportKey(INTERFACE, c.family()), transport, vips, List.of(),
-        c.family() == AddressFamily.IPV4 ? GROUP_IPV4 : GROUP_IPV6, checksumMode, announce);
+    List<InterfaceAddress> vips =
+        c.virtualAddresses().stream()
+            .map(a -> new InterfaceAddress(a, c.family() == AddressFamily.IPV4 ? 24 : 64))
+            .toList();
+    return new RouterBinding(
+        built,
+        INTERFACE,
+        new TransportKey(INTERFACE, c.family()),
+        transport,
+        vips,
+        List.of(),
+        c.family() == AddressFamily.IPV4 ? GROUP_IPV4 : GROUP_IPV6,
+        checksumMode,
+        announce);
   }
 
   private SimulatedTransport openTransport(AddressFamily family) {
     Engine receiver = engine;
     TransportKey key = new TransportKey(INTERFACE, family);
-    return new SimulatedTransport(lan, this, INTERFACE, primaries.get(family), p -> receiver.receive(key, p));
+    return new SimulatedTransport(
+        lan, this, INTERFACE, primaries.get(family), p -> receiver.receive(key, p));
   }
 
   private void closeUnusedTransports() {
     Set<AddressFamily> used = new LinkedHashSet<>();
     configs().forEach(c -> used.add(c.family()));
-    transports.entrySet().removeIf(e -> {
-      if (!used.contains(e.getKey())) {
-        e.getValue().close();
-        return true;
-      }
-      return false;
-    });
+    transports
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (!used.contains(e.getKey())) {
+                e.getValue().close();
+                return true;
+              }
+              return false;
+            });
   }
 
   private int trackedPriorityOf(RouterConfig c) {
@@ -429,13 +486,17 @@ public final class SimulatedHost {
 
   @Override
   public String toString() {
-    return name + (running() ? "" : " (down)") + " " + routers().stream()
-        .map(s -> s.name() + "=" + s.state() + "/" + s.effectivePriority()).toList();
+    return name
+        + (running() ? "" : " (down)")
+        + " "
+        + routers().stream()
+            .map(s -> s.name() + "=" + s.state() + "/" + s.effectivePriority())
+            .toList();
   }
 
   /**
-   * What the LAN records of this host's engine. Checks the threading contract: every call
-   * arrives on this incarnation's engine thread.
+   * What the LAN records of this host's engine. Checks the threading contract: every call arrives
+   * on this incarnation's engine thread.
    */
   private final class HostListener implements EngineListener {
     private final VirtualScheduler.HostThreads on;

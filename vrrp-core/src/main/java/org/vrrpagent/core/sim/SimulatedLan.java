@@ -18,14 +18,14 @@ import org.vrrpagent.core.wire.AddressFamily;
 import org.vrrpagent.core.wire.DropReason;
 
 /**
- * A seeded, virtual-time LAN of {@link SimulatedHost}s, each running the production
- * {@code Engine} on a {@link VirtualScheduler}. Every advertisement the engines send goes
- * through the real codec on both ends; the LAN loses, delays, duplicates and reorders packets
- * per {@link LanConditions} and can be partitioned. Nothing reads a clock: {@link #runUntil}
- * advances virtual time from task to task. The same seed gives the same run.
+ * A seeded, virtual-time LAN of {@link SimulatedHost}s, each running the production {@code Engine}
+ * on a {@link VirtualScheduler}. Every advertisement the engines send goes through the real codec
+ * on both ends; the LAN loses, delays, duplicates and reorders packets per {@link LanConditions}
+ * and can be partitioned. Nothing reads a clock: {@link #runUntil} advances virtual time from task
+ * to task. The same seed gives the same run.
  *
- * <p>Adverts to the VRRP group reach every other host's transport of that family; an advert to
- * a unicast address reaches the host whose transport has it as its source.
+ * <p>Adverts to the VRRP group reach every other host's transport of that family; an advert to a
+ * unicast address reaches the host whose transport has it as its source.
  */
 public final class SimulatedLan {
   private final long seed;
@@ -40,8 +40,10 @@ public final class SimulatedLan {
   private final List<String> misconfigurations = new ArrayList<>();
   private final List<String> failures = new ArrayList<>();
   private LanConditions conditions = LanConditions.PERFECT;
+
   /** Host name to partition side; empty while the LAN is whole. */
   private final Map<String, Integer> sides = new HashMap<>();
+
   private long packetsSent;
   private long packetsDelivered;
 
@@ -113,12 +115,18 @@ public final class SimulatedLan {
     return hosts.values();
   }
 
-  /** Runs {@code task} at virtual time {@code atNanos} (scripted faults, crashes, partitions, reloads). */
+  /**
+   * Runs {@code task} at virtual time {@code atNanos} (scripted faults, crashes, partitions,
+   * reloads).
+   */
   public void at(long atNanos, Runnable task) {
     scheduler.at(atNanos, task);
   }
 
-  /** Runs every task up to and including {@code untilNanos}; then the clock reads {@code untilNanos}. */
+  /**
+   * Runs every task up to and including {@code untilNanos}; then the clock reads {@code
+   * untilNanos}.
+   */
   public void runUntil(long untilNanos) {
     scheduler.runUntil(untilNanos);
   }
@@ -127,7 +135,9 @@ public final class SimulatedLan {
     scheduler.runFor(nanos);
   }
 
-  /** Splits the LAN: packets flow only between hosts on the same side; hosts not named are alone. */
+  /**
+   * Splits the LAN: packets flow only between hosts on the same side; hosts not named are alone.
+   */
   @SafeVarargs
   public final void partition(Set<String>... groups) {
     sides.clear();
@@ -152,8 +162,8 @@ public final class SimulatedLan {
   }
 
   /**
-   * A number that changes whenever a router changes state or a host's addresses change: checks
-   * that depend only on those can skip a moment at which it did not move.
+   * A number that changes whenever a router changes state or a host's addresses change: checks that
+   * depend only on those can skip a moment at which it did not move.
    */
   public long version() {
     long v = transitions.size();
@@ -279,15 +289,21 @@ public final class SimulatedLan {
       }
       int copies = random.nextDouble() < conditions.duplicateProbability() ? 2 : 1;
       for (int c = 0; c < copies; c++) {
-        long delay = conditions.minDelayNanos()
-            + (conditions.maxDelayNanos() > conditions.minDelayNanos()
-                ? random.nextLong(conditions.maxDelayNanos() - conditions.minDelayNanos() + 1) : 0);
-        scheduler.at(scheduler.now() + delay, () -> {
-          if (to.open()) {
-            packetsDelivered++;
-            to.deliver(new InboundPacket(message.clone(), from.sourceAddress(), destination, 255, scheduler.now()));
-          }
-        });
+        long delay =
+            conditions.minDelayNanos()
+                + (conditions.maxDelayNanos() > conditions.minDelayNanos()
+                    ? random.nextLong(conditions.maxDelayNanos() - conditions.minDelayNanos() + 1)
+                    : 0);
+        scheduler.at(
+            scheduler.now() + delay,
+            () -> {
+              if (to.open()) {
+                packetsDelivered++;
+                to.deliver(
+                    new InboundPacket(
+                        message.clone(), from.sourceAddress(), destination, 255, scheduler.now()));
+              }
+            });
       }
     }
   }

@@ -10,10 +10,10 @@ import org.vrrpagent.core.io.TransportException;
 import org.vrrpagent.core.wire.AddressFamily;
 
 /**
- * A host's VRRP socket on the {@link SimulatedLan} for one interface and family: what it sends
- * the LAN carries (or loses, delays, duplicates) to the other hosts' transports of that family;
- * what reaches it goes to its consumer, as a raw socket's I/O thread hands packets to
- * {@code Engine.receive}.
+ * A host's VRRP socket on the {@link SimulatedLan} for one interface and family: what it sends the
+ * LAN carries (or loses, delays, duplicates) to the other hosts' transports of that family; what
+ * reaches it goes to its consumer, as a raw socket's I/O thread hands packets to {@code
+ * Engine.receive}.
  */
 public final class SimulatedTransport implements Transport {
   private final SimulatedLan lan;
@@ -25,7 +25,11 @@ public final class SimulatedTransport implements Transport {
   private final TransportDrops drops = new TransportDrops();
   private boolean closed;
 
-  SimulatedTransport(SimulatedLan lan, SimulatedHost host, String interfaceName, InetAddress source,
+  SimulatedTransport(
+      SimulatedLan lan,
+      SimulatedHost host,
+      String interfaceName,
+      InetAddress source,
       Consumer<InboundPacket> consumer) {
     this.lan = lan;
     this.host = host;

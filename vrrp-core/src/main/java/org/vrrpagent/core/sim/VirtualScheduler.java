@@ -8,16 +8,16 @@ import org.vrrpagent.core.engine.EngineScheduler;
 
 /**
  * Virtual time for a whole simulated LAN: one queue of tasks ordered by virtual time, then by
- * submission, run one at a time on the caller's thread by {@link #runUntil}. Nothing reads a
- * clock, so the same inputs give the same run.
+ * submission, run one at a time on the caller's thread by {@link #runUntil}. Nothing reads a clock,
+ * so the same inputs give the same run.
  *
- * <p>Each simulated host gets its own {@link HostThreads}, the {@link EngineScheduler} its
- * {@code Engine} runs on: an engine lane and an address lane (what are two threads on a host)
- * that take turns on this one queue, each in its own FIFO order. The scheduler knows which
- * lane is running and enforces the engine's threading contract: the address table and the
- * announcer must never be called on an engine lane, listeners only on it
- * ({@link #requireEngineLane}, {@link #requireNotEngineLane}). A breach throws an
- * {@link AssertionError}, which no engine code catches, so the run fails at the spot.
+ * <p>Each simulated host gets its own {@link HostThreads}, the {@link EngineScheduler} its {@code
+ * Engine} runs on: an engine lane and an address lane (what are two threads on a host) that take
+ * turns on this one queue, each in its own FIFO order. The scheduler knows which lane is running
+ * and enforces the engine's threading contract: the address table and the announcer must never be
+ * called on an engine lane, listeners only on it ({@link #requireEngineLane}, {@link
+ * #requireNotEngineLane}). A breach throws an {@link AssertionError}, which no engine code catches,
+ * so the run fails at the spot.
  */
 public final class VirtualScheduler {
   /** A run that processes more tasks than this is stuck in a loop: fail instead of hanging. */
@@ -42,15 +42,22 @@ public final class VirtualScheduler {
   }
 
   private final String label;
-  private final PriorityQueue<Entry> queue = new PriorityQueue<>(
-      (a, b) -> a.atNanos != b.atNanos ? Long.compare(a.atNanos, b.atNanos) : Long.compare(a.seq, b.seq));
+  private final PriorityQueue<Entry> queue =
+      new PriorityQueue<>(
+          (a, b) ->
+              a.atNanos != b.atNanos
+                  ? Long.compare(a.atNanos, b.atNanos)
+                  : Long.compare(a.seq, b.seq));
   private long now;
   private long seq;
   private long tasks;
+
   /** The lane whose task is running; null for the driver (tests, the LAN's deliveries). */
   private Lane current;
 
-  /** @param label names the run in failure messages (for example {@code "seed=42"}) */
+  /**
+   * @param label names the run in failure messages (for example {@code "seed=42"})
+   */
   public VirtualScheduler(String label) {
     this.label = label;
   }
@@ -72,7 +79,10 @@ public final class VirtualScheduler {
     return e;
   }
 
-  /** Runs every task due up to and including {@code untilNanos}; then the clock reads {@code untilNanos}. */
+  /**
+   * Runs every task due up to and including {@code untilNanos}; then the clock reads {@code
+   * untilNanos}.
+   */
   public void runUntil(long untilNanos) {
     while (!queue.isEmpty() && queue.peek().atNanos <= untilNanos) {
       Entry next = queue.poll();
@@ -100,16 +110,26 @@ public final class VirtualScheduler {
   /** Fails unless an engine lane is running (listener calls). */
   void requireEngineLane(String what) {
     if (current == null || !current.engine) {
-      throw new AssertionError(label + ": threading contract broken: " + what + " called on "
-          + (current == null ? "the driver" : current.name) + ", not on its engine thread");
+      throw new AssertionError(
+          label
+              + ": threading contract broken: "
+              + what
+              + " called on "
+              + (current == null ? "the driver" : current.name)
+              + ", not on its engine thread");
     }
   }
 
   /** Fails on an engine lane (address table and announcer calls, which may block on a host). */
   void requireNotEngineLane(String what) {
     if (current != null && current.engine) {
-      throw new AssertionError(label + ": threading contract broken: " + what + " called on "
-          + current.name + " (the engine thread must wait on nothing but its own queue)");
+      throw new AssertionError(
+          label
+              + ": threading contract broken: "
+              + what
+              + " called on "
+              + current.name
+              + " (the engine thread must wait on nothing but its own queue)");
     }
   }
 
@@ -163,23 +183,28 @@ public final class VirtualScheduler {
       if (!alive) {
         throw new RejectedExecutionException(name + " stopped");
       }
-      return at(atNanos, () -> {
-        if (alive) {
-          runAs(task);
-        }
-      });
+      return at(
+          atNanos,
+          () -> {
+            if (alive) {
+              runAs(task);
+            }
+          });
     }
   }
 
   /**
-   * The {@link EngineScheduler} of one simulated host: virtual time, an engine lane and an
-   * address lane. {@link #call} from the driver first runs what the engine lane has queued (a
-   * caller on a host waits behind it too), then the work, at the current virtual time.
+   * The {@link EngineScheduler} of one simulated host: virtual time, an engine lane and an address
+   * lane. {@link #call} from the driver first runs what the engine lane has queued (a caller on a
+   * host waits behind it too), then the work, at the current virtual time.
    */
   public final class HostThreads implements EngineScheduler {
     private final Lane engineLane;
     private final Lane addressLane;
-    /** Virtual time an address change or announcement takes (the `ip` command, the packet socket). */
+
+    /**
+     * Virtual time an address change or announcement takes (the `ip` command, the packet socket).
+     */
     private long addressLatencyNanos;
 
     private HostThreads(String host) {
@@ -268,8 +293,14 @@ public final class VirtualScheduler {
     public void requireEngineLane(String what) {
       if (current != engineLane) {
         VirtualScheduler.this.requireEngineLane(what + " (" + engineLane.name + ")");
-        throw new AssertionError(label + ": threading contract broken: " + what + " called on "
-            + current.name + ", not on " + engineLane.name);
+        throw new AssertionError(
+            label
+                + ": threading contract broken: "
+                + what
+                + " called on "
+                + current.name
+                + ", not on "
+                + engineLane.name);
       }
     }
   }

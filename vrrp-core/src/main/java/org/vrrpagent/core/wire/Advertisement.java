@@ -6,16 +6,16 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One VRRP advertisement (RFC 9568 §5.2, RFC 3768 §5.3). Immutable and valid by
- * construction: an advertisement that could not be put on the wire cannot exist.
+ * One VRRP advertisement (RFC 9568 §5.2, RFC 3768 §5.3). Immutable and valid by construction: an
+ * advertisement that could not be put on the wire cannot exist.
  *
  * @param version VRRP version
  * @param family the family of {@code addresses} (and of the IP packet carrying it)
  * @param vrid virtual router id, 1..255
  * @param priority 0..255 (0: the master is leaving; 255: the address owner)
- * @param maxAdvertIntervalCentis the advertisement interval in centiseconds: v3 carries
- *     it as 12 bits (1..4095); v2 carries whole seconds (1..255), so a v2 interval is a
- *     multiple of 100 centiseconds
+ * @param maxAdvertIntervalCentis the advertisement interval in centiseconds: v3 carries it as 12
+ *     bits (1..4095); v2 carries whole seconds (1..255), so a v2 interval is a multiple of 100
+ *     centiseconds
  * @param addresses the virtual addresses, 0..255 of them, all of {@code family}
  * @param authType v2 only; {@link AuthType#NONE} for v3
  * @param authData v2 only: exactly 8 bytes (zeros for {@link AuthType#NONE}); empty for v3
@@ -32,10 +32,13 @@ public record Advertisement(
 
   /** Auth data length of a VRRPv2 advertisement (RFC 3768 §5.3.10). */
   public static final int V2_AUTH_DATA_BYTES = 8;
+
   /** The count field is 8 bits. */
   public static final int MAX_ADDRESSES = 255;
+
   /** The v3 interval field is 12 bits of centiseconds. */
   public static final int V3_MAX_INTERVAL_CENTIS = 4095;
+
   /** The v2 interval field is 8 bits of seconds. */
   public static final int V2_MAX_INTERVAL_SECONDS = 255;
 
@@ -52,21 +55,26 @@ public record Advertisement(
       throw new IllegalArgumentException("priority " + priority + " (expected: 0..255)");
     }
     if (addresses.size() > MAX_ADDRESSES) {
-      throw new IllegalArgumentException("address count " + addresses.size() + " (expected: at most 255)");
+      throw new IllegalArgumentException(
+          "address count " + addresses.size() + " (expected: at most 255)");
     }
     addresses = List.copyOf(addresses);
     for (InetAddress a : addresses) {
       if (!family.matches(a)) {
-        throw new IllegalArgumentException("address " + a.getHostAddress() + " (expected: " + family + ")");
+        throw new IllegalArgumentException(
+            "address " + a.getHostAddress() + " (expected: " + family + ")");
       }
     }
     if (version == VrrpVersion.V3) {
       if (maxAdvertIntervalCentis < 1 || maxAdvertIntervalCentis > V3_MAX_INTERVAL_CENTIS) {
         throw new IllegalArgumentException(
-            "advertisement interval " + maxAdvertIntervalCentis + " cs (expected: 1..4095 cs for VRRPv3)");
+            "advertisement interval "
+                + maxAdvertIntervalCentis
+                + " cs (expected: 1..4095 cs for VRRPv3)");
       }
       if (authType != AuthType.NONE || authData.length != 0) {
-        throw new IllegalArgumentException("authentication on a VRRPv3 advertisement (expected: none)");
+        throw new IllegalArgumentException(
+            "authentication on a VRRPv3 advertisement (expected: none)");
       }
     } else {
       if (family != AddressFamily.IPV4) {
@@ -76,10 +84,13 @@ public record Advertisement(
           || maxAdvertIntervalCentis < 100
           || maxAdvertIntervalCentis > V2_MAX_INTERVAL_SECONDS * 100) {
         throw new IllegalArgumentException(
-            "advertisement interval " + maxAdvertIntervalCentis + " cs (expected: whole seconds 1..255 for VRRPv2)");
+            "advertisement interval "
+                + maxAdvertIntervalCentis
+                + " cs (expected: whole seconds 1..255 for VRRPv2)");
       }
       if (authData.length != V2_AUTH_DATA_BYTES) {
-        throw new IllegalArgumentException("auth data of " + authData.length + " bytes (expected: 8)");
+        throw new IllegalArgumentException(
+            "auth data of " + authData.length + " bytes (expected: 8)");
       }
       if (authType == AuthType.NONE && !Arrays.equals(authData, new byte[V2_AUTH_DATA_BYTES])) {
         throw new IllegalArgumentException("auth data with auth type none (expected: zeros)");
@@ -89,25 +100,46 @@ public record Advertisement(
   }
 
   /** A VRRPv3 advertisement. */
-  public static Advertisement v3(int vrid, int priority, int maxAdvertIntervalCentis, List<InetAddress> addresses) {
+  public static Advertisement v3(
+      int vrid, int priority, int maxAdvertIntervalCentis, List<InetAddress> addresses) {
     if (addresses.isEmpty()) {
-      throw new IllegalArgumentException("a VRRPv3 advertisement needs at least one address to know its family");
+      throw new IllegalArgumentException(
+          "a VRRPv3 advertisement needs at least one address to know its family");
     }
     return new Advertisement(
-        VrrpVersion.V3, AddressFamily.of(addresses.getFirst()), vrid, priority, maxAdvertIntervalCentis,
-        addresses, AuthType.NONE, new byte[0]);
+        VrrpVersion.V3,
+        AddressFamily.of(addresses.getFirst()),
+        vrid,
+        priority,
+        maxAdvertIntervalCentis,
+        addresses,
+        AuthType.NONE,
+        new byte[0]);
   }
 
   /** A VRRPv2 advertisement (IPv4 only). */
   public static Advertisement v2(
-      int vrid, int priority, int advertIntervalSeconds, List<InetAddress> addresses, AuthType authType, byte[] authData) {
+      int vrid,
+      int priority,
+      int advertIntervalSeconds,
+      List<InetAddress> addresses,
+      AuthType authType,
+      byte[] authData) {
     return new Advertisement(
-        VrrpVersion.V2, AddressFamily.IPV4, vrid, priority, advertIntervalSeconds * 100, addresses, authType, authData);
+        VrrpVersion.V2,
+        AddressFamily.IPV4,
+        vrid,
+        priority,
+        advertIntervalSeconds * 100,
+        addresses,
+        authType,
+        authData);
   }
 
   /** The same advertisement with another priority (for example 0 at shutdown). */
   public Advertisement withPriority(int newPriority) {
-    return new Advertisement(version, family, vrid, newPriority, maxAdvertIntervalCentis, addresses, authType, authData);
+    return new Advertisement(
+        version, family, vrid, newPriority, maxAdvertIntervalCentis, addresses, authType, authData);
   }
 
   @Override
@@ -130,14 +162,24 @@ public record Advertisement(
 
   @Override
   public int hashCode() {
-    return Objects.hash(version, family, vrid, priority, maxAdvertIntervalCentis, addresses, authType)
-        * 31 + Arrays.hashCode(authData);
+    return Objects.hash(
+                version, family, vrid, priority, maxAdvertIntervalCentis, addresses, authType)
+            * 31
+        + Arrays.hashCode(authData);
   }
 
   @Override
   public String toString() {
-    return "VRRPv" + version.byteValue() + " vrid " + vrid + " prio " + priority + " intvl "
-        + maxAdvertIntervalCentis + "cs addrs " + addresses.stream().map(InetAddress::getHostAddress).toList()
+    return "VRRPv"
+        + version.byteValue()
+        + " vrid "
+        + vrid
+        + " prio "
+        + priority
+        + " intvl "
+        + maxAdvertIntervalCentis
+        + "cs addrs "
+        + addresses.stream().map(InetAddress::getHostAddress).toList()
         + (authType == AuthType.NONE ? "" : " auth " + authType);
   }
 }

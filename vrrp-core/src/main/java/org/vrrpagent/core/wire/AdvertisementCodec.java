@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Encodes and decodes VRRP advertisements: the IP payload of protocol 112. Stateless and pure:
- * no sockets, no clocks, no configuration.
+ * Encodes and decodes VRRP advertisements: the IP payload of protocol 112. Stateless and pure: no
+ * sockets, no clocks, no configuration.
  *
  * <pre>
  * VRRPv3 (RFC 9568 §5.1)                  VRRPv2 (RFC 3768 §5.1)
@@ -25,19 +25,22 @@ import java.util.Objects;
  *  8: n IPv4 (4 bytes) or IPv6 (16) addrs  8: n IPv4 addresses, then 8 bytes auth data
  * </pre>
  *
- * <p>{@link #decode} checks the packet, not policy: whether the VRID is ours, the version is
- * the one we run, the v2 password and interval match our configuration are the virtual
- * router's business.
+ * <p>{@link #decode} checks the packet, not policy: whether the VRID is ours, the version is the
+ * one we run, the v2 password and interval match our configuration are the virtual router's
+ * business.
  */
 public final class AdvertisementCodec {
   private AdvertisementCodec() {}
 
   /** Fixed part of a message: up to and including the checksum. */
   public static final int HEADER_BYTES = 8;
+
   /** The largest message we read: VRRPv3 over IPv6 with 255 addresses. */
   public static final int MAX_MESSAGE_BYTES = HEADER_BYTES + Advertisement.MAX_ADDRESSES * 16;
+
   /** A CARP advertisement (OpenBSD, also IP protocol 112, version 2 type 1) is 36 bytes. */
   public static final int CARP_MESSAGE_BYTES = 36;
+
   /** A VRRPv2 message of 36 bytes carries 5 addresses; a CARP header puts its authlen 7 there. */
   private static final int V2_ADDRESSES_IN_36_BYTES = 5;
 
@@ -89,7 +92,9 @@ public final class AdvertisementCodec {
     if (usesPseudoHeader(advertisement.version(), family, mode)) {
       requireFamily(family, Objects.requireNonNull(source, "source"), "source");
       requireFamily(family, Objects.requireNonNull(destination, "destination"), "destination");
-      checksum = InternetChecksum.withPseudoHeader(source, destination, InternetChecksum.PROTOCOL_VRRP, m, 0, m.length);
+      checksum =
+          InternetChecksum.withPseudoHeader(
+              source, destination, InternetChecksum.PROTOCOL_VRRP, m, 0, m.length);
     } else {
       checksum = InternetChecksum.of(m, 0, m.length);
     }
@@ -98,7 +103,8 @@ public final class AdvertisementCodec {
     return m;
   }
 
-  private static boolean usesPseudoHeader(VrrpVersion version, AddressFamily family, ChecksumMode mode) {
+  private static boolean usesPseudoHeader(
+      VrrpVersion version, AddressFamily family, ChecksumMode mode) {
     if (version == VrrpVersion.V2) {
       return false;
     }
@@ -107,13 +113,14 @@ public final class AdvertisementCodec {
 
   private static void requireFamily(AddressFamily family, InetAddress address, String what) {
     if (!family.matches(address)) {
-      throw new IllegalArgumentException(what + " " + address.getHostAddress() + " (expected: " + family + ")");
+      throw new IllegalArgumentException(
+          what + " " + address.getHostAddress() + " (expected: " + family + ")");
     }
   }
 
   /**
-   * Runs the receive checks of RFC 9568 §7.1 (and RFC 3768 §7.1 for v2) on one received
-   * message, in this fixed order, and throws with the first that fails:
+   * Runs the receive checks of RFC 9568 §7.1 (and RFC 3768 §7.1 for v2) on one received message, in
+   * this fixed order, and throws with the first that fails:
    *
    * <ol>
    *   <li>{@link DropReason#TTL}: TTL / hop limit is 255 (the packet was not routed);
@@ -124,19 +131,21 @@ public final class AdvertisementCodec {
    *   <li>{@link DropReason#LENGTH}: exactly the length the address count calls for;
    *   <li>{@link DropReason#CHECKSUM}: the checksum verifies (v3 IPv4: either form);
    *   <li>{@link DropReason#ADDRESS_FAMILY}: source and destination are of one family;
-   *   <li>{@link DropReason#UNSPECIFIED_SOURCE}: the source is not 0.0.0.0 or {@code ::} (no
-   *       router has that address; whoever sends from it hides who it is);
+   *   <li>{@link DropReason#UNSPECIFIED_SOURCE}: the source is not 0.0.0.0 or {@code ::} (no router
+   *       has that address; whoever sends from it hides who it is);
    *   <li>{@link DropReason#ZERO_INTERVAL}: the advertisement interval is not zero;
    *   <li>{@link DropReason#VRID}, {@link DropReason#AUTH}: VRID 0 and unknown auth types can't be
    *       represented and are dropped here; whether a valid VRID or password is ours is policy.
    * </ol>
    */
-  public static ReceivedAdvertisement decode(byte[] message, IpContext ip) throws MalformedAdvertisementException {
+  public static ReceivedAdvertisement decode(byte[] message, IpContext ip)
+      throws MalformedAdvertisementException {
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(ip, "ip");
     if (ip.ttlOrHopLimit() != REQUIRED_TTL) {
       throw new MalformedAdvertisementException(
-          DropReason.TTL, (isIpv4(ip) ? "TTL " : "hop limit ") + ip.ttlOrHopLimit() + " (expected: 255)");
+          DropReason.TTL,
+          (isIpv4(ip) ? "TTL " : "hop limit ") + ip.ttlOrHopLimit() + " (expected: 255)");
     }
     if (message.length < HEADER_BYTES) {
       throw new MalformedAdvertisementException(
@@ -144,7 +153,8 @@ public final class AdvertisementCodec {
     }
     if (message.length > MAX_MESSAGE_BYTES) {
       throw new MalformedAdvertisementException(
-          DropReason.LENGTH, "message of " + message.length + " bytes (expected: at most " + MAX_MESSAGE_BYTES + ")");
+          DropReason.LENGTH,
+          "message of " + message.length + " bytes (expected: at most " + MAX_MESSAGE_BYTES + ")");
     }
     int versionNibble = (message[0] >>> 4) & 0x0f;
     int type = message[0] & 0x0f;
@@ -154,45 +164,64 @@ public final class AdvertisementCodec {
     } else if (versionNibble == 2) {
       version = VrrpVersion.V2;
       if (!isIpv4(ip)) {
-        throw new MalformedAdvertisementException(DropReason.VERSION, "VRRPv2 over IPv6 (expected: version 3)");
+        throw new MalformedAdvertisementException(
+            DropReason.VERSION, "VRRPv2 over IPv6 (expected: version 3)");
       }
     } else {
-      throw new MalformedAdvertisementException(DropReason.VERSION, "version " + versionNibble + " (expected: 2 or 3)");
+      throw new MalformedAdvertisementException(
+          DropReason.VERSION, "version " + versionNibble + " (expected: 2 or 3)");
     }
     if (type != TYPE_ADVERTISEMENT) {
-      throw new MalformedAdvertisementException(DropReason.TYPE, "type " + type + " (expected: 1, advertisement)");
+      throw new MalformedAdvertisementException(
+          DropReason.TYPE, "type " + type + " (expected: 1, advertisement)");
     }
     int count = message[3] & 0xff;
-    if (version == VrrpVersion.V2 && message.length == CARP_MESSAGE_BYTES && count != V2_ADDRESSES_IN_36_BYTES) {
+    if (version == VrrpVersion.V2
+        && message.length == CARP_MESSAGE_BYTES
+        && count != V2_ADDRESSES_IN_36_BYTES) {
       // OpenBSD CARP shares protocol 112, version 2 and type 1; its 36-byte header has the
       // auth length (7) where VRRP has the address count. Read as VRRP it would be nonsense.
       throw new MalformedAdvertisementException(
-          DropReason.NOT_VRRP, "36-byte message with count " + count + ": a CARP advertisement (expected: VRRP)");
+          DropReason.NOT_VRRP,
+          "36-byte message with count " + count + ": a CARP advertisement (expected: VRRP)");
     }
     AddressFamily family = isIpv4(ip) ? AddressFamily.IPV4 : AddressFamily.IPV6;
     int expectedLength = messageLength(version, family, count);
     if (message.length != expectedLength) {
       throw new MalformedAdvertisementException(
           DropReason.LENGTH,
-          "message of " + message.length + " bytes for " + count + " " + family + " address(es) (expected: "
-              + expectedLength + ")");
+          "message of "
+              + message.length
+              + " bytes for "
+              + count
+              + " "
+              + family
+              + " address(es) (expected: "
+              + expectedLength
+              + ")");
     }
     ChecksumMode checksumMode = verifyChecksum(message, version, ip);
     if (family.matches(ip.source()) != family.matches(ip.destination())) {
       throw new MalformedAdvertisementException(
           DropReason.ADDRESS_FAMILY,
-          "source " + ip.source().getHostAddress() + " and destination " + ip.destination().getHostAddress()
+          "source "
+              + ip.source().getHostAddress()
+              + " and destination "
+              + ip.destination().getHostAddress()
               + " (expected: one address family)");
     }
     if (ip.source().isAnyLocalAddress()) {
-      throw new MalformedAdvertisementException(DropReason.UNSPECIFIED_SOURCE,
+      throw new MalformedAdvertisementException(
+          DropReason.UNSPECIFIED_SOURCE,
           "source " + ip.source().getHostAddress() + " (expected: the sender's own address)");
     }
-    int intervalCentis = version == VrrpVersion.V3
-        ? ((message[4] & 0x0f) << 8) | (message[5] & 0xff)
-        : (message[5] & 0xff) * 100;
+    int intervalCentis =
+        version == VrrpVersion.V3
+            ? ((message[4] & 0x0f) << 8) | (message[5] & 0xff)
+            : (message[5] & 0xff) * 100;
     if (intervalCentis == 0) {
-      throw new MalformedAdvertisementException(DropReason.ZERO_INTERVAL, "advertisement interval 0 (expected: > 0)");
+      throw new MalformedAdvertisementException(
+          DropReason.ZERO_INTERVAL, "advertisement interval 0 (expected: > 0)");
     }
     int vrid = message[1] & 0xff;
     if (vrid == 0) {
@@ -206,17 +235,30 @@ public final class AdvertisementCodec {
     int priority = message[2] & 0xff;
     Advertisement advertisement;
     if (version == VrrpVersion.V3) {
-      advertisement = new Advertisement(
-          version, family, vrid, priority, intervalCentis, addresses, AuthType.NONE, new byte[0]);
+      advertisement =
+          new Advertisement(
+              version,
+              family,
+              vrid,
+              priority,
+              intervalCentis,
+              addresses,
+              AuthType.NONE,
+              new byte[0]);
     } else {
       AuthType authType = authType(message[4]);
       // RFC 3768 §5.3.10: with no authentication the auth data is ignored on reception.
-      byte[] authData = authType == AuthType.NONE
-          ? NO_AUTH_DATA
-          : Arrays.copyOfRange(message, message.length - Advertisement.V2_AUTH_DATA_BYTES, message.length);
-      advertisement = new Advertisement(version, family, vrid, priority, intervalCentis, addresses, authType, authData);
+      byte[] authData =
+          authType == AuthType.NONE
+              ? NO_AUTH_DATA
+              : Arrays.copyOfRange(
+                  message, message.length - Advertisement.V2_AUTH_DATA_BYTES, message.length);
+      advertisement =
+          new Advertisement(
+              version, family, vrid, priority, intervalCentis, addresses, authType, authData);
     }
-    return new ReceivedAdvertisement(advertisement, ip.source(), checksumMode, ip.destination(), ip.sourceOnLink());
+    return new ReceivedAdvertisement(
+        advertisement, ip.source(), checksumMode, ip.destination(), ip.sourceOnLink());
   }
 
   private static ChecksumMode verifyChecksum(byte[] message, VrrpVersion version, IpContext ip)
@@ -232,8 +274,14 @@ public final class AdvertisementCodec {
       }
       throw checksumMismatch(found, "0x" + hex(messageOnly));
     }
-    int pseudo = InternetChecksum.withPseudoHeader(
-        ip.source(), ip.destination(), InternetChecksum.PROTOCOL_VRRP, zeroed, 0, zeroed.length);
+    int pseudo =
+        InternetChecksum.withPseudoHeader(
+            ip.source(),
+            ip.destination(),
+            InternetChecksum.PROTOCOL_VRRP,
+            zeroed,
+            0,
+            zeroed.length);
     if (found == pseudo) {
       return ChecksumMode.PSEUDO_HEADER;
     }
@@ -242,7 +290,8 @@ public final class AdvertisementCodec {
       if (found == messageOnly) {
         return ChecksumMode.MESSAGE_ONLY;
       }
-      throw checksumMismatch(found, "0x" + hex(pseudo) + " with pseudo-header or 0x" + hex(messageOnly) + " without");
+      throw checksumMismatch(
+          found, "0x" + hex(pseudo) + " with pseudo-header or 0x" + hex(messageOnly) + " without");
     }
     throw checksumMismatch(found, "0x" + hex(pseudo) + " with pseudo-header");
   }
@@ -268,7 +317,9 @@ public final class AdvertisementCodec {
     try {
       // Inet6Address.getByAddress keeps an IPv4-mapped ::ffff:a.b.c.d an IPv6 address;
       // InetAddress.getByAddress would turn it into an Inet4Address of the wrong family.
-      return raw.length == 16 ? Inet6Address.getByAddress(null, raw, -1) : InetAddress.getByAddress(raw);
+      return raw.length == 16
+          ? Inet6Address.getByAddress(null, raw, -1)
+          : InetAddress.getByAddress(raw);
     } catch (UnknownHostException e) {
       throw new AssertionError("4 or 16 bytes are always an address", e);
     }

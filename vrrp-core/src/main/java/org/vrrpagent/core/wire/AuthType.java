@@ -24,7 +24,8 @@ public enum AuthType {
       case 0 -> NONE;
       case 1 -> SIMPLE_TEXT;
       case 2 -> IP_AH;
-      default -> throw new IllegalArgumentException("auth type " + value + " (expected: 0, 1 or 2)");
+      default ->
+          throw new IllegalArgumentException("auth type " + value + " (expected: 0, 1 or 2)");
     };
   }
 }

@@ -1,9 +1,9 @@
 package org.vrrpagent.core.wire;
 
 /**
- * Why a received packet was dropped. Each receive rule has its own reason, and each
- * reason its own counter ({@code vrrp_rx_dropped_total{reason="…"}}, label {@link #label()}).
- * The codec produces the packet reasons; the virtual router adds the policy ones.
+ * Why a received packet was dropped. Each receive rule has its own reason, and each reason its own
+ * counter ({@code vrrp_rx_dropped_total{reason="…"}}, label {@link #label()}). The codec produces
+ * the packet reasons; the virtual router adds the policy ones.
  */
 public enum DropReason {
   // Packet reasons, in the order AdvertisementCodec.decode checks them (RFC 9568 §7.1).
@@ -20,7 +20,8 @@ public enum DropReason {
   UNSPECIFIED_SOURCE("unspecified_source"),
   // Policy reasons, checked by the virtual router against its configuration.
   VRID("vrid"),
-  // Receive hardening (the virtual router's ReceivePolicy), checked before anything else of the advert.
+  // Receive hardening (the virtual router's ReceivePolicy), checked before anything else of the
+  // advert.
   /** Multicast mode: the advert was sent to a unicast address, not to the group. */
   UNICAST_DESTINATION("unicast_destination"),
   /** Multicast mode with an allow-list ({@code accept-from}): the source is not on it. */
@@ -29,7 +30,10 @@ public enum DropReason {
   SOURCE_NOT_LINK_LOCAL("source_not_link_local"),
   /** Multicast mode, IPv4 ({@code on-link-only}): the source is in no subnet of the interface. */
   SOURCE_NOT_ON_LINK("source_not_on_link"),
-  /** VRRPv3: the advert's interval is longer than the backup will learn ({@code max-learned-interval}). */
+  /**
+   * VRRPv3: the advert's interval is longer than the backup will learn ({@code
+   * max-learned-interval}).
+   */
   INTERVAL_TOO_LONG("interval_too_long"),
   VERSION_MISMATCH("version_mismatch"),
   AUTH("auth"),

@@ -4,9 +4,9 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 
 /**
- * The Internet checksum (RFC 1071): the 16-bit one's complement of the one's complement sum,
- * with the IPv4 and IPv6 pseudo-headers VRRP uses (RFC 768 style for IPv4, RFC 8200 §8.1 for
- * IPv6). Shared by the VRRP codec and the ICMPv6 neighbour advertisement builder.
+ * The Internet checksum (RFC 1071): the 16-bit one's complement of the one's complement sum, with
+ * the IPv4 and IPv6 pseudo-headers VRRP uses (RFC 768 style for IPv4, RFC 8200 §8.1 for IPv6).
+ * Shared by the VRRP codec and the ICMPv6 neighbour advertisement builder.
  */
 public final class InternetChecksum {
   private InternetChecksum() {}
@@ -14,7 +14,10 @@ public final class InternetChecksum {
   /** IP protocol number of VRRP (and of CARP, which shares it). */
   public static final int PROTOCOL_VRRP = 112;
 
-  /** One's complement sum of {@code data[offset, offset+length)} added to {@code sum}, not yet folded. */
+  /**
+   * One's complement sum of {@code data[offset, offset+length)} added to {@code sum}, not yet
+   * folded.
+   */
   static long add(long sum, byte[] data, int offset, int length) {
     int i = offset;
     int end = offset + length;
@@ -39,7 +42,8 @@ public final class InternetChecksum {
    * source, destination, zero, protocol, length (16 bits); for IPv6 source, destination,
    * upper-layer length (32 bits), three zero bytes, next header.
    */
-  static long pseudoHeaderSum(InetAddress source, InetAddress destination, int protocol, int length) {
+  static long pseudoHeaderSum(
+      InetAddress source, InetAddress destination, int protocol, int length) {
     byte[] s = source.getAddress();
     byte[] d = destination.getAddress();
     long sum = add(0, s, 0, s.length);
@@ -55,14 +59,22 @@ public final class InternetChecksum {
     return sum;
   }
 
-  /** Checksum of a message alone. Computing it over a message holding a correct checksum gives 0. */
+  /**
+   * Checksum of a message alone. Computing it over a message holding a correct checksum gives 0.
+   */
   public static int of(byte[] message, int offset, int length) {
     return fold(add(0, message, offset, length));
   }
 
   /** Checksum of a message with the pseudo-header of its IP packet. */
   public static int withPseudoHeader(
-      InetAddress source, InetAddress destination, int protocol, byte[] message, int offset, int length) {
-    return fold(add(pseudoHeaderSum(source, destination, protocol, length), message, offset, length));
+      InetAddress source,
+      InetAddress destination,
+      int protocol,
+      byte[] message,
+      int offset,
+      int length) {
+    return fold(
+        add(pseudoHeaderSum(source, destination, protocol, length), message, offset, length));
   }
 }

@@ -4,8 +4,7 @@ import java.net.InetAddress;
 import java.util.Objects;
 
 /**
- * The IP-layer facts the receive rules need, read from the packet that carried an
- * advertisement.
+ * The IP-layer facts the receive rules need, read from the packet that carried an advertisement.
  *
  * @param source the IP source address (the sender's primary address)
  * @param destination the IP destination (224.0.0.18, ff02::12, or a unicast address)
@@ -13,7 +12,8 @@ import java.util.Objects;
  * @param sourceOnLink the transport's finding: the source lies in a subnet of the receiving
  *     interface (IPv4) or is link-local (IPv6). The codec passes it on; policy uses it.
  */
-public record IpContext(InetAddress source, InetAddress destination, int ttlOrHopLimit, boolean sourceOnLink) {
+public record IpContext(
+    InetAddress source, InetAddress destination, int ttlOrHopLimit, boolean sourceOnLink) {
   public IpContext {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(destination, "destination");

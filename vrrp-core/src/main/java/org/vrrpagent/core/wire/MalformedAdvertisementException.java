@@ -1,6 +1,8 @@
 package org.vrrpagent.core.wire;
 
-/** A received packet failed a receive rule; the message says what was found and what was expected. */
+/**
+ * A received packet failed a receive rule; the message says what was found and what was expected.
+ */
 public final class MalformedAdvertisementException extends Exception {
   private final DropReason reason;
 

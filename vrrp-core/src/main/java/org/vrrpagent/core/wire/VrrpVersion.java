@@ -15,12 +15,15 @@ public enum VrrpVersion {
     return value;
   }
 
-  /** @throws IllegalArgumentException for any value other than 2 or 3 */
+  /**
+   * @throws IllegalArgumentException for any value other than 2 or 3
+   */
   public static VrrpVersion valueOf(byte value) {
     return switch (value) {
       case 2 -> V2;
       case 3 -> V3;
-      default -> throw new IllegalArgumentException("VRRP version " + value + " (expected: 2 or 3)");
+      default ->
+          throw new IllegalArgumentException("VRRP version " + value + " (expected: 2 or 3)");
     };
   }
 }

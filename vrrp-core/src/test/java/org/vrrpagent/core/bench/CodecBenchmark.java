@@ -45,8 +45,12 @@ public class CodecBenchmark {
     group4 = InetAddress.getByName("224.0.0.18");
     src6 = InetAddress.getByName("fe80::9845:72ff:fe50:500a");
     group6 = InetAddress.getByName("ff02::12");
-    v3ipv4 = Advertisement.v3(51, 100, 100,
-        List.of(InetAddress.getByName("198.18.0.100"), InetAddress.getByName("198.18.0.101")));
+    v3ipv4 =
+        Advertisement.v3(
+            51,
+            100,
+            100,
+            List.of(InetAddress.getByName("198.18.0.100"), InetAddress.getByName("198.18.0.101")));
     v3ipv6 = Advertisement.v3(53, 120, 50, List.of(InetAddress.getByName("fd00:198:18::100")));
     v3ipv4Bytes = AdvertisementCodec.encode(v3ipv4, src4, group4, ChecksumMode.PSEUDO_HEADER);
     v3ipv6Bytes = AdvertisementCodec.encode(v3ipv6, src6, group6, ChecksumMode.PSEUDO_HEADER);

@@ -26,8 +26,8 @@ import org.vrrpagent.core.wire.MalformedAdvertisementException;
 import org.vrrpagent.core.wire.ReceivedAdvertisement;
 
 /**
- * One state machine step, the hot paths a running agent takes every interval. Run with
- * {@code bin/bench vrrp-core VirtualRouter}.
+ * One state machine step, the hot paths a running agent takes every interval. Run with {@code
+ * bin/bench vrrp-core VirtualRouter}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -48,12 +48,16 @@ public class VirtualRouterBenchmark {
   public void setUp() throws Exception {
     InetAddress vip = InetAddress.getByName("198.18.0.100");
     InetAddress peer = InetAddress.getByName("198.18.0.2");
-    backup = new VirtualRouter(RouterConfig.v3("b", 51, 100, 100, List.of(vip), InetAddress.getByName("198.18.0.1")));
+    backup =
+        new VirtualRouter(
+            RouterConfig.v3("b", 51, 100, 100, List.of(vip), InetAddress.getByName("198.18.0.1")));
     backup.handle(new Event.Startup(), 0);
     master = new VirtualRouter(RouterConfig.v3("m", 51, 255, 100, List.of(vip), peer));
     master.handle(new Event.Startup(), 0);
     Advertisement advert = Advertisement.v3(51, 200, 100, List.of(vip));
-    fromMaster = new Event.AdvertReceived(new ReceivedAdvertisement(advert, peer, ChecksumMode.PSEUDO_HEADER));
+    fromMaster =
+        new Event.AdvertReceived(
+            new ReceivedAdvertisement(advert, peer, ChecksumMode.PSEUDO_HEADER));
     InetAddress group = InetAddress.getByName("224.0.0.18");
     wire = AdvertisementCodec.encode(advert, peer, group, ChecksumMode.PSEUDO_HEADER);
     ip = new IpContext(peer, group, 255);

@@ -10,14 +10,13 @@ import org.vrrpagent.core.wire.IpContext;
 import org.vrrpagent.core.wire.MalformedAdvertisementException;
 
 /**
- * Fuzzes the CARP decoder. Properties: it returns an advertisement or throws
- * {@link MalformedAdvertisementException} with a reason and an "(expected: …)" (never anything
- * else); what it returns re-encodes to the very same bytes; and no message is read as both
- * CARP and VRRP.
+ * Fuzzes the CARP decoder. Properties: it returns an advertisement or throws {@link
+ * MalformedAdvertisementException} with a reason and an "(expected: …)" (never anything else); what
+ * it returns re-encodes to the very same bytes; and no message is read as both CARP and VRRP.
  *
- * <p>{@code ./mvnw test} replays the corpus in
- * {@code src/test/resources/org/vrrpagent/core/carp/CarpCodecFuzzTestInputs/}; to fuzz:
- * {@code JAZZER_FUZZ=1 ./mvnw -pl vrrp-core test -Dtest=CarpCodecFuzzTest}.
+ * <p>{@code ./mvnw test} replays the corpus in {@code
+ * src/test/resources/org/vrrpagent/core/carp/CarpCodecFuzzTestInputs/}; to fuzz: {@code
+ * JAZZER_FUZZ=1 ./mvnw -pl vrrp-core test -Dtest=CarpCodecFuzzTest}.
  */
 class CarpCodecFuzzTest {
   private static final InetAddress[] SOURCES = {
@@ -28,7 +27,8 @@ class CarpCodecFuzzTest {
   };
 
   @FuzzTest(maxDuration = "30s")
-  void decodeEitherReturnsAnAdvertThatReencodesIdenticallyOrSaysWhy(FuzzedDataProvider data) throws Exception {
+  void decodeEitherReturnsAnAdvertThatReencodesIdenticallyOrSaysWhy(FuzzedDataProvider data)
+      throws Exception {
     int family = data.consumeBoolean() ? 1 : 0;
     int ttl = data.consumeBoolean() ? 255 : data.consumeInt(0, 255);
     byte[] message = data.consumeRemainingAsBytes();

@@ -16,9 +16,9 @@ import org.vrrpagent.core.wire.IpContext;
 import org.vrrpagent.core.wire.MalformedAdvertisementException;
 
 /**
- * The CARP codec against what Debian's ucarp 1.5.2 put on the wire ({@code vectors/ucarp/}:
- * {@code ucarp -v 60 -p secret -a 198.18.1.110}, advbase 1, advskew 0 alone; then a pair with
- * advskew 50 and 0), and one negative test per receive rule.
+ * The CARP codec against what Debian's ucarp 1.5.2 put on the wire ({@code vectors/ucarp/}: {@code
+ * ucarp -v 60 -p secret -a 198.18.1.110}, advbase 1, advskew 0 alone; then a pair with advskew 50
+ * and 0), and one negative test per receive rule.
  */
 class CarpCodecTest {
   static final InetAddress VIP = InetAddress.ofLiteral("198.18.1.110");
@@ -33,19 +33,19 @@ class CarpCodecTest {
     return frames.stream().filter(Frame::isVrrp).toList();
   }
 
-  /**
-   * The first advertisement of ucarp.pcap, field by field.
-   */
-  static final byte[] FIRST = HexFormat.of().parseHex(
-      "21" // version 2, type 1 (advertisement)
-          + "3c" // vhid 60
-          + "00" // advskew 0
-          + "07" // authlen 7
-          + "00" // demote 0 (ucarp's pad1)
-          + "01" // advbase 1 s
-          + "99a1" // checksum of the 36 bytes
-          + "dc1b94164ea4510f" // counter 15860433336244916495
-          + "5d3aa387d43a223650bc46849189f0b84ed7d5a6"); // HMAC-SHA1
+  /** The first advertisement of ucarp.pcap, field by field. */
+  static final byte[] FIRST =
+      HexFormat.of()
+          .parseHex(
+              "21" // version 2, type 1 (advertisement)
+                  + "3c" // vhid 60
+                  + "00" // advskew 0
+                  + "07" // authlen 7
+                  + "00" // demote 0 (ucarp's pad1)
+                  + "01" // advbase 1 s
+                  + "99a1" // checksum of the 36 bytes
+                  + "dc1b94164ea4510f" // counter 15860433336244916495
+                  + "5d3aa387d43a223650bc46849189f0b84ed7d5a6"); // HMAC-SHA1
 
   @Test
   void everyUcarpAdvertisementDecodesVerifiesAndReencodesBitIdentically() throws Exception {
@@ -74,17 +74,19 @@ class CarpCodecTest {
     assertThat(a.intervalMicros()).isEqualTo(1_000_000);
     assertThat(a.bowsOut()).isFalse();
     // ucarp's adverts leave from the CARP virtual MAC 00:00:5e:00:00:VHID, with TOS 0x10.
-    assertThat(Arrays.copyOfRange(first.ethernet(), 6, 12)).isEqualTo(HexFormat.of().parseHex("00005e00003c"));
+    assertThat(Arrays.copyOfRange(first.ethernet(), 6, 12))
+        .isEqualTo(HexFormat.of().parseHex("00005e00003c"));
     assertThat(first.ethernet()[15]).isEqualTo((byte) 0x10);
   }
 
   @Test
   void advskewFiftyIsAnIntervalOf1195312Microseconds() throws Exception {
-    CarpAdvertisement fifty = ucarpAdverts().stream()
-        .map(f -> decodeUnchecked(f))
-        .filter(a -> a.advskew() == 50)
-        .findFirst()
-        .orElseThrow();
+    CarpAdvertisement fifty =
+        ucarpAdverts().stream()
+            .map(f -> decodeUnchecked(f))
+            .filter(a -> a.advskew() == 50)
+            .findFirst()
+            .orElseThrow();
     assertThat(fifty.intervalMicros()).isEqualTo(1_000_000 + 50 * 1_000_000 / 256);
   }
 
@@ -93,7 +95,10 @@ class CarpCodecTest {
     CarpAdvertisement a = CarpCodec.decode(FIRST, IP);
     assertThat(CarpDigest.forPassphrase("secreT").verify(a, List.of(VIP))).isFalse();
     assertThat(CarpDigest.forPassphrase("").verify(a, List.of(VIP))).isFalse();
-    assertThat(CarpDigest.forPassphrase("secret").verify(a, List.of(InetAddress.ofLiteral("198.18.1.111")))).isFalse();
+    assertThat(
+            CarpDigest.forPassphrase("secret")
+                .verify(a, List.of(InetAddress.ofLiteral("198.18.1.111"))))
+        .isFalse();
     CarpAdvertisement otherVhid = new CarpAdvertisement(61, 0, 1, 0, a.counter(), a.digest());
     assertThat(CarpDigest.forPassphrase("secret").verify(otherVhid, List.of(VIP))).isFalse();
   }
@@ -102,14 +107,17 @@ class CarpCodecTest {
   void ucarpAndVrrpAreToldApartOnOneProtocolNumber() {
     for (Frame f : ucarpAdverts()) {
       assertThatThrownBy(() -> AdvertisementCodec.decode(f.payload(), f.ip()))
-          .isInstanceOfSatisfying(MalformedAdvertisementException.class, e -> assertThat(e.reason()).isEqualTo(DropReason.NOT_VRRP));
+          .isInstanceOfSatisfying(
+              MalformedAdvertisementException.class,
+              e -> assertThat(e.reason()).isEqualTo(DropReason.NOT_VRRP));
     }
     List<Frame> keepalived = CapturedFrames.vrrp();
     assertThat(keepalived).isNotEmpty();
     for (Frame f : keepalived) {
       assertThat(CarpCodec.isCarp(f.payload())).as(f.decode()).isFalse();
       if (f.payload().length != CarpCodec.MESSAGE_BYTES) {
-        assertThatThrownBy(() -> CarpCodec.decode(f.payload(), f.ip())).isInstanceOf(MalformedAdvertisementException.class);
+        assertThatThrownBy(() -> CarpCodec.decode(f.payload(), f.ip()))
+            .isInstanceOf(MalformedAdvertisementException.class);
       }
     }
   }
@@ -138,14 +146,20 @@ class CarpCodecTest {
 
   @Test
   void shortAndLongMessagesAreDropped() {
-    assertDropped(Arrays.copyOf(FIRST, 35), IP, DropReason.TOO_SHORT, "CARP message of 35 bytes (expected: 36)");
-    assertDropped(Arrays.copyOf(FIRST, 40), IP, DropReason.LENGTH, "CARP message of 40 bytes (expected: 36)");
+    assertDropped(
+        Arrays.copyOf(FIRST, 35),
+        IP,
+        DropReason.TOO_SHORT,
+        "CARP message of 35 bytes (expected: 36)");
+    assertDropped(
+        Arrays.copyOf(FIRST, 40), IP, DropReason.LENGTH, "CARP message of 40 bytes (expected: 36)");
   }
 
   @Test
   void versionTypeAndAuthlenAreChecked() {
     assertDropped(with(FIRST, 0, 0x31), IP, DropReason.VERSION, "CARP version 3 (expected: 2)");
-    assertDropped(with(FIRST, 0, 0x22), IP, DropReason.TYPE, "CARP type 2 (expected: 1, advertisement)");
+    assertDropped(
+        with(FIRST, 0, 0x22), IP, DropReason.TYPE, "CARP type 2 (expected: 1, advertisement)");
     assertDropped(with(FIRST, 3, 5), IP, DropReason.LENGTH, "CARP authlen 5 (expected: 7)");
   }
 
@@ -158,10 +172,17 @@ class CarpCodecTest {
 
   @Test
   void mixedFamiliesVhidZeroAndAZeroIntervalAreDropped() {
-    assertDropped(FIRST, new IpContext(SRC, InetAddress.ofLiteral("ff02::12"), 255), DropReason.ADDRESS_FAMILY,
+    assertDropped(
+        FIRST,
+        new IpContext(SRC, InetAddress.ofLiteral("ff02::12"), 255),
+        DropReason.ADDRESS_FAMILY,
         "source 198.18.1.11 and destination ff02:0:0:0:0:0:0:12 (expected: one address family)");
     assertDropped(recheck(with(FIRST, 1, 0)), IP, DropReason.VRID, "vhid 0 (expected: 1..255)");
-    assertDropped(recheck(with(FIRST, 5, 0)), IP, DropReason.ZERO_INTERVAL, "advbase 0 and advskew 0 (expected: an interval above 0)");
+    assertDropped(
+        recheck(with(FIRST, 5, 0)),
+        IP,
+        DropReason.ZERO_INTERVAL,
+        "advbase 0 and advskew 0 (expected: an interval above 0)");
   }
 
   @Test
@@ -179,7 +200,9 @@ class CarpCodecTest {
     InetAddress c = InetAddress.ofLiteral("fd00:198:18::1");
     byte[] one = d.compute(9, List.of(a, b, c), 42);
     assertThat(d.compute(9, List.of(c, a, b), 42)).isEqualTo(one);
-    assertThat(d.compute(9, List.of(b, c, a, b), 42)).as("a duplicate is hashed once").isEqualTo(one);
+    assertThat(d.compute(9, List.of(b, c, a, b), 42))
+        .as("a duplicate is hashed once")
+        .isEqualTo(one);
     assertThat(d.compute(9, List.of(a, c), 42)).isNotEqualTo(one);
   }
 
@@ -191,9 +214,13 @@ class CarpCodecTest {
     byte[] withoutLinkLocal = d.compute(5, List.of(global), 7);
     CarpAdvertisement advert = new CarpAdvertisement(5, 0, 1, 0, 7, withoutLinkLocal);
     assertThat(d.verify(advert, List.of(global, linkLocal))).isTrue();
-    assertThat(d.verify(new CarpAdvertisement(5, 0, 1, 0, 7, d.compute(5, List.of(global, linkLocal), 7)),
-        List.of(global, linkLocal))).isTrue();
-    assertThat(d.verify(advert, List.of(InetAddress.ofLiteral("fd00:198:18::54"), linkLocal))).isFalse();
+    assertThat(
+            d.verify(
+                new CarpAdvertisement(5, 0, 1, 0, 7, d.compute(5, List.of(global, linkLocal), 7)),
+                List.of(global, linkLocal)))
+        .isTrue();
+    assertThat(d.verify(advert, List.of(InetAddress.ofLiteral("fd00:198:18::54"), linkLocal)))
+        .isFalse();
   }
 
   private static CarpAdvertisement decodeUnchecked(Frame f) {
@@ -220,11 +247,14 @@ class CarpCodecTest {
     return m;
   }
 
-  private static void assertDropped(byte[] m, IpContext ip, DropReason reason, String messageStart) {
+  private static void assertDropped(
+      byte[] m, IpContext ip, DropReason reason, String messageStart) {
     assertThatThrownBy(() -> CarpCodec.decode(m, ip))
-        .isInstanceOfSatisfying(MalformedAdvertisementException.class, e -> {
-          assertThat(e.reason()).isEqualTo(reason);
-          assertThat(e.getMessage()).startsWith(messageStart);
-        });
+        .isInstanceOfSatisfying(
+            MalformedAdvertisementException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(reason);
+              assertThat(e.getMessage()).startsWith(messageStart);
+            });
   }
 }

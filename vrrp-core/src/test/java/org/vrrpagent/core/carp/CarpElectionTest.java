@@ -28,58 +28,77 @@ class CarpElectionTest {
 
   @Test
   void aMasterStepsDownForAShorterInterval() {
-    assertThat(CarpElection.asMaster(new Self(1, 50, 0, US), advert(1, 0, 0), PEER)).isEqualTo(Verdict.STEP_DOWN);
+    assertThat(CarpElection.asMaster(new Self(1, 50, 0, US), advert(1, 0, 0), PEER))
+        .isEqualTo(Verdict.STEP_DOWN);
   }
 
   @Test
   void aMasterReassertsAgainstALongerInterval() {
-    assertThat(CarpElection.asMaster(new Self(1, 0, 0, US), advert(1, 50, 0), PEER)).isEqualTo(Verdict.REASSERT);
-    assertThat(CarpElection.asMaster(new Self(1, 0, 0, US), advert(255, 255, 0), PEER)).isEqualTo(Verdict.REASSERT);
+    assertThat(CarpElection.asMaster(new Self(1, 0, 0, US), advert(1, 50, 0), PEER))
+        .isEqualTo(Verdict.REASSERT);
+    assertThat(CarpElection.asMaster(new Self(1, 0, 0, US), advert(255, 255, 0), PEER))
+        .isEqualTo(Verdict.REASSERT);
   }
 
   @Test
   void atEqualIntervalsTheLowerAddressAsUcarpComparesItWins() {
     // 198.18.1.11 vs .12: the last octet decides, .11 wins either way of comparing.
-    assertThat(CarpElection.asMaster(new Self(1, 0, 0, US), advert(1, 0, 0), PEER)).isEqualTo(Verdict.REASSERT);
-    assertThat(CarpElection.asMaster(new Self(1, 0, 0, PEER), advert(1, 0, 0), US)).isEqualTo(Verdict.STEP_DOWN);
+    assertThat(CarpElection.asMaster(new Self(1, 0, 0, US), advert(1, 0, 0), PEER))
+        .isEqualTo(Verdict.REASSERT);
+    assertThat(CarpElection.asMaster(new Self(1, 0, 0, PEER), advert(1, 0, 0), US))
+        .isEqualTo(Verdict.STEP_DOWN);
     // 198.18.2.10 vs 198.18.1.11: numerically .1.11 is lower, but ucarp on a little-endian
     // machine compares s_addr as a number in host order, where the last octet weighs most.
     InetAddress twoTen = InetAddress.ofLiteral("198.18.2.10");
     assertThat(CarpElection.winsTie(twoTen, US)).isTrue();
-    assertThat(CarpElection.asMaster(new Self(1, 0, 0, US), advert(1, 0, 0), twoTen)).isEqualTo(Verdict.STEP_DOWN);
-    assertThat(CarpElection.asMaster(new Self(1, 0, 0, twoTen), advert(1, 0, 0), US)).isEqualTo(Verdict.REASSERT);
+    assertThat(CarpElection.asMaster(new Self(1, 0, 0, US), advert(1, 0, 0), twoTen))
+        .isEqualTo(Verdict.STEP_DOWN);
+    assertThat(CarpElection.asMaster(new Self(1, 0, 0, twoTen), advert(1, 0, 0), US))
+        .isEqualTo(Verdict.REASSERT);
   }
 
   @Test
   void aLowerDemoteCountWinsWhateverTheInterval() {
-    assertThat(CarpElection.asMaster(new Self(1, 0, 1, US), advert(10, 200, 0), PEER)).isEqualTo(Verdict.STEP_DOWN);
-    assertThat(CarpElection.asMaster(new Self(10, 200, 0, US), advert(1, 0, 1), PEER)).isEqualTo(Verdict.REASSERT);
-    assertThat(CarpElection.asBackup(new Self(10, 200, 0, US), advert(1, 0, 1), false)).isEqualTo(Verdict.TAKE_OVER);
+    assertThat(CarpElection.asMaster(new Self(1, 0, 1, US), advert(10, 200, 0), PEER))
+        .isEqualTo(Verdict.STEP_DOWN);
+    assertThat(CarpElection.asMaster(new Self(10, 200, 0, US), advert(1, 0, 1), PEER))
+        .isEqualTo(Verdict.REASSERT);
+    assertThat(CarpElection.asBackup(new Self(10, 200, 0, US), advert(1, 0, 1), false))
+        .isEqualTo(Verdict.TAKE_OVER);
   }
 
   @Test
   void aBackupWithoutPreemptWaitsForALiveMasterEvenASlowerOne() {
-    assertThat(CarpElection.asBackup(new Self(1, 0, 0, US), advert(1, 50, 0), false)).isEqualTo(Verdict.RESTART_MASTER_DOWN);
-    assertThat(CarpElection.asBackup(new Self(1, 50, 0, US), advert(1, 0, 0), false)).isEqualTo(Verdict.RESTART_MASTER_DOWN);
+    assertThat(CarpElection.asBackup(new Self(1, 0, 0, US), advert(1, 50, 0), false))
+        .isEqualTo(Verdict.RESTART_MASTER_DOWN);
+    assertThat(CarpElection.asBackup(new Self(1, 50, 0, US), advert(1, 0, 0), false))
+        .isEqualTo(Verdict.RESTART_MASTER_DOWN);
   }
 
   @Test
   void aPreemptingBackupTakesOverFromASlowerMasterOnly() {
-    assertThat(CarpElection.asBackup(new Self(1, 0, 0, US), advert(1, 50, 0), true)).isEqualTo(Verdict.TAKE_OVER);
-    assertThat(CarpElection.asBackup(new Self(1, 50, 0, US), advert(1, 0, 0), true)).isEqualTo(Verdict.RESTART_MASTER_DOWN);
-    assertThat(CarpElection.asBackup(new Self(1, 0, 0, US), advert(1, 0, 0), true)).isEqualTo(Verdict.RESTART_MASTER_DOWN);
+    assertThat(CarpElection.asBackup(new Self(1, 0, 0, US), advert(1, 50, 0), true))
+        .isEqualTo(Verdict.TAKE_OVER);
+    assertThat(CarpElection.asBackup(new Self(1, 50, 0, US), advert(1, 0, 0), true))
+        .isEqualTo(Verdict.RESTART_MASTER_DOWN);
+    assertThat(CarpElection.asBackup(new Self(1, 0, 0, US), advert(1, 0, 0), true))
+        .isEqualTo(Verdict.RESTART_MASTER_DOWN);
     assertThat(CarpElection.asBackup(new Self(1, 0, 1, US), advert(1, 50, 0), true))
-        .as("not from a master with a lower demote count").isEqualTo(Verdict.RESTART_MASTER_DOWN);
+        .as("not from a master with a lower demote count")
+        .isEqualTo(Verdict.RESTART_MASTER_DOWN);
   }
 
   @Test
   void aBowOutIsTakenOverAtOnceWithOrWithoutPreempt() {
     CarpAdvertisement bowOut = advert(255, 255, 0);
     assertThat(bowOut.bowsOut()).isTrue();
-    assertThat(CarpElection.asBackup(new Self(1, 0, 0, US), bowOut, false)).isEqualTo(Verdict.TAKE_OVER);
-    assertThat(CarpElection.asBackup(new Self(1, 254, 0, US), bowOut, false)).isEqualTo(Verdict.TAKE_OVER);
+    assertThat(CarpElection.asBackup(new Self(1, 0, 0, US), bowOut, false))
+        .isEqualTo(Verdict.TAKE_OVER);
+    assertThat(CarpElection.asBackup(new Self(1, 254, 0, US), bowOut, false))
+        .isEqualTo(Verdict.TAKE_OVER);
     assertThat(CarpElection.asBackup(new Self(86, 0, 0, US), bowOut, false))
-        .as("3 × 86 s is not shorter than 255.996 s: only a backup whose master-down interval is shorter takes over")
+        .as(
+            "3 × 86 s is not shorter than 255.996 s: only a backup whose master-down interval is shorter takes over")
         .isEqualTo(Verdict.RESTART_MASTER_DOWN);
   }
 }

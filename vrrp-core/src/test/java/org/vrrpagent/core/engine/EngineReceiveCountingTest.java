@@ -27,9 +27,9 @@ import org.vrrpagent.core.wire.ChecksumMode;
 import org.vrrpagent.core.wire.DropReason;
 
 /**
- * Issue 10 fault 5: {@code advertReceived} (the {@code vrrp_adverts_received_total} counter)
- * counts only adverts the router accepted; drops are counted by reason only. And the conflict
- * alarm reaches listeners and the status once per episode.
+ * Issue 10 fault 5: {@code advertReceived} (the {@code vrrp_adverts_received_total} counter) counts
+ * only adverts the router accepted; drops are counted by reason only. And the conflict alarm
+ * reaches listeners and the status once per episode.
  */
 class EngineReceiveCountingTest {
   private static final InetAddress ME = InetAddress.ofLiteral("198.18.0.1");
@@ -44,26 +44,38 @@ class EngineReceiveCountingTest {
   private InMemoryTransport transport;
 
   private void start(RouterConfig config) {
-    engine = new Engine(new InMemoryAddressTable().addInterface("eth0", new InterfaceAddress(ME, 24)),
-        new RecordingNeighborAnnouncer(), new EngineListener() {
-          @Override
-          public void advertReceived(String router) {
-            received.incrementAndGet();
-          }
+    engine =
+        new Engine(
+            new InMemoryAddressTable().addInterface("eth0", new InterfaceAddress(ME, 24)),
+            new RecordingNeighborAnnouncer(),
+            new EngineListener() {
+              @Override
+              public void advertReceived(String router) {
+                received.incrementAndGet();
+              }
 
-          @Override
-          public void dropped(String router, DropReason reason, String detail) {
-            drops.computeIfAbsent(reason, r -> new AtomicInteger()).incrementAndGet();
-          }
+              @Override
+              public void dropped(String router, DropReason reason, String detail) {
+                drops.computeIfAbsent(reason, r -> new AtomicInteger()).incrementAndGet();
+              }
 
-          @Override
-          public void conflictRaised(String router, PeerConflict conflict) {
-            raised.add(conflict);
-          }
-        });
+              @Override
+              public void conflictRaised(String router, PeerConflict conflict) {
+                raised.add(conflict);
+              }
+            });
     transport = new InMemoryTransport("eth0", ME, p -> engine.receive("eth0", p));
-    engine.add(new RouterBinding(config, "eth0", "eth0", transport, List.of(new InterfaceAddress(VIP, 24)), List.of(),
-        GROUP, ChecksumMode.PSEUDO_HEADER, AnnounceSchedule.KEEPALIVED_DEFAULTS));
+    engine.add(
+        new RouterBinding(
+            config,
+            "eth0",
+            "eth0",
+            transport,
+            List.of(new InterfaceAddress(VIP, 24)),
+            List.of(),
+            GROUP,
+            ChecksumMode.PSEUDO_HEADER,
+            AnnounceSchedule.KEEPALIVED_DEFAULTS));
     engine.start();
   }
 
@@ -75,8 +87,14 @@ class EngineReceiveCountingTest {
   }
 
   private void inject(Advertisement a, InetAddress from, boolean onLink) {
-    byte[] m = AdvertisementCodec.encode(a, from, GROUP,
-        a.version() == org.vrrpagent.core.wire.VrrpVersion.V2 ? ChecksumMode.MESSAGE_ONLY : ChecksumMode.PSEUDO_HEADER);
+    byte[] m =
+        AdvertisementCodec.encode(
+            a,
+            from,
+            GROUP,
+            a.version() == org.vrrpagent.core.wire.VrrpVersion.V2
+                ? ChecksumMode.MESSAGE_ONLY
+                : ChecksumMode.PSEUDO_HEADER);
     transport.inject(new InboundPacket(m, from, GROUP, 255, System.nanoTime(), onLink));
   }
 
@@ -85,7 +103,8 @@ class EngineReceiveCountingTest {
   }
 
   @Test
-  @DisplayName("dropped adverts (version, auth, interval, hardening) are not counted as received; accepted ones are")
+  @DisplayName(
+      "dropped adverts (version, auth, interval, hardening) are not counted as received; accepted ones are")
   void countsAcceptedOnly() {
     start(RouterConfig.v3("vi_1", 51, 100, 100, List.of(VIP), ME));
     Advertisement v2 = Advertisement.v2(51, 200, 1, List.of(VIP), AuthType.NONE, new byte[8]);
@@ -93,9 +112,15 @@ class EngineReceiveCountingTest {
       inject(v2, PEER, true);
     }
     inject(Advertisement.v3(51, 200, 4095, List.of(VIP)), PEER, true);
-    inject(Advertisement.v3(51, 200, 100, List.of(VIP)), InetAddress.ofLiteral("203.0.113.9"), false);
-    await().atMost(Duration.ofSeconds(10)).until(() -> dropped(DropReason.VERSION_MISMATCH) == 3
-        && dropped(DropReason.INTERVAL_TOO_LONG) == 1 && dropped(DropReason.SOURCE_NOT_ON_LINK) == 1);
+    inject(
+        Advertisement.v3(51, 200, 100, List.of(VIP)), InetAddress.ofLiteral("203.0.113.9"), false);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                dropped(DropReason.VERSION_MISMATCH) == 3
+                    && dropped(DropReason.INTERVAL_TOO_LONG) == 1
+                    && dropped(DropReason.SOURCE_NOT_ON_LINK) == 1);
     assertThat(received).hasValue(0);
     inject(Advertisement.v3(51, 200, 100, List.of(VIP)), PEER, true);
     inject(Advertisement.v3(51, 200, 100, List.of(VIP)), PEER, true);
@@ -103,9 +128,12 @@ class EngineReceiveCountingTest {
     // One conflict episode with the peer (version, then interval: the same episode), raised once.
     assertThat(raised).singleElement().extracting(PeerConflict::peer).isEqualTo(PEER);
     RouterStatus status = engine.status().getFirst();
-    assertThat(status.conflicts()).singleElement().satisfies(c -> {
-      assertThat(c.peer()).isEqualTo(PEER);
-      assertThat(c.adverts()).isEqualTo(4);
-    });
+    assertThat(status.conflicts())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.peer()).isEqualTo(PEER);
+              assertThat(c.adverts()).isEqualTo(4);
+            });
   }
 }

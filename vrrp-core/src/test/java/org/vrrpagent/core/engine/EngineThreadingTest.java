@@ -30,11 +30,11 @@ import org.vrrpagent.core.wire.ChecksumMode;
 import org.vrrpagent.core.wire.DropReason;
 
 /**
- * The threading contract of the production engine ({@link RealTimeScheduler}): every listener
- * call arrives on the engine thread, drops found on a transport's thread included, and the
- * engine thread waits on nothing but its own queue: an address table and an announcer that
- * block for seconds do not delay an advertisement. Timing bounds are loose on purpose (two
- * shared cores); a blocked engine thread would show gaps of seconds.
+ * The threading contract of the production engine ({@link RealTimeScheduler}): every listener call
+ * arrives on the engine thread, drops found on a transport's thread included, and the engine thread
+ * waits on nothing but its own queue: an address table and an announcer that block for seconds do
+ * not delay an advertisement. Timing bounds are loose on purpose (two shared cores); a blocked
+ * engine thread would show gaps of seconds.
  */
 class EngineThreadingTest {
   private static final InetAddress ME = InetAddress.ofLiteral("198.18.0.1");
@@ -102,9 +102,17 @@ class EngineThreadingTest {
   private void start(AddressTable addresses, NeighborAnnouncer announcer, int priority) {
     engine = new Engine(addresses, announcer, listener);
     transport = new InMemoryTransport("eth0", ME, p -> engine.receive("eth0", p));
-    engine.add(new RouterBinding(RouterConfig.v3("vi_1", 51, priority, 10, List.of(VIP), ME), "eth0", "eth0",
-        transport, List.of(new InterfaceAddress(VIP, 24)), List.of(), GROUP, ChecksumMode.PSEUDO_HEADER,
-        new AnnounceSchedule(Duration.ofMillis(500), 3, Duration.ofMillis(500))));
+    engine.add(
+        new RouterBinding(
+            RouterConfig.v3("vi_1", 51, priority, 10, List.of(VIP), ME),
+            "eth0",
+            "eth0",
+            transport,
+            List.of(new InterfaceAddress(VIP, 24)),
+            List.of(),
+            GROUP,
+            ChecksumMode.PSEUDO_HEADER,
+            new AnnounceSchedule(Duration.ofMillis(500), 3, Duration.ofMillis(500))));
     engine.start();
   }
 
@@ -126,30 +134,33 @@ class EngineThreadingTest {
   @Test
   @DisplayName("an address table and an announcer that block for seconds do not delay the adverts")
   void blockingAddressWorkDoesNotDelayAdverts() {
-    InMemoryAddressTable table = new InMemoryAddressTable().addInterface("eth0", new InterfaceAddress(ME, 24));
-    AddressTable slowTable = new AddressTable() {
-      @Override
-      public List<InterfaceAddress> list(String interfaceName) {
-        return table.list(interfaceName);
-      }
+    InMemoryAddressTable table =
+        new InMemoryAddressTable().addInterface("eth0", new InterfaceAddress(ME, 24));
+    AddressTable slowTable =
+        new AddressTable() {
+          @Override
+          public List<InterfaceAddress> list(String interfaceName) {
+            return table.list(interfaceName);
+          }
 
-      @Override
-      public void add(String interfaceName, InterfaceAddress address) {
-        sleep(BLOCK_MILLIS);
-        table.add(interfaceName, address);
-      }
+          @Override
+          public void add(String interfaceName, InterfaceAddress address) {
+            sleep(BLOCK_MILLIS);
+            table.add(interfaceName, address);
+          }
 
-      @Override
-      public void remove(String interfaceName, InterfaceAddress address) {
-        sleep(BLOCK_MILLIS);
-        table.remove(interfaceName, address);
-      }
-    };
+          @Override
+          public void remove(String interfaceName, InterfaceAddress address) {
+            sleep(BLOCK_MILLIS);
+            table.remove(interfaceName, address);
+          }
+        };
     AtomicInteger announced = new AtomicInteger();
-    NeighborAnnouncer slowAnnouncer = (name, addresses) -> {
-      sleep(BLOCK_MILLIS);
-      announced.incrementAndGet();
-    };
+    NeighborAnnouncer slowAnnouncer =
+        (name, addresses) -> {
+          sleep(BLOCK_MILLIS);
+          announced.incrementAndGet();
+        };
     start(slowTable, slowAnnouncer, 255); // the owner: MASTER at once, adverts every 100 ms
     await().atMost(Duration.ofSeconds(10)).until(() -> sendTimes.size() >= 30);
     // 30 adverts (3 s) went out while the address lane was still inside its first add.
@@ -159,48 +170,68 @@ class EngineThreadingTest {
     for (int i = 1; i < times.size(); i++) {
       maxGapMillis = Math.max(maxGapMillis, (times.get(i) - times.get(i - 1)) / 1_000_000);
     }
-    System.out.printf("address table and announcer blocked %d ms each: %d adverts, largest gap %d ms (interval 100 ms)%n",
+    System.out.printf(
+        "address table and announcer blocked %d ms each: %d adverts, largest gap %d ms (interval 100 ms)%n",
         BLOCK_MILLIS, times.size(), maxGapMillis);
     assertThat(maxGapMillis).isLessThan(BLOCK_MILLIS / 2);
     assertThat(listenerThreads).containsExactly("vrrp-engine");
   }
 
   @Test
-  @DisplayName("drops found on a transport's thread, a full queue and address failures reach the listener on the engine thread")
+  @DisplayName(
+      "drops found on a transport's thread, a full queue and address failures reach the listener on the engine thread")
   void everyListenerCallIsOnTheEngineThread() throws Exception {
-    AddressTable failing = new InMemoryAddressTable().addInterface("eth0", new InterfaceAddress(ME, 24));
-    AddressTable broken = new AddressTable() {
-      @Override
-      public List<InterfaceAddress> list(String interfaceName) {
-        return failing.list(interfaceName);
-      }
+    AddressTable failing =
+        new InMemoryAddressTable().addInterface("eth0", new InterfaceAddress(ME, 24));
+    AddressTable broken =
+        new AddressTable() {
+          @Override
+          public List<InterfaceAddress> list(String interfaceName) {
+            return failing.list(interfaceName);
+          }
 
-      @Override
-      public void add(String interfaceName, InterfaceAddress address) {
-        throw new TransportException("eth0: operation not permitted");
-      }
+          @Override
+          public void add(String interfaceName, InterfaceAddress address) {
+            throw new TransportException("eth0: operation not permitted");
+          }
 
-      @Override
-      public void remove(String interfaceName, InterfaceAddress address) {
-        throw new TransportException("eth0: operation not permitted");
-      }
-    };
+          @Override
+          public void remove(String interfaceName, InterfaceAddress address) {
+            throw new TransportException("eth0: operation not permitted");
+          }
+        };
     start(broken, (name, addresses) -> {}, 100);
     CountDownLatch release = new CountDownLatch(1);
     listener.holdFirstDrop = release;
-    Thread io = Thread.ofPlatform().name("transport-io").start(() -> {
-      // A bad TTL: the codec drops it (this first drop holds the engine thread), then a flood.
-      transport.inject(packet(Advertisement.v3(51, 200, 10, List.of(VIP)), 64));
-      await().atMost(Duration.ofSeconds(10)).until(() -> drops.containsKey(DropReason.TTL));
-      for (int i = 0; i < Engine.MAX_PENDING_PACKETS + 500; i++) {
-        transport.inject(packet(Advertisement.v3(52, 200, 10, List.of(VIP)), 255)); // a VRID we do not run
-      }
-    });
+    Thread io =
+        Thread.ofPlatform()
+            .name("transport-io")
+            .start(
+                () -> {
+                  // A bad TTL: the codec drops it (this first drop holds the engine thread), then a
+                  // flood.
+                  transport.inject(packet(Advertisement.v3(51, 200, 10, List.of(VIP)), 64));
+                  await()
+                      .atMost(Duration.ofSeconds(10))
+                      .until(() -> drops.containsKey(DropReason.TTL));
+                  for (int i = 0; i < Engine.MAX_PENDING_PACKETS + 500; i++) {
+                    transport.inject(
+                        packet(
+                            Advertisement.v3(52, 200, 10, List.of(VIP)),
+                            255)); // a VRID we do not run
+                  }
+                });
     io.join(30_000);
     release.countDown();
-    await().atMost(Duration.ofSeconds(30)).until(() -> count(DropReason.VRID) + count(DropReason.QUEUE_FULL)
-        == Engine.MAX_PENDING_PACKETS + 500);
-    assertThat(count(DropReason.QUEUE_FULL)).as("refused while the queue was full").isGreaterThanOrEqualTo(500);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                count(DropReason.VRID) + count(DropReason.QUEUE_FULL)
+                    == Engine.MAX_PENDING_PACKETS + 500);
+    assertThat(count(DropReason.QUEUE_FULL))
+        .as("refused while the queue was full")
+        .isGreaterThanOrEqualTo(500);
     // The router ran its timers meanwhile: MASTER after Master_Down_Interval, and the address
     // add failed on the address lane.
     await().atMost(Duration.ofSeconds(10)).until(() -> !failures.isEmpty());
@@ -214,7 +245,11 @@ class EngineThreadingTest {
   }
 
   private static InboundPacket packet(Advertisement a, int ttl) {
-    return new InboundPacket(AdvertisementCodec.encode(a, PEER, GROUP, ChecksumMode.PSEUDO_HEADER), PEER, GROUP, ttl,
+    return new InboundPacket(
+        AdvertisementCodec.encode(a, PEER, GROUP, ChecksumMode.PSEUDO_HEADER),
+        PEER,
+        GROUP,
+        ttl,
         System.nanoTime());
   }
 }

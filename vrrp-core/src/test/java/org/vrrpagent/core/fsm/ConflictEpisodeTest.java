@@ -25,6 +25,7 @@ class ConflictEpisodeTest {
   private static final InetAddress ME = ip("198.18.0.1");
   private static final InetAddress PEER = ip("198.18.0.2");
   private static final InetAddress OTHER = ip("198.18.0.3");
+
   /** 3 × Master_Down_Interval for priority 100, 1 s: 3 × 3.609375 s. */
   private static final long QUIET = 10_828_125_000L;
 
@@ -37,24 +38,34 @@ class ConflictEpisodeTest {
   @Test
   @DisplayName("the quiet period is 3 × Master_Down_Interval of our own configuration")
   void quietPeriod() {
-    assertThat(VirtualRouter.conflictQuietNanos(RouterConfig.v3("vi_1", 51, 100, 100, List.of(VIP), ME)))
+    assertThat(
+            VirtualRouter.conflictQuietNanos(
+                RouterConfig.v3("vi_1", 51, 100, 100, List.of(VIP), ME)))
         .isEqualTo(QUIET);
   }
 
   @Test
-  @DisplayName("a VRRPv2 peer beside our v3: one ConflictRaised, drops counted per packet, cleared after the quiet period")
+  @DisplayName(
+      "a VRRPv2 peer beside our v3: one ConflictRaised, drops counted per packet, cleared after the quiet period")
   void oneEpisodePerPeer() {
     VirtualRouter r = started();
     long downDeadline = r.timerDeadlineNanos(TimerName.MASTER_DOWN);
     List<Action> first = r.handle(v2Advert(100, 1, null, PEER), S);
-    Dropped drop = new Dropped(DropReason.VERSION_MISMATCH, "VRRPv2 from 198.18.0.2 (expected: VRRPv3)");
-    assertThat(first).containsExactly(drop,
-        new ConflictRaised(new PeerConflict(PEER, DropReason.VERSION_MISMATCH, drop.detail(), S, S, 1)),
-        new ArmTimer(TimerName.CONFLICT_QUIET, S + QUIET));
-    assertThat(r.conflicts()).singleElement().satisfies(c -> {
-      assertThat(c.peer()).isEqualTo(PEER);
-      assertThat(c.differs()).isEqualTo("VRRP version");
-    });
+    Dropped drop =
+        new Dropped(DropReason.VERSION_MISMATCH, "VRRPv2 from 198.18.0.2 (expected: VRRPv3)");
+    assertThat(first)
+        .containsExactly(
+            drop,
+            new ConflictRaised(
+                new PeerConflict(PEER, DropReason.VERSION_MISMATCH, drop.detail(), S, S, 1)),
+            new ArmTimer(TimerName.CONFLICT_QUIET, S + QUIET));
+    assertThat(r.conflicts())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.peer()).isEqualTo(PEER);
+              assertThat(c.differs()).isEqualTo("VRRP version");
+            });
     // Every further advert is dropped and counted, but raises nothing.
     for (int t = 2; t <= 5; t++) {
       assertThat(r.handle(v2Advert(100, 1, null, PEER), t * S)).containsExactly(drop);
@@ -63,20 +74,26 @@ class ConflictEpisodeTest {
     assertThat(r.timerDeadlineNanos(TimerName.MASTER_DOWN)).isEqualTo(downDeadline);
     assertThat(r.conflicts().getFirst().adverts()).isEqualTo(5);
     assertThat(r.conflicts().getFirst().sinceNanos()).isEqualTo(S);
-    // The timer fires while the peer is still talking (last advert at 5 s): re-armed, nothing cleared.
+    // The timer fires while the peer is still talking (last advert at 5 s): re-armed, nothing
+    // cleared.
     assertThat(r.handle(new TimerFired(TimerName.CONFLICT_QUIET), S + QUIET))
         .containsExactly(new ArmTimer(TimerName.CONFLICT_QUIET, 5 * S + QUIET));
     assertThat(r.conflicts()).hasSize(1);
     // Quiet since 5 s: the episode ends, once.
     List<Action> ended = r.handle(new TimerFired(TimerName.CONFLICT_QUIET), 5 * S + QUIET);
-    assertThat(ended).singleElement().isInstanceOfSatisfying(ConflictCleared.class, c -> {
-      assertThat(c.conflict().peer()).isEqualTo(PEER);
-      assertThat(c.conflict().adverts()).isEqualTo(5);
-    });
+    assertThat(ended)
+        .singleElement()
+        .isInstanceOfSatisfying(
+            ConflictCleared.class,
+            c -> {
+              assertThat(c.conflict().peer()).isEqualTo(PEER);
+              assertThat(c.conflict().adverts()).isEqualTo(5);
+            });
     assertThat(r.conflicts()).isEmpty();
     assertThat(r.timerDeadlineNanos(TimerName.CONFLICT_QUIET)).isEqualTo(-1);
     // The peer comes back: a new episode.
-    assertThat(r.handle(v2Advert(100, 1, null, PEER), 30 * S)).hasAtLeastOneElementOfType(ConflictRaised.class);
+    assertThat(r.handle(v2Advert(100, 1, null, PEER), 30 * S))
+        .hasAtLeastOneElementOfType(ConflictRaised.class);
   }
 
   @Test
@@ -88,26 +105,40 @@ class ConflictEpisodeTest {
     // The quiet timer is already armed (for the first peer): not armed again.
     assertThat(second).hasSize(2).last().isInstanceOf(ConflictRaised.class);
     assertThat(r.conflicts()).extracting(PeerConflict::peer).containsExactly(PEER, OTHER);
-    assertThat(r.handle(new TimerFired(TimerName.CONFLICT_QUIET), S + QUIET)).containsExactly(
-        new ConflictCleared(new PeerConflict(PEER, DropReason.VERSION_MISMATCH,
-            "VRRPv2 from 198.18.0.2 (expected: VRRPv3)", S, S, 1)),
-        new ArmTimer(TimerName.CONFLICT_QUIET, 2 * S + QUIET));
+    assertThat(r.handle(new TimerFired(TimerName.CONFLICT_QUIET), S + QUIET))
+        .containsExactly(
+            new ConflictCleared(
+                new PeerConflict(
+                    PEER,
+                    DropReason.VERSION_MISMATCH,
+                    "VRRPv2 from 198.18.0.2 (expected: VRRPv3)",
+                    S,
+                    S,
+                    1)),
+            new ArmTimer(TimerName.CONFLICT_QUIET, 2 * S + QUIET));
     assertThat(r.conflicts()).extracting(PeerConflict::peer).containsExactly(OTHER);
   }
 
   @Test
-  @DisplayName("v2 auth and interval differences are conflicts; a v3 address-list difference is not (accepted, reported)")
+  @DisplayName(
+      "v2 auth and interval differences are conflicts; a v3 address-list difference is not (accepted, reported)")
   void whichDropsAreConflicts() {
-    VirtualRouter v2 = new VirtualRouter(RouterConfig.v2("vi_1", 51, 100, 1, List.of(VIP), ME).withPassword("secret12"));
+    VirtualRouter v2 =
+        new VirtualRouter(
+            RouterConfig.v2("vi_1", 51, 100, 1, List.of(VIP), ME).withPassword("secret12"));
     v2.handle(new Startup(), 0);
-    assertThat(v2.handle(v2Advert(100, 1, "wrong123", PEER), S)).hasAtLeastOneElementOfType(ConflictRaised.class);
+    assertThat(v2.handle(v2Advert(100, 1, "wrong123", PEER), S))
+        .hasAtLeastOneElementOfType(ConflictRaised.class);
     assertThat(v2.conflicts().getFirst().differs()).isEqualTo("authentication");
-    assertThat(v2.handle(v2Advert(100, 2, "secret12", OTHER), S)).hasAtLeastOneElementOfType(ConflictRaised.class);
+    assertThat(v2.handle(v2Advert(100, 2, "secret12", OTHER), S))
+        .hasAtLeastOneElementOfType(ConflictRaised.class);
     assertThat(v2.conflicts().get(1).differs()).isEqualTo("advert interval");
 
-    VirtualRouter v3 = new VirtualRouter(RouterConfig.v3("vi_1", 51, 100, 100, List.of(ip("198.18.0.101")), ME));
+    VirtualRouter v3 =
+        new VirtualRouter(RouterConfig.v3("vi_1", 51, 100, 100, List.of(ip("198.18.0.101")), ME));
     v3.handle(new Startup(), 0);
-    assertThat(v3.handle(advert(200, 100, PEER), S)).doesNotHaveAnyElementsOfTypes(ConflictRaised.class);
+    assertThat(v3.handle(advert(200, 100, PEER), S))
+        .doesNotHaveAnyElementsOfTypes(ConflictRaised.class);
     assertThat(v3.conflicts()).isEmpty();
     // Not a conflict either: another VRID, our own advert.
     VirtualRouter r = started();
@@ -121,7 +152,8 @@ class ConflictEpisodeTest {
     VirtualRouter r = started();
     r.handle(new TimerFired(TimerName.MASTER_DOWN), r.timerDeadlineNanos(TimerName.MASTER_DOWN));
     assertThat(r.state()).isEqualTo(VrrpState.MASTER);
-    assertThat(r.handle(v2Advert(200, 1, null, PEER), 5 * S)).hasAtLeastOneElementOfType(ConflictRaised.class);
+    assertThat(r.handle(v2Advert(200, 1, null, PEER), 5 * S))
+        .hasAtLeastOneElementOfType(ConflictRaised.class);
     assertThat(r.state()).isEqualTo(VrrpState.MASTER);
     assertThat(r.conflicts()).hasSize(1);
   }
@@ -131,7 +163,8 @@ class ConflictEpisodeTest {
   void shutdownClears() {
     VirtualRouter r = started();
     r.handle(v2Advert(100, 1, null, PEER), S);
-    assertThat(r.handle(new Shutdown(), 2 * S)).contains(new Action.CancelTimer(TimerName.CONFLICT_QUIET));
+    assertThat(r.handle(new Shutdown(), 2 * S))
+        .contains(new Action.CancelTimer(TimerName.CONFLICT_QUIET));
     assertThat(r.conflicts()).isEmpty();
   }
 

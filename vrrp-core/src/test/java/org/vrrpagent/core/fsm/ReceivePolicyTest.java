@@ -39,12 +39,20 @@ class ReceivePolicyTest {
     return r;
   }
 
-  private static AdvertReceived spoof(int priority, int intervalCentis, InetAddress from, InetAddress to, boolean onLink) {
-    return new AdvertReceived(new ReceivedAdvertisement(Advertisement.v3(51, priority, intervalCentis,
-        List.of(from.getAddress().length == 4 ? VIP : VIP6)), from, ChecksumMode.PSEUDO_HEADER, to, onLink));
+  private static AdvertReceived spoof(
+      int priority, int intervalCentis, InetAddress from, InetAddress to, boolean onLink) {
+    return new AdvertReceived(
+        new ReceivedAdvertisement(
+            Advertisement.v3(
+                51, priority, intervalCentis, List.of(from.getAddress().length == 4 ? VIP : VIP6)),
+            from,
+            ChecksumMode.PSEUDO_HEADER,
+            to,
+            onLink));
   }
 
-  private static void assertRefused(VirtualRouter r, AdvertReceived advert, DropReason reason, String detail) {
+  private static void assertRefused(
+      VirtualRouter r, AdvertReceived advert, DropReason reason, String detail) {
     long advertTimer = r.timerDeadlineNanos(TimerName.ADVERTISEMENT);
     assertThat(r.handle(advert, 5 * S)).containsExactly(new Dropped(reason, detail));
     assertThat(r.state()).isEqualTo(VrrpState.MASTER);
@@ -54,18 +62,26 @@ class ReceivePolicyTest {
   }
 
   @Test
-  @DisplayName("multicast mode: an advert to a unicast destination is dropped (unicast_destination)")
+  @DisplayName(
+      "multicast mode: an advert to a unicast destination is dropped (unicast_destination)")
   void unicastDestination() {
     VirtualRouter r = master(RouterConfig.v3("vi_1", 51, 100, 100, List.of(VIP), ME));
-    assertRefused(r, spoof(250, 100, PEER, ME, true), DropReason.UNICAST_DESTINATION,
+    assertRefused(
+        r,
+        spoof(250, 100, PEER, ME, true),
+        DropReason.UNICAST_DESTINATION,
         "advert from 198.18.0.2 to 198.18.0.1 (expected: the VRRP group; this instance has no unicast peers)");
   }
 
   @Test
-  @DisplayName("multicast mode, IPv4: a source in no subnet of the interface is dropped (source_not_on_link); on-link-only off accepts it")
+  @DisplayName(
+      "multicast mode, IPv4: a source in no subnet of the interface is dropped (source_not_on_link); on-link-only off accepts it")
   void offLinkSource() {
     RouterConfig c = RouterConfig.v3("vi_1", 51, 100, 100, List.of(VIP), ME);
-    assertRefused(master(c), spoof(250, 100, ip("203.0.113.9"), GROUP, false), DropReason.SOURCE_NOT_ON_LINK,
+    assertRefused(
+        master(c),
+        spoof(250, 100, ip("203.0.113.9"), GROUP, false),
+        DropReason.SOURCE_NOT_ON_LINK,
         "advert from 203.0.113.9 (expected: a source in a subnet of the interface; on-link-only: false accepts it)");
     VirtualRouter lax = master(c.withReceivePolicy(new ReceivePolicy(true, false, 0, Set.of())));
     lax.handle(spoof(250, 100, ip("203.0.113.9"), GROUP, false), 5 * S);
@@ -73,10 +89,14 @@ class ReceivePolicyTest {
   }
 
   @Test
-  @DisplayName("RFC 9568 §5.1.2.1: multicast mode, IPv6: a source that is not link-local is dropped (source_not_link_local)")
+  @DisplayName(
+      "RFC 9568 §5.1.2.1: multicast mode, IPv6: a source that is not link-local is dropped (source_not_link_local)")
   void ipv6SourceMustBeLinkLocal() {
     VirtualRouter r = master(RouterConfig.v3("vi_1", 51, 100, 100, List.of(VIP6), ME6));
-    assertRefused(r, spoof(250, 100, ip("fd00:198:18::2"), ip("ff02::12"), true), DropReason.SOURCE_NOT_LINK_LOCAL,
+    assertRefused(
+        r,
+        spoof(250, 100, ip("fd00:198:18::2"), ip("ff02::12"), true),
+        DropReason.SOURCE_NOT_LINK_LOCAL,
         "advert from fd00:198:18:0:0:0:0:2 (expected: a link-local source, fe80::/10, RFC 9568 §5.1.2.1)");
     r.handle(spoof(250, 100, ip("fe80::2"), ip("ff02::12"), true), 6 * S);
     assertThat(r.state()).isEqualTo(VrrpState.BACKUP);
@@ -85,25 +105,37 @@ class ReceivePolicyTest {
   @Test
   @DisplayName("multicast mode with accept-from: other sources are dropped (source_not_allowed)")
   void allowList() {
-    RouterConfig c = RouterConfig.v3("vi_1", 51, 100, 100, List.of(VIP), ME)
-        .withReceivePolicy(new ReceivePolicy(true, true, 0, Set.of(ip("198.18.0.3"))));
+    RouterConfig c =
+        RouterConfig.v3("vi_1", 51, 100, 100, List.of(VIP), ME)
+            .withReceivePolicy(new ReceivePolicy(true, true, 0, Set.of(ip("198.18.0.3"))));
     VirtualRouter r = master(c);
-    assertRefused(r, spoof(250, 100, PEER, GROUP, true), DropReason.SOURCE_NOT_ALLOWED,
+    assertRefused(
+        r,
+        spoof(250, 100, PEER, GROUP, true),
+        DropReason.SOURCE_NOT_ALLOWED,
         "advert from 198.18.0.2 (expected: one of accept-from [198.18.0.3])");
     r.handle(spoof(250, 100, ip("198.18.0.3"), GROUP, true), 6 * S);
     assertThat(r.state()).isEqualTo(VrrpState.BACKUP);
   }
 
   @Test
-  @DisplayName("one advert with interval 40.95 s and priority 250 is not learned (interval_too_long): the master stays")
+  @DisplayName(
+      "one advert with interval 40.95 s and priority 250 is not learned (interval_too_long): the master stays")
   void intervalCap() {
     VirtualRouter r = master(RouterConfig.v3("vi_1", 51, 100, 100, List.of(VIP), ME));
-    assertThat(r.handle(spoof(250, 4095, PEER, GROUP, true), 5 * S)).first().isEqualTo(new Dropped(
-        DropReason.INTERVAL_TOO_LONG, "interval 40950 ms from 198.18.0.2 (expected: at most 4 s, max-learned-interval)"));
+    assertThat(r.handle(spoof(250, 4095, PEER, GROUP, true), 5 * S))
+        .first()
+        .isEqualTo(
+            new Dropped(
+                DropReason.INTERVAL_TOO_LONG,
+                "interval 40950 ms from 198.18.0.2 (expected: at most 4 s, max-learned-interval)"));
     assertThat(r.state()).isEqualTo(VrrpState.MASTER);
     assertThat(r.masterAdvertIntervalCentis()).isEqualTo(100);
     // A real peer that slow is a conflict worth an alarm.
-    assertThat(r.conflicts()).singleElement().extracting(PeerConflict::reason).isEqualTo(DropReason.INTERVAL_TOO_LONG);
+    assertThat(r.conflicts())
+        .singleElement()
+        .extracting(PeerConflict::reason)
+        .isEqualTo(DropReason.INTERVAL_TOO_LONG);
     // At the cap it is learned.
     r.handle(spoof(250, 400, PEER, GROUP, true), 6 * S);
     assertThat(r.state()).isEqualTo(VrrpState.BACKUP);
@@ -115,18 +147,24 @@ class ReceivePolicyTest {
   void capDefaults() {
     assertThat(ReceivePolicy.DEFAULT.maxLearnedIntervalCentis(100)).isEqualTo(400);
     assertThat(ReceivePolicy.DEFAULT.maxLearnedIntervalCentis(2000)).isEqualTo(4095);
-    assertThat(new ReceivePolicy(true, true, 250, Set.of()).maxLearnedIntervalCentis(100)).isEqualTo(250);
+    assertThat(new ReceivePolicy(true, true, 250, Set.of()).maxLearnedIntervalCentis(100))
+        .isEqualTo(250);
     assertThatThrownBy(() -> new ReceivePolicy(false, true, 0, Set.of(PEER)))
         .hasMessageContaining("unicast peers are the allow-list");
   }
 
   @Test
-  @DisplayName("unicast mode: the source checks are the transport's (peers only); the interval cap still applies")
+  @DisplayName(
+      "unicast mode: the source checks are the transport's (peers only); the interval cap still applies")
   void unicastMode() {
-    RouterConfig c = RouterConfig.v3("vi_1", 51, 100, 100, List.of(VIP), ME).withReceivePolicy(ReceivePolicy.unicast(0));
+    RouterConfig c =
+        RouterConfig.v3("vi_1", 51, 100, 100, List.of(VIP), ME)
+            .withReceivePolicy(ReceivePolicy.unicast(0));
     VirtualRouter r = master(c);
-    assertThat(r.handle(spoof(250, 4095, ip("203.0.113.9"), ME, false), 5 * S)).first()
-        .extracting(a -> ((Dropped) a).reason()).isEqualTo(DropReason.INTERVAL_TOO_LONG);
+    assertThat(r.handle(spoof(250, 4095, ip("203.0.113.9"), ME, false), 5 * S))
+        .first()
+        .extracting(a -> ((Dropped) a).reason())
+        .isEqualTo(DropReason.INTERVAL_TOO_LONG);
     r.handle(spoof(250, 100, ip("203.0.113.9"), ME, false), 6 * S);
     assertThat(r.state()).isEqualTo(VrrpState.BACKUP);
   }

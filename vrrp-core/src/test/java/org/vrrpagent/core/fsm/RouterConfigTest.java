@@ -23,25 +23,52 @@ class RouterConfigTest {
     assertThatThrownBy(() -> RouterConfig.v3("vi", 1, 0, 100, List.of(VIP), ME))
         .hasMessage("virtual router 'vi': priority 0 (expected: 1..255, 255 = address owner)");
     assertThatThrownBy(() -> RouterConfig.v3("vi", 1, 100, 4096, List.of(VIP), ME))
-        .hasMessage("virtual router 'vi': advertisement interval 4096 cs (expected: 1..4095 cs for VRRPv3)");
+        .hasMessage(
+            "virtual router 'vi': advertisement interval 4096 cs (expected: 1..4095 cs for VRRPv3)");
     assertThatThrownBy(() -> RouterConfig.v3("vi", 1, 100, 100, List.of(), ME))
         .hasMessage("virtual router 'vi': 0 virtual addresses (expected: 1..255)");
     assertThatThrownBy(() -> RouterConfig.v3("vi", 1, 100, 100, List.of(VIP, VIP), ME))
         .hasMessage("virtual router 'vi': duplicate virtual address (expected: each once)");
     assertThatThrownBy(() -> RouterConfig.v3("vi", 1, 100, 100, List.of(VIP6), ME))
-        .hasMessage("virtual router 'vi': virtual address fd00:198:18:0:0:0:0:100 (expected: IPV4)");
-    assertThatThrownBy(() -> new RouterConfig("vi", VrrpVersion.V2, AddressFamily.IPV6, 1, 100, 100, true, 0, false,
-        List.of(VIP6), VirtualRouterTest.ip("fd00:198:18::1"), AuthType.NONE, new byte[8]))
+        .hasMessage(
+            "virtual router 'vi': virtual address fd00:198:18:0:0:0:0:100 (expected: IPV4)");
+    assertThatThrownBy(
+            () ->
+                new RouterConfig(
+                    "vi",
+                    VrrpVersion.V2,
+                    AddressFamily.IPV6,
+                    1,
+                    100,
+                    100,
+                    true,
+                    0,
+                    false,
+                    List.of(VIP6),
+                    VirtualRouterTest.ip("fd00:198:18::1"),
+                    AuthType.NONE,
+                    new byte[8]))
         .hasMessage("virtual router 'vi': VRRPv2 with IPv6 (expected: IPv4, or VRRPv3 for IPv6)");
-    assertThatThrownBy(() -> RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME).withNoPreempt().withFastPreempt(true))
-        .hasMessage("virtual router 'vi': preempt delay or fast preempt with nopreempt (expected: preempt on)");
-    assertThatThrownBy(() -> RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME).withPreemptDelayNanos(3_600_000_000_001L))
+    assertThatThrownBy(
+            () ->
+                RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME)
+                    .withNoPreempt()
+                    .withFastPreempt(true))
+        .hasMessage(
+            "virtual router 'vi': preempt delay or fast preempt with nopreempt (expected: preempt on)");
+    assertThatThrownBy(
+            () ->
+                RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME)
+                    .withPreemptDelayNanos(3_600_000_000_001L))
         .hasMessageContaining("expected: 0..3600 s");
-    assertThatThrownBy(() -> RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME).withResignBelow(256))
+    assertThatThrownBy(
+            () -> RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME).withResignBelow(256))
         .hasMessage("virtual router 'vi': resign-below 256 (expected: 0 = off, or 1..255)");
-    assertThatThrownBy(() -> RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME).withResignBelow(-1))
+    assertThatThrownBy(
+            () -> RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME).withResignBelow(-1))
         .hasMessage("virtual router 'vi': resign-below -1 (expected: 0 = off, or 1..255)");
-    assertThatThrownBy(() -> RouterConfig.password("123456789")).hasMessage("password of 9 bytes (expected: 1..8)");
+    assertThatThrownBy(() -> RouterConfig.password("123456789"))
+        .hasMessage("password of 9 bytes (expected: 1..8)");
   }
 
   @Test
@@ -59,9 +86,14 @@ class RouterConfigTest {
   void resignBelowIsOffByDefaultAndSurvivesTheWithers() {
     RouterConfig c = RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME);
     assertThat(c.resignBelow()).isZero();
-    RouterConfig r = c.withResignBelow(90).withBasePriority(120).withFastPreempt(true).withAdvertIntervalCentis(50);
+    RouterConfig r =
+        c.withResignBelow(90)
+            .withBasePriority(120)
+            .withFastPreempt(true)
+            .withAdvertIntervalCentis(50);
     assertThat(r.resignBelow()).isEqualTo(90);
-    assertThat(r).isNotEqualTo(c.withBasePriority(120).withFastPreempt(true).withAdvertIntervalCentis(50));
+    assertThat(r)
+        .isNotEqualTo(c.withBasePriority(120).withFastPreempt(true).withAdvertIntervalCentis(50));
     assertThat(r.toString()).contains("resign-below 90");
   }
 }

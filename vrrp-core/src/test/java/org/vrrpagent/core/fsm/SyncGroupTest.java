@@ -18,9 +18,11 @@ class SyncGroupTest {
   private static final InetAddress ME = VirtualRouterTest.ip("198.18.0.1");
 
   private static SyncGroup group() {
-    return new SyncGroup("dns", List.of(
-        RouterConfig.v3("a", 10, 100, 100, List.of(VirtualRouterTest.ip("198.18.0.100")), ME),
-        RouterConfig.v3("b", 11, 100, 100, List.of(VirtualRouterTest.ip("198.18.0.101")), ME)));
+    return new SyncGroup(
+        "dns",
+        List.of(
+            RouterConfig.v3("a", 10, 100, 100, List.of(VirtualRouterTest.ip("198.18.0.100")), ME),
+            RouterConfig.v3("b", 11, 100, 100, List.of(VirtualRouterTest.ip("198.18.0.101")), ME)));
   }
 
   @Test
@@ -35,8 +37,14 @@ class SyncGroupTest {
 
     var actions = g.handle("b", new TimerFired(TimerName.MASTER_DOWN), 4 * S);
     assertThat(actions).containsOnlyKeys("a", "b");
-    assertThat(actions.get("a")).last().isEqualTo(new Action.StateChanged(VrrpState.BACKUP, VrrpState.MASTER,
-        "master down timer expired; sync group dns: all members ready", 100));
+    assertThat(actions.get("a"))
+        .last()
+        .isEqualTo(
+            new Action.StateChanged(
+                VrrpState.BACKUP,
+                VrrpState.MASTER,
+                "master down timer expired; sync group dns: all members ready",
+                100));
     assertThat(g.members()).extracting(VirtualRouter::state).containsOnly(VrrpState.MASTER);
   }
 
@@ -64,8 +72,10 @@ class SyncGroupTest {
     g.handleAll(new Startup(), 0);
     g.handle("a", new FaultRaised("eth0 down"), S);
     assertThatThrownBy(() -> g.handle("b", new FaultCleared(), 2 * S))
-        .isInstanceOf(IllegalStateException.class).hasMessage("fault cleared for b in FAULT without its own fault");
-    assertThatThrownBy(() -> g.handle("c", new Startup(), 0)).hasMessage("sync group 'dns' has no member 'c'");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("fault cleared for b in FAULT without its own fault");
+    assertThatThrownBy(() -> g.handle("c", new Startup(), 0))
+        .hasMessage("sync group 'dns' has no member 'c'");
     assertThatThrownBy(() -> new SyncGroup("x", List.of()))
         .hasMessage("sync group 'x' with 0 members (expected: 1..64)");
   }

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An {@link AddressTable} in memory for unit tests. Interfaces must be declared with
- * {@link #addInterface}; others fail like a missing interface does. Records every change.
+ * An {@link AddressTable} in memory for unit tests. Interfaces must be declared with {@link
+ * #addInterface}; others fail like a missing interface does. Records every change.
  */
 public final class InMemoryAddressTable implements AddressTable {
   /** One change: added or removed. */
@@ -17,7 +17,8 @@ public final class InMemoryAddressTable implements AddressTable {
   private final List<Change> changes = new ArrayList<>();
 
   /** Declares an interface with its own (non-virtual) addresses. */
-  public synchronized InMemoryAddressTable addInterface(String name, InterfaceAddress... addresses) {
+  public synchronized InMemoryAddressTable addInterface(
+      String name, InterfaceAddress... addresses) {
     table.put(name, new ArrayList<>(List.of(addresses)));
     return this;
   }
@@ -50,7 +51,8 @@ public final class InMemoryAddressTable implements AddressTable {
   private List<InterfaceAddress> addresses(String interfaceName) {
     List<InterfaceAddress> list = table.get(interfaceName);
     if (list == null) {
-      throw new TransportException(interfaceName + ": no such network interface (check the name with `ip link`)");
+      throw new TransportException(
+          interfaceName + ": no such network interface (check the name with `ip link`)");
     }
     return list;
   }

@@ -7,8 +7,8 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * A {@link Transport} for unit tests of one class: records what is sent, and {@link #inject}
- * hands a packet to the consumer on the caller's thread. Thread-safe.
+ * A {@link Transport} for unit tests of one class: records what is sent, and {@link #inject} hands
+ * a packet to the consumer on the caller's thread. Thread-safe.
  */
 public final class InMemoryTransport implements Transport {
   /** One {@link #send} call. */
@@ -22,7 +22,8 @@ public final class InMemoryTransport implements Transport {
   private volatile boolean closed;
   private volatile RuntimeException failNextSend;
 
-  public InMemoryTransport(String interfaceName, InetAddress source, Consumer<InboundPacket> consumer) {
+  public InMemoryTransport(
+      String interfaceName, InetAddress source, Consumer<InboundPacket> consumer) {
     this.interfaceName = Objects.requireNonNull(interfaceName, "interfaceName");
     this.source = Objects.requireNonNull(source, "source");
     this.consumer = Objects.requireNonNull(consumer, "consumer");

@@ -7,9 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Debian's keepalived in a lab host, in the foreground, VRRP only, logging to its lab log,
- * with pid files in the lab's work directory (so runs never collide on /run/keepalived*.pid).
- * {@link NetnsLab#close()} kills it with its children.
+ * Debian's keepalived in a lab host, in the foreground, VRRP only, logging to its lab log, with pid
+ * files in the lab's work directory (so runs never collide on /run/keepalived*.pid). {@link
+ * NetnsLab#close()} kills it with its children.
  */
 public final class Keepalived {
   private Keepalived() {}
@@ -24,8 +24,14 @@ public final class Keepalived {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return lab.start(host, "keepalived",
-        "--dont-fork", "--log-console", "--log-detail", "--no-syslog", "--vrrp",
+    return lab.start(
+        host,
+        "keepalived",
+        "--dont-fork",
+        "--log-console",
+        "--log-detail",
+        "--no-syslog",
+        "--vrrp",
         "--use-file=" + conf,
         "--pid=" + dir.resolve(name + ".pid"),
         "--vrrp_pid=" + dir.resolve(name + "-vrrp.pid"),

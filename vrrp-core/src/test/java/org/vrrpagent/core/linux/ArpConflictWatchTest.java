@@ -15,21 +15,36 @@ class ArpConflictWatchTest {
   @Test
   void rfc5227ProbeAsksForTheAddressFromTheUnspecifiedSender() {
     byte[] f = ArpConflictWatch.probeFrame(OUR_MAC, VIP);
-    assertThat(HexFormat.of().formatHex(f)).isEqualTo(
-        "ffffffffffff" // destination: broadcast
-            + "020000000001" // source: our MAC
-            + "0806" // ARP
-            + "0001" + "0800" + "06" + "04" // Ethernet, IPv4, lengths 6 and 4
-            + "0001" // request
-            + "020000000001" + "00000000" // sender: our MAC, 0.0.0.0
-            + "000000000000" + "c6120064"); // target: unknown MAC, 198.18.0.100
+    assertThat(HexFormat.of().formatHex(f))
+        .isEqualTo(
+            "ffffffffffff" // destination: broadcast
+                + "020000000001" // source: our MAC
+                + "0806" // ARP
+                + "0001"
+                + "0800"
+                + "06"
+                + "04" // Ethernet, IPv4, lengths 6 and 4
+                + "0001" // request
+                + "020000000001"
+                + "00000000" // sender: our MAC, 0.0.0.0
+                + "000000000000"
+                + "c6120064"); // target: unknown MAC, 198.18.0.100
     assertThat(ArpConflictWatch.parse(f, f.length)).as("a probe claims no address").isNull();
   }
 
   @Test
   void aReplyClaimsItsSenderAddressForItsSenderMac() {
-    byte[] reply = HexFormat.of().parseHex("020000000001" + "020000000002" + "0806" + "0001080006040002"
-        + "020000000002" + "c6120064" + "020000000001" + "00000000");
+    byte[] reply =
+        HexFormat.of()
+            .parseHex(
+                "020000000001"
+                    + "020000000002"
+                    + "0806"
+                    + "0001080006040002"
+                    + "020000000002"
+                    + "c6120064"
+                    + "020000000001"
+                    + "00000000");
     ArpConflictWatch.Claim c = ArpConflictWatch.parse(reply, reply.length);
     assertThat(c.address()).isEqualTo(VIP);
     assertThat(HexFormat.of().formatHex(c.mac())).isEqualTo("020000000002");

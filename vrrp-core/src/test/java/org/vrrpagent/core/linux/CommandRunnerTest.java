@@ -18,12 +18,14 @@ class CommandRunnerTest {
     assertThat(r.stdout()).isEqualTo("out\n");
     assertThat(r.stderr()).isEqualTo("err\n");
     assertThat(r.succeeded()).isFalse();
-    assertThat(r.describeFailure()).isEqualTo("`sh -c echo out; echo err >&2; exit 3` exited 3: err");
+    assertThat(r.describeFailure())
+        .isEqualTo("`sh -c echo out; echo err >&2; exit 3` exited 3: err");
   }
 
   @Test
   void keepsOnlyTheOutputLimitAndSaysSo() {
-    CommandRunner.Result r = runner.run(List.of("sh", "-c", "head -c 100000 /dev/zero | tr '\\0' x"));
+    CommandRunner.Result r =
+        runner.run(List.of("sh", "-c", "head -c 100000 /dev/zero | tr '\\0' x"));
     assertThat(r.succeeded()).isTrue();
     assertThat(r.stdout()).hasSize(64);
     assertThat(r.truncated()).isTrue();

@@ -10,7 +10,8 @@ import org.vrrpagent.core.io.TransportException;
 
 class IpAddressTableParseTest {
   /** Shape of `ip -j addr show dev eth0` from iproute2 6.1 (trimmed). */
-  private static final String JSON = """
+  private static final String JSON =
+      """
       [{"ifindex":2,"ifname":"eth0","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":1500,
         "operstate":"UP","link_type":"ether","address":"9a:45:72:50:50:0a",
         "addr_info":[
@@ -22,16 +23,19 @@ class IpAddressTableParseTest {
 
   @Test
   void readsBothFamiliesInKernelOrder() {
-    assertThat(IpAddressTable.parse("eth0", JSON)).containsExactly(
-        InterfaceAddress.parse("198.18.0.11/24"),
-        InterfaceAddress.parse("198.18.0.100/24"),
-        InterfaceAddress.parse("fd00:198:18::11/64"),
-        InterfaceAddress.parse("fe80::9845:72ff:fe50:500a/64"));
+    assertThat(IpAddressTable.parse("eth0", JSON))
+        .containsExactly(
+            InterfaceAddress.parse("198.18.0.11/24"),
+            InterfaceAddress.parse("198.18.0.100/24"),
+            InterfaceAddress.parse("fd00:198:18::11/64"),
+            InterfaceAddress.parse("fe80::9845:72ff:fe50:500a/64"));
   }
 
   @Test
   void anInterfaceWithoutAddressesIsEmpty() {
-    assertThat(IpAddressTable.parse("eth0", "[{\"ifindex\":2,\"ifname\":\"eth0\",\"addr_info\":[]}]")).isEqualTo(List.of());
+    assertThat(
+            IpAddressTable.parse("eth0", "[{\"ifindex\":2,\"ifname\":\"eth0\",\"addr_info\":[]}]"))
+        .isEqualTo(List.of());
   }
 
   @Test
@@ -45,7 +49,9 @@ class IpAddressTableParseTest {
   void interfaceAddressParsesAndPrintsAsIpTakesIt() {
     assertThat(InterfaceAddress.parse("198.18.0.100/24").toString()).isEqualTo("198.18.0.100/24");
     assertThat(InterfaceAddress.parse("fd00:198:18::100").prefixLength()).isEqualTo(128);
-    assertThatThrownBy(() -> InterfaceAddress.parse("example.com/24")).hasMessage("not an address: example.com/24");
-    assertThatThrownBy(() -> InterfaceAddress.parse("198.18.0.1/33")).hasMessage("prefix length 33 (expected: 0..32)");
+    assertThatThrownBy(() -> InterfaceAddress.parse("example.com/24"))
+        .hasMessage("not an address: example.com/24");
+    assertThatThrownBy(() -> InterfaceAddress.parse("198.18.0.1/33"))
+        .hasMessage("prefix length 33 (expected: 0..32)");
   }
 }

@@ -22,8 +22,10 @@ class Ipv4HeaderTest {
 
   /** keepalived's IPv4 VRRP packets, IP header onwards (Ethernet stripped). */
   static List<byte[]> capturedIpv4Vrrp() throws IOException {
-    try (InputStream in = Ipv4HeaderTest.class.getResourceAsStream("/vectors/adverts-garp-na.tsv")) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+    try (InputStream in =
+        Ipv4HeaderTest.class.getResourceAsStream("/vectors/adverts-garp-na.tsv")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .lines()
           .filter(l -> l.contains("ethertype IPv4") && l.contains("proto VRRP"))
           .map(l -> HEX.parseHex(l.substring(l.indexOf('\t') + 1).strip()))
           .map(f -> Arrays.copyOfRange(f, 14, f.length))
@@ -98,7 +100,9 @@ class Ipv4HeaderTest {
       }
       Ipv4Header h = Ipv4Header.parse(p, length);
       if (h != null) {
-        assertThat(h.payloadOffset() + h.payloadLength()).as("seed=%d i=%d", seed, i).isLessThanOrEqualTo(length);
+        assertThat(h.payloadOffset() + h.payloadLength())
+            .as("seed=%d i=%d", seed, i)
+            .isLessThanOrEqualTo(length);
         assertThat(h.payloadLength()).as("seed=%d i=%d", seed, i).isGreaterThanOrEqualTo(0);
       }
     }

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 class Ipv6AncillaryTest {
   private static final InetAddress GROUP = InetAddress.ofLiteral("ff02::12");
 
-  /** Two cmsgs as Linux lays them out: IPV6_PKTINFO (16 + 20, padded to 40), IPV6_HOPLIMIT (16 + 4). */
+  /**
+   * Two cmsgs as Linux lays them out: IPV6_PKTINFO (16 + 20, padded to 40), IPV6_HOPLIMIT (16 + 4).
+   */
   private static MemorySegment control(int hopLimit) {
     MemorySegment c = MemorySegment.ofArray(new byte[64]);
     c.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, 36); // cmsg_len
@@ -33,7 +35,9 @@ class Ipv6AncillaryTest {
 
   @Test
   void missingHopLimitIsNoAnswer() {
-    assertThat(Ipv6Ancillary.parse(control(255), 40)).as("only the first cmsg within the length").isNull();
+    assertThat(Ipv6Ancillary.parse(control(255), 40))
+        .as("only the first cmsg within the length")
+        .isNull();
     assertThat(Ipv6Ancillary.parse(control(255), 0)).isNull();
   }
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.vrrpagent.core.io.InboundPacket;
 import org.vrrpagent.core.lab.Keepalived;
 import org.vrrpagent.core.lab.NetnsLab;
+import org.vrrpagent.core.wire.AddressFamily;
 import org.vrrpagent.core.wire.Advertisement;
 import org.vrrpagent.core.wire.AdvertisementCodec;
 import org.vrrpagent.core.wire.AuthType;
@@ -27,13 +28,12 @@ import org.vrrpagent.core.wire.IpContext;
 import org.vrrpagent.core.wire.MalformedAdvertisementException;
 import org.vrrpagent.core.wire.ReceivedAdvertisement;
 import org.vrrpagent.core.wire.VrrpVersion;
-import org.vrrpagent.core.wire.AddressFamily;
 
 /**
- * A real keepalived (Debian's) as master in host 1; our transport and codec in host 2. We
- * decode its VRRPv3 IPv4, VRRPv2 PASS and VRRPv3 IPv6 adverts, and it accepts ours: a
- * higher-priority advert from us makes it give up its virtual address (which it only does for
- * an advert whose checksum, auth and format it accepted).
+ * A real keepalived (Debian's) as master in host 1; our transport and codec in host 2. We decode
+ * its VRRPv3 IPv4, VRRPv2 PASS and VRRPv3 IPv6 adverts, and it accepts ours: a higher-priority
+ * advert from us makes it give up its virtual address (which it only does for an advert whose
+ * checksum, auth and format it accepted).
  */
 class KeepalivedInteropLabTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
@@ -42,10 +42,12 @@ class KeepalivedInteropLabTest {
   private static final List<InetAddress> VIPS_51 =
       List.of(InetAddress.ofLiteral("198.18.0.100"), InetAddress.ofLiteral("198.18.0.101"));
   private static final List<InetAddress> VIPS_52 = List.of(InetAddress.ofLiteral("198.18.0.102"));
-  private static final List<InetAddress> VIPS_53 = List.of(InetAddress.ofLiteral("fd00:198:18::100"));
+  private static final List<InetAddress> VIPS_53 =
+      List.of(InetAddress.ofLiteral("fd00:198:18::100"));
   private static final byte[] PASS = "secret12".getBytes(StandardCharsets.US_ASCII);
 
-  private static final String CONFIG = """
+  private static final String CONFIG =
+      """
       global_defs {
         router_id lab-h1
       }
@@ -93,25 +95,38 @@ class KeepalivedInteropLabTest {
   private static NetnsLab.LabProcess keepalived;
   private static RawSocketTransport v4;
   private static RawSocketTransport v6;
+
   /** The last advert decoded per VRID. */
   private static final Map<Integer, ReceivedAdvertisement> heard = new ConcurrentHashMap<>();
+
   private static final Map<Integer, InboundPacket> packets = new ConcurrentHashMap<>();
 
   @BeforeAll
   static void start() {
     assumeFalse(NetnsLab.skipRequested(), "lab tests skipped by -Dvrrp.skipLab=true");
     lab = NetnsLab.create(2);
-    v4 = lab.inNamespace(2, () -> RawSocketTransport.open(
-        RawSocketTransport.Options.multicast("eth0", AddressFamily.IPV4), KeepalivedInteropLabTest::hear));
-    v6 = lab.inNamespace(2, () -> RawSocketTransport.open(
-        RawSocketTransport.Options.multicast("eth0", AddressFamily.IPV6), KeepalivedInteropLabTest::hear));
+    v4 =
+        lab.inNamespace(
+            2,
+            () ->
+                RawSocketTransport.open(
+                    RawSocketTransport.Options.multicast("eth0", AddressFamily.IPV4),
+                    KeepalivedInteropLabTest::hear));
+    v6 =
+        lab.inNamespace(
+            2,
+            () ->
+                RawSocketTransport.open(
+                    RawSocketTransport.Options.multicast("eth0", AddressFamily.IPV6),
+                    KeepalivedInteropLabTest::hear));
     keepalived = Keepalived.start(lab, 1, CONFIG);
   }
 
   private static void hear(InboundPacket p) {
     try {
       ReceivedAdvertisement r =
-          AdvertisementCodec.decode(p.vrrpMessage(), new IpContext(p.source(), p.destination(), p.ttlOrHopLimit()));
+          AdvertisementCodec.decode(
+              p.vrrpMessage(), new IpContext(p.source(), p.destination(), p.ttlOrHopLimit()));
       heard.put(r.advertisement().vrid(), r);
       packets.put(r.advertisement().vrid(), p);
     } catch (MalformedAdvertisementException e) {
@@ -138,7 +153,8 @@ class KeepalivedInteropLabTest {
 
   @Test
   void weDecodeKeepalivedsAdvertsOfAllThreeKinds() {
-    Awaitility.await("adverts for VRID 51, 52, 53").atMost(WAIT)
+    Awaitility.await("adverts for VRID 51, 52, 53")
+        .atMost(WAIT)
         .untilAsserted(() -> assertThat(heard.keySet()).as(describe()).contains(51, 52, 53));
 
     Advertisement a51 = heard.get(51).advertisement();
@@ -168,30 +184,62 @@ class KeepalivedInteropLabTest {
   @Test
   void keepalivedYieldsToOurHigherPriorityAdvertsOfAllThreeKinds() throws Exception {
     // keepalived is master of all three: it holds the virtual addresses.
-    Awaitility.await("keepalived holds its virtual addresses").atMost(WAIT).untilAsserted(() ->
-        assertThat(lab.execChecked(1, "ip", "addr", "show", "dev", "eth0")).as(describe())
-            .contains("198.18.0.100/24", "198.18.0.102/24", "fd00:198:18::100/64"));
+    Awaitility.await("keepalived holds its virtual addresses")
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(lab.execChecked(1, "ip", "addr", "show", "dev", "eth0"))
+                    .as(describe())
+                    .contains("198.18.0.100/24", "198.18.0.102/24", "fd00:198:18::100/64"));
 
-    byte[] m51 = AdvertisementCodec.encode(
-        Advertisement.v3(51, 200, 100, VIPS_51), v4.sourceAddress(), GROUP_V4, ChecksumMode.PSEUDO_HEADER);
-    byte[] m52 = AdvertisementCodec.encode(
-        Advertisement.v2(52, 200, 1, VIPS_52, AuthType.SIMPLE_TEXT, PASS), v4.sourceAddress(), GROUP_V4, ChecksumMode.MESSAGE_ONLY);
-    byte[] m53 = AdvertisementCodec.encode(
-        Advertisement.v3(53, 200, 50, VIPS_53), v6.sourceAddress(), GROUP_V6, ChecksumMode.PSEUDO_HEADER);
+    byte[] m51 =
+        AdvertisementCodec.encode(
+            Advertisement.v3(51, 200, 100, VIPS_51),
+            v4.sourceAddress(),
+            GROUP_V4,
+            ChecksumMode.PSEUDO_HEADER);
+    byte[] m52 =
+        AdvertisementCodec.encode(
+            Advertisement.v2(52, 200, 1, VIPS_52, AuthType.SIMPLE_TEXT, PASS),
+            v4.sourceAddress(),
+            GROUP_V4,
+            ChecksumMode.MESSAGE_ONLY);
+    byte[] m53 =
+        AdvertisementCodec.encode(
+            Advertisement.v3(53, 200, 50, VIPS_53),
+            v6.sourceAddress(),
+            GROUP_V6,
+            ChecksumMode.PSEUDO_HEADER);
     ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
     try {
-      sender.scheduleAtFixedRate(() -> {
-        v4.send(m51, GROUP_V4);
-        v4.send(m52, GROUP_V4);
-        v6.send(m53, GROUP_V6);
-      }, 0, 200, TimeUnit.MILLISECONDS);
-      Awaitility.await("keepalived gives up all three virtual addresses").atMost(WAIT).untilAsserted(() ->
-          assertThat(lab.execChecked(1, "ip", "addr", "show", "dev", "eth0")).as(describe())
-              .doesNotContain("198.18.0.100/24", "198.18.0.101/24", "198.18.0.102/24", "fd00:198:18::100/64"));
+      sender.scheduleAtFixedRate(
+          () -> {
+            v4.send(m51, GROUP_V4);
+            v4.send(m52, GROUP_V4);
+            v6.send(m53, GROUP_V6);
+          },
+          0,
+          200,
+          TimeUnit.MILLISECONDS);
+      Awaitility.await("keepalived gives up all three virtual addresses")
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(lab.execChecked(1, "ip", "addr", "show", "dev", "eth0"))
+                      .as(describe())
+                      .doesNotContain(
+                          "198.18.0.100/24",
+                          "198.18.0.101/24",
+                          "198.18.0.102/24",
+                          "fd00:198:18::100/64"));
       // Not because it died (a stopping keepalived removes its addresses too): it stepped down.
       assertThat(keepalived.process().isAlive()).as(describe()).isTrue();
-      assertThat(keepalived.output()).as(describe())
-          .contains("(v3ipv4) Entering BACKUP STATE", "(v2auth) Entering BACKUP STATE", "(v3ipv6) Entering BACKUP STATE");
+      assertThat(keepalived.output())
+          .as(describe())
+          .contains(
+              "(v3ipv4) Entering BACKUP STATE",
+              "(v2auth) Entering BACKUP STATE",
+              "(v3ipv6) Entering BACKUP STATE");
     } finally {
       sender.shutdownNow();
       sender.awaitTermination(5, TimeUnit.SECONDS);

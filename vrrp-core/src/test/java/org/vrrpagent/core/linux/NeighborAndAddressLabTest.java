@@ -19,9 +19,9 @@ import org.vrrpagent.core.io.TransportException;
 import org.vrrpagent.core.lab.NetnsLab;
 
 /**
- * Virtual addresses on real interfaces, and a third host's neighbour table following our
- * gratuitous ARP / unsolicited NA: the failover a client sees. Hosts 1 and 2 are the
- * routers, host 3 the client.
+ * Virtual addresses on real interfaces, and a third host's neighbour table following our gratuitous
+ * ARP / unsolicited NA: the failover a client sees. Hosts 1 and 2 are the routers, host 3 the
+ * client.
  */
 class NeighborAndAddressLabTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
@@ -46,26 +46,30 @@ class NeighborAndAddressLabTest {
 
   /** The MAC host 3 (the client) has for {@code address}, or "" if none. */
   private static String clientNeighbour(InetAddress address) {
-    String out = lab.exec(3, "ip", "neigh", "show", address.getHostAddress(), "dev", "eth0").stdout();
+    String out =
+        lab.exec(3, "ip", "neigh", "show", address.getHostAddress(), "dev", "eth0").stdout();
     int at = out.indexOf("lladdr ");
     return at < 0 ? "" : out.substring(at + 7).split("\\s+")[0];
   }
 
   /** The client sends one UDP datagram to {@code address}: the kernel resolves its MAC first. */
   private static void clientTalksTo(InetAddress address) {
-    lab.inNamespaceRun(3, () -> {
-      try (DatagramSocket s = new DatagramSocket()) {
-        s.send(new DatagramPacket(new byte[] {1}, 1, new InetSocketAddress(address, 9)));
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    lab.inNamespaceRun(
+        3,
+        () -> {
+          try (DatagramSocket s = new DatagramSocket()) {
+            s.send(new DatagramPacket(new byte[] {1}, 1, new InetSocketAddress(address, 9)));
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
   }
 
   private void failoverMovesTheClientsNeighbourEntry(InterfaceAddress vip) {
     table(1).add("eth0", vip);
     clientTalksTo(vip.address());
-    Awaitility.await("client resolves " + vip + " to host 1").atMost(WAIT)
+    Awaitility.await("client resolves " + vip + " to host 1")
+        .atMost(WAIT)
         .until(() -> clientNeighbour(vip.address()).equals(lab.mac(1)));
 
     // Failover: host 1 drops the address, host 2 takes it and announces it.
@@ -75,7 +79,8 @@ class NeighborAndAddressLabTest {
       announcer.announce("eth0", List.of(vip.address()));
     }
     // Without the announcement the entry would stay on host 1's MAC (REACHABLE, no traffic).
-    Awaitility.await("client's entry for " + vip + " moves to host 2").atMost(WAIT)
+    Awaitility.await("client's entry for " + vip + " moves to host 2")
+        .atMost(WAIT)
         .until(() -> clientNeighbour(vip.address()).equals(lab.mac(2)));
     table(2).remove("eth0", vip);
   }
@@ -98,7 +103,8 @@ class NeighborAndAddressLabTest {
     t.add("eth0", v4);
     t.add("eth0", v4); // already there: not an error
     t.add("eth0", v6);
-    assertThat(t.list("eth0")).contains(InterfaceAddress.parse(lab.ipv4(1).getHostAddress() + "/24"), v4, v6);
+    assertThat(t.list("eth0"))
+        .contains(InterfaceAddress.parse(lab.ipv4(1).getHostAddress() + "/24"), v4, v6);
     assertThat(lab.execChecked(1, "ip", "-6", "addr", "show", "dev", "eth0"))
         .as("IPv6 virtual address usable at once (nodad)")
         .contains("fd00:198:18::101/64")
@@ -107,7 +113,9 @@ class NeighborAndAddressLabTest {
     t.remove("eth0", v4);
     t.remove("eth0", v4); // already gone: not an error
     t.remove("eth0", v6);
-    assertThat(t.list("eth0")).doesNotContain(v4, v6).contains(InterfaceAddress.parse(lab.ipv4(1).getHostAddress() + "/24"));
+    assertThat(t.list("eth0"))
+        .doesNotContain(v4, v6)
+        .contains(InterfaceAddress.parse(lab.ipv4(1).getHostAddress() + "/24"));
   }
 
   @Test
@@ -118,7 +126,9 @@ class NeighborAndAddressLabTest {
     t.add("eth0", v4);
     List<InterfaceAddress> removed = t.removeLeftovers("eth0", List.of(v4, notThere));
     assertThat(removed).containsExactly(v4);
-    assertThat(t.list("eth0")).doesNotContain(v4).contains(InterfaceAddress.parse(lab.ipv4(2).getHostAddress() + "/24"));
+    assertThat(t.list("eth0"))
+        .doesNotContain(v4)
+        .contains(InterfaceAddress.parse(lab.ipv4(2).getHostAddress() + "/24"));
   }
 
   @Test
@@ -131,16 +141,25 @@ class NeighborAndAddressLabTest {
   void aMissingInterfaceIsOneClearLine() {
     assertThatThrownBy(() -> table(1).add("eth9", InterfaceAddress.parse("198.18.0.104/24")))
         .isInstanceOf(TransportException.class)
-        .hasMessageStartingWith("eth9: cannot add 198.18.0.104/24: `ip -n " + lab.namespace(1) + " addr add 198.18.0.104/24 dev eth9` exited")
+        .hasMessageStartingWith(
+            "eth9: cannot add 198.18.0.104/24: `ip -n "
+                + lab.namespace(1)
+                + " addr add 198.18.0.104/24 dev eth9` exited")
         .hasMessageEndingWith("(no such interface; check the name with `ip link`)");
     assertThatThrownBy(() -> table(1).list("eth9"))
         .isInstanceOf(TransportException.class)
         .hasMessageContaining("Device \"eth9\" does not exist");
-    assertThatThrownBy(() -> lab.inNamespaceRun(1,
-            () -> { try (PacketSocketAnnouncer a = PacketSocketAnnouncer.open()) {
-              a.announce("eth9", List.of(InetAddress.ofLiteral("198.18.0.104")));
-            } }))
+    assertThatThrownBy(
+            () ->
+                lab.inNamespaceRun(
+                    1,
+                    () -> {
+                      try (PacketSocketAnnouncer a = PacketSocketAnnouncer.open()) {
+                        a.announce("eth9", List.of(InetAddress.ofLiteral("198.18.0.104")));
+                      }
+                    }))
         .isInstanceOf(TransportException.class)
-        .hasMessage("eth9: cannot find the interface: No such device (no such interface; check the name with `ip link`)");
+        .hasMessage(
+            "eth9: cannot find the interface: No such device (no such interface; check the name with `ip link`)");
   }
 }

@@ -40,12 +40,11 @@ import org.vrrpagent.core.wire.InternetChecksum;
 
 /**
  * Issue 10 fault 8, with real sockets: host 2 runs a VRRPv3 master (the production engine and
- * raw-socket transports, IPv4 and IPv6); host 1 sends forged adverts with priority 250 that
- * each took mastership before — from 0.0.0.0, from an off-subnet source, to host 2's unicast
- * address, over IPv6 from a non-link-local source, and with interval 40.95 s. Each is dropped
- * with its own reason, counted once per packet, never counted as received, and the master
- * stays master. Then the same advert from host 1's real address does make it step down: the
- * test can fail.
+ * raw-socket transports, IPv4 and IPv6); host 1 sends forged adverts with priority 250 that each
+ * took mastership before — from 0.0.0.0, from an off-subnet source, to host 2's unicast address,
+ * over IPv6 from a non-link-local source, and with interval 40.95 s. Each is dropped with its own
+ * reason, counted once per packet, never counted as received, and the master stays master. Then the
+ * same advert from host 1's real address does make it step down: the test can fail.
  */
 class ReceiveHardeningLabTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
@@ -69,45 +68,85 @@ class ReceiveHardeningLabTest {
   void start() {
     assumeFalse(NetnsLab.skipRequested(), "lab tests skipped by -Dvrrp.skipLab=true");
     lab = NetnsLab.create(2);
-    engine = new Engine(new IpAddressTable(new CommandRunner(), lab.ipCommand(2)), new RecordingNeighborAnnouncer(),
-        new EngineListener() {
-          @Override
-          public void stateChanged(String router, Action.StateChanged change) {
-            states.put(router, change.to());
-          }
+    engine =
+        new Engine(
+            new IpAddressTable(new CommandRunner(), lab.ipCommand(2)),
+            new RecordingNeighborAnnouncer(),
+            new EngineListener() {
+              @Override
+              public void stateChanged(String router, Action.StateChanged change) {
+                states.put(router, change.to());
+              }
 
-          @Override
-          public void advertReceived(String router) {
-            received.incrementAndGet();
-          }
+              @Override
+              public void advertReceived(String router) {
+                received.incrementAndGet();
+              }
 
-          @Override
-          public void dropped(String router, DropReason reason, String detail) {
-            drops.computeIfAbsent(reason, r -> new AtomicInteger()).incrementAndGet();
-          }
+              @Override
+              public void dropped(String router, DropReason reason, String detail) {
+                drops.computeIfAbsent(reason, r -> new AtomicInteger()).incrementAndGet();
+              }
 
-          @Override
-          public void conflictRaised(String router, org.vrrpagent.core.fsm.PeerConflict conflict) {
-            conflicts.incrementAndGet();
-          }
-        });
-    v4 = lab.inNamespace(2, () -> RawSocketTransport.open(
-        RawSocketTransport.Options.multicast("eth0", AddressFamily.IPV4), p -> engine.receive("v4", p)));
-    v6 = lab.inNamespace(2, () -> RawSocketTransport.open(
-        RawSocketTransport.Options.multicast("eth0", AddressFamily.IPV6), p -> engine.receive("v6", p)));
-    engine.add(binding(RouterConfig.v3("v4", 51, 100, 100, List.of(VIP4), v4.sourceAddress()), "v4", v4, VIP4, 24,
-        GROUP_V4));
-    engine.add(binding(RouterConfig.v3("v6", 52, 100, 100, List.of(VIP6), v6.sourceAddress()), "v6", v6, VIP6, 64,
-        GROUP_V6));
+              @Override
+              public void conflictRaised(
+                  String router, org.vrrpagent.core.fsm.PeerConflict conflict) {
+                conflicts.incrementAndGet();
+              }
+            });
+    v4 =
+        lab.inNamespace(
+            2,
+            () ->
+                RawSocketTransport.open(
+                    RawSocketTransport.Options.multicast("eth0", AddressFamily.IPV4),
+                    p -> engine.receive("v4", p)));
+    v6 =
+        lab.inNamespace(
+            2,
+            () ->
+                RawSocketTransport.open(
+                    RawSocketTransport.Options.multicast("eth0", AddressFamily.IPV6),
+                    p -> engine.receive("v6", p)));
+    engine.add(
+        binding(
+            RouterConfig.v3("v4", 51, 100, 100, List.of(VIP4), v4.sourceAddress()),
+            "v4",
+            v4,
+            VIP4,
+            24,
+            GROUP_V4));
+    engine.add(
+        binding(
+            RouterConfig.v3("v6", 52, 100, 100, List.of(VIP6), v6.sourceAddress()),
+            "v6",
+            v6,
+            VIP6,
+            64,
+            GROUP_V6));
     engine.start();
-    Awaitility.await("both routers MASTER").atMost(WAIT)
+    Awaitility.await("both routers MASTER")
+        .atMost(WAIT)
         .until(() -> states.get("v4") == VrrpState.MASTER && states.get("v6") == VrrpState.MASTER);
   }
 
-  private static RouterBinding binding(RouterConfig c, String key, RawSocketTransport t, InetAddress vip, int prefix,
-                                       InetAddress group) {
-    return new RouterBinding(c, "eth0", key, t, List.of(new InterfaceAddress(vip, prefix)), List.of(), group,
-        ChecksumMode.PSEUDO_HEADER, new AnnounceSchedule(Duration.ZERO, 1, Duration.ZERO));
+  private static RouterBinding binding(
+      RouterConfig c,
+      String key,
+      RawSocketTransport t,
+      InetAddress vip,
+      int prefix,
+      InetAddress group) {
+    return new RouterBinding(
+        c,
+        "eth0",
+        key,
+        t,
+        List.of(new InterfaceAddress(vip, prefix)),
+        List.of(),
+        group,
+        ChecksumMode.PSEUDO_HEADER,
+        new AnnounceSchedule(Duration.ZERO, 1, Duration.ZERO));
   }
 
   @AfterEach
@@ -129,15 +168,20 @@ class ReceiveHardeningLabTest {
     return drops.getOrDefault(r, new AtomicInteger()).get();
   }
 
-  /** A whole Ethernet frame from host 1's eth0 through a packet socket: any IPv4 source, even 0.0.0.0. */
+  /**
+   * A whole Ethernet frame from host 1's eth0 through a packet socket: any IPv4 source, even
+   * 0.0.0.0.
+   */
   private void sendFrame(InetAddress source, InetAddress destination, byte[] vrrp) {
     byte[] ip = Ipv4Header.encode(vrrp, (Inet4Address) source, (Inet4Address) destination);
-    int checksum = InternetChecksum.of(ip, 0, Ipv4Header.MIN_BYTES); // a packet socket: nobody fills it in
+    int checksum =
+        InternetChecksum.of(ip, 0, Ipv4Header.MIN_BYTES); // a packet socket: nobody fills it in
     ip[10] = (byte) (checksum >>> 8);
     ip[11] = (byte) checksum;
-    byte[] dstMac = destination.isMulticastAddress()
-        ? HexFormat.ofDelimiter(":").parseHex("01:00:5e:00:00:12")
-        : HexFormat.ofDelimiter(":").parseHex(lab.mac(2));
+    byte[] dstMac =
+        destination.isMulticastAddress()
+            ? HexFormat.ofDelimiter(":").parseHex("01:00:5e:00:00:12")
+            : HexFormat.ofDelimiter(":").parseHex(lab.mac(2));
     byte[] srcMac = HexFormat.ofDelimiter(":").parseHex(lab.mac(1));
     byte[] frame = new byte[14 + ip.length];
     System.arraycopy(dstMac, 0, frame, 0, 6);
@@ -145,37 +189,43 @@ class ReceiveHardeningLabTest {
     frame[12] = (byte) (ETH_P_IP >>> 8);
     frame[13] = (byte) ETH_P_IP;
     System.arraycopy(ip, 0, frame, 14, ip.length);
-    lab.inNamespaceRun(1, () -> {
-      int ifindex = InterfaceFacts.read("eth0").index();
-      try (Arena arena = Arena.ofConfined()) {
-        int fd = Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0);
-        try {
-          MemorySegment ll = arena.allocate(Libc.SOCKADDR_LL_BYTES);
-          ll.set(JAVA_SHORT, 0, (short) Libc.AF_PACKET);
-          ll.set(JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) ETH_P_IP);
-          ll.set(JAVA_INT, 4, ifindex);
-          ll.set(JAVA_BYTE, 11, (byte) 6);
-          MemorySegment.copy(dstMac, 0, ll, JAVA_BYTE, 12, 6);
-          Libc.sendto(fd, arena.allocateFrom(JAVA_BYTE, frame), 0, ll);
-        } finally {
-          Libc.closeQuietly(fd);
-        }
-      } catch (Libc.ErrnoException e) {
-        throw new AssertionError("cannot send the forged frame: " + e.getMessage(), e);
-      }
-    });
+    lab.inNamespaceRun(
+        1,
+        () -> {
+          int ifindex = InterfaceFacts.read("eth0").index();
+          try (Arena arena = Arena.ofConfined()) {
+            int fd = Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0);
+            try {
+              MemorySegment ll = arena.allocate(Libc.SOCKADDR_LL_BYTES);
+              ll.set(JAVA_SHORT, 0, (short) Libc.AF_PACKET);
+              ll.set(JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) ETH_P_IP);
+              ll.set(JAVA_INT, 4, ifindex);
+              ll.set(JAVA_BYTE, 11, (byte) 6);
+              MemorySegment.copy(dstMac, 0, ll, JAVA_BYTE, 12, 6);
+              Libc.sendto(fd, arena.allocateFrom(JAVA_BYTE, frame), 0, ll);
+            } finally {
+              Libc.closeQuietly(fd);
+            }
+          } catch (Libc.ErrnoException e) {
+            throw new AssertionError("cannot send the forged frame: " + e.getMessage(), e);
+          }
+        });
   }
 
-  private static byte[] advert4(int vrid, int intervalCentis, InetAddress source, InetAddress destination) {
-    return AdvertisementCodec.encode(Advertisement.v3(vrid, 250, intervalCentis, List.of(VIP4)), source, destination,
+  private static byte[] advert4(
+      int vrid, int intervalCentis, InetAddress source, InetAddress destination) {
+    return AdvertisementCodec.encode(
+        Advertisement.v3(vrid, 250, intervalCentis, List.of(VIP4)),
+        source,
+        destination,
         ChecksumMode.PSEUDO_HEADER);
   }
 
   private void assertStillMasterAndNothingReceived() {
     assertThat(states).containsEntry("v4", VrrpState.MASTER).containsEntry("v6", VrrpState.MASTER);
     assertThat(received).hasValue(0);
-    assertThat(lab.execChecked(2, "ip", "addr", "show", "dev", "eth0")).contains("198.18.0.100/24",
-        "fd00:198:18::100/64");
+    assertThat(lab.execChecked(2, "ip", "addr", "show", "dev", "eth0"))
+        .contains("198.18.0.100/24", "fd00:198:18::100/64");
   }
 
   @Test
@@ -190,28 +240,56 @@ class ReceiveHardeningLabTest {
       sendFrame(h1, GROUP_V4, advert4(51, 4095, h1, GROUP_V4));
     }
     // IPv6 from host 1's global (ULA) address instead of its link-local one.
-    spoof6 = lab.inNamespace(1, () -> RawSocketTransport.open(new RawSocketTransport.Options("eth0",
-        AddressFamily.IPV6, lab.ipv6(1), List.of()), p -> { }));
-    byte[] m6 = AdvertisementCodec.encode(Advertisement.v3(52, 250, 100, List.of(VIP6)), lab.ipv6(1), GROUP_V6,
-        ChecksumMode.PSEUDO_HEADER);
+    spoof6 =
+        lab.inNamespace(
+            1,
+            () ->
+                RawSocketTransport.open(
+                    new RawSocketTransport.Options(
+                        "eth0", AddressFamily.IPV6, lab.ipv6(1), List.of()),
+                    p -> {}));
+    byte[] m6 =
+        AdvertisementCodec.encode(
+            Advertisement.v3(52, 250, 100, List.of(VIP6)),
+            lab.ipv6(1),
+            GROUP_V6,
+            ChecksumMode.PSEUDO_HEADER);
     for (int i = 0; i < 3; i++) {
       spoof6.send(m6, GROUP_V6);
     }
-    Awaitility.await("every forged advert counted under its reason").atMost(WAIT).untilAsserted(() -> {
-      assertThat(dropped(DropReason.UNSPECIFIED_SOURCE)).as("unspecified_source").isEqualTo(3);
-      assertThat(dropped(DropReason.SOURCE_NOT_ON_LINK)).as("source_not_on_link").isEqualTo(3);
-      assertThat(dropped(DropReason.UNICAST_DESTINATION)).as("unicast_destination").isEqualTo(3);
-      assertThat(dropped(DropReason.INTERVAL_TOO_LONG)).as("interval_too_long").isEqualTo(3);
-      assertThat(dropped(DropReason.SOURCE_NOT_LINK_LOCAL)).as("source_not_link_local").isEqualTo(3);
-    });
-    // Beyond a master-down interval (3.6 s) later: no state change, nothing accepted, addresses in place.
-    Awaitility.await().pollDelay(Duration.ofSeconds(4)).atMost(WAIT).untilAsserted(this::assertStillMasterAndNothingReceived);
+    Awaitility.await("every forged advert counted under its reason")
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(dropped(DropReason.UNSPECIFIED_SOURCE))
+                  .as("unspecified_source")
+                  .isEqualTo(3);
+              assertThat(dropped(DropReason.SOURCE_NOT_ON_LINK))
+                  .as("source_not_on_link")
+                  .isEqualTo(3);
+              assertThat(dropped(DropReason.UNICAST_DESTINATION))
+                  .as("unicast_destination")
+                  .isEqualTo(3);
+              assertThat(dropped(DropReason.INTERVAL_TOO_LONG))
+                  .as("interval_too_long")
+                  .isEqualTo(3);
+              assertThat(dropped(DropReason.SOURCE_NOT_LINK_LOCAL))
+                  .as("source_not_link_local")
+                  .isEqualTo(3);
+            });
+    // Beyond a master-down interval (3.6 s) later: no state change, nothing accepted, addresses in
+    // place.
+    Awaitility.await()
+        .pollDelay(Duration.ofSeconds(4))
+        .atMost(WAIT)
+        .untilAsserted(this::assertStillMasterAndNothingReceived);
     // Only the over-long interval came from a real on-link router: that one is a conflict, once.
     assertThat(conflicts).hasValue(1);
 
     // The control: the same priority-250 advert, sent properly from host 1, is accepted.
     sendFrame(h1, GROUP_V4, advert4(51, 100, h1, GROUP_V4));
-    Awaitility.await("a proper advert makes the IPv4 master step down").atMost(WAIT)
+    Awaitility.await("a proper advert makes the IPv4 master step down")
+        .atMost(WAIT)
         .until(() -> states.get("v4") == VrrpState.BACKUP && received.get() == 1);
   }
 }

@@ -7,12 +7,12 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Fuzzes what the transport parses from the kernel: the IPv4 header of a received packet and
- * the IPv6 control messages. Properties: never an exception; a header's payload lies inside
- * what was read; a hop limit is 0..255.
+ * Fuzzes what the transport parses from the kernel: the IPv4 header of a received packet and the
+ * IPv6 control messages. Properties: never an exception; a header's payload lies inside what was
+ * read; a hop limit is 0..255.
  *
- * <p>{@code ./mvnw test} replays the corpus; to fuzz:
- * {@code JAZZER_FUZZ=1 ./mvnw -pl vrrp-core test -Dtest=ReceiveParsersFuzzTest}.
+ * <p>{@code ./mvnw test} replays the corpus; to fuzz: {@code JAZZER_FUZZ=1 ./mvnw -pl vrrp-core
+ * test -Dtest=ReceiveParsersFuzzTest}.
  */
 class ReceiveParsersFuzzTest {
 

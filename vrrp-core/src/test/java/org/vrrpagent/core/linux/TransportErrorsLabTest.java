@@ -20,9 +20,9 @@ import org.vrrpagent.core.lab.NetnsLab;
 import org.vrrpagent.core.wire.AddressFamily;
 
 /**
- * The kernel's refusals, as the operator reads them. Capabilities are per thread on Linux:
- * the opener thread drops CAP_NET_RAW from its effective set with capset(2) first, which is
- * exactly what a non-root agent without the capability meets.
+ * The kernel's refusals, as the operator reads them. Capabilities are per thread on Linux: the
+ * opener thread drops CAP_NET_RAW from its effective set with capset(2) first, which is exactly
+ * what a non-root agent without the capability meets.
  */
 class TransportErrorsLabTest {
   private static final int CAP_NET_RAW = 13;
@@ -63,34 +63,59 @@ class TransportErrorsLabTest {
   @Test
   void withoutCapNetRawTheMessageSaysWhatToDo() {
     for (AddressFamily family : AddressFamily.values()) {
-      assertThatThrownBy(() -> lab.inNamespace(1, () -> {
-            dropNetRawOnThisThread();
-            return RawSocketTransport.open(RawSocketTransport.Options.multicast("eth0", family), p -> {});
-          }))
+      assertThatThrownBy(
+              () ->
+                  lab.inNamespace(
+                      1,
+                      () -> {
+                        dropNetRawOnThisThread();
+                        return RawSocketTransport.open(
+                            RawSocketTransport.Options.multicast("eth0", family), p -> {});
+                      }))
           .isInstanceOf(TransportException.class)
-          .hasMessage("eth0: cannot open raw VRRP socket: Operation not permitted"
-              + " (run as root or grant CAP_NET_RAW and CAP_NET_ADMIN)");
+          .hasMessage(
+              "eth0: cannot open raw VRRP socket: Operation not permitted"
+                  + " (run as root or grant CAP_NET_RAW and CAP_NET_ADMIN)");
     }
-    assertThatThrownBy(() -> lab.inNamespace(1, () -> {
-          dropNetRawOnThisThread();
-          return PacketSocketAnnouncer.open();
-        }))
+    assertThatThrownBy(
+            () ->
+                lab.inNamespace(
+                    1,
+                    () -> {
+                      dropNetRawOnThisThread();
+                      return PacketSocketAnnouncer.open();
+                    }))
         .isInstanceOf(TransportException.class)
-        .hasMessageContaining("cannot open packet socket for gratuitous ARP/NA: Operation not permitted (run as root");
+        .hasMessageContaining(
+            "cannot open packet socket for gratuitous ARP/NA: Operation not permitted (run as root");
   }
 
   @Test
   void aDownInterfaceWithoutAddressesHasNoSourceToSendFrom() {
     lab.execChecked(1, "ip", "link", "add", "dummy0", "type", "veth", "peer", "name", "dummy1");
     try {
-      assertThatThrownBy(() -> lab.inNamespace(1,
-              () -> RawSocketTransport.open(RawSocketTransport.Options.multicast("dummy0", AddressFamily.IPV6), p -> {})))
+      assertThatThrownBy(
+              () ->
+                  lab.inNamespace(
+                      1,
+                      () ->
+                          RawSocketTransport.open(
+                              RawSocketTransport.Options.multicast("dummy0", AddressFamily.IPV6),
+                              p -> {})))
           .isInstanceOf(TransportException.class)
-          .hasMessage("dummy0: no IPv6 link-local address to send VRRP from (is IPv6 enabled on the interface, and is it up?)");
-      assertThatThrownBy(() -> lab.inNamespace(1,
-              () -> RawSocketTransport.open(RawSocketTransport.Options.multicast("dummy0", AddressFamily.IPV4), p -> {})))
+          .hasMessage(
+              "dummy0: no IPv6 link-local address to send VRRP from (is IPv6 enabled on the interface, and is it up?)");
+      assertThatThrownBy(
+              () ->
+                  lab.inNamespace(
+                      1,
+                      () ->
+                          RawSocketTransport.open(
+                              RawSocketTransport.Options.multicast("dummy0", AddressFamily.IPV4),
+                              p -> {})))
           .isInstanceOf(TransportException.class)
-          .hasMessage("dummy0: no IPv4 address to send VRRP from (add one to the interface, or configure a source address)");
+          .hasMessage(
+              "dummy0: no IPv4 address to send VRRP from (add one to the interface, or configure a source address)");
     } finally {
       lab.execChecked(1, "ip", "link", "del", "dummy0");
     }
@@ -100,11 +125,20 @@ class TransportErrorsLabTest {
   void aSourceAddressNotOnTheInterfaceIsRefusedAtOpen() {
     for (String literal : List.of("198.18.0.99", "fd00:198:18::99")) {
       java.net.InetAddress source = java.net.InetAddress.ofLiteral(literal);
-      assertThatThrownBy(() -> lab.inNamespace(1, () -> RawSocketTransport.open(
-              new RawSocketTransport.Options("eth0", AddressFamily.of(source), source, List.of()), p -> {})))
+      assertThatThrownBy(
+              () ->
+                  lab.inNamespace(
+                      1,
+                      () ->
+                          RawSocketTransport.open(
+                              new RawSocketTransport.Options(
+                                  "eth0", AddressFamily.of(source), source, List.of()),
+                              p -> {})))
           .isInstanceOf(TransportException.class)
-          .hasMessage("eth0: source address " + literal
-              + " is not on the interface (add it, or leave the source out to use the interface's own)");
+          .hasMessage(
+              "eth0: source address "
+                  + literal
+                  + " is not on the interface (add it, or leave the source out to use the interface's own)");
     }
   }
 }

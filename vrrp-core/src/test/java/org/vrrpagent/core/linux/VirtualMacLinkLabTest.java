@@ -50,7 +50,8 @@ class VirtualMacLinkLabTest {
     assertThat(VirtualMacLink.mac(AddressFamily.IPV6, 255)).isEqualTo("00:00:5e:00:02:ff");
     assertThat(VirtualMacLink.interfaceName(AddressFamily.IPV4, 51)).isEqualTo("vrrp.51");
     assertThat(VirtualMacLink.interfaceName(AddressFamily.IPV6, 255)).isEqualTo("vrrp6.255");
-    assertThatThrownBy(() -> VirtualMacLink.mac(AddressFamily.IPV4, 0)).hasMessage("VRID 0 (expected: 1..255)");
+    assertThatThrownBy(() -> VirtualMacLink.mac(AddressFamily.IPV4, 0))
+        .hasMessage("VRID 0 (expected: 1..255)");
   }
 
   @Test
@@ -60,13 +61,20 @@ class VirtualMacLinkLabTest {
     VirtualMacLink link = create(1, AddressFamily.IPV4, 51);
     try {
       String details = lab.execChecked(1, "ip", "-d", "link", "show", "dev", "vrrp.51");
-      assertThat(details).contains("link/ether 00:00:5e:00:01:33").contains("macvlan mode bridge")
-          .contains("addrgenmode none").contains(",UP");
-      assertThat(lab.execChecked(1, "ip", "-o", "addr", "show", "dev", "vrrp.51")).as("no address at all").isBlank();
+      assertThat(details)
+          .contains("link/ether 00:00:5e:00:01:33")
+          .contains("macvlan mode bridge")
+          .contains("addrgenmode none")
+          .contains(",UP");
+      assertThat(lab.execChecked(1, "ip", "-o", "addr", "show", "dev", "vrrp.51"))
+          .as("no address at all")
+          .isBlank();
       assertThat(sysctl(1, "ipv4/conf/vrrp.51/arp_ignore")).isEqualTo("1");
       assertThat(sysctl(1, "ipv4/conf/eth0/arp_ignore")).isEqualTo("1");
       assertThat(sysctl(1, "ipv4/conf/eth0/arp_announce")).isEqualTo("2");
-      assertThat(sysctl(2, "ipv4/conf/eth0/arp_ignore")).as("other namespace untouched").isEqualTo(ignoreBefore);
+      assertThat(sysctl(2, "ipv4/conf/eth0/arp_ignore"))
+          .as("other namespace untouched")
+          .isEqualTo(ignoreBefore);
     } finally {
       close(1, link);
     }
@@ -82,8 +90,10 @@ class VirtualMacLinkLabTest {
     try {
       assertThat(link.name()).isEqualTo("vrrp6.7");
       assertThat(lab.execChecked(2, "ip", "-d", "link", "show", "dev", "vrrp6.7"))
-          .contains("link/ether 00:00:5e:00:02:07").contains("addrgenmode none");
-      assertThat(lab.execChecked(2, "ip", "-o", "-6", "addr", "show", "dev", "vrrp6.7")).as("no link-local from the VMAC")
+          .contains("link/ether 00:00:5e:00:02:07")
+          .contains("addrgenmode none");
+      assertThat(lab.execChecked(2, "ip", "-o", "-6", "addr", "show", "dev", "vrrp6.7"))
+          .as("no link-local from the VMAC")
           .isBlank();
     } finally {
       close(2, link);
@@ -102,9 +112,11 @@ class VirtualMacLinkLabTest {
 
     lab.execChecked(1, "ip", "link", "add", "vrrp.61", "type", "veth", "peer", "name", "vp61");
     try {
-      assertThatThrownBy(() -> create(1, AddressFamily.IPV4, 61)).isInstanceOf(TransportException.class)
-          .hasMessage("vrrp.61: an interface of this name exists and is not our macvlan on eth0 with 00:00:5e:00:01:3d"
-              + " (remove it, or turn virtual-mac off)");
+      assertThatThrownBy(() -> create(1, AddressFamily.IPV4, 61))
+          .isInstanceOf(TransportException.class)
+          .hasMessage(
+              "vrrp.61: an interface of this name exists and is not our macvlan on eth0 with 00:00:5e:00:01:3d"
+                  + " (remove it, or turn virtual-mac off)");
       assertThat(exists(1, "vrrp.61")).as("the foreign interface is left alone").isTrue();
     } finally {
       lab.exec(1, "ip", "link", "del", "vrrp.61");
@@ -113,7 +125,9 @@ class VirtualMacLinkLabTest {
 
   @Test
   void aMissingParentIsOneClearLine() {
-    assertThatThrownBy(() -> lab.inNamespace(1, () -> VirtualMacLink.create("nosuch0", AddressFamily.IPV4, 70)))
+    assertThatThrownBy(
+            () ->
+                lab.inNamespace(1, () -> VirtualMacLink.create("nosuch0", AddressFamily.IPV4, 70)))
         .isInstanceOf(TransportException.class)
         .hasMessageStartingWith("vrrp.70: cannot create the virtual MAC interface: ")
         .hasMessageEndingWith("(no interface nosuch0? check the name with `ip link`)");

@@ -23,8 +23,10 @@ class NeighborFramesTest {
 
   /** Frames from the capture: "tcpdump line TAB hex of the whole frame". */
   static List<byte[]> capturedFrames(String tcpdumpMarker) throws IOException {
-    try (InputStream in = NeighborFramesTest.class.getResourceAsStream("/vectors/adverts-garp-na.tsv")) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+    try (InputStream in =
+        NeighborFramesTest.class.getResourceAsStream("/vectors/adverts-garp-na.tsv")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .lines()
           .filter(l -> l.contains(tcpdumpMarker))
           .map(l -> HEX.parseHex(l.substring(l.indexOf('\t') + 1).strip()))
           .toList();
@@ -37,7 +39,8 @@ class NeighborFramesTest {
     assertThat(captured).hasSizeGreaterThanOrEqualTo(3);
     for (byte[] frame : captured) {
       byte[] mac = Arrays.copyOfRange(frame, 6, 12); // the sender's MAC, as captured
-      Inet4Address vip = (Inet4Address) address(Arrays.copyOfRange(frame, 28, 32)); // sender protocol address
+      Inet4Address vip =
+          (Inet4Address) address(Arrays.copyOfRange(frame, 28, 32)); // sender protocol address
       assertThat(HEX.formatHex(GratuitousArp.frame(mac, vip))).isEqualTo(HEX.formatHex(frame));
     }
   }
@@ -49,20 +52,25 @@ class NeighborFramesTest {
     for (byte[] frame : captured) {
       byte[] mac = Arrays.copyOfRange(frame, 6, 12);
       Inet6Address vip = (Inet6Address) address(Arrays.copyOfRange(frame, 62, 78)); // NA target
-      assertThat(HEX.formatHex(UnsolicitedNeighborAdvertisement.frame(mac, vip))).isEqualTo(HEX.formatHex(frame));
+      assertThat(HEX.formatHex(UnsolicitedNeighborAdvertisement.frame(mac, vip)))
+          .isEqualTo(HEX.formatHex(frame));
     }
   }
 
   @Test
   void neighborAdvertisementFlagsAreOverrideOnly_rfc4861_4_4() {
-    byte[] f = UnsolicitedNeighborAdvertisement.frame(new byte[] {2, 0, 0, 0, 0, 1}, v6("fd00:198:18::100"));
+    byte[] f =
+        UnsolicitedNeighborAdvertisement.frame(
+            new byte[] {2, 0, 0, 0, 0, 1}, v6("fd00:198:18::100"));
     assertThat(f[54] & 0xff).as("ICMPv6 type").isEqualTo(136);
     assertThat(f[58] & 0xe0).as("R S O flags").isEqualTo(0x20);
     assertThat(f[21] & 0xff).as("hop limit").isEqualTo(255);
     assertThat(f[78]).as("option type: target link-layer address").isEqualTo((byte) 2);
   }
 
-  /** The checksum over the whole message (checksum field included) folds to zero for random inputs. */
+  /**
+   * The checksum over the whole message (checksum field included) folds to zero for random inputs.
+   */
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3, 42, 20261122})
   void neighborAdvertisementChecksumVerifies(long seed) {
@@ -81,7 +89,10 @@ class NeighborFramesTest {
 
   @Test
   void rejectsMacOfWrongLength() {
-    assertThatThrownBy(() -> GratuitousArp.frame(new byte[5], (Inet4Address) address(new byte[] {(byte) 198, 18, 0, 1})))
+    assertThatThrownBy(
+            () ->
+                GratuitousArp.frame(
+                    new byte[5], (Inet4Address) address(new byte[] {(byte) 198, 18, 0, 1})))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("MAC address of 5 bytes (expected: 6)");
   }

@@ -12,8 +12,8 @@ import org.vrrpagent.core.fsm.VrrpState;
 import org.vrrpagent.core.wire.DropReason;
 
 /**
- * Named scenarios on a perfect simulated LAN (no loss, no delay), each asserting the exact
- * virtual times the RFC formulas give. With a 1 s interval:
+ * Named scenarios on a perfect simulated LAN (no loss, no delay), each asserting the exact virtual
+ * times the RFC formulas give. With a 1 s interval:
  *
  * <pre>
  * priority 200: Skew_Time = 56/256 s  = 0.218750 s, Master_Down_Interval = 3.218750 s
@@ -24,6 +24,7 @@ class ElectionScenarioTest {
   private static final long S = 1_000_000_000L;
   private static final long MS = 1_000_000L;
   private static final InetAddress VIP = SimulatedLan.address("198.18.0.100");
+
   /** When the priority-200 router of two that start together becomes master. */
   private static final long A_MASTER_AT = 3_218_750_000L;
 
@@ -39,8 +40,10 @@ class ElectionScenarioTest {
 
   private long masterAt(String node, long fromNanos) {
     return lan.transitions().stream()
-        .filter(t -> t.host().equals(node) && t.to() == VrrpState.MASTER && t.atNanos() >= fromNanos)
-        .findFirst().orElseThrow(() -> new AssertionError(node + " never became master\n" + lan.story()))
+        .filter(
+            t -> t.host().equals(node) && t.to() == VrrpState.MASTER && t.atNanos() >= fromNanos)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(node + " never became master\n" + lan.story()))
         .atNanos();
   }
 
@@ -61,9 +64,19 @@ class ElectionScenarioTest {
     assertThat(lan.host("a").heldAddresses()).containsExactly(VIP);
     assertThat(lan.host("b").heldAddresses()).isEmpty();
     // keepalived's schedule: 5 gratuitous ARPs on becoming master, 5 more 5 s later.
-    assertThat(lan.host("a").announcements()).extracting(SimulatedAnnouncer.Announcement::atNanos)
-        .containsExactly(A_MASTER_AT, A_MASTER_AT, A_MASTER_AT, A_MASTER_AT, A_MASTER_AT,
-            A_MASTER_AT + 5 * S, A_MASTER_AT + 5 * S, A_MASTER_AT + 5 * S, A_MASTER_AT + 5 * S, A_MASTER_AT + 5 * S);
+    assertThat(lan.host("a").announcements())
+        .extracting(SimulatedAnnouncer.Announcement::atNanos)
+        .containsExactly(
+            A_MASTER_AT,
+            A_MASTER_AT,
+            A_MASTER_AT,
+            A_MASTER_AT,
+            A_MASTER_AT,
+            A_MASTER_AT + 5 * S,
+            A_MASTER_AT + 5 * S,
+            A_MASTER_AT + 5 * S,
+            A_MASTER_AT + 5 * S,
+            A_MASTER_AT + 5 * S);
     assertThat(lan.host("b").announcements()).isEmpty();
   }
 
@@ -76,14 +89,19 @@ class ElectionScenarioTest {
     // Both time out at 3.609375 s and become master; each hears the other's first advert:
     // a (198.18.0.1) yields to the greater address, b keeps the role.
     assertThat(lan.masters(51)).containsExactly("b");
-    var aBackup = lan.transitions().stream()
-        .filter(t -> t.host().equals("a") && t.to() == VrrpState.BACKUP && t.atNanos() > 0).findFirst().orElseThrow();
+    var aBackup =
+        lan.transitions().stream()
+            .filter(t -> t.host().equals("a") && t.to() == VrrpState.BACKUP && t.atNanos() > 0)
+            .findFirst()
+            .orElseThrow();
     assertThat(aBackup.atNanos()).isEqualTo(3_609_375_000L);
-    assertThat(aBackup.change().reason()).isEqualTo("equal priority advert from greater address 198.18.0.2 (prio 100)");
+    assertThat(aBackup.change().reason())
+        .isEqualTo("equal priority advert from greater address 198.18.0.2 (prio 100)");
   }
 
   @Test
-  @DisplayName("master crash: the backup is master exactly Master_Down_Interval after the last advert")
+  @DisplayName(
+      "master crash: the backup is master exactly Master_Down_Interval after the last advert")
   void masterCrashBackupTakesOverAfterMasterDownInterval() {
     startBoth(v3("a", 200), v3("b", 100));
     lan.at(10 * S, () -> lan.host("a").crash());
@@ -132,7 +150,8 @@ class ElectionScenarioTest {
   }
 
   @Test
-  @DisplayName("preempt delay: the better backup tolerates the lower master for the delay, then preempts")
+  @DisplayName(
+      "preempt delay: the better backup tolerates the lower master for the delay, then preempts")
   void preemptDelayPostponesPreemption() {
     lan.addHost("b", v3("b", 100)).start();
     lan.addHost("a", v3("a", 200).withPreemptDelayNanos(9_500 * MS));
@@ -147,7 +166,8 @@ class ElectionScenarioTest {
   }
 
   @Test
-  @DisplayName("priority drop on the master: the backup takes over after its Master_Down_Interval (RFC mode)")
+  @DisplayName(
+      "priority drop on the master: the backup takes over after its Master_Down_Interval (RFC mode)")
   void priorityDropOnMasterRfcMode() {
     startBoth(v3("a", 200), v3("b", 100));
     lan.at(10 * S, () -> lan.host("a").priority("vi_a", 50));
@@ -167,8 +187,8 @@ class ElectionScenarioTest {
 
     assertThat(masterAt("b", 0)).isEqualTo(10 * S);
     assertThat(lan.masters(51)).containsExactly("b");
-    assertThat(lan.transitions()).anyMatch(t -> t.host().equals("a") && t.to() == VrrpState.BACKUP
-        && t.atNanos() == 10 * S);
+    assertThat(lan.transitions())
+        .anyMatch(t -> t.host().equals("a") && t.to() == VrrpState.BACKUP && t.atNanos() == 10 * S);
   }
 
   @Test
@@ -197,12 +217,17 @@ class ElectionScenarioTest {
   }
 
   @Test
-  @DisplayName("VRRPv2 with a wrong password is dropped; with the right one the higher priority wins")
+  @DisplayName(
+      "VRRPv2 with a wrong password is dropped; with the right one the higher priority wins")
   void v2PasswordIsChecked() {
     startBoth(
         RouterConfig.v2("vi_a", 51, 200, 1, List.of(VIP), primary("a")).withPassword("secret12"),
         RouterConfig.v2("vi_b", 51, 100, 1, List.of(VIP), primary("b")).withPassword("secret13"));
-    lan.addHost("c", RouterConfig.v2("vi_c", 51, 150, 1, List.of(VIP), primary("c")).withPassword("secret12")).start();
+    lan.addHost(
+            "c",
+            RouterConfig.v2("vi_c", 51, 150, 1, List.of(VIP), primary("c"))
+                .withPassword("secret12"))
+        .start();
     lan.runUntil(20 * S);
 
     assertThat(lan.drops(DropReason.AUTH)).isPositive();
@@ -223,14 +248,19 @@ class ElectionScenarioTest {
     lan.runUntil(30 * S);
     assertThat(lan.masters(51)).containsExactly("a");
     // a advertises at 3.21875 + k s: its first advert after healing, at 20.21875 s, ends it.
-    var bBackup = lan.transitions().stream()
-        .filter(t -> t.host().equals("b") && t.to() == VrrpState.BACKUP && t.atNanos() >= 20 * S).findFirst().orElseThrow();
+    var bBackup =
+        lan.transitions().stream()
+            .filter(
+                t -> t.host().equals("b") && t.to() == VrrpState.BACKUP && t.atNanos() >= 20 * S)
+            .findFirst()
+            .orElseThrow();
     assertThat(bBackup.atNanos()).isEqualTo(20_218_750_000L);
     assertThat(lan.host("b").heldAddresses()).isEmpty();
   }
 
   @Test
-  @DisplayName("FAULT releases the addresses with a priority-0 advert; recovery returns through BACKUP")
+  @DisplayName(
+      "FAULT releases the addresses with a priority-0 advert; recovery returns through BACKUP")
   void faultAndRecovery() {
     startBoth(v3("a", 200), v3("b", 100));
     lan.at(10 * S, () -> lan.host("a").fault("vi_a", "interface eth0 down"));
@@ -251,12 +281,18 @@ class ElectionScenarioTest {
   @DisplayName("a sync group fails over together: one member's fault moves every address")
   void syncGroupFailsOverTogether() {
     InetAddress vip6 = SimulatedLan.address("fd00:198:18::100");
-    lan.addSyncGroupHost("a", "dns",
-        RouterConfig.v3("v4", 10, 200, 100, List.of(VIP), primary("a")),
-        RouterConfig.v3("v6", 11, 200, 100, List.of(vip6), SimulatedLan.address("fe80::1"))).start();
-    lan.addSyncGroupHost("b", "dns",
-        RouterConfig.v3("v4", 10, 100, 100, List.of(VIP), primary("b")),
-        RouterConfig.v3("v6", 11, 100, 100, List.of(vip6), SimulatedLan.address("fe80::2"))).start();
+    lan.addSyncGroupHost(
+            "a",
+            "dns",
+            RouterConfig.v3("v4", 10, 200, 100, List.of(VIP), primary("a")),
+            RouterConfig.v3("v6", 11, 200, 100, List.of(vip6), SimulatedLan.address("fe80::1")))
+        .start();
+    lan.addSyncGroupHost(
+            "b",
+            "dns",
+            RouterConfig.v3("v4", 10, 100, 100, List.of(VIP), primary("b")),
+            RouterConfig.v3("v6", 11, 100, 100, List.of(vip6), SimulatedLan.address("fe80::2")))
+        .start();
     lan.at(10 * S, () -> lan.host("a").fault("v4", "tracked interface eth0 down"));
     lan.runUntil(20 * S);
 
@@ -264,19 +300,24 @@ class ElectionScenarioTest {
     assertThat(lan.host("a").heldAddresses()).isEmpty();
     assertThat(lan.masters(10)).containsExactly("b");
     assertThat(lan.masters(11)).containsExactly("b");
-    assertThat(lan.transitionsTo(VrrpState.MASTER, 10 * S)).extracting(Transition::atNanos)
+    assertThat(lan.transitionsTo(VrrpState.MASTER, 10 * S))
+        .extracting(Transition::atNanos)
         .containsExactly(10_609_375_000L, 10_609_375_000L);
     assertThat(lan.host("b").heldAddresses()).containsExactlyInAnyOrder(VIP, vip6);
   }
 
   @Test
-  @DisplayName("a sync group member does not become master while another member still hears its master")
+  @DisplayName(
+      "a sync group member does not become master while another member still hears its master")
   void syncGroupWaitsUntilAllWouldBeMaster() {
     InetAddress vip2 = SimulatedLan.address("198.18.0.101");
     lan.addHost("a", RouterConfig.v3("only", 11, 200, 100, List.of(vip2), primary("a"))).start();
-    lan.addSyncGroupHost("b", "pair",
-        RouterConfig.v3("first", 10, 100, 100, List.of(VIP), primary("b")),
-        RouterConfig.v3("second", 11, 100, 100, List.of(vip2), primary("b"))).start();
+    lan.addSyncGroupHost(
+            "b",
+            "pair",
+            RouterConfig.v3("first", 10, 100, 100, List.of(VIP), primary("b")),
+            RouterConfig.v3("second", 11, 100, 100, List.of(vip2), primary("b")))
+        .start();
     lan.runUntil(30 * S);
 
     assertThat(lan.masters(11)).containsExactly("a");
@@ -291,12 +332,16 @@ class ElectionScenarioTest {
   }
 
   @Test
-  @DisplayName("when one sync group member hears a better master, the other members follow it to BACKUP")
+  @DisplayName(
+      "when one sync group member hears a better master, the other members follow it to BACKUP")
   void syncGroupFollowsAMemberToBackup() {
     InetAddress vip2 = SimulatedLan.address("198.18.0.101");
-    lan.addSyncGroupHost("a", "pair",
-        RouterConfig.v3("first", 10, 100, 100, List.of(VIP), primary("a")),
-        RouterConfig.v3("second", 11, 100, 100, List.of(vip2), primary("a"))).start();
+    lan.addSyncGroupHost(
+            "a",
+            "pair",
+            RouterConfig.v3("first", 10, 100, 100, List.of(VIP), primary("a")),
+            RouterConfig.v3("second", 11, 100, 100, List.of(vip2), primary("a")))
+        .start();
     lan.addHost("b", RouterConfig.v3("only", 10, 200, 100, List.of(VIP), primary("b")));
     lan.at(10 * S, () -> lan.host("b").start());
     lan.runUntil(9 * S);
@@ -304,8 +349,11 @@ class ElectionScenarioTest {
     assertThat(lan.masters(11)).containsExactly("a");
 
     lan.runUntil(30 * S);
-    var followed = lan.transitions().stream()
-        .filter(t -> t.router().equals("second") && t.change().from() == VrrpState.MASTER).findFirst().orElseThrow();
+    var followed =
+        lan.transitions().stream()
+            .filter(t -> t.router().equals("second") && t.change().from() == VrrpState.MASTER)
+            .findFirst()
+            .orElseThrow();
     assertThat(followed.atNanos()).isEqualTo(10 * S + A_MASTER_AT);
     assertThat(followed.change().reason()).isEqualTo("sync group pair: first became backup");
     assertThat(lan.masters(10)).containsExactly("b");

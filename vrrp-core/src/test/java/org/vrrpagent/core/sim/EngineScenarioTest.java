@@ -45,8 +45,10 @@ class EngineScenarioTest {
   }
 
   private List<Long> timesOf(String host, String router, VrrpState to) {
-    return lan.transitions().stream().filter(t -> t.host().equals(host) && t.router().equals(router) && t.to() == to)
-        .map(Transition::atNanos).toList();
+    return lan.transitions().stream()
+        .filter(t -> t.host().equals(host) && t.router().equals(router) && t.to() == to)
+        .map(Transition::atNanos)
+        .toList();
   }
 
   @Test
@@ -79,7 +81,8 @@ class EngineScenarioTest {
   }
 
   @Test
-  @DisplayName("reload: a router added to a running host starts at once and preempts after its Master_Down_Interval")
+  @DisplayName(
+      "reload: a router added to a running host starts at once and preempts after its Master_Down_Interval")
   void aRouterAddedByAReloadStartsAtOnce() {
     lan.addHost("a", router("a", 51, VIP, 200)).start();
     lan.addHost("c").start();
@@ -95,7 +98,8 @@ class EngineScenarioTest {
   }
 
   @Test
-  @DisplayName("reload: the master's router removed sends priority 0; the backup takes over after its Skew_Time")
+  @DisplayName(
+      "reload: the master's router removed sends priority 0; the backup takes over after its Skew_Time")
   void removingTheMastersRouterHandsOver() {
     lan.addHost("a", router("a", 51, VIP, 200)).start();
     lan.addHost("b", router("b", 51, VIP, 100)).start();
@@ -110,14 +114,17 @@ class EngineScenarioTest {
   }
 
   @Test
-  @DisplayName("reload: a changed router restarts as backup, the peer takes over, and it preempts back")
+  @DisplayName(
+      "reload: a changed router restarts as backup, the peer takes over, and it preempts back")
   void aChangedRouterRestarts() {
     lan.addHost("a", router("a", 51, VIP, 200)).start();
     lan.addHost("b", router("b", 51, VIP, 100)).start();
-    lan.at(10 * S, () -> {
-      lan.host("a").removeRouter("vi51");
-      lan.host("a").addRouter(router("a", 51, VIP, 220));
-    });
+    lan.at(
+        10 * S,
+        () -> {
+          lan.host("a").removeRouter("vi51");
+          lan.host("a").addRouter(router("a", 51, VIP, 220));
+        });
     lan.runUntil(20 * S);
 
     // a's priority 0 at 10 s: b is master a Skew_Time later; a (now 220) ignores b's adverts
@@ -131,22 +138,32 @@ class EngineScenarioTest {
   }
 
   @Test
-  @DisplayName("announcements: repeat at once, repeat again after the delay, one per refresh, none after leaving MASTER")
+  @DisplayName(
+      "announcements: repeat at once, repeat again after the delay, one per refresh, none after leaving MASTER")
   void announcementSchedule() {
     lan.addHost("a", router("a", 51, VIP, 200))
-        .announce(new AnnounceSchedule(Duration.ofSeconds(2), 2, Duration.ofSeconds(3))).start();
+        .announce(new AnnounceSchedule(Duration.ofSeconds(2), 2, Duration.ofSeconds(3)))
+        .start();
     lan.at(13 * S, () -> lan.host("a").shutdown());
     lan.runUntil(30 * S);
 
-    assertThat(lan.host("a").announcements()).extracting(SimulatedAnnouncer.Announcement::atNanos).containsExactly(
-        DOWN_200, DOWN_200, // on becoming master
-        DOWN_200 + 2 * S, DOWN_200 + 2 * S, // after the delay
-        DOWN_200 + 3 * S, DOWN_200 + 6 * S, DOWN_200 + 9 * S); // refresh, until the shutdown at 13 s
-    assertThat(lan.host("a").announcements()).allSatisfy(a -> assertThat(a.addresses()).containsExactly(VIP));
+    assertThat(lan.host("a").announcements())
+        .extracting(SimulatedAnnouncer.Announcement::atNanos)
+        .containsExactly(
+            DOWN_200,
+            DOWN_200, // on becoming master
+            DOWN_200 + 2 * S,
+            DOWN_200 + 2 * S, // after the delay
+            DOWN_200 + 3 * S,
+            DOWN_200 + 6 * S,
+            DOWN_200 + 9 * S); // refresh, until the shutdown at 13 s
+    assertThat(lan.host("a").announcements())
+        .allSatisfy(a -> assertThat(a.addresses()).containsExactly(VIP));
   }
 
   @Test
-  @DisplayName("address changes that take time: the address follows the state, in order, and announcements wait for it")
+  @DisplayName(
+      "address changes that take time: the address follows the state, in order, and announcements wait for it")
   void slowAddressChanges() {
     lan.addHost("a", router("a", 51, VIP, 200)).addressLatencyNanos(40 * MS).start();
     lan.addHost("b", router("b", 51, VIP, 100)).addressLatencyNanos(40 * MS).start();
@@ -157,7 +174,9 @@ class EngineScenarioTest {
     assertThat(lan.host("b").heldAddresses()).as("b's add still under way").isEmpty();
     lan.runUntil(10 * S + SKEW_100 + 40 * MS);
     assertThat(lan.host("b").heldAddresses()).containsExactly(VIP);
-    assertThat(lan.host("b").announcements()).extracting(SimulatedAnnouncer.Announcement::atNanos)
-        .first().isEqualTo(10 * S + SKEW_100 + 40 * MS);
+    assertThat(lan.host("b").announcements())
+        .extracting(SimulatedAnnouncer.Announcement::atNanos)
+        .first()
+        .isEqualTo(10 * S + SKEW_100 + 40 * MS);
   }
 }

@@ -20,27 +20,27 @@ import org.vrrpagent.core.fsm.VrrpState;
 import org.vrrpagent.core.wire.VrrpVersion;
 
 /**
- * Randomised runs (VOPR style) of 2..5 hosts, each running the production engine with one to
- * three virtual routers (VRIDs 51..53, IPv4 or IPv6, VRRPv2 or v3) on one interface, so every
- * packet is demultiplexed among several routers. A chaos phase of loss, delay, duplication,
- * reordering, partitions, crashes, restarts, shutdowns, tracked priority changes (some routers
- * with resign-below), faults and reloads (a router removed, or removed and added back with
- * another priority, while the host runs), with random announcement schedules (delay, repeat,
- * refresh) and address-change latencies; then the LAN is made whole and checked.
+ * Randomised runs (VOPR style) of 2..5 hosts, each running the production engine with one to three
+ * virtual routers (VRIDs 51..53, IPv4 or IPv6, VRRPv2 or v3) on one interface, so every packet is
+ * demultiplexed among several routers. A chaos phase of loss, delay, duplication, reordering,
+ * partitions, crashes, restarts, shutdowns, tracked priority changes (some routers with
+ * resign-below), faults and reloads (a router removed, or removed and added back with another
+ * priority, while the host runs), with random announcement schedules (delay, repeat, refresh) and
+ * address-change latencies; then the LAN is made whole and checked.
  *
  * <ul>
- *   <li>Safety: once the LAN has been whole for Master_Down_Interval + one advert interval
- *       (plus the largest packet delay), for every VRID exactly one eligible router is
- *       master, it holds the virtual address and nobody else does, and (preempt on) it has
- *       the highest effective priority (among those not resigned). Checked every 10 ms for
- *       10 s (a moment at which no router changed state and no address moved since the last
- *       check is skipped: nothing the check reads changed). Then: each master announced its address since it became master. Throughout:
- *       no host announces an address it does not hold, the address table and announcer are
- *       never called on the engine thread, listeners only on it, and the engines report no
+ *   <li>Safety: once the LAN has been whole for Master_Down_Interval + one advert interval (plus
+ *       the largest packet delay), for every VRID exactly one eligible router is master, it holds
+ *       the virtual address and nobody else does, and (preempt on) it has the highest effective
+ *       priority (among those not resigned). Checked every 10 ms for 10 s (a moment at which no
+ *       router changed state and no address moved since the last check is skipped: nothing the
+ *       check reads changed). Then: each master announced its address since it became master.
+ *       Throughout: no host announces an address it does not hold, the address table and announcer
+ *       are never called on the engine thread, listeners only on it, and the engines report no
  *       failure.
- *   <li>Liveness: when the master of VRID 51 then crashes (or shuts down), every VRID it was
- *       master of has a new master within the best backup's Master_Down_Interval of the last
- *       advert reaching it.
+ *   <li>Liveness: when the master of VRID 51 then crashes (or shuts down), every VRID it was master
+ *       of has a new master within the best backup's Master_Down_Interval of the last advert
+ *       reaching it.
  * </ul>
  *
  * <p>{@code -Dvrrp.sim.seeds=N} (default 10,000) runs more or fewer, {@code -Dvrrp.sim.seed=S}
@@ -93,9 +93,10 @@ class RandomisedElectionTest {
         maxInterval = Math.max(maxInterval, interval);
         InetAddress primary = SimulatedLan.address(v6 ? "fe80::" + (i + 1) : "198.18.0." + (i + 1));
         String name = "vi" + vrid;
-        RouterConfig c = v2
-            ? RouterConfig.v2(name, vrid, priority, interval / 100, List.of(vip), primary)
-            : RouterConfig.v3(name, vrid, priority, interval, List.of(vip), primary);
+        RouterConfig c =
+            v2
+                ? RouterConfig.v2(name, vrid, priority, interval / 100, List.of(vip), primary)
+                : RouterConfig.v3(name, vrid, priority, interval, List.of(vip), primary);
         if (!preempt) {
           c = c.withNoPreempt();
         } else if (r.nextBoolean()) {
@@ -115,7 +116,8 @@ class RandomisedElectionTest {
       }
       vrids.add(new Vrid(vrid, vip, preempt, configs));
     }
-    long maxDelay = r.nextInt(4) == 0 ? 0 : r.nextLong(Math.min(50 * MS, maxInterval * 10L * MS / 4) + 1);
+    long maxDelay =
+        r.nextInt(4) == 0 ? 0 : r.nextLong(Math.min(50 * MS, maxInterval * 10L * MS / 4) + 1);
     return new Setup(vrids, hosts, maxInterval, maxDelay);
   }
 
@@ -128,8 +130,11 @@ class RandomisedElectionTest {
       for (Vrid v : setup.vrids()) {
         h.addRouter(v.configs().get(i));
       }
-      h.announce(new AnnounceSchedule(Duration.ofMillis(r.nextInt(3) == 0 ? 0 : r.nextInt(2000)), 1 + r.nextInt(5),
-          r.nextInt(3) == 0 ? Duration.ofMillis(200 + r.nextInt(3000)) : Duration.ZERO));
+      h.announce(
+          new AnnounceSchedule(
+              Duration.ofMillis(r.nextInt(3) == 0 ? 0 : r.nextInt(2000)),
+              1 + r.nextInt(5),
+              r.nextInt(3) == 0 ? Duration.ofMillis(200 + r.nextInt(3000)) : Duration.ZERO));
       h.addressLatencyNanos(r.nextInt(3) == 0 ? r.nextLong(2 * MS) : 0);
       hosts.add(h);
     }
@@ -137,11 +142,13 @@ class RandomisedElectionTest {
     lan.conditions(SeededRuns.chaosConditions(r, setup.maxDelayNanos()));
     for (SimulatedHost host : hosts) {
       long at = r.nextInt(3) == 0 ? 0 : r.nextLong(chaosEnd / 2);
-      lan.at(at, () -> {
-        if (!host.running()) {
-          host.start();
-        }
-      });
+      lan.at(
+          at,
+          () -> {
+            if (!host.running()) {
+              host.start();
+            }
+          });
     }
     int chaosEvents = 3 + r.nextInt(15);
     for (int i = 0; i < chaosEvents; i++) {
@@ -163,7 +170,9 @@ class RandomisedElectionTest {
     lan.heal();
     lan.conditions(SeededRuns.wholeConditions(lan, setup.maxDelayNanos()));
     long maxIntervalNanos = setup.maxIntervalCentis() * TimerIntervals.NANOS_PER_CENTI;
-    long worstDown = TimerIntervals.derive(VrrpVersion.V3, 1, setup.maxIntervalCentis()).masterDownIntervalNanos();
+    long worstDown =
+        TimerIntervals.derive(VrrpVersion.V3, 1, setup.maxIntervalCentis())
+            .masterDownIntervalNanos();
     long settle = worstDown + maxIntervalNanos + 2 * setup.maxDelayNanos();
     long checked = -1;
     for (long t = chaosEnd + settle; t <= chaosEnd + settle + 10 * S; t += 10 * MS) {
@@ -175,7 +184,8 @@ class RandomisedElectionTest {
     }
     checkAnnounced(lan, setup, hosts);
 
-    // Liveness: the master of the first VRID leaves; each VRID it was master of gets a new one in time.
+    // Liveness: the master of the first VRID leaves; each VRID it was master of gets a new one in
+    // time.
     Vrid first = setup.vrids().getFirst();
     List<String> firstMasters = lan.masters(first.vrid());
     if (firstMasters.isEmpty()) {
@@ -185,14 +195,17 @@ class RandomisedElectionTest {
     long leftAt = lan.now();
     Map<Vrid, Long> bounds = new HashMap<>();
     for (Vrid v : setup.vrids()) {
-      if (leaving.routers().stream().noneMatch(s -> s.name().equals(v.router()) && s.state() == VrrpState.MASTER)) {
+      if (leaving.routers().stream()
+          .noneMatch(s -> s.name().equals(v.router()) && s.state() == VrrpState.MASTER)) {
         continue;
       }
       // Master_Down_Interval even after a graceful shutdown: a regular advert overtaken by the
       // priority-0 one restarts the full timer (the scenario tests pin the Skew_Time case).
-      hosts.stream().filter(h -> h != leaving && h.running() && hasRouter(h, v))
+      hosts.stream()
+          .filter(h -> h != leaving && h.running() && hasRouter(h, v))
           .filter(h -> h.router(v.router()).state() == VrrpState.BACKUP)
-          .mapToLong(h -> h.masterDownIntervalNanos(v.router())).min()
+          .mapToLong(h -> h.masterDownIntervalNanos(v.router()))
+          .min()
           .ifPresent(down -> bounds.put(v, leftAt + setup.maxDelayNanos() + down));
     }
     if (bounds.isEmpty()) {
@@ -205,21 +218,32 @@ class RandomisedElectionTest {
       leaving.crash();
     }
     lan.runUntil(bounds.values().stream().mapToLong(Long::longValue).max().orElseThrow());
-    bounds.forEach((v, bound) -> {
-      boolean taken = lan.transitionsTo(VrrpState.MASTER, leftAt).stream()
-          .anyMatch(t -> t.router().equals(v.router()) && t.atNanos() <= bound);
-      if (!taken) {
-        throw new AssertionError("VRID " + v.vrid() + ": no master within " + (bound - leftAt) + " ns of "
-            + leaving.name() + " leaving (" + (graceful ? "shutdown" : "crash") + ")");
-      }
-    });
+    bounds.forEach(
+        (v, bound) -> {
+          boolean taken =
+              lan.transitionsTo(VrrpState.MASTER, leftAt).stream()
+                  .anyMatch(t -> t.router().equals(v.router()) && t.atNanos() <= bound);
+          if (!taken) {
+            throw new AssertionError(
+                "VRID "
+                    + v.vrid()
+                    + ": no master within "
+                    + (bound - leftAt)
+                    + " ns of "
+                    + leaving.name()
+                    + " leaving ("
+                    + (graceful ? "shutdown" : "crash")
+                    + ")");
+          }
+        });
     long settledAgain = lan.now() + settle;
     lan.runUntil(settledAgain);
     checkSafety(lan, setup, hosts, settledAgain - leftAt);
     checkAnnounced(lan, setup, hosts);
   }
 
-  private static void chaos(SimulatedLan lan, Setup setup, List<SimulatedHost> hosts, SplittableRandom r) {
+  private static void chaos(
+      SimulatedLan lan, Setup setup, List<SimulatedHost> hosts, SplittableRandom r) {
     int index = r.nextInt(hosts.size());
     SimulatedHost host = hosts.get(index);
     Vrid v = setup.vrids().get(r.nextInt(setup.vrids().size()));
@@ -262,7 +286,8 @@ class RandomisedElectionTest {
           host.removeRouter(v.router());
         } else {
           host.removeRouter(v.router());
-          host.addRouter(configured.owner() ? configured : configured.withBasePriority(1 + r.nextInt(254)));
+          host.addRouter(
+              configured.owner() ? configured : configured.withBasePriority(1 + r.nextInt(254)));
         }
       }
       default -> lan.heal();
@@ -286,7 +311,8 @@ class RandomisedElectionTest {
     return out;
   }
 
-  private static void checkSafety(SimulatedLan lan, Setup setup, List<SimulatedHost> hosts, long wholeForNanos) {
+  private static void checkSafety(
+      SimulatedLan lan, Setup setup, List<SimulatedHost> hosts, long wholeForNanos) {
     Map<SimulatedHost, Map<String, RouterStatus>> now = snapshot(hosts);
     for (Vrid v : setup.vrids()) {
       List<SimulatedHost> eligible = new ArrayList<>();
@@ -301,23 +327,49 @@ class RandomisedElectionTest {
         }
       }
       if (eligible.isEmpty() ? !masters.isEmpty() : masters.size() != 1) {
-        fail(lan, wholeForNanos, "VRID " + v.vrid() + ": masters " + names(masters) + " among " + names(eligible));
+        fail(
+            lan,
+            wholeForNanos,
+            "VRID " + v.vrid() + ": masters " + names(masters) + " among " + names(eligible));
       }
       SimulatedHost master = masters.isEmpty() ? null : masters.getFirst();
       for (SimulatedHost h : hosts) {
         if (h.addressTable().holds(v.vip()) != (h == master)) {
-          fail(lan, wholeForNanos, "VRID " + v.vrid() + ": " + h.name() + " holds " + h.heldAddresses()
-              + ", master is " + (master == null ? "nobody" : master.name()));
+          fail(
+              lan,
+              wholeForNanos,
+              "VRID "
+                  + v.vrid()
+                  + ": "
+                  + h.name()
+                  + " holds "
+                  + h.heldAddresses()
+                  + ", master is "
+                  + (master == null ? "nobody" : master.name()));
         }
       }
       if (master != null && v.preempt()) {
         // A backup that resigned (resign-below) preempts nobody until its priority recovers.
         RouterStatus m = now.get(master).get(v.router());
-        int best = eligible.stream().map(h -> now.get(h).get(v.router()))
-            .filter(s -> s == m || !s.resigned()).mapToInt(RouterStatus::effectivePriority).max().orElseThrow();
+        int best =
+            eligible.stream()
+                .map(h -> now.get(h).get(v.router()))
+                .filter(s -> s == m || !s.resigned())
+                .mapToInt(RouterStatus::effectivePriority)
+                .max()
+                .orElseThrow();
         if (m.effectivePriority() != best) {
-          fail(lan, wholeForNanos, "VRID " + v.vrid() + ": master " + master.name() + " has priority "
-              + m.effectivePriority() + ", best eligible " + best);
+          fail(
+              lan,
+              wholeForNanos,
+              "VRID "
+                  + v.vrid()
+                  + ": master "
+                  + master.name()
+                  + " has priority "
+                  + m.effectivePriority()
+                  + ", best eligible "
+                  + best);
         }
       }
     }
@@ -328,14 +380,29 @@ class RandomisedElectionTest {
     List<Transition> transitions = lan.transitions();
     for (Vrid v : setup.vrids()) {
       for (String master : lan.masters(v.vrid())) {
-        long since = transitions.stream()
-            .filter(t -> t.host().equals(master) && t.router().equals(v.router()) && t.to() == VrrpState.MASTER)
-            .mapToLong(Transition::atNanos).max().orElseThrow();
-        boolean announced = lan.host(master).announcements().stream()
-            .anyMatch(a -> a.atNanos() >= since && a.addresses().contains(v.vip()));
+        long since =
+            transitions.stream()
+                .filter(
+                    t ->
+                        t.host().equals(master)
+                            && t.router().equals(v.router())
+                            && t.to() == VrrpState.MASTER)
+                .mapToLong(Transition::atNanos)
+                .max()
+                .orElseThrow();
+        boolean announced =
+            lan.host(master).announcements().stream()
+                .anyMatch(a -> a.atNanos() >= since && a.addresses().contains(v.vip()));
         if (!announced) {
-          throw new AssertionError("VRID " + v.vrid() + ": master " + master + " (since " + since / 1e9
-              + " s) never announced " + v.vip().getHostAddress());
+          throw new AssertionError(
+              "VRID "
+                  + v.vrid()
+                  + ": master "
+                  + master
+                  + " (since "
+                  + since / 1e9
+                  + " s) never announced "
+                  + v.vip().getHostAddress());
         }
       }
     }
@@ -346,6 +413,7 @@ class RandomisedElectionTest {
   }
 
   private static void fail(SimulatedLan lan, long wholeForNanos, String what) {
-    throw new AssertionError("at " + lan.now() / 1e9 + " s, whole for " + wholeForNanos / 1e9 + " s: " + what);
+    throw new AssertionError(
+        "at " + lan.now() / 1e9 + " s, whole for " + wholeForNanos / 1e9 + " s: " + what);
   }
 }

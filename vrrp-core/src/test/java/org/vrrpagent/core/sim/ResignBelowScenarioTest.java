@@ -10,8 +10,8 @@ import org.vrrpagent.core.fsm.RouterConfig;
 import org.vrrpagent.core.fsm.VrrpState;
 
 /**
- * resign-below on a perfect simulated LAN, with the exact virtual times of the RFC formulas.
- * With a 1 s interval:
+ * resign-below on a perfect simulated LAN, with the exact virtual times of the RFC formulas. With a
+ * 1 s interval:
  *
  * <pre>
  * priority 200: Skew_Time = 56/256 s  = 0.218750 s, Master_Down_Interval = 3.218750 s
@@ -55,7 +55,8 @@ class ResignBelowScenarioTest {
   }
 
   @Test
-  @DisplayName("a master whose priority drops below resign-below hands over: the peer is master after its Skew_Time")
+  @DisplayName(
+      "a master whose priority drops below resign-below hands over: the peer is master after its Skew_Time")
   void resignHandsOverAfterThePeersSkewTime() {
     lan.addHost("a", resigning("a", 200)).start();
     lan.addHost("b", v3("b", 100)).start();
@@ -76,7 +77,8 @@ class ResignBelowScenarioTest {
   }
 
   @Test
-  @DisplayName("nobody takes over: master again after its Master_Down_Interval, then no second resign while the priority stays low")
+  @DisplayName(
+      "nobody takes over: master again after its Master_Down_Interval, then no second resign while the priority stays low")
   void nobodyTakesOverMasterAgainAndNoPingPong() {
     lan.addHost("a", resigning("a", 200)).start();
     priorityAt(10 * S, "a", 120);
@@ -88,13 +90,15 @@ class ResignBelowScenarioTest {
     assertThat(of("a", VrrpState.BACKUP).getLast().change().reason()).isEqualTo(RESIGN_REASON);
     // The down timer runs with a's new priority: Master_Down_Interval for 120.
     assertThat(timesOf("a", VrrpState.MASTER)).containsExactly(A_MASTER_AT, 10 * S + DOWN_120);
-    assertThat(of("a", VrrpState.MASTER).getLast().change().reason()).isEqualTo("master down timer expired");
+    assertThat(of("a", VrrpState.MASTER).getLast().change().reason())
+        .isEqualTo("master down timer expired");
     assertThat(lan.masters(51)).containsExactly("a");
     assertThat(lan.host("a").heldAddresses()).containsExactly(VIP);
   }
 
   @Test
-  @DisplayName("the priority recovers: the episode ends, the router preempts back, and the next failure resigns again")
+  @DisplayName(
+      "the priority recovers: the episode ends, the router preempts back, and the next failure resigns again")
   void recoveryEndsTheEpisode() {
     lan.addHost("a", resigning("a", 200)).start();
     lan.addHost("b", v3("b", 100)).start();
@@ -109,7 +113,8 @@ class ResignBelowScenarioTest {
     assertThat(timesOf("a", VrrpState.MASTER)).containsExactly(A_MASTER_AT, preemptBack);
     assertThat(timesOf("a", VrrpState.BACKUP)).containsExactly(0L, 10 * S, 30 * S);
     assertThat(of("a", VrrpState.BACKUP).getLast().change().reason()).isEqualTo(RESIGN_REASON);
-    assertThat(timesOf("b", VrrpState.MASTER)).containsExactly(10 * S + SKEW_100, 30 * S + SKEW_100);
+    assertThat(timesOf("b", VrrpState.MASTER))
+        .containsExactly(10 * S + SKEW_100, 30 * S + SKEW_100);
     assertThat(lan.masters(51)).containsExactly("b");
   }
 
@@ -123,27 +128,31 @@ class ResignBelowScenarioTest {
     lan.runUntil(25 * S);
 
     // b's last advert left at 14.609375 s; a's Master_Down_Interval at priority 120 is 3.53125 s.
-    assertThat(timesOf("a", VrrpState.MASTER)).containsExactly(A_MASTER_AT, 14 * S + SKEW_100 + DOWN_120);
+    assertThat(timesOf("a", VrrpState.MASTER))
+        .containsExactly(A_MASTER_AT, 14 * S + SKEW_100 + DOWN_120);
     assertThat(of("a", VrrpState.BACKUP)).hasSize(2);
     assertThat(lan.masters(51)).containsExactly("a");
   }
 
   @Test
-  @DisplayName("a router already below resign-below when it becomes master does not resign on a further drop")
+  @DisplayName(
+      "a router already below resign-below when it becomes master does not resign on a further drop")
   void becomingMasterWhileBelowDoesNotResign() {
     lan.addHost("a", resigning("a", 200)).start();
     priorityAt(1 * S, "a", 120);
     priorityAt(10 * S, "a", 110);
     lan.runUntil(20 * S);
 
-    // Backup at startup, priority 120 from 1 s: master a Master_Down_Interval (priority 120) after startup.
+    // Backup at startup, priority 120 from 1 s: master a Master_Down_Interval (priority 120) after
+    // startup.
     assertThat(timesOf("a", VrrpState.MASTER)).containsExactly(DOWN_120);
     assertThat(timesOf("a", VrrpState.BACKUP)).containsExactly(0L);
     assertThat(lan.host("a").router().resigned()).isFalse();
   }
 
   @Test
-  @DisplayName("resign-below off (0): a lower priority only re-advertises, the backup waits its Master_Down_Interval")
+  @DisplayName(
+      "resign-below off (0): a lower priority only re-advertises, the backup waits its Master_Down_Interval")
   void offByDefault() {
     lan.addHost("a", v3("a", 200)).start();
     lan.addHost("b", v3("b", 100)).start();
@@ -153,6 +162,7 @@ class ResignBelowScenarioTest {
     // a re-advertises 50 at 10 s; b discards it (preempt) and its timer from a's advert at
     // 9.21875 s runs out a Master_Down_Interval (priority 100) later.
     assertThat(timesOf("b", VrrpState.MASTER)).containsExactly(9_218_750_000L + 3_609_375_000L);
-    assertThat(of("a", VrrpState.BACKUP).getLast().change().reason()).startsWith("higher priority advert");
+    assertThat(of("a", VrrpState.BACKUP).getLast().change().reason())
+        .startsWith("higher priority advert");
   }
 }

@@ -12,19 +12,21 @@ import java.util.stream.LongStream;
 import org.vrrpagent.core.wire.DropReason;
 
 /**
- * The randomised simulation tests' common frame: seeds in batches of {@value #SEEDS_PER_BATCH}
- * (one JUnit invocation each), {@code -D<count property>=N} for more, {@code -D<replay
- * property>=S} to replay one seed; a failing seed is printed as {@code seed=…} with the
- * property that replays it, and the run's story.
+ * The randomised simulation tests' common frame: seeds in batches of {@value #SEEDS_PER_BATCH} (one
+ * JUnit invocation each), {@code -D<count property>=N} for more, {@code -D<replay property>=S} to
+ * replay one seed; a failing seed is printed as {@code seed=…} with the property that replays it,
+ * and the run's story.
  */
 final class SeededRuns {
   static final int SEEDS_PER_BATCH = 100;
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
   /**
    * The only drops a run may show: adverts for a VRID a host does not run (removed by a reload),
    * and packets that reached a transport whose routers a reload removed.
    */
-  private static final Set<DropReason> EXPECTED_DROPS = EnumSet.of(DropReason.VRID, DropReason.NOT_RUNNING);
+  private static final Set<DropReason> EXPECTED_DROPS =
+      EnumSet.of(DropReason.VRID, DropReason.NOT_RUNNING);
 
   private SeededRuns() {}
 
@@ -35,7 +37,8 @@ final class SeededRuns {
       return LongStream.of(-Long.parseLong(one) - 1);
     }
     long seeds = Long.getLong(countProperty, defaultSeeds);
-    return LongStream.range(0, (seeds + SEEDS_PER_BATCH - 1) / SEEDS_PER_BATCH).map(b -> b * SEEDS_PER_BATCH);
+    return LongStream.range(0, (seeds + SEEDS_PER_BATCH - 1) / SEEDS_PER_BATCH)
+        .map(b -> b * SEEDS_PER_BATCH);
   }
 
   /** Runs the batch from {@link #batches} (or the one replayed seed). */
@@ -51,8 +54,13 @@ final class SeededRuns {
       events += runOne(seed, replayProperty, run);
     }
     // The cost, for docs/benchmarks.md (CPU time: the build machine is shared).
-    System.out.printf("%s seeds %d..%d: %d tasks, %d ms CPU, %d ms wall%n", replayProperty, batch,
-        batch + SEEDS_PER_BATCH - 1, events, (THREADS.getCurrentThreadCpuTime() - cpuBefore) / 1_000_000,
+    System.out.printf(
+        "%s seeds %d..%d: %d tasks, %d ms CPU, %d ms wall%n",
+        replayProperty,
+        batch,
+        batch + SEEDS_PER_BATCH - 1,
+        events,
+        (THREADS.getCurrentThreadCpuTime() - cpuBefore) / 1_000_000,
         (System.nanoTime() - wallBefore) / 1_000_000);
   }
 
@@ -65,13 +73,17 @@ final class SeededRuns {
       }
       for (DropReason reason : DropReason.values()) {
         if (!EXPECTED_DROPS.contains(reason) && lan.drops(reason) > 0) {
-          throw new AssertionError(lan.drops(reason) + " packets dropped as " + reason.label()
-              + ": every router on the LAN is configured alike, the codec and the policy should accept them");
+          throw new AssertionError(
+              lan.drops(reason)
+                  + " packets dropped as "
+                  + reason.label()
+                  + ": every router on the LAN is configured alike, the codec and the policy should accept them");
         }
       }
       return lan.events();
     } catch (AssertionError | RuntimeException e) {
-      String message = "seed=" + seed + " (replay: -D" + replayProperty + "=" + seed + "): " + e.getMessage();
+      String message =
+          "seed=" + seed + " (replay: -D" + replayProperty + "=" + seed + "): " + e.getMessage();
       System.out.println(message);
       throw new AssertionError(message + "\n" + lan.story(), e);
     }

@@ -11,9 +11,9 @@ import java.net.InetAddress;
  * throws {@link MalformedAdvertisementException} with a reason (never anything else), and what it
  * returns re-encodes to bytes that decode to the same advertisement.
  *
- * <p>{@code ./mvnw test} replays the corpus in
- * {@code src/test/resources/org/vrrpagent/core/wire/AdvertisementCodecFuzzTestInputs/}; to fuzz:
- * {@code JAZZER_FUZZ=1 ./mvnw -pl vrrp-core test -Dtest=AdvertisementCodecFuzzTest}.
+ * <p>{@code ./mvnw test} replays the corpus in {@code
+ * src/test/resources/org/vrrpagent/core/wire/AdvertisementCodecFuzzTestInputs/}; to fuzz: {@code
+ * JAZZER_FUZZ=1 ./mvnw -pl vrrp-core test -Dtest=AdvertisementCodecFuzzTest}.
  */
 class AdvertisementCodecFuzzTest {
   private static final InetAddress[] SOURCES = {
@@ -37,7 +37,9 @@ class AdvertisementCodecFuzzTest {
       assertThat(e.getMessage()).contains("(expected: ");
       return;
     }
-    byte[] again = AdvertisementCodec.encode(r.advertisement(), ip.source(), ip.destination(), r.checksumMode());
+    byte[] again =
+        AdvertisementCodec.encode(
+            r.advertisement(), ip.source(), ip.destination(), r.checksumMode());
     assertThat(AdvertisementCodec.decode(again, ip).advertisement()).isEqualTo(r.advertisement());
   }
 }

@@ -17,7 +17,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The wire codec, read against RFC 9568 (VRRPv3) and RFC 3768 (VRRPv2), and keepalived's packets. */
+/**
+ * The wire codec, read against RFC 9568 (VRRPv3) and RFC 3768 (VRRPv2), and keepalived's packets.
+ */
 class AdvertisementCodecTest {
   static final InetAddress SRC4 = ip("198.18.0.11");
   static final InetAddress GROUP4 = ip("224.0.0.18");
@@ -32,10 +34,18 @@ class AdvertisementCodecTest {
     0x33, // VRID 51
     0x64, // priority 100
     0x02, // count IPv4 addresses: 2
-    0x00, 0x64, // rsvd 0, max adver int 100 centiseconds
-    0x36, (byte) 0xc7, // checksum (pseudo-header)
-    (byte) 198, 18, 0, 100, // 198.18.0.100
-    (byte) 198, 18, 0, 101, // 198.18.0.101
+    0x00,
+    0x64, // rsvd 0, max adver int 100 centiseconds
+    0x36,
+    (byte) 0xc7, // checksum (pseudo-header)
+    (byte) 198,
+    18,
+    0,
+    100, // 198.18.0.100
+    (byte) 198,
+    18,
+    0,
+    101, // 198.18.0.101
   };
 
   /** keepalived 2.2.7, vrid 52: VRRPv2 with simple-text (PASS) authentication. */
@@ -46,13 +56,25 @@ class AdvertisementCodecTest {
     0x01, // count IP addrs: 1
     0x01, // auth type 1 (simple text)
     0x01, // advertisement interval 1 s
-    0x13, (byte) 0xd2, // checksum (message only)
-    (byte) 198, 18, 0, 102, // 198.18.0.102
-    's', 'e', 'c', 'r', 'e', 't', '1', '2', // authentication data
+    0x13,
+    (byte) 0xd2, // checksum (message only)
+    (byte) 198,
+    18,
+    0,
+    102, // 198.18.0.102
+    's',
+    'e',
+    'c',
+    'r',
+    'e',
+    't',
+    '1',
+    '2', // authentication data
   };
 
   /** keepalived 2.2.7, vrid 53: VRRPv3 over IPv6, 500 ms interval. */
-  static final byte[] V3_IPV6 = HexFormat.of().parseHex("313578010032ff27fd000198001800000000000000000100");
+  static final byte[] V3_IPV6 =
+      HexFormat.of().parseHex("313578010032ff27fd000198001800000000000000000100");
 
   @Test
   @DisplayName("RFC 9568 §5.1: a VRRPv3 IPv4 advertisement decodes field by field")
@@ -72,14 +94,17 @@ class AdvertisementCodecTest {
   @Test
   @DisplayName("RFC 9568 §5.1: encoding puts each field at its offset")
   void rfc9568_5_1_encodesFieldsAtTheirOffsets() {
-    Advertisement a = Advertisement.v3(51, 100, 100, List.of(ip("198.18.0.100"), ip("198.18.0.101")));
-    assertThat(AdvertisementCodec.encode(a, SRC4, GROUP4, ChecksumMode.PSEUDO_HEADER)).isEqualTo(V3_IPV4);
+    Advertisement a =
+        Advertisement.v3(51, 100, 100, List.of(ip("198.18.0.100"), ip("198.18.0.101")));
+    assertThat(AdvertisementCodec.encode(a, SRC4, GROUP4, ChecksumMode.PSEUDO_HEADER))
+        .isEqualTo(V3_IPV4);
   }
 
   @Test
   @DisplayName("RFC 9568 §5.2.8: the message-only IPv4 checksum is sent on request and accepted")
   void rfc9568_5_2_8_messageOnlyChecksum() throws Exception {
-    Advertisement a = Advertisement.v3(51, 100, 100, List.of(ip("198.18.0.100"), ip("198.18.0.101")));
+    Advertisement a =
+        Advertisement.v3(51, 100, 100, List.of(ip("198.18.0.100"), ip("198.18.0.101")));
     byte[] m = AdvertisementCodec.encode(a, SRC4, GROUP4, ChecksumMode.MESSAGE_ONLY);
     assertThat(Arrays.copyOfRange(m, 0, 6)).isEqualTo(Arrays.copyOfRange(V3_IPV4, 0, 6));
     assertThat(InternetChecksum.of(m, 0, m.length)).isZero();
@@ -94,8 +119,10 @@ class AdvertisementCodecTest {
     Advertisement a = AdvertisementCodec.decode(V3_IPV6, V6).advertisement();
     assertThat(a.addresses()).containsExactly(ip("fd00:198:18::100"));
     assertThat(a.maxAdvertIntervalCentis()).isEqualTo(50);
-    assertThat(AdvertisementCodec.encode(a, SRC6, GROUP6, ChecksumMode.MESSAGE_ONLY)).isEqualTo(V3_IPV6);
-    assertThat(AdvertisementCodec.decode(V3_IPV6, V6).checksumMode()).isEqualTo(ChecksumMode.PSEUDO_HEADER);
+    assertThat(AdvertisementCodec.encode(a, SRC6, GROUP6, ChecksumMode.MESSAGE_ONLY))
+        .isEqualTo(V3_IPV6);
+    assertThat(AdvertisementCodec.decode(V3_IPV6, V6).checksumMode())
+        .isEqualTo(ChecksumMode.PSEUDO_HEADER);
   }
 
   @Test
@@ -110,15 +137,19 @@ class AdvertisementCodecTest {
     assertThat(a.authType()).isEqualTo(AuthType.SIMPLE_TEXT);
     assertThat(new String(a.authData(), StandardCharsets.US_ASCII)).isEqualTo("secret12");
     assertThat(r.checksumMode()).isEqualTo(ChecksumMode.MESSAGE_ONLY);
-    assertThat(AdvertisementCodec.encode(a, SRC4, GROUP4, ChecksumMode.PSEUDO_HEADER)).isEqualTo(V2_PASS);
+    assertThat(AdvertisementCodec.encode(a, SRC4, GROUP4, ChecksumMode.PSEUDO_HEADER))
+        .isEqualTo(V2_PASS);
   }
 
   @Test
   @DisplayName("RFC 3768 §5.3.10: with no authentication the auth data is ignored on receipt")
   void rfc3768_5_3_10_authDataIgnoredWithoutAuth() throws Exception {
-    byte[] m = AdvertisementCodec.encode(
-        Advertisement.v2(54, 200, 2, List.of(ip("198.18.0.104")), AuthType.NONE, new byte[8]), SRC4, GROUP4,
-        ChecksumMode.MESSAGE_ONLY);
+    byte[] m =
+        AdvertisementCodec.encode(
+            Advertisement.v2(54, 200, 2, List.of(ip("198.18.0.104")), AuthType.NONE, new byte[8]),
+            SRC4,
+            GROUP4,
+            ChecksumMode.MESSAGE_ONLY);
     m[m.length - 1] = 'x';
     fixV2Checksum(m);
     assertThat(AdvertisementCodec.decode(m, V4).advertisement().authData()).isEqualTo(new byte[8]);
@@ -130,13 +161,18 @@ class AdvertisementCodecTest {
   @ValueSource(ints = {0, 1, 64, 254})
   @DisplayName("RFC 9568 §7.1: the TTL must be 255")
   void rfc9568_7_1_ttlMustBe255(int ttl) {
-    assertDrop(V3_IPV4, new IpContext(SRC4, GROUP4, ttl), DropReason.TTL, "TTL " + ttl + " (expected: 255)");
+    assertDrop(
+        V3_IPV4,
+        new IpContext(SRC4, GROUP4, ttl),
+        DropReason.TTL,
+        "TTL " + ttl + " (expected: 255)");
   }
 
   @Test
   @DisplayName("RFC 9568 §7.1: the IPv6 hop limit must be 255")
   void rfc9568_7_1_hopLimitMustBe255() {
-    assertDrop(V3_IPV6, new IpContext(SRC6, GROUP6, 1), DropReason.TTL, "hop limit 1 (expected: 255)");
+    assertDrop(
+        V3_IPV6, new IpContext(SRC6, GROUP6, 1), DropReason.TTL, "hop limit 1 (expected: 255)");
   }
 
   @Test
@@ -144,10 +180,19 @@ class AdvertisementCodecTest {
   void unspecifiedSourceIsDropped() {
     for (InetAddress any : List.of(InetAddress.ofLiteral("0.0.0.0"), InetAddress.ofLiteral("::"))) {
       InetAddress group = any.getAddress().length == 4 ? GROUP4 : GROUP6;
-      Advertisement a = Advertisement.v3(51, 250, 100,
-          List.of(InetAddress.ofLiteral(any.getAddress().length == 4 ? "198.18.0.100" : "fd00:198:18::100")));
+      Advertisement a =
+          Advertisement.v3(
+              51,
+              250,
+              100,
+              List.of(
+                  InetAddress.ofLiteral(
+                      any.getAddress().length == 4 ? "198.18.0.100" : "fd00:198:18::100")));
       byte[] m = AdvertisementCodec.encode(a, any, group, ChecksumMode.PSEUDO_HEADER);
-      assertDrop(m, new IpContext(any, group, 255), DropReason.UNSPECIFIED_SOURCE,
+      assertDrop(
+          m,
+          new IpContext(any, group, 255),
+          DropReason.UNSPECIFIED_SOURCE,
           "source " + any.getHostAddress() + " (expected: the sender's own address)");
     }
   }
@@ -155,7 +200,11 @@ class AdvertisementCodecTest {
   @Test
   @DisplayName("a message shorter than the fixed header is dropped")
   void tooShort() {
-    assertDrop(Arrays.copyOf(V3_IPV4, 7), V4, DropReason.TOO_SHORT, "message of 7 bytes (expected: at least 8)");
+    assertDrop(
+        Arrays.copyOf(V3_IPV4, 7),
+        V4,
+        DropReason.TOO_SHORT,
+        "message of 7 bytes (expected: at least 8)");
   }
 
   @ParameterizedTest
@@ -200,7 +249,10 @@ class AdvertisementCodecTest {
     int sum = InternetChecksum.of(carp, 0, carp.length);
     carp[6] = (byte) (sum >>> 8);
     carp[7] = (byte) sum;
-    assertDrop(carp, V4, DropReason.NOT_VRRP,
+    assertDrop(
+        carp,
+        V4,
+        DropReason.NOT_VRRP,
         "36-byte message with count 7: a CARP advertisement (expected: VRRP)");
   }
 
@@ -222,15 +274,22 @@ class AdvertisementCodecTest {
   void rfc9568_7_1_lengthMustMatchCount() {
     byte[] m = V3_IPV4.clone();
     m[3] = 3;
-    assertDrop(m, V4, DropReason.LENGTH, "message of 16 bytes for 3 IPV4 address(es) (expected: 20)");
-    assertDrop(Arrays.copyOf(V3_IPV4, 17), V4, DropReason.LENGTH,
+    assertDrop(
+        m, V4, DropReason.LENGTH, "message of 16 bytes for 3 IPV4 address(es) (expected: 20)");
+    assertDrop(
+        Arrays.copyOf(V3_IPV4, 17),
+        V4,
+        DropReason.LENGTH,
         "message of 17 bytes for 2 IPV4 address(es) (expected: 16)");
   }
 
   @Test
   @DisplayName("a message longer than any advertisement is dropped before it is read")
   void overLongMessage() {
-    assertDrop(new byte[AdvertisementCodec.MAX_MESSAGE_BYTES + 1], V4, DropReason.LENGTH,
+    assertDrop(
+        new byte[AdvertisementCodec.MAX_MESSAGE_BYTES + 1],
+        V4,
+        DropReason.LENGTH,
         "message of 4089 bytes (expected: at most 4088)");
   }
 
@@ -239,14 +298,20 @@ class AdvertisementCodecTest {
   void rfc9568_7_1_checksumMustVerify() {
     byte[] m = V3_IPV4.clone();
     m[7] ^= 1;
-    assertDrop(m, V4, DropReason.CHECKSUM,
+    assertDrop(
+        m,
+        V4,
+        DropReason.CHECKSUM,
         "checksum 0x36c6 (expected: 0x36c7 with pseudo-header or 0xdd77 without)");
   }
 
   @Test
   @DisplayName("RFC 9568 §7.1: an IPv6 checksum computed for another source fails")
   void rfc9568_7_1_ipv6ChecksumCoversTheSource() {
-    assertDrop(V3_IPV6, new IpContext(ip("fe80::1"), GROUP6, 255), DropReason.CHECKSUM,
+    assertDrop(
+        V3_IPV6,
+        new IpContext(ip("fe80::1"), GROUP6, 255),
+        DropReason.CHECKSUM,
         "checksum 0xff27 (expected: 0x58c7 with pseudo-header)");
   }
 
@@ -262,9 +327,16 @@ class AdvertisementCodecTest {
   @DisplayName("source and destination must be of one address family")
   void mixedFamiliesAreDropped() {
     assertDrop(V3_IPV4, new IpContext(SRC4, GROUP6, 255), DropReason.CHECKSUM, null);
-    byte[] m = AdvertisementCodec.encode(
-        Advertisement.v3(51, 100, 100, List.of(ip("198.18.0.100"))), SRC4, GROUP4, ChecksumMode.MESSAGE_ONLY);
-    assertDrop(m, new IpContext(SRC4, GROUP6, 255), DropReason.ADDRESS_FAMILY,
+    byte[] m =
+        AdvertisementCodec.encode(
+            Advertisement.v3(51, 100, 100, List.of(ip("198.18.0.100"))),
+            SRC4,
+            GROUP4,
+            ChecksumMode.MESSAGE_ONLY);
+    assertDrop(
+        m,
+        new IpContext(SRC4, GROUP6, 255),
+        DropReason.ADDRESS_FAMILY,
         "source 198.18.0.11 and destination ff02:0:0:0:0:0:0:12 (expected: one address family)");
   }
 
@@ -330,7 +402,9 @@ class AdvertisementCodecTest {
     System.arraycopy(mapped, 0, m, 8, 16);
     m[6] = 0;
     m[7] = 0;
-    int c = InternetChecksum.withPseudoHeader(SRC6, GROUP6, InternetChecksum.PROTOCOL_VRRP, m, 0, m.length);
+    int c =
+        InternetChecksum.withPseudoHeader(
+            SRC6, GROUP6, InternetChecksum.PROTOCOL_VRRP, m, 0, m.length);
     m[6] = (byte) (c >>> 8);
     m[7] = (byte) c;
     Advertisement a = AdvertisementCodec.decode(m, V6).advertisement();
@@ -353,23 +427,34 @@ class AdvertisementCodecTest {
     assertThat(frame.decode()).contains("vrid " + a.vrid() + ", prio " + a.priority());
     assertThat(r.checksumMode())
         .as("keepalived checksums VRRPv3 IPv4 with the pseudo-header")
-        .isEqualTo(a.version() == VrrpVersion.V2 ? ChecksumMode.MESSAGE_ONLY : ChecksumMode.PSEUDO_HEADER);
-    byte[] again = AdvertisementCodec.encode(a, frame.ip().source(), frame.ip().destination(), r.checksumMode());
-    assertThat(HexFormat.of().formatHex(again)).isEqualTo(HexFormat.of().formatHex(frame.payload()));
+        .isEqualTo(
+            a.version() == VrrpVersion.V2 ? ChecksumMode.MESSAGE_ONLY : ChecksumMode.PSEUDO_HEADER);
+    byte[] again =
+        AdvertisementCodec.encode(
+            a, frame.ip().source(), frame.ip().destination(), r.checksumMode());
+    assertThat(HexFormat.of().formatHex(again))
+        .isEqualTo(HexFormat.of().formatHex(frame.payload()));
   }
 
   @Test
-  @DisplayName("the capture holds every kind of advert the issue names, including priority-0 shutdown adverts")
+  @DisplayName(
+      "the capture holds every kind of advert the issue names, including priority-0 shutdown adverts")
   void captureCoversEveryKind() throws Exception {
     List<Advertisement> adverts = new ArrayList<>();
     for (CapturedFrames.Frame f : CapturedFrames.vrrp()) {
       adverts.add(AdvertisementCodec.decode(f.payload(), f.ip()).advertisement());
     }
     assertThat(adverts).extracting(Advertisement::vrid).contains(51, 52, 53, 54);
-    assertThat(adverts).filteredOn(a -> a.priority() == 0).extracting(Advertisement::vrid)
+    assertThat(adverts)
+        .filteredOn(a -> a.priority() == 0)
+        .extracting(Advertisement::vrid)
         .containsExactlyInAnyOrder(51, 52, 53, 54);
-    assertThat(adverts).filteredOn(a -> a.vrid() == 54).allMatch(a -> a.maxAdvertIntervalCentis() == 200);
-    assertThat(adverts).filteredOn(a -> a.vrid() == 53).allMatch(a -> a.family() == AddressFamily.IPV6);
+    assertThat(adverts)
+        .filteredOn(a -> a.vrid() == 54)
+        .allMatch(a -> a.maxAdvertIntervalCentis() == 200);
+    assertThat(adverts)
+        .filteredOn(a -> a.vrid() == 53)
+        .allMatch(a -> a.family() == AddressFamily.IPV6);
   }
 
   // ---- Round trips ----
@@ -384,17 +469,20 @@ class AdvertisementCodecTest {
       boolean v6 = a.family() == AddressFamily.IPV6;
       InetAddress src = v6 ? SRC6 : SRC4;
       InetAddress dst = v6 ? GROUP6 : GROUP4;
-      ChecksumMode mode = rnd.nextBoolean() ? ChecksumMode.PSEUDO_HEADER : ChecksumMode.MESSAGE_ONLY;
+      ChecksumMode mode =
+          rnd.nextBoolean() ? ChecksumMode.PSEUDO_HEADER : ChecksumMode.MESSAGE_ONLY;
       byte[] m = AdvertisementCodec.encode(a, src, dst, mode);
       ReceivedAdvertisement r = AdvertisementCodec.decode(m, new IpContext(src, dst, 255));
       assertThat(r.advertisement()).as("seed=%d i=%d %s", seed, i, a).isEqualTo(a);
-      // Flipping any single bit is caught by some rule (never decodes to a different advert silently).
+      // Flipping any single bit is caught by some rule (never decodes to a different advert
+      // silently).
       int bit = rnd.nextInt(m.length * 8);
       m[bit / 8] ^= (byte) (1 << (bit % 8));
       try {
         ReceivedAdvertisement flipped = AdvertisementCodec.decode(m, new IpContext(src, dst, 255));
         assertThat(flipped.advertisement()).as("seed=%d i=%d bit %d", seed, i, bit).isNotEqualTo(a);
-        throw new AssertionError("seed=" + seed + " i=" + i + ": bit " + bit + " flip decoded as " + flipped);
+        throw new AssertionError(
+            "seed=" + seed + " i=" + i + ": bit " + bit + " flip decoded as " + flipped);
       } catch (MalformedAdvertisementException expected) {
         assertThat(expected.reason()).isNotNull();
       }
@@ -422,7 +510,13 @@ class AdvertisementCodecTest {
       if (auth) {
         rnd.nextBytes(data);
       }
-      return Advertisement.v2(vrid, prio, rnd.nextInt(255) + 1, addrs, auth ? AuthType.SIMPLE_TEXT : AuthType.NONE, data);
+      return Advertisement.v2(
+          vrid,
+          prio,
+          rnd.nextInt(255) + 1,
+          addrs,
+          auth ? AuthType.SIMPLE_TEXT : AuthType.NONE,
+          data);
     }
     return Advertisement.v3(vrid, prio, rnd.nextInt(4095) + 1, addrs);
   }
@@ -430,10 +524,11 @@ class AdvertisementCodecTest {
   // ---- helpers ----
 
   static void assertDrop(byte[] message, IpContext ip, DropReason reason, String text) {
-    var assertion = assertThatThrownBy(() -> AdvertisementCodec.decode(message, ip))
-        .isInstanceOf(MalformedAdvertisementException.class)
-        .extracting(e -> ((MalformedAdvertisementException) e).reason())
-        .isEqualTo(reason);
+    var assertion =
+        assertThatThrownBy(() -> AdvertisementCodec.decode(message, ip))
+            .isInstanceOf(MalformedAdvertisementException.class)
+            .extracting(e -> ((MalformedAdvertisementException) e).reason())
+            .isEqualTo(reason);
     if (text != null) {
       assertThatThrownBy(() -> AdvertisementCodec.decode(message, ip)).hasMessage(text);
     }

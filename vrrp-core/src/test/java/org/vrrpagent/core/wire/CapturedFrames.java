@@ -12,15 +12,16 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Captured frames split into their layers: what keepalived 2.2.7 put on the wire
- * ({@code vectors/adverts-garp-na.tsv}: tcpdump's decode, a TAB, the whole Ethernet frame in
- * hex) and libpcap captures such as ucarp's ({@code vectors/ucarp/*.pcap}).
+ * Captured frames split into their layers: what keepalived 2.2.7 put on the wire ({@code
+ * vectors/adverts-garp-na.tsv}: tcpdump's decode, a TAB, the whole Ethernet frame in hex) and
+ * libpcap captures such as ucarp's ({@code vectors/ucarp/*.pcap}).
  */
 public final class CapturedFrames {
   private CapturedFrames() {}
 
   /** One captured Ethernet frame. For IP frames, the IP facts and the IP payload. */
-  public record Frame(String decode, byte[] ethernet, int etherType, IpContext ip, int protocol, byte[] payload) {
+  public record Frame(
+      String decode, byte[] ethernet, int etherType, IpContext ip, int protocol, byte[] payload) {
     public boolean isVrrp() {
       return protocol == InternetChecksum.PROTOCOL_VRRP;
     }
@@ -32,9 +33,11 @@ public final class CapturedFrames {
   }
 
   public static List<Frame> all() {
-    try (InputStream in = CapturedFrames.class.getResourceAsStream("/vectors/adverts-garp-na.tsv")) {
+    try (InputStream in =
+        CapturedFrames.class.getResourceAsStream("/vectors/adverts-garp-na.tsv")) {
       if (in == null) {
-        throw new IllegalStateException("vectors/adverts-garp-na.tsv is not on the test class path");
+        throw new IllegalStateException(
+            "vectors/adverts-garp-na.tsv is not on the test class path");
       }
       List<Frame> frames = new ArrayList<>();
       for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
@@ -42,7 +45,8 @@ public final class CapturedFrames {
           continue;
         }
         int tab = line.lastIndexOf('\t');
-        frames.add(parse(line.substring(0, tab), HexFormat.of().parseHex(line.substring(tab + 1).trim())));
+        frames.add(
+            parse(line.substring(0, tab), HexFormat.of().parseHex(line.substring(tab + 1).trim())));
       }
       return frames;
     } catch (IOException e) {
@@ -51,9 +55,9 @@ public final class CapturedFrames {
   }
 
   /**
-   * The Ethernet frames of a classic libpcap file on the test class path (24-byte file header,
-   * then a 16-byte header before each frame; either byte order; link type Ethernet). A frame's
-   * {@code decode} is its index in the file.
+   * The Ethernet frames of a classic libpcap file on the test class path (24-byte file header, then
+   * a 16-byte header before each frame; either byte order; link type Ethernet). A frame's {@code
+   * decode} is its index in the file.
    */
   public static List<Frame> pcap(String resource) {
     byte[] file;
@@ -70,10 +74,12 @@ public final class CapturedFrames {
     if (magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1) {
       b.order(java.nio.ByteOrder.LITTLE_ENDIAN);
     } else if (magic != 0xa1b2c3d4 && magic != 0xa1b23c4d) {
-      throw new IllegalStateException(resource + ": not a libpcap file (magic " + Integer.toHexString(magic) + ")");
+      throw new IllegalStateException(
+          resource + ": not a libpcap file (magic " + Integer.toHexString(magic) + ")");
     }
     if (b.getInt(20) != 1) {
-      throw new IllegalStateException(resource + ": link type " + b.getInt(20) + " (expected: 1, Ethernet)");
+      throw new IllegalStateException(
+          resource + ": link type " + b.getInt(20) + " (expected: 1, Ethernet)");
     }
     List<Frame> frames = new ArrayList<>();
     int at = 24;
@@ -98,14 +104,16 @@ public final class CapturedFrames {
       int ttl = f[22] & 0xff;
       int protocol = f[23] & 0xff;
       IpContext ip = new IpContext(addr(f, 26, 4), addr(f, 30, 4), ttl);
-      return new Frame(decode, f, etherType, ip, protocol, Arrays.copyOfRange(f, 14 + ihl, 14 + totalLength));
+      return new Frame(
+          decode, f, etherType, ip, protocol, Arrays.copyOfRange(f, 14 + ihl, 14 + totalLength));
     }
     if (etherType == 0x86dd) {
       int payloadLength = ((f[18] & 0xff) << 8) | (f[19] & 0xff);
       int nextHeader = f[20] & 0xff;
       int hopLimit = f[21] & 0xff;
       IpContext ip = new IpContext(addr(f, 22, 16), addr(f, 38, 16), hopLimit);
-      return new Frame(decode, f, etherType, ip, nextHeader, Arrays.copyOfRange(f, 54, 54 + payloadLength));
+      return new Frame(
+          decode, f, etherType, ip, nextHeader, Arrays.copyOfRange(f, 54, 54 + payloadLength));
     }
     return new Frame(decode, f, etherType, null, -1, Arrays.copyOfRange(f, 14, f.length));
   }
