@@ -178,6 +178,27 @@ class FailoverIT {
         .atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(100))
         .until(() -> lab.holder(VIP4) == 2);
+    // The master's adverts reach h1 addressed to h1 ...
+    String toH1 =
+        lab.lab
+            .exec(1, "timeout", "5", "tcpdump", "-i", "eth0", "-n", "-c", "1", "ip proto 112")
+            .stdout();
+    assertThat(toH1).contains("198.18.0.12 > 198.18.0.11: VRRPv3");
+    // ... and none goes to the VRRP group: in multicast mode h3 would see two or three (1 s
+    // adverts).
+    String toGroup =
+        lab.lab
+            .exec(
+                3,
+                "timeout",
+                "3",
+                "tcpdump",
+                "-i",
+                "eth0",
+                "-n",
+                "ip proto 112 and dst host 224.0.0.18")
+            .stdout();
+    assertThat(toGroup).doesNotContain("VRRP");
     long t0 = System.nanoTime();
     lab.kill(h2);
     lab.awaitAddress(1, VIP4, t0, Duration.ofMillis(masterDownMillis(100)).plus(MARGIN), h1);
