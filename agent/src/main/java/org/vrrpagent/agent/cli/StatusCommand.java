@@ -64,6 +64,10 @@ public final class StatusCommand extends AgentCommand {
       int effective = i.path("effectivePriority").asInt();
       String priority =
           effective == base ? Integer.toString(effective) : effective + " (base " + base + ")";
+      if (i.path("protocol").asString("vrrp").equals("carp")) {
+        // CARP advertises a skew, not a priority (docs/carp.md, "Priority and skew").
+        priority += " carp advskew " + i.path("advskew").asInt();
+      }
       boolean conflict = !i.path("conflicts").isEmpty();
       rows.add(
           List.of(

@@ -57,6 +57,11 @@ final class InstanceBinder extends Binder {
     }
     MappingReader r = maybe.get();
     int before = problemCount();
+    boolean carp =
+        r.choice("protocol", Binder.<Boolean>options("vrrp", false, "carp", true)).orElse(false);
+    if (carp) {
+      return carpInstance(name, r, checks, before);
+    }
     Optional<String> iface =
         r.requiredString("interface", "an interface name")
             .filter(n -> interfaceName(r, "interface", n));
@@ -209,6 +214,156 @@ final class InstanceBinder extends Binder {
             order,
             resignBelow.map(OptionalInt::of).orElse(OptionalInt.empty()),
             receive));
+  }
+
+  /** VRRP keys a CARP instance does not take, each with what to write instead. */
+  private static final Map<String, String> NOT_CARP =
+      java.util.Map.ofEntries(
+          Map.entry("vrid", "vhid"),
+          Map.entry("version", "no version; CARP is version 2"),
+          Map.entry("priority", "advskew, or priority-order"),
+          Map.entry("advert-interval", "advbase"),
+          Map.entry("auth", "password or password-file"),
+          Map.entry("unicast-peers", "no unicast-peers; CARP advertises to 224.0.0.18"),
+          Map.entry("source", "no source; adverts leave from the interface's address"),
+          Map.entry("checksum", "no checksum"),
+          Map.entry("preempt-delay", "no preempt-delay"),
+          Map.entry(
+              "fast-preempt", "no fast-preempt; a CARP backup with preempt takes over at once"),
+          Map.entry("resign-below", "no resign-below"),
+          Map.entry("virtual-mac", "no virtual-mac"),
+          Map.entry("garp", "no garp; CARP announces as ucarp does"),
+          Map.entry("on-link-only", "no on-link-only"),
+          Map.entry("max-learned-interval", "no max-learned-interval"),
+          Map.entry("accept-from", "no accept-from"),
+          Map.entry("shares-addresses-with", "no shares-addresses-with"));
+
+  /**
+   * An instance with {@code protocol: carp} (docs/carp.md): interface, vhid, advbase, advskew,
+   * password or password-file, preempt (default false, as in ucarp and carp(4)), addresses (IPv4),
+   * track and priority-order. It becomes an {@link InstanceConfig} whose {@code vrid} is the vhid,
+   * whose priority is the one its advskew stands for, and which carries {@link CarpSettings}.
+   */
+  private Optional<InstanceConfig> carpInstance(
+      String name, MappingReader r, Map<String, CheckSpec> checks, int before) {
+    Optional<String> iface =
+        r.requiredString("interface", "an interface name")
+            .filter(n -> interfaceName(r, "interface", n));
+    Optional<Integer> vhid = r.requiredInteger("vhid", "vhid", 1, 255);
+    Duration advbase =
+        r.duration("advbase", Duration.ofSeconds(1), Duration.ofSeconds(255))
+            .orElse(Duration.ofSeconds(1));
+    if (advbase.toMillis() % 1000 != 0) {
+      problems.add(
+          r.at("advbase"),
+          "advbase "
+              + DurationSyntax.format(advbase)
+              + " is not whole seconds (expected: 1s..255s in whole seconds)");
+    }
+    boolean hasOrder = r.has("priority-order");
+    Optional<Integer> advskew = r.integer("advskew", "advskew", 0, 254);
+    if (advskew.isPresent() && hasOrder) {
+      problems.add(
+          r.keyAt("advskew"),
+          "advskew and priority-order both set in "
+              + r.where()
+              + " (expected: one of them; the rank in the priority-order file sets the priority the"
+              + " skew follows)");
+    }
+    Optional<String> password = r.string("password", "the passphrase, at most 20 bytes");
+    password.ifPresent(
+        p -> {
+          int bytes = p.getBytes(StandardCharsets.UTF_8).length;
+          if (bytes > org.vrrpagent.core.carp.CarpDigest.KEY_BYTES) {
+            problems.add(
+                r.at("password"),
+                "password is "
+                    + bytes
+                    + " bytes long (expected: at most 20; ucarp takes at most 19)");
+          }
+        });
+    Optional<Path> passwordFile =
+        r.string("password-file", "an absolute path")
+            .flatMap(p -> absolutePath(r, "password-file", p))
+            .filter(
+                p -> {
+                  Optional<String> unsafe = rules.secret(p);
+                  unsafe.ifPresent(u -> problems.add(r.at("password-file"), u));
+                  return unsafe.isEmpty();
+                });
+    if (r.has("password") && r.has("password-file")) {
+      problems.add(
+          r.keyAt("password-file"),
+          "password and password-file both set in " + r.where() + " (expected: one of them)");
+    }
+    passwordFile
+        .filter(java.nio.file.Files::isReadable)
+        .ifPresent(
+            f -> {
+              try {
+                new CarpSettings(1, 0, Optional.empty(), Optional.of(f)).passphrase();
+              } catch (IllegalArgumentException e) {
+                problems.add(r.at("password-file"), e.getMessage());
+              }
+            });
+    boolean preempt = r.bool("preempt").orElse(false);
+    List<VirtualAddress> addresses = addresses(r, VrrpVersion.V3);
+    for (VirtualAddress a : addresses) {
+      if (a.family() != AddressFamily.IPV4) {
+        problems.add(
+            r.at("addresses"),
+            "address "
+                + a
+                + " is IPv6 in a CARP instance (expected: IPv4; CARP over IPv6 is not supported"
+                + " yet, and ucarp speaks IPv4 only)");
+        break;
+      }
+    }
+    List<TrackConfig> track = tracks(r, checks, false);
+    Optional<PriorityOrderConfig> order =
+        r.node("priority-order").flatMap(n -> priorityOrder(r, n));
+    sharesWith.put(name, Set.of());
+    for (Map.Entry<String, String> e : new java.util.TreeMap<>(NOT_CARP).entrySet()) {
+      if (r.has(e.getKey())) {
+        problems.add(
+            r.keyAt(e.getKey()),
+            e.getKey()
+                + " is a VRRP setting, not one of a CARP instance (expected: "
+                + e.getValue()
+                + ")");
+      }
+    }
+    r.finish();
+    if (problemCount() != before || iface.isEmpty() || vhid.isEmpty() || addresses.isEmpty()) {
+      return Optional.empty();
+    }
+    int skew = advskew.orElse(0);
+    Duration again = advbase.multipliedBy(2);
+    return Optional.of(
+        new InstanceConfig(
+            name,
+            iface.get(),
+            vhid.get(),
+            VrrpVersion.V2,
+            org.vrrpagent.core.carp.CarpConfig.basePriorityFor(skew),
+            advbase,
+            preempt,
+            Duration.ZERO,
+            false,
+            addresses,
+            Optional.empty(),
+            List.of(),
+            Optional.empty(),
+            ChecksumMode.MESSAGE_ONLY,
+            // ucarp: one gratuitous ARP on takeover and one more two adverts later.
+            new GarpConfig(again, 1, Duration.ZERO),
+            false,
+            track,
+            order,
+            OptionalInt.empty(),
+            ReceiveConfig.DEFAULT,
+            Optional.of(
+                new CarpSettings((int) advbase.toSeconds(), skew, password, passwordFile))));
   }
 
   /** {@code on-link-only}, {@code max-learned-interval}, {@code accept-from}: receive hardening. */
@@ -708,7 +863,7 @@ final class InstanceBinder extends Binder {
   private void duplicateVrids(MappingReader r, Map<String, InstanceConfig> instances) {
     Map<String, InstanceConfig> seen = new HashMap<>();
     for (InstanceConfig i : instances.values()) {
-      String key = i.interfaceName() + "/" + i.family() + "/" + i.vrid();
+      String key = i.interfaceName() + "/" + i.family() + "/" + i.protocol() + "/" + i.vrid();
       InstanceConfig first = seen.putIfAbsent(key, i);
       if (first != null) {
         Position at =
@@ -717,13 +872,15 @@ final class InstanceBinder extends Binder {
                 .map(m -> ((Mapping) m).entries().get(i.name()))
                 .flatMap(
                     e ->
-                        e.value() instanceof Mapping im && im.entries().containsKey("vrid")
-                            ? Optional.of(im.entries().get("vrid").value().position())
+                        e.value() instanceof Mapping im
+                                && im.entries().containsKey(i.isCarp() ? "vhid" : "vrid")
+                            ? Optional.of(
+                                im.entries().get(i.isCarp() ? "vhid" : "vrid").value().position())
                             : Optional.empty())
                 .orElse(new Position(1, 1));
         problems.add(
             at,
-            "VRID "
+            (i.isCarp() ? "vhid " : "VRID ")
                 + i.vrid()
                 + " on "
                 + i.interfaceName()
@@ -731,7 +888,9 @@ final class InstanceBinder extends Binder {
                 + name(i.family())
                 + ") is already used by instance \""
                 + first.name()
-                + "\" (expected: a unique VRID per interface and address family)");
+                + "\" (expected: a unique "
+                + (i.isCarp() ? "vhid" : "VRID")
+                + " per interface and address family)");
       }
     }
   }
@@ -802,6 +961,14 @@ final class InstanceBinder extends Binder {
                           ? "an instance defined under instances:"
                           : MappingReader.oneOf(declared.instances()))
                       + ")");
+              ok = false;
+            } else if (instances.get(member).isCarp()) {
+              problems.add(
+                  item.position(),
+                  where
+                      + " names CARP instance \""
+                      + member
+                      + "\" (expected: VRRP instances; sync groups do not take CARP instances)");
               ok = false;
             } else if (memberOf.containsKey(member)) {
               problems.add(

@@ -37,6 +37,9 @@ import org.vrrpagent.core.wire.VrrpVersion;
  * @param resignBelow as MASTER, send priority 0 and go BACKUP when the effective priority falls
  *     below this (once per failure episode)
  * @param receive receive hardening: on-link sources, the learned-interval cap, an allow-list
+ * @param carp present for {@code protocol: carp}: the instance speaks CARP, {@code vrid} is its
+ *     vhid and {@code priority} the base priority its advskew stands for (docs/carp.md); empty for
+ *     VRRP
  */
 public record InstanceConfig(
     String name,
@@ -58,7 +61,8 @@ public record InstanceConfig(
     List<TrackConfig> track,
     Optional<PriorityOrderConfig> priorityOrder,
     OptionalInt resignBelow,
-    ReceiveConfig receive) {
+    ReceiveConfig receive,
+    Optional<CarpSettings> carp) {
 
   /** Limit on virtual addresses per instance (the advert's count field is one byte). */
   public static final int MAX_ADDRESSES = 255;
@@ -91,6 +95,53 @@ public record InstanceConfig(
     Objects.requireNonNull(priorityOrder, "priorityOrder");
     Objects.requireNonNull(resignBelow, "resignBelow");
     Objects.requireNonNull(receive, "receive");
+    Objects.requireNonNull(carp, "carp");
+  }
+
+  /** A VRRP instance. */
+  public InstanceConfig(
+      String name,
+      String interfaceName,
+      int vrid,
+      VrrpVersion version,
+      int priority,
+      Duration advertInterval,
+      boolean preempt,
+      Duration preemptDelay,
+      boolean fastPreempt,
+      List<VirtualAddress> addresses,
+      Optional<InetAddress> source,
+      List<InetAddress> unicastPeers,
+      Optional<AuthConfig> auth,
+      ChecksumMode checksum,
+      GarpConfig garp,
+      boolean virtualMac,
+      List<TrackConfig> track,
+      Optional<PriorityOrderConfig> priorityOrder,
+      OptionalInt resignBelow,
+      ReceiveConfig receive) {
+    this(
+        name,
+        interfaceName,
+        vrid,
+        version,
+        priority,
+        advertInterval,
+        preempt,
+        preemptDelay,
+        fastPreempt,
+        addresses,
+        source,
+        unicastPeers,
+        auth,
+        checksum,
+        garp,
+        virtualMac,
+        track,
+        priorityOrder,
+        resignBelow,
+        receive,
+        Optional.empty());
   }
 
   /** With the default receive hardening. */
@@ -145,6 +196,16 @@ public record InstanceConfig(
   /** Advert interval in centiseconds, as the v3 header carries it (v2: seconds × 100). */
   public int advertIntervalCentis() {
     return Math.toIntExact(advertInterval.toMillis() / 10);
+  }
+
+  /** Whether the instance speaks CARP (else VRRP). */
+  public boolean isCarp() {
+    return carp.isPresent();
+  }
+
+  /** {@code carp} or {@code vrrp}. */
+  public String protocol() {
+    return carp.isPresent() ? "carp" : "vrrp";
   }
 
   public boolean unicast() {

@@ -57,6 +57,9 @@ public record StatusSnapshot(
    * @param heldAddresses those of {@code virtualAddresses} on the interface now, read from the
    *     address table (not inferred from the state); null when the table could not be read
    * @param conflicts peers in conflict with the instance now (the conflict alarm); empty when none
+   * @param protocol {@code vrrp} or {@code carp}
+   * @param advskew CARP: the skew advertised now (from the effective priority, docs/carp.md); -1
+   *     for VRRP
    */
   public record InstanceStatus(
       String name,
@@ -71,15 +74,51 @@ public record StatusSnapshot(
       List<String> virtualAddresses,
       Instant since,
       List<String> heldAddresses,
-      List<ConflictStatus> conflicts) {
+      List<ConflictStatus> conflicts,
+      String protocol,
+      int advskew) {
 
     public InstanceStatus {
       Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(protocol, "protocol");
       Objects.requireNonNull(state, "state");
       priorityReasons = List.copyOf(priorityReasons);
       virtualAddresses = List.copyOf(virtualAddresses);
       heldAddresses = heldAddresses == null ? null : List.copyOf(heldAddresses);
       conflicts = List.copyOf(conflicts);
+    }
+
+    /** A VRRP instance. */
+    public InstanceStatus(
+        String name,
+        String state,
+        String faultReason,
+        int basePriority,
+        int effectivePriority,
+        List<PriorityReason> priorityReasons,
+        String demotion,
+        String masterAddress,
+        int masterPriority,
+        List<String> virtualAddresses,
+        Instant since,
+        List<String> heldAddresses,
+        List<ConflictStatus> conflicts) {
+      this(
+          name,
+          state,
+          faultReason,
+          basePriority,
+          effectivePriority,
+          priorityReasons,
+          demotion,
+          masterAddress,
+          masterPriority,
+          virtualAddresses,
+          since,
+          heldAddresses,
+          conflicts,
+          "vrrp",
+          -1);
     }
 
     /** Without the address table's view and without conflicts. */

@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrpagent.agent.addresses.AddressGuard;
 import org.vrrpagent.agent.addresses.AddressReports;
+import org.vrrpagent.agent.config.CarpSettings;
 import org.vrrpagent.agent.config.Config;
 import org.vrrpagent.agent.config.ConfigError;
 import org.vrrpagent.agent.config.ConfigException;
@@ -302,7 +303,14 @@ final class ConfigApplier implements AutoCloseable {
               List.of(),
               Optional.empty(),
               i.resignBelow(),
-              i.receive());
+              i.receive(),
+              // A CARP instance's advskew is its priority: a change moves the running router's
+              // skew, as a changed priority does for VRRP.
+              i.carp()
+                  .map(
+                      carp ->
+                          new CarpSettings(
+                              carp.advbaseSeconds(), 0, carp.password(), carp.passwordFile())));
       Optional<SyncGroupConfig> group =
           c.syncGroups().values().stream().filter(g -> g.instances().contains(name)).findFirst();
       return new RouterShape(shape, group, i.virtualMac());

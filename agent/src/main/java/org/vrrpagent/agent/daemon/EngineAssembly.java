@@ -8,10 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.vrrpagent.agent.config.CarpSettings;
 import org.vrrpagent.agent.config.Config;
 import org.vrrpagent.agent.config.InstanceConfig;
 import org.vrrpagent.agent.config.SyncGroupConfig;
 import org.vrrpagent.agent.config.VirtualAddress;
+import org.vrrpagent.core.carp.CarpConfig;
 import org.vrrpagent.core.engine.AnnounceSchedule;
 import org.vrrpagent.core.engine.Engine;
 import org.vrrpagent.core.engine.RouterBinding;
@@ -160,6 +162,9 @@ public final class EngineAssembly {
   }
 
   static RouterConfig routerConfig(InstanceConfig i, int basePriority, InetAddress primary) {
+    if (i.isCarp()) {
+      return carpConfig(i, primary, 0).routerConfig(basePriority);
+    }
     List<InetAddress> vips = i.addresses().stream().map(VirtualAddress::address).toList();
     AuthType authType = i.auth().map(a -> a.type()).orElse(AuthType.NONE);
     byte[] authData =
@@ -201,8 +206,48 @@ public final class EngineAssembly {
             true, i.receive().onLinkOnly(), cap, java.util.Set.copyOf(i.receive().acceptFrom()));
   }
 
+  /**
+   * The CARP virtual host of a {@code protocol: carp} instance; reads the password file (at start
+   * and at each reload).
+   *
+   * @param initialCounter the first advert's replay counter (carp(4) starts from a random one)
+   */
+  static CarpConfig carpConfig(InstanceConfig i, InetAddress primary, long initialCounter) {
+    CarpSettings c = i.carp().orElseThrow();
+    return new CarpConfig(
+        i.name(),
+        i.vrid(),
+        c.advbaseSeconds(),
+        c.advskew(),
+        i.preempt(),
+        c.passphrase(),
+        i.addresses().stream().map(VirtualAddress::address).toList(),
+        primary,
+        initialCounter);
+  }
+
   static RouterBinding binding(
       InstanceConfig i, int basePriority, TransportKey key, Transport transport) {
+    if (i.isCarp()) {
+      CarpConfig carp =
+          carpConfig(
+              i,
+              transport.sourceAddress(),
+              java.util.concurrent.ThreadLocalRandom.current().nextLong());
+      return new RouterBinding(
+          carp.routerConfig(basePriority),
+          i.interfaceName(),
+          key,
+          transport,
+          i.addresses().stream()
+              .map(v -> new InterfaceAddress(v.address(), v.prefixLength()))
+              .toList(),
+          List.of(),
+          InetAddress.ofLiteral("224.0.0.18"),
+          i.checksum(),
+          new AnnounceSchedule(i.garp().delay(), i.garp().repeat(), i.garp().refresh()),
+          Optional.of(carp));
+    }
     RouterConfig config = routerConfig(i, basePriority, transport.sourceAddress());
     List<InterfaceAddress> withPrefix =
         i.addresses().stream()

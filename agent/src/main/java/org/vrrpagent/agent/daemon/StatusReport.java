@@ -18,6 +18,7 @@ import org.vrrpagent.agent.notify.StatusSource;
 import org.vrrpagent.base.AddressText;
 import org.vrrpagent.checks.CheckScheduler;
 import org.vrrpagent.checks.ProbeResult;
+import org.vrrpagent.core.carp.CarpConfig;
 import org.vrrpagent.core.engine.Engine;
 import org.vrrpagent.core.engine.RouterStatus;
 import org.vrrpagent.core.io.InterfaceAddress;
@@ -91,7 +92,9 @@ final class StatusReport implements StatusSource {
               i == null ? List.of() : i.addresses().stream().map(VirtualAddress::toString).toList(),
               r.sinceNanos() == 0 ? null : now.minusNanos(nowNanos - r.sinceNanos()),
               i == null ? null : held(i, onInterfaces),
-              conflicts(r, now, nowNanos)));
+              conflicts(r, now, nowNanos),
+              i != null && i.isCarp() ? "carp" : "vrrp",
+              i != null && i.isCarp() ? CarpConfig.advskewFor(r.effectivePriority()) : -1));
     }
     return new StatusSnapshot(
         c.node(),

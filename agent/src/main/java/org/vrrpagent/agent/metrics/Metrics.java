@@ -40,6 +40,9 @@ import org.vrrpagent.core.wire.DropReason;
  * <p>Metrics (Prometheus names):
  *
  * <ul>
+ *   <li>{@code vrrp_instance_info{instance,protocol}}: 1; {@code protocol} is {@code vrrp} or
+ *       {@code carp}. Every {@code vrrp_*} metric covers CARP instances too (docs/carp.md); join on
+ *       {@code instance} to split them by protocol
  *   <li>{@code vrrp_state{instance}}: 0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT
  *   <li>{@code vrrp_priority_effective{instance}}
  *   <li>{@code vrrp_conflict{instance}}: peers in conflict with the instance now (the conflict
@@ -67,6 +70,7 @@ public final class Metrics implements EngineListener {
   private final Map<String, AtomicInteger> states = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> priorities = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> conflicts = new ConcurrentHashMap<>();
+  private final Map<String, String> infos = new ConcurrentHashMap<>();
   private final Map<Transition, Counter> transitions = new ConcurrentHashMap<>();
   private final Map<String, Counter> advertsSent = new ConcurrentHashMap<>();
   private final Map<String, Counter> advertsReceived = new ConcurrentHashMap<>();
@@ -330,6 +334,7 @@ public final class Metrics implements EngineListener {
           state(s.name()).set(stateValue(s.state()));
           priority(s.name()).set(s.effectivePriority());
           conflict(s.name()).set(s.conflicts().size());
+          info(s.name(), s.protocol());
         }
         // An instance removed by a reload: its gauges go (its counters stay until restart).
         for (String gone : List.copyOf(instanceMeters.keySet())) {
@@ -338,6 +343,7 @@ public final class Metrics implements EngineListener {
             states.remove(gone);
             priorities.remove(gone);
             conflicts.remove(gone);
+            infos.remove(gone);
           }
         }
       }
@@ -371,6 +377,23 @@ public final class Metrics implements EngineListener {
       }
     }
     return n;
+  }
+
+  /** {@code vrrp_instance_info{instance,protocol}} 1: which protocol each instance speaks. */
+  private void info(String instance, String protocol) {
+    infos.computeIfAbsent(
+        instance,
+        i -> {
+          instanceMeter(
+              i,
+              Gauge.builder("vrrp.instance.info", () -> 1)
+                  .description(
+                      "1 for each instance; its protocol label says vrrp or carp (join on instance)")
+                  .tag("instance", i)
+                  .tag("protocol", protocol)
+                  .register(registry));
+          return protocol;
+        });
   }
 
   private AtomicInteger state(String instance) {
@@ -437,6 +460,7 @@ public final class Metrics implements EngineListener {
   static List<String> names() {
     return new ArrayList<>(
         List.of(
+            "vrrp_instance_info",
             "vrrp_state",
             "vrrp_priority_effective",
             "vrrp_conflict",

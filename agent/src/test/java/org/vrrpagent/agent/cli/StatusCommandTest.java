@@ -158,7 +158,7 @@ class StatusCommandTest {
   }
 
   @Test
-  @DisplayName("--json keeps its fields and only adds: heldAddresses and conflicts")
+  @DisplayName("--json keeps its fields and only adds: heldAddresses, conflicts, protocol, advskew")
   void jsonIsAdditive() {
     JsonNode json =
         JSON.readTree(
@@ -193,6 +193,8 @@ class StatusCommandTest {
             "virtualAddresses",
             "since",
             "heldAddresses",
-            "conflicts");
+            "conflicts",
+            "protocol",
+            "advskew");
   }
 }

@@ -309,7 +309,24 @@ class MetricsTest {
         () -> List.of(new PriorityFileStatus("f", "OK", null, List.of(), 1, 0)));
     metrics.notificationQueue(() -> 0);
     metrics.processRuns(new org.vrrpagent.base.ProcessGroupRunner("hook", 1));
+    metrics.instances(
+        () ->
+            List.of(
+                new org.vrrpagent.core.engine.RouterStatus(
+                    "dns0",
+                    VrrpState.BACKUP,
+                    254,
+                    254,
+                    null,
+                    -1,
+                    100,
+                    null,
+                    1,
+                    false,
+                    List.of(),
+                    "carp")));
     String text = metrics.scrape();
+    assertThat(text).contains("vrrp_instance_info{instance=\"dns0\",protocol=\"carp\"} 1");
     for (String name : Metrics.names()) {
       assertThat(text).as(name).containsPattern("(?m)^" + name + "(_count|_sum)?[{ ]");
     }

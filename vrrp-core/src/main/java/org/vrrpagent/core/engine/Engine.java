@@ -445,7 +445,8 @@ public final class Engine implements AutoCloseable {
                     r.faultReason(),
                     sinceNanos.getOrDefault(b.name(), 0L),
                     r.resigned(),
-                    r.conflicts()));
+                    r.conflicts(),
+                    b.protocol()));
           }
           return out;
         });

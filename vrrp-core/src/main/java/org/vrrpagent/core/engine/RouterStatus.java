@@ -16,6 +16,7 @@ import org.vrrpagent.core.fsm.VrrpState;
  * @param resigned in a resign-below episode (see {@code VirtualRouter#resigned()})
  * @param conflicts peers in conflict with this router now (times on the engine's clock); empty when
  *     none
+ * @param protocol {@code vrrp} or {@code carp}
  */
 public record RouterStatus(
     String name,
@@ -28,10 +29,40 @@ public record RouterStatus(
     String faultReason,
     long sinceNanos,
     boolean resigned,
-    List<PeerConflict> conflicts) {
+    List<PeerConflict> conflicts,
+    String protocol) {
 
   public RouterStatus {
     conflicts = List.copyOf(conflicts);
+    java.util.Objects.requireNonNull(protocol, "protocol");
+  }
+
+  /** A VRRP router. */
+  public RouterStatus(
+      String name,
+      VrrpState state,
+      int basePriority,
+      int effectivePriority,
+      InetAddress masterAddress,
+      int masterPriority,
+      int masterAdvertIntervalCentis,
+      String faultReason,
+      long sinceNanos,
+      boolean resigned,
+      List<PeerConflict> conflicts) {
+    this(
+        name,
+        state,
+        basePriority,
+        effectivePriority,
+        masterAddress,
+        masterPriority,
+        masterAdvertIntervalCentis,
+        faultReason,
+        sinceNanos,
+        resigned,
+        conflicts,
+        "vrrp");
   }
 
   /** A router not in a resign-below episode, without conflicts. */

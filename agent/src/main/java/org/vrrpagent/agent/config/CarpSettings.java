@@ -1,0 +1,94 @@
+package org.vrrpagent.agent.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import org.vrrpagent.core.carp.CarpDigest;
+
+/**
+ * The CARP part of an instance with {@code protocol: carp} (see docs/carp.md): what VRRP has no
+ * word for. The rest (interface, vhid as the instance's id, addresses, preempt, track,
+ * priority-order) lives in {@link InstanceConfig} as for VRRP.
+ *
+ * @param advbaseSeconds 1..255
+ * @param advskew the configured skew, 0..254
+ * @param password the passphrase given inline
+ * @param passwordFile or a file whose first line is the passphrase (read at start and at reload)
+ */
+public record CarpSettings(
+    int advbaseSeconds, int advskew, Optional<String> password, Optional<Path> passwordFile) {
+
+  /** The most a password file may hold; its first line is the passphrase. */
+  public static final int MAX_PASSWORD_FILE_BYTES = 1024;
+
+  public CarpSettings {
+    Objects.requireNonNull(password, "password");
+    Objects.requireNonNull(passwordFile, "passwordFile");
+    if (password.isPresent() && passwordFile.isPresent()) {
+      throw new IllegalArgumentException("password and password-file both set");
+    }
+  }
+
+  /**
+   * The passphrase: inline, or the first line of the password file (without its line end); empty
+   * when neither is set (carp(4)'s all-zero key).
+   *
+   * @throws IllegalArgumentException when the file cannot be read or the passphrase is too long
+   */
+  public String passphrase() {
+    String p = password.orElseGet(() -> passwordFile.map(CarpSettings::readFirstLine).orElse(""));
+    int bytes = p.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > CarpDigest.KEY_BYTES) {
+      throw new IllegalArgumentException(
+          "CARP password of "
+              + bytes
+              + " bytes (expected: at most "
+              + CarpDigest.KEY_BYTES
+              + "; ucarp takes at most "
+              + CarpDigest.UCARP_MAX_PASSPHRASE_BYTES
+              + ")");
+    }
+    return p;
+  }
+
+  private static String readFirstLine(Path file) {
+    byte[] head;
+    try (InputStream in = Files.newInputStream(file)) {
+      head = in.readNBytes(MAX_PASSWORD_FILE_BYTES + 1);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot read CARP password-file "
+              + file
+              + ": "
+              + e.getMessage()
+              + " (expected: a readable file)");
+    }
+    if (head.length > MAX_PASSWORD_FILE_BYTES) {
+      throw new IllegalArgumentException(
+          "CARP password-file "
+              + file
+              + " is longer than "
+              + MAX_PASSWORD_FILE_BYTES
+              + " bytes (expected: the passphrase on its first line)");
+    }
+    String text = new String(head, StandardCharsets.UTF_8);
+    int end = text.indexOf('\n');
+    String line = end < 0 ? text : text.substring(0, end);
+    return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+  }
+
+  @Override
+  public String toString() {
+    return "CarpSettings[advbase="
+        + advbaseSeconds
+        + "s, advskew="
+        + advskew
+        + (password.isPresent() ? ", password=(set)" : "")
+        + passwordFile.map(f -> ", password-file=" + f).orElse("")
+        + "]";
+  }
+}
