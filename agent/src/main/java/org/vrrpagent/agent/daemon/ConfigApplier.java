@@ -358,6 +358,19 @@ final class ConfigApplier implements AutoCloseable {
   }
 
   private void createVirtualMac(InstanceConfig i) {
+    if (i.isCarp()) {
+      // CARP adverts leave from 00:00:5e:00:00:VHID, as ucarp and carp(4) send them; the
+      // addresses stay on the interface (as ucarp's scripts put them).
+      String name = VirtualMacLink.carpInterfaceName(i.vrid());
+      guard.table().linkCreating(name, i.interfaceName(), VirtualMacLink.carpMac(i.vrid()));
+      try {
+        virtualMacs.put(i.name(), VirtualMacLink.createCarp(i.interfaceName(), i.vrid()));
+      } catch (RuntimeException e) {
+        guard.table().linkRemoved(name);
+        throw e;
+      }
+      return;
+    }
     if (i.virtualMac()) {
       String name = VirtualMacLink.interfaceName(i.family(), i.vrid());
       guard.table().linkCreating(name, i.interfaceName(), VirtualMacLink.mac(i.family(), i.vrid()));
@@ -387,6 +400,11 @@ final class ConfigApplier implements AutoCloseable {
   private void useVirtualMacs(Set<String> names) {
     for (String name : names) {
       InstanceConfig i = config.instances().get(name);
+      if (i.isCarp()
+          && transports.get(EngineAssembly.TransportKey.of(i)) instanceof RawSocketTransport t) {
+        t.sendCarpFromVirtualMac(i.vrid(), VirtualMacLink.carpInterfaceName(i.vrid()));
+        continue;
+      }
       if (i.virtualMac()
           && i.family() == AddressFamily.IPV4
           && !i.unicast()

@@ -113,6 +113,22 @@ class UcarpInteropIT {
     assertThat(agent.output()).as(AgentLab.logs(agent)).contains("ns: BACKUP -> MASTER (preempt");
     System.out.printf("MEASURED CARP preempt ucarp -> vrrp-agent: %d ms after BACKUP%n", took);
 
+    // The agent's adverts leave from CARP's virtual MAC 00:00:5e:00:00:VHID, as ucarp's do.
+    String frame =
+        lab.lab.execChecked(
+            1,
+            "timeout",
+            "10",
+            "tcpdump",
+            "-i",
+            "eth0",
+            "-e",
+            "-n",
+            "-c",
+            "1",
+            "ip proto 112 and src host " + lab.lab.ipv4(2).getHostAddress());
+    assertThat(frame).contains("00:00:5e:00:00:3c >");
+
     long t1 = System.nanoTime();
     lab.kill(agent);
     // "About 3 intervals": ucarp 1.5.2 was seen to take 4.2..4.8 s here at advskew 100 (3 ×

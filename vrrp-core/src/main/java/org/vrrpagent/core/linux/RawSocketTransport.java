@@ -20,6 +20,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrpagent.base.AddressText;
+import org.vrrpagent.core.carp.CarpCodec;
 import org.vrrpagent.core.io.InboundPacket;
 import org.vrrpagent.core.io.Transport;
 import org.vrrpagent.core.io.TransportDrops;
@@ -151,7 +152,8 @@ public final class RawSocketTransport implements Transport {
   private final Object sendLock = new Object();
 
   /**
-   * Virtual MAC: VRID → a send-only socket bound to that router's macvlan (guarded by sendLock).
+   * Virtual MAC: VRID (CARP: {@link #CARP_SENDER} + vhid) → a send-only socket bound to that
+   * router's macvlan (guarded by sendLock).
    */
   private final Map<Integer, Sender> virtualMacSenders = new HashMap<>();
 
@@ -330,6 +332,21 @@ public final class RawSocketTransport implements Transport {
    * @throws TransportException when the macvlan is missing or the kernel refuses the socket
    */
   public void sendFromVirtualMac(int vrid, String macvlan) {
+    addSender(vrid, macvlan);
+  }
+
+  /** Key offset of CARP senders: a CARP vhid and a VRRP VRID of one number are two routers. */
+  private static final int CARP_SENDER = 256;
+
+  /**
+   * CARP adverts for {@code vhid} leave from {@code macvlan} (MAC 00:00:5e:00:00:VHID, as ucarp and
+   * carp(4) send them), as {@link #sendFromVirtualMac} does for VRRP.
+   */
+  public void sendCarpFromVirtualMac(int vhid, String macvlan) {
+    addSender(CARP_SENDER + vhid, macvlan);
+  }
+
+  private void addSender(int key, String macvlan) {
     Objects.requireNonNull(macvlan, "macvlan");
     if (family != AddressFamily.IPV4 || !peers.isEmpty()) {
       throw new IllegalStateException(
@@ -362,7 +379,7 @@ public final class RawSocketTransport implements Transport {
         Libc.closeQuietly(sendFd);
         throw new TransportException(interfaceName + ": VRRP transport is closed");
       }
-      old = virtualMacSenders.put(vrid, new Sender(macvlan, facts.index(), sendFd));
+      old = virtualMacSenders.put(key, new Sender(macvlan, facts.index(), sendFd));
     }
     if (old != null) {
       Libc.closeQuietly(old.fd());
@@ -400,7 +417,12 @@ public final class RawSocketTransport implements Transport {
               Ipv4Header.encode(vrrpMessage, (Inet4Address) source, (Inet4Address) destination);
           // Byte 1 of a VRRP message is the VRID: a router with a virtual MAC sends from its
           // macvlan.
-          Sender via = vrrpMessage.length > 1 ? virtualMacSenders.get(vrrpMessage[1] & 0xff) : null;
+          // (CARP: byte 1 is the vhid.)
+          Sender via =
+              vrrpMessage.length > 1
+                  ? virtualMacSenders.get(
+                      (CarpCodec.isCarp(vrrpMessage) ? CARP_SENDER : 0) + (vrrpMessage[1] & 0xff))
+                  : null;
           if (via != null) {
             Libc.sendto(
                 via.fd(),

@@ -91,6 +91,34 @@ public final class VirtualMacLink implements AutoCloseable {
     return (family == AddressFamily.IPV4 ? "vrrp." : "vrrp6.") + vrid;
   }
 
+  /** CARP's virtual MAC {@code 00:00:5e:00:00:VHID} (carp(4), ucarp). */
+  public static String carpMac(int vhid) {
+    if (vhid < 1 || vhid > 255) {
+      throw new IllegalArgumentException("vhid " + vhid + " (expected: 1..255)");
+    }
+    return String.format(Locale.ROOT, "00:00:5e:00:00:%02x", vhid);
+  }
+
+  /** {@code carp.VHID}: the macvlan a CARP instance's adverts leave from (at most 9 characters). */
+  public static String carpInterfaceName(int vhid) {
+    carpMac(vhid);
+    return "carp." + vhid;
+  }
+
+  /**
+   * Creates CARP's macvlan ({@link #carpInterfaceName}, {@link #carpMac}) on {@code parent}, as
+   * {@link #create(CommandRunner, List, String, AddressFamily, int)} does for VRRP.
+   */
+  public static VirtualMacLink createCarp(String parent, int vhid) {
+    return create(
+        new CommandRunner(),
+        List.of("ip"),
+        parent,
+        AddressFamily.IPV4,
+        carpInterfaceName(vhid),
+        carpMac(vhid));
+  }
+
   /** Creates the macvlan with the host's {@code ip} and the default limits. */
   public static VirtualMacLink create(String parent, AddressFamily family, int vrid) {
     return create(new CommandRunner(), List.of("ip"), parent, family, vrid);
@@ -105,14 +133,21 @@ public final class VirtualMacLink implements AutoCloseable {
    */
   public static VirtualMacLink create(
       CommandRunner runner, List<String> ipCommand, String parent, AddressFamily family, int vrid) {
+    return create(
+        runner, ipCommand, parent, family, interfaceName(family, vrid), mac(family, vrid));
+  }
+
+  private static VirtualMacLink create(
+      CommandRunner runner,
+      List<String> ipCommand,
+      String parent,
+      AddressFamily family,
+      String name,
+      String mac) {
     Objects.requireNonNull(parent, "parent");
     VirtualMacLink link =
         new VirtualMacLink(
-            Objects.requireNonNull(runner, "runner"),
-            List.copyOf(ipCommand),
-            parent,
-            interfaceName(family, vrid),
-            mac(family, vrid));
+            Objects.requireNonNull(runner, "runner"), List.copyOf(ipCommand), parent, name, mac);
     try {
       link.removeLeftover();
       link.ipLink(
