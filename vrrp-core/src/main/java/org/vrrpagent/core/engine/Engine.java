@@ -610,6 +610,9 @@ public final class Engine implements AutoCloseable {
   }
 
   private void changeAddresses(RouterBinding b, List<InetAddress> addresses, boolean add) {
+    if (!b.installsAddresses()) {
+      return; // adverts only: its addresses are published elsewhere (DNS actions)
+    }
     List<InterfaceAddress> withPrefix = addresses.stream().map(b::withPrefix).toList();
     scheduler.executeBlocking(
         () -> {
@@ -642,6 +645,9 @@ public final class Engine implements AutoCloseable {
 
   private void startAnnouncements(RouterBinding b, List<InetAddress> addresses) {
     cancelAnnouncements(b.name());
+    if (!b.installsAddresses()) {
+      return;
+    }
     Announcements a = new Announcements(b, addresses);
     announcements.put(b.name(), a);
     a.start(scheduler.nanoTime());
