@@ -32,10 +32,12 @@ import org.vrrpagent.core.fsm.VrrpState;
  * is retrying gives up as soon as a newer change of master arrives. Each action has its own time
  * limit (the reload command's, the DNS timeout and {@code retry-for}).
  *
- * <p>Who is master: this node on entering MASTER; on entering BACKUP or FAULT the peer (the other
- * of the two nodes in {@code hosts:}): a node that is not master must not publish itself. A stop
- * (INIT) does nothing: the records keep naming this node until the peer takes over and its actions
- * run (see docs/geo-failover.md, "Failure modes").
+ * <p>Who is master: this node on entering MASTER. In BACKUP the master is the peer (the other of
+ * the two nodes in {@code hosts:}) once its adverts are heard: the actions run on the first
+ * accepted advert after entering BACKUP, so a node starting up does not name a peer that may not be
+ * running. On entering FAULT at once the peer: a node that is not healthy must not publish itself.
+ * A stop (INIT) does nothing: the records keep naming this node until the peer takes over and its
+ * actions run (see docs/geo-failover.md, "Failure modes").
  *
  * <p>Every outcome is logged and given to {@code outcomes} (the event log, mail, metrics).
  */
@@ -59,6 +61,10 @@ public final class ActionRunner implements AutoCloseable {
   private final ZoneFileUpdater zoneFiles;
   private final ArrayDeque<Job> queue = new ArrayDeque<>();
   private final Map<String, Long> latest = new LinkedHashMap<>();
+
+  /** Instances in BACKUP that have not heard their master yet (engine thread only). */
+  private final java.util.Set<String> awaitingAdvert = new java.util.HashSet<>();
+
   private final LongAdder dropped = new LongAdder();
   private final Thread thread;
   private long sequence;
@@ -103,15 +109,38 @@ public final class ActionRunner implements AutoCloseable {
   /** Engine thread: who is master now, queued; never blocks, never throws. */
   public void stateChanged(String instance, StateChanged change) {
     InstanceConfig i = instances.get(instance);
-    if (i == null || change.to() == VrrpState.INIT) {
+    if (i == null) {
       return;
     }
     try {
       String peer = i.actions().peerOf(node);
-      boolean master = change.to() == VrrpState.MASTER;
-      offer(instance, change.to(), master ? node : peer, master ? peer : node);
+      switch (change.to()) {
+        case MASTER -> {
+          awaitingAdvert.remove(instance);
+          offer(instance, VrrpState.MASTER, node, peer);
+        }
+        case BACKUP -> awaitingAdvert.add(instance);
+        case FAULT -> {
+          awaitingAdvert.remove(instance);
+          offer(instance, VrrpState.FAULT, peer, node);
+        }
+        case INIT -> awaitingAdvert.remove(instance);
+      }
     } catch (RuntimeException e) {
       log.error("{}: DNS actions not queued for {}", instance, change, e);
+    }
+  }
+
+  /** Engine thread: an accepted advert; the first in BACKUP says the peer is master. */
+  public void advertReceived(String instance) {
+    if (!awaitingAdvert.remove(instance)) {
+      return;
+    }
+    try {
+      InstanceConfig i = instances.get(instance);
+      offer(instance, VrrpState.BACKUP, i.actions().peerOf(node), node);
+    } catch (RuntimeException e) {
+      log.error("{}: DNS actions not queued after the master's advert", instance, e);
     }
   }
 

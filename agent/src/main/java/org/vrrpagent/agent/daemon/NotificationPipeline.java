@@ -96,6 +96,11 @@ final class NotificationPipeline implements EngineListener, AutoCloseable {
     current.stateChanged(router, change);
   }
 
+  @Override
+  public void advertReceived(String router) {
+    current.advertReceived(router);
+  }
+
   /** The conflict alarm: an event and one mail per episode (see Notifications#conflictRaised). */
   @Override
   public void conflictRaised(String router, PeerConflict conflict) {

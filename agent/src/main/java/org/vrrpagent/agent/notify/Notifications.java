@@ -274,6 +274,14 @@ public final class Notifications implements EngineListener, AutoCloseable {
     }
   }
 
+  /** Engine thread: an accepted advert (the DNS actions learn that the peer is master). */
+  @Override
+  public void advertReceived(String router) {
+    if (actions != null && !closed) {
+      actions.advertReceived(router);
+    }
+  }
+
   /** Runs on the engine thread: an event and a mail when a conflict episode begins. */
   @Override
   public void conflictRaised(String router, PeerConflict conflict) {
