@@ -477,6 +477,20 @@ public final class Engine implements AutoCloseable {
                       + " any more"));
       return;
     }
+    Event.AdvertReceived repeated = repeatedAdvert(candidates, packet);
+    if (repeated != null) {
+      // Byte for byte the advert last decoded for this router, from the same source: the decode
+      // (a pure function of bytes and IP header) would give the same result again.
+      RouterBinding b = bindingFor(candidates, repeated.advert().advertisement().vrid());
+      if (b != null && dispatch(b.name(), repeated)) {
+        try {
+          listener.advertReceived(b.name());
+        } catch (RuntimeException e) {
+          log.error("{}: a listener threw (ignored): {}", b.name(), e.toString(), e);
+        }
+      }
+      return;
+    }
     ReceivedAdvertisement advert;
     try {
       advert =
@@ -501,7 +515,9 @@ public final class Engine implements AutoCloseable {
     for (RouterBinding b : candidates) {
       if (b.config().vrid() == vrid) {
         // Counted as received only when the router accepted it: its drops have their reasons.
-        if (dispatch(b.name(), new Event.AdvertReceived(advert))) {
+        Event.AdvertReceived event = new Event.AdvertReceived(advert);
+        timers.get(b.name()).rememberReceived(packet, event);
+        if (dispatch(b.name(), event)) {
           try {
             listener.advertReceived(b.name());
           } catch (RuntimeException e) {
@@ -522,6 +538,27 @@ public final class Engine implements AutoCloseable {
                     + " from "
                     + packet.source().getHostAddress()
                     + " (not configured on this link)"));
+  }
+
+  private static RouterBinding bindingFor(List<RouterBinding> candidates, int vrid) {
+    for (int i = 0; i < candidates.size(); i++) {
+      if (candidates.get(i).config().vrid() == vrid) {
+        return candidates.get(i);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The event decoded last for this packet's router when the packet repeats it exactly; or null.
+   */
+  private Event.AdvertReceived repeatedAdvert(List<RouterBinding> candidates, InboundPacket p) {
+    byte[] m = p.vrrpMessage();
+    if (m.length < 2) {
+      return null;
+    }
+    RouterBinding b = bindingFor(candidates, m[1] & 0xff); // byte 1: the VRID, in v2 and v3
+    return b == null ? null : timers.get(b.name()).repeated(p);
   }
 
   private void reportQueueFull() {
@@ -806,11 +843,40 @@ public final class Engine implements AutoCloseable {
     private InetAddress encodedSource;
     private final byte[][] messages;
 
+    /** The last advert received for this router that decoded, and the packet it came in. */
+    private byte[] receivedMessage;
+
+    private InetAddress receivedSource;
+    private InetAddress receivedDestination;
+    private int receivedTtl;
+    private boolean receivedOnLink;
+    private Event.AdvertReceived receivedEvent;
+
     RouterTimers(RouterBinding binding) {
       this.router = binding.name();
       this.destinations =
           binding.unicastPeers().isEmpty() ? List.of(binding.group()) : binding.unicastPeers();
       this.messages = new byte[destinations.size()][];
+    }
+
+    void rememberReceived(InboundPacket p, Event.AdvertReceived event) {
+      receivedMessage = p.vrrpMessage().clone();
+      receivedSource = p.source();
+      receivedDestination = p.destination();
+      receivedTtl = p.ttlOrHopLimit();
+      receivedOnLink = p.sourceOnLink();
+      receivedEvent = event;
+    }
+
+    Event.AdvertReceived repeated(InboundPacket p) {
+      return receivedEvent != null
+              && p.ttlOrHopLimit() == receivedTtl
+              && p.sourceOnLink() == receivedOnLink
+              && java.util.Arrays.equals(p.vrrpMessage(), receivedMessage)
+              && p.source().equals(receivedSource)
+              && p.destination().equals(receivedDestination)
+          ? receivedEvent
+          : null;
     }
 
     void arm(TimerName timer, long deadlineNanos) {

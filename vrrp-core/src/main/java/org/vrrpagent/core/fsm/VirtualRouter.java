@@ -65,6 +65,12 @@ public final class VirtualRouter {
    */
   private SendAdvertisement lastSend;
 
+  /** {@link #timers()} as last derived, and the priority and interval it was derived from. */
+  private TimerIntervals derivedTimers;
+
+  private int derivedForPriority;
+  private int derivedForIntervalCentis;
+
   /** When the master-down timer was last (re)started, and whether it runs Skew_Time only. */
   private long downTimerStartNanos;
 
@@ -194,7 +200,17 @@ public final class VirtualRouter {
 
   /** The current timer values (for status output and tests). */
   public TimerIntervals timers() {
-    return TimerIntervals.derive(config.version(), priority, masterAdvertIntervalCentis);
+    TimerIntervals t = derivedTimers;
+    if (t == null
+        || derivedForPriority != priority
+        || derivedForIntervalCentis != masterAdvertIntervalCentis) {
+      // Derived again only when an input changed: a backup hearing its master allocates nothing.
+      t = TimerIntervals.derive(config.version(), priority, masterAdvertIntervalCentis);
+      derivedTimers = t;
+      derivedForPriority = priority;
+      derivedForIntervalCentis = masterAdvertIntervalCentis;
+    }
+    return t;
   }
 
   /** The fault reason while in FAULT (or while a fault is pending in INIT); null otherwise. */
@@ -498,7 +514,7 @@ public final class VirtualRouter {
             out);
       }
     }
-    if (!a.addresses().equals(config.virtualAddresses())
+    if (!sameAddresses(a.addresses(), config.virtualAddresses())
         && !new HashSet<>(a.addresses()).equals(new HashSet<>(config.virtualAddresses()))) {
       String detail =
           "addresses "
@@ -804,6 +820,19 @@ public final class VirtualRouter {
     boolean was = armed[timer.ordinal()];
     armed[timer.ordinal()] = false;
     return was;
+  }
+
+  /** {@code a.equals(b)} for two address lists, without an iterator per advert. */
+  private static boolean sameAddresses(List<InetAddress> a, List<InetAddress> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!a.get(i).equals(b.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Unsigned, byte by byte: RFC 9568 compares primary addresses as numbers. */
