@@ -16,8 +16,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vrrpagent.core.carp.CarpAdvertisement;
+import org.vrrpagent.core.carp.CarpCodec;
+import org.vrrpagent.core.carp.CarpElection;
+import org.vrrpagent.core.carp.CarpRouter;
 import org.vrrpagent.core.fsm.Action;
 import org.vrrpagent.core.fsm.Event;
+import org.vrrpagent.core.fsm.Router;
 import org.vrrpagent.core.fsm.SyncGroup;
 import org.vrrpagent.core.fsm.TimerName;
 import org.vrrpagent.core.fsm.VirtualRouter;
@@ -138,7 +143,14 @@ public final class Engine implements AutoCloseable {
    * configuration reload) it starts at once, after removing addresses it may have left.
    */
   public void add(RouterBinding binding) {
-    addUnit(List.of(binding), () -> new Single(new VirtualRouter(binding.config())));
+    addUnit(
+        List.of(binding),
+        () ->
+            new Single(
+                binding.name(),
+                binding.carp().isPresent()
+                    ? new CarpRouter(binding.carp().get(), binding.config().basePriority())
+                    : new VirtualRouter(binding.config())));
   }
 
   /**
@@ -146,6 +158,12 @@ public final class Engine implements AutoCloseable {
    * {@link #add}.
    */
   public void addSyncGroup(String name, List<RouterBinding> members) {
+    for (RouterBinding b : members) {
+      if (b.isCarp()) {
+        throw new IllegalArgumentException(
+            "sync group '" + name + "': CARP router '" + b.name() + "' (expected: VRRP members)");
+      }
+    }
     addUnit(
         members,
         () -> new Group(new SyncGroup(name, members.stream().map(RouterBinding::config).toList())));
@@ -221,15 +239,18 @@ public final class Engine implements AutoCloseable {
       throw new IllegalArgumentException("router '" + binding.name() + "' added twice");
     }
     for (RouterBinding other : byTransport.getOrDefault(binding.transportKey(), List.of())) {
-      if (other.config().vrid() == binding.config().vrid()) {
+      if (other.config().vrid() == binding.config().vrid() && other.isCarp() == binding.isCarp()) {
         throw new IllegalArgumentException(
             "routers '"
                 + other.name()
                 + "' and '"
                 + binding.name()
-                + "' share VRID "
+                + "' share "
+                + (binding.isCarp() ? "vhid " : "VRID ")
                 + binding.config().vrid()
-                + " on one link (expected: one router per VRID)");
+                + " on one link (expected: one router per "
+                + (binding.isCarp() ? "vhid" : "VRID")
+                + ")");
       }
     }
   }
@@ -427,7 +448,7 @@ public final class Engine implements AutoCloseable {
         () -> {
           List<RouterStatus> out = new ArrayList<>();
           for (RouterBinding b : bindings.values()) {
-            VirtualRouter r = units.get(b.name()).router(b.name());
+            Router r = units.get(b.name()).router(b.name());
             out.add(
                 new RouterStatus(
                     b.name(),
@@ -477,30 +498,34 @@ public final class Engine implements AutoCloseable {
                       + " any more"));
       return;
     }
-    Event.AdvertReceived repeated = repeatedAdvert(candidates, packet);
+    // Protocol 112 carries VRRP and CARP: tell them apart by shape (CarpCodec.isCarp), then only
+    // the matching codec reads the packet and only routers of that protocol see it.
+    boolean carp = CarpCodec.isCarp(packet.vrrpMessage());
+    Event repeated = repeatedAdvert(candidates, carp, packet);
     if (repeated != null) {
-      // Byte for byte the advert last decoded for this router, from the same source: the decode
-      // (a pure function of bytes and IP header) would give the same result again.
-      RouterBinding b = bindingFor(candidates, repeated.advert().advertisement().vrid());
-      if (b != null && dispatch(b.name(), repeated)) {
-        try {
-          listener.advertReceived(b.name());
-        } catch (RuntimeException e) {
-          log.error("{}: a listener threw (ignored): {}", b.name(), e.toString(), e);
-        }
+      // Byte for byte the advert last decoded for this router, with the same IP header fields:
+      // the decode (a pure function of both) would give the same result again.
+      RouterBinding b = bindingFor(candidates, carp, packet.vrrpMessage()[1] & 0xff);
+      if (dispatch(b.name(), repeated)) {
+        advertReceived(b);
       }
       return;
     }
-    ReceivedAdvertisement advert;
+    IpContext ip =
+        new IpContext(
+            packet.source(), packet.destination(), packet.ttlOrHopLimit(), packet.sourceOnLink());
+    Event event;
+    int id;
     try {
-      advert =
-          AdvertisementCodec.decode(
-              packet.vrrpMessage(),
-              new IpContext(
-                  packet.source(),
-                  packet.destination(),
-                  packet.ttlOrHopLimit(),
-                  packet.sourceOnLink()));
+      if (carp) {
+        CarpAdvertisement advert = CarpCodec.decode(packet.vrrpMessage(), ip);
+        event = new Event.CarpAdvertReceived(advert, packet.source());
+        id = advert.vhid();
+      } else {
+        ReceivedAdvertisement advert = AdvertisementCodec.decode(packet.vrrpMessage(), ip);
+        event = new Event.AdvertReceived(advert);
+        id = advert.advertisement().vrid();
+      }
     } catch (MalformedAdvertisementException e) {
       safely(
           null,
@@ -508,21 +533,19 @@ public final class Engine implements AutoCloseable {
               listener.dropped(
                   null,
                   e.reason(),
-                  "from " + packet.source().getHostAddress() + ": " + e.getMessage()));
+                  "from "
+                      + packet.source().getHostAddress()
+                      + ": "
+                      + e.getMessage()
+                      + (carp ? " (CARP)" : "")));
       return;
     }
-    int vrid = advert.advertisement().vrid();
     for (RouterBinding b : candidates) {
-      if (b.config().vrid() == vrid) {
+      if (b.isCarp() == carp && b.config().vrid() == id) {
         // Counted as received only when the router accepted it: its drops have their reasons.
-        Event.AdvertReceived event = new Event.AdvertReceived(advert);
         timers.get(b.name()).rememberReceived(packet, event);
         if (dispatch(b.name(), event)) {
-          try {
-            listener.advertReceived(b.name());
-          } catch (RuntimeException e) {
-            log.error("{}: a listener threw (ignored): {}", b.name(), e.toString(), e);
-          }
+          advertReceived(b);
         }
         return;
       }
@@ -533,17 +556,27 @@ public final class Engine implements AutoCloseable {
             listener.dropped(
                 null,
                 DropReason.VRID,
-                "VRID "
-                    + vrid
+                (carp ? "CARP vhid " : "VRID ")
+                    + id
                     + " from "
                     + packet.source().getHostAddress()
                     + " (not configured on this link)"));
   }
 
-  private static RouterBinding bindingFor(List<RouterBinding> candidates, int vrid) {
+  private void advertReceived(RouterBinding b) {
+    try {
+      listener.advertReceived(b.name());
+    } catch (RuntimeException e) {
+      log.error("{}: a listener threw (ignored): {}", b.name(), e.toString(), e);
+    }
+  }
+
+  /** The router of that protocol with that VRID (VHID for CARP) on the link, or null. */
+  private static RouterBinding bindingFor(List<RouterBinding> candidates, boolean carp, int id) {
     for (int i = 0; i < candidates.size(); i++) {
-      if (candidates.get(i).config().vrid() == vrid) {
-        return candidates.get(i);
+      RouterBinding b = candidates.get(i);
+      if (b.isCarp() == carp && b.config().vrid() == id) {
+        return b;
       }
     }
     return null;
@@ -552,12 +585,13 @@ public final class Engine implements AutoCloseable {
   /**
    * The event decoded last for this packet's router when the packet repeats it exactly; or null.
    */
-  private Event.AdvertReceived repeatedAdvert(List<RouterBinding> candidates, InboundPacket p) {
+  private Event repeatedAdvert(List<RouterBinding> candidates, boolean carp, InboundPacket p) {
     byte[] m = p.vrrpMessage();
     if (m.length < 2) {
       return null;
     }
-    RouterBinding b = bindingFor(candidates, m[1] & 0xff); // byte 1: the VRID, in v2 and v3
+    // Byte 1 is the VRID in VRRP v2 and v3, and the VHID in CARP.
+    RouterBinding b = bindingFor(candidates, carp, m[1] & 0xff);
     return b == null ? null : timers.get(b.name()).repeated(p);
   }
 
@@ -623,6 +657,7 @@ public final class Engine implements AutoCloseable {
       Action action = actions.get(i);
       switch (action) {
         case Action.SendAdvertisement s -> send(b, s);
+        case Action.SendCarpAdvertisement s -> sendCarp(b, s);
         case Action.AddAddresses a -> changeAddresses(b, a.addresses(), true);
         case Action.RemoveAddresses r -> {
           cancelAnnouncements(router);
@@ -657,7 +692,7 @@ public final class Engine implements AutoCloseable {
               "{}: conflict with {} over: no advert from it we had to drop for {} s ({} dropped)",
               router,
               c.conflict().peer().getHostAddress(),
-              VirtualRouter.conflictQuietNanos(b.config()) / 1_000_000_000L,
+              conflictQuietNanos(b) / 1_000_000_000L,
               c.conflict().adverts());
           safely(router, () -> listener.conflictCleared(router, c.conflict()));
         }
@@ -691,6 +726,27 @@ public final class Engine implements AutoCloseable {
         log.error("{}: a listener threw (ignored): {}", b.name(), e.toString(), e);
       }
     }
+  }
+
+  /**
+   * A CARP advert goes to the group only (224.0.0.18; ucarp and carp(4) know no unicast peers). The
+   * transport sends it from the virtual MAC when one is registered for the vhid.
+   */
+  private void sendCarp(RouterBinding b, Action.SendCarpAdvertisement s) {
+    try {
+      b.transport().send(CarpCodec.encode(s.advert()), b.group());
+    } catch (RuntimeException e) {
+      safely(b.name(), () -> listener.failure(b.name(), e.getMessage()));
+      log.warn("{}: CARP advertisement not sent: {}", b.name(), e.getMessage());
+      return;
+    }
+    safely(b.name(), () -> listener.advertSent(b.name(), s.priority()));
+  }
+
+  private static long conflictQuietNanos(RouterBinding b) {
+    return b.carp()
+        .map(c -> 3 * CarpElection.masterDownIntervalNanos(c.advbaseSeconds(), c.advskew()))
+        .orElseGet(() -> VirtualRouter.conflictQuietNanos(b.config()));
   }
 
   private void changeAddresses(RouterBinding b, List<InetAddress> addresses, boolean add) {
@@ -850,7 +906,7 @@ public final class Engine implements AutoCloseable {
     private InetAddress receivedDestination;
     private int receivedTtl;
     private boolean receivedOnLink;
-    private Event.AdvertReceived receivedEvent;
+    private Event receivedEvent;
 
     RouterTimers(RouterBinding binding) {
       this.router = binding.name();
@@ -859,7 +915,7 @@ public final class Engine implements AutoCloseable {
       this.messages = new byte[destinations.size()][];
     }
 
-    void rememberReceived(InboundPacket p, Event.AdvertReceived event) {
+    void rememberReceived(InboundPacket p, Event event) {
       receivedMessage = p.vrrpMessage().clone();
       receivedSource = p.source();
       receivedDestination = p.destination();
@@ -868,7 +924,7 @@ public final class Engine implements AutoCloseable {
       receivedEvent = event;
     }
 
-    Event.AdvertReceived repeated(InboundPacket p) {
+    Event repeated(InboundPacket p) {
       return receivedEvent != null
               && p.ttlOrHopLimit() == receivedTtl
               && p.sourceOnLink() == receivedOnLink
@@ -971,12 +1027,12 @@ public final class Engine implements AutoCloseable {
 
     SequencedMap<String, List<Action>> shutdown(long now);
 
-    VirtualRouter router(String name);
+    Router router(String name);
 
     boolean anyStarted();
   }
 
-  private record Single(VirtualRouter router) implements Unit {
+  private record Single(String name, Router router) implements Unit {
     @Override
     public SequencedMap<String, List<Action>> handle(String name, Event event, long now) {
       SequencedMap<String, List<Action>> out = new LinkedHashMap<>();
@@ -986,16 +1042,16 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public SequencedMap<String, List<Action>> startup(long now) {
-      return handle(router.config().name(), new Event.Startup(), now);
+      return handle(name, new Event.Startup(), now);
     }
 
     @Override
     public SequencedMap<String, List<Action>> shutdown(long now) {
-      return handle(router.config().name(), new Event.Shutdown(), now);
+      return handle(name, new Event.Shutdown(), now);
     }
 
     @Override
-    public VirtualRouter router(String name) {
+    public Router router(String name) {
       return router;
     }
 
