@@ -455,7 +455,7 @@ public final class NetnsLab implements AutoCloseable {
           rules
               .append("    numgen random mod 100 < ")
               .append(impairment.lossPercent())
-              .append(" drop\n");
+              .append(" counter drop\n");
         }
         if (impairment.duplicatePercent() > 0) {
           rules
@@ -463,7 +463,7 @@ public final class NetnsLab implements AutoCloseable {
               .append(impairment.duplicatePercent())
               .append(" meta mark set ")
               .append(DUP_MARK)
-              .append(" dup to \"eth0\"\n");
+              .append(" counter dup to \"eth0\"\n");
         }
         rules.append("  }\n}\n");
         Path file = workDir.resolve(namespace(host) + "-impair.nft");
@@ -515,6 +515,34 @@ public final class NetnsLab implements AutoCloseable {
               + ": "
               + failures);
     }
+  }
+
+  /**
+   * What host {@code i}'s impairment did so far: frames dropped and duplicated (the nftables rules'
+   * counters) and packets delayed (queued to the relay); zeros when it has none.
+   */
+  public record ImpairmentStats(long dropped, long duplicated, long delayed) {}
+
+  public synchronized ImpairmentStats impairmentStats(int host) {
+    Impairment imp = impairment(host);
+    long dropped = 0;
+    long duplicated = 0;
+    if (imp.dropsOrDuplicates()) {
+      String table = execChecked(host, "nft", "list", "table", "netdev", IMPAIR_TABLE);
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("counter packets (\\d+) bytes \\d+ (drop|meta|dup)")
+              .matcher(table);
+      while (m.find()) {
+        long n = Long.parseLong(m.group(1));
+        if (m.group(2).equals("drop")) {
+          dropped += n;
+        } else {
+          duplicated += n;
+        }
+      }
+    }
+    NfQueueRelay r = relays.get(host);
+    return new ImpairmentStats(dropped, duplicated, r == null ? 0 : r.queued());
   }
 
   /** Host {@code i}'s impairment ({@link Impairment#none()} when it has none). */

@@ -93,10 +93,12 @@ class NetnsLabImpairmentTest {
   void lossDropsAboutThatShare() {
     lab.impair(1, Impairment.loss(25));
     assertThat(lab.execChecked(1, "nft", "list", "ruleset"))
-        .contains("numgen random mod 100 < 25 drop");
+        .contains("numgen random mod 100 < 25 counter packets 0 bytes 0 drop");
     Stream s = stream(lab.ipv4(2), 2000);
     assertThat(s.lossRatio()).isBetween(0.15, 0.35);
     assertThat(s.total()).isEqualTo(s.distinct());
+    // The rule's counter saw each lost datagram (and perhaps an ARP frame or two).
+    assertThat(lab.impairmentStats(1).dropped()).isBetween(s.sent() - s.distinct() + 0L, 2000L);
   }
 
   @Test
@@ -105,6 +107,8 @@ class NetnsLabImpairmentTest {
     Stream s = stream(lab.ipv4(2), 2000);
     assertThat(s.lossRatio()).isLessThan(0.03);
     assertThat(s.duplicateRatio()).isBetween(0.20, 0.40);
+    assertThat(lab.impairmentStats(1).duplicated())
+        .isGreaterThanOrEqualTo(s.total() - s.distinct());
   }
 
   @Test
@@ -113,6 +117,7 @@ class NetnsLabImpairmentTest {
     Stream v4 = stream(lab.ipv4(2), 1000);
     Stream v6 = stream(lab.ipv6(2), 500);
     NetnsLab.DelayStats stats = lab.delayStats(1).orElseThrow();
+    assertThat(lab.impairmentStats(1).delayed()).isEqualTo(stats.queued());
     for (Stream s : List.of(v4, v6)) {
       assertThat(s.lossRatio()).as("the relay loses nothing").isLessThan(0.03);
       assertThat(s.medianMillis()).isBetween(120.0, 600.0);
