@@ -33,6 +33,7 @@ import org.vrrpagent.core.wire.DropReason;
 import org.vrrpagent.core.wire.IpContext;
 import org.vrrpagent.core.wire.MalformedAdvertisementException;
 import org.vrrpagent.core.wire.ReceivedAdvertisement;
+import org.vrrpagent.core.wire.TtlWindow;
 
 /**
  * Runs virtual routers: the shell around the pure state machine that executes its actions (timers,
@@ -461,6 +462,14 @@ public final class Engine implements AutoCloseable {
                       + " any more"));
       return;
     }
+    // The TTL rule: 255, or the source's own window when it is a unicast peer across routers.
+    // Routers sharing a transport share its peers; should their windows differ, the packet is
+    // decoded with the widest and the router it is for checks its own below.
+    TtlWindow ttl = null;
+    for (RouterBinding b : candidates) {
+      TtlWindow w = b.ttlWindow(packet.source());
+      ttl = ttl == null ? w : ttl.union(w);
+    }
     ReceivedAdvertisement advert;
     try {
       advert =
@@ -470,7 +479,8 @@ public final class Engine implements AutoCloseable {
                   packet.source(),
                   packet.destination(),
                   packet.ttlOrHopLimit(),
-                  packet.sourceOnLink()));
+                  packet.sourceOnLink()),
+              ttl == null ? TtlWindow.RFC : ttl);
     } catch (MalformedAdvertisementException e) {
       safely(
           null,
@@ -484,6 +494,23 @@ public final class Engine implements AutoCloseable {
     int vrid = advert.advertisement().vrid();
     for (RouterBinding b : candidates) {
       if (b.config().vrid() == vrid) {
+        TtlWindow own = b.ttlWindow(packet.source());
+        if (!own.contains(packet.ttlOrHopLimit())) {
+          safely(
+              b.name(),
+              () ->
+                  listener.dropped(
+                      b.name(),
+                      own.isRfc() ? DropReason.TTL : DropReason.PEER_TTL,
+                      "from "
+                          + packet.source().getHostAddress()
+                          + ": TTL "
+                          + packet.ttlOrHopLimit()
+                          + " (expected: "
+                          + own
+                          + (own.isRfc() ? ")" : ", the peer's min-ttl..max-ttl)")));
+          return;
+        }
         // Counted as received only when the router accepted it: its drops have their reasons.
         if (dispatch(b.name(), new Event.AdvertReceived(advert))) {
           safely(b.name(), () -> listener.advertReceived(b.name()));
