@@ -81,10 +81,6 @@ class GeoElectionIT {
       "across a router: validate refuses a peer without min-ttl; with it the sites elect, fail over"
           + " on a crash and take back")
   void electionAcrossARouter() {
-    // The path really is routed: host 1 reaches host 2 with a TTL one lower.
-    String ping = lab.lab.execChecked(2, "ping", "-c", "1", "-W", "2", "198.18.1.1");
-    assertThat(ping).contains("ttl=63");
-
     // Without min-ttl, validate on the host refuses the peer and says why (exit 2).
     Path plain = lab.write("plain-h1.yaml", site("h1", 200, "198.18.2.2"));
     CommandRunner.Result refused =
@@ -116,8 +112,17 @@ class GeoElectionIT {
     assertThat(adverts).contains("ttl 254").contains("198.18.1.1 > 198.18.2.2: VRRPv3");
 
     // The master crashes: site B takes over.
+    // (SIGKILL leaves host 1's address behind, as a crash does: only host 2 is looked at; the
+    // agent removes the leftover when it starts again.)
     lab.kill(h1);
-    awaitHolder(2, Duration.ofSeconds(10), h2);
+    try {
+      Awaitility.await("host 2 takes over")
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> holds(2));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + AgentLab.logs(h2), e);
+    }
     // It comes back with the higher priority and takes back.
     NetnsLab.LabProcess again =
         lab.agent(1, site("h1", 200, "{ address: 198.18.2.2, min-ttl: 250 }"));
