@@ -17,8 +17,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vrrpagent.core.carp.CarpAdvertisement;
+import org.vrrpagent.core.carp.CarpCodec;
+import org.vrrpagent.core.carp.CarpElection;
+import org.vrrpagent.core.carp.CarpRouter;
 import org.vrrpagent.core.fsm.Action;
 import org.vrrpagent.core.fsm.Event;
+import org.vrrpagent.core.fsm.Router;
 import org.vrrpagent.core.fsm.SyncGroup;
 import org.vrrpagent.core.fsm.TimerName;
 import org.vrrpagent.core.fsm.VirtualRouter;
@@ -123,7 +128,14 @@ public final class Engine implements AutoCloseable {
    * configuration reload) it starts at once, after removing addresses it may have left.
    */
   public void add(RouterBinding binding) {
-    addUnit(List.of(binding), () -> new Single(new VirtualRouter(binding.config())));
+    addUnit(
+        List.of(binding),
+        () ->
+            new Single(
+                binding.name(),
+                binding.carp().isPresent()
+                    ? new CarpRouter(binding.carp().get(), binding.config().basePriority())
+                    : new VirtualRouter(binding.config())));
   }
 
   /**
@@ -131,6 +143,12 @@ public final class Engine implements AutoCloseable {
    * {@link #add}.
    */
   public void addSyncGroup(String name, List<RouterBinding> members) {
+    for (RouterBinding b : members) {
+      if (b.isCarp()) {
+        throw new IllegalArgumentException(
+            "sync group '" + name + "': CARP router '" + b.name() + "' (expected: VRRP members)");
+      }
+    }
     addUnit(
         members,
         () -> new Group(new SyncGroup(name, members.stream().map(RouterBinding::config).toList())));
@@ -206,15 +224,18 @@ public final class Engine implements AutoCloseable {
       throw new IllegalArgumentException("router '" + binding.name() + "' added twice");
     }
     for (RouterBinding other : byTransport.getOrDefault(binding.transportKey(), List.of())) {
-      if (other.config().vrid() == binding.config().vrid()) {
+      if (other.config().vrid() == binding.config().vrid() && other.isCarp() == binding.isCarp()) {
         throw new IllegalArgumentException(
             "routers '"
                 + other.name()
                 + "' and '"
                 + binding.name()
-                + "' share VRID "
+                + "' share "
+                + (binding.isCarp() ? "vhid " : "VRID ")
                 + binding.config().vrid()
-                + " on one link (expected: one router per VRID)");
+                + " on one link (expected: one router per "
+                + (binding.isCarp() ? "vhid" : "VRID")
+                + ")");
       }
     }
   }
@@ -412,7 +433,7 @@ public final class Engine implements AutoCloseable {
         () -> {
           List<RouterStatus> out = new ArrayList<>();
           for (RouterBinding b : bindings.values()) {
-            VirtualRouter r = units.get(b.name()).router(b.name());
+            Router r = units.get(b.name()).router(b.name());
             out.add(
                 new RouterStatus(
                     b.name(),
@@ -462,25 +483,36 @@ public final class Engine implements AutoCloseable {
                       + " any more"));
       return;
     }
-    // The TTL rule: 255, or the source's own window when it is a unicast peer across routers.
-    // Routers sharing a transport share its peers; should their windows differ, the packet is
-    // decoded with the widest and the router it is for checks its own below.
-    TtlWindow ttl = null;
-    for (RouterBinding b : candidates) {
-      TtlWindow w = b.ttlWindow(packet.source());
-      ttl = ttl == null ? w : ttl.union(w);
-    }
-    ReceivedAdvertisement advert;
+    IpContext ip =
+        new IpContext(
+            packet.source(), packet.destination(), packet.ttlOrHopLimit(), packet.sourceOnLink());
+    // Protocol 112 carries VRRP and CARP: tell them apart by shape (CarpCodec.isCarp), then only
+    // the matching codec reads the packet and only routers of that protocol see it.
+    boolean carp = CarpCodec.isCarp(packet.vrrpMessage());
+    Event event;
+    int id;
     try {
-      advert =
-          AdvertisementCodec.decode(
-              packet.vrrpMessage(),
-              new IpContext(
-                  packet.source(),
-                  packet.destination(),
-                  packet.ttlOrHopLimit(),
-                  packet.sourceOnLink()),
-              ttl == null ? TtlWindow.RFC : ttl);
+      if (carp) {
+        CarpAdvertisement advert = CarpCodec.decode(packet.vrrpMessage(), ip);
+        event = new Event.CarpAdvertReceived(advert, packet.source());
+        id = advert.vhid();
+      } else {
+        // The TTL rule: 255, or the source's own window when it is a unicast peer across
+        // routers. Routers sharing a transport share its peers; should their windows differ,
+        // the packet is decoded with the widest and the router it is for checks its own below.
+        TtlWindow ttl = TtlWindow.RFC;
+        boolean first = true;
+        for (RouterBinding b : candidates) {
+          if (!b.isCarp()) {
+            TtlWindow w = b.ttlWindow(packet.source());
+            ttl = first ? w : ttl.union(w);
+            first = false;
+          }
+        }
+        ReceivedAdvertisement advert = AdvertisementCodec.decode(packet.vrrpMessage(), ip, ttl);
+        event = new Event.AdvertReceived(advert);
+        id = advert.advertisement().vrid();
+      }
     } catch (MalformedAdvertisementException e) {
       safely(
           null,
@@ -488,13 +520,16 @@ public final class Engine implements AutoCloseable {
               listener.dropped(
                   null,
                   e.reason(),
-                  "from " + packet.source().getHostAddress() + ": " + e.getMessage()));
+                  "from "
+                      + packet.source().getHostAddress()
+                      + ": "
+                      + e.getMessage()
+                      + (carp ? " (CARP)" : "")));
       return;
     }
-    int vrid = advert.advertisement().vrid();
     for (RouterBinding b : candidates) {
-      if (b.config().vrid() == vrid) {
-        TtlWindow own = b.ttlWindow(packet.source());
+      if (b.isCarp() == carp && b.config().vrid() == id) {
+        TtlWindow own = carp ? TtlWindow.RFC : b.ttlWindow(packet.source());
         if (!own.contains(packet.ttlOrHopLimit())) {
           safely(
               b.name(),
@@ -512,7 +547,7 @@ public final class Engine implements AutoCloseable {
           return;
         }
         // Counted as received only when the router accepted it: its drops have their reasons.
-        if (dispatch(b.name(), new Event.AdvertReceived(advert))) {
+        if (dispatch(b.name(), event)) {
           safely(b.name(), () -> listener.advertReceived(b.name()));
         }
         return;
@@ -524,8 +559,8 @@ public final class Engine implements AutoCloseable {
             listener.dropped(
                 null,
                 DropReason.VRID,
-                "VRID "
-                    + vrid
+                (carp ? "CARP vhid " : "VRID ")
+                    + id
                     + " from "
                     + packet.source().getHostAddress()
                     + " (not configured on this link)"));
@@ -568,6 +603,7 @@ public final class Engine implements AutoCloseable {
     for (Action action : actions) {
       switch (action) {
         case Action.SendAdvertisement s -> send(b, s);
+        case Action.SendCarpAdvertisement s -> sendCarp(b, s);
         case Action.AddAddresses a -> changeAddresses(b, a.addresses(), true);
         case Action.RemoveAddresses r -> {
           cancelAnnouncements(router);
@@ -602,7 +638,7 @@ public final class Engine implements AutoCloseable {
               "{}: conflict with {} over: no advert from it we had to drop for {} s ({} dropped)",
               router,
               c.conflict().peer().getHostAddress(),
-              VirtualRouter.conflictQuietNanos(b.config()) / 1_000_000_000L,
+              conflictQuietNanos(b) / 1_000_000_000L,
               c.conflict().adverts());
           safely(router, () -> listener.conflictCleared(router, c.conflict()));
         }
@@ -634,6 +670,27 @@ public final class Engine implements AutoCloseable {
       }
       safely(b.name(), () -> listener.advertSent(b.name(), s.advert().priority()));
     }
+  }
+
+  /**
+   * A CARP advert goes to the group only (224.0.0.18; ucarp and carp(4) know no unicast peers). The
+   * transport sends it from the virtual MAC when one is registered for the vhid.
+   */
+  private void sendCarp(RouterBinding b, Action.SendCarpAdvertisement s) {
+    try {
+      b.transport().send(CarpCodec.encode(s.advert()), b.group());
+    } catch (RuntimeException e) {
+      safely(b.name(), () -> listener.failure(b.name(), e.getMessage()));
+      log.warn("{}: CARP advertisement not sent: {}", b.name(), e.getMessage());
+      return;
+    }
+    safely(b.name(), () -> listener.advertSent(b.name(), s.priority()));
+  }
+
+  private static long conflictQuietNanos(RouterBinding b) {
+    return b.carp()
+        .map(c -> 3 * CarpElection.masterDownIntervalNanos(c.advbaseSeconds(), c.advskew()))
+        .orElseGet(() -> VirtualRouter.conflictQuietNanos(b.config()));
   }
 
   private void changeAddresses(RouterBinding b, List<InetAddress> addresses, boolean add) {
@@ -819,12 +876,12 @@ public final class Engine implements AutoCloseable {
 
     SequencedMap<String, List<Action>> shutdown(long now);
 
-    VirtualRouter router(String name);
+    Router router(String name);
 
     boolean anyStarted();
   }
 
-  private record Single(VirtualRouter router) implements Unit {
+  private record Single(String name, Router router) implements Unit {
     @Override
     public SequencedMap<String, List<Action>> handle(String name, Event event, long now) {
       SequencedMap<String, List<Action>> out = new LinkedHashMap<>();
@@ -834,16 +891,16 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public SequencedMap<String, List<Action>> startup(long now) {
-      return handle(router.config().name(), new Event.Startup(), now);
+      return handle(name, new Event.Startup(), now);
     }
 
     @Override
     public SequencedMap<String, List<Action>> shutdown(long now) {
-      return handle(router.config().name(), new Event.Shutdown(), now);
+      return handle(name, new Event.Shutdown(), now);
     }
 
     @Override
-    public VirtualRouter router(String name) {
+    public Router router(String name) {
       return router;
     }
 

@@ -6,6 +6,8 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import org.vrrpagent.core.carp.CarpConfig;
 import org.vrrpagent.core.fsm.RouterConfig;
 import org.vrrpagent.core.io.InterfaceAddress;
 import org.vrrpagent.core.io.Transport;
@@ -20,6 +22,9 @@ import org.vrrpagent.core.wire.TtlWindow;
  * @param transportKey identifies the transport: routers sharing an interface, family and peers
  *     share one transport, and {@link Engine#receive} is called with this key
  * @param unicastPeers empty: adverts go to the VRRP group; otherwise to each peer
+ * @param carp present for a CARP virtual host: the engine runs a {@code CarpRouter} with it, and
+ *     {@code config} is only the protocol-neutral view ({@link CarpConfig#routerConfig}) that
+ *     status, the VHID-per-link check and the address table read; empty for VRRP
  * @param peerTtl the TTL / hop-limit window of each unicast peer whose window is not the RFC's 255
  *     (a peer across routers); every other source must arrive with 255
  */
@@ -33,41 +38,10 @@ public record RouterBinding(
     InetAddress group,
     ChecksumMode checksumMode,
     AnnounceSchedule announce,
+    Optional<CarpConfig> carp,
     Map<InetAddress, TtlWindow> peerTtl) {
 
-  public RouterBinding {
-    Objects.requireNonNull(config, "config");
-    Objects.requireNonNull(interfaceName, "interfaceName");
-    Objects.requireNonNull(transportKey, "transportKey");
-    Objects.requireNonNull(transport, "transport");
-    virtualAddresses = List.copyOf(virtualAddresses);
-    unicastPeers = List.copyOf(unicastPeers);
-    Objects.requireNonNull(group, "group");
-    Objects.requireNonNull(checksumMode, "checksumMode");
-    Objects.requireNonNull(announce, "announce");
-    peerTtl = Map.copyOf(peerTtl);
-    for (InetAddress peer : peerTtl.keySet()) {
-      if (!unicastPeers.contains(peer)) {
-        throw new IllegalArgumentException(
-            config.name()
-                + ": TTL window for "
-                + peer.getHostAddress()
-                + ", which is not a unicast peer "
-                + unicastPeers);
-      }
-    }
-    List<InetAddress> plain = virtualAddresses.stream().map(InterfaceAddress::address).toList();
-    if (!plain.equals(config.virtualAddresses())) {
-      throw new IllegalArgumentException(
-          config.name()
-              + ": virtual addresses "
-              + plain
-              + " differ from the state machine's "
-              + config.virtualAddresses());
-    }
-  }
-
-  /** Every peer with the RFC's TTL 255. */
+  /** A VRRP router. */
   public RouterBinding(
       RouterConfig config,
       String interfaceName,
@@ -88,7 +62,102 @@ public record RouterBinding(
         group,
         checksumMode,
         announce,
+        Optional.empty(),
         Map.of());
+  }
+
+  /** A VRRP router whose unicast peers across routers have their TTL windows. */
+  public RouterBinding(
+      RouterConfig config,
+      String interfaceName,
+      Object transportKey,
+      Transport transport,
+      List<InterfaceAddress> virtualAddresses,
+      List<InetAddress> unicastPeers,
+      InetAddress group,
+      ChecksumMode checksumMode,
+      AnnounceSchedule announce,
+      Map<InetAddress, TtlWindow> peerTtl) {
+    this(
+        config,
+        interfaceName,
+        transportKey,
+        transport,
+        virtualAddresses,
+        unicastPeers,
+        group,
+        checksumMode,
+        announce,
+        Optional.empty(),
+        peerTtl);
+  }
+
+  /** A router of either protocol, every peer with the RFC's TTL 255. */
+  public RouterBinding(
+      RouterConfig config,
+      String interfaceName,
+      Object transportKey,
+      Transport transport,
+      List<InterfaceAddress> virtualAddresses,
+      List<InetAddress> unicastPeers,
+      InetAddress group,
+      ChecksumMode checksumMode,
+      AnnounceSchedule announce,
+      Optional<CarpConfig> carp) {
+    this(
+        config,
+        interfaceName,
+        transportKey,
+        transport,
+        virtualAddresses,
+        unicastPeers,
+        group,
+        checksumMode,
+        announce,
+        carp,
+        Map.of());
+  }
+
+  public RouterBinding {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(interfaceName, "interfaceName");
+    Objects.requireNonNull(transportKey, "transportKey");
+    Objects.requireNonNull(transport, "transport");
+    virtualAddresses = List.copyOf(virtualAddresses);
+    unicastPeers = List.copyOf(unicastPeers);
+    Objects.requireNonNull(group, "group");
+    Objects.requireNonNull(checksumMode, "checksumMode");
+    Objects.requireNonNull(announce, "announce");
+    Objects.requireNonNull(carp, "carp");
+    peerTtl = Map.copyOf(peerTtl);
+    for (InetAddress peer : peerTtl.keySet()) {
+      if (!unicastPeers.contains(peer)) {
+        throw new IllegalArgumentException(
+            config.name()
+                + ": TTL window for "
+                + peer.getHostAddress()
+                + ", which is not a unicast peer "
+                + unicastPeers);
+      }
+    }
+    if (carp.isPresent()
+        && (carp.get().vhid() != config.vrid() || !carp.get().name().equals(config.name()))) {
+      throw new IllegalArgumentException(
+          config.name() + ": the CARP configuration is not this router's (" + carp.get() + ")");
+    }
+    List<InetAddress> plain = virtualAddresses.stream().map(InterfaceAddress::address).toList();
+    if (!plain.equals(config.virtualAddresses())) {
+      throw new IllegalArgumentException(
+          config.name()
+              + ": virtual addresses "
+              + plain
+              + " differ from the state machine's "
+              + config.virtualAddresses());
+    }
+  }
+
+  public String name() {
+    return config.name();
   }
 
   /** The TTL / hop limit an advert from {@code source} must arrive with. */
@@ -107,8 +176,14 @@ public record RouterBinding(
     return w == null ? TtlWindow.RFC : w;
   }
 
-  public String name() {
-    return config.name();
+  /** Whether this router speaks CARP (else VRRP). */
+  public boolean isCarp() {
+    return carp.isPresent();
+  }
+
+  /** {@code carp} or {@code vrrp}: the metric label and status field. */
+  public String protocol() {
+    return carp.isPresent() ? "carp" : "vrrp";
   }
 
   /** The virtual address with its prefix length, for the address table. */
