@@ -282,7 +282,11 @@ public final class RtnetlinkCodec {
       }
       if (out.size() == MAX_MESSAGES_PER_DATAGRAM) {
         throw new MalformedNetlinkException(
-            "more than " + MAX_MESSAGES_PER_DATAGRAM + " messages in one datagram");
+            "more than "
+                + MAX_MESSAGES_PER_DATAGRAM
+                + " messages in one datagram (expected: at most "
+                + MAX_MESSAGES_PER_DATAGRAM
+                + ")");
       }
       int type = b.getShort(at + 4) & 0xffff;
       int flags = b.getShort(at + 6) & 0xffff;

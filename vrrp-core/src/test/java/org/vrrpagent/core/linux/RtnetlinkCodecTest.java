@@ -300,7 +300,7 @@ class RtnetlinkCodecTest {
       System.arraycopy(one, 0, all, i * one.length, one.length);
     }
     assertThatThrownBy(() -> RtnetlinkCodec.decode(all, all.length))
-        .hasMessage("more than 4096 messages in one datagram");
+        .hasMessage("more than 4096 messages in one datagram (expected: at most 4096)");
     assertThat(RtnetlinkCodec.decode(all, all.length - one.length)).hasSize(n - 1);
   }
 
