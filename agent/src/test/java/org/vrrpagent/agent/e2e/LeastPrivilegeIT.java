@@ -131,6 +131,44 @@ class LeastPrivilegeIT {
         .doesNotContain("vrrp.51");
   }
 
+  @Test
+  @DisplayName(
+      "as nobody without CAP_SETUID/CAP_SETGID, a script with user: root is refused at start (exit 2, file:line:col)")
+  void aScriptForAnotherUserIsRefusedWithoutTheCapabilities() throws Exception {
+    String yaml =
+        agent("h1", 51, 100, VIP4 + "/24", "track:\n  - { check: as-root }")
+            + """
+        checks:
+          as-root:
+            script: { exec: [/bin/true], user: root }
+            interval: 1s
+        """;
+    Path config = dir.resolve("agent.yaml");
+    Files.writeString(config, yaml, StandardCharsets.UTF_8);
+    String launcher = AgentLab.repoRoot().resolve("bin/vrrp-agent").toString();
+    CommandRunner.Result r =
+        lab.lab.exec(
+            1,
+            "setpriv",
+            "--reuid=" + NOBODY,
+            "--regid=" + NOBODY,
+            "--init-groups",
+            "--inh-caps=+net_raw,+net_admin",
+            "--ambient-caps=+net_raw,+net_admin",
+            "--",
+            launcher,
+            "run",
+            "--config",
+            config.toString(),
+            "--state-file",
+            dir.resolve("state.json").toString());
+    assertThat(r.exitStatus()).as(r.stdout() + r.stderr()).isEqualTo(2);
+    assertThat(r.stderr())
+        .containsPattern(java.util.regex.Pattern.quote(config.toString()) + ":\\d+:\\d+: ")
+        .contains("user \"root\": the agent runs as nobody without CAP_SETUID and CAP_SETGID");
+    assertThat(vmacHas(VIP4) || lab.hasAddress(1, VIP4)).isFalse();
+  }
+
   private boolean vmacHas(String address) {
     CommandRunner.Result r = lab.lab.exec(1, "ip", "-o", "addr", "show", "dev", "vrrp.51");
     return r.succeeded() && r.stdout().contains(" " + address + "/");

@@ -17,8 +17,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vrrpagent.core.carp.CarpAdvertisement;
+import org.vrrpagent.core.carp.CarpCodec;
+import org.vrrpagent.core.carp.CarpElection;
+import org.vrrpagent.core.carp.CarpRouter;
 import org.vrrpagent.core.fsm.Action;
 import org.vrrpagent.core.fsm.Event;
+import org.vrrpagent.core.fsm.Router;
 import org.vrrpagent.core.fsm.SyncGroup;
 import org.vrrpagent.core.fsm.TimerName;
 import org.vrrpagent.core.fsm.VirtualRouter;
@@ -122,7 +127,14 @@ public final class Engine implements AutoCloseable {
    * configuration reload) it starts at once, after removing addresses it may have left.
    */
   public void add(RouterBinding binding) {
-    addUnit(List.of(binding), () -> new Single(new VirtualRouter(binding.config())));
+    addUnit(
+        List.of(binding),
+        () ->
+            new Single(
+                binding.name(),
+                binding.carp().isPresent()
+                    ? new CarpRouter(binding.carp().get(), binding.config().basePriority())
+                    : new VirtualRouter(binding.config())));
   }
 
   /**
@@ -130,6 +142,12 @@ public final class Engine implements AutoCloseable {
    * {@link #add}.
    */
   public void addSyncGroup(String name, List<RouterBinding> members) {
+    for (RouterBinding b : members) {
+      if (b.isCarp()) {
+        throw new IllegalArgumentException(
+            "sync group '" + name + "': CARP router '" + b.name() + "' (expected: VRRP members)");
+      }
+    }
     addUnit(
         members,
         () -> new Group(new SyncGroup(name, members.stream().map(RouterBinding::config).toList())));
@@ -205,15 +223,18 @@ public final class Engine implements AutoCloseable {
       throw new IllegalArgumentException("router '" + binding.name() + "' added twice");
     }
     for (RouterBinding other : byTransport.getOrDefault(binding.transportKey(), List.of())) {
-      if (other.config().vrid() == binding.config().vrid()) {
+      if (other.config().vrid() == binding.config().vrid() && other.isCarp() == binding.isCarp()) {
         throw new IllegalArgumentException(
             "routers '"
                 + other.name()
                 + "' and '"
                 + binding.name()
-                + "' share VRID "
+                + "' share "
+                + (binding.isCarp() ? "vhid " : "VRID ")
                 + binding.config().vrid()
-                + " on one link (expected: one router per VRID)");
+                + " on one link (expected: one router per "
+                + (binding.isCarp() ? "vhid" : "VRID")
+                + ")");
       }
     }
   }
@@ -411,7 +432,7 @@ public final class Engine implements AutoCloseable {
         () -> {
           List<RouterStatus> out = new ArrayList<>();
           for (RouterBinding b : bindings.values()) {
-            VirtualRouter r = units.get(b.name()).router(b.name());
+            Router r = units.get(b.name()).router(b.name());
             out.add(
                 new RouterStatus(
                     b.name(),
@@ -461,16 +482,24 @@ public final class Engine implements AutoCloseable {
                       + " any more"));
       return;
     }
-    ReceivedAdvertisement advert;
+    IpContext ip =
+        new IpContext(
+            packet.source(), packet.destination(), packet.ttlOrHopLimit(), packet.sourceOnLink());
+    // Protocol 112 carries VRRP and CARP: tell them apart by shape (CarpCodec.isCarp), then only
+    // the matching codec reads the packet and only routers of that protocol see it.
+    boolean carp = CarpCodec.isCarp(packet.vrrpMessage());
+    Event event;
+    int id;
     try {
-      advert =
-          AdvertisementCodec.decode(
-              packet.vrrpMessage(),
-              new IpContext(
-                  packet.source(),
-                  packet.destination(),
-                  packet.ttlOrHopLimit(),
-                  packet.sourceOnLink()));
+      if (carp) {
+        CarpAdvertisement advert = CarpCodec.decode(packet.vrrpMessage(), ip);
+        event = new Event.CarpAdvertReceived(advert, packet.source());
+        id = advert.vhid();
+      } else {
+        ReceivedAdvertisement advert = AdvertisementCodec.decode(packet.vrrpMessage(), ip);
+        event = new Event.AdvertReceived(advert);
+        id = advert.advertisement().vrid();
+      }
     } catch (MalformedAdvertisementException e) {
       safely(
           null,
@@ -478,14 +507,17 @@ public final class Engine implements AutoCloseable {
               listener.dropped(
                   null,
                   e.reason(),
-                  "from " + packet.source().getHostAddress() + ": " + e.getMessage()));
+                  "from "
+                      + packet.source().getHostAddress()
+                      + ": "
+                      + e.getMessage()
+                      + (carp ? " (CARP)" : "")));
       return;
     }
-    int vrid = advert.advertisement().vrid();
     for (RouterBinding b : candidates) {
-      if (b.config().vrid() == vrid) {
+      if (b.isCarp() == carp && b.config().vrid() == id) {
         // Counted as received only when the router accepted it: its drops have their reasons.
-        if (dispatch(b.name(), new Event.AdvertReceived(advert))) {
+        if (dispatch(b.name(), event)) {
           safely(b.name(), () -> listener.advertReceived(b.name()));
         }
         return;
@@ -497,8 +529,8 @@ public final class Engine implements AutoCloseable {
             listener.dropped(
                 null,
                 DropReason.VRID,
-                "VRID "
-                    + vrid
+                (carp ? "CARP vhid " : "VRID ")
+                    + id
                     + " from "
                     + packet.source().getHostAddress()
                     + " (not configured on this link)"));
@@ -541,6 +573,7 @@ public final class Engine implements AutoCloseable {
     for (Action action : actions) {
       switch (action) {
         case Action.SendAdvertisement s -> send(b, s);
+        case Action.SendCarpAdvertisement s -> sendCarp(b, s);
         case Action.AddAddresses a -> changeAddresses(b, a.addresses(), true);
         case Action.RemoveAddresses r -> {
           cancelAnnouncements(router);
@@ -575,7 +608,7 @@ public final class Engine implements AutoCloseable {
               "{}: conflict with {} over: no advert from it we had to drop for {} s ({} dropped)",
               router,
               c.conflict().peer().getHostAddress(),
-              VirtualRouter.conflictQuietNanos(b.config()) / 1_000_000_000L,
+              conflictQuietNanos(b) / 1_000_000_000L,
               c.conflict().adverts());
           safely(router, () -> listener.conflictCleared(router, c.conflict()));
         }
@@ -607,6 +640,27 @@ public final class Engine implements AutoCloseable {
       }
       safely(b.name(), () -> listener.advertSent(b.name(), s.advert().priority()));
     }
+  }
+
+  /**
+   * A CARP advert goes to the group only (224.0.0.18; ucarp and carp(4) know no unicast peers). The
+   * transport sends it from the virtual MAC when one is registered for the vhid.
+   */
+  private void sendCarp(RouterBinding b, Action.SendCarpAdvertisement s) {
+    try {
+      b.transport().send(CarpCodec.encode(s.advert()), b.group());
+    } catch (RuntimeException e) {
+      safely(b.name(), () -> listener.failure(b.name(), e.getMessage()));
+      log.warn("{}: CARP advertisement not sent: {}", b.name(), e.getMessage());
+      return;
+    }
+    safely(b.name(), () -> listener.advertSent(b.name(), s.priority()));
+  }
+
+  private static long conflictQuietNanos(RouterBinding b) {
+    return b.carp()
+        .map(c -> 3 * CarpElection.masterDownIntervalNanos(c.advbaseSeconds(), c.advskew()))
+        .orElseGet(() -> VirtualRouter.conflictQuietNanos(b.config()));
   }
 
   private void changeAddresses(RouterBinding b, List<InetAddress> addresses, boolean add) {
@@ -792,12 +846,12 @@ public final class Engine implements AutoCloseable {
 
     SequencedMap<String, List<Action>> shutdown(long now);
 
-    VirtualRouter router(String name);
+    Router router(String name);
 
     boolean anyStarted();
   }
 
-  private record Single(VirtualRouter router) implements Unit {
+  private record Single(String name, Router router) implements Unit {
     @Override
     public SequencedMap<String, List<Action>> handle(String name, Event event, long now) {
       SequencedMap<String, List<Action>> out = new LinkedHashMap<>();
@@ -807,16 +861,16 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public SequencedMap<String, List<Action>> startup(long now) {
-      return handle(router.config().name(), new Event.Startup(), now);
+      return handle(name, new Event.Startup(), now);
     }
 
     @Override
     public SequencedMap<String, List<Action>> shutdown(long now) {
-      return handle(router.config().name(), new Event.Shutdown(), now);
+      return handle(name, new Event.Shutdown(), now);
     }
 
     @Override
-    public VirtualRouter router(String name) {
+    public Router router(String name) {
       return router;
     }
 

@@ -3,6 +3,7 @@ package org.vrrpagent.core.fsm;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Objects;
+import org.vrrpagent.core.carp.CarpAdvertisement;
 import org.vrrpagent.core.wire.Advertisement;
 import org.vrrpagent.core.wire.DropReason;
 
@@ -15,6 +16,16 @@ public sealed interface Action {
   /** Send this advertisement to the VRRP group (or the unicast peers). */
   record SendAdvertisement(Advertisement advert) implements Action {
     public SendAdvertisement {
+      Objects.requireNonNull(advert, "advert");
+    }
+  }
+
+  /**
+   * Send this CARP advertisement to the group (a CARP router's adverts; {@code priority} is the
+   * effective priority its advskew stands for, for counting).
+   */
+  record SendCarpAdvertisement(CarpAdvertisement advert, int priority) implements Action {
+    public SendCarpAdvertisement {
       Objects.requireNonNull(advert, "advert");
     }
   }

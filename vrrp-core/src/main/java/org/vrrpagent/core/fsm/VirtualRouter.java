@@ -42,7 +42,7 @@ import org.vrrpagent.core.wire.VrrpVersion;
  * <p>RFC 9568 calls the master the "Active Router" and Master_Down_Interval the
  * "Active_Down_Interval"; this code keeps the names operators know from keepalived.
  */
-public final class VirtualRouter {
+public final class VirtualRouter implements Router {
   private final RouterConfig config;
   private final byte[] authData;
 
@@ -117,6 +117,7 @@ public final class VirtualRouter {
    * @throws IllegalStateException for an event that cannot happen in the current state (for example
    *     a master-down timer in MASTER): a bug in the caller, never ignored
    */
+  @Override
   public List<Action> handle(Event event, long nowNanos) {
     Objects.requireNonNull(event, "event");
     List<Action> out = new ArrayList<>(6);
@@ -128,6 +129,8 @@ public final class VirtualRouter {
       case PriorityChanged p -> priorityChanged(p.effectivePriority(), nowNanos, out);
       case FaultRaised f -> faultRaised(f.reason(), nowNanos, out);
       case FaultCleared c -> faultCleared(nowNanos, out);
+      case Event.CarpAdvertReceived c ->
+          throw new IllegalStateException("CARP advertisement for VRRP router " + config.name());
     }
     return out;
   }
@@ -136,26 +139,31 @@ public final class VirtualRouter {
     return config;
   }
 
+  @Override
   public VrrpState state() {
     return state;
   }
 
   /** The priority this router advertises and elects with now. */
+  @Override
   public int effectivePriority() {
     return priority;
   }
 
   /** The master's primary address as last seen (our own in MASTER); null before any. */
+  @Override
   public InetAddress masterAddress() {
     return masterAddress;
   }
 
   /** Master_Adver_Interval in centiseconds: learned from the master (v3) or configured. */
+  @Override
   public int masterAdvertIntervalCentis() {
     return masterAdvertIntervalCentis;
   }
 
   /** The priority of the last advert heard from the master (ours in MASTER); -1 before any. */
+  @Override
   public int masterPriority() {
     return state == VrrpState.MASTER ? priority : masterPriority;
   }
@@ -164,6 +172,7 @@ public final class VirtualRouter {
    * True during a failure episode in which this router resigned (resign-below): as BACKUP it does
    * not preempt a lower-priority master; it still takes over when the master goes silent.
    */
+  @Override
   public boolean resigned() {
     return resigned;
   }
@@ -172,6 +181,7 @@ public final class VirtualRouter {
    * The peers in conflict with this router now (see {@link PeerConflict}), in the order their
    * episodes began.
    */
+  @Override
   public java.util.List<PeerConflict> conflicts() {
     return conflicts.current();
   }
@@ -182,6 +192,7 @@ public final class VirtualRouter {
   }
 
   /** The fault reason while in FAULT (or while a fault is pending in INIT); null otherwise. */
+  @Override
   public String faultReason() {
     return faultReason;
   }
