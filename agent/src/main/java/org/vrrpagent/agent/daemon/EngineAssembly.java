@@ -225,6 +225,7 @@ public final class EngineAssembly {
         i.unicastPeers(),
         group,
         i.checksum(),
-        new AnnounceSchedule(i.garp().delay(), i.garp().repeat(), i.garp().refresh()));
+        new AnnounceSchedule(i.garp().delay(), i.garp().repeat(), i.garp().refresh()),
+        i.receive().peerTtl());
   }
 }
