@@ -207,7 +207,7 @@ public final class Daemon implements ControlBackend {
       // Notifications close after the engine has stopped, so STOP events still reach hooks and
       // mail.
       NotificationPipeline notifications =
-          new NotificationPipeline(config, report, metrics::processRuns);
+          new NotificationPipeline(config, report, metrics::processRuns, metrics::action);
       open.add(
           "notifications (hooks, mail, events)",
           Notifications.CLOSE_BUDGET.plusSeconds(1),
