@@ -37,6 +37,8 @@ import org.vrrpagent.core.wire.VrrpVersion;
  * @param resignBelow as MASTER, send priority 0 and go BACKUP when the effective priority falls
  *     below this (once per failure episode)
  * @param receive receive hardening: on-link sources, the learned-interval cap, an allow-list
+ * @param actions published addresses per node and what a change of master does to DNS; with
+ *     actions, {@code addresses} may be empty (see docs/geo-failover.md)
  * @param carp present for {@code protocol: carp}: the instance speaks CARP, {@code vrid} is its
  *     vhid and {@code priority} the base priority its advskew stands for (docs/carp.md); empty for
  *     VRRP
@@ -62,6 +64,7 @@ public record InstanceConfig(
     Optional<PriorityOrderConfig> priorityOrder,
     OptionalInt resignBelow,
     ReceiveConfig receive,
+    ActionsConfig actions,
     Optional<CarpSettings> carp) {
 
   /** Limit on virtual addresses per instance (the advert's count field is one byte). */
@@ -83,7 +86,8 @@ public record InstanceConfig(
     Objects.requireNonNull(advertInterval, "advertInterval");
     Objects.requireNonNull(preemptDelay, "preemptDelay");
     addresses = List.copyOf(addresses);
-    if (addresses.isEmpty()) {
+    Objects.requireNonNull(actions, "actions");
+    if (addresses.isEmpty() && (actions.isEmpty() || actions.advertised().isEmpty())) {
       throw new IllegalArgumentException("instance " + name + " has no addresses");
     }
     Objects.requireNonNull(source, "source");
@@ -99,6 +103,54 @@ public record InstanceConfig(
   }
 
   /** A VRRP instance. */
+  public InstanceConfig(
+      String name,
+      String interfaceName,
+      int vrid,
+      VrrpVersion version,
+      int priority,
+      Duration advertInterval,
+      boolean preempt,
+      Duration preemptDelay,
+      boolean fastPreempt,
+      List<VirtualAddress> addresses,
+      Optional<InetAddress> source,
+      List<InetAddress> unicastPeers,
+      Optional<AuthConfig> auth,
+      ChecksumMode checksum,
+      GarpConfig garp,
+      boolean virtualMac,
+      List<TrackConfig> track,
+      Optional<PriorityOrderConfig> priorityOrder,
+      OptionalInt resignBelow,
+      ReceiveConfig receive,
+      ActionsConfig actions) {
+    this(
+        name,
+        interfaceName,
+        vrid,
+        version,
+        priority,
+        advertInterval,
+        preempt,
+        preemptDelay,
+        fastPreempt,
+        addresses,
+        source,
+        unicastPeers,
+        auth,
+        checksum,
+        garp,
+        virtualMac,
+        track,
+        priorityOrder,
+        resignBelow,
+        receive,
+        actions,
+        Optional.empty());
+  }
+
+  /** Without actions. */
   public InstanceConfig(
       String name,
       String interfaceName,
@@ -141,7 +193,7 @@ public record InstanceConfig(
         priorityOrder,
         resignBelow,
         receive,
-        Optional.empty());
+        ActionsConfig.NONE);
   }
 
   /** With the default receive hardening. */
@@ -190,7 +242,18 @@ public record InstanceConfig(
 
   /** The family of every address of this instance. */
   public AddressFamily family() {
-    return addresses.getFirst().family();
+    return AddressFamily.of(advertisedAddresses().getFirst());
+  }
+
+  /**
+   * The addresses adverts carry: the virtual addresses, or, for an instance with actions and none,
+   * the nodes' {@code vrrp} addresses ({@link ActionsConfig#advertised()}), which are never added
+   * to an interface.
+   */
+  public List<InetAddress> advertisedAddresses() {
+    return addresses.isEmpty()
+        ? actions.advertised()
+        : addresses.stream().map(VirtualAddress::address).toList();
   }
 
   /** Advert interval in centiseconds, as the v3 header carries it (v2: seconds × 100). */

@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrpagent.agent.addresses.AddressGuard;
 import org.vrrpagent.agent.addresses.AddressReports;
+import org.vrrpagent.agent.config.ActionsConfig;
 import org.vrrpagent.agent.config.CarpSettings;
 import org.vrrpagent.agent.config.Config;
 import org.vrrpagent.agent.config.ConfigError;
@@ -26,6 +27,7 @@ import org.vrrpagent.agent.config.FileRules;
 import org.vrrpagent.agent.config.InstanceConfig;
 import org.vrrpagent.agent.config.PriorityOrderConfig;
 import org.vrrpagent.agent.config.SyncGroupConfig;
+import org.vrrpagent.agent.config.VirtualAddress;
 import org.vrrpagent.agent.control.ActionResult;
 import org.vrrpagent.agent.control.StatusSnapshot;
 import org.vrrpagent.agent.metrics.Metrics;
@@ -293,7 +295,13 @@ final class ConfigApplier implements AutoCloseable {
               i.preempt(),
               i.preemptDelay(),
               i.fastPreempt(),
-              i.addresses(),
+              // an action-only instance's shape is its advertised list (its actions are not the
+              // router's business: changing them does not restart it)
+              i.addresses().isEmpty()
+                  ? i.advertisedAddresses().stream()
+                      .map(a -> new VirtualAddress(a, a.getAddress().length * 8))
+                      .toList()
+                  : i.addresses(),
               i.source(),
               i.unicastPeers(),
               i.auth(),
@@ -304,6 +312,7 @@ final class ConfigApplier implements AutoCloseable {
               Optional.empty(),
               i.resignBelow(),
               i.receive(),
+              ActionsConfig.NONE,
               // A CARP instance's advskew is its priority: a change moves the running router's
               // skew, as a changed priority does for VRRP.
               i.carp()
@@ -375,7 +384,9 @@ final class ConfigApplier implements AutoCloseable {
       String name = VirtualMacLink.interfaceName(i.family(), i.vrid());
       guard.table().linkCreating(name, i.interfaceName(), VirtualMacLink.mac(i.family(), i.vrid()));
       try {
-        virtualMacs.put(i.name(), VirtualMacLink.create(i.interfaceName(), i.family(), i.vrid()));
+        VirtualMacLink link = VirtualMacLink.create(i.interfaceName(), i.family(), i.vrid());
+        virtualMacs.put(i.name(), link);
+        guard.table().linkSysctls(name, link.changedSysctls());
       } catch (RuntimeException e) {
         guard.table().linkRemoved(name); // create removed what it had made
         throw e;

@@ -165,7 +165,9 @@ public final class EngineAssembly {
     if (i.isCarp()) {
       return carpConfig(i, primary, 0).routerConfig(basePriority);
     }
-    List<InetAddress> vips = i.addresses().stream().map(VirtualAddress::address).toList();
+    // Adverts carry the virtual addresses; an instance with actions and none carries the nodes'
+    // vrrp addresses instead, which binding() never adds to an interface.
+    List<InetAddress> vips = i.advertisedAddresses();
     AuthType authType = i.auth().map(a -> a.type()).orElse(AuthType.NONE);
     byte[] authData =
         switch (i.version()) {
@@ -270,6 +272,7 @@ public final class EngineAssembly {
         i.unicastPeers(),
         group,
         i.checksum(),
-        new AnnounceSchedule(i.garp().delay(), i.garp().repeat(), i.garp().refresh()));
+        new AnnounceSchedule(i.garp().delay(), i.garp().repeat(), i.garp().refresh()),
+        i.receive().peerTtl());
   }
 }

@@ -3,7 +3,6 @@ package org.vrrpagent.core.engine;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,11 +32,13 @@ import org.vrrpagent.core.io.InboundPacket;
 import org.vrrpagent.core.io.InterfaceAddress;
 import org.vrrpagent.core.io.NeighborAnnouncer;
 import org.vrrpagent.core.io.Transport;
+import org.vrrpagent.core.wire.Advertisement;
 import org.vrrpagent.core.wire.AdvertisementCodec;
 import org.vrrpagent.core.wire.DropReason;
 import org.vrrpagent.core.wire.IpContext;
 import org.vrrpagent.core.wire.MalformedAdvertisementException;
 import org.vrrpagent.core.wire.ReceivedAdvertisement;
+import org.vrrpagent.core.wire.TtlWindow;
 
 /**
  * Runs virtual routers: the shell around the pure state machine that executes its actions (timers,
@@ -82,8 +83,24 @@ public final class Engine implements AutoCloseable {
   private final Map<String, RouterBinding> bindings = new LinkedHashMap<>();
   private final Map<String, Unit> units = new LinkedHashMap<>();
   private final Map<Object, List<RouterBinding>> byTransport = new LinkedHashMap<>();
-  private final Map<String, Map<TimerName, EngineScheduler.Cancellable>> timers =
-      new LinkedHashMap<>();
+  private final Map<String, RouterTimers> timers = new LinkedHashMap<>();
+
+  /** The timer events, made once: a fired timer allocates no event. */
+  private static final Event.TimerFired[] FIRED = new Event.TimerFired[TimerName.values().length];
+
+  static {
+    for (TimerName t : TimerName.values()) {
+      FIRED[t.ordinal()] = new Event.TimerFired(t);
+    }
+  }
+
+  /**
+   * The action list a stand-alone router's event fills (engine thread), reused from event to event;
+   * it arms timers directly ({@link Action.TimerSink}).
+   */
+  private final ScratchActions scratch = new ScratchActions();
+
+  private boolean scratchInUse;
   private final Map<String, Announcements> announcements = new LinkedHashMap<>();
   private final Map<String, Long> sinceNanos = new LinkedHashMap<>();
 
@@ -198,7 +215,7 @@ public final class Engine implements AutoCloseable {
           }
           for (String name : names) {
             cancelAnnouncements(name);
-            timers.remove(name).values().forEach(EngineScheduler.Cancellable::cancel);
+            timers.remove(name).cancelAll();
             units.remove(name);
             RouterBinding b = bindings.remove(name);
             List<RouterBinding> sharing = byTransport.get(b.transportKey());
@@ -244,7 +261,7 @@ public final class Engine implements AutoCloseable {
     bindings.put(binding.name(), binding);
     byTransport.computeIfAbsent(binding.transportKey(), k -> new ArrayList<>()).add(binding);
     routerNames = List.copyOf(bindings.keySet());
-    timers.put(binding.name(), new EnumMap<>(TimerName.class));
+    timers.put(binding.name(), new RouterTimers(binding));
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -483,12 +500,22 @@ public final class Engine implements AutoCloseable {
                       + " any more"));
       return;
     }
-    IpContext ip =
-        new IpContext(
-            packet.source(), packet.destination(), packet.ttlOrHopLimit(), packet.sourceOnLink());
     // Protocol 112 carries VRRP and CARP: tell them apart by shape (CarpCodec.isCarp), then only
     // the matching codec reads the packet and only routers of that protocol see it.
     boolean carp = CarpCodec.isCarp(packet.vrrpMessage());
+    Event repeated = repeatedAdvert(candidates, carp, packet);
+    if (repeated != null) {
+      // Byte for byte the advert last decoded for this router, with the same IP header fields:
+      // the decode (a pure function of both) would give the same result again.
+      RouterBinding b = bindingFor(candidates, carp, packet.vrrpMessage()[1] & 0xff);
+      if (dispatch(b.name(), repeated)) {
+        advertReceived(b);
+      }
+      return;
+    }
+    IpContext ip =
+        new IpContext(
+            packet.source(), packet.destination(), packet.ttlOrHopLimit(), packet.sourceOnLink());
     Event event;
     int id;
     try {
@@ -497,7 +524,19 @@ public final class Engine implements AutoCloseable {
         event = new Event.CarpAdvertReceived(advert, packet.source());
         id = advert.vhid();
       } else {
-        ReceivedAdvertisement advert = AdvertisementCodec.decode(packet.vrrpMessage(), ip);
+        // The TTL rule: 255, or the source's own window when it is a unicast peer across
+        // routers. Routers sharing a transport share its peers; should their windows differ,
+        // the packet is decoded with the widest and the router it is for checks its own below.
+        TtlWindow ttl = TtlWindow.RFC;
+        boolean first = true;
+        for (RouterBinding b : candidates) {
+          if (!b.isCarp()) {
+            TtlWindow w = b.ttlWindow(packet.source());
+            ttl = first ? w : ttl.union(w);
+            first = false;
+          }
+        }
+        ReceivedAdvertisement advert = AdvertisementCodec.decode(packet.vrrpMessage(), ip, ttl);
         event = new Event.AdvertReceived(advert);
         id = advert.advertisement().vrid();
       }
@@ -517,9 +556,27 @@ public final class Engine implements AutoCloseable {
     }
     for (RouterBinding b : candidates) {
       if (b.isCarp() == carp && b.config().vrid() == id) {
+        TtlWindow own = carp ? TtlWindow.RFC : b.ttlWindow(packet.source());
+        if (!own.contains(packet.ttlOrHopLimit())) {
+          safely(
+              b.name(),
+              () ->
+                  listener.dropped(
+                      b.name(),
+                      own.isRfc() ? DropReason.TTL : DropReason.PEER_TTL,
+                      "from "
+                          + packet.source().getHostAddress()
+                          + ": TTL "
+                          + packet.ttlOrHopLimit()
+                          + " (expected: "
+                          + own
+                          + (own.isRfc() ? ")" : ", the peer's min-ttl..max-ttl)")));
+          return;
+        }
         // Counted as received only when the router accepted it: its drops have their reasons.
+        timers.get(b.name()).rememberReceived(packet, event);
         if (dispatch(b.name(), event)) {
-          safely(b.name(), () -> listener.advertReceived(b.name()));
+          advertReceived(b);
         }
         return;
       }
@@ -535,6 +592,38 @@ public final class Engine implements AutoCloseable {
                     + " from "
                     + packet.source().getHostAddress()
                     + " (not configured on this link)"));
+  }
+
+  private void advertReceived(RouterBinding b) {
+    try {
+      listener.advertReceived(b.name());
+    } catch (RuntimeException e) {
+      log.error("{}: a listener threw (ignored): {}", b.name(), e.toString(), e);
+    }
+  }
+
+  /** The router of that protocol with that VRID (VHID for CARP) on the link, or null. */
+  private static RouterBinding bindingFor(List<RouterBinding> candidates, boolean carp, int id) {
+    for (int i = 0; i < candidates.size(); i++) {
+      RouterBinding b = candidates.get(i);
+      if (b.isCarp() == carp && b.config().vrid() == id) {
+        return b;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The event decoded last for this packet's router when the packet repeats it exactly; or null.
+   */
+  private Event repeatedAdvert(List<RouterBinding> candidates, boolean carp, InboundPacket p) {
+    byte[] m = p.vrrpMessage();
+    if (m.length < 2) {
+      return null;
+    }
+    // Byte 1 is the VRID in VRRP v2 and v3, and the VHID in CARP.
+    RouterBinding b = bindingFor(candidates, carp, m[1] & 0xff);
+    return b == null ? null : timers.get(b.name()).repeated(p);
   }
 
   private void reportQueueFull() {
@@ -553,16 +642,40 @@ public final class Engine implements AutoCloseable {
   /** Handles an event and executes its actions; false when the router dropped it (or failed). */
   private boolean dispatch(String router, Event event) {
     try {
-      SequencedMap<String, List<Action>> actions =
-          units.get(router).handle(router, event, scheduler.nanoTime());
+      Unit unit = units.get(router);
+      if (unit instanceof Single single && !scratchInUse) {
+        // The steady-state path (a master's timer, a backup hearing its master): one reused
+        // action list, timers armed in place, nothing allocated.
+        scratchInUse = true;
+        try {
+          scratch.clear();
+          scratch.timers = timers.get(router);
+          single.router().handle(event, scheduler.nanoTime(), scratch);
+          execute(router, scratch);
+          return !containsDrop(scratch);
+        } finally {
+          scratch.clear();
+          scratch.timers = null;
+          scratchInUse = false;
+        }
+      }
+      SequencedMap<String, List<Action>> actions = unit.handle(router, event, scheduler.nanoTime());
       execute(actions);
-      return actions.getOrDefault(router, List.of()).stream()
-          .noneMatch(a -> a instanceof Action.Dropped);
+      return !containsDrop(actions.getOrDefault(router, List.of()));
     } catch (RuntimeException e) {
       log.error("{}: engine error handling {}: {}", router, event, e.toString(), e);
       safely(router, () -> listener.failure(router, "engine error handling " + event + ": " + e));
       return false;
     }
+  }
+
+  private static boolean containsDrop(List<Action> actions) {
+    for (int i = 0; i < actions.size(); i++) {
+      if (actions.get(i) instanceof Action.Dropped) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void execute(SequencedMap<String, List<Action>> actionsByRouter) {
@@ -571,7 +684,8 @@ public final class Engine implements AutoCloseable {
 
   private void execute(String router, List<Action> actions) {
     RouterBinding b = bindings.get(router);
-    for (Action action : actions) {
+    for (int i = 0; i < actions.size(); i++) { // indexed: no iterator per event
+      Action action = actions.get(i);
       switch (action) {
         case Action.SendAdvertisement s -> send(b, s);
         case Action.SendCarpAdvertisement s -> sendCarp(b, s);
@@ -622,14 +736,12 @@ public final class Engine implements AutoCloseable {
   }
 
   private void send(RouterBinding b, Action.SendAdvertisement s) {
-    List<InetAddress> destinations =
-        b.unicastPeers().isEmpty() ? List.of(b.group()) : b.unicastPeers();
-    for (InetAddress destination : destinations) {
+    RouterTimers rt = timers.get(b.name());
+    List<InetAddress> destinations = rt.destinations;
+    for (int i = 0; i < destinations.size(); i++) {
+      InetAddress destination = destinations.get(i);
       try {
-        byte[] message =
-            AdvertisementCodec.encode(
-                s.advert(), b.transport().sourceAddress(), destination, b.checksumMode());
-        b.transport().send(message, destination);
+        b.transport().send(rt.message(b, s, i), destination);
       } catch (RuntimeException e) {
         safely(b.name(), () -> listener.failure(b.name(), e.getMessage()));
         log.warn(
@@ -639,7 +751,11 @@ public final class Engine implements AutoCloseable {
             e.getMessage());
         continue;
       }
-      safely(b.name(), () -> listener.advertSent(b.name(), s.advert().priority()));
+      try {
+        listener.advertSent(b.name(), s.advert().priority());
+      } catch (RuntimeException e) {
+        log.error("{}: a listener threw (ignored): {}", b.name(), e.toString(), e);
+      }
     }
   }
 
@@ -665,6 +781,9 @@ public final class Engine implements AutoCloseable {
   }
 
   private void changeAddresses(RouterBinding b, List<InetAddress> addresses, boolean add) {
+    if (!b.installsAddresses()) {
+      return; // adverts only: its addresses are published elsewhere (DNS actions)
+    }
     List<InterfaceAddress> withPrefix = addresses.stream().map(b::withPrefix).toList();
     scheduler.executeBlocking(
         () -> {
@@ -697,6 +816,9 @@ public final class Engine implements AutoCloseable {
 
   private void startAnnouncements(RouterBinding b, List<InetAddress> addresses) {
     cancelAnnouncements(b.name());
+    if (!b.installsAddresses()) {
+      return;
+    }
     Announcements a = new Announcements(b, addresses);
     announcements.put(b.name(), a);
     a.start(scheduler.nanoTime());
@@ -792,26 +914,121 @@ public final class Engine implements AutoCloseable {
   }
 
   private void arm(String router, TimerName timer, long deadlineNanos) {
-    cancel(router, timer);
-    Map<TimerName, EngineScheduler.Cancellable> routerTimers = timers.get(router);
-    EngineScheduler.Cancellable[] self = new EngineScheduler.Cancellable[1];
-    self[0] =
-        scheduler.schedule(
-            deadlineNanos,
-            () -> {
-              // A timer cancelled or re-armed after it was queued to run must not fire.
-              if (routerTimers.get(timer) == self[0]) {
-                routerTimers.remove(timer);
-                dispatch(router, new Event.TimerFired(timer));
-              }
-            });
-    routerTimers.put(timer, self[0]);
+    timers.get(router).arm(timer, deadlineNanos);
   }
 
   private void cancel(String router, TimerName timer) {
-    EngineScheduler.Cancellable c = timers.get(router).remove(timer);
-    if (c != null) {
-      c.cancel();
+    timers.get(router).cancel(timer);
+  }
+
+  /**
+   * One router's timers, one re-armable {@link EngineScheduler.Timer} per {@link TimerName} (made
+   * on first use), and its encoded adverts: while the state machine hands over the same advert (its
+   * priority unchanged) and the transport's source address is the same, the bytes sent last time
+   * are sent again, neither encoded nor allocated anew.
+   */
+  private final class RouterTimers {
+    private final String router;
+    private final EngineScheduler.Timer[] byName =
+        new EngineScheduler.Timer[TimerName.values().length];
+    final List<InetAddress> destinations;
+    private Advertisement encodedAdvert;
+    private InetAddress encodedSource;
+    private final byte[][] messages;
+
+    /** The last advert received for this router that decoded, and the packet it came in. */
+    private byte[] receivedMessage;
+
+    private InetAddress receivedSource;
+    private InetAddress receivedDestination;
+    private int receivedTtl;
+    private boolean receivedOnLink;
+    private Event receivedEvent;
+
+    RouterTimers(RouterBinding binding) {
+      this.router = binding.name();
+      this.destinations =
+          binding.unicastPeers().isEmpty() ? List.of(binding.group()) : binding.unicastPeers();
+      this.messages = new byte[destinations.size()][];
+    }
+
+    void rememberReceived(InboundPacket p, Event event) {
+      receivedMessage = p.vrrpMessage().clone();
+      receivedSource = p.source();
+      receivedDestination = p.destination();
+      receivedTtl = p.ttlOrHopLimit();
+      receivedOnLink = p.sourceOnLink();
+      receivedEvent = event;
+    }
+
+    Event repeated(InboundPacket p) {
+      return receivedEvent != null
+              && p.ttlOrHopLimit() == receivedTtl
+              && p.sourceOnLink() == receivedOnLink
+              && java.util.Arrays.equals(p.vrrpMessage(), receivedMessage)
+              && p.source().equals(receivedSource)
+              && p.destination().equals(receivedDestination)
+          ? receivedEvent
+          : null;
+    }
+
+    void arm(TimerName timer, long deadlineNanos) {
+      EngineScheduler.Timer t = byName[timer.ordinal()];
+      if (t == null) {
+        Event fired = FIRED[timer.ordinal()];
+        t = scheduler.timer(() -> dispatch(router, fired));
+        byName[timer.ordinal()] = t;
+      }
+      t.arm(deadlineNanos);
+    }
+
+    void cancel(TimerName timer) {
+      EngineScheduler.Timer t = byName[timer.ordinal()];
+      if (t != null) {
+        t.cancel();
+      }
+    }
+
+    void cancelAll() {
+      for (EngineScheduler.Timer t : byName) {
+        if (t != null) {
+          t.cancel();
+        }
+      }
+    }
+
+    byte[] message(RouterBinding b, Action.SendAdvertisement s, int destination) {
+      InetAddress source = b.transport().sourceAddress();
+      if (s.advert() != encodedAdvert || !source.equals(encodedSource)) {
+        java.util.Arrays.fill(messages, null);
+        encodedAdvert = s.advert();
+        encodedSource = source;
+      }
+      byte[] m = messages[destination];
+      if (m == null) {
+        m =
+            AdvertisementCodec.encode(
+                s.advert(), source, destinations.get(destination), b.checksumMode());
+        messages[destination] = m;
+      }
+      return m;
+    }
+  }
+
+  /**
+   * The reused action list of {@link #dispatch}: timer changes go straight to the router's timers.
+   */
+  private static final class ScratchActions extends ArrayList<Action> implements Action.TimerSink {
+    RouterTimers timers;
+
+    @Override
+    public void armTimer(TimerName timer, long deadlineNanos) {
+      timers.arm(timer, deadlineNanos);
+    }
+
+    @Override
+    public void cancelTimer(TimerName timer) {
+      timers.cancel(timer);
     }
   }
 

@@ -13,6 +13,19 @@ import org.vrrpagent.core.wire.DropReason;
  */
 public sealed interface Action {
 
+  /**
+   * An action list that takes timer changes directly instead of as {@link ArmTimer} / {@link
+   * CancelTimer} actions ({@link VirtualRouter#handle(Event, long, List)}): the engine arms its
+   * timers this way, so a master's advertising allocates no action per advert. Timer changes stay
+   * in the order the state machine makes them; they only take effect after the other actions of the
+   * same event, which on one engine thread is the same thing.
+   */
+  interface TimerSink {
+    void armTimer(TimerName timer, long deadlineNanos);
+
+    void cancelTimer(TimerName timer);
+  }
+
   /** Send this advertisement to the VRRP group (or the unicast peers). */
   record SendAdvertisement(Advertisement advert) implements Action {
     public SendAdvertisement {

@@ -17,6 +17,16 @@ public interface Router {
    */
   List<Action> handle(Event event, long nowNanos);
 
+  /**
+   * As {@link #handle(Event, long)}, appending the actions to {@code out}; a router may arm its
+   * timers through {@code out} when it is an {@link Action.TimerSink} (the engine's reused list).
+   * {@link VirtualRouter} does, allocating nothing in its steady state; by default the actions are
+   * copied.
+   */
+  default void handle(Event event, long nowNanos, List<Action> out) {
+    out.addAll(handle(event, nowNanos));
+  }
+
   VrrpState state();
 
   /** The priority this router elects with now (CARP: the priority its advertised skew maps to). */

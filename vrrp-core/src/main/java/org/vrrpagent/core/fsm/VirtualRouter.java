@@ -3,11 +3,9 @@ package org.vrrpagent.core.fsm;
 import java.net.InetAddress;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import org.vrrpagent.core.fsm.Action.AddAddresses;
 import org.vrrpagent.core.fsm.Action.AnnounceAddresses;
@@ -56,7 +54,22 @@ public final class VirtualRouter implements Router {
   private InetAddress masterAddress;
   private int masterPriority = -1;
 
-  private final Map<TimerName, Long> armed = new EnumMap<>(TimerName.class);
+  /** Armed timers and their deadlines, by {@link TimerName#ordinal()} (no boxing per arm). */
+  private final boolean[] armed = new boolean[TimerName.values().length];
+
+  private final long[] armedAtNanos = new long[TimerName.values().length];
+
+  /**
+   * The last advert action made: sent again while the priority is unchanged, so that a master's
+   * steady advertising allocates nothing (and the engine can reuse the encoded message).
+   */
+  private SendAdvertisement lastSend;
+
+  /** {@link #timers()} as last derived, and the priority and interval it was derived from. */
+  private TimerIntervals derivedTimers;
+
+  private int derivedForPriority;
+  private int derivedForIntervalCentis;
 
   /** When the master-down timer was last (re)started, and whether it runs Skew_Time only. */
   private long downTimerStartNanos;
@@ -119,8 +132,19 @@ public final class VirtualRouter implements Router {
    */
   @Override
   public List<Action> handle(Event event, long nowNanos) {
-    Objects.requireNonNull(event, "event");
     List<Action> out = new ArrayList<>(6);
+    handle(event, nowNanos, out);
+    return out;
+  }
+
+  /**
+   * As {@link #handle(Event, long)}, appending the actions to {@code out}. When {@code out} is a
+   * {@link Action.TimerSink} the timers are armed through it instead of as {@link ArmTimer} actions
+   * (the engine's way of arming without allocating); every other action is appended in order.
+   */
+  @Override
+  public void handle(Event event, long nowNanos, List<Action> out) {
+    Objects.requireNonNull(event, "event");
     switch (event) {
       case Startup s -> startup(nowNanos, out);
       case Shutdown s -> shutdown(nowNanos, out);
@@ -132,7 +156,6 @@ public final class VirtualRouter implements Router {
       case Event.CarpAdvertReceived c ->
           throw new IllegalStateException("CARP advertisement for VRRP router " + config.name());
     }
-    return out;
   }
 
   public RouterConfig config() {
@@ -188,7 +211,17 @@ public final class VirtualRouter implements Router {
 
   /** The current timer values (for status output and tests). */
   public TimerIntervals timers() {
-    return TimerIntervals.derive(config.version(), priority, masterAdvertIntervalCentis);
+    TimerIntervals t = derivedTimers;
+    if (t == null
+        || derivedForPriority != priority
+        || derivedForIntervalCentis != masterAdvertIntervalCentis) {
+      // Derived again only when an input changed: a backup hearing its master allocates nothing.
+      t = TimerIntervals.derive(config.version(), priority, masterAdvertIntervalCentis);
+      derivedTimers = t;
+      derivedForPriority = priority;
+      derivedForIntervalCentis = masterAdvertIntervalCentis;
+    }
+    return t;
   }
 
   /** The fault reason while in FAULT (or while a fault is pending in INIT); null otherwise. */
@@ -199,8 +232,7 @@ public final class VirtualRouter implements Router {
 
   /** The deadline of an armed timer, or -1 (for status output and tests). */
   public long timerDeadlineNanos(TimerName timer) {
-    Long deadline = armed.get(timer);
-    return deadline == null ? -1 : deadline;
+    return armed[timer.ordinal()] ? armedAtNanos[timer.ordinal()] : -1;
   }
 
   // ---------------------------------------------------------------- events
@@ -227,7 +259,7 @@ public final class VirtualRouter implements Router {
       case MASTER -> {
         // RFC 9568 §6.4.3: a leaving master sends priority 0 so the backups take over after
         // Skew_Time.
-        out.add(new SendAdvertisement(advertisement(0)));
+        out.add(sendAction(0));
         changeState(VrrpState.INIT, "shutdown", now, out);
       }
       case BACKUP, FAULT -> changeState(VrrpState.INIT, "shutdown", now, out);
@@ -235,7 +267,7 @@ public final class VirtualRouter implements Router {
   }
 
   private void timerFired(TimerName timer, long now, List<Action> out) {
-    if (armed.remove(timer) == null) {
+    if (!disarm(timer)) {
       throw new IllegalStateException(timerText(timer) + " timer in " + state + " (not armed)");
     }
     switch (timer) {
@@ -300,7 +332,7 @@ public final class VirtualRouter implements Router {
       // its Skew_Time. Only on the crossing, so once per episode: a master that is master again
       // (nobody took over) or that became master while already below keeps the role.
       resigned = true;
-      out.add(new SendAdvertisement(advertisement(0)));
+      out.add(sendAction(0));
       changeState(
           VrrpState.BACKUP, "priority " + newPriority + " below resign-below " + below, now, out);
       masterPriority = 0;
@@ -310,7 +342,7 @@ public final class VirtualRouter implements Router {
       case BACKUP -> {
         // Skew_Time depends on our priority: recompute the down timer from when it started,
         // so that frequent changes cannot keep postponing a takeover.
-        if (armed.containsKey(TimerName.MASTER_DOWN)) {
+        if (armed[TimerName.MASTER_DOWN.ordinal()]) {
           TimerIntervals t = timers();
           long length = downTimerSkewOnly ? t.skewTimeNanos() : t.masterDownIntervalNanos();
           arm(TimerName.MASTER_DOWN, Math.max(now, downTimerStartNanos + length), out);
@@ -331,7 +363,7 @@ public final class VirtualRouter implements Router {
       case MASTER -> {
         // Step down loudly: priority 0 makes the backups take over after Skew_Time, not
         // Master_Down_Interval.
-        out.add(new SendAdvertisement(advertisement(0)));
+        out.add(sendAction(0));
         changeState(VrrpState.FAULT, "fault: " + reason, now, out);
       }
     }
@@ -494,7 +526,7 @@ public final class VirtualRouter implements Router {
             out);
       }
     }
-    if (!a.addresses().equals(config.virtualAddresses())
+    if (!sameAddresses(a.addresses(), config.virtualAddresses())
         && !new HashSet<>(a.addresses()).equals(new HashSet<>(config.virtualAddresses()))) {
       String detail =
           "addresses "
@@ -530,7 +562,7 @@ public final class VirtualRouter implements Router {
     PeerConflict started = conflicts.observe(source, reason, detail, now);
     if (started != null) {
       out.add(new ConflictRaised(started));
-      if (!armed.containsKey(TimerName.CONFLICT_QUIET)) {
+      if (!armed[TimerName.CONFLICT_QUIET.ordinal()]) {
         arm(TimerName.CONFLICT_QUIET, now + conflicts.quietNanos(), out);
       }
     }
@@ -559,7 +591,7 @@ public final class VirtualRouter implements Router {
       // keepalived's preempt_delay: tolerate the lower-priority master for a while (say, while
       // our services warm up) before preempting it; running since startup, or started by the
       // first such advert.
-      if (!armed.containsKey(TimerName.PREEMPT_DELAY)) {
+      if (!armed[TimerName.PREEMPT_DELAY.ordinal()]) {
         arm(TimerName.PREEMPT_DELAY, now + config.preemptDelayNanos(), out);
       }
       accept(a, source, now, out);
@@ -657,12 +689,14 @@ public final class VirtualRouter implements Router {
     state = to;
     switch (to) {
       case MASTER -> {
-        // RFC 9568 §6.4.2: send an advert, announce the addresses (GARP / unsolicited NA), arm
-        // Adver_Timer.
+        // RFC 9568 §6.4.1/§6.4.2: send an advert, announce the addresses (GARP / unsolicited NA),
+        // arm Adver_Timer. The advert goes first: it is what stops the other backups' timers, and
+        // it needs none of the virtual addresses (its source is our own); adding them is queued
+        // after it, and the announcements follow the add on the same lane.
         masterAddress = config.primaryAddress();
         masterPriority = priority;
+        out.add(sendAction(priority));
         out.add(new AddAddresses(config.virtualAddresses()));
-        out.add(new SendAdvertisement(advertisement(priority)));
         out.add(new AnnounceAddresses(config.virtualAddresses()));
         arm(
             TimerName.ADVERTISEMENT,
@@ -724,7 +758,7 @@ public final class VirtualRouter implements Router {
   /** The sync group pulls a MASTER member back to BACKUP, or stops a BACKUP member from waiting. */
   void followToBackup(String groupReason, long now, List<Action> out) {
     if (state == VrrpState.MASTER) {
-      out.add(new SendAdvertisement(advertisement(0)));
+      out.add(sendAction(0));
       changeState(VrrpState.BACKUP, groupReason, now, out);
     } else if (state == VrrpState.BACKUP && awaitingMaster) {
       awaitingMaster = false;
@@ -749,11 +783,18 @@ public final class VirtualRouter implements Router {
   }
 
   private void sendAdvertisement(long now, List<Action> out) {
-    out.add(new SendAdvertisement(advertisement(priority)));
+    out.add(sendAction(priority));
     arm(
         TimerName.ADVERTISEMENT,
         now + config.advertIntervalCentis() * TimerIntervals.NANOS_PER_CENTI,
         out);
+  }
+
+  private SendAdvertisement sendAction(int advertisedPriority) {
+    if (lastSend == null || lastSend.advert().priority() != advertisedPriority) {
+      lastSend = new SendAdvertisement(advertisement(advertisedPriority));
+    }
+    return lastSend;
   }
 
   private Advertisement advertisement(int advertisedPriority) {
@@ -769,14 +810,43 @@ public final class VirtualRouter implements Router {
   }
 
   private void arm(TimerName timer, long deadlineNanos, List<Action> out) {
-    armed.put(timer, deadlineNanos);
-    out.add(new ArmTimer(timer, deadlineNanos));
+    armed[timer.ordinal()] = true;
+    armedAtNanos[timer.ordinal()] = deadlineNanos;
+    if (out instanceof Action.TimerSink sink) {
+      sink.armTimer(timer, deadlineNanos);
+    } else {
+      out.add(new ArmTimer(timer, deadlineNanos));
+    }
   }
 
   private void cancel(TimerName timer, List<Action> out) {
-    if (armed.remove(timer) != null) {
-      out.add(new CancelTimer(timer));
+    if (disarm(timer)) {
+      if (out instanceof Action.TimerSink sink) {
+        sink.cancelTimer(timer);
+      } else {
+        out.add(new CancelTimer(timer));
+      }
     }
+  }
+
+  /** Marks {@code timer} not armed; false when it was not. */
+  private boolean disarm(TimerName timer) {
+    boolean was = armed[timer.ordinal()];
+    armed[timer.ordinal()] = false;
+    return was;
+  }
+
+  /** {@code a.equals(b)} for two address lists, without an iterator per advert. */
+  private static boolean sameAddresses(List<InetAddress> a, List<InetAddress> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!a.get(i).equals(b.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Unsigned, byte by byte: RFC 9568 compares primary addresses as numbers. */
