@@ -708,12 +708,13 @@ public final class Engine implements AutoCloseable {
         case Action.ConflictRaised c -> {
           // Once per episode, not per packet: the drops themselves are counted by reason.
           log.warn(
-              "{}: CONFLICT with {}: {} differs ({}); it claims VRID {} on {} and we drop its adverts, so both"
+              "{}: CONFLICT with {}: {} differs ({}); it claims {} {} on {} and we drop its adverts, so both"
                   + " of us may hold the addresses; fix the configuration on one side",
               router,
               c.conflict().peer().getHostAddress(),
               c.conflict().differs(),
               c.conflict().detail(),
+              b.isCarp() ? "vhid" : "VRID",
               b.config().vrid(),
               b.interfaceName());
           safely(router, () -> listener.conflictRaised(router, c.conflict()));
