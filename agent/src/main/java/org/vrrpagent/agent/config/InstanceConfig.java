@@ -37,6 +37,7 @@ import org.vrrpagent.core.wire.VrrpVersion;
  * @param resignBelow as MASTER, send priority 0 and go BACKUP when the effective priority falls
  *     below this (once per failure episode)
  * @param receive receive hardening: on-link sources, the learned-interval cap, an allow-list
+ * @param rotation planned rotation: the master hands over to its peer on a schedule
  */
 public record InstanceConfig(
     String name,
@@ -58,7 +59,8 @@ public record InstanceConfig(
     List<TrackConfig> track,
     Optional<PriorityOrderConfig> priorityOrder,
     OptionalInt resignBelow,
-    ReceiveConfig receive) {
+    ReceiveConfig receive,
+    Optional<RotationConfig> rotation) {
 
   /** Limit on virtual addresses per instance (the advert's count field is one byte). */
   public static final int MAX_ADDRESSES = 255;
@@ -91,6 +93,53 @@ public record InstanceConfig(
     Objects.requireNonNull(priorityOrder, "priorityOrder");
     Objects.requireNonNull(resignBelow, "resignBelow");
     Objects.requireNonNull(receive, "receive");
+    Objects.requireNonNull(rotation, "rotation");
+  }
+
+  /** Without rotation. */
+  public InstanceConfig(
+      String name,
+      String interfaceName,
+      int vrid,
+      VrrpVersion version,
+      int priority,
+      Duration advertInterval,
+      boolean preempt,
+      Duration preemptDelay,
+      boolean fastPreempt,
+      List<VirtualAddress> addresses,
+      Optional<InetAddress> source,
+      List<InetAddress> unicastPeers,
+      Optional<AuthConfig> auth,
+      ChecksumMode checksum,
+      GarpConfig garp,
+      boolean virtualMac,
+      List<TrackConfig> track,
+      Optional<PriorityOrderConfig> priorityOrder,
+      OptionalInt resignBelow,
+      ReceiveConfig receive) {
+    this(
+        name,
+        interfaceName,
+        vrid,
+        version,
+        priority,
+        advertInterval,
+        preempt,
+        preemptDelay,
+        fastPreempt,
+        addresses,
+        source,
+        unicastPeers,
+        auth,
+        checksum,
+        garp,
+        virtualMac,
+        track,
+        priorityOrder,
+        resignBelow,
+        receive,
+        Optional.empty());
   }
 
   /** With the default receive hardening. */

@@ -233,6 +233,15 @@ public final class Notifications implements EngineListener, AutoCloseable {
     }
   }
 
+  /** A step of a planned rotation: event log, subscribers and mail. Any thread; never blocks. */
+  public void rotation(RotationEvent event) {
+    if (closed) {
+      return;
+    }
+    events.offer(event);
+    mail.ifPresent(m -> m.offer(event));
+  }
+
   /** Runs on the engine thread: an event and a mail when a conflict episode begins. */
   @Override
   public void conflictRaised(String router, PeerConflict conflict) {
