@@ -39,8 +39,12 @@ final class InstanceBinder extends Binder {
   /** Per instance, the instances it says share its addresses ({@code shares-addresses-with}). */
   private final Map<String, Set<String>> sharesWith = new HashMap<>();
 
-  InstanceBinder(Problems problems, FileRules rules, Declared declared, Path baseDir) {
+  /** This host's name ({@code node:}), which an instance's {@code hosts:} must name. */
+  private final String node;
+
+  InstanceBinder(Problems problems, FileRules rules, Declared declared, Path baseDir, String node) {
     super(problems, rules, declared, baseDir);
+    this.node = node;
   }
 
   /** The instances under {@code instances:}; {@code checks} are the valid checks they may track. */
@@ -95,7 +99,18 @@ final class InstanceBinder extends Binder {
         r.duration("preempt-delay", Duration.ZERO, Duration.ofHours(1)).orElse(Duration.ZERO);
     boolean fastPreempt = r.bool("fast-preempt").orElse(false);
     List<VirtualAddress> addresses = addresses(r, version);
-    AddressFamily family = addresses.isEmpty() ? null : addresses.getFirst().family();
+    boolean noAddresses =
+        r.node("addresses")
+            .filter(n -> n instanceof YamlNode.Sequence s && s.items().isEmpty())
+            .isPresent();
+    ActionsConfig actions =
+        new ActionBinder(problems, rules, declared, baseDir, node).bind(r, version, noAddresses);
+    AddressFamily family =
+        !addresses.isEmpty()
+            ? addresses.getFirst().family()
+            : actions.advertised().isEmpty()
+                ? null
+                : AddressFamily.of(actions.advertised().getFirst());
     Optional<InetAddress> source =
         r.node("source").flatMap(n -> address(n, "source", family, version));
     List<UnicastPeer> peerEntries =
@@ -193,7 +208,10 @@ final class InstanceBinder extends Binder {
     ReceiveConfig receive = receive(r, version, family, advert, peerEntries);
     Optional<RotationConfig> rotation = r.node("rotation").flatMap(n -> rotation(r, owner));
     r.finish();
-    if (problemCount() != before || iface.isEmpty() || vrid.isEmpty() || addresses.isEmpty()) {
+    if (problemCount() != before
+        || iface.isEmpty()
+        || vrid.isEmpty()
+        || (addresses.isEmpty() && (actions.isEmpty() || actions.advertised().isEmpty()))) {
       return Optional.empty();
     }
     return Optional.of(
@@ -218,6 +236,7 @@ final class InstanceBinder extends Binder {
             order,
             resignBelow.map(OptionalInt::of).orElse(OptionalInt.empty()),
             receive,
+            actions,
             rotation));
   }
 
@@ -506,8 +525,12 @@ final class InstanceBinder extends Binder {
       return List.of();
     }
     if (items.get().isEmpty()) {
-      problems.add(
-          r.at("addresses"), "addresses is empty (expected: at least one virtual address)");
+      if (!r.has("actions")) {
+        problems.add(
+            r.at("addresses"),
+            "addresses is empty (expected: at least one virtual address; an instance with"
+                + " actions: may have none)");
+      }
       return List.of();
     }
     if (items.get().size() > InstanceConfig.MAX_ADDRESSES) {

@@ -37,6 +37,8 @@ import org.vrrpagent.core.wire.VrrpVersion;
  * @param resignBelow as MASTER, send priority 0 and go BACKUP when the effective priority falls
  *     below this (once per failure episode)
  * @param receive receive hardening: on-link sources, the learned-interval cap, an allow-list
+ * @param actions published addresses per node and what a change of master does to DNS; with
+ *     actions, {@code addresses} may be empty (see docs/geo-failover.md)
  * @param rotation planned rotation: the master hands over to its peer on a schedule
  */
 public record InstanceConfig(
@@ -60,6 +62,7 @@ public record InstanceConfig(
     Optional<PriorityOrderConfig> priorityOrder,
     OptionalInt resignBelow,
     ReceiveConfig receive,
+    ActionsConfig actions,
     Optional<RotationConfig> rotation) {
 
   /** Limit on virtual addresses per instance (the advert's count field is one byte). */
@@ -81,7 +84,8 @@ public record InstanceConfig(
     Objects.requireNonNull(advertInterval, "advertInterval");
     Objects.requireNonNull(preemptDelay, "preemptDelay");
     addresses = List.copyOf(addresses);
-    if (addresses.isEmpty()) {
+    Objects.requireNonNull(actions, "actions");
+    if (addresses.isEmpty() && (actions.isEmpty() || actions.advertised().isEmpty())) {
       throw new IllegalArgumentException("instance " + name + " has no addresses");
     }
     Objects.requireNonNull(source, "source");
@@ -97,6 +101,54 @@ public record InstanceConfig(
   }
 
   /** Without rotation. */
+  public InstanceConfig(
+      String name,
+      String interfaceName,
+      int vrid,
+      VrrpVersion version,
+      int priority,
+      Duration advertInterval,
+      boolean preempt,
+      Duration preemptDelay,
+      boolean fastPreempt,
+      List<VirtualAddress> addresses,
+      Optional<InetAddress> source,
+      List<InetAddress> unicastPeers,
+      Optional<AuthConfig> auth,
+      ChecksumMode checksum,
+      GarpConfig garp,
+      boolean virtualMac,
+      List<TrackConfig> track,
+      Optional<PriorityOrderConfig> priorityOrder,
+      OptionalInt resignBelow,
+      ReceiveConfig receive,
+      ActionsConfig actions) {
+    this(
+        name,
+        interfaceName,
+        vrid,
+        version,
+        priority,
+        advertInterval,
+        preempt,
+        preemptDelay,
+        fastPreempt,
+        addresses,
+        source,
+        unicastPeers,
+        auth,
+        checksum,
+        garp,
+        virtualMac,
+        track,
+        priorityOrder,
+        resignBelow,
+        receive,
+        actions,
+        Optional.empty());
+  }
+
+  /** Without actions and rotation. */
   public InstanceConfig(
       String name,
       String interfaceName,
@@ -139,6 +191,7 @@ public record InstanceConfig(
         priorityOrder,
         resignBelow,
         receive,
+        ActionsConfig.NONE,
         Optional.empty());
   }
 
@@ -188,7 +241,18 @@ public record InstanceConfig(
 
   /** The family of every address of this instance. */
   public AddressFamily family() {
-    return addresses.getFirst().family();
+    return AddressFamily.of(advertisedAddresses().getFirst());
+  }
+
+  /**
+   * The addresses adverts carry: the virtual addresses, or, for an instance with actions and none,
+   * the nodes' {@code vrrp} addresses ({@link ActionsConfig#advertised()}), which are never added
+   * to an interface.
+   */
+  public List<InetAddress> advertisedAddresses() {
+    return addresses.isEmpty()
+        ? actions.advertised()
+        : addresses.stream().map(VirtualAddress::address).toList();
   }
 
   /** Advert interval in centiseconds, as the v3 header carries it (v2: seconds × 100). */

@@ -780,6 +780,9 @@ public final class Engine implements AutoCloseable {
   }
 
   private void changeAddresses(RouterBinding b, List<InetAddress> addresses, boolean add) {
+    if (!b.installsAddresses()) {
+      return; // adverts only: its addresses are published elsewhere (DNS actions)
+    }
     List<InterfaceAddress> withPrefix = addresses.stream().map(b::withPrefix).toList();
     scheduler.executeBlocking(
         () -> {
@@ -812,6 +815,9 @@ public final class Engine implements AutoCloseable {
 
   private void startAnnouncements(RouterBinding b, List<InetAddress> addresses) {
     cancelAnnouncements(b.name());
+    if (!b.installsAddresses()) {
+      return;
+    }
     Announcements a = new Announcements(b, addresses);
     announcements.put(b.name(), a);
     a.start(scheduler.nanoTime());

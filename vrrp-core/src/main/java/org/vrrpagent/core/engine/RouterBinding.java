@@ -21,6 +21,10 @@ import org.vrrpagent.core.wire.TtlWindow;
  *
  * @param transportKey identifies the transport: routers sharing an interface, family and peers
  *     share one transport, and {@link Engine#receive} is called with this key
+ * @param virtualAddresses the state machine's virtual addresses with prefix lengths, in its order;
+ *     or none for a router whose adverts carry addresses it never adds to an interface (an instance
+ *     that publishes its master in DNS instead, docs/geo-failover.md): then no address is added,
+ *     removed or announced
  * @param unicastPeers empty: adverts go to the VRRP group; otherwise to each peer
  * @param carp present for a CARP virtual host: the engine runs a {@code CarpRouter} with it, and
  *     {@code config} is only the protocol-neutral view ({@link CarpConfig#routerConfig}) that
@@ -146,7 +150,7 @@ public record RouterBinding(
           config.name() + ": the CARP configuration is not this router's (" + carp.get() + ")");
     }
     List<InetAddress> plain = virtualAddresses.stream().map(InterfaceAddress::address).toList();
-    if (!plain.equals(config.virtualAddresses())) {
+    if (!virtualAddresses.isEmpty() && !plain.equals(config.virtualAddresses())) {
       throw new IllegalArgumentException(
           config.name()
               + ": virtual addresses "
@@ -158,6 +162,11 @@ public record RouterBinding(
 
   public String name() {
     return config.name();
+  }
+
+  /** False for a router whose advertised addresses live on no interface of this host. */
+  public boolean installsAddresses() {
+    return !virtualAddresses.isEmpty();
   }
 
   /** The TTL / hop limit an advert from {@code source} must arrive with. */
