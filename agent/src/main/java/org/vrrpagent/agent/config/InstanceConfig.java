@@ -39,6 +39,7 @@ import org.vrrpagent.core.wire.VrrpVersion;
  * @param receive receive hardening: on-link sources, the learned-interval cap, an allow-list
  * @param actions published addresses per node and what a change of master does to DNS; with
  *     actions, {@code addresses} may be empty (see docs/geo-failover.md)
+ * @param rotation planned rotation: the master hands over to its peer on a schedule
  * @param carp present for {@code protocol: carp}: the instance speaks CARP, {@code vrid} is its
  *     vhid and {@code priority} the base priority its advskew stands for (docs/carp.md); empty for
  *     VRRP
@@ -65,6 +66,7 @@ public record InstanceConfig(
     OptionalInt resignBelow,
     ReceiveConfig receive,
     ActionsConfig actions,
+    Optional<RotationConfig> rotation,
     Optional<CarpSettings> carp) {
 
   /** Limit on virtual addresses per instance (the advert's count field is one byte). */
@@ -99,10 +101,61 @@ public record InstanceConfig(
     Objects.requireNonNull(priorityOrder, "priorityOrder");
     Objects.requireNonNull(resignBelow, "resignBelow");
     Objects.requireNonNull(receive, "receive");
+    Objects.requireNonNull(rotation, "rotation");
     Objects.requireNonNull(carp, "carp");
   }
 
   /** A VRRP instance. */
+  public InstanceConfig(
+      String name,
+      String interfaceName,
+      int vrid,
+      VrrpVersion version,
+      int priority,
+      Duration advertInterval,
+      boolean preempt,
+      Duration preemptDelay,
+      boolean fastPreempt,
+      List<VirtualAddress> addresses,
+      Optional<InetAddress> source,
+      List<InetAddress> unicastPeers,
+      Optional<AuthConfig> auth,
+      ChecksumMode checksum,
+      GarpConfig garp,
+      boolean virtualMac,
+      List<TrackConfig> track,
+      Optional<PriorityOrderConfig> priorityOrder,
+      OptionalInt resignBelow,
+      ReceiveConfig receive,
+      ActionsConfig actions,
+      Optional<RotationConfig> rotation) {
+    this(
+        name,
+        interfaceName,
+        vrid,
+        version,
+        priority,
+        advertInterval,
+        preempt,
+        preemptDelay,
+        fastPreempt,
+        addresses,
+        source,
+        unicastPeers,
+        auth,
+        checksum,
+        garp,
+        virtualMac,
+        track,
+        priorityOrder,
+        resignBelow,
+        receive,
+        actions,
+        rotation,
+        Optional.empty());
+  }
+
+  /** Without rotation. */
   public InstanceConfig(
       String name,
       String interfaceName,
@@ -150,7 +203,7 @@ public record InstanceConfig(
         Optional.empty());
   }
 
-  /** Without actions. */
+  /** Without actions and rotation. */
   public InstanceConfig(
       String name,
       String interfaceName,
@@ -193,7 +246,8 @@ public record InstanceConfig(
         priorityOrder,
         resignBelow,
         receive,
-        ActionsConfig.NONE);
+        ActionsConfig.NONE,
+        Optional.empty());
   }
 
   /** With the default receive hardening. */

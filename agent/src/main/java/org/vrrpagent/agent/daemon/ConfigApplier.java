@@ -313,6 +313,7 @@ final class ConfigApplier implements AutoCloseable {
               i.resignBelow(),
               i.receive(),
               ActionsConfig.NONE,
+              Optional.empty(),
               // A CARP instance's advskew is its priority: a change moves the running router's
               // skew, as a changed priority does for VRRP.
               i.carp()
