@@ -1,8 +1,12 @@
 package org.vrrpagent.agent.addresses;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.vrrpagent.agent.addresses.StateFile.AddressEntry;
 import org.vrrpagent.agent.addresses.StateFile.LinkEntry;
@@ -41,6 +45,7 @@ public final class Leftovers {
   private final AddressTable table;
   private final CommandRunner runner;
   private final List<String> ip;
+  private final Path procSysNet;
 
   /**
    * @param table the real address table (not the recording one: removing a leftover is not a change
@@ -48,9 +53,15 @@ public final class Leftovers {
    * @param ipCommand the {@code ip} command for links, e.g. {@code [ip]}
    */
   public Leftovers(AddressTable table, CommandRunner runner, List<String> ipCommand) {
+    this(table, runner, ipCommand, Path.of("/proc/sys/net"));
+  }
+
+  /** As above, with the sysctl tree elsewhere (tests). */
+  Leftovers(AddressTable table, CommandRunner runner, List<String> ipCommand, Path procSysNet) {
     this.table = table;
     this.runner = runner;
     this.ip = List.copyOf(ipCommand);
+    this.procSysNet = procSysNet;
   }
 
   /**
@@ -139,7 +150,39 @@ public final class Leftovers {
         failedLinks.add(l);
       }
     }
+    restoreSysctls(s.links(), dryRun, who, lines);
     return new Report(lines, failed, failedLinks, Optional.empty());
+  }
+
+  /**
+   * Puts back the parent sysctls the virtual-MAC links changed ({@code arp_ignore}, {@code
+   * arp_announce}), newest link first, so the value the first link found is the one that stays. A
+   * parent that is gone has nothing to restore.
+   */
+  private void restoreSysctls(
+      List<LinkEntry> links, boolean dryRun, String who, List<String> lines) {
+    List<LinkEntry> newestFirst = new ArrayList<>(links);
+    java.util.Collections.reverse(newestFirst);
+    for (LinkEntry l : newestFirst) {
+      List<Map.Entry<String, String>> changed = new ArrayList<>(l.sysctls().entrySet());
+      java.util.Collections.reverse(changed);
+      for (Map.Entry<String, String> e : changed) {
+        String name = "net." + e.getKey().replace('/', '.');
+        Path path = procSysNet.resolve(e.getKey());
+        if (!Files.exists(path)) {
+          lines.add(name + ": gone with its interface, nothing to restore (" + who + ")");
+        } else if (dryRun) {
+          lines.add("would restore " + name + " = " + e.getValue() + " (" + who + ")");
+        } else {
+          try {
+            Files.writeString(path, e.getValue(), StandardCharsets.US_ASCII);
+            lines.add("restored " + name + " = " + e.getValue() + " (" + who + ")");
+          } catch (IOException ex) {
+            lines.add("cannot restore " + name + " = " + e.getValue() + ": " + ex.getMessage());
+          }
+        }
+      }
+    }
   }
 
   /** Empty when {@code l} is there and is our macvlan; otherwise why not ("" when simply gone). */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -85,7 +86,32 @@ public final class RecordedAddressTable implements AddressTable {
 
   /** Records a virtual-MAC interface about to be created. */
   public synchronized void linkCreating(String name, String parent, String mac) {
-    if (links.add(new LinkEntry(name, parent, mac))) {
+    if (links.stream().noneMatch(l -> l.name().equals(name))
+        && links.add(new LinkEntry(name, parent, mac, Map.of()))) {
+      save();
+    }
+  }
+
+  /**
+   * Records the sysctls a created virtual-MAC interface changed on its parent, with their earlier
+   * values, so a crash does not leave them changed ({@code cleanup} and the next start restore
+   * them).
+   */
+  public synchronized void linkSysctls(String name, Map<String, String> changed) {
+    if (changed.isEmpty()) {
+      return;
+    }
+    List<LinkEntry> all = new ArrayList<>(links);
+    boolean found = false;
+    for (int i = 0; i < all.size(); i++) {
+      if (all.get(i).name().equals(name)) {
+        all.set(i, all.get(i).withSysctls(changed));
+        found = true;
+      }
+    }
+    if (found) {
+      links.clear();
+      links.addAll(all);
       save();
     }
   }

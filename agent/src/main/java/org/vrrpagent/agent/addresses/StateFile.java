@@ -66,12 +66,34 @@ public final class StateFile {
     }
   }
 
-  /** One virtual-MAC interface we created (a macvlan on {@code parent} with {@code mac}). */
-  public record LinkEntry(String name, String parent, String mac) {
+  /**
+   * One virtual-MAC interface we created (a macvlan on {@code parent} with {@code mac}), and the
+   * sysctls of the parent it changed with their earlier values (restored when it goes).
+   */
+  public record LinkEntry(String name, String parent, String mac, Map<String, String> sysctls) {
+    /** The only sysctls a state file may name: those {@code VirtualMacLink} changes. */
+    private static final java.util.regex.Pattern SYSCTL =
+        java.util.regex.Pattern.compile("ipv4/conf/[A-Za-z0-9_.@-]{1,15}/arp_(ignore|announce)");
+
     public LinkEntry {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(parent, "parent");
       Objects.requireNonNull(mac, "mac");
+      sysctls = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sysctls));
+      for (Map.Entry<String, String> e : sysctls.entrySet()) {
+        if (!SYSCTL.matcher(e.getKey()).matches() || !e.getValue().matches("[0-8]")) {
+          throw new IllegalArgumentException(
+              "sysctl "
+                  + e.getKey()
+                  + " = "
+                  + e.getValue()
+                  + " (expected: ipv4/conf/IFACE/arp_ignore or arp_announce = 0..8)");
+        }
+      }
+    }
+
+    public LinkEntry withSysctls(Map<String, String> changed) {
+      return new LinkEntry(name, parent, mac, changed);
     }
 
     @Override
@@ -196,7 +218,14 @@ public final class StateFile {
     }
     List<LinkEntry> links = new ArrayList<>();
     for (JsonNode l : root.path("links")) {
-      links.add(new LinkEntry(text(l, "name"), text(l, "parent"), text(l, "mac")));
+      Map<String, String> sysctls = new LinkedHashMap<>();
+      for (var e : l.path("sysctls").properties()) {
+        if (sysctls.size() >= 8) {
+          throw new IllegalArgumentException("more than 8 sysctls on a link");
+        }
+        sysctls.put(e.getKey(), e.getValue().asString(""));
+      }
+      links.add(new LinkEntry(text(l, "name"), text(l, "parent"), text(l, "mac"), sysctls));
       if (links.size() > MAX_ENTRIES) {
         throw new IllegalArgumentException("more than " + MAX_ENTRIES + " links");
       }
@@ -238,7 +267,11 @@ public final class StateFile {
                   lm.put("name", l.name());
                   lm.put("parent", l.parent());
                   lm.put("mac", l.mac());
-                  return lm;
+                  Map<String, Object> out = new LinkedHashMap<>(lm);
+                  if (!l.sysctls().isEmpty()) {
+                    out.put("sysctls", l.sysctls());
+                  }
+                  return out;
                 })
             .toList());
     return JSON.writeValueAsString(m) + "\n";

@@ -32,6 +32,7 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Daemon.catchEarlyHangups();
     Config loaded;
     ScriptSecurity rules = ScriptSecurity.forCurrentProcess();
     try {

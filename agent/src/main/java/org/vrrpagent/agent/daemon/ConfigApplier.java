@@ -354,7 +354,9 @@ final class ConfigApplier implements AutoCloseable {
       String name = VirtualMacLink.interfaceName(i.family(), i.vrid());
       guard.table().linkCreating(name, i.interfaceName(), VirtualMacLink.mac(i.family(), i.vrid()));
       try {
-        virtualMacs.put(i.name(), VirtualMacLink.create(i.interfaceName(), i.family(), i.vrid()));
+        VirtualMacLink link = VirtualMacLink.create(i.interfaceName(), i.family(), i.vrid());
+        virtualMacs.put(i.name(), link);
+        guard.table().linkSysctls(name, link.changedSysctls());
       } catch (RuntimeException e) {
         guard.table().linkRemoved(name); // create removed what it had made
         throw e;

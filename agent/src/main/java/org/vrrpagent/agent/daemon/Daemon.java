@@ -132,6 +132,27 @@ public final class Daemon implements ControlBackend {
     this.stateFile = Objects.requireNonNull(path);
   }
 
+  private static final java.util.concurrent.atomic.AtomicBoolean EARLY_HUP =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * From here until the daemon runs, a SIGHUP is remembered and served (one reload) once it runs,
+   * instead of ending the JVM (the signal's default action). The run command calls this first.
+   */
+  public static void catchEarlyHangups() {
+    Signal.handle(
+        new Signal("HUP"),
+        s -> {
+          log.info("SIGHUP during start-up: the reload runs once the daemon is running");
+          EARLY_HUP.set(true);
+        });
+  }
+
+  /** Whether a SIGHUP arrived during start-up (served once the daemon runs). */
+  static boolean earlyHangupPending() {
+    return EARLY_HUP.get();
+  }
+
   /**
    * Runs until SIGTERM/SIGINT. Returns the exit code: 0 only when the shutdown finished its job
    * (priority 0 sent, every virtual address removed, hooks and mail given their deadline,
@@ -155,6 +176,7 @@ public final class Daemon implements ControlBackend {
             stop.countDown();
           });
     }
+    catchEarlyHangups();
     Config config = applier.config();
     int code;
     try {
@@ -272,6 +294,13 @@ public final class Daemon implements ControlBackend {
                     ActionResult r = reload();
                     log.info("SIGHUP: {}", r.message());
                   }));
+      if (EARLY_HUP.get()) {
+        background.execute(
+            () -> {
+              ActionResult r = reload();
+              log.info("SIGHUP (received during start-up): {}", r.message());
+            });
+      }
       log.info(
           "node {}: running {} instance(s) ({}), {} check(s)",
           config.node(),

@@ -29,7 +29,12 @@ class StateFileTest {
     StateFile.State s =
         StateFile.ours(
             List.of(new AddressEntry("eth0", X), new AddressEntry("eth0", Y)),
-            List.of(new LinkEntry("vrrp.51", "eth0", "00:00:5e:00:01:33")));
+            List.of(
+                new LinkEntry(
+                    "vrrp.51",
+                    "eth0",
+                    "00:00:5e:00:01:33",
+                    java.util.Map.of("ipv4/conf/eth0/arp_ignore", "0"))));
     f.write(s);
     assertThat(f.read()).contains(s);
     assertThat(Files.readString(f.path())).startsWith("{\"version\":1,");
@@ -157,6 +162,86 @@ class StateFileTest {
     assertThatThrownBy(() -> AddressGuard.start(f, real, leftovers))
         .hasMessageContaining("network namespace net:[1]");
     assertThat(real.list("eth0")).containsExactly(X);
+  }
+
+  @Test
+  void aCrashedRunsSysctlsAreRestoredToWhatTheFirstLinkFound() throws IOException {
+    Path sys = dir.resolve("proc-sys-net");
+    Files.createDirectories(sys.resolve("ipv4/conf/eth0"));
+    Files.writeString(sys.resolve("ipv4/conf/eth0/arp_ignore"), "1\n");
+    Files.writeString(sys.resolve("ipv4/conf/eth0/arp_announce"), "2\n");
+    StateFile f = new StateFile(dir.resolve("state.json"));
+    // Two links on eth0: the first found 0/0 and changed them, the second found them changed.
+    var first = new java.util.LinkedHashMap<String, String>();
+    first.put("ipv4/conf/eth0/arp_ignore", "0");
+    first.put("ipv4/conf/eth0/arp_announce", "0");
+    f.write(
+        new StateFile.State(
+            StateFile.currentNetns(),
+            0,
+            java.util.Optional.empty(),
+            List.of(),
+            List.of(
+                new LinkEntry("vrrp.51", "eth0", "00:00:5e:00:01:33", first),
+                new LinkEntry("vrrp.52", "eth0", "00:00:5e:00:01:34", java.util.Map.of()),
+                new LinkEntry(
+                    "vrrp.53",
+                    "eth9",
+                    "00:00:5e:00:01:35",
+                    java.util.Map.of("ipv4/conf/eth9/arp_ignore", "0")))));
+    Leftovers leftovers =
+        new Leftovers(new InMemoryAddressTable(), new CommandRunner(), List.of("false"), sys);
+    assertThat(leftovers.clean(f, true).lines())
+        .contains(
+            "would restore net.ipv4.conf.eth0.arp_ignore = 0 (left by process 0)",
+            "net.ipv4.conf.eth9.arp_ignore: gone with its interface, nothing to restore (left by"
+                + " process 0)");
+    assertThat(Files.readString(sys.resolve("ipv4/conf/eth0/arp_ignore"))).isEqualTo("1\n");
+    assertThat(leftovers.clean(f, false).lines())
+        .contains(
+            "restored net.ipv4.conf.eth0.arp_announce = 0 (left by process 0)",
+            "restored net.ipv4.conf.eth0.arp_ignore = 0 (left by process 0)");
+    assertThat(Files.readString(sys.resolve("ipv4/conf/eth0/arp_ignore"))).isEqualTo("0");
+    assertThat(Files.readString(sys.resolve("ipv4/conf/eth0/arp_announce"))).isEqualTo("0");
+  }
+
+  @Test
+  void aStateFileCannotNameAnyOtherSysctl() throws IOException {
+    Path p = dir.resolve("state.json");
+    for (String bad :
+        List.of(
+            "\"ipv4/conf/eth0/forwarding\":\"1\"",
+            "\"ipv4/conf/../../../kernel/x/arp_ignore\":\"0\"",
+            "\"ipv4/conf/eth0/arp_ignore\":\"0; rm\"")) {
+      Files.writeString(
+          p,
+          "{\"version\":1,\"netns\":\"x\",\"pid\":0,\"addresses\":[],\"links\":[{\"name\":\"vrrp.51\","
+              + "\"parent\":\"eth0\",\"mac\":\"00:00:5e:00:01:33\",\"sysctls\":{"
+              + bad
+              + "}}]}");
+      assertThatThrownBy(() -> new StateFile(p).read())
+          .as(bad)
+          .hasMessageContaining("expected: ipv4/conf/IFACE/arp_ignore or arp_announce");
+    }
+  }
+
+  @Test
+  void theRecordedTableKeepsWhatALinkChanged() throws IOException {
+    StateFile f = new StateFile(dir.resolve("state.json"));
+    RecordedAddressTable t =
+        AddressGuard.start(
+                f,
+                new InMemoryAddressTable(),
+                new Leftovers(new InMemoryAddressTable(), new CommandRunner(), List.of("false")))
+            .table();
+    t.linkCreating("vrrp.51", "eth0", "00:00:5e:00:01:33");
+    t.linkSysctls("vrrp.51", java.util.Map.of("ipv4/conf/eth0/arp_ignore", "0"));
+    assertThat(f.read().orElseThrow().links())
+        .singleElement()
+        .extracting(LinkEntry::sysctls)
+        .isEqualTo(java.util.Map.of("ipv4/conf/eth0/arp_ignore", "0"));
+    t.linkRemoved("vrrp.51");
+    assertThat(f.read().orElseThrow().links()).isEmpty();
   }
 
   /** Runs a probe just before each add reaches the real table. */

@@ -81,15 +81,30 @@ class LeftoversIT {
   @DisplayName(
       "a virtual-MAC interface left by a crash is removed by a run whose configuration has none")
   void leftoverVirtualMacIsRemovedAtStart() {
+    assertThat(sysctl("arp_ignore")).isEqualTo("0");
+    assertThat(sysctl("arp_announce")).isEqualTo("0");
     crashWithX("virtual-mac: true");
     assertThat(linkExists("vrrp.51")).isTrue();
+    // The crashed run had changed eth0's ARP behaviour for the virtual MAC.
+    assertThat(sysctl("arp_ignore")).isEqualTo("1");
+    assertThat(sysctl("arp_announce")).isEqualTo("2");
     NetnsLab.LabProcess b = lab.agent(1, agent("h1", 52, 100, Y + "/24", ""));
     lab.awaitAddress(1, Y, System.nanoTime(), ELECTION, b);
     assertThat(linkExists("vrrp.51"))
         .as("vrrp.51 left by the crashed run" + AgentLab.logs(b))
         .isFalse();
     assertThat(b.output())
-        .contains("start-up cleanup: removed interface vrrp.51@eth0 00:00:5e:00:01:33");
+        .contains("start-up cleanup: removed interface vrrp.51@eth0 00:00:5e:00:01:33")
+        .contains("start-up cleanup: restored net.ipv4.conf.eth0.arp_ignore = 0");
+    // The next run has no virtual MAC: eth0 answers ARP as before the crashed run.
+    assertThat(sysctl("arp_ignore")).isEqualTo("0");
+    assertThat(sysctl("arp_announce")).isEqualTo("0");
+  }
+
+  private String sysctl(String name) {
+    CommandRunner.Result r = lab.lab.exec(1, "cat", "/proc/sys/net/ipv4/conf/eth0/" + name);
+    assertThat(r.succeeded()).as(r.describeFailure()).isTrue();
+    return r.stdout().strip();
   }
 
   @Test

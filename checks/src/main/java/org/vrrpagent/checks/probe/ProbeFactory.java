@@ -94,7 +94,8 @@ public final class ProbeFactory implements AutoCloseable {
   public static void checkHere(ProbeSpec spec) {
     switch (spec) {
       case HttpProbeSpec s when s.https() -> TlsTrust.clientContext(s);
-      case ScriptProbeSpec s when s.user() != null -> ScriptProbe.primaryGid(s.user());
+      case ScriptProbeSpec s when s.user() != null ->
+          ScriptProbe.checkUserSwitch(s.user(), ScriptProbe.effectiveCapabilities());
       default -> {}
     }
   }
@@ -111,7 +112,8 @@ public final class ProbeFactory implements AutoCloseable {
       case ProcessProbeSpec s -> new ProcessProbe(s, virtualThreads);
       case ScriptProbeSpec s -> {
         if (s.user() != null) {
-          ScriptProbe.primaryGid(s.user()); // fail at configuration time, not at first run
+          // fail at configuration time, not at first run
+          ScriptProbe.checkUserSwitch(s.user(), ScriptProbe.effectiveCapabilities());
         }
         yield new ScriptProbe(s, scriptRuns);
       }

@@ -36,7 +36,7 @@ final class ScriptProbe implements Probe {
 
   List<String> command() {
     List<String> cmd = new ArrayList<>();
-    if (spec.user() != null) {
+    if (spec.user() != null && !spec.user().equals(System.getProperty("user.name"))) {
       long gid = primaryGid(spec.user());
       cmd.addAll(
           List.of("setpriv", "--reuid=" + spec.user(), "--regid=" + gid, "--init-groups", "--"));
@@ -84,6 +84,48 @@ final class ScriptProbe implements Probe {
     }
     String last = trimmed.substring(trimmed.lastIndexOf('\n') + 1).strip();
     return last.length() > 120 ? ": " + last.substring(0, 119) + "…" : ": " + last;
+  }
+
+  /** CAP_SETGID and CAP_SETUID: bits 6 and 7 of a capability set. */
+  private static final long SETGID_SETUID = (1L << 6) | (1L << 7);
+
+  /**
+   * Checks that this process can run a script as {@code user}: the agent's own user needs nothing
+   * (no switch), any other user needs CAP_SETUID and CAP_SETGID in the effective set (root has
+   * them; the systemd unit's unprivileged user does not).
+   *
+   * @throws InvalidOptionException naming the user and what to do
+   */
+  static void checkUserSwitch(String user, long effectiveCapabilities) {
+    primaryGid(user);
+    if (user.equals(System.getProperty("user.name"))) {
+      return;
+    }
+    if ((effectiveCapabilities & SETGID_SETUID) != SETGID_SETUID) {
+      throw new InvalidOptionException(
+          "user",
+          "user \""
+              + user
+              + "\": the agent runs as "
+              + System.getProperty("user.name")
+              + " without CAP_SETUID and CAP_SETGID, so it cannot run a script as another user"
+              + " (expected: leave out user: to run the script as the agent's user, or add"
+              + " CAP_SETUID CAP_SETGID to the unit's AmbientCapabilities)");
+    }
+  }
+
+  /** This process's effective capabilities ({@code CapEff} of /proc/self/status); 0 if unknown. */
+  static long effectiveCapabilities() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("CapEff:")) {
+          return Long.parseUnsignedLong(line.substring("CapEff:".length()).strip(), 16);
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
+    return 0;
   }
 
   /** The user's primary group from /etc/passwd (setpriv needs a numeric or named gid). */

@@ -157,6 +157,25 @@ class ScriptProbeTest {
             "user \"no-such-user-x\" is not in /etc/passwd (expected: a user of this host)");
   }
 
+  @Test
+  void anotherUserNeedsSetuidAndSetgidCapabilities() {
+    long both = (1L << 6) | (1L << 7);
+    ScriptProbe.checkUserSwitch("nobody", both); // root, or the capabilities granted: fine
+    for (long caps : new long[] {0, 1L << 6, 1L << 7, (1L << 12) | (1L << 13)}) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> ScriptProbe.checkUserSwitch("nobody", caps))
+          .as("CapEff %x", caps)
+          .hasMessageContaining("user \"nobody\": the agent runs as ")
+          .hasMessageContaining("without CAP_SETUID and CAP_SETGID")
+          .hasMessageContaining("(expected: leave out user:");
+    }
+    // The agent's own user needs no switch, whatever its capabilities.
+    ScriptProbe.checkUserSwitch(System.getProperty("user.name"), 0);
+    ScriptProbeSpec self =
+        new ScriptProbeSpec(List.of("/bin/true"), System.getProperty("user.name"), null, null);
+    assertThat(new ScriptProbe(self, null).command()).containsExactly("/bin/true");
+  }
+
   /**
    * Issue 10 fault 2: a script whose child keeps stdout open ({@code sleep N & exit 0}). Each run
    * used to leave the child, the pipe, a pinned carrier and a JDK reaper thread behind.

@@ -3,7 +3,6 @@ package org.vrrpagent.core.engine;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +16,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vrrpagent.core.carp.CarpAdvertisement;
+import org.vrrpagent.core.carp.CarpCodec;
+import org.vrrpagent.core.carp.CarpElection;
+import org.vrrpagent.core.carp.CarpRouter;
 import org.vrrpagent.core.fsm.Action;
 import org.vrrpagent.core.fsm.Event;
+import org.vrrpagent.core.fsm.Router;
 import org.vrrpagent.core.fsm.SyncGroup;
 import org.vrrpagent.core.fsm.TimerName;
 import org.vrrpagent.core.fsm.VirtualRouter;
@@ -28,6 +32,7 @@ import org.vrrpagent.core.io.InboundPacket;
 import org.vrrpagent.core.io.InterfaceAddress;
 import org.vrrpagent.core.io.NeighborAnnouncer;
 import org.vrrpagent.core.io.Transport;
+import org.vrrpagent.core.wire.Advertisement;
 import org.vrrpagent.core.wire.AdvertisementCodec;
 import org.vrrpagent.core.wire.DropReason;
 import org.vrrpagent.core.wire.IpContext;
@@ -77,8 +82,24 @@ public final class Engine implements AutoCloseable {
   private final Map<String, RouterBinding> bindings = new LinkedHashMap<>();
   private final Map<String, Unit> units = new LinkedHashMap<>();
   private final Map<Object, List<RouterBinding>> byTransport = new LinkedHashMap<>();
-  private final Map<String, Map<TimerName, EngineScheduler.Cancellable>> timers =
-      new LinkedHashMap<>();
+  private final Map<String, RouterTimers> timers = new LinkedHashMap<>();
+
+  /** The timer events, made once: a fired timer allocates no event. */
+  private static final Event.TimerFired[] FIRED = new Event.TimerFired[TimerName.values().length];
+
+  static {
+    for (TimerName t : TimerName.values()) {
+      FIRED[t.ordinal()] = new Event.TimerFired(t);
+    }
+  }
+
+  /**
+   * The action list a stand-alone router's event fills (engine thread), reused from event to event;
+   * it arms timers directly ({@link Action.TimerSink}).
+   */
+  private final ScratchActions scratch = new ScratchActions();
+
+  private boolean scratchInUse;
   private final Map<String, Announcements> announcements = new LinkedHashMap<>();
   private final Map<String, Long> sinceNanos = new LinkedHashMap<>();
 
@@ -122,7 +143,14 @@ public final class Engine implements AutoCloseable {
    * configuration reload) it starts at once, after removing addresses it may have left.
    */
   public void add(RouterBinding binding) {
-    addUnit(List.of(binding), () -> new Single(new VirtualRouter(binding.config())));
+    addUnit(
+        List.of(binding),
+        () ->
+            new Single(
+                binding.name(),
+                binding.carp().isPresent()
+                    ? new CarpRouter(binding.carp().get(), binding.config().basePriority())
+                    : new VirtualRouter(binding.config())));
   }
 
   /**
@@ -130,6 +158,12 @@ public final class Engine implements AutoCloseable {
    * {@link #add}.
    */
   public void addSyncGroup(String name, List<RouterBinding> members) {
+    for (RouterBinding b : members) {
+      if (b.isCarp()) {
+        throw new IllegalArgumentException(
+            "sync group '" + name + "': CARP router '" + b.name() + "' (expected: VRRP members)");
+      }
+    }
     addUnit(
         members,
         () -> new Group(new SyncGroup(name, members.stream().map(RouterBinding::config).toList())));
@@ -180,7 +214,7 @@ public final class Engine implements AutoCloseable {
           }
           for (String name : names) {
             cancelAnnouncements(name);
-            timers.remove(name).values().forEach(EngineScheduler.Cancellable::cancel);
+            timers.remove(name).cancelAll();
             units.remove(name);
             RouterBinding b = bindings.remove(name);
             List<RouterBinding> sharing = byTransport.get(b.transportKey());
@@ -205,15 +239,18 @@ public final class Engine implements AutoCloseable {
       throw new IllegalArgumentException("router '" + binding.name() + "' added twice");
     }
     for (RouterBinding other : byTransport.getOrDefault(binding.transportKey(), List.of())) {
-      if (other.config().vrid() == binding.config().vrid()) {
+      if (other.config().vrid() == binding.config().vrid() && other.isCarp() == binding.isCarp()) {
         throw new IllegalArgumentException(
             "routers '"
                 + other.name()
                 + "' and '"
                 + binding.name()
-                + "' share VRID "
+                + "' share "
+                + (binding.isCarp() ? "vhid " : "VRID ")
                 + binding.config().vrid()
-                + " on one link (expected: one router per VRID)");
+                + " on one link (expected: one router per "
+                + (binding.isCarp() ? "vhid" : "VRID")
+                + ")");
       }
     }
   }
@@ -223,7 +260,7 @@ public final class Engine implements AutoCloseable {
     bindings.put(binding.name(), binding);
     byTransport.computeIfAbsent(binding.transportKey(), k -> new ArrayList<>()).add(binding);
     routerNames = List.copyOf(bindings.keySet());
-    timers.put(binding.name(), new EnumMap<>(TimerName.class));
+    timers.put(binding.name(), new RouterTimers(binding));
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -411,7 +448,7 @@ public final class Engine implements AutoCloseable {
         () -> {
           List<RouterStatus> out = new ArrayList<>();
           for (RouterBinding b : bindings.values()) {
-            VirtualRouter r = units.get(b.name()).router(b.name());
+            Router r = units.get(b.name()).router(b.name());
             out.add(
                 new RouterStatus(
                     b.name(),
@@ -461,16 +498,34 @@ public final class Engine implements AutoCloseable {
                       + " any more"));
       return;
     }
-    ReceivedAdvertisement advert;
+    // Protocol 112 carries VRRP and CARP: tell them apart by shape (CarpCodec.isCarp), then only
+    // the matching codec reads the packet and only routers of that protocol see it.
+    boolean carp = CarpCodec.isCarp(packet.vrrpMessage());
+    Event repeated = repeatedAdvert(candidates, carp, packet);
+    if (repeated != null) {
+      // Byte for byte the advert last decoded for this router, with the same IP header fields:
+      // the decode (a pure function of both) would give the same result again.
+      RouterBinding b = bindingFor(candidates, carp, packet.vrrpMessage()[1] & 0xff);
+      if (dispatch(b.name(), repeated)) {
+        advertReceived(b);
+      }
+      return;
+    }
+    IpContext ip =
+        new IpContext(
+            packet.source(), packet.destination(), packet.ttlOrHopLimit(), packet.sourceOnLink());
+    Event event;
+    int id;
     try {
-      advert =
-          AdvertisementCodec.decode(
-              packet.vrrpMessage(),
-              new IpContext(
-                  packet.source(),
-                  packet.destination(),
-                  packet.ttlOrHopLimit(),
-                  packet.sourceOnLink()));
+      if (carp) {
+        CarpAdvertisement advert = CarpCodec.decode(packet.vrrpMessage(), ip);
+        event = new Event.CarpAdvertReceived(advert, packet.source());
+        id = advert.vhid();
+      } else {
+        ReceivedAdvertisement advert = AdvertisementCodec.decode(packet.vrrpMessage(), ip);
+        event = new Event.AdvertReceived(advert);
+        id = advert.advertisement().vrid();
+      }
     } catch (MalformedAdvertisementException e) {
       safely(
           null,
@@ -478,15 +533,19 @@ public final class Engine implements AutoCloseable {
               listener.dropped(
                   null,
                   e.reason(),
-                  "from " + packet.source().getHostAddress() + ": " + e.getMessage()));
+                  "from "
+                      + packet.source().getHostAddress()
+                      + ": "
+                      + e.getMessage()
+                      + (carp ? " (CARP)" : "")));
       return;
     }
-    int vrid = advert.advertisement().vrid();
     for (RouterBinding b : candidates) {
-      if (b.config().vrid() == vrid) {
+      if (b.isCarp() == carp && b.config().vrid() == id) {
         // Counted as received only when the router accepted it: its drops have their reasons.
-        if (dispatch(b.name(), new Event.AdvertReceived(advert))) {
-          safely(b.name(), () -> listener.advertReceived(b.name()));
+        timers.get(b.name()).rememberReceived(packet, event);
+        if (dispatch(b.name(), event)) {
+          advertReceived(b);
         }
         return;
       }
@@ -497,11 +556,43 @@ public final class Engine implements AutoCloseable {
             listener.dropped(
                 null,
                 DropReason.VRID,
-                "VRID "
-                    + vrid
+                (carp ? "CARP vhid " : "VRID ")
+                    + id
                     + " from "
                     + packet.source().getHostAddress()
                     + " (not configured on this link)"));
+  }
+
+  private void advertReceived(RouterBinding b) {
+    try {
+      listener.advertReceived(b.name());
+    } catch (RuntimeException e) {
+      log.error("{}: a listener threw (ignored): {}", b.name(), e.toString(), e);
+    }
+  }
+
+  /** The router of that protocol with that VRID (VHID for CARP) on the link, or null. */
+  private static RouterBinding bindingFor(List<RouterBinding> candidates, boolean carp, int id) {
+    for (int i = 0; i < candidates.size(); i++) {
+      RouterBinding b = candidates.get(i);
+      if (b.isCarp() == carp && b.config().vrid() == id) {
+        return b;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The event decoded last for this packet's router when the packet repeats it exactly; or null.
+   */
+  private Event repeatedAdvert(List<RouterBinding> candidates, boolean carp, InboundPacket p) {
+    byte[] m = p.vrrpMessage();
+    if (m.length < 2) {
+      return null;
+    }
+    // Byte 1 is the VRID in VRRP v2 and v3, and the VHID in CARP.
+    RouterBinding b = bindingFor(candidates, carp, m[1] & 0xff);
+    return b == null ? null : timers.get(b.name()).repeated(p);
   }
 
   private void reportQueueFull() {
@@ -520,16 +611,40 @@ public final class Engine implements AutoCloseable {
   /** Handles an event and executes its actions; false when the router dropped it (or failed). */
   private boolean dispatch(String router, Event event) {
     try {
-      SequencedMap<String, List<Action>> actions =
-          units.get(router).handle(router, event, scheduler.nanoTime());
+      Unit unit = units.get(router);
+      if (unit instanceof Single single && !scratchInUse) {
+        // The steady-state path (a master's timer, a backup hearing its master): one reused
+        // action list, timers armed in place, nothing allocated.
+        scratchInUse = true;
+        try {
+          scratch.clear();
+          scratch.timers = timers.get(router);
+          single.router().handle(event, scheduler.nanoTime(), scratch);
+          execute(router, scratch);
+          return !containsDrop(scratch);
+        } finally {
+          scratch.clear();
+          scratch.timers = null;
+          scratchInUse = false;
+        }
+      }
+      SequencedMap<String, List<Action>> actions = unit.handle(router, event, scheduler.nanoTime());
       execute(actions);
-      return actions.getOrDefault(router, List.of()).stream()
-          .noneMatch(a -> a instanceof Action.Dropped);
+      return !containsDrop(actions.getOrDefault(router, List.of()));
     } catch (RuntimeException e) {
       log.error("{}: engine error handling {}: {}", router, event, e.toString(), e);
       safely(router, () -> listener.failure(router, "engine error handling " + event + ": " + e));
       return false;
     }
+  }
+
+  private static boolean containsDrop(List<Action> actions) {
+    for (int i = 0; i < actions.size(); i++) {
+      if (actions.get(i) instanceof Action.Dropped) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void execute(SequencedMap<String, List<Action>> actionsByRouter) {
@@ -538,9 +653,11 @@ public final class Engine implements AutoCloseable {
 
   private void execute(String router, List<Action> actions) {
     RouterBinding b = bindings.get(router);
-    for (Action action : actions) {
+    for (int i = 0; i < actions.size(); i++) { // indexed: no iterator per event
+      Action action = actions.get(i);
       switch (action) {
         case Action.SendAdvertisement s -> send(b, s);
+        case Action.SendCarpAdvertisement s -> sendCarp(b, s);
         case Action.AddAddresses a -> changeAddresses(b, a.addresses(), true);
         case Action.RemoveAddresses r -> {
           cancelAnnouncements(router);
@@ -575,7 +692,7 @@ public final class Engine implements AutoCloseable {
               "{}: conflict with {} over: no advert from it we had to drop for {} s ({} dropped)",
               router,
               c.conflict().peer().getHostAddress(),
-              VirtualRouter.conflictQuietNanos(b.config()) / 1_000_000_000L,
+              conflictQuietNanos(b) / 1_000_000_000L,
               c.conflict().adverts());
           safely(router, () -> listener.conflictCleared(router, c.conflict()));
         }
@@ -588,14 +705,12 @@ public final class Engine implements AutoCloseable {
   }
 
   private void send(RouterBinding b, Action.SendAdvertisement s) {
-    List<InetAddress> destinations =
-        b.unicastPeers().isEmpty() ? List.of(b.group()) : b.unicastPeers();
-    for (InetAddress destination : destinations) {
+    RouterTimers rt = timers.get(b.name());
+    List<InetAddress> destinations = rt.destinations;
+    for (int i = 0; i < destinations.size(); i++) {
+      InetAddress destination = destinations.get(i);
       try {
-        byte[] message =
-            AdvertisementCodec.encode(
-                s.advert(), b.transport().sourceAddress(), destination, b.checksumMode());
-        b.transport().send(message, destination);
+        b.transport().send(rt.message(b, s, i), destination);
       } catch (RuntimeException e) {
         safely(b.name(), () -> listener.failure(b.name(), e.getMessage()));
         log.warn(
@@ -605,8 +720,33 @@ public final class Engine implements AutoCloseable {
             e.getMessage());
         continue;
       }
-      safely(b.name(), () -> listener.advertSent(b.name(), s.advert().priority()));
+      try {
+        listener.advertSent(b.name(), s.advert().priority());
+      } catch (RuntimeException e) {
+        log.error("{}: a listener threw (ignored): {}", b.name(), e.toString(), e);
+      }
     }
+  }
+
+  /**
+   * A CARP advert goes to the group only (224.0.0.18; ucarp and carp(4) know no unicast peers). The
+   * transport sends it from the virtual MAC when one is registered for the vhid.
+   */
+  private void sendCarp(RouterBinding b, Action.SendCarpAdvertisement s) {
+    try {
+      b.transport().send(CarpCodec.encode(s.advert()), b.group());
+    } catch (RuntimeException e) {
+      safely(b.name(), () -> listener.failure(b.name(), e.getMessage()));
+      log.warn("{}: CARP advertisement not sent: {}", b.name(), e.getMessage());
+      return;
+    }
+    safely(b.name(), () -> listener.advertSent(b.name(), s.priority()));
+  }
+
+  private static long conflictQuietNanos(RouterBinding b) {
+    return b.carp()
+        .map(c -> 3 * CarpElection.masterDownIntervalNanos(c.advbaseSeconds(), c.advskew()))
+        .orElseGet(() -> VirtualRouter.conflictQuietNanos(b.config()));
   }
 
   private void changeAddresses(RouterBinding b, List<InetAddress> addresses, boolean add) {
@@ -737,26 +877,121 @@ public final class Engine implements AutoCloseable {
   }
 
   private void arm(String router, TimerName timer, long deadlineNanos) {
-    cancel(router, timer);
-    Map<TimerName, EngineScheduler.Cancellable> routerTimers = timers.get(router);
-    EngineScheduler.Cancellable[] self = new EngineScheduler.Cancellable[1];
-    self[0] =
-        scheduler.schedule(
-            deadlineNanos,
-            () -> {
-              // A timer cancelled or re-armed after it was queued to run must not fire.
-              if (routerTimers.get(timer) == self[0]) {
-                routerTimers.remove(timer);
-                dispatch(router, new Event.TimerFired(timer));
-              }
-            });
-    routerTimers.put(timer, self[0]);
+    timers.get(router).arm(timer, deadlineNanos);
   }
 
   private void cancel(String router, TimerName timer) {
-    EngineScheduler.Cancellable c = timers.get(router).remove(timer);
-    if (c != null) {
-      c.cancel();
+    timers.get(router).cancel(timer);
+  }
+
+  /**
+   * One router's timers, one re-armable {@link EngineScheduler.Timer} per {@link TimerName} (made
+   * on first use), and its encoded adverts: while the state machine hands over the same advert (its
+   * priority unchanged) and the transport's source address is the same, the bytes sent last time
+   * are sent again, neither encoded nor allocated anew.
+   */
+  private final class RouterTimers {
+    private final String router;
+    private final EngineScheduler.Timer[] byName =
+        new EngineScheduler.Timer[TimerName.values().length];
+    final List<InetAddress> destinations;
+    private Advertisement encodedAdvert;
+    private InetAddress encodedSource;
+    private final byte[][] messages;
+
+    /** The last advert received for this router that decoded, and the packet it came in. */
+    private byte[] receivedMessage;
+
+    private InetAddress receivedSource;
+    private InetAddress receivedDestination;
+    private int receivedTtl;
+    private boolean receivedOnLink;
+    private Event receivedEvent;
+
+    RouterTimers(RouterBinding binding) {
+      this.router = binding.name();
+      this.destinations =
+          binding.unicastPeers().isEmpty() ? List.of(binding.group()) : binding.unicastPeers();
+      this.messages = new byte[destinations.size()][];
+    }
+
+    void rememberReceived(InboundPacket p, Event event) {
+      receivedMessage = p.vrrpMessage().clone();
+      receivedSource = p.source();
+      receivedDestination = p.destination();
+      receivedTtl = p.ttlOrHopLimit();
+      receivedOnLink = p.sourceOnLink();
+      receivedEvent = event;
+    }
+
+    Event repeated(InboundPacket p) {
+      return receivedEvent != null
+              && p.ttlOrHopLimit() == receivedTtl
+              && p.sourceOnLink() == receivedOnLink
+              && java.util.Arrays.equals(p.vrrpMessage(), receivedMessage)
+              && p.source().equals(receivedSource)
+              && p.destination().equals(receivedDestination)
+          ? receivedEvent
+          : null;
+    }
+
+    void arm(TimerName timer, long deadlineNanos) {
+      EngineScheduler.Timer t = byName[timer.ordinal()];
+      if (t == null) {
+        Event fired = FIRED[timer.ordinal()];
+        t = scheduler.timer(() -> dispatch(router, fired));
+        byName[timer.ordinal()] = t;
+      }
+      t.arm(deadlineNanos);
+    }
+
+    void cancel(TimerName timer) {
+      EngineScheduler.Timer t = byName[timer.ordinal()];
+      if (t != null) {
+        t.cancel();
+      }
+    }
+
+    void cancelAll() {
+      for (EngineScheduler.Timer t : byName) {
+        if (t != null) {
+          t.cancel();
+        }
+      }
+    }
+
+    byte[] message(RouterBinding b, Action.SendAdvertisement s, int destination) {
+      InetAddress source = b.transport().sourceAddress();
+      if (s.advert() != encodedAdvert || !source.equals(encodedSource)) {
+        java.util.Arrays.fill(messages, null);
+        encodedAdvert = s.advert();
+        encodedSource = source;
+      }
+      byte[] m = messages[destination];
+      if (m == null) {
+        m =
+            AdvertisementCodec.encode(
+                s.advert(), source, destinations.get(destination), b.checksumMode());
+        messages[destination] = m;
+      }
+      return m;
+    }
+  }
+
+  /**
+   * The reused action list of {@link #dispatch}: timer changes go straight to the router's timers.
+   */
+  private static final class ScratchActions extends ArrayList<Action> implements Action.TimerSink {
+    RouterTimers timers;
+
+    @Override
+    public void armTimer(TimerName timer, long deadlineNanos) {
+      timers.arm(timer, deadlineNanos);
+    }
+
+    @Override
+    public void cancelTimer(TimerName timer) {
+      timers.cancel(timer);
     }
   }
 
@@ -792,12 +1027,12 @@ public final class Engine implements AutoCloseable {
 
     SequencedMap<String, List<Action>> shutdown(long now);
 
-    VirtualRouter router(String name);
+    Router router(String name);
 
     boolean anyStarted();
   }
 
-  private record Single(VirtualRouter router) implements Unit {
+  private record Single(String name, Router router) implements Unit {
     @Override
     public SequencedMap<String, List<Action>> handle(String name, Event event, long now) {
       SequencedMap<String, List<Action>> out = new LinkedHashMap<>();
@@ -807,16 +1042,16 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public SequencedMap<String, List<Action>> startup(long now) {
-      return handle(router.config().name(), new Event.Startup(), now);
+      return handle(name, new Event.Startup(), now);
     }
 
     @Override
     public SequencedMap<String, List<Action>> shutdown(long now) {
-      return handle(router.config().name(), new Event.Shutdown(), now);
+      return handle(name, new Event.Shutdown(), now);
     }
 
     @Override
-    public VirtualRouter router(String name) {
+    public Router router(String name) {
       return router;
     }
 

@@ -45,6 +45,44 @@ public interface EngineScheduler {
    */
   Cancellable schedule(long atNanos, Runnable task);
 
+  /**
+   * A re-armable timer for {@code task} on the engine thread: made once (one per router and timer
+   * name), then {@link Timer#arm armed}, re-armed and cancelled as often as needed. Arm and cancel
+   * it only on the engine thread. {@link RealTimeScheduler} keeps all of them in one {@link
+   * TimerHeap} and allocates nothing per arm; this default builds it on {@link #schedule} (one task
+   * per arm, as the simulation's virtual clock wants).
+   */
+  default Timer timer(Runnable task) {
+    return new Timer() {
+      private Cancellable pending;
+
+      @Override
+      public void arm(long atNanos) {
+        cancel();
+        Cancellable[] self = new Cancellable[1];
+        self[0] =
+            schedule(
+                atNanos,
+                () -> {
+                  // Cancelled or re-armed after it was queued to run: it must not fire.
+                  if (pending == self[0]) {
+                    pending = null;
+                    task.run();
+                  }
+                });
+        pending = self[0];
+      }
+
+      @Override
+      public void cancel() {
+        if (pending != null) {
+          pending.cancel();
+          pending = null;
+        }
+      }
+    };
+  }
+
   /** Runs {@code task} on the address lane, after the tasks already given to it. */
   void executeBlocking(Runnable task);
 
@@ -66,6 +104,12 @@ public interface EngineScheduler {
    * @return true when the address lane finished in time
    */
   boolean stop(long deadlineNanos);
+
+  /** A timer that may be armed again after it ran or was cancelled ({@link #timer}). */
+  interface Timer extends Cancellable {
+    /** Runs the timer's task at {@code atNanos} (at once if that is past); moves it if armed. */
+    void arm(long atNanos);
+  }
 
   /** A scheduled task that may still be cancelled. */
   interface Cancellable {

@@ -1,38 +1,47 @@
 package org.vrrpagent.core.engine;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The engine on a host: {@link System#nanoTime()}, one engine thread ({@code vrrp-engine}) and one
- * address thread ({@code vrrp-addresses}), both platform threads at the highest priority so that a
- * busy JVM delays an advertisement as little as it can.
+ * address thread ({@code vrrp-addresses}), both platform threads at the highest Java priority.
+ *
+ * <p>The engine thread is a plain loop over two structures it alone owns: a queue of tasks ({@link
+ * #execute}; packets, configuration calls) and one {@link TimerHeap} holding every timer of every
+ * router. It runs the due timers, then at most {@value #BATCH} queued tasks (a flood of packets
+ * cannot hold back a due advert for long), then parks until the next deadline or the next task.
+ * Re-arming a router's timer moves it inside the heap: no future, no queue node, no garbage per
+ * advert (a {@code ScheduledThreadPoolExecutor} made a future and a lock round per arm and per
+ * cancel).
  */
 public final class RealTimeScheduler implements EngineScheduler {
-  private final ScheduledThreadPoolExecutor engineThread;
+  private static final Logger log = LoggerFactory.getLogger(RealTimeScheduler.class);
+
+  /** Tasks (or due timers) run in a row before the loop looks at the other kind again. */
+  static final int BATCH = 256;
+
+  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final TimerHeap timers = new TimerHeap(); // engine thread only
   private final ExecutorService addressThread;
-  private volatile Thread engine;
+  private final Thread engine;
+  private volatile boolean stopped;
 
   public RealTimeScheduler() {
-    this.engineThread =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread t = platformThread(r, "vrrp-engine");
-              engine = t;
-              return t;
-            });
-    this.engineThread.setRemoveOnCancelPolicy(true);
-    this.engineThread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     this.addressThread =
         Executors.newSingleThreadExecutor(r -> platformThread(r, "vrrp-addresses"));
+    this.engine = platformThread(this::runEngine, "vrrp-engine");
+    this.engine.start();
   }
 
   private static Thread platformThread(Runnable r, String name) {
@@ -40,6 +49,51 @@ public final class RealTimeScheduler implements EngineScheduler {
     t.setDaemon(true);
     t.setPriority(Thread.MAX_PRIORITY);
     return t;
+  }
+
+  /** The engine thread (for native scheduling settings such as its nice value). */
+  public Thread engineThread() {
+    return engine;
+  }
+
+  private void runEngine() {
+    try {
+      while (!stopped) {
+        long now = System.nanoTime();
+        TimerHeap.Timer due;
+        for (int i = 0; i < BATCH && !stopped && (due = timers.pollDue(now)) != null; i++) {
+          run(due.task());
+        }
+        Runnable task;
+        for (int i = 0; i < BATCH && !stopped && (task = tasks.poll()) != null; i++) {
+          run(task);
+        }
+        if (stopped || !tasks.isEmpty()) {
+          continue;
+        }
+        long next = timers.nextDeadlineNanos();
+        if (next == Long.MAX_VALUE) {
+          LockSupport.park(this);
+        } else {
+          long wait = next - System.nanoTime();
+          if (wait > 0) {
+            LockSupport.parkNanos(this, wait);
+          }
+        }
+      }
+    } finally {
+      timers.clear();
+      tasks.clear();
+    }
+  }
+
+  private static void run(Runnable task) {
+    try {
+      task.run();
+    } catch (Throwable e) {
+      // The engine handles its own failures; whatever still escapes must not end the thread.
+      log.error("engine thread: a task threw (ignored): {}", e.toString(), e);
+    }
   }
 
   @Override
@@ -54,14 +108,59 @@ public final class RealTimeScheduler implements EngineScheduler {
 
   @Override
   public void execute(Runnable task) {
-    engineThread.execute(task);
+    if (stopped) {
+      throw new RejectedExecutionException("the engine thread stopped");
+    }
+    tasks.add(task);
+    if (!inEngineThread()) {
+      LockSupport.unpark(engine);
+    }
   }
 
   @Override
   public Cancellable schedule(long atNanos, Runnable task) {
-    long delay = Math.max(0, atNanos - System.nanoTime());
-    ScheduledFuture<?> f = engineThread.schedule(task, delay, TimeUnit.NANOSECONDS);
-    return () -> f.cancel(false);
+    Timer t = timer(task);
+    t.arm(atNanos);
+    return t;
+  }
+
+  @Override
+  public Timer timer(Runnable task) {
+    return new EngineTimer(timers.timer(task));
+  }
+
+  /**
+   * A {@link TimerHeap.Timer} that may also be armed or cancelled from another thread (the change
+   * then goes through the task queue).
+   */
+  private final class EngineTimer implements Timer {
+    private final TimerHeap.Timer timer;
+
+    EngineTimer(TimerHeap.Timer timer) {
+      this.timer = timer;
+    }
+
+    @Override
+    public void arm(long atNanos) {
+      if (inEngineThread()) {
+        timer.arm(atNanos);
+      } else {
+        execute(() -> timer.arm(atNanos));
+      }
+    }
+
+    @Override
+    public void cancel() {
+      if (inEngineThread()) {
+        timer.cancel();
+      } else if (!stopped) {
+        try {
+          execute(timer::cancel);
+        } catch (RejectedExecutionException e) {
+          // Stopped meanwhile: nothing runs any more.
+        }
+      }
+    }
   }
 
   @Override
@@ -74,7 +173,7 @@ public final class RealTimeScheduler implements EngineScheduler {
     if (inEngineThread()) {
       return work.get();
     }
-    CompletableFuture<T> f = CompletableFuture.supplyAsync(work, engineThread);
+    CompletableFuture<T> f = CompletableFuture.supplyAsync(work, this::execute);
     try {
       return f.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
@@ -87,7 +186,8 @@ public final class RealTimeScheduler implements EngineScheduler {
 
   @Override
   public boolean stop(long deadlineNanos) {
-    engineThread.shutdownNow();
+    stopped = true;
+    LockSupport.unpark(engine);
     addressThread.shutdown();
     try {
       return addressThread.awaitTermination(

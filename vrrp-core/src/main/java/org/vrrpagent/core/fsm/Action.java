@@ -3,6 +3,7 @@ package org.vrrpagent.core.fsm;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Objects;
+import org.vrrpagent.core.carp.CarpAdvertisement;
 import org.vrrpagent.core.wire.Advertisement;
 import org.vrrpagent.core.wire.DropReason;
 
@@ -12,9 +13,32 @@ import org.vrrpagent.core.wire.DropReason;
  */
 public sealed interface Action {
 
+  /**
+   * An action list that takes timer changes directly instead of as {@link ArmTimer} / {@link
+   * CancelTimer} actions ({@link VirtualRouter#handle(Event, long, List)}): the engine arms its
+   * timers this way, so a master's advertising allocates no action per advert. Timer changes stay
+   * in the order the state machine makes them; they only take effect after the other actions of the
+   * same event, which on one engine thread is the same thing.
+   */
+  interface TimerSink {
+    void armTimer(TimerName timer, long deadlineNanos);
+
+    void cancelTimer(TimerName timer);
+  }
+
   /** Send this advertisement to the VRRP group (or the unicast peers). */
   record SendAdvertisement(Advertisement advert) implements Action {
     public SendAdvertisement {
+      Objects.requireNonNull(advert, "advert");
+    }
+  }
+
+  /**
+   * Send this CARP advertisement to the group (a CARP router's adverts; {@code priority} is the
+   * effective priority its advskew stands for, for counting).
+   */
+  record SendCarpAdvertisement(CarpAdvertisement advert, int priority) implements Action {
+    public SendCarpAdvertisement {
       Objects.requireNonNull(advert, "advert");
     }
   }

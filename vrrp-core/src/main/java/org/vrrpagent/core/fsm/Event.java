@@ -1,6 +1,8 @@
 package org.vrrpagent.core.fsm;
 
+import java.net.InetAddress;
 import java.util.Objects;
+import org.vrrpagent.core.carp.CarpAdvertisement;
 import org.vrrpagent.core.wire.ReceivedAdvertisement;
 
 /** What happens to a virtual router; fed to {@link VirtualRouter#handle(Event, long)}. */
@@ -16,6 +18,17 @@ public sealed interface Event {
   record AdvertReceived(ReceivedAdvertisement advert) implements Event {
     public AdvertReceived {
       Objects.requireNonNull(advert, "advert");
+    }
+  }
+
+  /**
+   * A CARP advertisement that passed {@code CarpCodec.decode}'s packet checks, from {@code source}
+   * (for CARP routers only; its digest is checked by the router, which knows the passphrase).
+   */
+  record CarpAdvertReceived(CarpAdvertisement advert, InetAddress source) implements Event {
+    public CarpAdvertReceived {
+      Objects.requireNonNull(advert, "advert");
+      Objects.requireNonNull(source, "source");
     }
   }
 

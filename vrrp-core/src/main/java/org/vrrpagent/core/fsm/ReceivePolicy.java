@@ -87,12 +87,11 @@ public record ReceivePolicy(
       return null;
     }
     InetAddress source = received.source();
-    String from = " from " + source.getHostAddress();
     if (!received.destination().isMulticastAddress()) {
       return new Action.Dropped(
           DropReason.UNICAST_DESTINATION,
           "advert"
-              + from
+              + from(source)
               + " to "
               + received.destination().getHostAddress()
               + " (expected: the VRRP group; this instance has no unicast peers)");
@@ -101,7 +100,7 @@ public record ReceivePolicy(
       return new Action.Dropped(
           DropReason.SOURCE_NOT_ALLOWED,
           "advert"
-              + from
+              + from(source)
               + " (expected: one of accept-from "
               + acceptFrom.stream().map(InetAddress::getHostAddress).sorted().toList()
               + ")");
@@ -110,16 +109,23 @@ public record ReceivePolicy(
       if (!source.isLinkLocalAddress()) {
         return new Action.Dropped(
             DropReason.SOURCE_NOT_LINK_LOCAL,
-            "advert" + from + " (expected: a link-local source, fe80::/10, RFC 9568 §5.1.2.1)");
+            "advert"
+                + from(source)
+                + " (expected: a link-local source, fe80::/10, RFC 9568 §5.1.2.1)");
       }
     } else if (onLinkOnly && !received.sourceOnLink()) {
       return new Action.Dropped(
           DropReason.SOURCE_NOT_ON_LINK,
           "advert"
-              + from
+              + from(source)
               + " (expected: a source in a subnet of the interface; on-link-only: false accepts it)");
     }
     return null;
+  }
+
+  /** Text for a drop only: an accepted advert builds no string. */
+  private static String from(InetAddress source) {
+    return " from " + source.getHostAddress();
   }
 
   /** fe80::1%eth0 and fe80::1 are one source for an allow-list. */

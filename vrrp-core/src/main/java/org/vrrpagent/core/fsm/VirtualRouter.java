@@ -3,11 +3,9 @@ package org.vrrpagent.core.fsm;
 import java.net.InetAddress;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import org.vrrpagent.core.fsm.Action.AddAddresses;
 import org.vrrpagent.core.fsm.Action.AnnounceAddresses;
@@ -42,7 +40,7 @@ import org.vrrpagent.core.wire.VrrpVersion;
  * <p>RFC 9568 calls the master the "Active Router" and Master_Down_Interval the
  * "Active_Down_Interval"; this code keeps the names operators know from keepalived.
  */
-public final class VirtualRouter {
+public final class VirtualRouter implements Router {
   private final RouterConfig config;
   private final byte[] authData;
 
@@ -56,7 +54,22 @@ public final class VirtualRouter {
   private InetAddress masterAddress;
   private int masterPriority = -1;
 
-  private final Map<TimerName, Long> armed = new EnumMap<>(TimerName.class);
+  /** Armed timers and their deadlines, by {@link TimerName#ordinal()} (no boxing per arm). */
+  private final boolean[] armed = new boolean[TimerName.values().length];
+
+  private final long[] armedAtNanos = new long[TimerName.values().length];
+
+  /**
+   * The last advert action made: sent again while the priority is unchanged, so that a master's
+   * steady advertising allocates nothing (and the engine can reuse the encoded message).
+   */
+  private SendAdvertisement lastSend;
+
+  /** {@link #timers()} as last derived, and the priority and interval it was derived from. */
+  private TimerIntervals derivedTimers;
+
+  private int derivedForPriority;
+  private int derivedForIntervalCentis;
 
   /** When the master-down timer was last (re)started, and whether it runs Skew_Time only. */
   private long downTimerStartNanos;
@@ -117,9 +130,21 @@ public final class VirtualRouter {
    * @throws IllegalStateException for an event that cannot happen in the current state (for example
    *     a master-down timer in MASTER): a bug in the caller, never ignored
    */
+  @Override
   public List<Action> handle(Event event, long nowNanos) {
-    Objects.requireNonNull(event, "event");
     List<Action> out = new ArrayList<>(6);
+    handle(event, nowNanos, out);
+    return out;
+  }
+
+  /**
+   * As {@link #handle(Event, long)}, appending the actions to {@code out}. When {@code out} is a
+   * {@link Action.TimerSink} the timers are armed through it instead of as {@link ArmTimer} actions
+   * (the engine's way of arming without allocating); every other action is appended in order.
+   */
+  @Override
+  public void handle(Event event, long nowNanos, List<Action> out) {
+    Objects.requireNonNull(event, "event");
     switch (event) {
       case Startup s -> startup(nowNanos, out);
       case Shutdown s -> shutdown(nowNanos, out);
@@ -128,34 +153,40 @@ public final class VirtualRouter {
       case PriorityChanged p -> priorityChanged(p.effectivePriority(), nowNanos, out);
       case FaultRaised f -> faultRaised(f.reason(), nowNanos, out);
       case FaultCleared c -> faultCleared(nowNanos, out);
+      case Event.CarpAdvertReceived c ->
+          throw new IllegalStateException("CARP advertisement for VRRP router " + config.name());
     }
-    return out;
   }
 
   public RouterConfig config() {
     return config;
   }
 
+  @Override
   public VrrpState state() {
     return state;
   }
 
   /** The priority this router advertises and elects with now. */
+  @Override
   public int effectivePriority() {
     return priority;
   }
 
   /** The master's primary address as last seen (our own in MASTER); null before any. */
+  @Override
   public InetAddress masterAddress() {
     return masterAddress;
   }
 
   /** Master_Adver_Interval in centiseconds: learned from the master (v3) or configured. */
+  @Override
   public int masterAdvertIntervalCentis() {
     return masterAdvertIntervalCentis;
   }
 
   /** The priority of the last advert heard from the master (ours in MASTER); -1 before any. */
+  @Override
   public int masterPriority() {
     return state == VrrpState.MASTER ? priority : masterPriority;
   }
@@ -164,6 +195,7 @@ public final class VirtualRouter {
    * True during a failure episode in which this router resigned (resign-below): as BACKUP it does
    * not preempt a lower-priority master; it still takes over when the master goes silent.
    */
+  @Override
   public boolean resigned() {
     return resigned;
   }
@@ -172,24 +204,35 @@ public final class VirtualRouter {
    * The peers in conflict with this router now (see {@link PeerConflict}), in the order their
    * episodes began.
    */
+  @Override
   public java.util.List<PeerConflict> conflicts() {
     return conflicts.current();
   }
 
   /** The current timer values (for status output and tests). */
   public TimerIntervals timers() {
-    return TimerIntervals.derive(config.version(), priority, masterAdvertIntervalCentis);
+    TimerIntervals t = derivedTimers;
+    if (t == null
+        || derivedForPriority != priority
+        || derivedForIntervalCentis != masterAdvertIntervalCentis) {
+      // Derived again only when an input changed: a backup hearing its master allocates nothing.
+      t = TimerIntervals.derive(config.version(), priority, masterAdvertIntervalCentis);
+      derivedTimers = t;
+      derivedForPriority = priority;
+      derivedForIntervalCentis = masterAdvertIntervalCentis;
+    }
+    return t;
   }
 
   /** The fault reason while in FAULT (or while a fault is pending in INIT); null otherwise. */
+  @Override
   public String faultReason() {
     return faultReason;
   }
 
   /** The deadline of an armed timer, or -1 (for status output and tests). */
   public long timerDeadlineNanos(TimerName timer) {
-    Long deadline = armed.get(timer);
-    return deadline == null ? -1 : deadline;
+    return armed[timer.ordinal()] ? armedAtNanos[timer.ordinal()] : -1;
   }
 
   // ---------------------------------------------------------------- events
@@ -216,7 +259,7 @@ public final class VirtualRouter {
       case MASTER -> {
         // RFC 9568 §6.4.3: a leaving master sends priority 0 so the backups take over after
         // Skew_Time.
-        out.add(new SendAdvertisement(advertisement(0)));
+        out.add(sendAction(0));
         changeState(VrrpState.INIT, "shutdown", now, out);
       }
       case BACKUP, FAULT -> changeState(VrrpState.INIT, "shutdown", now, out);
@@ -224,7 +267,7 @@ public final class VirtualRouter {
   }
 
   private void timerFired(TimerName timer, long now, List<Action> out) {
-    if (armed.remove(timer) == null) {
+    if (!disarm(timer)) {
       throw new IllegalStateException(timerText(timer) + " timer in " + state + " (not armed)");
     }
     switch (timer) {
@@ -289,7 +332,7 @@ public final class VirtualRouter {
       // its Skew_Time. Only on the crossing, so once per episode: a master that is master again
       // (nobody took over) or that became master while already below keeps the role.
       resigned = true;
-      out.add(new SendAdvertisement(advertisement(0)));
+      out.add(sendAction(0));
       changeState(
           VrrpState.BACKUP, "priority " + newPriority + " below resign-below " + below, now, out);
       masterPriority = 0;
@@ -299,7 +342,7 @@ public final class VirtualRouter {
       case BACKUP -> {
         // Skew_Time depends on our priority: recompute the down timer from when it started,
         // so that frequent changes cannot keep postponing a takeover.
-        if (armed.containsKey(TimerName.MASTER_DOWN)) {
+        if (armed[TimerName.MASTER_DOWN.ordinal()]) {
           TimerIntervals t = timers();
           long length = downTimerSkewOnly ? t.skewTimeNanos() : t.masterDownIntervalNanos();
           arm(TimerName.MASTER_DOWN, Math.max(now, downTimerStartNanos + length), out);
@@ -320,7 +363,7 @@ public final class VirtualRouter {
       case MASTER -> {
         // Step down loudly: priority 0 makes the backups take over after Skew_Time, not
         // Master_Down_Interval.
-        out.add(new SendAdvertisement(advertisement(0)));
+        out.add(sendAction(0));
         changeState(VrrpState.FAULT, "fault: " + reason, now, out);
       }
     }
@@ -483,7 +526,7 @@ public final class VirtualRouter {
             out);
       }
     }
-    if (!a.addresses().equals(config.virtualAddresses())
+    if (!sameAddresses(a.addresses(), config.virtualAddresses())
         && !new HashSet<>(a.addresses()).equals(new HashSet<>(config.virtualAddresses()))) {
       String detail =
           "addresses "
@@ -519,7 +562,7 @@ public final class VirtualRouter {
     PeerConflict started = conflicts.observe(source, reason, detail, now);
     if (started != null) {
       out.add(new ConflictRaised(started));
-      if (!armed.containsKey(TimerName.CONFLICT_QUIET)) {
+      if (!armed[TimerName.CONFLICT_QUIET.ordinal()]) {
         arm(TimerName.CONFLICT_QUIET, now + conflicts.quietNanos(), out);
       }
     }
@@ -548,7 +591,7 @@ public final class VirtualRouter {
       // keepalived's preempt_delay: tolerate the lower-priority master for a while (say, while
       // our services warm up) before preempting it; running since startup, or started by the
       // first such advert.
-      if (!armed.containsKey(TimerName.PREEMPT_DELAY)) {
+      if (!armed[TimerName.PREEMPT_DELAY.ordinal()]) {
         arm(TimerName.PREEMPT_DELAY, now + config.preemptDelayNanos(), out);
       }
       accept(a, source, now, out);
@@ -651,7 +694,7 @@ public final class VirtualRouter {
         masterAddress = config.primaryAddress();
         masterPriority = priority;
         out.add(new AddAddresses(config.virtualAddresses()));
-        out.add(new SendAdvertisement(advertisement(priority)));
+        out.add(sendAction(priority));
         out.add(new AnnounceAddresses(config.virtualAddresses()));
         arm(
             TimerName.ADVERTISEMENT,
@@ -713,7 +756,7 @@ public final class VirtualRouter {
   /** The sync group pulls a MASTER member back to BACKUP, or stops a BACKUP member from waiting. */
   void followToBackup(String groupReason, long now, List<Action> out) {
     if (state == VrrpState.MASTER) {
-      out.add(new SendAdvertisement(advertisement(0)));
+      out.add(sendAction(0));
       changeState(VrrpState.BACKUP, groupReason, now, out);
     } else if (state == VrrpState.BACKUP && awaitingMaster) {
       awaitingMaster = false;
@@ -738,11 +781,18 @@ public final class VirtualRouter {
   }
 
   private void sendAdvertisement(long now, List<Action> out) {
-    out.add(new SendAdvertisement(advertisement(priority)));
+    out.add(sendAction(priority));
     arm(
         TimerName.ADVERTISEMENT,
         now + config.advertIntervalCentis() * TimerIntervals.NANOS_PER_CENTI,
         out);
+  }
+
+  private SendAdvertisement sendAction(int advertisedPriority) {
+    if (lastSend == null || lastSend.advert().priority() != advertisedPriority) {
+      lastSend = new SendAdvertisement(advertisement(advertisedPriority));
+    }
+    return lastSend;
   }
 
   private Advertisement advertisement(int advertisedPriority) {
@@ -758,14 +808,43 @@ public final class VirtualRouter {
   }
 
   private void arm(TimerName timer, long deadlineNanos, List<Action> out) {
-    armed.put(timer, deadlineNanos);
-    out.add(new ArmTimer(timer, deadlineNanos));
+    armed[timer.ordinal()] = true;
+    armedAtNanos[timer.ordinal()] = deadlineNanos;
+    if (out instanceof Action.TimerSink sink) {
+      sink.armTimer(timer, deadlineNanos);
+    } else {
+      out.add(new ArmTimer(timer, deadlineNanos));
+    }
   }
 
   private void cancel(TimerName timer, List<Action> out) {
-    if (armed.remove(timer) != null) {
-      out.add(new CancelTimer(timer));
+    if (disarm(timer)) {
+      if (out instanceof Action.TimerSink sink) {
+        sink.cancelTimer(timer);
+      } else {
+        out.add(new CancelTimer(timer));
+      }
     }
+  }
+
+  /** Marks {@code timer} not armed; false when it was not. */
+  private boolean disarm(TimerName timer) {
+    boolean was = armed[timer.ordinal()];
+    armed[timer.ordinal()] = false;
+    return was;
+  }
+
+  /** {@code a.equals(b)} for two address lists, without an iterator per advert. */
+  private static boolean sameAddresses(List<InetAddress> a, List<InetAddress> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!a.get(i).equals(b.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Unsigned, byte by byte: RFC 9568 compares primary addresses as numbers. */

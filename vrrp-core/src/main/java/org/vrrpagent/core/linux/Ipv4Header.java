@@ -1,5 +1,9 @@
 package org.vrrpagent.core.linux;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Arrays;
@@ -47,6 +51,30 @@ record Ipv4Header(
     System.arraycopy(destination.getAddress(), 0, p, 16, 4);
     System.arraycopy(payload, 0, p, MIN_BYTES, payload.length);
     return p;
+  }
+
+  /**
+   * As {@link #encode}, into {@code packet} (at least {@code MIN_BYTES + payload.length} long),
+   * with the addresses as their 4 raw bytes; returns the packet's length. Nothing is allocated.
+   */
+  static int write(MemorySegment packet, byte[] payload, byte[] source, byte[] destination) {
+    int total = MIN_BYTES + payload.length;
+    if (total > 0xffff || total > packet.byteSize()) {
+      throw new IllegalArgumentException(
+          "IPv4 packet of " + total + " bytes (expected: at most " + packet.byteSize() + ")");
+    }
+    packet.set(JAVA_LONG_UNALIGNED, 0, 0L);
+    packet.set(JAVA_LONG_UNALIGNED, 8, 0L);
+    packet.set(JAVA_BYTE, 0, (byte) 0x45);
+    packet.set(JAVA_BYTE, 1, (byte) TOS_NETWORK_CONTROL);
+    packet.set(JAVA_BYTE, 2, (byte) (total >>> 8));
+    packet.set(JAVA_BYTE, 3, (byte) total);
+    packet.set(JAVA_BYTE, 8, (byte) VRRP_TTL);
+    packet.set(JAVA_BYTE, 9, (byte) 112);
+    MemorySegment.copy(source, 0, packet, JAVA_BYTE, 12, 4);
+    MemorySegment.copy(destination, 0, packet, JAVA_BYTE, 16, 4);
+    MemorySegment.copy(payload, 0, packet, JAVA_BYTE, MIN_BYTES, payload.length);
+    return total;
   }
 
   /**

@@ -257,6 +257,48 @@ final class Libc {
     }
   }
 
+  /**
+   * sendto(2) of the first {@code length} bytes of {@code buffer}, with a caller-owned errno
+   * capture segment ({@link #allocateCapture}): no arena, no allocation per send.
+   */
+  static long sendto(
+      int fd,
+      MemorySegment buffer,
+      long length,
+      int flags,
+      MemorySegment sockaddr,
+      MemorySegment capture)
+      throws ErrnoException {
+    long r;
+    try {
+      r =
+          (long)
+              SENDTO.invokeExact(
+                  capture, fd, buffer, length, flags, sockaddr, (int) sockaddr.byteSize());
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+    if (r < 0) {
+      throw new ErrnoException("sendto", errno(capture));
+    }
+    return r;
+  }
+
+  /** sendmsg(2) with a caller-owned errno capture segment: no arena, no allocation per send. */
+  static long sendmsg(int fd, MemorySegment msghdr, int flags, MemorySegment capture)
+      throws ErrnoException {
+    long r;
+    try {
+      r = (long) SENDMSG.invokeExact(capture, fd, msghdr, flags);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+    if (r < 0) {
+      throw new ErrnoException("sendmsg", errno(capture));
+    }
+    return r;
+  }
+
   static long sendmsg(int fd, MemorySegment msghdr, int flags) throws ErrnoException {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment cap = arena.allocate(CAPTURE_LAYOUT);

@@ -7,7 +7,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -155,6 +154,30 @@ public final class RawSocketTransport implements Transport {
    */
   private final Map<Integer, Sender> virtualMacSenders = new HashMap<>();
 
+  /**
+   * What every send reuses (guarded by sendLock): the packet buffer, the errno capture, the IPv6
+   * iovec / control / msghdr, and the destinations' socket addresses. Freed with the transport by
+   * the garbage collector (an automatic arena): a send racing close() can never touch freed memory.
+   */
+  private final Arena sendArena = Arena.ofAuto();
+
+  private final MemorySegment sendPacket = sendArena.allocate(TransportDrops.MAX_PACKET_BYTES);
+  private final MemorySegment sendCapture = Libc.allocateCapture(sendArena);
+  private final byte[] sourceBytes;
+  private MemorySegment sendIov;
+  private MemorySegment sendControl;
+  private MemorySegment sendMsg;
+
+  /**
+   * Destination → its sockaddr and raw bytes (the group and the unicast peers: a handful; past
+   * {@link #MAX_CACHED_DESTINATIONS} a send builds its own).
+   */
+  private final Map<InetAddress, Destination> destinations = new HashMap<>();
+
+  private static final int MAX_CACHED_DESTINATIONS = 64;
+
+  private record Destination(MemorySegment sockaddr, byte[] raw) {}
+
   private volatile boolean closed;
   private Thread receiver;
 
@@ -183,6 +206,7 @@ public final class RawSocketTransport implements Transport {
     this.source = source;
     this.peers = Set.copyOf(options.unicastPeers());
     this.consumer = consumer;
+    this.sourceBytes = source.getAddress();
   }
 
   /**
@@ -394,30 +418,30 @@ public final class RawSocketTransport implements Transport {
       if (closed) {
         throw new TransportException(interfaceName + ": VRRP transport is closed");
       }
-      try (Arena arena = Arena.ofConfined()) {
+      try {
+        Destination to = destination(destination);
         if (family == AddressFamily.IPV4) {
-          byte[] packet =
-              Ipv4Header.encode(vrrpMessage, (Inet4Address) source, (Inet4Address) destination);
+          int length = Ipv4Header.write(sendPacket, vrrpMessage, sourceBytes, to.raw());
           // Byte 1 of a VRRP message is the VRID: a router with a virtual MAC sends from its
           // macvlan.
           Sender via = vrrpMessage.length > 1 ? virtualMacSenders.get(vrrpMessage[1] & 0xff) : null;
           if (via != null) {
-            Libc.sendto(
-                via.fd(),
-                arena.allocateFrom(JAVA_BYTE, packet),
-                Libc.MSG_DONTWAIT,
-                SocketAddresses.of(arena, destination, via.ifindex()));
+            try (Arena arena = Arena.ofConfined()) {
+              Libc.sendto(
+                  via.fd(),
+                  sendPacket,
+                  length,
+                  Libc.MSG_DONTWAIT,
+                  SocketAddresses.of(arena, destination, via.ifindex()),
+                  sendCapture);
+            }
           } else {
             // MSG_DONTWAIT: the engine thread never waits on a full send buffer; the send fails
             // (EAGAIN), is reported and counted, and the next advert is on time.
-            Libc.sendto(
-                fd,
-                arena.allocateFrom(JAVA_BYTE, packet),
-                Libc.MSG_DONTWAIT,
-                SocketAddresses.of(arena, destination, ifindex));
+            Libc.sendto(fd, sendPacket, length, Libc.MSG_DONTWAIT, to.sockaddr(), sendCapture);
           }
         } else {
-          sendIpv6(arena, vrrpMessage, (Inet6Address) destination);
+          sendIpv6(vrrpMessage, to.sockaddr());
         }
       } catch (Libc.ErrnoException e) {
         throw KernelErrors.explain(
@@ -426,29 +450,49 @@ public final class RawSocketTransport implements Transport {
     }
   }
 
-  private void sendIpv6(Arena arena, byte[] vrrpMessage, Inet6Address destination)
-      throws Libc.ErrnoException {
-    MemorySegment name = SocketAddresses.of(arena, destination, ifindex);
-    MemorySegment data = arena.allocateFrom(JAVA_BYTE, vrrpMessage);
-    MemorySegment iov = arena.allocate(Libc.IOVEC_BYTES);
-    iov.set(ADDRESS, 0, data);
-    iov.set(JAVA_LONG, 8, data.byteSize());
-    // One cmsg: IPV6_PKTINFO { in6_addr ipi6_addr; unsigned ipi6_ifindex; } = 20 bytes,
-    // CMSG_LEN = 16 + 20, CMSG_SPACE = 16 + 24.
-    MemorySegment control = arena.allocate(Libc.CMSGHDR_BYTES + 24);
-    control.set(JAVA_LONG, 0, Libc.CMSGHDR_BYTES + 20);
-    control.set(JAVA_INT, 8, Libc.IPPROTO_IPV6);
-    control.set(JAVA_INT, 12, Libc.IPV6_PKTINFO);
-    MemorySegment.copy(source.getAddress(), 0, control, JAVA_BYTE, 16, 16);
-    control.set(JAVA_INT, 32, ifindex);
-    MemorySegment msg = arena.allocate(Libc.MSGHDR_BYTES);
-    msg.set(ADDRESS, 0, name);
-    msg.set(JAVA_INT, 8, (int) name.byteSize());
-    msg.set(ADDRESS, 16, iov);
-    msg.set(JAVA_LONG, 24, 1L);
-    msg.set(ADDRESS, 32, control);
-    msg.set(JAVA_LONG, 40, control.byteSize());
-    Libc.sendmsg(fd, msg, Libc.MSG_DONTWAIT);
+  /** The socket address and raw bytes of {@code destination}, made once (sendLock held). */
+  private Destination destination(InetAddress destination) {
+    Destination d = destinations.get(destination);
+    if (d == null) {
+      boolean keep = destinations.size() < MAX_CACHED_DESTINATIONS;
+      d =
+          new Destination(
+              SocketAddresses.of(keep ? sendArena : Arena.ofAuto(), destination, ifindex),
+              destination.getAddress());
+      if (keep) {
+        destinations.put(destination, d);
+      }
+    }
+    return d;
+  }
+
+  /**
+   * One sendmsg with IPV6_PKTINFO naming our source (the kernel would pick its own otherwise); the
+   * msghdr, iovec and control message are made on the first send and reused (sendLock held).
+   */
+  private void sendIpv6(byte[] vrrpMessage, MemorySegment name) throws Libc.ErrnoException {
+    if (sendMsg == null) {
+      sendIov = sendArena.allocate(Libc.IOVEC_BYTES);
+      sendIov.set(ADDRESS, 0, sendPacket);
+      // One cmsg: IPV6_PKTINFO { in6_addr ipi6_addr; unsigned ipi6_ifindex; } = 20 bytes,
+      // CMSG_LEN = 16 + 20, CMSG_SPACE = 16 + 24.
+      sendControl = sendArena.allocate(Libc.CMSGHDR_BYTES + 24);
+      sendControl.set(JAVA_LONG, 0, Libc.CMSGHDR_BYTES + 20);
+      sendControl.set(JAVA_INT, 8, Libc.IPPROTO_IPV6);
+      sendControl.set(JAVA_INT, 12, Libc.IPV6_PKTINFO);
+      MemorySegment.copy(sourceBytes, 0, sendControl, JAVA_BYTE, 16, 16);
+      sendControl.set(JAVA_INT, 32, ifindex);
+      sendMsg = sendArena.allocate(Libc.MSGHDR_BYTES);
+      sendMsg.set(ADDRESS, 16, sendIov);
+      sendMsg.set(JAVA_LONG, 24, 1L);
+      sendMsg.set(ADDRESS, 32, sendControl);
+      sendMsg.set(JAVA_LONG, 40, sendControl.byteSize());
+    }
+    MemorySegment.copy(vrrpMessage, 0, sendPacket, JAVA_BYTE, 0, vrrpMessage.length);
+    sendIov.set(JAVA_LONG, 8, vrrpMessage.length);
+    sendMsg.set(ADDRESS, 0, name);
+    sendMsg.set(JAVA_INT, 8, (int) name.byteSize());
+    Libc.sendmsg(fd, sendMsg, Libc.MSG_DONTWAIT, sendCapture);
   }
 
   @Override

@@ -153,6 +153,20 @@ public final class VirtualMacLink implements AutoCloseable {
     }
   }
 
+  /**
+   * The sysctls of the parent interface this link changed, with the values they had before (what
+   * {@link #close} restores), in the order they were changed. Recorded in the state file so a crash
+   * does not leave them changed.
+   */
+  public synchronized java.util.SequencedMap<String, String> changedSysctls() {
+    java.util.LinkedHashMap<String, String> out = new java.util.LinkedHashMap<>();
+    for (java.util.Iterator<String[]> i = restore.descendingIterator(); i.hasNext(); ) {
+      String[] s = i.next();
+      out.put(s[0], s[1]);
+    }
+    return out;
+  }
+
   /** The macvlan's name: where the virtual addresses go and where announcements leave from. */
   public String name() {
     return name;

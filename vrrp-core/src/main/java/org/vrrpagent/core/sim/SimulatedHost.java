@@ -10,7 +10,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import org.vrrpagent.core.carp.CarpConfig;
+import org.vrrpagent.core.carp.CarpElection;
 import org.vrrpagent.core.engine.AnnounceSchedule;
 import org.vrrpagent.core.engine.Engine;
 import org.vrrpagent.core.engine.EngineListener;
@@ -66,6 +69,7 @@ public final class SimulatedHost {
   private final Map<AddressFamily, InetAddress> primaries = new EnumMap<>(AddressFamily.class);
   private final Map<String, Unit> units = new LinkedHashMap<>();
   private final Map<String, Integer> trackedPriority = new HashMap<>();
+  private final Map<String, CarpConfig> carp = new HashMap<>();
   private final Map<String, String> faults = new LinkedHashMap<>();
   private final List<EngineListener> listeners = new ArrayList<>();
   private AnnounceSchedule announce = AnnounceSchedule.KEEPALIVED_DEFAULTS;
@@ -132,6 +136,19 @@ public final class SimulatedHost {
     return addUnit(new Unit(null, List.of(config)));
   }
 
+  /**
+   * Configures a stand-alone CARP virtual host (its base priority: the configured skew's, {@link
+   * CarpConfig#basePriority}); on a running host it starts at once. It announces as ucarp does:
+   * once on takeover and again two advert intervals later.
+   */
+  public SimulatedHost addCarpRouter(CarpConfig config) {
+    if (configOrNull(config.name()) != null) {
+      throw new IllegalArgumentException(name + ": router " + config.name() + " twice");
+    }
+    carp.put(config.name(), config);
+    return addUnit(new Unit(null, List.of(config.routerConfig(config.basePriority()))));
+  }
+
   /** Configures routers that change state together; on a running host they start at once. */
   public SimulatedHost addSyncGroup(String group, List<RouterConfig> members) {
     return addUnit(new Unit(Objects.requireNonNull(group), List.copyOf(members)));
@@ -181,6 +198,7 @@ public final class SimulatedHost {
     String key = unitKeyOf(router);
     Unit unit = units.remove(key);
     for (RouterConfig c : unit.members()) {
+      carp.remove(c.name());
       trackedPriority.remove(c.name());
       faults.remove(c.name());
     }
@@ -422,6 +440,7 @@ public final class SimulatedHost {
         c.virtualAddresses().stream()
             .map(a -> new InterfaceAddress(a, c.family() == AddressFamily.IPV4 ? 24 : 64))
             .toList();
+    CarpConfig carpConfig = carp.get(c.name());
     return new RouterBinding(
         built,
         INTERFACE,
@@ -431,7 +450,16 @@ public final class SimulatedHost {
         List.of(),
         c.family() == AddressFamily.IPV4 ? GROUP_IPV4 : GROUP_IPV6,
         checksumMode,
-        announce);
+        carpConfig == null ? announce : ucarpAnnouncements(carpConfig),
+        Optional.ofNullable(carpConfig));
+  }
+
+  /** ucarp 1.5.2: gratuitous ARP on takeover and once more two adverts later. */
+  public static AnnounceSchedule ucarpAnnouncements(CarpConfig c) {
+    return new AnnounceSchedule(
+        Duration.ofNanos(2 * CarpElection.advertIntervalNanos(c.advbaseSeconds(), c.advskew())),
+        1,
+        Duration.ZERO);
   }
 
   private SimulatedTransport openTransport(AddressFamily family) {
