@@ -69,7 +69,7 @@ final class BenchLab implements AutoCloseable {
               .orElseThrow(
                   () ->
                       new IllegalStateException(
-                          "no agent jar in " + target + ": run ./mvnw -q install -DskipTests"));
+                          "no agent jar in " + target + ": run ./mvnw -q package -DskipTests"));
       return jar + ":" + target.resolve("lib") + "/*";
     } catch (IOException e) {
       throw new UncheckedIOException(e);

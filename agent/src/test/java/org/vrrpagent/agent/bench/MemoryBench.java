@@ -40,6 +40,11 @@ final class MemoryBench {
       FootprintBench.startUnbound(lab);
       List<String> options = new ArrayList<>(jvmOptions(lab));
       options.add("-XX:NativeMemoryTracking=summary");
+      String extra =
+          System.getProperty("bench.extra", "").strip(); // more JVM options, comma-separated
+      if (!extra.isEmpty()) {
+        options.addAll(List.of(extra.split(",")));
+      }
       Path socket = lab.workFile("control.sock");
       NetnsLab.LabProcess daemon = start(lab, ResolverProfile.yaml(socket), options);
       lab.awaitLog(daemon, ResolverProfile.masterLine(false), BenchLab.ELECTION);

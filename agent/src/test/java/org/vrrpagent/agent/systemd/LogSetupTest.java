@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 class LogSetupTest {
   @Test
   void logbackFindsItAsAService() {
-    assertThat(ServiceLoader.load(Configurator.class).stream().map(p -> p.type()))
-        .contains(LogSetup.class);
+    assertThat(ServiceLoader.load(Configurator.class).stream().map(p -> p.type().getName()))
+        .contains(LogSetup.class.getName());
   }
 
   @Test
