@@ -41,6 +41,9 @@ import org.vrrpagent.core.linux.NetworkNamespace;
  * #create} throws: lab tests fail loudly rather than skip, unless {@code -Dvrrp.skipLab=true} (see
  * {@link #skipRequested()}).
  *
+ * <p>Routed topologies: {@link #addLink} joins two hosts by a point-to-point veth, {@link
+ * #enableForwarding} makes a host a router, {@link #addRoute} points a host at it.
+ *
  * <p>Running our own Java code inside a host: {@link #inNamespace} runs a callable on a fresh
  * thread that first enters the host's namespace with {@code setns(2)}. Sockets opened there (our
  * raw VRRP transport, a packet socket, a JDK DatagramSocket) stay in that namespace for their whole
@@ -280,6 +283,66 @@ public final class NetnsLab implements AutoCloseable {
   /** {@code [ip, -n, NAMESPACE]}: the iproute2 command for host {@code i}. */
   public List<String> ipCommand(int host) {
     return List.of("ip", "-n", namespace(host));
+  }
+
+  /**
+   * A point-to-point link between two hosts, for routed topologies: a veth pair {@code ifA} in host
+   * {@code a} and {@code ifB} in host {@code b}, both up, each with its address ({@code
+   * 198.18.1.1/24}; 198.18.0.0/16 or fd00:198:18::/48 only). Removed with the namespaces.
+   */
+  public void addLink(int a, String ifA, String cidrA, int b, String ifB, String cidrB) {
+    requireLabAddress(cidrA);
+    requireLabAddress(cidrB);
+    ip(
+        "-n",
+        namespace(a),
+        "link",
+        "add",
+        ifA,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        ifB,
+        "netns",
+        namespace(b));
+    ip("-n", namespace(a), "addr", "add", cidrA, "dev", ifA, "nodad");
+    ip("-n", namespace(b), "addr", "add", cidrB, "dev", ifB, "nodad");
+    ip("-n", namespace(a), "link", "set", ifA, "up");
+    ip("-n", namespace(b), "link", "set", ifB, "up");
+  }
+
+  /**
+   * Makes host {@code router} forward IPv4 and IPv6 between its links (each hop decrements the TTL
+   * / hop limit, as a real router does).
+   */
+  public void enableForwarding(int router) {
+    check(
+        List.of(
+            "ip",
+            "netns",
+            "exec",
+            namespace(router),
+            "sysctl",
+            "-q",
+            "-w",
+            "net.ipv4.ip_forward=1",
+            "net.ipv6.conf.all.forwarding=1"));
+  }
+
+  /** A route in host {@code host}: {@code prefix} (a lab prefix) via {@code gateway}. */
+  public void addRoute(int host, String prefix, String gateway) {
+    requireLabAddress(prefix);
+    requireLabAddress(gateway);
+    ip("-n", namespace(host), "route", "add", prefix, "via", gateway);
+  }
+
+  private static void requireLabAddress(String cidr) {
+    String a = cidr.contains("/") ? cidr.substring(0, cidr.indexOf('/')) : cidr;
+    if (!(a.startsWith("198.18.") || a.startsWith("fd00:198:18:"))) {
+      throw new IllegalArgumentException(
+          cidr + " (expected: an address in 198.18.0.0/16 or fd00:198:18::/48, the lab's ranges)");
+    }
   }
 
   /** A directory for this run's configs, pid files and logs; deleted by {@link #close()}. */
