@@ -37,7 +37,7 @@ import picocli.CommandLine;
  *       simulated LAN, in virtual time;
  *   <li>the control API server on a unix socket in a temporary directory (no TCP listener), with a
  *       stand-in backend and the real metrics registry, and the CLI's {@code status}, {@code
- *       demote}, {@code promote} and {@code reload} against it.
+ *       demote}, {@code promote}, {@code rotate} and {@code reload} against it.
  * </ul>
  *
  * Arguments: the examples directory.
@@ -67,6 +67,7 @@ public final class AotTraining {
         run(failed, "status", "--json", "--control", control);
         run(failed, "demote", "rdns0", "--control", control);
         run(failed, "promote", "rdns0", "--control", control);
+        run(failed, "rotate", "rdns0", "--control", control);
         run(failed, "reload", "--control", control);
       }
     } finally {
@@ -129,6 +130,11 @@ public final class AotTraining {
     @Override
     public ActionResult promote(String instance) {
       return ActionResult.done(instance + ": demotion lifted (training)");
+    }
+
+    @Override
+    public ActionResult rotate(String instance) {
+      return ActionResult.done(instance + ": rotation started");
     }
 
     @Override

@@ -57,6 +57,7 @@ public final class VrrpAgentCommand implements Runnable {
           "status", StatusCommand::new,
           "demote", DemoteCommand::new,
           "promote", PromoteCommand::new,
+          "rotate", RotateCommand::new,
           "reload", ReloadCommand::new);
 
   /** The command line for {@code args}: the light one for a client command, else the full one. */

@@ -25,13 +25,13 @@ import org.vrrpagent.agent.control.Demotion;
 import org.vrrpagent.agent.control.StatusSnapshot;
 
 /**
- * The client commands ({@code status}, {@code demote}, {@code promote}, {@code reload}) run in a
- * JVM of their own, as an operator runs them, against a real control server on a unix socket; the
- * JVM's class-loading log ({@code -Xlog:class+load}) must show none of the daemon's classes: no
- * engine, no daemon assembly, no control server, no Netty, Micrometer, Prometheus, mail, dnsjava,
- * not logback's asynchronous appender (the daemon's logging), and not the other subcommands or the
- * configuration model picocli would build for them. The client is a small program, so it starts in
- * a fraction of the daemon's time (docs/benchmarks.md measures it).
+ * The client commands ({@code status}, {@code demote}, {@code promote}, {@code rotate}, {@code
+ * reload}) run in a JVM of their own, as an operator runs them, against a real control server on a
+ * unix socket; the JVM's class-loading log ({@code -Xlog:class+load}) must show none of the
+ * daemon's classes: no engine, no daemon assembly, no control server, no Netty, Micrometer,
+ * Prometheus, mail, dnsjava, not logback's asynchronous appender (the daemon's logging), and not
+ * the other subcommands or the configuration model picocli would build for them. The client is a
+ * small program, so it starts in a fraction of the daemon's time (docs/benchmarks.md measures it).
  */
 class ClientClassLoadingTest {
   /** Package prefixes only the daemon needs. */
@@ -44,6 +44,7 @@ class ClientClassLoadingTest {
           "org.vrrpagent.agent.cli.RunCommand",
           "org.vrrpagent.agent.control.",
           "org.vrrpagent.agent.notify.",
+          "org.vrrpagent.agent.rotation.",
           "org.vrrpagent.agent.metrics.",
           "org.vrrpagent.agent.addresses.AddressReconciler",
           "org.vrrpagent.core.engine.",
@@ -75,7 +76,8 @@ class ClientClassLoadingTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"status", "status --json", "demote dns0", "promote dns0", "reload"})
+  @ValueSource(
+      strings = {"status", "status --json", "demote dns0", "promote dns0", "rotate dns0", "reload"})
   void aClientCommandLoadsNoneOfTheDaemonsClasses(String command) throws Exception {
     Path log = dir.resolve(command.replace(' ', '-') + ".classes");
     List<String> argv = new ArrayList<>();
@@ -143,6 +145,11 @@ class ClientClassLoadingTest {
     @Override
     public ActionResult promote(String instance) {
       return ActionResult.done(instance + ": demotion lifted");
+    }
+
+    @Override
+    public ActionResult rotate(String instance) {
+      return ActionResult.done(instance + ": rotation started");
     }
 
     @Override

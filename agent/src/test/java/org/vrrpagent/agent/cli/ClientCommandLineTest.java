@@ -14,7 +14,7 @@ import picocli.CommandLine;
  */
 class ClientCommandLineTest {
   @ParameterizedTest
-  @ValueSource(strings = {"status", "demote", "promote", "reload"})
+  @ValueSource(strings = {"status", "demote", "promote", "rotate", "reload"})
   void theUsageIsTheFullCommandLines(String name) {
     CommandLine light = VrrpAgentCommand.commandLine(name);
     assertThat(light.getCommandSpec().userObject()).isInstanceOf(VrrpAgentCommand.ClientRoot.class);
@@ -23,7 +23,7 @@ class ClientCommandLineTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"status", "demote", "promote", "reload"})
+  @ValueSource(strings = {"status", "demote", "promote", "rotate", "reload"})
   void badUsageIsAnsweredAlike(String name) {
     String[] args = {name, "--no-such-option"};
     StringWriter lightErr = new StringWriter();
