@@ -48,6 +48,17 @@ final class CpuBench {
     this.out = out;
   }
 
+  /**
+   * {@code -Dbench.daemons=vrrp-agent} (or {@code keepalived}) runs only that one; both by default.
+   */
+  static boolean[] daemons() {
+    return switch (System.getProperty("bench.daemons", "both")) {
+      case "vrrp-agent" -> new boolean[] {true};
+      case "keepalived" -> new boolean[] {false};
+      default -> new boolean[] {true, false};
+    };
+  }
+
   /** Instance {@code n}'s (1..255) virtual address. */
   static String vip(int n) {
     return "198.18." + (10 + n / 200) + "." + (n % 200 + 1) + "/24";
@@ -98,7 +109,7 @@ final class CpuBench {
     List<Cpu> results = new ArrayList<>();
     try (BenchLab lab = new BenchLab(2)) {
       for (int run = 0; run < runs; run++) {
-        for (boolean agent : new boolean[] {true, false}) {
+        for (boolean agent : daemons()) {
           Cpu c = manyOnce(lab, agent, duration);
           results.add(c);
           out.printf(
@@ -363,7 +374,7 @@ final class CpuBench {
         burners.add(lab.lab.start(3, "sh", "-c", "while :; do :; done"));
       }
       try {
-        for (boolean agent : new boolean[] {true, false}) {
+        for (boolean agent : daemons()) {
           Timing t = busyOnce(lab, wire, agent, duration, checks);
           results.add(t);
           out.printf(
