@@ -6,23 +6,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrpagent.core.io.AddressTable;
 import org.vrrpagent.core.linux.CommandRunner;
-import org.vrrpagent.core.linux.IpAddressTable;
+import org.vrrpagent.core.linux.NetlinkAddressTable;
 
 /**
  * The daemon's side of "what we added, we remember": at start it removes what an earlier run
  * recorded in the {@link StateFile} and left behind (whatever configuration that run had), then
  * claims the file; the {@link RecordedAddressTable} it hands to the engine records every later
- * change.
+ * change. Addresses go through rtnetlink ({@link NetlinkAddressTable}, its socket closed with the
+ * guard); virtual-MAC links left behind are removed with {@code ip link del}.
  */
-public final class AddressGuard {
+public final class AddressGuard implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AddressGuard.class);
 
   private final StateFile file;
   private final RecordedAddressTable table;
+  private final AutoCloseable real;
 
-  private AddressGuard(StateFile file, RecordedAddressTable table) {
+  private AddressGuard(StateFile file, RecordedAddressTable table, AutoCloseable real) {
     this.file = file;
     this.table = table;
+    this.real = real;
   }
 
   /**
@@ -33,13 +36,23 @@ public final class AddressGuard {
    *     another network namespace, or cannot be written: the daemon refuses to start
    */
   public static AddressGuard start(StateFile file) throws IOException {
-    return start(
-        file,
-        new IpAddressTable(),
-        new Leftovers(new IpAddressTable(), new CommandRunner(), List.of("ip")));
+    NetlinkAddressTable netlink = NetlinkAddressTable.open();
+    try {
+      return start(
+          file, netlink, new Leftovers(netlink, new CommandRunner(), List.of("ip")), netlink);
+    } catch (IOException | RuntimeException e) {
+      netlink.close();
+      throw e;
+    }
   }
 
   static AddressGuard start(StateFile file, AddressTable real, Leftovers leftovers)
+      throws IOException {
+    return start(file, real, leftovers, () -> {});
+  }
+
+  static AddressGuard start(
+      StateFile file, AddressTable real, Leftovers leftovers, AutoCloseable closeWithGuard)
       throws IOException {
     Leftovers.Report report = leftovers.clean(file, false);
     if (report.refused().isPresent()) {
@@ -64,7 +77,7 @@ public final class AddressGuard {
               + " (make its directory writable, e.g. systemd's RuntimeDirectory=, or choose one with --state-file)",
           e);
     }
-    return new AddressGuard(file, table);
+    return new AddressGuard(file, table, closeWithGuard);
   }
 
   /** The address table for the engine: every add and remove is recorded. */
@@ -74,5 +87,11 @@ public final class AddressGuard {
 
   public StateFile file() {
     return file;
+  }
+
+  /** Closes the real table's socket; after the engine's last address change. */
+  @Override
+  public void close() throws Exception {
+    real.close();
   }
 }

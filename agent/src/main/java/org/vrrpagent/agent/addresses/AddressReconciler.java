@@ -13,19 +13,26 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrpagent.agent.addresses.StateFile.AddressEntry;
 import org.vrrpagent.base.AddressText;
+import org.vrrpagent.core.linux.AddressEvents;
 import org.vrrpagent.core.linux.ArpConflictWatch;
 import org.vrrpagent.core.linux.NdConflictWatch;
+import org.vrrpagent.core.linux.RtnetlinkCodec;
 
 /**
- * A master keeps its addresses: every {@link #CHECK_PERIOD} the addresses we hold (added as MASTER
- * and not yet removed, {@link RecordedAddressTable#held()}) are compared with the interfaces, and
- * one that something else removed ({@code ip addr del}, a network script, a DHCP client) is added
- * again, with a log line, an {@code ADDRESS readded} event and {@code vrrp_address_readded_total}.
+ * A master keeps its addresses: the addresses we hold (added as MASTER and not yet removed, {@link
+ * RecordedAddressTable#held()}) are compared with the interfaces, and one that something else
+ * removed ({@code ip addr del}, a network script, a DHCP client) is added again, with a log line,
+ * an {@code ADDRESS readded} event and {@code vrrp_address_readded_total}. The comparison (a look:
+ * one rtnetlink dump) runs when the kernel tells of an address removal ({@link AddressEvents},
+ * within milliseconds of it), when the kernel says it lost events (overrun), and every {@link
+ * #LOOK_PERIOD} as a safety net. Without address events (the subscription refused) it looks every
+ * {@link #TICK}.
  *
  * <p>And it notices when it is not alone: an {@link ArpConflictWatch} (IPv4) or {@link
  * NdConflictWatch} (IPv6) on each interface that carries an address we hold reports ARP frames or
@@ -44,8 +51,14 @@ import org.vrrpagent.core.linux.NdConflictWatch;
 public final class AddressReconciler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AddressReconciler.class);
 
-  /** How often held addresses are compared with the interfaces. */
-  public static final Duration CHECK_PERIOD = Duration.ofSeconds(1);
+  /**
+   * How often held addresses are compared with the interfaces although no event said so: the safety
+   * net under the address events.
+   */
+  public static final Duration LOOK_PERIOD = Duration.ofSeconds(15);
+
+  /** The reconciler's clock: duplicate watches and probes; looks when events are unavailable. */
+  public static final Duration TICK = Duration.ofSeconds(1);
 
   /** How often each held address is probed (ARP probe, Neighbor Solicitation). */
   public static final Duration PROBE_PERIOD = Duration.ofSeconds(5);
@@ -72,7 +85,12 @@ public final class AddressReconciler implements AutoCloseable {
   private final ScheduledExecutorService thread;
   private final Map<String, Watch> watches = new LinkedHashMap<>();
   private final Map<AddressEntry, Episode> episodes = new HashMap<>();
+  private final Duration lookPeriod;
+  private final Function<AddressEvents.Listener, AutoCloseable> subscribe;
+  private final AtomicBoolean lookPending = new AtomicBoolean();
+  private volatile AutoCloseable events;
   private long lastProbeNanos;
+  private long lastLookNanos;
 
   /** An ARP or a Neighbor Advertisement watch, as one. */
   private interface Watch extends AutoCloseable {
@@ -148,24 +166,94 @@ public final class AddressReconciler implements AutoCloseable {
    */
   public AddressReconciler(
       RecordedAddressTable table, Function<AddressEntry, String> instanceOf, Listener listener) {
+    this(table, instanceOf, listener, LOOK_PERIOD, AddressEvents::open);
+  }
+
+  /**
+   * @param lookPeriod the safety-net look's period
+   * @param subscribe subscribes a listener to the kernel's address events (in the namespace of the
+   *     thread that calls {@link #start})
+   */
+  public AddressReconciler(
+      RecordedAddressTable table,
+      Function<AddressEntry, String> instanceOf,
+      Listener listener,
+      Duration lookPeriod,
+      Function<AddressEvents.Listener, AutoCloseable> subscribe) {
     this.table = Objects.requireNonNull(table, "table");
     this.instanceOf = Objects.requireNonNull(instanceOf, "instanceOf");
     this.listener = Objects.requireNonNull(listener, "listener");
+    this.lookPeriod = Objects.requireNonNull(lookPeriod, "lookPeriod");
+    this.subscribe = Objects.requireNonNull(subscribe, "subscribe");
     this.thread =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("address-check").unstarted(r));
   }
 
+  /** Subscribes to address events (in the calling thread's network namespace) and starts. */
   public void start() {
+    try {
+      events =
+          subscribe.apply(
+              new AddressEvents.Listener() {
+                @Override
+                public void changed(RtnetlinkCodec.AddressMessage change) {
+                  if (!change.added()) {
+                    lookSoon();
+                  }
+                }
+
+                @Override
+                public void overrun() {
+                  lookSoon(); // events were lost: look at the whole table
+                }
+              });
+    } catch (RuntimeException e) {
+      log.warn(
+          "address events unavailable ({}): held addresses are checked every {} s instead",
+          e.getMessage(),
+          TICK.toSeconds());
+    }
+    lastLookNanos = System.nanoTime();
     thread.scheduleWithFixedDelay(
-        this::round, CHECK_PERIOD.toMillis(), CHECK_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        this::round, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** From the events thread: a look on the reconciler's thread, one at a time (coalesced). */
+  private void lookSoon() {
+    if (lookPending.compareAndSet(false, true)) {
+      try {
+        thread.execute(
+            () -> {
+              lookPending.set(false);
+              look();
+            });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing
+      }
+    }
   }
 
   /**
-   * One round: re-add what is missing, then the duplicate watch (a failure is logged, the next
-   * round runs).
+   * One tick: the safety-net look when it is due (every tick without events), then the duplicate
+   * watch (a failure is logged, the next tick runs).
    */
   void round() {
+    long now = System.nanoTime();
+    Duration period = events == null ? TICK : lookPeriod;
+    if (now - lastLookNanos >= period.toNanos() - TICK.toNanos() / 2) {
+      look();
+    }
+    try {
+      duplicates(System.nanoTime());
+    } catch (RuntimeException e) {
+      log.error("duplicate-address check failed: {}", e.toString(), e);
+    }
+  }
+
+  /** Re-adds every held address that is missing from its interface. */
+  private void look() {
+    lastLookNanos = System.nanoTime();
     try {
       table.reconcile(
           (entry, failure) -> {
@@ -186,7 +274,6 @@ public final class AddressReconciler implements AutoCloseable {
             }
             listener.readded(instance, entry, failure);
           });
-      duplicates(System.nanoTime());
     } catch (RuntimeException e) {
       log.error("address check failed: {}", e.toString(), e);
     }
@@ -318,6 +405,14 @@ public final class AddressReconciler implements AutoCloseable {
 
   @Override
   public void close() {
+    AutoCloseable subscription = events;
+    if (subscription != null) {
+      try {
+        subscription.close();
+      } catch (Exception ex) {
+        log.debug("address events: {}", ex.toString());
+      }
+    }
     thread.shutdownNow();
     try {
       thread.awaitTermination(2, TimeUnit.SECONDS);

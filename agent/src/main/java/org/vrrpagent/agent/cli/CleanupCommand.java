@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.vrrpagent.agent.addresses.Leftovers;
 import org.vrrpagent.agent.addresses.StateFile;
+import org.vrrpagent.core.io.TransportException;
 import org.vrrpagent.core.linux.CommandRunner;
-import org.vrrpagent.core.linux.IpAddressTable;
+import org.vrrpagent.core.linux.NetlinkAddressTable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -45,11 +46,9 @@ public final class CleanupCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     StateFile file = stateFile.file();
     Leftovers.Report report;
-    try {
-      report =
-          new Leftovers(new IpAddressTable(), new CommandRunner(), List.of("ip"))
-              .clean(file, dryRun);
-    } catch (IOException e) {
+    try (NetlinkAddressTable table = NetlinkAddressTable.open()) {
+      report = new Leftovers(table, new CommandRunner(), List.of("ip")).clean(file, dryRun);
+    } catch (IOException | TransportException e) {
       err.println("vrrp-agent cleanup: " + e.getMessage());
       err.flush();
       return 1;

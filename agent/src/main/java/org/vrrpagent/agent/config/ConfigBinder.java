@@ -51,7 +51,7 @@ final class ConfigBinder extends Binder {
                 })
             .orElse(defaultNode);
     Declared names = Declared.of(r);
-    InstanceBinder instanceBinder = new InstanceBinder(problems, rules, names, baseDir);
+    InstanceBinder instanceBinder = new InstanceBinder(problems, rules, names, baseDir, node);
     Map<String, CheckSpec> checks = new CheckBinder(problems, rules, names, baseDir).checks(r);
     Map<String, InstanceConfig> instances = instanceBinder.instances(r, checks);
     if (!r.has("instances")) {

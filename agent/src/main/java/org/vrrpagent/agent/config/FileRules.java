@@ -1,7 +1,9 @@
 package org.vrrpagent.agent.config;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import org.vrrpagent.core.io.InterfaceAddress;
 
 /**
  * Rules for the files a configuration names, applied while loading so that each problem is reported
@@ -78,6 +80,30 @@ public interface FileRules {
     };
   }
 
+  /**
+   * What this host says about a network interface, for the rules that depend on its link (a unicast
+   * peer with the RFC's TTL 255 must be on a subnet of it).
+   */
+  sealed interface LinkFacts {
+    /** These rules look at no host (syntax only, e.g. on a build machine). */
+    record NotChecked() implements LinkFacts {}
+
+    /** There is no such interface on this host (in this network namespace). */
+    record Missing() implements LinkFacts {}
+
+    /** The interface and its addresses with their prefix lengths. */
+    record Present(List<InterfaceAddress> addresses) implements LinkFacts {
+      public Present {
+        addresses = List.copyOf(addresses);
+      }
+    }
+  }
+
+  /** The addresses of interface {@code name} on this host; by default not looked at. */
+  default LinkFacts link(String name) {
+    return new LinkFacts.NotChecked();
+  }
+
   /** Every rule of another set, for variants that drop some. */
   class Delegating implements FileRules {
     private final FileRules rules;
@@ -114,6 +140,11 @@ public interface FileRules {
     @Override
     public Optional<String> configFile(Path file) {
       return rules.configFile(file);
+    }
+
+    @Override
+    public LinkFacts link(String name) {
+      return rules.link(name);
     }
   }
 

@@ -23,6 +23,7 @@ import org.vrrpagent.core.fsm.ReceivePolicy;
 import org.vrrpagent.core.wire.AddressFamily;
 import org.vrrpagent.core.wire.AuthType;
 import org.vrrpagent.core.wire.ChecksumMode;
+import org.vrrpagent.core.wire.TtlWindow;
 import org.vrrpagent.core.wire.VrrpVersion;
 
 /**
@@ -38,8 +39,12 @@ final class InstanceBinder extends Binder {
   /** Per instance, the instances it says share its addresses ({@code shares-addresses-with}). */
   private final Map<String, Set<String>> sharesWith = new HashMap<>();
 
-  InstanceBinder(Problems problems, FileRules rules, Declared declared, Path baseDir) {
+  /** This host's name ({@code node:}), which an instance's {@code hosts:} must name. */
+  private final String node;
+
+  InstanceBinder(Problems problems, FileRules rules, Declared declared, Path baseDir, String node) {
     super(problems, rules, declared, baseDir);
+    this.node = node;
   }
 
   /** The instances under {@code instances:}; {@code checks} are the valid checks they may track. */
@@ -94,11 +99,29 @@ final class InstanceBinder extends Binder {
         r.duration("preempt-delay", Duration.ZERO, Duration.ofHours(1)).orElse(Duration.ZERO);
     boolean fastPreempt = r.bool("fast-preempt").orElse(false);
     List<VirtualAddress> addresses = addresses(r, version);
-    AddressFamily family = addresses.isEmpty() ? null : addresses.getFirst().family();
+    boolean noAddresses =
+        r.node("addresses")
+            .filter(n -> n instanceof YamlNode.Sequence s && s.items().isEmpty())
+            .isPresent();
+    ActionsConfig actions =
+        new ActionBinder(problems, rules, declared, baseDir, node).bind(r, version, noAddresses);
+    AddressFamily family =
+        !addresses.isEmpty()
+            ? addresses.getFirst().family()
+            : actions.advertised().isEmpty()
+                ? null
+                : AddressFamily.of(actions.advertised().getFirst());
     Optional<InetAddress> source =
         r.node("source").flatMap(n -> address(n, "source", family, version));
-    List<InetAddress> peers =
-        r.listOf("unicast-peers", "IP addresses", n -> address(n, "unicast peer", family, version));
+    List<UnicastPeer> peerEntries =
+        r.listOf(
+            "unicast-peers",
+            "IP addresses or { address: IP, min-ttl: N, max-ttl: N }",
+            n -> unicastPeer(r, n, family, version));
+    List<InetAddress> peers = peerEntries.stream().map(UnicastPeer::address).toList();
+    if (iface.isPresent()) {
+      peersOnLink(iface.get(), peerEntries, addresses);
+    }
     if (peers.size() > InstanceConfig.MAX_UNICAST_PEERS) {
       problems.add(
           r.at("unicast-peers"),
@@ -182,9 +205,12 @@ final class InstanceBinder extends Binder {
                 + ", or the instance would resign while healthy)");
       }
     }
-    ReceiveConfig receive = receive(r, version, family, advert, peers);
+    ReceiveConfig receive = receive(r, version, family, advert, peerEntries);
     r.finish();
-    if (problemCount() != before || iface.isEmpty() || vrid.isEmpty() || addresses.isEmpty()) {
+    if (problemCount() != before
+        || iface.isEmpty()
+        || vrid.isEmpty()
+        || (addresses.isEmpty() && (actions.isEmpty() || actions.advertised().isEmpty()))) {
       return Optional.empty();
     }
     return Optional.of(
@@ -208,7 +234,8 @@ final class InstanceBinder extends Binder {
             track,
             order,
             resignBelow.map(OptionalInt::of).orElse(OptionalInt.empty()),
-            receive));
+            receive,
+            actions));
   }
 
   /** {@code on-link-only}, {@code max-learned-interval}, {@code accept-from}: receive hardening. */
@@ -217,7 +244,7 @@ final class InstanceBinder extends Binder {
       VrrpVersion version,
       AddressFamily family,
       Duration advert,
-      List<InetAddress> peers) {
+      List<UnicastPeer> peers) {
     boolean onLinkOnly = r.bool("on-link-only").orElse(true);
     Optional<Duration> cap =
         r.duration("max-learned-interval", Duration.ofMillis(10), MAX_ADVERT_V3);
@@ -261,7 +288,110 @@ final class InstanceBinder extends Binder {
               + ReceivePolicy.MAX_ACCEPT_FROM
               + ")");
     }
-    return new ReceiveConfig(onLinkOnly, cap, acceptFrom);
+    Map<InetAddress, TtlWindow> peerTtl = new HashMap<>();
+    for (UnicastPeer p : peers) {
+      if (!p.ttl().isRfc()) {
+        peerTtl.put(p.address(), p.ttl());
+      }
+    }
+    return new ReceiveConfig(onLinkOnly, cap, acceptFrom, peerTtl);
+  }
+
+  /** One entry of {@code unicast-peers}, with the TTL window its adverts must arrive in. */
+  private record UnicastPeer(InetAddress address, TtlWindow ttl, Position position) {}
+
+  /** {@code 198.18.0.11} or {@code { address: 203.0.113.20, min-ttl: 240, max-ttl: 255 }}. */
+  private Optional<UnicastPeer> unicastPeer(
+      MappingReader parent, YamlNode n, AddressFamily family, VrrpVersion version) {
+    if (!(n instanceof Mapping)) {
+      return address(n, "unicast peer", family, version)
+          .map(a -> new UnicastPeer(a, TtlWindow.RFC, n.position()));
+    }
+    Optional<MappingReader> maybe = MappingReader.of(n, "unicast peer", n.position(), problems);
+    if (maybe.isEmpty()) {
+      return Optional.empty();
+    }
+    MappingReader r = maybe.get();
+    int before = problemCount();
+    Optional<InetAddress> address =
+        r.has("address")
+            ? r.node("address").flatMap(a -> address(a, "unicast peer", family, version))
+            : Optional.empty();
+    if (!r.has("address")) {
+      r.missing("address", "the peer's IP address");
+    }
+    int min = r.integer("min-ttl", "min-ttl", 0, 255).orElse(255);
+    int max = r.integer("max-ttl", "max-ttl", 0, 255).orElse(255);
+    r.finish();
+    if (problemCount() != before) {
+      return Optional.empty();
+    }
+    if (max < min) {
+      problems.add(
+          r.at("max-ttl"),
+          "max-ttl " + max + " is below min-ttl " + min + " (expected: min-ttl <= max-ttl <= 255)");
+      return Optional.empty();
+    }
+    return address.map(a -> new UnicastPeer(a, new TtlWindow(min, max), n.position()));
+  }
+
+  /**
+   * A peer whose adverts must arrive with TTL 255 must be on the link: across a router its adverts
+   * arrive with less, every one is dropped, and both ends become master. On-link means: in the
+   * subnet of one of the instance's virtual addresses (the master puts them on the interface), or
+   * of one of the interface's addresses on this host when the rules look at the host. An interface
+   * missing on this host is refused (the daemon could not open it either); without host rules
+   * ({@code validate --syntax-only}) only the configuration is looked at.
+   */
+  private void peersOnLink(
+      String interfaceName, List<UnicastPeer> peers, List<VirtualAddress> addresses) {
+    FileRules.LinkFacts link = null;
+    for (UnicastPeer p : peers) {
+      if (p.ttl().minTtl() < 255
+          || p.address().isLinkLocalAddress()
+          || addresses.stream()
+              .anyMatch(
+                  v ->
+                      new org.vrrpagent.core.io.InterfaceAddress(v.address(), v.prefixLength())
+                          .subnetContains(p.address()))) {
+        continue;
+      }
+      if (link == null) {
+        link = rules.link(interfaceName);
+      }
+      String why =
+          " (expected: a peer on the link, or min-ttl below 255 for a peer across routers:"
+              + " its adverts arrive with TTL < 255, are dropped, and both ends become master)";
+      switch (link) {
+        case FileRules.LinkFacts.NotChecked x -> {}
+        case FileRules.LinkFacts.Missing x ->
+            problems.add(
+                p.position(),
+                "unicast peer "
+                    + AddressSyntax.format(p.address())
+                    + ": interface "
+                    + interfaceName
+                    + " does not exist on this host, so the peer cannot be shown to be on its"
+                    + " link"
+                    + why);
+        case FileRules.LinkFacts.Present present -> {
+          if (present.addresses().stream().noneMatch(a -> a.subnetContains(p.address()))) {
+            problems.add(
+                p.position(),
+                "unicast peer "
+                    + AddressSyntax.format(p.address())
+                    + " is not on a subnet of "
+                    + interfaceName
+                    + " "
+                    + present.addresses().stream()
+                        .filter(a -> !a.address().isLinkLocalAddress())
+                        .map(Object::toString)
+                        .toList()
+                    + why);
+          }
+        }
+      }
+    }
   }
 
   private void checkAdvertInterval(MappingReader r, VrrpVersion version, Duration advert) {
@@ -304,8 +434,12 @@ final class InstanceBinder extends Binder {
       return List.of();
     }
     if (items.get().isEmpty()) {
-      problems.add(
-          r.at("addresses"), "addresses is empty (expected: at least one virtual address)");
+      if (!r.has("actions")) {
+        problems.add(
+            r.at("addresses"),
+            "addresses is empty (expected: at least one virtual address; an instance with"
+                + " actions: may have none)");
+      }
       return List.of();
     }
     if (items.get().size() > InstanceConfig.MAX_ADDRESSES) {

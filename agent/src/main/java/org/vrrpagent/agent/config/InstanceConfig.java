@@ -37,6 +37,8 @@ import org.vrrpagent.core.wire.VrrpVersion;
  * @param resignBelow as MASTER, send priority 0 and go BACKUP when the effective priority falls
  *     below this (once per failure episode)
  * @param receive receive hardening: on-link sources, the learned-interval cap, an allow-list
+ * @param actions published addresses per node and what a change of master does to DNS; with
+ *     actions, {@code addresses} may be empty (see docs/geo-failover.md)
  */
 public record InstanceConfig(
     String name,
@@ -58,7 +60,8 @@ public record InstanceConfig(
     List<TrackConfig> track,
     Optional<PriorityOrderConfig> priorityOrder,
     OptionalInt resignBelow,
-    ReceiveConfig receive) {
+    ReceiveConfig receive,
+    ActionsConfig actions) {
 
   /** Limit on virtual addresses per instance (the advert's count field is one byte). */
   public static final int MAX_ADDRESSES = 255;
@@ -79,7 +82,8 @@ public record InstanceConfig(
     Objects.requireNonNull(advertInterval, "advertInterval");
     Objects.requireNonNull(preemptDelay, "preemptDelay");
     addresses = List.copyOf(addresses);
-    if (addresses.isEmpty()) {
+    Objects.requireNonNull(actions, "actions");
+    if (addresses.isEmpty() && (actions.isEmpty() || actions.advertised().isEmpty())) {
       throw new IllegalArgumentException("instance " + name + " has no addresses");
     }
     Objects.requireNonNull(source, "source");
@@ -91,6 +95,52 @@ public record InstanceConfig(
     Objects.requireNonNull(priorityOrder, "priorityOrder");
     Objects.requireNonNull(resignBelow, "resignBelow");
     Objects.requireNonNull(receive, "receive");
+  }
+
+  /** Without actions. */
+  public InstanceConfig(
+      String name,
+      String interfaceName,
+      int vrid,
+      VrrpVersion version,
+      int priority,
+      Duration advertInterval,
+      boolean preempt,
+      Duration preemptDelay,
+      boolean fastPreempt,
+      List<VirtualAddress> addresses,
+      Optional<InetAddress> source,
+      List<InetAddress> unicastPeers,
+      Optional<AuthConfig> auth,
+      ChecksumMode checksum,
+      GarpConfig garp,
+      boolean virtualMac,
+      List<TrackConfig> track,
+      Optional<PriorityOrderConfig> priorityOrder,
+      OptionalInt resignBelow,
+      ReceiveConfig receive) {
+    this(
+        name,
+        interfaceName,
+        vrid,
+        version,
+        priority,
+        advertInterval,
+        preempt,
+        preemptDelay,
+        fastPreempt,
+        addresses,
+        source,
+        unicastPeers,
+        auth,
+        checksum,
+        garp,
+        virtualMac,
+        track,
+        priorityOrder,
+        resignBelow,
+        receive,
+        ActionsConfig.NONE);
   }
 
   /** With the default receive hardening. */
@@ -139,7 +189,18 @@ public record InstanceConfig(
 
   /** The family of every address of this instance. */
   public AddressFamily family() {
-    return addresses.getFirst().family();
+    return AddressFamily.of(advertisedAddresses().getFirst());
+  }
+
+  /**
+   * The addresses adverts carry: the virtual addresses, or, for an instance with actions and none,
+   * the nodes' {@code vrrp} addresses ({@link ActionsConfig#advertised()}), which are never added
+   * to an interface.
+   */
+  public List<InetAddress> advertisedAddresses() {
+    return addresses.isEmpty()
+        ? actions.advertised()
+        : addresses.stream().map(VirtualAddress::address).toList();
   }
 
   /** Advert interval in centiseconds, as the v3 header carries it (v2: seconds × 100). */

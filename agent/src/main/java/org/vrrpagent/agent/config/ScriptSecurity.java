@@ -42,6 +42,20 @@ public final class ScriptSecurity implements FileRules {
     }
   }
 
+  /**
+   * The interface as the daemon would open it: read in this process's network namespace. An
+   * interface that is missing here is {@link LinkFacts.Missing}: the daemon could not open it
+   * either.
+   */
+  @Override
+  public LinkFacts link(String name) {
+    try {
+      return new LinkFacts.Present(org.vrrpagent.core.linux.InterfaceFacts.read(name).addresses());
+    } catch (org.vrrpagent.core.io.TransportException e) {
+      return new LinkFacts.Missing();
+    }
+  }
+
   @Override
   public Optional<String> executable(Path program) {
     if (!Files.exists(program)) {

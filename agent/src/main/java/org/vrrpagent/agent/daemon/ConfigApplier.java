@@ -25,6 +25,7 @@ import org.vrrpagent.agent.config.FileRules;
 import org.vrrpagent.agent.config.InstanceConfig;
 import org.vrrpagent.agent.config.PriorityOrderConfig;
 import org.vrrpagent.agent.config.SyncGroupConfig;
+import org.vrrpagent.agent.config.VirtualAddress;
 import org.vrrpagent.agent.control.ActionResult;
 import org.vrrpagent.agent.control.StatusSnapshot;
 import org.vrrpagent.agent.metrics.Metrics;
@@ -292,7 +293,13 @@ final class ConfigApplier implements AutoCloseable {
               i.preempt(),
               i.preemptDelay(),
               i.fastPreempt(),
-              i.addresses(),
+              // an action-only instance's shape is its advertised list (its actions are not the
+              // router's business: changing them does not restart it)
+              i.addresses().isEmpty()
+                  ? i.advertisedAddresses().stream()
+                      .map(a -> new VirtualAddress(a, a.getAddress().length * 8))
+                      .toList()
+                  : i.addresses(),
               i.source(),
               i.unicastPeers(),
               i.auth(),

@@ -186,6 +186,8 @@ public final class Daemon implements ControlBackend {
       open.add("background thread", background::shutdownNow);
       // What an earlier run (any configuration) left behind goes first; this run is recorded.
       AddressGuard guard = AddressGuard.start(new StateFile(stateFile));
+      // Closed after every "first" step (the engine's last address removal among them).
+      open.add("address table (rtnetlink socket)", guard);
       PacketSocketAnnouncer announcer = PacketSocketAnnouncer.open();
       open.add("announcer", announcer);
       // Virtual MACs before the engine, removed after it: a master's addresses are off them first.
@@ -205,7 +207,7 @@ public final class Daemon implements ControlBackend {
       // Notifications close after the engine has stopped, so STOP events still reach hooks and
       // mail.
       NotificationPipeline notifications =
-          new NotificationPipeline(config, report, metrics::processRuns);
+          new NotificationPipeline(config, report, metrics::processRuns, metrics::action);
       open.add(
           "notifications (hooks, mail, events)",
           Notifications.CLOSE_BUDGET.plusSeconds(1),

@@ -11,7 +11,6 @@ import java.util.Set;
 import org.vrrpagent.agent.config.Config;
 import org.vrrpagent.agent.config.InstanceConfig;
 import org.vrrpagent.agent.config.SyncGroupConfig;
-import org.vrrpagent.agent.config.VirtualAddress;
 import org.vrrpagent.core.engine.AnnounceSchedule;
 import org.vrrpagent.core.engine.Engine;
 import org.vrrpagent.core.engine.RouterBinding;
@@ -160,7 +159,9 @@ public final class EngineAssembly {
   }
 
   static RouterConfig routerConfig(InstanceConfig i, int basePriority, InetAddress primary) {
-    List<InetAddress> vips = i.addresses().stream().map(VirtualAddress::address).toList();
+    // Adverts carry the virtual addresses; an instance with actions and none carries the nodes'
+    // vrrp addresses instead, which binding() never adds to an interface.
+    List<InetAddress> vips = i.advertisedAddresses();
     AuthType authType = i.auth().map(a -> a.type()).orElse(AuthType.NONE);
     byte[] authData =
         switch (i.version()) {
@@ -225,6 +226,7 @@ public final class EngineAssembly {
         i.unicastPeers(),
         group,
         i.checksum(),
-        new AnnounceSchedule(i.garp().delay(), i.garp().repeat(), i.garp().refresh()));
+        new AnnounceSchedule(i.garp().delay(), i.garp().repeat(), i.garp().refresh()),
+        i.receive().peerTtl());
   }
 }

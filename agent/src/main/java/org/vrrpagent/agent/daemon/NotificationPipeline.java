@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrpagent.agent.config.Config;
 import org.vrrpagent.agent.control.EventSource;
+import org.vrrpagent.agent.notify.ActionEvent;
 import org.vrrpagent.agent.notify.AddressEvent;
 import org.vrrpagent.agent.notify.EventBus;
 import org.vrrpagent.agent.notify.NotificationStats;
@@ -29,6 +30,7 @@ final class NotificationPipeline implements EngineListener, AutoCloseable {
 
   private final StatusSource status;
   private final Consumer<ProcessGroupRunner> hookRuns;
+  private final Consumer<ActionEvent> actionOutcomes;
   private final EventBus bus = new EventBus();
   private volatile Notifications current;
 
@@ -36,10 +38,29 @@ final class NotificationPipeline implements EngineListener, AutoCloseable {
    * @param hookRuns told of each pipeline's hook runner (metrics read the current one)
    */
   NotificationPipeline(Config config, StatusSource status, Consumer<ProcessGroupRunner> hookRuns) {
+    this(config, status, hookRuns, e -> {});
+  }
+
+  /**
+   * @param actionOutcomes told of each DNS action's outcome (metrics), on the actions' thread
+   */
+  NotificationPipeline(
+      Config config,
+      StatusSource status,
+      Consumer<ProcessGroupRunner> hookRuns,
+      Consumer<ActionEvent> actionOutcomes) {
     this.status = Objects.requireNonNull(status);
     this.hookRuns = Objects.requireNonNull(hookRuns);
-    this.current = Notifications.start(config, status, bus);
-    hookRuns.accept(current.hookRuns());
+    this.actionOutcomes = Objects.requireNonNull(actionOutcomes);
+    this.current = Notifications.start(config, status, bus, actionOutcomes);
+    started(current);
+  }
+
+  private void started(Notifications n) {
+    hookRuns.accept(n.hookRuns());
+    if (n.actionRuns() != null) {
+      hookRuns.accept(n.actionRuns());
+    }
   }
 
   /** Live events for {@code GET /events}, across reloads. */
@@ -62,8 +83,8 @@ final class NotificationPipeline implements EngineListener, AutoCloseable {
       return;
     }
     Notifications old = current;
-    current = Notifications.start(next, status, bus);
-    hookRuns.accept(current.hookRuns());
+    current = Notifications.start(next, status, bus, actionOutcomes);
+    started(current);
     Thread.ofVirtual().name("notify-drain").start(old::close);
     log.info(
         "reload: notification settings applied (the previous hooks and mails finish within {}s)",
@@ -73,6 +94,11 @@ final class NotificationPipeline implements EngineListener, AutoCloseable {
   @Override
   public void stateChanged(String router, Action.StateChanged change) {
     current.stateChanged(router, change);
+  }
+
+  @Override
+  public void advertReceived(String router) {
+    current.advertReceived(router);
   }
 
   /** The conflict alarm: an event and one mail per episode (see Notifications#conflictRaised). */

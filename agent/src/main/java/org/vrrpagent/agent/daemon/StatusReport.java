@@ -21,7 +21,7 @@ import org.vrrpagent.checks.ProbeResult;
 import org.vrrpagent.core.engine.Engine;
 import org.vrrpagent.core.engine.RouterStatus;
 import org.vrrpagent.core.io.InterfaceAddress;
-import org.vrrpagent.core.linux.IpAddressTable;
+import org.vrrpagent.core.linux.NetlinkAddressTable;
 import org.vrrpagent.core.linux.VirtualMacLink;
 
 /**
@@ -52,7 +52,8 @@ final class StatusReport implements StatusSource {
   private final Running running;
 
   /** Reads which virtual addresses are on the interfaces, for status (control API thread). */
-  private final IpAddressTable statusAddressTable = new IpAddressTable();
+  /** Opened at the first status that needs it, kept for the daemon's life (one socket). */
+  private NetlinkAddressTable statusAddressTable;
 
   StatusReport(Running running) {
     this.running = running;
@@ -141,6 +142,13 @@ final class StatusReport implements StatusSource {
     return out;
   }
 
+  private synchronized NetlinkAddressTable statusTable() {
+    if (statusAddressTable == null) {
+      statusAddressTable = NetlinkAddressTable.open();
+    }
+    return statusAddressTable;
+  }
+
   /**
    * The instance's virtual addresses that are on its interface now, from the address table (one
    * read per interface per status); null when the table cannot be read.
@@ -153,7 +161,7 @@ final class StatusReport implements StatusSource {
             where,
             name -> {
               try {
-                return statusAddressTable.list(name);
+                return statusTable().list(name);
               } catch (RuntimeException ex) {
                 log.debug("status: cannot read the addresses of {}: {}", name, ex.getMessage());
                 return null;

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -129,6 +130,10 @@ public final class KeepalivedImporter {
     final List<String> addresses = new ArrayList<>();
     String source;
     final List<String> peers = new ArrayList<>();
+
+    /** keepalived {@code min_ttl}/{@code max_ttl} of a peer: {min, max}. */
+    final Map<String, int[]> peerTtl = new HashMap<>();
+
     String authPassword;
     Long garpDelayMs;
     Integer garpRepeat;
@@ -888,15 +893,57 @@ public final class KeepalivedImporter {
         continue;
       }
       String text = format(ip.get());
+      int[] ttl = peerTtl(p);
+      if (ttl == null) {
+        continue;
+      }
       if (!in.peers.contains(text)) {
         in.peers.add(text);
       }
-      if (p.words().size() > 1) {
-        skip(
-            p,
-            "unicast_peer options (min_ttl, max_ttl) have no vrrp-agent equivalent; the peer is kept");
+      if (ttl[0] != 255 || ttl[1] != 255) {
+        in.peerTtl.put(text, ttl);
       }
     }
+  }
+
+  /**
+   * {@code ADDR [min_ttl N] [max_ttl N]}: keepalived checks the TTL only when one is given, then
+   * with 0 and 255 for the one left out; without either it checks none, and vrrp-agent requires 255
+   * (the RFC's rule; a peer across routers needs min-ttl). Null (skipped, with the reason) when the
+   * options are not that.
+   */
+  private int[] peerTtl(Statement p) {
+    List<KeepalivedParser.Word> w = p.words();
+    if (w.size() == 1) {
+      return new int[] {255, 255};
+    }
+    int min = 0;
+    int max = 255;
+    for (int i = 1; i < w.size(); i += 2) {
+      String option = w.get(i).text();
+      if (!(option.equals("min_ttl") || option.equals("max_ttl"))
+          || i + 1 >= w.size()
+          || !w.get(i + 1).text().matches("[0-9]{1,3}")
+          || Integer.parseInt(w.get(i + 1).text()) > 255) {
+        skip(
+            p,
+            "unicast_peer: expected ADDR [min_ttl 0..255] [max_ttl 0..255]; the peer is left out");
+        return null;
+      }
+      int v = Integer.parseInt(w.get(i + 1).text());
+      if (option.equals("min_ttl")) {
+        min = v;
+      } else {
+        max = v;
+      }
+    }
+    if (max < min) {
+      skip(
+          p,
+          "unicast_peer: max_ttl below min_ttl (keepalived drops every advert); the peer is left out");
+      return null;
+    }
+    return new int[] {min, max};
   }
 
   private void addresses(Instance in, Statement vips) {
@@ -1836,7 +1883,22 @@ public final class KeepalivedImporter {
     if (!peers.isEmpty()) {
       out.add(
           "    unicast-peers: "
-              + YamlText.rawList(peers.stream().map(KeepalivedImporter::plainAddress).toList()));
+              + YamlText.rawList(
+                  peers.stream()
+                      .map(
+                          p -> {
+                            int[] ttl = in.peerTtl.get(p);
+                            if (ttl == null) {
+                              return plainAddress(p);
+                            }
+                            return "{ address: "
+                                + plainAddress(p)
+                                + ", min-ttl: "
+                                + ttl[0]
+                                + (ttl[1] == 255 ? "" : ", max-ttl: " + ttl[1])
+                                + " }";
+                          })
+                      .toList()));
     }
     if (in.authPassword != null) {
       out.add("    auth: { type: pass, password: " + YamlText.scalar(in.authPassword) + " }");

@@ -53,6 +53,8 @@ import org.vrrpagent.core.wire.DropReason;
  *       check_certificate_expiry_seconds{check}} (the checks module's {@link CheckMeters})
  *   <li>{@code vrrp_priority_order_file_ok{file}}: 0 while a file's last read failed
  *   <li>{@code vrrp_notify_queue_depth}
+ *   <li>{@code vrrp_action_runs_total{instance,action,result}}: DNS actions (dns-update, zone-file)
+ *       by outcome
  *   <li>{@code vrrp_address_readded_total{instance}}: virtual addresses something else removed
  *       while we were MASTER, added again; {@code vrrp_address_duplicate{instance}}: 1 while
  *       another MAC answers for one of its addresses; {@code
@@ -281,6 +283,20 @@ public final class Metrics implements EngineListener {
   public void addressReadded(String instance) {
     addressMeters(instance);
     addressesReadded.get(instance).increment();
+  }
+
+  /**
+   * A DNS action ended: {@code vrrp_action_runs_total{instance,action,result}} (result: changed,
+   * unchanged, failed, restored, superseded). Any thread.
+   */
+  public void action(org.vrrpagent.agent.notify.ActionEvent e) {
+    Counter.builder("vrrp.action.runs")
+        .description("DNS actions run after a change of master, by outcome")
+        .tag("instance", e.name())
+        .tag("action", e.action())
+        .tag("result", e.result().label())
+        .register(registry)
+        .increment();
   }
 
   /** The duplicate-address alarm of {@code instance} was raised or cleared. Any thread. */

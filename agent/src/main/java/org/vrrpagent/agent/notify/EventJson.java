@@ -55,7 +55,29 @@ final class EventJson {
       case StateEvent e -> of(e, node);
       case ConflictEvent c -> of(c, node);
       case AddressEvent a -> of(a, node);
+      case ActionEvent a -> of(a, node);
     };
+  }
+
+  /**
+   * {@code {"time":"…","node":"ns1","type":"ACTION","name":"www","action":"dns-update",
+   * "target":"198.18.0.53:53","result":"changed","master":"ns1","standby":"ns2","attempts":1,
+   * "detail":"…"}}.
+   */
+  static String of(ActionEvent a, String node) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("time", a.time().toString());
+    m.put("node", node);
+    m.put("type", "ACTION");
+    m.put("name", a.name());
+    m.put("action", a.action());
+    m.put("target", a.target());
+    m.put("result", a.result().label());
+    m.put("master", a.master());
+    m.put("standby", a.standby());
+    m.put("attempts", a.attempts());
+    m.put("detail", a.detail());
+    return MAPPER.writeValueAsString(m);
   }
 
   static String of(ConflictEvent c, String node) {

@@ -61,6 +61,10 @@ final class EventLog {
   }
 
   /** An address event (re-added, duplicate alarm): the JSON log and subscribers only. */
+  void offer(ActionEvent event) {
+    main.offer(event);
+  }
+
   void offer(AddressEvent event) {
     main.offer(event);
   }

@@ -112,4 +112,32 @@ record MailText(String subject, String body) {
             "\"Conflict alarm\". One mail per episode; the end of it is logged and sent as an event.\n");
     return new MailText(subject, body.toString());
   }
+
+  /** One mail per action outcome that did something or failed: what, where, and what it means. */
+  static MailText of(String node, ActionEvent a) {
+    String subject = "[" + node + "] " + a.summary();
+    StringBuilder body = new StringBuilder();
+    body.append("vrrp-agent on ").append(node).append(":\n\n");
+    body.append("  ").append(a.time()).append("  ").append(a.summary()).append("\n");
+    body.append("      attempts: ").append(a.attempts()).append("\n");
+    body.append("      ").append(a.detail()).append("\n\n");
+    body.append(
+        switch (a.result()) {
+          case CHANGED, UNCHANGED ->
+              "The records now name "
+                  + a.master()
+                  + " as master and "
+                  + a.standby()
+                  + " as standby.\n";
+          case FAILED ->
+              "Nothing was changed: the records still say what they said before. Resolvers keep\n"
+                  + "the old answer for at most the record's TTL after a later change succeeds.\n"
+                  + "See docs/geo-failover.md, \"Failure modes\".\n";
+          case RESTORED ->
+              "The new zone did not load or did not answer as expected: the original file was put\n"
+                  + "back byte for byte and reloaded. See docs/geo-failover.md, \"Failure modes\".\n";
+          case SUPERSEDED -> "A newer change of master came first and is being applied.\n";
+        });
+    return new MailText(subject, body.toString());
+  }
 }

@@ -1,4 +1,7 @@
 package org.vrrpagent.agent.notify;
 
-/** What the event stream carries: a state change, a conflict alarm, or an address event. */
-public sealed interface Notice permits StateEvent, ConflictEvent, AddressEvent {}
+/**
+ * What the event stream carries: a state change, a conflict alarm, an address event, or a DNS
+ * action's outcome.
+ */
+public sealed interface Notice permits StateEvent, ConflictEvent, AddressEvent, ActionEvent {}

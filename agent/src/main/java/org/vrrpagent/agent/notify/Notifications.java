@@ -13,6 +13,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vrrpagent.agent.actions.ActionRunner;
 import org.vrrpagent.agent.config.Config;
 import org.vrrpagent.agent.config.NotifyConfig;
 import org.vrrpagent.agent.config.NotifyConfig.State;
@@ -82,6 +83,9 @@ public final class Notifications implements EngineListener, AutoCloseable {
   private final SyncGroupTracker groups;
   private final Clock clock;
 
+  /** The DNS actions' runner, or null when no instance has actions. */
+  private final ActionRunner actions;
+
   /**
    * Every instance as of the last state change, in configuration order: kept by {@link
    * #stateChanged} on the engine thread (its only writer and reader), copied into each event handed
@@ -92,7 +96,12 @@ public final class Notifications implements EngineListener, AutoCloseable {
   private final Map<String, Integer> configuredPriority = new LinkedHashMap<>();
   private volatile boolean closed;
 
-  private Notifications(Config config, StatusSource status, Options options, EventBus bus) {
+  private Notifications(
+      Config config,
+      StatusSource status,
+      Options options,
+      EventBus bus,
+      java.util.function.Consumer<ActionEvent> actionSink) {
     NotifyConfig notify = config.notifications();
     this.bus = bus;
     this.node = config.node();
@@ -147,6 +156,18 @@ public final class Notifications implements EngineListener, AutoCloseable {
                         new MailSender(email, options.mailProperties()),
                         options.mailInitialBackoff()));
     this.events = new EventLog(node, notify.events(), bus, options.stdout());
+    this.actions =
+        ActionRunner.start(
+            config,
+            e -> {
+              events.offer(e);
+              if (e.result() != ActionEvent.Result.UNCHANGED
+                  && e.result() != ActionEvent.Result.SUPERSEDED) {
+                mail.ifPresent(m -> m.offer(e));
+              }
+              actionSink.accept(e);
+            },
+            clock);
   }
 
   /**
@@ -163,11 +184,28 @@ public final class Notifications implements EngineListener, AutoCloseable {
    * replaces the notifications keeps the bus, so {@code GET /events} streams go on.
    */
   public static Notifications start(Config config, StatusSource status, EventBus bus) {
-    return new Notifications(config, status, Options.defaults(), bus);
+    return start(config, status, bus, e -> {});
+  }
+
+  /**
+   * As {@link #start(Config, StatusSource, EventBus)}; each DNS action's outcome also goes to
+   * {@code actionSink} (metrics), on the actions' thread: it must not block.
+   */
+  public static Notifications start(
+      Config config,
+      StatusSource status,
+      EventBus bus,
+      java.util.function.Consumer<ActionEvent> actionSink) {
+    return new Notifications(config, status, Options.defaults(), bus, actionSink);
   }
 
   static Notifications start(Config config, StatusSource status, Options options) {
-    return new Notifications(config, status, options, new EventBus());
+    return new Notifications(config, status, options, new EventBus(), e -> {});
+  }
+
+  /** The DNS actions' reload runs, or null when no instance has actions (for metrics). */
+  public ProcessGroupRunner actionRuns() {
+    return actions == null ? null : actions.reloads();
   }
 
   /** The hooks' process-group runs (live, started, refused, timed out), for metrics. */
@@ -200,6 +238,9 @@ public final class Notifications implements EngineListener, AutoCloseable {
               List.of(),
               clock.instant());
       List<StatusSource.InstanceSummary> now = remember(router, change);
+      if (actions != null) {
+        actions.stateChanged(router, change);
+      }
       dispatch(event, now);
       for (StateEvent group : groups.on(event)) {
         dispatch(group, now);
@@ -230,6 +271,14 @@ public final class Notifications implements EngineListener, AutoCloseable {
   public void address(AddressEvent event) {
     if (!closed) {
       events.offer(event);
+    }
+  }
+
+  /** Engine thread: an accepted advert (the DNS actions learn that the peer is master). */
+  @Override
+  public void advertReceived(String router) {
+    if (actions != null && !closed) {
+      actions.advertReceived(router);
     }
   }
 
@@ -328,6 +377,10 @@ public final class Notifications implements EngineListener, AutoCloseable {
             parts.add(
                 CompletableFuture.runAsync(
                     () -> m.close(CLOSE_BUDGET), Thread.ofVirtual()::start)));
+    if (actions != null) {
+      parts.add(
+          CompletableFuture.runAsync(() -> actions.close(CLOSE_BUDGET), Thread.ofVirtual()::start));
+    }
     parts.add(
         CompletableFuture.runAsync(() -> events.close(CLOSE_BUDGET), Thread.ofVirtual()::start));
     try {

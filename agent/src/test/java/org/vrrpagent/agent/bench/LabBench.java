@@ -17,10 +17,11 @@ import java.util.List;
  * </pre>
  *
  * The chaos soak takes {@code -Dbench.window=45s} (convergence window, default 30 s), {@code
- * -Dbench.seed=N}, {@code -Dchaos.mail=false} (no mail to the dead SMTP server) and {@code
- * -Dbench.launcher=PATH} (a vrrp-agent launcher to run instead of this checkout's bin/vrrp-agent);
- * it exits 1 when an invariant broke. DURATION is ISO-8601 ({@code PT10M}) or a number with s/m/h
- * ({@code 90s}, {@code 10m}). SETs are named in {@link FootprintBench#optionSet}.
+ * -Dbench.seed=N}, {@code -Dchaos.faults=loss,delay,duplicate} (only those faults), {@code
+ * -Dchaos.mail=false} (no mail to the dead SMTP server) and {@code -Dbench.launcher=PATH} (a
+ * vrrp-agent launcher to run instead of this checkout's bin/vrrp-agent); it exits 1 when an
+ * invariant broke. DURATION is ISO-8601 ({@code PT10M}) or a number with s/m/h ({@code 90s}, {@code
+ * 10m}). SETs are named in {@link FootprintBench#optionSet}.
  */
 public final class LabBench {
   private LabBench() {}

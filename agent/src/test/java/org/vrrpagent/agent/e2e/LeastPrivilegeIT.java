@@ -79,22 +79,7 @@ class LeastPrivilegeIT {
     Path config = dir.resolve("agent.yaml");
     Files.writeString(config, yaml, StandardCharsets.UTF_8);
     String launcher = AgentLab.repoRoot().resolve("bin/vrrp-agent").toString();
-    NetnsLab.LabProcess p =
-        lab.lab.start(
-            1,
-            "setpriv",
-            "--reuid=" + NOBODY,
-            "--regid=" + NOBODY,
-            "--init-groups",
-            "--inh-caps=+net_raw,+net_admin",
-            "--ambient-caps=+net_raw,+net_admin",
-            "--",
-            launcher,
-            "run",
-            "--config",
-            config.toString(),
-            "--state-file",
-            dir.resolve("state.json").toString());
+    NetnsLab.LabProcess p = lab.lab.start(1, asNobodyWithTwoCapabilities(launcher, config));
 
     Awaitility.await("the VIP on vrrp.51")
         .atMost(ELECTION)
@@ -146,27 +131,31 @@ class LeastPrivilegeIT {
     Path config = dir.resolve("agent.yaml");
     Files.writeString(config, yaml, StandardCharsets.UTF_8);
     String launcher = AgentLab.repoRoot().resolve("bin/vrrp-agent").toString();
-    CommandRunner.Result r =
-        lab.lab.exec(
-            1,
-            "setpriv",
-            "--reuid=" + NOBODY,
-            "--regid=" + NOBODY,
-            "--init-groups",
-            "--inh-caps=+net_raw,+net_admin",
-            "--ambient-caps=+net_raw,+net_admin",
-            "--",
-            launcher,
-            "run",
-            "--config",
-            config.toString(),
-            "--state-file",
-            dir.resolve("state.json").toString());
+    CommandRunner.Result r = lab.lab.exec(1, asNobodyWithTwoCapabilities(launcher, config));
     assertThat(r.exitStatus()).as(r.stdout() + r.stderr()).isEqualTo(2);
     assertThat(r.stderr())
         .containsPattern(java.util.regex.Pattern.quote(config.toString()) + ":\\d+:\\d+: ")
         .contains("user \"root\": the agent runs as nobody without CAP_SETUID and CAP_SETGID");
     assertThat(vmacHas(VIP4) || lab.hasAddress(1, VIP4)).isFalse();
+  }
+
+  /** {@code vrrp-agent run} as the unit starts it: user nobody, CAP_NET_RAW + CAP_NET_ADMIN. */
+  private String[] asNobodyWithTwoCapabilities(String launcher, Path config) {
+    return new String[] {
+      "setpriv",
+      "--reuid=" + NOBODY,
+      "--regid=" + NOBODY,
+      "--init-groups",
+      "--inh-caps=+net_raw,+net_admin",
+      "--ambient-caps=+net_raw,+net_admin",
+      "--",
+      launcher,
+      "run",
+      "--config",
+      config.toString(),
+      "--state-file",
+      dir.resolve("state.json").toString()
+    };
   }
 
   private boolean vmacHas(String address) {

@@ -38,6 +38,7 @@ import org.vrrpagent.core.wire.DropReason;
 import org.vrrpagent.core.wire.IpContext;
 import org.vrrpagent.core.wire.MalformedAdvertisementException;
 import org.vrrpagent.core.wire.ReceivedAdvertisement;
+import org.vrrpagent.core.wire.TtlWindow;
 
 /**
  * Runs virtual routers: the shell around the pure state machine that executes its actions (timers,
@@ -522,7 +523,19 @@ public final class Engine implements AutoCloseable {
         event = new Event.CarpAdvertReceived(advert, packet.source());
         id = advert.vhid();
       } else {
-        ReceivedAdvertisement advert = AdvertisementCodec.decode(packet.vrrpMessage(), ip);
+        // The TTL rule: 255, or the source's own window when it is a unicast peer across
+        // routers. Routers sharing a transport share its peers; should their windows differ,
+        // the packet is decoded with the widest and the router it is for checks its own below.
+        TtlWindow ttl = TtlWindow.RFC;
+        boolean first = true;
+        for (RouterBinding b : candidates) {
+          if (!b.isCarp()) {
+            TtlWindow w = b.ttlWindow(packet.source());
+            ttl = first ? w : ttl.union(w);
+            first = false;
+          }
+        }
+        ReceivedAdvertisement advert = AdvertisementCodec.decode(packet.vrrpMessage(), ip, ttl);
         event = new Event.AdvertReceived(advert);
         id = advert.advertisement().vrid();
       }
@@ -542,6 +555,23 @@ public final class Engine implements AutoCloseable {
     }
     for (RouterBinding b : candidates) {
       if (b.isCarp() == carp && b.config().vrid() == id) {
+        TtlWindow own = carp ? TtlWindow.RFC : b.ttlWindow(packet.source());
+        if (!own.contains(packet.ttlOrHopLimit())) {
+          safely(
+              b.name(),
+              () ->
+                  listener.dropped(
+                      b.name(),
+                      own.isRfc() ? DropReason.TTL : DropReason.PEER_TTL,
+                      "from "
+                          + packet.source().getHostAddress()
+                          + ": TTL "
+                          + packet.ttlOrHopLimit()
+                          + " (expected: "
+                          + own
+                          + (own.isRfc() ? ")" : ", the peer's min-ttl..max-ttl)")));
+          return;
+        }
         // Counted as received only when the router accepted it: its drops have their reasons.
         timers.get(b.name()).rememberReceived(packet, event);
         if (dispatch(b.name(), event)) {
@@ -750,6 +780,9 @@ public final class Engine implements AutoCloseable {
   }
 
   private void changeAddresses(RouterBinding b, List<InetAddress> addresses, boolean add) {
+    if (!b.installsAddresses()) {
+      return; // adverts only: its addresses are published elsewhere (DNS actions)
+    }
     List<InterfaceAddress> withPrefix = addresses.stream().map(b::withPrefix).toList();
     scheduler.executeBlocking(
         () -> {
@@ -782,6 +815,9 @@ public final class Engine implements AutoCloseable {
 
   private void startAnnouncements(RouterBinding b, List<InetAddress> addresses) {
     cancelAnnouncements(b.name());
+    if (!b.installsAddresses()) {
+      return;
+    }
     Announcements a = new Announcements(b, addresses);
     announcements.put(b.name(), a);
     a.start(scheduler.nanoTime());

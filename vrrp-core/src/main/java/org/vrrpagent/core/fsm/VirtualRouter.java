@@ -689,12 +689,14 @@ public final class VirtualRouter implements Router {
     state = to;
     switch (to) {
       case MASTER -> {
-        // RFC 9568 §6.4.2: send an advert, announce the addresses (GARP / unsolicited NA), arm
-        // Adver_Timer.
+        // RFC 9568 §6.4.1/§6.4.2: send an advert, announce the addresses (GARP / unsolicited NA),
+        // arm Adver_Timer. The advert goes first: it is what stops the other backups' timers, and
+        // it needs none of the virtual addresses (its source is our own); adding them is queued
+        // after it, and the announcements follow the add on the same lane.
         masterAddress = config.primaryAddress();
         masterPriority = priority;
-        out.add(new AddAddresses(config.virtualAddresses()));
         out.add(sendAction(priority));
+        out.add(new AddAddresses(config.virtualAddresses()));
         out.add(new AnnounceAddresses(config.virtualAddresses()));
         arm(
             TimerName.ADVERTISEMENT,

@@ -43,6 +43,23 @@ public record InterfaceAddress(InetAddress address, int prefixLength) {
     return new InterfaceAddress(address, prefix);
   }
 
+  /** Whether {@code other} lies in this address's subnet (same family, same prefix bits). */
+  public boolean subnetContains(InetAddress other) {
+    byte[] a = other.getAddress();
+    byte[] b = address.getAddress();
+    if (a.length != b.length) {
+      return false;
+    }
+    int bits = prefixLength;
+    for (int i = 0; i < a.length && bits > 0; i++, bits -= 8) {
+      int mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+      if (((a[i] ^ b[i]) & mask) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** {@code 198.18.0.100/24}, as {@code ip addr} takes it. */
   @Override
   public String toString() {

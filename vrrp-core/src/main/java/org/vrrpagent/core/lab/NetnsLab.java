@@ -13,8 +13,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -38,6 +40,9 @@ import org.vrrpagent.core.linux.NetworkNamespace;
  * Needs root (CAP_SYS_ADMIN + CAP_NET_ADMIN) and iproute2. If the lab cannot be built, {@link
  * #create} throws: lab tests fail loudly rather than skip, unless {@code -Dvrrp.skipLab=true} (see
  * {@link #skipRequested()}).
+ *
+ * <p>Routed topologies: {@link #addLink} joins two hosts by a point-to-point veth, {@link
+ * #enableForwarding} makes a host a router, {@link #addRoute} points a host at it.
  *
  * <p>Running our own Java code inside a host: {@link #inNamespace} runs a callable on a fresh
  * thread that first enters the host's namespace with {@code setns(2)}. Sockets opened there (our
@@ -78,6 +83,8 @@ public final class NetnsLab implements AutoCloseable {
   private final CommandRunner runner = new CommandRunner(COMMAND_TIMEOUT, 4 << 20);
   private final List<String> namespaces = Collections.synchronizedList(new ArrayList<>());
   private final List<LabProcess> processes = Collections.synchronizedList(new ArrayList<>());
+  private final Map<Integer, Impairment> impairments = new HashMap<>();
+  private final Map<Integer, NfQueueRelay> relays = new HashMap<>();
   private final Path workDir;
   private final Thread shutdownHook;
   private boolean closed;
@@ -278,6 +285,66 @@ public final class NetnsLab implements AutoCloseable {
     return List.of("ip", "-n", namespace(host));
   }
 
+  /**
+   * A point-to-point link between two hosts, for routed topologies: a veth pair {@code ifA} in host
+   * {@code a} and {@code ifB} in host {@code b}, both up, each with its address ({@code
+   * 198.18.1.1/24}; 198.18.0.0/16 or fd00:198:18::/48 only). Removed with the namespaces.
+   */
+  public void addLink(int a, String ifA, String cidrA, int b, String ifB, String cidrB) {
+    requireLabAddress(cidrA);
+    requireLabAddress(cidrB);
+    ip(
+        "-n",
+        namespace(a),
+        "link",
+        "add",
+        ifA,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        ifB,
+        "netns",
+        namespace(b));
+    ip("-n", namespace(a), "addr", "add", cidrA, "dev", ifA, "nodad");
+    ip("-n", namespace(b), "addr", "add", cidrB, "dev", ifB, "nodad");
+    ip("-n", namespace(a), "link", "set", ifA, "up");
+    ip("-n", namespace(b), "link", "set", ifB, "up");
+  }
+
+  /**
+   * Makes host {@code router} forward IPv4 and IPv6 between its links (each hop decrements the TTL
+   * / hop limit, as a real router does).
+   */
+  public void enableForwarding(int router) {
+    check(
+        List.of(
+            "ip",
+            "netns",
+            "exec",
+            namespace(router),
+            "sysctl",
+            "-q",
+            "-w",
+            "net.ipv4.ip_forward=1",
+            "net.ipv6.conf.all.forwarding=1"));
+  }
+
+  /** A route in host {@code host}: {@code prefix} (a lab prefix) via {@code gateway}. */
+  public void addRoute(int host, String prefix, String gateway) {
+    requireLabAddress(prefix);
+    requireLabAddress(gateway);
+    ip("-n", namespace(host), "route", "add", prefix, "via", gateway);
+  }
+
+  private static void requireLabAddress(String cidr) {
+    String a = cidr.contains("/") ? cidr.substring(0, cidr.indexOf('/')) : cidr;
+    if (!(a.startsWith("198.18.") || a.startsWith("fd00:198:18:"))) {
+      throw new IllegalArgumentException(
+          cidr + " (expected: an address in 198.18.0.0/16 or fd00:198:18::/48, the lab's ranges)");
+    }
+  }
+
   /** A directory for this run's configs, pid files and logs; deleted by {@link #close()}. */
   public Path workDir() {
     return workDir;
@@ -386,6 +453,201 @@ public final class NetnsLab implements AutoCloseable {
         });
   }
 
+  // ------------------------------------------------------------------ impairment
+
+  /** The nftables table {@link #impair} adds in a host for loss and duplication. */
+  static final String IMPAIR_TABLE = "vlabimp";
+
+  /** The nfnetlink_queue number {@link #impair} uses in a host (queues are per namespace). */
+  static final int IMPAIR_QUEUE = 1;
+
+  /** At most this many packets wait in a host's delay queue; more pass at once (fail open). */
+  public static final int IMPAIR_MAX_PENDING = 4096;
+
+  /** Marks the second copies {@link #impair} makes, so that they are not duplicated again. */
+  private static final String DUP_MARK = "0x7a1";
+
+  /** What a host's delay relay has done so far. */
+  public record DelayStats(
+      long queued, long released, long overflowed, long errors, String lastError) {}
+
+  /**
+   * Impairs everything host {@code i} sends on its eth0, as {@code netem} would (see {@link
+   * Impairment} for how): replaces any impairment it had. The rules live only in the host's
+   * namespace; {@link #clearImpairment} and {@link #close()} remove them.
+   *
+   * @throws IllegalStateException naming the failing command or kernel call (then nothing of it is
+   *     left in place)
+   */
+  public synchronized void impair(int host, Impairment impairment) {
+    checkHost(host);
+    clearImpairment(host);
+    if (impairment.equals(Impairment.none())) {
+      return;
+    }
+    impairments.put(host, impairment);
+    try {
+      if (impairment.delays()) {
+        NfQueueRelay relay =
+            inNamespace(
+                host,
+                () ->
+                    NfQueueRelay.start(
+                        IMPAIR_QUEUE,
+                        impairment.delay(),
+                        impairment.jitter(),
+                        IMPAIR_MAX_PENDING,
+                        RANDOM.nextLong(),
+                        namespace(host) + "-delay"));
+        relays.put(host, relay);
+        for (String tool : List.of("iptables", "ip6tables")) {
+          execChecked(host, queueRule(tool, "-A"));
+        }
+      }
+      if (impairment.dropsOrDuplicates()) {
+        StringBuilder rules = new StringBuilder();
+        rules
+            .append("table netdev ")
+            .append(IMPAIR_TABLE)
+            .append(" {\n  chain egress {\n")
+            .append("    type filter hook egress device \"eth0\" priority 0; policy accept;\n")
+            .append("    meta mark ")
+            .append(DUP_MARK)
+            .append(" accept\n");
+        if (impairment.lossPercent() > 0) {
+          rules
+              .append("    numgen random mod 100 < ")
+              .append(impairment.lossPercent())
+              .append(" counter drop\n");
+        }
+        if (impairment.duplicatePercent() > 0) {
+          rules
+              .append("    numgen random mod 100 < ")
+              .append(impairment.duplicatePercent())
+              .append(" meta mark set ")
+              .append(DUP_MARK)
+              .append(" counter dup to \"eth0\"\n");
+        }
+        rules.append("  }\n}\n");
+        Path file = workDir.resolve(namespace(host) + "-impair.nft");
+        try {
+          Files.writeString(file, rules, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        execChecked(host, "nft", "-f", file.toString());
+      }
+    } catch (RuntimeException | Error e) {
+      clearImpairment(host);
+      throw e;
+    }
+  }
+
+  /** Removes host {@code i}'s impairment, if any; packets held for delay are let go, not lost. */
+  public synchronized void clearImpairment(int host) {
+    checkHost(host);
+    if (impairments.remove(host) == null) {
+      return;
+    }
+    List<String> failures = new ArrayList<>();
+    CommandRunner.Result r = exec(host, "nft", "list", "tables", "netdev");
+    if (r.succeeded() && r.stdout().contains(IMPAIR_TABLE)) {
+      CommandRunner.Result d = exec(host, "nft", "delete", "table", "netdev", IMPAIR_TABLE);
+      if (!d.succeeded()) {
+        failures.add(d.describeFailure());
+      }
+    }
+    if (relays.containsKey(host)) {
+      for (String tool : List.of("iptables", "ip6tables")) {
+        // -C first: a rule that was never added (a failed impair) is not an error here.
+        if (exec(host, queueRule(tool, "-C")).succeeded()) {
+          CommandRunner.Result d = exec(host, queueRule(tool, "-D"));
+          if (!d.succeeded()) {
+            failures.add(d.describeFailure());
+          }
+        }
+      }
+      stopRelay(host);
+    }
+    if (!failures.isEmpty()) {
+      throw new IllegalStateException(
+          "lab "
+              + prefix
+              + ": cannot remove the impairment of "
+              + namespace(host)
+              + ": "
+              + failures);
+    }
+  }
+
+  /**
+   * What host {@code i}'s impairment did so far: frames dropped and duplicated (the nftables rules'
+   * counters) and packets delayed (queued to the relay); zeros when it has none.
+   */
+  public record ImpairmentStats(long dropped, long duplicated, long delayed) {}
+
+  public synchronized ImpairmentStats impairmentStats(int host) {
+    Impairment imp = impairment(host);
+    long dropped = 0;
+    long duplicated = 0;
+    if (imp.dropsOrDuplicates()) {
+      String table = execChecked(host, "nft", "list", "table", "netdev", IMPAIR_TABLE);
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("counter packets (\\d+) bytes \\d+ (drop|meta|dup)")
+              .matcher(table);
+      while (m.find()) {
+        long n = Long.parseLong(m.group(1));
+        if (m.group(2).equals("drop")) {
+          dropped += n;
+        } else {
+          duplicated += n;
+        }
+      }
+    }
+    NfQueueRelay r = relays.get(host);
+    return new ImpairmentStats(dropped, duplicated, r == null ? 0 : r.queued());
+  }
+
+  /** Host {@code i}'s impairment ({@link Impairment#none()} when it has none). */
+  public synchronized Impairment impairment(int host) {
+    checkHost(host);
+    return impairments.getOrDefault(host, Impairment.none());
+  }
+
+  /** What host {@code i}'s delay relay has done, or empty when it delays nothing. */
+  public synchronized java.util.Optional<DelayStats> delayStats(int host) {
+    NfQueueRelay r = relays.get(host);
+    if (r == null) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        new DelayStats(r.queued(), r.released(), r.overflowed(), r.errors(), r.lastError()));
+  }
+
+  private static String[] queueRule(String tool, String op) {
+    return new String[] {
+      tool,
+      "-w",
+      "5",
+      op,
+      "OUTPUT",
+      "-o",
+      "eth0",
+      "-j",
+      "NFQUEUE",
+      "--queue-num",
+      Integer.toString(IMPAIR_QUEUE),
+      "--queue-bypass"
+    };
+  }
+
+  private void stopRelay(int host) {
+    NfQueueRelay r = relays.remove(host);
+    if (r != null) {
+      r.close();
+    }
+  }
+
   @Override
   public synchronized void close() {
     if (closed) {
@@ -455,6 +717,12 @@ public final class NetnsLab implements AutoCloseable {
   }
 
   private void tearDown() {
+    synchronized (this) {
+      for (int host : List.copyOf(relays.keySet())) {
+        stopRelay(host);
+      }
+      impairments.clear();
+    }
     List<LabProcess> started;
     synchronized (processes) {
       started = List.copyOf(processes);

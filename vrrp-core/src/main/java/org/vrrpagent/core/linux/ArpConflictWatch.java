@@ -1,9 +1,7 @@
 package org.vrrpagent.core.linux;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
@@ -12,12 +10,9 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteOrder;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Watches one interface for another host answering for our IPv4 addresses: every ARP frame
@@ -32,12 +27,9 @@ import org.slf4j.LoggerFactory;
  * that thread and must not block. Opened in the calling thread's network namespace.
  */
 public final class ArpConflictWatch implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(ArpConflictWatch.class);
   private static final int ETH_P_ARP = 0x0806;
   private static final int PACKET_OUTGOING = 4;
-  private static final int POLL_MILLIS = 200;
   private static final int FRAME_BYTES = 42; // Ethernet header 14 + ARP for IPv4 over Ethernet 28
-  private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
   /** Told of each ARP frame from another MAC that claims a watched address. */
   @FunctionalInterface
@@ -51,8 +43,7 @@ public final class ArpConflictWatch implements AutoCloseable {
   private final byte[] mac;
   private final Listener listener;
   private volatile Set<Inet4Address> watched = Set.of();
-  private volatile boolean closed;
-  private Thread receiver;
+  private WatchReader reader;
 
   private ArpConflictWatch(
       String interfaceName, int fd, int ifindex, byte[] mac, Listener listener) {
@@ -90,8 +81,9 @@ public final class ArpConflictWatch implements AutoCloseable {
       ll.set(JAVA_INT, 4, ifindex);
       Libc.bind(fd, ll);
       ArpConflictWatch w = new ArpConflictWatch(interfaceName, fd, ifindex, mac, listener);
-      w.receiver =
-          Thread.ofPlatform().name("arp-watch-" + interfaceName).daemon(true).start(w::receiveLoop);
+      w.reader =
+          WatchReader.start(
+              "ARP watch", interfaceName, fd, Libc.SOCKADDR_LL_BYTES, 256, w::received);
       return w;
     } catch (Libc.ErrnoException e) {
       Libc.closeQuietly(fd);
@@ -183,72 +175,16 @@ public final class ArpConflictWatch implements AutoCloseable {
 
   record Claim(Inet4Address address, byte[] mac) {}
 
-  private void receiveLoop() {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment capture = Libc.allocateCapture(arena);
-      MemorySegment pollfd = arena.allocate(8);
-      MemorySegment name = arena.allocate(Libc.SOCKADDR_LL_BYTES);
-      MemorySegment buffer = arena.allocate(256);
-      MemorySegment iov = arena.allocate(Libc.IOVEC_BYTES);
-      iov.set(ADDRESS, 0, buffer);
-      iov.set(JAVA_LONG, 8, buffer.byteSize());
-      MemorySegment msg = arena.allocate(Libc.MSGHDR_BYTES);
-      int errors = 0;
-      while (!closed) {
-        try {
-          if (!Libc.pollIn(fd, POLL_MILLIS, pollfd, capture) || closed) {
-            continue;
-          }
-          msg.fill((byte) 0);
-          msg.set(ADDRESS, 0, name);
-          msg.set(JAVA_INT, 8, (int) name.byteSize());
-          msg.set(ADDRESS, 16, iov);
-          msg.set(JAVA_LONG, 24, 1L);
-          long n = Libc.recvmsg(fd, msg, Libc.MSG_DONTWAIT, capture);
-          if (n < 0) {
-            continue;
-          }
-          errors = 0;
-          if (name.get(JAVA_BYTE, 10) == PACKET_OUTGOING) {
-            continue;
-          }
-          Claim c =
-              parse(
-                  buffer.asSlice(0, Math.min(n, buffer.byteSize())).toArray(JAVA_BYTE),
-                  (int) Math.min(n, 256));
-          if (c == null
-              || java.util.Arrays.equals(c.mac(), mac)
-              || !watched.contains(c.address())) {
-            continue;
-          }
-          try {
-            listener.claimed(
-                interfaceName, c.address(), HexFormat.ofDelimiter(":").formatHex(c.mac()));
-          } catch (RuntimeException e) {
-            log.warn("{}: ARP watch listener failed: {}", interfaceName, e.toString());
-          }
-        } catch (Libc.ErrnoException e) {
-          if (closed) {
-            break;
-          }
-          if (++errors == 1 || errors % 100 == 0) {
-            log.warn(
-                "{}: ARP watch: receive failed ({} times in a row): {}",
-                interfaceName,
-                errors,
-                e.getMessage());
-          }
-          try {
-            Thread.sleep(POLL_MILLIS);
-          } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            break;
-          }
-        }
-      }
-    } finally {
-      Libc.closeQuietly(fd);
+  /** A frame from the watch socket: a claim from another MAC for a watched address is reported. */
+  private void received(MemorySegment sender, byte[] frame) {
+    if (sender.get(JAVA_BYTE, 10) == PACKET_OUTGOING) {
+      return;
     }
+    Claim c = parse(frame, frame.length);
+    if (c == null || java.util.Arrays.equals(c.mac(), mac) || !watched.contains(c.address())) {
+      return;
+    }
+    listener.claimed(interfaceName, c.address(), HexFormat.ofDelimiter(":").formatHex(c.mac()));
   }
 
   private static int htons(int v) {
@@ -257,19 +193,9 @@ public final class ArpConflictWatch implements AutoCloseable {
 
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    Thread r = receiver;
-    if (r != null && r != Thread.currentThread()) {
-      try {
-        if (!r.join(CLOSE_WAIT)) {
-          log.warn("{}: ARP watch thread did not stop within {}", interfaceName, CLOSE_WAIT);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    WatchReader r = reader;
+    if (r != null) {
+      r.close();
     }
   }
 

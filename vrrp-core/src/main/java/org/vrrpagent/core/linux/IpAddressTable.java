@@ -15,10 +15,11 @@ import tools.jackson.databind.json.JsonMapper;
  * The address table through iproute2: {@code ip -j addr show dev X} (JSON) to read, {@code ip addr
  * add|del} to write.
  *
- * <p>Why {@code ip} and not rtnetlink through FFM: there is no maintained Java netlink library, the
- * JSON output of {@code ip} is a stable interface, adding an address happens only on a state change
- * (rarely, and off the engine thread), and an operator can run the very same command to see what we
- * did. Each call is bounded by the {@link CommandRunner}'s limits.
+ * <p>The daemon does not use it: it changes addresses through {@link NetlinkAddressTable} (no
+ * process per change; forking {@code ip} put milliseconds on the takeover path). This one stays for
+ * the lab tests, which change addresses in a namespace from outside it ({@code ip -n NS}), and as
+ * the comparison in {@code AddressTableBench}. Each call is bounded by the {@link CommandRunner}'s
+ * limits.
  *
  * <p>IPv6 addresses are added with {@code nodad}: a virtual address moves between routers and must
  * be usable at once, not "tentative" for the DAD period.

@@ -21,6 +21,24 @@ final class KernelErrors {
         e);
   }
 
+  /**
+   * As {@link #explain(String, String, Libc.ErrnoException)}, with the kernel's own text (netlink's
+   * extended ack, e.g. "Invalid prefix length") when it gave one.
+   */
+  static TransportException explain(
+      String interfaceName, String action, Libc.ErrnoException e, String kernelDetail) {
+    String hint = hint(interfaceName, e.errno);
+    return new TransportException(
+        interfaceName
+            + ": "
+            + action
+            + ": "
+            + e.reason()
+            + (kernelDetail.isEmpty() ? "" : " (the kernel says: " + kernelDetail + ")")
+            + (hint.isEmpty() ? "" : " (" + hint + ")"),
+        e);
+  }
+
   static String hint(String interfaceName, int errno) {
     return switch (errno) {
       case Libc.EPERM, Libc.EACCES -> "run as root or grant CAP_NET_RAW and CAP_NET_ADMIN";
@@ -35,6 +53,7 @@ final class KernelErrors {
       case Libc.EAGAIN ->
           "the socket's send buffer is full (the link is congested); the next advert tries again";
       case Libc.ENETUNREACH -> "no route to that address through " + interfaceName;
+      case Libc.ENOBUFS -> "the kernel dropped netlink messages: its queue for us was full";
       default -> "";
     };
   }

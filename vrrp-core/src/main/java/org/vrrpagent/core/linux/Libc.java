@@ -25,6 +25,8 @@ final class Libc {
   static final int AF_INET = 2;
   static final int AF_INET6 = 10;
   static final int AF_PACKET = 17;
+  static final int AF_NETLINK = 16;
+  static final int NETLINK_ROUTE = 0;
   static final int SOCK_DGRAM = 2;
   static final int SOCK_RAW = 3;
   static final int SOCK_CLOEXEC = 0x80000;
@@ -34,6 +36,9 @@ final class Libc {
   static final int SOL_SOCKET = 1;
   static final int SO_RCVBUF = 8;
   static final int SO_BINDTODEVICE = 25;
+  static final int SOL_NETLINK = 270;
+  static final int NETLINK_CAP_ACK = 10;
+  static final int NETLINK_EXT_ACK = 11;
   static final int IPPROTO_IP = 0;
   static final int IP_TOS = 1;
   static final int IP_TTL = 2;
@@ -78,6 +83,8 @@ final class Libc {
   static final int ENOENT = 2;
   static final int EINTR = 4;
   static final int EAGAIN = 11;
+  static final int EEXIST = 17;
+  static final int ENOBUFS = 105;
   static final int EACCES = 13;
   static final int ENODEV = 19;
   static final int EINVAL = 22;
@@ -91,6 +98,7 @@ final class Libc {
   static final int SOCKADDR_IN_BYTES = 16;
   static final int SOCKADDR_IN6_BYTES = 28;
   static final int SOCKADDR_LL_BYTES = 20;
+  static final int SOCKADDR_NL_BYTES = 12;
   static final int MSGHDR_BYTES = 56;
   static final int IOVEC_BYTES = 16;
   static final int CMSGHDR_BYTES = 16;

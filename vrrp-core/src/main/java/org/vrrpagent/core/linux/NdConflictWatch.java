@@ -1,22 +1,17 @@
 package org.vrrpagent.core.linux;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The IPv6 side of {@link ArpConflictWatch}: Neighbor Advertisements (RFC 4861 §4.4) whose target
@@ -30,13 +25,10 @@ import org.slf4j.LoggerFactory;
  * listener must not block.
  */
 public final class NdConflictWatch implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(NdConflictWatch.class);
   private static final int IPPROTO_ICMPV6 = 58;
   private static final int ICMP6_FILTER = 1;
   private static final int NEIGHBOR_SOLICITATION = 135;
   private static final int NEIGHBOR_ADVERTISEMENT = 136;
-  private static final int POLL_MILLIS = 200;
-  private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
   private final String interfaceName;
   private final int fd;
@@ -44,8 +36,7 @@ public final class NdConflictWatch implements AutoCloseable {
   private final byte[] mac;
   private final ArpConflictWatch.Listener listener;
   private volatile Set<Inet6Address> watched = Set.of();
-  private volatile boolean closed;
-  private Thread receiver;
+  private WatchReader reader;
 
   private NdConflictWatch(
       String interfaceName, int fd, int ifindex, byte[] mac, ArpConflictWatch.Listener listener) {
@@ -92,8 +83,9 @@ public final class NdConflictWatch implements AutoCloseable {
       Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_LOOP, 0);
       Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_IF, ifindex);
       NdConflictWatch w = new NdConflictWatch(interfaceName, fd, ifindex, mac, listener);
-      w.receiver =
-          Thread.ofPlatform().name("nd-watch-" + interfaceName).daemon(true).start(w::receiveLoop);
+      w.reader =
+          WatchReader.start(
+              "ND watch", interfaceName, fd, Libc.SOCKADDR_IN6_BYTES, 1500, w::received);
       return w;
     } catch (Libc.ErrnoException e) {
       Libc.closeQuietly(fd);
@@ -187,82 +179,22 @@ public final class NdConflictWatch implements AutoCloseable {
 
   record Claim(Inet6Address address, byte[] mac) {}
 
-  private void receiveLoop() {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment capture = Libc.allocateCapture(arena);
-      MemorySegment pollfd = arena.allocate(8);
-      MemorySegment name = arena.allocate(Libc.SOCKADDR_IN6_BYTES);
-      MemorySegment buffer = arena.allocate(1500);
-      MemorySegment iov = arena.allocate(Libc.IOVEC_BYTES);
-      iov.set(ADDRESS, 0, buffer);
-      iov.set(JAVA_LONG, 8, buffer.byteSize());
-      MemorySegment msg = arena.allocate(Libc.MSGHDR_BYTES);
-      int errors = 0;
-      while (!closed) {
-        try {
-          if (!Libc.pollIn(fd, POLL_MILLIS, pollfd, capture) || closed) {
-            continue;
-          }
-          msg.fill((byte) 0);
-          msg.set(ADDRESS, 0, name);
-          msg.set(JAVA_INT, 8, (int) name.byteSize());
-          msg.set(ADDRESS, 16, iov);
-          msg.set(JAVA_LONG, 24, 1L);
-          long n = Libc.recvmsg(fd, msg, Libc.MSG_DONTWAIT, capture);
-          if (n < 0) {
-            continue;
-          }
-          errors = 0;
-          int len = (int) Math.min(n, buffer.byteSize());
-          Claim c = parse(buffer.asSlice(0, len).toArray(JAVA_BYTE), len);
-          if (c == null || Arrays.equals(c.mac(), mac) || !watched.contains(c.address())) {
-            continue;
-          }
-          try {
-            listener.claimed(
-                interfaceName, c.address(), HexFormat.ofDelimiter(":").formatHex(c.mac()));
-          } catch (RuntimeException e) {
-            log.warn("{}: ND watch listener failed: {}", interfaceName, e.toString());
-          }
-        } catch (Libc.ErrnoException e) {
-          if (closed) {
-            break;
-          }
-          if (++errors == 1 || errors % 100 == 0) {
-            log.warn(
-                "{}: ND watch: receive failed ({} times in a row): {}",
-                interfaceName,
-                errors,
-                e.getMessage());
-          }
-          try {
-            Thread.sleep(POLL_MILLIS);
-          } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            break;
-          }
-        }
-      }
-    } finally {
-      Libc.closeQuietly(fd);
+  /**
+   * A message from the watch socket: a claim from another MAC for a watched address is reported.
+   */
+  private void received(MemorySegment sender, byte[] message) {
+    Claim c = parse(message, message.length);
+    if (c == null || Arrays.equals(c.mac(), mac) || !watched.contains(c.address())) {
+      return;
     }
+    listener.claimed(interfaceName, c.address(), HexFormat.ofDelimiter(":").formatHex(c.mac()));
   }
 
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    Thread r = receiver;
-    if (r != null && r != Thread.currentThread()) {
-      try {
-        if (!r.join(CLOSE_WAIT)) {
-          log.warn("{}: ND watch thread did not stop within {}", interfaceName, CLOSE_WAIT);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    WatchReader r = reader;
+    if (r != null) {
+      r.close();
     }
   }
 

@@ -45,7 +45,6 @@ public final class AdvertisementCodec {
   private static final int V2_ADDRESSES_IN_36_BYTES = 5;
 
   private static final int TYPE_ADVERTISEMENT = 1;
-  private static final int REQUIRED_TTL = 255;
   private static final byte[] NO_AUTH_DATA = new byte[Advertisement.V2_AUTH_DATA_BYTES];
 
   /** Message length for a version, family and address count. */
@@ -140,12 +139,25 @@ public final class AdvertisementCodec {
    */
   public static ReceivedAdvertisement decode(byte[] message, IpContext ip)
       throws MalformedAdvertisementException {
+    return decode(message, ip, TtlWindow.RFC);
+  }
+
+  /**
+   * {@link #decode(byte[], IpContext)} with the first check relaxed to {@code ttl}: the TTL / hop
+   * limit must lie in it ({@link DropReason#TTL} when the window is the RFC's 255, {@link
+   * DropReason#PEER_TTL} for a unicast peer's own window). Every other check is the same.
+   */
+  public static ReceivedAdvertisement decode(byte[] message, IpContext ip, TtlWindow ttl)
+      throws MalformedAdvertisementException {
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(ip, "ip");
-    if (ip.ttlOrHopLimit() != REQUIRED_TTL) {
-      throw new MalformedAdvertisementException(
-          DropReason.TTL,
-          (isIpv4(ip) ? "TTL " : "hop limit ") + ip.ttlOrHopLimit() + " (expected: 255)");
+    Objects.requireNonNull(ttl, "ttl");
+    if (!ttl.contains(ip.ttlOrHopLimit())) {
+      String what = (isIpv4(ip) ? "TTL " : "hop limit ") + ip.ttlOrHopLimit();
+      throw ttl.isRfc()
+          ? new MalformedAdvertisementException(DropReason.TTL, what + " (expected: 255)")
+          : new MalformedAdvertisementException(
+              DropReason.PEER_TTL, what + " (expected: " + ttl + ", the peer's min-ttl..max-ttl)");
     }
     if (message.length < HEADER_BYTES) {
       throw new MalformedAdvertisementException(

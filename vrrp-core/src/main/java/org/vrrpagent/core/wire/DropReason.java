@@ -41,6 +41,12 @@ public enum DropReason {
   ADDRESS_LIST_MISMATCH("address_list_mismatch"),
   OWN_ADVERTISEMENT("own_advertisement"),
   UNKNOWN_PEER("unknown_peer"),
+  /**
+   * Unicast: the TTL / hop limit of an advert from a configured peer lies outside that peer's
+   * {@code min-ttl}..{@code max-ttl} window (a window other than the RFC's exact 255; with the
+   * default the reason is {@link #TTL}).
+   */
+  PEER_TTL("peer_ttl"),
   /** The virtual router is in INIT or FAULT and takes no part in elections. */
   NOT_RUNNING("not_running"),
   // Runtime reasons.

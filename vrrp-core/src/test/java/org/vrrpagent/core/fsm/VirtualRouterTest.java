@@ -100,14 +100,14 @@ class VirtualRouterTest {
 
   @Test
   @DisplayName(
-      "RFC 9568 §6.4.1: the owner starts as master: addresses, advert, GARP/NA, Adver_Timer")
+      "RFC 9568 §6.4.1: the owner starts as master: advert first, then addresses, GARP/NA, Adver_Timer")
   void ownerStartsAsMaster() {
     VirtualRouter r = new VirtualRouter(config(255));
     List<Action> actions = r.handle(new Startup(), 0);
     assertThat(actions)
         .containsExactly(
-            new AddAddresses(List.of(VIP)),
             new SendAdvertisement(Advertisement.v3(51, 255, 100, List.of(VIP))),
+            new AddAddresses(List.of(VIP)),
             new AnnounceAddresses(List.of(VIP)),
             new ArmTimer(TimerName.ADVERTISEMENT, S),
             new StateChanged(
@@ -141,6 +141,19 @@ class VirtualRouterTest {
         .isEqualTo(
             new StateChanged(VrrpState.BACKUP, VrrpState.MASTER, "master down timer expired", 100));
     assertThat(actions).contains(new ArmTimer(TimerName.ADVERTISEMENT, 3_609_375_000L + S));
+    // The advert leaves before the addresses are even queued (RFC order: advert, then GARP/NA).
+    assertThat(
+            actions.stream()
+                .filter(
+                    a ->
+                        a instanceof SendAdvertisement
+                            || a instanceof AddAddresses
+                            || a instanceof AnnounceAddresses)
+                .toList())
+        .containsExactly(
+            new SendAdvertisement(Advertisement.v3(51, 100, 100, List.of(VIP))),
+            new AddAddresses(List.of(VIP)),
+            new AnnounceAddresses(List.of(VIP)));
   }
 
   @Test
