@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       ChecksCommand.class,
       DemoteCommand.class,
       PromoteCommand.class,
+      RotateCommand.class,
       ReloadCommand.class,
       CleanupCommand.class,
       ImportKeepalivedCommand.class,
