@@ -14,6 +14,8 @@ import java.util.List;
  *   bin/lab-bench chaos [DURATION]                            # default 10m; see ChaosBench
  *   bin/lab-bench cpu-many [DURATION [RUNS]]                  # default 60s 1; see CpuBench
  *   bin/lab-bench busy [DURATION [CHECKS]]                    # default 10m 1000; see CpuBench
+ *   bin/lab-bench memory [SETTLE]                             # NMT + class histogram; MemoryBench
+ *   bin/lab-bench side-by-side [RUNS | --short]               # the issue's table; SideBySideBench
  * </pre>
  *
  * The chaos soak takes {@code -Dbench.window=45s} (convergence window, default 30 s), {@code
@@ -51,6 +53,16 @@ public final class LabBench {
               .busy(
                   args.length > 1 ? duration(args[1]) : Duration.ofMinutes(10),
                   args.length > 2 ? Integer.parseInt(args[2]) : 1000);
+      case "side-by-side" -> {
+        boolean shortRun = args.length > 1 && args[1].equals("--short");
+        int runs = shortRun ? 1 : args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        new SideBySideBench(runs, shortRun, System.out).run();
+      }
+      case "memory" ->
+          new MemoryBench(
+                  duration(args.length > 1 ? args[1] : System.getProperty("bench.settle", "30s")),
+                  System.out)
+              .run();
       case "chaos" -> {
         Duration d = args.length > 1 ? duration(args[1]) : Duration.ofMinutes(10);
         Duration window = duration(System.getProperty("bench.window", "30s"));
@@ -88,6 +100,8 @@ public final class LabBench {
                bin/lab-bench chaos [DURATION]
                bin/lab-bench cpu-many [DURATION [RUNS]]    # 255 instances x 100 ms pair: CPU
                bin/lab-bench busy [DURATION [CHECKS]]      # 10 ms pair, cores busy: gaps
+               bin/lab-bench memory [SETTLE]
+               bin/lab-bench side-by-side [RUNS | --short]
         SETs: launcher, first-guess, jvm-default, serial-c2, first-guess-noshare, g1-small; add +aot for an AOT cache""");
     System.exit(2);
   }
