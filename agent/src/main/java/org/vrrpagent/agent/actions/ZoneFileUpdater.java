@@ -64,7 +64,23 @@ final class ZoneFileUpdater {
     this.clock = clock;
   }
 
-  Outcome apply(ZoneFile z, ZoneRewriter.Roles roles) throws InterruptedException {
+  Outcome apply(ZoneFile configured, ZoneRewriter.Roles roles) throws InterruptedException {
+    ZoneFile z;
+    try {
+      // A symbolic link is followed: the file it names is rewritten, and the link stays.
+      Path real = configured.path().toRealPath();
+      z =
+          new ZoneFile(
+              real,
+              configured.marker(),
+              configured.reload(),
+              configured.reloadTimeout(),
+              configured.verify(),
+              configured.on());
+    } catch (IOException e) {
+      return new Outcome(
+          Result.FAILED, "cannot read " + configured.path() + ": " + e + "; nothing changed");
+    }
     ReentrantLock local = LOCKS.computeIfAbsent(z.path(), p -> new ReentrantLock());
     local.lockInterruptibly();
     try (FileChannel lockFile =

@@ -206,6 +206,7 @@ final class InstanceBinder extends Binder {
       }
     }
     ReceiveConfig receive = receive(r, version, family, advert, peerEntries);
+    Optional<RotationConfig> rotation = r.node("rotation").flatMap(n -> rotation(r, owner));
     r.finish();
     if (problemCount() != before
         || iface.isEmpty()
@@ -235,7 +236,8 @@ final class InstanceBinder extends Binder {
             order,
             resignBelow.map(OptionalInt::of).orElse(OptionalInt.empty()),
             receive,
-            actions));
+            actions,
+            rotation));
   }
 
   /** {@code on-link-only}, {@code max-learned-interval}, {@code accept-from}: receive hardening. */
@@ -295,6 +297,95 @@ final class InstanceBinder extends Binder {
       }
     }
     return new ReceiveConfig(onLinkOnly, cap, acceptFrom, peerTtl);
+  }
+
+  private static final java.util.regex.Pattern ROTATION_AT =
+      java.util.regex.Pattern.compile(
+          "(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun) +)?([01]?[0-9]|2[0-3]):([0-5][0-9])");
+
+  /** {@code rotation: { every: 7d, at: "Mon 04:00", hold: 10m }}. */
+  private Optional<RotationConfig> rotation(MappingReader parent, boolean owner) {
+    return MappingReader.of(
+            parent.node("rotation").orElseThrow(), "rotation", parent.keyAt("rotation"), problems)
+        .flatMap(
+            r -> {
+              int before = problemCount();
+              if (owner) {
+                problems.add(
+                    parent.keyAt("rotation"),
+                    "rotation on an address owner (priority 255) (expected: a priority below 255;"
+                        + " an owner cannot hand over)");
+              }
+              if (!r.has("every")) {
+                r.missing("every", "the period, e.g. 7d");
+              }
+              if (!r.has("hold")) {
+                r.missing("hold", "how long the peer keeps mastership, e.g. 10m");
+              }
+              Optional<Duration> every =
+                  r.duration("every", RotationConfig.MIN_EVERY, RotationConfig.MAX_EVERY);
+              Optional<Duration> hold =
+                  r.duration("hold", RotationConfig.MIN_HOLD, RotationConfig.MAX_EVERY);
+              Optional<java.time.DayOfWeek> day = Optional.empty();
+              Optional<java.time.LocalTime> at = Optional.empty();
+              Optional<String> atText = r.string("at", "\"HH:MM\" or \"Mon HH:MM\"");
+              if (atText.isPresent()) {
+                java.util.regex.Matcher m = ROTATION_AT.matcher(atText.get().strip());
+                if (!m.matches()) {
+                  problems.add(
+                      r.at("at"),
+                      "at \""
+                          + YamlNode.abbreviate(atText.get())
+                          + "\" (expected: \"HH:MM\" or \"Mon HH:MM\", a weekday Mon..Sun and a"
+                          + " 24-hour local time)");
+                } else {
+                  if (m.group(1) != null) {
+                    day =
+                        Optional.of(
+                            java.time.DayOfWeek.from(
+                                java.time.format.DateTimeFormatter.ofPattern(
+                                        "EEE", java.util.Locale.ENGLISH)
+                                    .parse(m.group(1))));
+                  }
+                  at =
+                      Optional.of(
+                          java.time.LocalTime.of(
+                              Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))));
+                }
+              }
+              r.finish();
+              if (problemCount() != before || every.isEmpty() || hold.isEmpty()) {
+                return Optional.empty();
+              }
+              long seconds = every.get().toSeconds();
+              if (day.isPresent() && seconds % (7 * 86_400) != 0) {
+                problems.add(
+                    r.at("at"),
+                    "at names a weekday but every is "
+                        + DurationSyntax.format(every.get())
+                        + " (expected: every a multiple of 7d, or at without a weekday)");
+                return Optional.empty();
+              }
+              if (at.isPresent() && seconds % 86_400 != 0) {
+                problems.add(
+                    r.at("at"),
+                    "at is a time of day but every is "
+                        + DurationSyntax.format(every.get())
+                        + " (expected: every in whole days, or no at)");
+                return Optional.empty();
+              }
+              if (hold.get().compareTo(every.get()) >= 0) {
+                problems.add(
+                    r.at("hold"),
+                    "hold "
+                        + DurationSyntax.format(hold.get())
+                        + " is not shorter than every "
+                        + DurationSyntax.format(every.get())
+                        + " (expected: a hold shorter than the period)");
+                return Optional.empty();
+              }
+              return Optional.of(new RotationConfig(every.get(), day, at, hold.get()));
+            });
   }
 
   /** One entry of {@code unicast-peers}, with the TTL window its adverts must arrive in. */

@@ -39,6 +39,7 @@ import org.vrrpagent.core.wire.VrrpVersion;
  * @param receive receive hardening: on-link sources, the learned-interval cap, an allow-list
  * @param actions published addresses per node and what a change of master does to DNS; with
  *     actions, {@code addresses} may be empty (see docs/geo-failover.md)
+ * @param rotation planned rotation: the master hands over to its peer on a schedule
  */
 public record InstanceConfig(
     String name,
@@ -61,7 +62,8 @@ public record InstanceConfig(
     Optional<PriorityOrderConfig> priorityOrder,
     OptionalInt resignBelow,
     ReceiveConfig receive,
-    ActionsConfig actions) {
+    ActionsConfig actions,
+    Optional<RotationConfig> rotation) {
 
   /** Limit on virtual addresses per instance (the advert's count field is one byte). */
   public static final int MAX_ADDRESSES = 255;
@@ -95,9 +97,58 @@ public record InstanceConfig(
     Objects.requireNonNull(priorityOrder, "priorityOrder");
     Objects.requireNonNull(resignBelow, "resignBelow");
     Objects.requireNonNull(receive, "receive");
+    Objects.requireNonNull(rotation, "rotation");
   }
 
-  /** Without actions. */
+  /** Without rotation. */
+  public InstanceConfig(
+      String name,
+      String interfaceName,
+      int vrid,
+      VrrpVersion version,
+      int priority,
+      Duration advertInterval,
+      boolean preempt,
+      Duration preemptDelay,
+      boolean fastPreempt,
+      List<VirtualAddress> addresses,
+      Optional<InetAddress> source,
+      List<InetAddress> unicastPeers,
+      Optional<AuthConfig> auth,
+      ChecksumMode checksum,
+      GarpConfig garp,
+      boolean virtualMac,
+      List<TrackConfig> track,
+      Optional<PriorityOrderConfig> priorityOrder,
+      OptionalInt resignBelow,
+      ReceiveConfig receive,
+      ActionsConfig actions) {
+    this(
+        name,
+        interfaceName,
+        vrid,
+        version,
+        priority,
+        advertInterval,
+        preempt,
+        preemptDelay,
+        fastPreempt,
+        addresses,
+        source,
+        unicastPeers,
+        auth,
+        checksum,
+        garp,
+        virtualMac,
+        track,
+        priorityOrder,
+        resignBelow,
+        receive,
+        actions,
+        Optional.empty());
+  }
+
+  /** Without actions and rotation. */
   public InstanceConfig(
       String name,
       String interfaceName,
@@ -140,7 +191,8 @@ public record InstanceConfig(
         priorityOrder,
         resignBelow,
         receive,
-        ActionsConfig.NONE);
+        ActionsConfig.NONE,
+        Optional.empty());
   }
 
   /** With the default receive hardening. */

@@ -15,6 +15,12 @@ public interface ControlBackend {
 
   ActionResult promote(String instance);
 
+  /**
+   * One planned rotation now ({@code vrrp-agent rotate}): a MASTER hands over to its peer for the
+   * instance's {@code rotation.hold} (10 minutes without {@code rotation:}); refused elsewhere.
+   */
+  ActionResult rotate(String instance);
+
   /** Re-read the configuration (as SIGHUP does). An invalid new configuration is refused. */
   ActionResult reload();
 }

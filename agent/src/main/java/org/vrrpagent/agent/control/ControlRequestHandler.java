@@ -187,6 +187,7 @@ final class ControlRequestHandler extends SimpleChannelInboundHandler<FullHttpRe
                   "GET /events",
                   "POST /instances/{name}/demote[?by=N|?to-backup]",
                   "POST /instances/{name}/promote",
+                  "POST /instances/{name}/rotate",
                   "POST /reload"));
           sendJson(ctx, Answer.of(request), HttpResponseStatus.OK, index);
         }
@@ -198,19 +199,23 @@ final class ControlRequestHandler extends SimpleChannelInboundHandler<FullHttpRe
     }
     if (parts.size() == 3
         && parts.get(0).equals("instances")
-        && (parts.get(2).equals("demote") || parts.get(2).equals("promote"))) {
+        && (parts.get(2).equals("demote")
+            || parts.get(2).equals("promote")
+            || parts.get(2).equals("rotate"))) {
       if (!allow(ctx, request, HttpMethod.POST)) {
         return;
       }
       String name = parts.get(1);
       Answer answer = Answer.of(request);
-      if (parts.get(2).equals("promote")) {
+      if (parts.get(2).equals("promote") || parts.get(2).equals("rotate")) {
+        String action = parts.get(2);
         if (!query.parameters().isEmpty()) {
           sendError(
               ctx,
               request,
               HttpResponseStatus.BAD_REQUEST,
-              "promote takes no parameters (got: "
+              action
+                  + " takes no parameters (got: "
                   + String.join(", ", query.parameters().keySet())
                   + ")",
               false);
@@ -219,7 +224,12 @@ final class ControlRequestHandler extends SimpleChannelInboundHandler<FullHttpRe
         callBackend(
             ctx,
             answer,
-            () -> known(name) ? shared.backend().promote(name) : ActionResult.unknownInstance(name),
+            () ->
+                !known(name)
+                    ? ActionResult.unknownInstance(name)
+                    : action.equals("rotate")
+                        ? shared.backend().rotate(name)
+                        : shared.backend().promote(name),
             result -> sendResult(ctx, answer, result));
         return;
       }
@@ -246,7 +256,7 @@ final class ControlRequestHandler extends SimpleChannelInboundHandler<FullHttpRe
         HttpResponseStatus.NOT_FOUND,
         "no such endpoint: "
             + path
-            + " (expected: /status, /metrics, /events, /instances/{name}/demote, /instances/{name}/promote, /reload)",
+            + " (expected: /status, /metrics, /events, /instances/{name}/demote, /instances/{name}/promote, /instances/{name}/rotate, /reload)",
         false);
   }
 

@@ -77,6 +77,7 @@ public final class Daemon implements ControlBackend {
   private volatile Engine engine;
   private volatile CheckScheduler checks;
   private volatile PriorityTracker tracker;
+  private volatile Rotator rotator;
   private volatile EventSource events = consumer -> () -> {};
   private Path stateFile = StateFile.DEFAULT_PATH;
   private volatile AddressReconciler reconciler;
@@ -315,6 +316,16 @@ public final class Daemon implements ControlBackend {
       background.schedule(
           () -> sd.ready(SdNotify.describe(engine.status())), firstRound, TimeUnit.MILLISECONDS);
       sd.keepAlive(background, () -> !stopping());
+      Rotator rot =
+          new Rotator(
+              applier::config,
+              engine::status,
+              tracker,
+              notifications::rotation,
+              java.time.Clock.systemDefaultZone());
+      rotator = rot;
+      background.scheduleWithFixedDelay(
+          rot::tick, Rotator.TICK.toMillis(), Rotator.TICK.toMillis(), TimeUnit.MILLISECONDS);
       stop.await();
       code = 0;
     } catch (TransportException | IllegalArgumentException | IOException | UncheckedIOException e) {
@@ -435,6 +446,18 @@ public final class Daemon implements ControlBackend {
     }
     log.info("{}: operator demotion lifted", instance);
     return ActionResult.done(instance + ": demotion lifted");
+  }
+
+  @Override
+  public ActionResult rotate(String instance) {
+    if (!applier.config().instances().containsKey(instance)) {
+      return ActionResult.unknownInstance(instance);
+    }
+    Rotator r = rotator;
+    if (r == null) {
+      return ActionResult.refused(instance + ": the agent is still starting");
+    }
+    return r.rotateNow(instance);
   }
 
   /** The tracker's results go to the engine. */

@@ -117,6 +117,11 @@ final class NotificationPipeline implements EngineListener, AutoCloseable {
     current.address(event);
   }
 
+  /** A step of a planned rotation for the current notifications. */
+  void rotation(org.vrrpagent.agent.notify.RotationEvent event) {
+    current.rotation(event);
+  }
+
   @Override
   public void close() {
     current.close();

@@ -50,12 +50,28 @@ final class EventJson {
     return MAPPER.writeValueAsString(m);
   }
 
+  /**
+   * {@code
+   * {"time":"…","node":"ns1","type":"ROTATION","outcome":"handed-over","name":"www","reason":"…"}}.
+   */
+  static String of(RotationEvent e, String node) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("time", e.time().toString());
+    m.put("node", node);
+    m.put("type", "ROTATION");
+    m.put("outcome", e.outcome());
+    m.put("name", e.name());
+    m.put("reason", e.detail());
+    return MAPPER.writeValueAsString(m);
+  }
+
   static String of(Notice notice, String node) {
     return switch (notice) {
       case StateEvent e -> of(e, node);
       case ConflictEvent c -> of(c, node);
       case AddressEvent a -> of(a, node);
       case ActionEvent a -> of(a, node);
+      case RotationEvent r -> of(r, node);
     };
   }
 

@@ -69,6 +69,11 @@ final class EventLog {
     main.offer(event);
   }
 
+  /** A step of a planned rotation: the JSON log and subscribers only. */
+  void offer(RotationEvent event) {
+    main.offer(event);
+  }
+
   long dropped() {
     return main.dropped() + fifoQueue.map(SerialQueue::dropped).orElse(0L);
   }

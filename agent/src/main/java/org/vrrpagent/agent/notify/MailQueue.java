@@ -108,6 +108,15 @@ final class MailQueue {
     notifyAll();
   }
 
+  /** A step of a planned rotation: its own mail, at once. Never blocks. */
+  synchronized void offer(RotationEvent event) {
+    if (closing) {
+      return;
+    }
+    enqueue(MailText.of(node, event));
+    notifyAll();
+  }
+
   /** A DNS action's outcome: its own mail, at once, like a conflict alarm. Never blocks. */
   synchronized void offer(ActionEvent event) {
     if (closing) {

@@ -85,6 +85,21 @@ record MailText(String subject, String body) {
     return new MailText(subject, body.toString());
   }
 
+  /** One step of a planned rotation. */
+  static MailText of(String node, RotationEvent r) {
+    String subject = "[" + node + "] " + r.summary();
+    String body =
+        "vrrp-agent on "
+            + node
+            + ":\n\n  "
+            + r.time()
+            + "  "
+            + r.summary()
+            + "\n\nPlanned rotation hands mastership to the peer on a schedule so the standby is"
+            + " known to work;\nsee docs/geo-failover.md, \"Rotation\".\n";
+    return new MailText(subject, body);
+  }
+
   /** The one mail of a conflict episode: what differs, with whom, and what to do. */
   static MailText of(String node, ConflictEvent c) {
     String subject = "[" + node + "] " + c.summary();

@@ -274,6 +274,15 @@ public final class Notifications implements EngineListener, AutoCloseable {
     }
   }
 
+  /** A step of a planned rotation: event log, subscribers and mail. Any thread; never blocks. */
+  public void rotation(RotationEvent event) {
+    if (closed) {
+      return;
+    }
+    events.offer(event);
+    mail.ifPresent(m -> m.offer(event));
+  }
+
   /** Engine thread: an accepted advert (the DNS actions learn that the peer is master). */
   @Override
   public void advertReceived(String router) {

@@ -78,6 +78,19 @@ class ZoneFileUpdaterTest {
   }
 
   @Test
+  void aSymbolicLinkStaysAndTheFileItNamesIsRewritten() throws Exception {
+    Path z = zone();
+    Path link = dir.resolve("link.zone");
+    Files.createSymbolicLink(link, z.getFileName());
+    ZoneFileUpdater.Outcome o =
+        new ZoneFileUpdater(runner, clock)
+            .apply(action(link, List.of("/bin/true")), ZoneRewriterTest.NS2_MASTER);
+    assertThat(o.result()).as(o.detail()).isEqualTo(Result.CHANGED);
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(Files.readString(z)).contains("www     60 IN A     203.0.113.20");
+  }
+
+  @Test
   void nothingIsWrittenOrReloadedWhenTheRecordsAreRight() throws Exception {
     Path z = zone();
     Path reloaded = dir.resolve("reloaded");

@@ -119,6 +119,11 @@ public final class ControlApiBenchmark {
           }
 
           @Override
+          public ActionResult rotate(String instance) {
+            return ActionResult.done("ok");
+          }
+
+          @Override
           public ActionResult reload() {
             return ActionResult.done("ok");
           }

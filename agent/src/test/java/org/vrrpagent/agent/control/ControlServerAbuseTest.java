@@ -66,6 +66,11 @@ class ControlServerAbuseTest {
         }
 
         @Override
+        public ActionResult rotate(String instance) {
+          return fake.rotate(instance);
+        }
+
+        @Override
         public ActionResult reload() {
           return fake.reload();
         }

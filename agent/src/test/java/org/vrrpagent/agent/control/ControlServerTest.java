@@ -137,6 +137,7 @@ class ControlServerTest {
         "/instances/dns0/demote?to-backup       | demote dns0 ToBackup[]",
         "/instances/dns0/demote                 | demote dns0 ToBackup[]",
         "/instances/dns0/promote                | promote dns0",
+        "/instances/dns0/rotate                 | rotate dns0",
         "/reload                                | reload",
       })
   void actionsReachTheBackend(String path, String call) throws Exception {
@@ -161,12 +162,13 @@ class ControlServerTest {
         "POST | /instances/dns0/demote?to-backup=yes | 400 | to-backup takes no value (got: to-backup=yes)",
         "POST | /instances/dns0/demote?bye=5      | 400 | unknown parameter 'bye' (expected: by=N or to-backup)",
         "POST | /instances/dns0/promote?by=5      | 400 | promote takes no parameters (got: by)",
+        "POST | /instances/dns0/rotate?hold=5m    | 400 | rotate takes no parameters (got: hold)",
         "GET  | /instances/dns0/demote            | 405 | GET /instances/dns0/demote (expected: POST)",
         "POST | /status                           | 405 | POST /status (expected: GET)",
         "DELETE | /metrics                        | 405 | DELETE /metrics (expected: GET)",
         "GET  | /reload                           | 405 | GET /reload (expected: POST)",
-        "GET  | /nothing                          | 404 | no such endpoint: /nothing (expected: /status, /metrics, /events, /instances/{name}/demote, /instances/{name}/promote, /reload)",
-        "POST | /instances/dns0/restart           | 404 | no such endpoint: /instances/dns0/restart (expected: /status, /metrics, /events, /instances/{name}/demote, /instances/{name}/promote, /reload)",
+        "GET  | /nothing                          | 404 | no such endpoint: /nothing (expected: /status, /metrics, /events, /instances/{name}/demote, /instances/{name}/promote, /instances/{name}/rotate, /reload)",
+        "POST | /instances/dns0/restart           | 404 | no such endpoint: /instances/dns0/restart (expected: /status, /metrics, /events, /instances/{name}/demote, /instances/{name}/promote, /instances/{name}/rotate, /reload)",
       })
   void errorsAreJsonWithStatusAndReason(String method, String path, int status, String error)
       throws Exception {

@@ -74,6 +74,12 @@ public final class FakeBackend implements ControlBackend {
   }
 
   @Override
+  public ActionResult rotate(String instance) {
+    calls.add("rotate " + instance);
+    return ActionResult.done(instance + ": rotation started");
+  }
+
+  @Override
   public ActionResult reload() {
     calls.add("reload");
     return refuseReload

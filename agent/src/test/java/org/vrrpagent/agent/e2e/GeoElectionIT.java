@@ -129,4 +129,37 @@ class GeoElectionIT {
     awaitHolder(1, ELECTION, again, h2);
     lab.awaitLog(h2, "www: MASTER -> BACKUP", Duration.ofSeconds(10));
   }
+
+  @Test
+  @DisplayName(
+      "rotation across a router: rotate NAME and a scheduled rotation hand over to the other site"
+          + " for the hold, then the master takes back")
+  void rotation() {
+    String h1Config =
+        site("h1", 200, "{ address: 198.18.2.2, min-ttl: 250 }")
+            + "    rotation: { every: 1m, hold: 15s }\n";
+    NetnsLab.LabProcess h1 = lab.agent(1, h1Config);
+    NetnsLab.LabProcess h2 = lab.agent(2, site("h2", 100, "{ address: 198.18.1.1, min-ttl: 250 }"));
+    awaitHolder(1, ELECTION, h1, h2);
+
+    // One rotation now, from the CLI through the control API.
+    CommandRunner.Result rotate =
+        lab.lab.exec(1, AgentLab.repoRoot().resolve("bin/vrrp-agent").toString(), "rotate", "www");
+    assertThat(rotate.exitStatus()).as(rotate.stdout() + rotate.stderr()).isZero();
+    assertThat(rotate.stdout()).contains("rotation started");
+    awaitHolder(2, Duration.ofSeconds(15), h1, h2);
+    lab.awaitLog(
+        h1,
+        "www: rotation handed-over: 198.18.2.2 took over (priority 100)",
+        Duration.ofSeconds(10));
+    // After the hold (15 s from the start) the master takes back.
+    awaitHolder(1, Duration.ofSeconds(30), h1, h2);
+    lab.awaitLog(h1, "www: rotation ended", Duration.ofSeconds(5));
+
+    // The scheduled one: every minute, on the minute.
+    lab.awaitLog(h1, "www: rotation started: scheduled", Duration.ofSeconds(75));
+    awaitHolder(2, Duration.ofSeconds(15), h1, h2);
+    awaitHolder(1, Duration.ofSeconds(30), h1, h2);
+    assertThat(h1.output()).doesNotContain("rotation skipped");
+  }
 }
