@@ -69,7 +69,7 @@ final class BenchLab implements AutoCloseable {
               .orElseThrow(
                   () ->
                       new IllegalStateException(
-                          "no agent jar in " + target + ": run ./mvnw -q install -DskipTests"));
+                          "no agent jar in " + target + ": run ./mvnw -q package -DskipTests"));
       return jar + ":" + target.resolve("lib") + "/*";
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -114,23 +114,50 @@ final class BenchLab implements AutoCloseable {
 
   /** vrrp-agent through the launcher, as operators run it. */
   NetnsLab.LabProcess launcherAgent(int host, String yaml) {
+    return launcherAgent(host, yaml, List.of());
+  }
+
+  /**
+   * As {@link #launcherAgent(int, String)} with environment variables ({@code K=V}, through env(1),
+   * which execs the launcher, which execs java: the PID stays the JVM's).
+   */
+  NetnsLab.LabProcess launcherAgent(int host, String yaml, List<String> environment) {
     Path config = write("agent-h" + host + ".yaml", yaml);
-    return lab.start(
-        host,
-        repo.resolve("bin/vrrp-agent").toString(),
-        "run",
-        "--config",
-        config.toString(),
-        "--state-file",
-        stateFile(host).toString());
+    List<String> argv = new ArrayList<>();
+    if (!environment.isEmpty()) {
+      argv.add("env");
+      argv.addAll(environment);
+    }
+    argv.addAll(
+        List.of(
+            repo.resolve("bin/vrrp-agent").toString(),
+            "run",
+            "--config",
+            config.toString(),
+            "--state-file",
+            stateFile(host).toString()));
+    return lab.start(host, argv.toArray(String[]::new));
   }
 
   /**
    * vrrp-agent straight from java with these JVM options (and the launcher's native-access flag).
    */
   NetnsLab.LabProcess javaAgent(int host, String yaml, List<String> jvmOptions) {
+    return javaAgent(host, yaml, jvmOptions, List.of());
+  }
+
+  /**
+   * As {@link #javaAgent(int, String, List)} with environment variables ({@code K=V}, through
+   * env(1), which execs java: the PID stays the JVM's).
+   */
+  NetnsLab.LabProcess javaAgent(
+      int host, String yaml, List<String> jvmOptions, List<String> environment) {
     Path config = write("agent-h" + host + ".yaml", yaml);
     List<String> argv = new ArrayList<>();
+    if (!environment.isEmpty()) {
+      argv.add("env");
+      argv.addAll(environment);
+    }
     argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     argv.addAll(jvmOptions);
     argv.addAll(

@@ -12,6 +12,8 @@ import java.util.List;
  *   bin/lab-bench failover [REPETITIONS]                      # default 10
  *   bin/lab-bench footprint [DURATION [SET,SET,...]]          # default 2m launcher
  *   bin/lab-bench chaos [DURATION]                            # default 10m; see ChaosBench
+ *   bin/lab-bench memory [SETTLE]                             # NMT + class histogram; MemoryBench
+ *   bin/lab-bench side-by-side [RUNS | --short]               # the issue's table; SideBySideBench
  * </pre>
  *
  * The chaos soak takes {@code -Dbench.window=45s} (convergence window, default 30 s), {@code
@@ -39,6 +41,16 @@ public final class LabBench {
         int startups = Integer.getInteger("bench.startups", 5);
         new FootprintBench(d, startups, System.out).run(sets);
       }
+      case "side-by-side" -> {
+        boolean shortRun = args.length > 1 && args[1].equals("--short");
+        int runs = shortRun ? 1 : args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        new SideBySideBench(runs, shortRun, System.out).run();
+      }
+      case "memory" ->
+          new MemoryBench(
+                  duration(args.length > 1 ? args[1] : System.getProperty("bench.settle", "30s")),
+                  System.out)
+              .run();
       case "chaos" -> {
         Duration d = args.length > 1 ? duration(args[1]) : Duration.ofMinutes(10);
         Duration window = duration(System.getProperty("bench.window", "30s"));
@@ -74,6 +86,8 @@ public final class LabBench {
         usage: bin/lab-bench failover [REPETITIONS]
                bin/lab-bench footprint [DURATION [SET,...]]
                bin/lab-bench chaos [DURATION]
+               bin/lab-bench memory [SETTLE]
+               bin/lab-bench side-by-side [RUNS | --short]
         SETs: launcher, first-guess, jvm-default, serial-c2, first-guess-noshare, g1-small; add +aot for an AOT cache""");
     System.exit(2);
   }

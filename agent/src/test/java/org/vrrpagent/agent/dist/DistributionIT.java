@@ -54,6 +54,11 @@ class DistributionIT {
   }
 
   static Run run(List<String> command) throws IOException, InterruptedException {
+    return run(command, java.util.Map.of());
+  }
+
+  static Run run(List<String> command, java.util.Map<String, String> environment)
+      throws IOException, InterruptedException {
     Path out = Files.createTempFile("dist-out", ".txt");
     Path err = Files.createTempFile("dist-err", ".txt");
     try {
@@ -62,6 +67,9 @@ class DistributionIT {
       // Only what an operator's shell would have: no classpath or Maven settings leak in.
       pb.environment().remove("CLASSPATH");
       pb.environment().remove("VRRP_AGENT_CONTROL");
+      pb.environment().remove("VRRP_AGENT_AOT_CACHE");
+      pb.environment().remove("VRRP_AGENT_JAVA_OPTS");
+      pb.environment().putAll(environment);
       Process p = pb.start();
       if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -125,6 +133,53 @@ class DistributionIT {
             "WatchdogSec=",
             "ExecReload=/bin/kill -HUP $MAINPID",
             "AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN");
+  }
+
+  /**
+   * lib/vrrp-agent.aot, made at package time, is used when its id names this JDK, the launcher's
+   * options and these jars ({@code -XX:AOTMode=on} makes the JVM refuse to start if the cache were
+   * not usable); with an id naming another JDK, or with no cache at all, the launcher starts the
+   * JVM without one, silently, and the command still works.
+   */
+  @Test
+  void theShippedAotCacheIsUsedOnlyWhenItMatchesAndTheLauncherWorksWithoutIt() throws Exception {
+    Path cache = home.resolve("lib/vrrp-agent.aot");
+    Path id = home.resolve("lib/vrrp-agent.aot.id");
+    assertThat(cache).isRegularFile();
+    assertThat(Files.readString(id)).contains("JAVA_RUNTIME_VERSION=", "options ", "agent-");
+    java.util.Map<String, String> verbose = java.util.Map.of("VRRP_AGENT_LAUNCHER_VERBOSE", "1");
+
+    Run used =
+        run(
+            List.of(home.resolve("bin/vrrp-agent").toString(), "version"),
+            java.util.Map.of(
+                "VRRP_AGENT_LAUNCHER_VERBOSE", "1", "VRRP_AGENT_JAVA_OPTS", "-XX:AOTMode=on"));
+    assertThat(used.exit()).as(used.err()).isZero();
+    assertThat(used.err()).contains("AOT cache " + cache + " (matches");
+    assertThat(used.out()).startsWith("vrrp-agent ");
+
+    String original = Files.readString(id);
+    try {
+      Files.writeString(
+          id, original.replaceAll("JAVA_RUNTIME_VERSION=\\S+", "JAVA_RUNTIME_VERSION=\"24.0.1\""));
+      Run otherJdk = run(List.of(home.resolve("bin/vrrp-agent").toString(), "version"), verbose);
+      assertThat(otherJdk.exit()).as(otherJdk.err()).isZero();
+      assertThat(otherJdk.err()).contains("not used: made for another JDK").doesNotContain("[aot]");
+      assertThat(otherJdk.out()).startsWith("vrrp-agent ");
+    } finally {
+      Files.writeString(id, original);
+    }
+
+    Path moved = home.resolve("vrrp-agent.aot.moved");
+    Files.move(cache, moved);
+    try {
+      Run none = run(List.of(home.resolve("bin/vrrp-agent").toString(), "version"), verbose);
+      assertThat(none.exit()).as(none.err()).isZero();
+      assertThat(none.err()).contains("no AOT cache in").doesNotContain("[aot]");
+      assertThat(none.out()).startsWith("vrrp-agent ");
+    } finally {
+      Files.move(moved, cache);
+    }
   }
 
   @Test
