@@ -32,14 +32,31 @@ final class FanOutListener implements EngineListener {
     each(l -> l.stateChanged(router, change));
   }
 
+  // The two calls of every advert: a plain loop, no lambda per advert (the engine's steady state
+  // allocates nothing).
+
   @Override
   public void advertSent(String router, int priority) {
-    each(l -> l.advertSent(router, priority));
+    for (int i = 0; i < listeners.size(); i++) {
+      EngineListener l = listeners.get(i);
+      try {
+        l.advertSent(router, priority);
+      } catch (RuntimeException e) {
+        log.error("listener {} threw (ignored): {}", l.getClass().getSimpleName(), e.toString(), e);
+      }
+    }
   }
 
   @Override
   public void advertReceived(String router) {
-    each(l -> l.advertReceived(router));
+    for (int i = 0; i < listeners.size(); i++) {
+      EngineListener l = listeners.get(i);
+      try {
+        l.advertReceived(router);
+      } catch (RuntimeException e) {
+        log.error("listener {} threw (ignored): {}", l.getClass().getSimpleName(), e.toString(), e);
+      }
+    }
   }
 
   @Override

@@ -231,6 +231,11 @@ public final class Metrics implements EngineListener {
 
   @Override
   public void advertSent(String router, int priority) {
+    Counter c = advertsSent.get(router); // no lambda per advert once the counter exists
+    if (c != null) {
+      c.increment();
+      return;
+    }
     advertsSent
         .computeIfAbsent(
             router,
@@ -244,6 +249,11 @@ public final class Metrics implements EngineListener {
 
   @Override
   public void advertReceived(String router) {
+    Counter c = advertsReceived.get(router);
+    if (c != null) {
+      c.increment();
+      return;
+    }
     advertsReceived
         .computeIfAbsent(
             router,

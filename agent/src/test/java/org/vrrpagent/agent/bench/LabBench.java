@@ -12,6 +12,8 @@ import java.util.List;
  *   bin/lab-bench failover [REPETITIONS]                      # default 10
  *   bin/lab-bench footprint [DURATION [SET,SET,...]]          # default 2m launcher
  *   bin/lab-bench chaos [DURATION]                            # default 10m; see ChaosBench
+ *   bin/lab-bench cpu-many [DURATION [RUNS]]                  # default 60s 1; see CpuBench
+ *   bin/lab-bench busy [DURATION [CHECKS]]                    # default 10m 1000; see CpuBench
  *   bin/lab-bench memory [SETTLE]                             # NMT + class histogram; MemoryBench
  *   bin/lab-bench side-by-side [RUNS | --short]               # the issue's table; SideBySideBench
  * </pre>
@@ -41,6 +43,16 @@ public final class LabBench {
         int startups = Integer.getInteger("bench.startups", 5);
         new FootprintBench(d, startups, System.out).run(sets);
       }
+      case "cpu-many" ->
+          new CpuBench(System.out)
+              .many(
+                  args.length > 1 ? duration(args[1]) : Duration.ofSeconds(60),
+                  args.length > 2 ? Integer.parseInt(args[2]) : 1);
+      case "busy" ->
+          new CpuBench(System.out)
+              .busy(
+                  args.length > 1 ? duration(args[1]) : Duration.ofMinutes(10),
+                  args.length > 2 ? Integer.parseInt(args[2]) : 1000);
       case "side-by-side" -> {
         boolean shortRun = args.length > 1 && args[1].equals("--short");
         int runs = shortRun ? 1 : args.length > 1 ? Integer.parseInt(args[1]) : 5;
@@ -86,6 +98,8 @@ public final class LabBench {
         usage: bin/lab-bench failover [REPETITIONS]
                bin/lab-bench footprint [DURATION [SET,...]]
                bin/lab-bench chaos [DURATION]
+               bin/lab-bench cpu-many [DURATION [RUNS]]    # 255 instances x 100 ms pair: CPU
+               bin/lab-bench busy [DURATION [CHECKS]]      # 10 ms pair, cores busy: gaps
                bin/lab-bench memory [SETTLE]
                bin/lab-bench side-by-side [RUNS | --short]
         SETs: launcher, first-guess, jvm-default, serial-c2, first-guess-noshare, g1-small; add +aot for an AOT cache""");

@@ -89,7 +89,9 @@ class ScriptProbeTest {
             List.of(
                 "/bin/sh", "-c", "sleep 600 & echo $(ps -o pgid= $$) > " + pidFile + "; sleep 600"),
             null,
-            Duration.ofMillis(500),
+            // SIGTERM ends this group at once; a long grace keeps a loaded machine from reaching
+            // SIGKILL first (the answer would then say "killed after … grace").
+            Duration.ofSeconds(10),
             null);
     ProbeResult r = run(spec, Duration.ofMillis(400));
     assertThat(r.reason()).isEqualTo("timed out after 400ms (process group terminated)");

@@ -17,8 +17,8 @@ public sealed interface Action {
    * An action list that takes timer changes directly instead of as {@link ArmTimer} / {@link
    * CancelTimer} actions ({@link VirtualRouter#handle(Event, long, List)}): the engine arms its
    * timers this way, so a master's advertising allocates no action per advert. Timer changes stay
-   * in the order the state machine makes them; they only take effect after the other actions of the
-   * same event, which on one engine thread is the same thing.
+   * in the order the state machine makes them and take effect before the event's other actions run;
+   * on the one engine thread no timer can fire in between, so the outcome is the same.
    */
   interface TimerSink {
     void armTimer(TimerName timer, long deadlineNanos);
