@@ -539,7 +539,7 @@ public final class ProcessGroupRunner implements AutoCloseable {
       Output stdout,
       Output stderr) {
     ProcessCalls.killGroup(run.pgid, ProcessCalls.SIGTERM);
-    if (waitGroupGone(run, grace, arena, buffer, stdout, stderr) && !process.isAlive()) {
+    if (waitGroupGone(run, grace, arena, buffer, stdout, stderr) && reaped(process, grace)) {
       return "process group terminated";
     }
     if (!ProcessCalls.killGroup(run.pgid, ProcessCalls.SIGKILL)) {
@@ -551,6 +551,19 @@ public final class ProcessGroupRunner implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     return "process group killed after " + DurationText.of(grace) + " grace";
+  }
+
+  /**
+   * Whether the program, whose group is empty (so it is dead or a zombie), has been reaped by the
+   * JDK within {@code grace}: its reaper thread may lag behind on a loaded machine.
+   */
+  private static boolean reaped(Process process, Duration grace) {
+    try {
+      return process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !process.isAlive();
+    }
   }
 
   /** Reads output while waiting up to {@code grace} for the group to be empty. */

@@ -89,8 +89,8 @@ class ScriptProbeTest {
             List.of(
                 "/bin/sh", "-c", "sleep 600 & echo $(ps -o pgid= $$) > " + pidFile + "; sleep 600"),
             null,
-            // SIGTERM ends this group at once; a long grace keeps a loaded machine from reaching
-            // SIGKILL first (the answer would then say "killed after … grace").
+            // SIGTERM ends this group at once; the grace only bounds how long the runner waits
+            // for the group to empty and the JDK to reap the script, generous for a loaded machine.
             Duration.ofSeconds(10),
             null);
     ProbeResult r = run(spec, Duration.ofMillis(400));
