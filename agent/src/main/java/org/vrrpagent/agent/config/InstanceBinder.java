@@ -242,7 +242,8 @@ final class InstanceBinder extends Binder {
             resignBelow.map(OptionalInt::of).orElse(OptionalInt.empty()),
             receive,
             actions,
-            rotation));
+            rotation,
+            Optional.empty()));
   }
 
   /** VRRP keys a CARP instance does not take, each with what to write instead. */

@@ -248,7 +248,8 @@ public final class EngineAssembly {
           InetAddress.ofLiteral("224.0.0.18"),
           i.checksum(),
           new AnnounceSchedule(i.garp().delay(), i.garp().repeat(), i.garp().refresh()),
-          Optional.of(carp));
+          Optional.of(carp),
+          java.util.Map.of());
     }
     RouterConfig config = routerConfig(i, basePriority, transport.sourceAddress());
     List<InterfaceAddress> withPrefix =
@@ -273,6 +274,7 @@ public final class EngineAssembly {
         group,
         i.checksum(),
         new AnnounceSchedule(i.garp().delay(), i.garp().repeat(), i.garp().refresh()),
+        Optional.empty(),
         i.receive().peerTtl());
   }
 }

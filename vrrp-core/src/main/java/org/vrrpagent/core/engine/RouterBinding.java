@@ -70,58 +70,6 @@ public record RouterBinding(
         Map.of());
   }
 
-  /** A VRRP router whose unicast peers across routers have their TTL windows. */
-  public RouterBinding(
-      RouterConfig config,
-      String interfaceName,
-      Object transportKey,
-      Transport transport,
-      List<InterfaceAddress> virtualAddresses,
-      List<InetAddress> unicastPeers,
-      InetAddress group,
-      ChecksumMode checksumMode,
-      AnnounceSchedule announce,
-      Map<InetAddress, TtlWindow> peerTtl) {
-    this(
-        config,
-        interfaceName,
-        transportKey,
-        transport,
-        virtualAddresses,
-        unicastPeers,
-        group,
-        checksumMode,
-        announce,
-        Optional.empty(),
-        peerTtl);
-  }
-
-  /** A router of either protocol, every peer with the RFC's TTL 255. */
-  public RouterBinding(
-      RouterConfig config,
-      String interfaceName,
-      Object transportKey,
-      Transport transport,
-      List<InterfaceAddress> virtualAddresses,
-      List<InetAddress> unicastPeers,
-      InetAddress group,
-      ChecksumMode checksumMode,
-      AnnounceSchedule announce,
-      Optional<CarpConfig> carp) {
-    this(
-        config,
-        interfaceName,
-        transportKey,
-        transport,
-        virtualAddresses,
-        unicastPeers,
-        group,
-        checksumMode,
-        announce,
-        carp,
-        Map.of());
-  }
-
   public RouterBinding {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(interfaceName, "interfaceName");

@@ -37,35 +37,7 @@ public record RouterStatus(
     java.util.Objects.requireNonNull(protocol, "protocol");
   }
 
-  /** A VRRP router. */
-  public RouterStatus(
-      String name,
-      VrrpState state,
-      int basePriority,
-      int effectivePriority,
-      InetAddress masterAddress,
-      int masterPriority,
-      int masterAdvertIntervalCentis,
-      String faultReason,
-      long sinceNanos,
-      boolean resigned,
-      List<PeerConflict> conflicts) {
-    this(
-        name,
-        state,
-        basePriority,
-        effectivePriority,
-        masterAddress,
-        masterPriority,
-        masterAdvertIntervalCentis,
-        faultReason,
-        sinceNanos,
-        resigned,
-        conflicts,
-        "vrrp");
-  }
-
-  /** A router not in a resign-below episode, without conflicts. */
+  /** A settled VRRP router: not in a resign-below episode, without conflicts. */
   public RouterStatus(
       String name,
       VrrpState state,
@@ -87,32 +59,7 @@ public record RouterStatus(
         faultReason,
         sinceNanos,
         false,
-        List.of());
-  }
-
-  /** Without conflicts. */
-  public RouterStatus(
-      String name,
-      VrrpState state,
-      int basePriority,
-      int effectivePriority,
-      InetAddress masterAddress,
-      int masterPriority,
-      int masterAdvertIntervalCentis,
-      String faultReason,
-      long sinceNanos,
-      boolean resigned) {
-    this(
-        name,
-        state,
-        basePriority,
-        effectivePriority,
-        masterAddress,
-        masterPriority,
-        masterAdvertIntervalCentis,
-        faultReason,
-        sinceNanos,
-        resigned,
-        List.of());
+        List.of(),
+        "vrrp");
   }
 }

@@ -356,7 +356,9 @@ public final class SimulatedHost {
         c.advertIntervalCentis(),
         faults.get(c.name()),
         0,
-        false);
+        false,
+        List.of(),
+        carp.containsKey(c.name()) ? "carp" : "vrrp");
   }
 
   /**
@@ -451,7 +453,8 @@ public final class SimulatedHost {
         c.family() == AddressFamily.IPV4 ? GROUP_IPV4 : GROUP_IPV6,
         checksumMode,
         carpConfig == null ? announce : ucarpAnnouncements(carpConfig),
-        Optional.ofNullable(carpConfig));
+        Optional.ofNullable(carpConfig),
+        java.util.Map.of());
   }
 
   /** ucarp 1.5.2: gratuitous ARP on takeover and once more two adverts later. */

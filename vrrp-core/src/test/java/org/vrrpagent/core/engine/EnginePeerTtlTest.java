@@ -80,6 +80,7 @@ class EnginePeerTtlTest {
             InetAddress.ofLiteral("224.0.0.18"),
             ChecksumMode.PSEUDO_HEADER,
             AnnounceSchedule.KEEPALIVED_DEFAULTS,
+            java.util.Optional.empty(),
             windows));
     engine.start();
   }
