@@ -5,7 +5,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code vrrp-agent demote NAME [--by N | --to-backup]}. */
 @Command(
@@ -23,12 +22,7 @@ import picocli.CommandLine.Parameters;
       "1:agent not reachable, or it refused (unknown instance)",
       "2:bad usage"
     })
-public final class DemoteCommand extends AgentCommand {
-  @Parameters(
-      index = "0",
-      paramLabel = "NAME",
-      description = "The instance, as named in the configuration.")
-  String instance;
+public final class DemoteCommand extends InstanceCommand {
 
   static final class How {
     @Option(names = "--by", paramLabel = "N", description = "Lower the priority by N (1..254).")
@@ -56,6 +50,6 @@ public final class DemoteCommand extends AgentCommand {
     } else {
       query = "?to-backup";
     }
-    return printMessage(client.post("/instances/" + path(instance) + "/demote" + query));
+    return printMessage(client.post(actionPath("demote") + query));
   }
 }

@@ -1,7 +1,6 @@
 package org.vrrpagent.agent.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /** {@code vrrp-agent rotate NAME}. */
 @Command(
@@ -19,15 +18,10 @@ import picocli.CommandLine.Parameters;
       "1:agent not reachable, or it refused (unknown instance, not MASTER, owner)",
       "2:bad usage"
     })
-public final class RotateCommand extends AgentCommand {
-  @Parameters(
-      index = "0",
-      paramLabel = "NAME",
-      description = "The instance, as named in the configuration.")
-  String instance;
+public final class RotateCommand extends InstanceCommand {
 
   @Override
   int call(ControlClient client) throws ControlClient.AgentError {
-    return printMessage(client.post("/instances/" + path(instance) + "/rotate"));
+    return printMessage(client.post(actionPath("rotate")));
   }
 }
