@@ -58,7 +58,7 @@ public final class AotTraining {
     Path dir = Files.createTempDirectory("vrrp-agent-aot-");
     Path socket = dir.resolve("control.sock");
     ControlServer server =
-        new ControlServer(new Backend(), new Metrics()::scrape, consumer -> () -> {});
+        new ControlServer(new StandInBackend(), new Metrics()::scrape, consumer -> () -> {});
     try {
       server.start(new ControlConfig(Optional.empty(), Optional.of(socket)));
       String control = "unix:" + socket;
@@ -102,8 +102,11 @@ public final class AotTraining {
     }
   }
 
-  /** A stand-in for the daemon behind the control API: answers, changes nothing. */
-  private static final class Backend implements ControlBackend {
+  /**
+   * A stand-in for the daemon behind the control API: answers every request for any instance,
+   * changes nothing (the training run, and tests of the client commands).
+   */
+  public static final class StandInBackend implements ControlBackend {
     @Override
     public StatusSnapshot status() {
       StatusSnapshot.InstanceStatus rdns0 =

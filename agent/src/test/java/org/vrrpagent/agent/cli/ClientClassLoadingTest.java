@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,11 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.vrrpagent.agent.config.ControlConfig;
-import org.vrrpagent.agent.control.ActionResult;
-import org.vrrpagent.agent.control.ControlBackend;
 import org.vrrpagent.agent.control.ControlServer;
-import org.vrrpagent.agent.control.Demotion;
-import org.vrrpagent.agent.control.StatusSnapshot;
 
 /**
  * The client commands ({@code status}, {@code demote}, {@code promote}, {@code rotate}, {@code
@@ -66,7 +61,11 @@ class ClientClassLoadingTest {
   @BeforeAll
   static void startServer() {
     socket = dir.resolve("control.sock");
-    server = new ControlServer(new Backend(), () -> "# metrics\n", consumer -> () -> {});
+    server =
+        new ControlServer(
+            new org.vrrpagent.agent.aot.AotTraining.StandInBackend(),
+            () -> "# metrics\n",
+            consumer -> () -> {});
     server.start(new ControlConfig(Optional.empty(), Optional.of(socket)));
   }
 
@@ -77,7 +76,14 @@ class ClientClassLoadingTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"status", "status --json", "demote dns0", "promote dns0", "rotate dns0", "reload"})
+      strings = {
+        "status",
+        "status --json",
+        "demote rdns0",
+        "promote rdns0",
+        "rotate rdns0",
+        "reload"
+      })
   void aClientCommandLoadsNoneOfTheDaemonsClasses(String command) throws Exception {
     Path log = dir.resolve(command.replace(' ', '-') + ".classes");
     List<String> argv = new ArrayList<>();
@@ -115,46 +121,5 @@ class ClientClassLoadingTest {
       }
     }
     return classes;
-  }
-
-  /** Stands in for the daemon: answers, changes nothing. */
-  private static final class Backend implements ControlBackend {
-    @Override
-    public StatusSnapshot status() {
-      StatusSnapshot.InstanceStatus dns0 =
-          new StatusSnapshot.InstanceStatus(
-              "dns0",
-              "MASTER",
-              null,
-              100,
-              100,
-              List.of(),
-              null,
-              "198.18.0.1",
-              100,
-              List.of("198.18.0.53/24"),
-              Instant.now());
-      return new StatusSnapshot("test", Instant.now(), List.of(dns0), List.of(), List.of());
-    }
-
-    @Override
-    public ActionResult demote(String instance, Demotion demotion) {
-      return ActionResult.done(instance + ": demoted");
-    }
-
-    @Override
-    public ActionResult promote(String instance) {
-      return ActionResult.done(instance + ": demotion lifted");
-    }
-
-    @Override
-    public ActionResult rotate(String instance) {
-      return ActionResult.done(instance + ": rotation started");
-    }
-
-    @Override
-    public ActionResult reload() {
-      return ActionResult.done("reloaded");
-    }
   }
 }
