@@ -57,10 +57,7 @@ public final class ArpConflictWatch implements AutoCloseable {
   /** Opens the socket on {@code interfaceName} and starts reading. */
   public static ArpConflictWatch open(String interfaceName, Listener listener) {
     Objects.requireNonNull(listener, "listener");
-    if (interfaceName.isEmpty() || interfaceName.length() >= Libc.IFNAMSIZ) {
-      throw new IllegalArgumentException(
-          "interface name \"" + interfaceName + "\" (expected: 1..15 characters)");
-    }
+    LinkIdentity.checkName(interfaceName);
     int fd;
     try {
       fd = Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, htons(ETH_P_ARP));
@@ -69,12 +66,9 @@ public final class ArpConflictWatch implements AutoCloseable {
           interfaceName, "cannot open the packet socket that watches ARP", e);
     }
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment ifreq = arena.allocate(Libc.IFREQ_BYTES);
-      ifreq.copyFrom(arena.allocateFrom(interfaceName));
-      Libc.ioctl(fd, Libc.SIOCGIFINDEX, ifreq);
-      int ifindex = ifreq.get(JAVA_INT, Libc.IFNAMSIZ);
-      Libc.ioctl(fd, Libc.SIOCGIFHWADDR, ifreq);
-      byte[] mac = ifreq.asSlice(Libc.IFNAMSIZ + 2, 6).toArray(JAVA_BYTE);
+      LinkIdentity link = LinkIdentity.query(fd, interfaceName, arena);
+      int ifindex = link.index();
+      byte[] mac = link.mac();
       MemorySegment ll = arena.allocate(Libc.SOCKADDR_LL_BYTES);
       ll.set(JAVA_SHORT, 0, (short) Libc.AF_PACKET);
       ll.set(JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) ETH_P_ARP);

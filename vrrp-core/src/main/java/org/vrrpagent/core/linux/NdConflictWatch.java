@@ -50,10 +50,7 @@ public final class NdConflictWatch implements AutoCloseable {
   /** Opens the socket on {@code interfaceName} and starts reading. */
   public static NdConflictWatch open(String interfaceName, ArpConflictWatch.Listener listener) {
     Objects.requireNonNull(listener, "listener");
-    if (interfaceName.isEmpty() || interfaceName.length() >= Libc.IFNAMSIZ) {
-      throw new IllegalArgumentException(
-          "interface name \"" + interfaceName + "\" (expected: 1..15 characters)");
-    }
+    LinkIdentity.checkName(interfaceName);
     int fd;
     try {
       fd = Libc.socket(Libc.AF_INET6, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, IPPROTO_ICMPV6);
@@ -62,12 +59,9 @@ public final class NdConflictWatch implements AutoCloseable {
           interfaceName, "cannot open the ICMPv6 socket that watches Neighbor Advertisements", e);
     }
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment ifreq = arena.allocate(Libc.IFREQ_BYTES);
-      ifreq.copyFrom(arena.allocateFrom(interfaceName));
-      Libc.ioctl(fd, Libc.SIOCGIFINDEX, ifreq);
-      int ifindex = ifreq.get(JAVA_INT, Libc.IFNAMSIZ);
-      Libc.ioctl(fd, Libc.SIOCGIFHWADDR, ifreq);
-      byte[] mac = ifreq.asSlice(Libc.IFNAMSIZ + 2, 6).toArray(JAVA_BYTE);
+      LinkIdentity link = LinkIdentity.query(fd, interfaceName, arena);
+      int ifindex = link.index();
+      byte[] mac = link.mac();
       Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_BINDTODEVICE, arena.allocateFrom(interfaceName));
       // struct icmp6_filter: a set bit blocks that type; pass Neighbor Advertisements only.
       MemorySegment filter = arena.allocate(32);
