@@ -189,6 +189,9 @@ final class ConfigApplier implements AutoCloseable {
     if (!next.limits().equals(before.limits())) {
       log.warn("reload: limits changed; they take effect at the next restart");
     }
+    if (!next.enginePriority().equals(before.enginePriority())) {
+      log.warn("reload: engine-priority changed; it takes effect at the next restart");
+    }
     Set<String> kept = new LinkedHashSet<>();
     for (String name : next.instances().keySet()) {
       if (before.instances().containsKey(name)
@@ -513,7 +516,7 @@ final class ConfigApplier implements AutoCloseable {
     RawSocketTransport.Options options =
         new RawSocketTransport.Options(
             key.interfaceName(), key.family(), key.source().orElse(null), key.unicastPeers());
-    return RawSocketTransport.open(options, packet -> engine.receive(key, packet));
+    return RawSocketTransport.open(options, engine.receiver(key));
   }
 
   /**

@@ -77,9 +77,10 @@ import org.vrrpagent.core.wire.AddressFamily;
  * <h2>Threads</h2>
  *
  * One platform thread per transport reads the socket: {@code poll} with a {@value #POLL_MILLIS} ms
- * timeout, then a non-blocking {@code recvmsg}. {@link #close()} sets a flag and calls {@code
- * shutdown(2)} (which wakes the poll at once); the thread ends within one poll period and closes
- * the socket itself, so no send can use a reused descriptor. Sends may come from any thread.
+ * timeout, then non-blocking {@code recvmsg} calls until the socket is empty (at most {@value
+ * #READS_PER_POLL} in a row). {@link #close()} sets a flag and calls {@code shutdown(2)} (which
+ * wakes the poll at once); the thread ends within one poll period and closes the socket itself, so
+ * no send can use a reused descriptor. Sends may come from any thread.
  *
  * <p>Everything that reads the system (the interface index, its addresses) and the socket itself
  * belong to the network namespace of the thread that calls {@link #open}.
@@ -93,6 +94,9 @@ public final class RawSocketTransport implements Transport {
   static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
   private static final int CONTROL_BYTES = 128;
+
+  /** Packets read in a row (without a {@code poll} between them) while the socket has more. */
+  static final int READS_PER_POLL = 64;
 
   /** Shortest time between two reads of the interface's addresses for the on-link fact. */
   static final Duration ON_LINK_REFRESH = Duration.ofSeconds(5);
@@ -587,37 +591,13 @@ public final class RawSocketTransport implements Transport {
           if (!Libc.pollIn(fd, POLL_MILLIS, pollfd, capture) || closed) {
             continue;
           }
-          msg.fill((byte) 0);
-          msg.set(ADDRESS, 0, name);
-          msg.set(JAVA_INT, 8, (int) name.byteSize());
-          msg.set(ADDRESS, 16, iov);
-          msg.set(JAVA_LONG, 24, 1L);
-          msg.set(ADDRESS, 32, control);
-          msg.set(JAVA_LONG, 40, control.byteSize());
-          long n = Libc.recvmsg(fd, msg, Libc.MSG_DONTWAIT | Libc.MSG_TRUNC, capture);
-          if (n < 0) {
-            continue;
+          // Read what is queued (a burst: many routers' adverts at once) before polling again.
+          for (int i = 0; i < READS_PER_POLL && !closed; i++) {
+            if (!receiveOne(msg, name, control, iov, buffer, capture)) {
+              break;
+            }
           }
           consecutiveErrors = 0;
-          long received = System.nanoTime();
-          int flags = msg.get(JAVA_INT, 48);
-          if ((flags & Libc.MSG_TRUNC) != 0 || n > buffer.byteSize()) {
-            drops.increment(TransportDrops.Reason.TOO_LONG);
-            continue;
-          }
-          byte[] packet = buffer.asSlice(0, n).toArray(JAVA_BYTE);
-          InboundPacket inbound =
-              family == AddressFamily.IPV4
-                  ? ipv4Packet(packet, received)
-                  : ipv6Packet(packet, name, control, msg.get(JAVA_LONG, 40), received);
-          if (inbound == null) {
-            continue;
-          }
-          if (!peers.isEmpty() && !peers.contains(inbound.source())) {
-            drops.increment(TransportDrops.Reason.UNKNOWN_PEER);
-            continue;
-          }
-          deliver(inbound);
         } catch (Libc.ErrnoException e) {
           if (closed) {
             break;
@@ -636,6 +616,51 @@ public final class RawSocketTransport implements Transport {
     } finally {
       Libc.closeQuietly(fd);
     }
+  }
+
+  /**
+   * One non-blocking {@code recvmsg}: the packet goes to the consumer (or is dropped and counted).
+   * False when nothing was queued.
+   */
+  private boolean receiveOne(
+      MemorySegment msg,
+      MemorySegment name,
+      MemorySegment control,
+      MemorySegment iov,
+      MemorySegment buffer,
+      MemorySegment capture)
+      throws Libc.ErrnoException {
+    msg.fill((byte) 0);
+    msg.set(ADDRESS, 0, name);
+    msg.set(JAVA_INT, 8, (int) name.byteSize());
+    msg.set(ADDRESS, 16, iov);
+    msg.set(JAVA_LONG, 24, 1L);
+    msg.set(ADDRESS, 32, control);
+    msg.set(JAVA_LONG, 40, control.byteSize());
+    long n = Libc.recvmsg(fd, msg, Libc.MSG_DONTWAIT | Libc.MSG_TRUNC, capture);
+    if (n < 0) {
+      return false;
+    }
+    long received = System.nanoTime();
+    int flags = msg.get(JAVA_INT, 48);
+    if ((flags & Libc.MSG_TRUNC) != 0 || n > buffer.byteSize()) {
+      drops.increment(TransportDrops.Reason.TOO_LONG);
+      return true;
+    }
+    byte[] packet = buffer.asSlice(0, n).toArray(JAVA_BYTE);
+    InboundPacket inbound =
+        family == AddressFamily.IPV4
+            ? ipv4Packet(packet, received)
+            : ipv6Packet(packet, name, control, msg.get(JAVA_LONG, 40), received);
+    if (inbound == null) {
+      return true;
+    }
+    if (!peers.isEmpty() && !peers.contains(inbound.source())) {
+      drops.increment(TransportDrops.Reason.UNKNOWN_PEER);
+      return true;
+    }
+    deliver(inbound);
+    return true;
   }
 
   private void deliver(InboundPacket inbound) {
