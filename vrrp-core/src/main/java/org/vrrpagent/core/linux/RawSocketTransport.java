@@ -76,11 +76,11 @@ import org.vrrpagent.core.wire.AddressFamily;
  *
  * <h2>Threads</h2>
  *
- * One platform thread per transport reads the socket: {@code poll} with a {@value #POLL_MILLIS} ms
- * timeout, then non-blocking {@code recvmsg} calls until the socket is empty (at most {@value
- * #READS_PER_POLL} in a row). {@link #close()} sets a flag and calls {@code shutdown(2)} (which
- * wakes the poll at once); the thread ends within one poll period and closes the socket itself, so
- * no send can use a reused descriptor. Sends may come from any thread.
+ * One platform thread per transport reads the socket: one blocking {@code recvmsg} per packet, with
+ * a {@value #POLL_MILLIS} ms receive timeout ({@code SO_RCVTIMEO}). {@link #close()} sets a flag
+ * and calls {@code shutdown(2)} (which wakes the {@code recvmsg} at once); the thread ends within
+ * one timeout and closes the socket itself, so no send can use a reused descriptor. Sends may come
+ * from any thread.
  *
  * <p>Everything that reads the system (the interface index, its addresses) and the socket itself
  * belong to the network namespace of the thread that calls {@link #open}.
@@ -94,9 +94,6 @@ public final class RawSocketTransport implements Transport {
   static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
   private static final int CONTROL_BYTES = 128;
-
-  /** Packets read in a row (without a {@code poll} between them) while the socket has more. */
-  static final int READS_PER_POLL = 64;
 
   /** Shortest time between two reads of the interface's addresses for the on-link fact. */
   static final Duration ON_LINK_REFRESH = Duration.ofSeconds(5);
@@ -292,6 +289,12 @@ public final class RawSocketTransport implements Transport {
     String step = "cannot bind the VRRP socket to the interface";
     try (Arena arena = Arena.ofConfined()) {
       Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_BINDTODEVICE, arena.allocateFrom(name));
+      // struct timeval { long tv_sec; long tv_usec; }: the receive thread's recvmsg wakes at
+      // least this often to see whether the transport closed.
+      MemorySegment timeout = arena.allocate(16);
+      timeout.set(JAVA_LONG, 0, 0L);
+      timeout.set(JAVA_LONG, 8, POLL_MILLIS * 1000L);
+      Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, timeout);
       boolean multicast = options.unicastPeers().isEmpty();
       if (options.family() == AddressFamily.IPV4) {
         step = "cannot set up the IPv4 VRRP socket";
@@ -577,7 +580,6 @@ public final class RawSocketTransport implements Transport {
   private void receiveLoop() {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment capture = Libc.allocateCapture(arena);
-      MemorySegment pollfd = arena.allocate(8);
       MemorySegment name = arena.allocate(Libc.SOCKADDR_IN6_BYTES);
       MemorySegment buffer = arena.allocate(TransportDrops.MAX_PACKET_BYTES);
       MemorySegment control = arena.allocate(CONTROL_BYTES);
@@ -588,16 +590,11 @@ public final class RawSocketTransport implements Transport {
       int consecutiveErrors = 0;
       while (!closed) {
         try {
-          if (!Libc.pollIn(fd, POLL_MILLIS, pollfd, capture) || closed) {
-            continue;
+          // One blocking recvmsg per packet (SO_RCVTIMEO bounds it, shutdown(2) ends it at once):
+          // a single system call, where poll and then recvmsg took two.
+          if (receiveOne(msg, name, control, iov, buffer, capture)) {
+            consecutiveErrors = 0;
           }
-          // Read what is queued (a burst: many routers' adverts at once) before polling again.
-          for (int i = 0; i < READS_PER_POLL && !closed; i++) {
-            if (!receiveOne(msg, name, control, iov, buffer, capture)) {
-              break;
-            }
-          }
-          consecutiveErrors = 0;
         } catch (Libc.ErrnoException e) {
           if (closed) {
             break;
@@ -619,8 +616,8 @@ public final class RawSocketTransport implements Transport {
   }
 
   /**
-   * One non-blocking {@code recvmsg}: the packet goes to the consumer (or is dropped and counted).
-   * False when nothing was queued.
+   * One {@code recvmsg}, blocking for at most {@value #POLL_MILLIS} ms: the packet goes to the
+   * consumer (or is dropped and counted). False when nothing came (or the transport closed).
    */
   private boolean receiveOne(
       MemorySegment msg,
@@ -637,8 +634,8 @@ public final class RawSocketTransport implements Transport {
     msg.set(JAVA_LONG, 24, 1L);
     msg.set(ADDRESS, 32, control);
     msg.set(JAVA_LONG, 40, control.byteSize());
-    long n = Libc.recvmsg(fd, msg, Libc.MSG_DONTWAIT | Libc.MSG_TRUNC, capture);
-    if (n < 0) {
+    long n = Libc.recvmsg(fd, msg, Libc.MSG_TRUNC, capture);
+    if (n < 0 || closed) {
       return false;
     }
     long received = System.nanoTime();
