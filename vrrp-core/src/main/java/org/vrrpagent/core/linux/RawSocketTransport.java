@@ -218,6 +218,16 @@ public final class RawSocketTransport implements Transport {
    * @throws TransportException with one line naming the interface when the kernel refuses
    */
   public static RawSocketTransport open(Options options, Consumer<InboundPacket> consumer) {
+    return open(options, consumer, () -> {});
+  }
+
+  /**
+   * As {@link #open(Options, Consumer)}; {@code receiveThreadSetup} runs first on the receive
+   * thread (e.g. to give it the engine thread's scheduling priority), before it reads a packet.
+   */
+  public static RawSocketTransport open(
+      Options options, Consumer<InboundPacket> consumer, Runnable receiveThreadSetup) {
+    Objects.requireNonNull(receiveThreadSetup, "receiveThreadSetup");
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(consumer, "consumer");
     String name = options.interfaceName();
@@ -255,7 +265,15 @@ public final class RawSocketTransport implements Transport {
         Thread.ofPlatform()
             .name("vrrp-rx-" + name + (options.family() == AddressFamily.IPV4 ? "-v4" : "-v6"))
             .daemon(true)
-            .start(t::receiveLoop);
+            .start(
+                () -> {
+                  try {
+                    receiveThreadSetup.run();
+                  } catch (RuntimeException e) {
+                    log.warn("{}: receive thread setup failed: {}", name, e.toString());
+                  }
+                  t.receiveLoop();
+                });
     log.debug(
         "{}: VRRP {} transport open, source {}, {}",
         name,
