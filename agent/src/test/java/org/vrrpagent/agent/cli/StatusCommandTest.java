@@ -195,6 +195,7 @@ class StatusCommandTest {
             "heldAddresses",
             "conflicts",
             "protocol",
-            "advskew");
+            "advskew",
+            "demote");
   }
 }

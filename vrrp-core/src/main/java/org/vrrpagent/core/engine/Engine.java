@@ -711,7 +711,7 @@ public final class Engine implements AutoCloseable {
               "{}: CONFLICT with {}: {} differs ({}); it claims {} {} on {} and we drop its adverts, so both"
                   + " of us may hold the addresses; fix the configuration on one side",
               router,
-              c.conflict().peer().getHostAddress(),
+              org.vrrpagent.base.AddressText.of(c.conflict().peer()),
               c.conflict().differs(),
               c.conflict().detail(),
               b.isCarp() ? "vhid" : "VRID",
@@ -723,7 +723,7 @@ public final class Engine implements AutoCloseable {
           log.info(
               "{}: conflict with {} over: no advert from it we had to drop for {} s ({} dropped)",
               router,
-              c.conflict().peer().getHostAddress(),
+              org.vrrpagent.base.AddressText.of(c.conflict().peer()),
               conflictQuietNanos(b) / 1_000_000_000L,
               c.conflict().adverts());
           safely(router, () -> listener.conflictCleared(router, c.conflict()));
