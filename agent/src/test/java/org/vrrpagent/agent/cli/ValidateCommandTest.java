@@ -127,6 +127,11 @@ class ValidateCommandTest {
     assertThat(run("validate", "-c", file.toString())).isEqualTo(2);
     assertThat(err.toString())
         .contains("zone file " + zone + " is not a regular file (expected: a zone file, not a FIFO")
+        .contains("file " + key + " is not a regular file (expected: a file holding the secret)");
+    // --syntax-only does not judge files, but what it reads it reads with the same limits.
+    err.getBuffer().setLength(0);
+    assertThat(run("validate", "--syntax-only", "-c", file.toString())).isEqualTo(2);
+    assertThat(err.toString())
         .contains(
             "secret-file "
                 + key
@@ -141,6 +146,55 @@ class ValidateCommandTest {
             "zone file "
                 + zone
                 + " is not UTF-8 text (malformed byte at offset 2; expected: a zone file)");
+  }
+
+  /** The same for an https check's ca-file, the SMTP password file and a CARP password-file. */
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aFifoAsCaFileOrPasswordFileIsRefusedNotWaitedOn() throws Exception {
+    Path fifo = dir.resolve("fifo");
+    mkfifo(fifo);
+    Path file = dir.resolve("agent.yaml");
+    Files.writeString(
+        file,
+        """
+        node: h1
+        checks:
+          web: { http: { url: "https://127.0.0.1:8443/", ca-file: fifo } }
+        instances:
+          dns0: { interface: eth0, vrid: 51, addresses: [198.18.0.100/24], track: [{ check: web }] }
+          ns:
+            protocol: carp
+            interface: eth0
+            vhid: 60
+            password-file: fifo
+            addresses: [198.18.1.110/24]
+        notify:
+          email:
+            smtp: { host: localhost, username: vrrp, password-file: fifo }
+            from: vrrp-agent@example.org
+            to: [hostmaster@example.org]
+        """);
+    assertThat(run("validate", "-c", file.toString())).isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            file
+                + ":3:59: ca-file "
+                + fifo
+                + " is not a regular file (expected: a file of PEM certificates, not a FIFO or"
+                + " device)")
+        .contains(
+            file + ":10:20: file " + fifo + " is not a regular file (expected: a file holding")
+        .contains(
+            file + ":14:61: file " + fifo + " is not a regular file (expected: a file holding");
+    err.getBuffer().setLength(0);
+    assertThat(run("validate", "--syntax-only", "-c", file.toString())).isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "CARP password-file "
+                + fifo
+                + " is not a regular file (expected: the passphrase on its first line, not a FIFO"
+                + " or device)");
   }
 
   private static void mkfifo(Path path) throws Exception {
