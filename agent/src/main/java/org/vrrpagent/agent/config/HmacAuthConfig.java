@@ -1,14 +1,13 @@
 package org.vrrpagent.agent.config;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
+import org.vrrpagent.base.StrictText;
 import org.vrrpagent.core.wire.HmacTrailer;
 
 /**
@@ -52,17 +51,21 @@ public record HmacAuthConfig(Path secretFile, Optional<String> secret, Duration 
    */
   public static String read(Path file) {
     byte[] head;
-    try (InputStream in = Files.newInputStream(file)) {
-      head = in.readNBytes(MAX_FILE_BYTES + 1);
+    try {
+      // Not Files.newInputStream: a FIFO named as the secret file would block the load for ever.
+      head = StrictText.readBytes(file, MAX_FILE_BYTES);
+    } catch (StrictText.Refused e) {
+      throw new IllegalArgumentException(
+          "secret-file"
+              + switch (e.problem()) {
+                case TOO_LARGE -> " is longer than " + MAX_FILE_BYTES + " bytes";
+                case NOT_A_REGULAR_FILE -> " is not a regular file (a FIFO or device)";
+                case NOT_UTF8 -> " is not text";
+              }
+              + " (expected: the base64 secret alone, e.g. from openssl rand -base64 32)");
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "cannot read " + file + ": " + e.getMessage() + " (expected: a readable file)");
-    }
-    if (head.length > MAX_FILE_BYTES) {
-      throw new IllegalArgumentException(
-          "secret-file is longer than "
-              + MAX_FILE_BYTES
-              + " bytes (expected: the base64 secret alone, e.g. from openssl rand -base64 32)");
     }
     // Lines starting with # are comments; the rest, without whitespace, is the secret.
     String text =
