@@ -1,12 +1,11 @@
 package org.vrrpagent.agent.config;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import org.vrrpagent.base.StrictText;
 import org.vrrpagent.core.carp.CarpDigest;
 
 /**
@@ -57,8 +56,22 @@ public record CarpSettings(
 
   private static String readFirstLine(Path file) {
     byte[] head;
-    try (InputStream in = Files.newInputStream(file)) {
-      head = in.readNBytes(MAX_PASSWORD_FILE_BYTES + 1);
+    try {
+      head = StrictText.readBytes(file, MAX_PASSWORD_FILE_BYTES);
+    } catch (StrictText.Refused e) {
+      throw new IllegalArgumentException(
+          "CARP password-file "
+              + file
+              + switch (e.problem()) {
+                case TOO_LARGE ->
+                    " is longer than "
+                        + MAX_PASSWORD_FILE_BYTES
+                        + " bytes (expected: the passphrase on its first line)";
+                case NOT_A_REGULAR_FILE ->
+                    " is not a regular file (expected: the passphrase on its first line, not a FIFO"
+                        + " or device)";
+                case NOT_UTF8 -> " is not UTF-8 text (expected: the passphrase on its first line)";
+              });
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "cannot read CARP password-file "
@@ -66,14 +79,6 @@ public record CarpSettings(
               + ": "
               + e.getMessage()
               + " (expected: a readable file)");
-    }
-    if (head.length > MAX_PASSWORD_FILE_BYTES) {
-      throw new IllegalArgumentException(
-          "CARP password-file "
-              + file
-              + " is longer than "
-              + MAX_PASSWORD_FILE_BYTES
-              + " bytes (expected: the passphrase on its first line)");
     }
     String text = new String(head, StandardCharsets.UTF_8);
     int end = text.indexOf('\n');

@@ -130,6 +130,196 @@ class GeoElectionIT {
     lab.awaitLog(h2, "www: MASTER -> BACKUP", Duration.ofSeconds(10));
   }
 
+  /** Each site's own copy of example.org, as each site's nsd serves it: h1 (site A) is master. */
+  static final String SITE_ZONE =
+      """
+      $ORIGIN example.org.
+      $TTL 3600
+      @       IN SOA  ns1.example.org. hostmaster.example.org. (
+                      2026010101 ; serial
+                      3600 900 1209600 60 )
+              IN NS   ns1.example.org.
+      ns1     IN A    198.18.0.13
+      www     60 IN A     198.18.1.1     ; failover
+      standby 60 IN A     198.18.2.2     ; failover standby
+      """;
+
+  static final String SITE_A = "198.18.1.1";
+  static final String SITE_B = "198.18.2.2";
+
+  /**
+   * A site of the geo pair as docs/geo-failover.md describes it: no address to move; a shared BIND
+   * primary (on the router host, reached across it) takes RFC 2136 updates from the master, and the
+   * site's own nsd serves its own copy of the zone, rewritten on every change of master.
+   */
+  static String geoSite(String node, int priority, String peer, Path key, Nsd nsd) {
+    return """
+        node: %s
+        instances:
+          www:
+            interface: wan0
+            vrid: 10
+            priority: %d
+            advert-interval: 1s
+            unicast-peers: [ { address: %s, min-ttl: 250 } ]
+            addresses: []
+            hosts:
+              h1: { A: %s, vrrp: %s }
+              h2: { A: %s, vrrp: %s }
+            actions:
+              - dns-update:
+                  server: 198.18.0.13
+                  zone: example.org
+                  tsig: { name: vrrp-agent., algorithm: hmac-sha256, secret-file: %s }
+                  records:
+                    - { name: www, type: A, value: master }
+                    - { name: standby, type: A, value: standby }
+                  ttl: 60s
+                  timeout: 1s
+                  retry-for: 5m
+              - zone-file:
+                  path: %s
+                  marker: "; failover"
+                  reload: %s
+                  reload-timeout: 10s
+                  verify: { server: 127.0.0.1, name: www.example.org, type: A }
+        """
+        .formatted(
+            node,
+            priority,
+            peer,
+            SITE_A,
+            SITE_A,
+            SITE_B,
+            SITE_B,
+            key,
+            nsd.zoneFile,
+            nsd.reloadArgv());
+  }
+
+  /** Waits until {@code name} A, asked from {@code from}, is {@code want}. */
+  void awaitRecord(
+      String what, Duration within, Answer answer, String want, NetnsLab.LabProcess... logs) {
+    try {
+      Awaitility.await(what + " = " + want)
+          .atMost(within)
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> answer.get().equals(want));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          e.getMessage() + " (it says '" + answer.get() + "')" + AgentLab.logs(logs), e);
+    }
+  }
+
+  /** One DNS question, asked with dig. */
+  interface Answer {
+    String get();
+  }
+
+  @Test
+  @DisplayName(
+      "across a router with DNS actions: a crash of the master moves the record (shared BIND and"
+          + " the survivor's own nsd), the master back moves it back")
+  void aCrashOfTheMasterMovesTheRecordAndItsReturnMovesItBack() {
+    NetnsLab n = lab.lab;
+    // The shared primary sits on the router host's own address: each site reaches it across
+    // the router (its queries and updates come from the site's wan0 address).
+    n.addRoute(1, "198.18.0.13/32", "198.18.1.254");
+    n.addRoute(2, "198.18.0.13/32", "198.18.2.254");
+    Path key = Bind.keygen(n, "vrrp-agent", "tsig.key");
+    Bind bind = Bind.prepare(n, 3, key).start(n, 3);
+    Nsd nsd1 = Nsd.start(n, 1, SITE_ZONE);
+    Nsd nsd2 = Nsd.start(n, 2, SITE_ZONE);
+    Duration act = Duration.ofSeconds(40);
+
+    // Site A first, so that site B hears a master from its start (and is never master before
+    // the crash: its log is read for that below).
+    NetnsLab.LabProcess h1 = lab.agent(1, geoSite("h1", 200, SITE_B, key, nsd1));
+    lab.awaitLog(h1, "www: BACKUP -> MASTER", ELECTION);
+    NetnsLab.LabProcess h2 = lab.agent(2, geoSite("h2", 100, SITE_A, key, nsd2));
+    lab.awaitLog(h2, "www: INIT -> BACKUP", ELECTION);
+    // Asked from the other site, across the router: the shared primary names site A.
+    awaitRecord(
+        "www at BIND, from h2",
+        act,
+        () -> bind.answer(n, 2, "www.example.org", "A"),
+        SITE_A,
+        h1,
+        h2);
+    awaitRecord(
+        "standby at BIND, from h2",
+        act,
+        () -> bind.answer(n, 2, "standby.example.org", "A"),
+        SITE_B,
+        h1,
+        h2);
+    lab.awaitLog(h1, "changed (master h1, standby h2): updated and verified", act);
+    assertThat(h2.output()).doesNotContain("BACKUP -> MASTER");
+
+    // kill -9 of the master: site B waits out its master-down timer, takes over, and moves the
+    // shared record and its own zone to itself.
+    lab.kill(h1);
+    lab.awaitLog(h2, "www: BACKUP -> MASTER", ELECTION);
+    awaitRecord(
+        "www at BIND, from h2", act, () -> bind.answer(n, 2, "www.example.org", "A"), SITE_B, h2);
+    awaitRecord(
+        "standby at BIND, from h2",
+        act,
+        () -> bind.answer(n, 2, "standby.example.org", "A"),
+        SITE_A,
+        h2);
+    awaitRecord(
+        "www at h2's nsd", act, () -> nsd2.answer(n, 2, "www.example.org", "A"), SITE_B, h2);
+    awaitRecord(
+        "standby at h2's nsd",
+        act,
+        () -> nsd2.answer(n, 2, "standby.example.org", "A"),
+        SITE_A,
+        h2);
+    lab.awaitLog(h2, "changed (master h2, standby h1): updated and verified", act);
+
+    // Site A back with the higher priority: it preempts and the records name it again, at the
+    // shared primary (asked from site A) and in both sites' own zones.
+    NetnsLab.LabProcess again = lab.agent(1, geoSite("h1", 200, SITE_B, key, nsd1));
+    lab.awaitLog(again, "www: BACKUP -> MASTER", ELECTION);
+    lab.awaitLog(h2, "www: MASTER -> BACKUP", ELECTION);
+    awaitRecord(
+        "www at BIND, from h1",
+        act,
+        () -> bind.answer(n, 1, "www.example.org", "A"),
+        SITE_A,
+        again,
+        h2);
+    awaitRecord(
+        "standby at BIND, from h1",
+        act,
+        () -> bind.answer(n, 1, "standby.example.org", "A"),
+        SITE_B,
+        again,
+        h2);
+    for (int h = 1; h <= 2; h++) {
+      Nsd nsd = h == 1 ? nsd1 : nsd2;
+      int host = h;
+      awaitRecord(
+          "www at h" + h + "'s nsd",
+          act,
+          () -> nsd.answer(n, host, "www.example.org", "A"),
+          SITE_A,
+          again,
+          h2);
+      awaitRecord(
+          "standby at h" + h + "'s nsd",
+          act,
+          () -> nsd.answer(n, host, "standby.example.org", "A"),
+          SITE_B,
+          again,
+          h2);
+    }
+    lab.awaitLog(again, "changed (master h1, standby h2): updated and verified", act);
+    assertThat(again.output()).doesNotContain("Exception");
+    assertThat(h2.output()).doesNotContain("Exception");
+  }
+
   @Test
   @DisplayName(
       "rotation across a router: rotate NAME and a scheduled rotation hand over to the other site"

@@ -58,6 +58,20 @@ class FileProbeTest {
   }
 
   @Test
+  void aFifoIsDownAtOnceNotWaitedOn(@TempDir Path tmp) throws Exception {
+    Path fifo = tmp.resolve("weight");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).isTrue();
+    Probe p = probes.create(new FileProbeSpec(fifo));
+    for (int i = 0; i < 2; i++) { // the second run is not stuck behind the first
+      ProbeResult r = run(p);
+      assertThat(r.isUp()).isFalse();
+      assertThat(r.reason())
+          .isEqualTo("file " + fifo + ": not a regular file (expected: a file holding an integer)");
+    }
+  }
+
+  @Test
   void unchangedFileIsNotReadAgainButAChangeIsSeen(@TempDir Path tmp) throws Exception {
     Path f = tmp.resolve("weight");
     Files.writeString(f, "5");
