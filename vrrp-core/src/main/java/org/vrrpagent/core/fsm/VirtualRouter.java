@@ -156,6 +156,7 @@ public final class VirtualRouter implements Router {
       case PriorityChanged p -> priorityChanged(p.effectivePriority(), nowNanos, out);
       case FaultRaised f -> faultRaised(f.reason(), nowNanos, out);
       case FaultCleared c -> faultCleared(nowNanos, out);
+      case Event.AdvertRejected r -> advertRejected(r, nowNanos, out);
       case Event.CarpAdvertReceived c ->
           throw new IllegalStateException("CARP advertisement for VRRP router " + config.name());
     }
@@ -410,6 +411,22 @@ public final class VirtualRouter implements Router {
       backupReceived(a, source, now, out);
     } else {
       masterReceived(a, source, now, out);
+    }
+  }
+
+  /**
+   * An advert the engine refused before decoding (hmac-sha256). A peer that sends no trailer, signs
+   * with another secret or whose clock is beyond the replay window is configured differently: each
+   * of us may be master, as with a version or password mismatch, so it raises the conflict alarm
+   * (not in INIT or FAULT, which take part in no election). A replay is no disagreement.
+   */
+  private void advertRejected(Event.AdvertRejected r, long now, List<Action> out) {
+    if (state != VrrpState.INIT
+        && state != VrrpState.FAULT
+        && PeerConflict.isConflict(r.reason())) {
+      conflict(r.source(), r.reason(), r.detail(), now, out);
+    } else {
+      out.add(new Dropped(r.reason(), r.detail()));
     }
   }
 
