@@ -534,7 +534,7 @@ public final class Engine implements AutoCloseable {
           new Event.AdvertRejected(
               packet.source(),
               e.reason(),
-              "from " + packet.source().getHostAddress() + ": " + e.getMessage()));
+              "from " + AddressText.of(packet.source()) + ": " + e.getMessage()));
       return null;
     }
     return new InboundPacket(
