@@ -305,6 +305,7 @@ final class ConfigApplier implements AutoCloseable {
               i.source(),
               i.unicastPeers(),
               i.auth(),
+              i.hmac(),
               i.checksum(),
               i.garp(),
               i.virtualMac(),

@@ -111,6 +111,8 @@ public final class CarpRouter implements Router {
       case Event.FaultCleared c -> faultCleared(nowNanos, out);
       case Event.AdvertReceived a ->
           throw new IllegalStateException("VRRP advertisement for CARP router " + config.name());
+      case Event.AdvertRejected r ->
+          throw new IllegalStateException("hmac-sha256 refusal for CARP router " + config.name());
     }
     return out;
   }
