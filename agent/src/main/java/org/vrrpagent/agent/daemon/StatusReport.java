@@ -88,7 +88,7 @@ final class StatusReport implements StatusSource {
               r.effectivePriority(),
               reasons,
               e == null ? null : e.demotionText(),
-              r.masterAddress() == null ? null : r.masterAddress().getHostAddress(),
+              r.masterAddress() == null ? null : AddressText.of(r.masterAddress()),
               r.masterPriority(),
               i == null ? List.of() : i.addresses().stream().map(VirtualAddress::toString).toList(),
               r.sinceNanos() == 0 ? null : now.minusNanos(nowNanos - r.sinceNanos()),
@@ -114,7 +114,7 @@ final class StatusReport implements StatusSource {
             p ->
                 out.add(
                     new StatusSnapshot.ConflictStatus(
-                        p.peer().getHostAddress(),
+                        AddressText.of(p.peer()),
                         p.differs(),
                         p.reason().label(),
                         p.detail(),

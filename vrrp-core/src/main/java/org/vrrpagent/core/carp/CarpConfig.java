@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import org.vrrpagent.base.AddressText;
 import org.vrrpagent.core.fsm.ReceivePolicy;
 import org.vrrpagent.core.fsm.RouterConfig;
 import org.vrrpagent.core.wire.AddressFamily;
@@ -90,14 +91,14 @@ public record CarpConfig(
         throw new IllegalArgumentException(
             where
                 + "address "
-                + a.getHostAddress()
+                + AddressText.of(a)
                 + " (expected: IPv4; CARP over IPv6 is not"
                 + " supported)");
       }
     }
     if (!(primaryAddress instanceof Inet4Address)) {
       throw new IllegalArgumentException(
-          where + "primary address " + primaryAddress.getHostAddress() + " (expected: IPv4)");
+          where + "primary address " + AddressText.of(primaryAddress) + " (expected: IPv4)");
     }
   }
 
@@ -178,6 +179,6 @@ public record CarpConfig(
         + advskew
         + (preempt ? " preempt" : "")
         + " "
-        + virtualAddresses.stream().map(InetAddress::getHostAddress).toList();
+        + virtualAddresses.stream().map(AddressText::of).toList();
   }
 }

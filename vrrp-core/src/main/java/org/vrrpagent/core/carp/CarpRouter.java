@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.vrrpagent.base.AddressText;
 import org.vrrpagent.core.fsm.Action;
 import org.vrrpagent.core.fsm.Action.AddAddresses;
 import org.vrrpagent.core.fsm.Action.AnnounceAddresses;
@@ -293,7 +294,7 @@ public final class CarpRouter implements Router {
           "CARP digest from "
               + text(source)
               + " does not verify (expected: our passphrase and addresses "
-              + config.virtualAddresses().stream().map(InetAddress::getHostAddress).toList()
+              + config.virtualAddresses().stream().map(AddressText::of).toList()
               + ")",
           now,
           out);
@@ -467,7 +468,7 @@ public final class CarpRouter implements Router {
   }
 
   private static String text(InetAddress address) {
-    return address == null ? "unknown" : address.getHostAddress();
+    return address == null ? "unknown" : AddressText.of(address);
   }
 
   @Override

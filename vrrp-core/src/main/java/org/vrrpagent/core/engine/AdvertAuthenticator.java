@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.LongSupplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.vrrpagent.base.AddressText;
 import org.vrrpagent.core.io.InboundPacket;
 import org.vrrpagent.core.wire.DropReason;
 import org.vrrpagent.core.wire.HmacTrailer;
@@ -85,7 +86,7 @@ final class AdvertAuthenticator {
       throw new MalformedAdvertisementException(
           DropReason.UNKNOWN_PEER,
           "not a unicast peer (expected: one of "
-              + peers.stream().map(InetAddress::getHostAddress).toList()
+              + peers.stream().map(AddressText::of).toList()
               + ")");
     }
     byte[] m = p.vrrpMessage();

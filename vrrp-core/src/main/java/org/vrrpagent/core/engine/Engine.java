@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vrrpagent.base.AddressText;
 import org.vrrpagent.core.carp.CarpAdvertisement;
 import org.vrrpagent.core.carp.CarpCodec;
 import org.vrrpagent.core.carp.CarpElection;
@@ -401,7 +402,7 @@ public final class Engine implements AutoCloseable {
             // A bug, not a bad packet: say so loudly, keep the engine running.
             log.error(
                 "engine error on a packet from {}: {}",
-                packet.source().getHostAddress(),
+                AddressText.of(packet.source()),
                 e.toString(),
                 e);
           }
@@ -480,7 +481,7 @@ public final class Engine implements AutoCloseable {
                   null,
                   DropReason.NOT_RUNNING,
                   "from "
-                      + packet.source().getHostAddress()
+                      + AddressText.of(packet.source())
                       + (started ? " after shutdown" : " before start")));
       return;
     }
@@ -494,7 +495,7 @@ public final class Engine implements AutoCloseable {
                   null,
                   DropReason.NOT_RUNNING,
                   "from "
-                      + packet.source().getHostAddress()
+                      + AddressText.of(packet.source())
                       + ": no router on "
                       + transportKey
                       + " any more"));
@@ -533,7 +534,7 @@ public final class Engine implements AutoCloseable {
           new Event.AdvertRejected(
               packet.source(),
               e.reason(),
-              "from " + packet.source().getHostAddress() + ": " + e.getMessage()));
+              "from " + AddressText.of(packet.source()) + ": " + e.getMessage()));
       return null;
     }
     return new InboundPacket(
@@ -592,7 +593,7 @@ public final class Engine implements AutoCloseable {
                   null,
                   e.reason(),
                   "from "
-                      + packet.source().getHostAddress()
+                      + AddressText.of(packet.source())
                       + ": "
                       + e.getMessage()
                       + (carp ? " (CARP)" : "")));
@@ -609,7 +610,7 @@ public final class Engine implements AutoCloseable {
                       b.name(),
                       own.isRfc() ? DropReason.TTL : DropReason.PEER_TTL,
                       "from "
-                          + packet.source().getHostAddress()
+                          + AddressText.of(packet.source())
                           + ": TTL "
                           + packet.ttlOrHopLimit()
                           + " (expected: "
@@ -634,7 +635,7 @@ public final class Engine implements AutoCloseable {
                 (carp ? "CARP vhid " : "VRID ")
                     + id
                     + " from "
-                    + packet.source().getHostAddress()
+                    + AddressText.of(packet.source())
                     + " (not configured on this link)"));
   }
 
@@ -755,7 +756,7 @@ public final class Engine implements AutoCloseable {
               "{}: CONFLICT with {}: {} differs ({}); it claims {} {} on {} and we drop its adverts, so both"
                   + " of us may hold the addresses; fix the configuration on one side",
               router,
-              c.conflict().peer().getHostAddress(),
+              AddressText.of(c.conflict().peer()),
               c.conflict().differs(),
               c.conflict().detail(),
               b.isCarp() ? "vhid" : "VRID",
@@ -767,7 +768,7 @@ public final class Engine implements AutoCloseable {
           log.info(
               "{}: conflict with {} over: no advert from it we had to drop for {} s ({} dropped)",
               router,
-              c.conflict().peer().getHostAddress(),
+              AddressText.of(c.conflict().peer()),
               conflictQuietNanos(b) / 1_000_000_000L,
               c.conflict().adverts());
           safely(router, () -> listener.conflictCleared(router, c.conflict()));
@@ -792,7 +793,7 @@ public final class Engine implements AutoCloseable {
         log.warn(
             "{}: advertisement to {} not sent: {}",
             b.name(),
-            destination.getHostAddress(),
+            AddressText.of(destination),
             e.getMessage());
         continue;
       }

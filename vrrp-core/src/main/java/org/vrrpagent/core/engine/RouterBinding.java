@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.vrrpagent.base.AddressText;
 import org.vrrpagent.core.carp.CarpConfig;
 import org.vrrpagent.core.fsm.RouterConfig;
 import org.vrrpagent.core.io.InterfaceAddress;
@@ -126,7 +127,7 @@ public record RouterBinding(
         throw new IllegalArgumentException(
             config.name()
                 + ": TTL window for "
-                + peer.getHostAddress()
+                + AddressText.of(peer)
                 + ", which is not a unicast peer "
                 + unicastPeers);
       }
@@ -190,6 +191,6 @@ public record RouterBinding(
       }
     }
     throw new IllegalStateException(
-        name() + ": " + address.getHostAddress() + " is not a virtual address");
+        name() + ": " + AddressText.of(address) + " is not a virtual address");
   }
 }

@@ -2,11 +2,14 @@ package org.vrrpagent.core.fsm;
 
 import java.net.InetAddress;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.vrrpagent.base.AddressText;
+import org.vrrpagent.base.DurationText;
 import org.vrrpagent.core.fsm.Action.AddAddresses;
 import org.vrrpagent.core.fsm.Action.AnnounceAddresses;
 import org.vrrpagent.core.fsm.Action.ArmTimer;
@@ -515,12 +518,12 @@ public final class VirtualRouter implements Router {
             source,
             DropReason.INTERVAL_MISMATCH,
             "interval "
-                + a.maxAdvertIntervalCentis() / 100
-                + " s from "
+                + centisText(a.maxAdvertIntervalCentis())
+                + " from "
                 + text(source)
                 + " (expected: "
-                + config.advertIntervalCentis() / 100
-                + " s)",
+                + centisText(config.advertIntervalCentis())
+                + ")",
             now,
             out);
       }
@@ -875,8 +878,9 @@ public final class VirtualRouter implements Router {
     return timer.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
+  /** An interval as the configuration writes it ({@code 1s}, {@code 250ms}): one formatter. */
   private static String centisText(int centis) {
-    return centis % 100 == 0 ? centis / 100 + " s" : centis * 10 + " ms";
+    return DurationText.of(Duration.ofMillis(centis * 10L));
   }
 
   private static String authText(AuthType type) {
@@ -884,11 +888,11 @@ public final class VirtualRouter implements Router {
   }
 
   private static String text(InetAddress address) {
-    return address == null ? "unknown" : address.getHostAddress();
+    return address == null ? "unknown" : AddressText.of(address);
   }
 
   private static List<String> texts(List<InetAddress> addresses) {
-    return addresses.stream().map(InetAddress::getHostAddress).sorted().toList();
+    return addresses.stream().map(AddressText::of).sorted().toList();
   }
 
   @Override

@@ -176,7 +176,7 @@ class CarpCodecTest {
         FIRST,
         new IpContext(SRC, InetAddress.ofLiteral("ff02::12"), 255),
         DropReason.ADDRESS_FAMILY,
-        "source 198.18.1.11 and destination ff02:0:0:0:0:0:0:12 (expected: one address family)");
+        "source 198.18.1.11 and destination ff02::12 (expected: one address family)");
     assertDropped(recheck(with(FIRST, 1, 0)), IP, DropReason.VRID, "vhid 0 (expected: 1..255)");
     assertDropped(
         recheck(with(FIRST, 5, 0)),
