@@ -83,7 +83,9 @@ public final class StatusCommand extends AgentCommand {
         String source = r.path("source").asString();
         int delta = r.path("delta").asInt();
         if (why.isEmpty()) {
-          why.add(source + " " + delta); // the base: "configured 200", "rank 2 in /etc/… 200"
+          // The base: "configured 200"; a longer reason gets its value in parentheses, so that
+          // "priority-order file: rank 2 of 3 (200)" does not read as "3 200".
+          why.add(source.contains(" ") ? source + " (" + delta + ")" : source + " " + delta);
         } else if (source.startsWith("clamped ")) {
           clamp = clampText(source);
         } else {
