@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.vrrpagent.base.DurationText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
@@ -162,7 +163,7 @@ public final class StatusCommand extends AgentCommand {
             List.of(
                 text(c.get("name")),
                 c.path("up").asBoolean() ? "up" : "down",
-                latency < 0 ? "-" : String.format(java.util.Locale.ROOT, "%.1fms", latency),
+                latency < 0 ? "-" : DurationText.measuredMillis(latency),
                 c.hasNonNull("lastResult")
                     ? c.get("lastResult").asString() + ": " + text(c.get("reason"))
                     : "-"));
