@@ -81,6 +81,40 @@ public final class StrictText {
     return bytes;
   }
 
+  /**
+   * {@code text} safe to print inside one line of a message: control characters (C0, DEL, C1) as
+   * {@code \xNN}, the Unicode line and paragraph separators U+2028 and U+2029 as backslash-u
+   * escapes. Values quoted back to an operator pass through this, so that every error stays one
+   * line.
+   */
+  public static String oneLine(String text) {
+    int i = 0;
+    while (i < text.length() && printable(text.charAt(i))) {
+      i++;
+    }
+    if (i == text.length()) {
+      return text;
+    }
+    StringBuilder b = new StringBuilder(text.length() + 8).append(text, 0, i);
+    for (; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (printable(c)) {
+        b.append(c);
+      } else if (c == '\u2028' || c == '\u2029') {
+        b.append("\\u").append(Integer.toHexString(c));
+      } else {
+        b.append("\\x")
+            .append(Character.forDigit(c >> 4, 16))
+            .append(Character.forDigit(c & 0xf, 16));
+      }
+    }
+    return b.toString();
+  }
+
+  private static boolean printable(char c) {
+    return c >= 0x20 && c != 0x7f && !(c >= 0x80 && c <= 0x9f) && c != '\u2028' && c != '\u2029';
+  }
+
   /** Decodes strict UTF-8; a malformed or unmappable sequence is refused with its offset. */
   public static String decode(byte[] bytes) throws Refused {
     CharsetDecoder decoder =

@@ -57,4 +57,13 @@ class StrictTextTest {
     assertThatExceptionOfType(NoSuchFileException.class)
         .isThrownBy(() -> StrictText.read(dir.resolve("none"), 1));
   }
+
+  @Test
+  void oneLineEscapesWhatWouldBreakALine() {
+    assertThat(StrictText.oneLine("http://a/ b")).isEqualTo("http://a/ b");
+    assertThat(StrictText.oneLine("a\nb\r\tc\u007fd\u0085e"))
+        .isEqualTo("a\\x0ab\\x0d\\x09c\\x7fd\\x85e");
+    assertThat(StrictText.oneLine("x\u2028y\u2029")).isEqualTo("x\\u2028y\\u2029");
+    assertThat(StrictText.oneLine("grüße ✓")).isEqualTo("grüße ✓");
+  }
 }

@@ -10,6 +10,7 @@ import java.util.regex.PatternSyntaxException;
 import org.vrrpagent.base.AddressText;
 import org.vrrpagent.base.DurationText;
 import org.vrrpagent.base.HostPort;
+import org.vrrpagent.base.StrictText;
 
 /**
  * The rules the spec records share. Each throws {@link InvalidOptionException} naming the YAML key,
@@ -25,11 +26,11 @@ final class OptionRules {
     return new InvalidOptionException(key, message);
   }
 
-  /** {@code "value"}, shortened when long. */
+  /** {@code "value"}, shortened when long, on one line ({@link StrictText#oneLine}). */
   static String quote(String value) {
     String v =
         value.length() > MAX_QUOTED_CHARS ? value.substring(0, MAX_QUOTED_CHARS) + "…" : value;
-    return "\"" + v + "\"";
+    return "\"" + StrictText.oneLine(v) + "\"";
   }
 
   static String required(String value, String key, String expected) {

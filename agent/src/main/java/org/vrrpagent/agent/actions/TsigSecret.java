@@ -1,13 +1,12 @@
 package org.vrrpagent.agent.actions;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.vrrpagent.base.StrictText;
 
 /**
  * A TSIG secret file: the base64 secret alone, or a BIND key clause as {@code tsig-keygen} prints
@@ -43,11 +42,23 @@ public final class TsigSecret {
    * @throws IllegalArgumentException saying what is wrong with the content (expected: …)
    */
   public static String read(Path file, String keyName, String algorithm) throws IOException {
-    if (Files.size(file) > MAX_FILE_BYTES) {
+    String text;
+    try {
+      text = StrictText.read(file, MAX_FILE_BYTES);
+    } catch (StrictText.Refused e) {
       throw new IllegalArgumentException(
-          "larger than " + MAX_FILE_BYTES + " bytes (expected: a TSIG key file)");
+          switch (e.problem()) {
+            case TOO_LARGE ->
+                "larger than " + MAX_FILE_BYTES + " bytes (expected: a TSIG key file)";
+            case NOT_UTF8 ->
+                "not UTF-8 text (malformed byte at offset "
+                    + e.offset()
+                    + "; expected: a TSIG key file)";
+            case NOT_A_REGULAR_FILE ->
+                "not a regular file (expected: a TSIG key file, not a FIFO or device)";
+          });
     }
-    return parse(Files.readString(file, StandardCharsets.UTF_8), keyName, algorithm);
+    return parse(text, keyName, algorithm);
   }
 
   /** As {@link #read}, from the file's text. */

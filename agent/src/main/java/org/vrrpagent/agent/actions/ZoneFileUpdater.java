@@ -5,8 +5,6 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -30,6 +28,7 @@ import org.vrrpagent.agent.config.ActionsConfig.Verify;
 import org.vrrpagent.agent.config.ActionsConfig.ZoneFile;
 import org.vrrpagent.agent.notify.ActionEvent.Result;
 import org.vrrpagent.base.ProcessGroupRunner;
+import org.vrrpagent.base.StrictText;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.SimpleResolver;
 
@@ -108,25 +107,10 @@ final class ZoneFileUpdater {
     byte[] original;
     String text;
     try {
-      if (Files.size(z.path()) > ZoneRewriter.MAX_ZONE_BYTES) {
-        return new Outcome(
-            Result.FAILED,
-            z.path()
-                + " is larger than "
-                + ZoneRewriter.MAX_ZONE_BYTES
-                + " bytes; nothing changed");
-      }
-      original = Files.readAllBytes(z.path());
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(original))
-              .toString();
-    } catch (CharacterCodingException e) {
-      return new Outcome(
-          Result.FAILED, z.path() + " is not UTF-8 text (expected: a zone file); nothing changed");
+      original = ZoneRewriter.readZone(z.path());
+      text = new String(original, StandardCharsets.UTF_8); // valid UTF-8: readZone checked it
+    } catch (StrictText.Refused e) {
+      return new Outcome(Result.FAILED, z.path() + ZoneRewriter.refusal(e) + "; nothing changed");
     } catch (IOException e) {
       return new Outcome(Result.FAILED, "cannot read " + z.path() + ": " + e + "; nothing changed");
     }

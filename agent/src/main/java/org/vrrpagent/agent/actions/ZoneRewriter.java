@@ -1,6 +1,8 @@
 package org.vrrpagent.agent.actions;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -13,6 +15,7 @@ import org.vrrpagent.agent.config.ActionsConfig.Host;
 import org.vrrpagent.agent.config.ActionsConfig.RecordType;
 import org.vrrpagent.agent.config.ActionsConfig.Role;
 import org.vrrpagent.base.AddressText;
+import org.vrrpagent.base.StrictText;
 
 /**
  * Rewrites the marked records of a master zone file (RFC 1035 §5.1 text) so they name the current
@@ -43,6 +46,30 @@ public final class ZoneRewriter {
   private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
 
   private ZoneRewriter() {}
+
+  /**
+   * A zone file's bytes, read as every file operators edit is read ({@link StrictText}): a regular
+   * file (a FIFO would block the reader for ever), at most {@link #MAX_ZONE_BYTES}, valid UTF-8.
+   *
+   * @throws IOException when it cannot be read; {@link StrictText.Refused} (worded by {@link
+   *     #refusal}) when its content is refused
+   */
+  public static byte[] readZone(Path zone) throws IOException {
+    byte[] bytes = StrictText.readBytes(zone, (int) MAX_ZONE_BYTES);
+    StrictText.decode(bytes);
+    return bytes;
+  }
+
+  /** What is wrong with a zone file {@link #readZone} refused, to follow its path. */
+  public static String refusal(StrictText.Refused e) {
+    return switch (e.problem()) {
+      case TOO_LARGE -> " is larger than " + MAX_ZONE_BYTES + " bytes (expected: a zone file)";
+      case NOT_UTF8 ->
+          " is not UTF-8 text (malformed byte at offset " + e.offset() + "; expected: a zone file)";
+      case NOT_A_REGULAR_FILE ->
+          " is not a regular file (expected: a zone file, not a FIFO or device)";
+    };
+  }
 
   /** Whose addresses the roles stand for now. */
   public record Roles(Host master, Host standby) {

@@ -55,9 +55,6 @@ final class ActionBinder extends Binder {
   private static final Map<String, On> STATES =
       options("master", On.MASTER, "backup", On.BACKUP, "fault", On.FAULT);
 
-  /** Largest zone file validate reads to check its marked lines. */
-  static final long MAX_ZONE_BYTES = ZoneRewriter.MAX_ZONE_BYTES;
-
   private final String node;
 
   ActionBinder(Problems problems, FileRules rules, Declared declared, Path baseDir, String node) {
@@ -496,15 +493,12 @@ final class ActionBinder extends Binder {
       return Optional.empty();
     }
     try {
-      if (Files.size(path) > MAX_ZONE_BYTES) {
-        return Optional.of(
-            "zone file "
-                + path
-                + " is larger than "
-                + MAX_ZONE_BYTES
-                + " bytes (expected: a zone file)");
+      String text;
+      try {
+        text = new String(ZoneRewriter.readZone(path), java.nio.charset.StandardCharsets.UTF_8);
+      } catch (org.vrrpagent.base.StrictText.Refused e) {
+        return Optional.of("zone file " + path + ZoneRewriter.refusal(e));
       }
-      String text = Files.readString(path, java.nio.charset.StandardCharsets.UTF_8);
       String self = node;
       String peer = hosts.keySet().stream().filter(n -> !n.equals(self)).findFirst().orElse(self);
       ZoneRewriter.rewrite(

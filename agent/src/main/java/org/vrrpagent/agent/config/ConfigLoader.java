@@ -62,15 +62,18 @@ public final class ConfigLoader {
 
   /** Loads configuration text; {@code name} stands for the file in messages. */
   public static Config parse(String name, String yaml) throws ConfigException {
+    return parse(name, yaml.getBytes(StandardCharsets.UTF_8), defaultNodeName());
+  }
+
+  /**
+   * The file's bytes as {@link #load(Path)} reads them, the named files not looked at, and {@code
+   * defaultNode} as the node name when there is no {@code node:}: the fuzz target's entry, so that
+   * it neither writes a file nor reads the host name for every input.
+   */
+  static Config parse(String name, byte[] bytes, String defaultNode) throws ConfigException {
     Problems problems = new Problems(name);
     Config config =
-        parse(
-            name,
-            yaml.getBytes(StandardCharsets.UTF_8),
-            problems,
-            defaultNodeName(),
-            FileRules.NONE,
-            baseDir(Path.of(name)));
+        parse(name, bytes, problems, defaultNode, FileRules.NONE, baseDir(Path.of(name)));
     if (!problems.isEmpty()) {
       throw new ConfigException(problems.sorted());
     }

@@ -3,6 +3,7 @@ package org.vrrpagent.agent.config;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -136,7 +137,10 @@ final class InstanceBinder extends Binder {
               + InstanceConfig.MAX_UNICAST_PEERS
               + ")");
     }
-    Optional<AuthConfig> auth = r.node("auth").flatMap(n -> auth(r, n, version));
+    Auth parsedAuth =
+        r.node("auth").map(n -> auth(r, n, version, !peers.isEmpty())).orElse(Auth.NONE);
+    Optional<AuthConfig> auth = parsedAuth.pass();
+    Optional<HmacAuthConfig> hmac = parsedAuth.hmac();
     ChecksumMode checksum =
         r.choice(
                 "checksum",
@@ -234,6 +238,7 @@ final class InstanceBinder extends Binder {
             source,
             peers,
             auth,
+            hmac,
             checksum,
             garp,
             virtualMac,
@@ -270,9 +275,10 @@ final class InstanceBinder extends Binder {
 
   /**
    * An instance with {@code protocol: carp} (docs/carp.md): interface, vhid, advbase, advskew,
-   * password or password-file, preempt (default false, as in ucarp and carp(4)), addresses (IPv4),
-   * track and priority-order. It becomes an {@link InstanceConfig} whose {@code vrid} is the vhid,
-   * whose priority is the one its advskew stands for, and which carries {@link CarpSettings}.
+   * password or password-file, preempt (default false, as in ucarp and carp(4)), addresses (IPv4,
+   * or IPv6 as carp(4) speaks it), track and priority-order. It becomes an {@link InstanceConfig}
+   * whose {@code vrid} is the vhid, whose priority is the one its advskew stands for, and which
+   * carries {@link CarpSettings}.
    */
   private Optional<InstanceConfig> carpInstance(
       String name, MappingReader r, Map<String, CheckSpec> checks, int before) {
@@ -326,29 +332,21 @@ final class InstanceBinder extends Binder {
           r.keyAt("password-file"),
           "password and password-file both set in " + r.where() + " (expected: one of them)");
     }
-    passwordFile
-        .filter(java.nio.file.Files::isReadable)
-        .ifPresent(
-            f -> {
-              try {
-                new CarpSettings(1, 0, Optional.empty(), Optional.of(f)).passphrase();
-              } catch (IllegalArgumentException e) {
-                problems.add(r.at("password-file"), e.getMessage());
-              }
-            });
-    boolean preempt = r.bool("preempt").orElse(false);
-    List<VirtualAddress> addresses = addresses(r, VrrpVersion.V3);
-    for (VirtualAddress a : addresses) {
-      if (a.family() != AddressFamily.IPV4) {
-        problems.add(
-            r.at("addresses"),
-            "address "
-                + a
-                + " is IPv6 in a CARP instance (expected: IPv4; CARP over IPv6 is not supported"
-                + " yet, and ucarp speaks IPv4 only)");
-        break;
+    // The file is read here, at every load (validate, start, reload): the configuration carries
+    // the passphrase in force, so a reload after the file changed rebuilds the instance with the
+    // new one; a file that cannot be read refuses the load (a reload keeps the running one).
+    Optional<String> fromFile = Optional.empty();
+    if (passwordFile.isPresent() && java.nio.file.Files.isReadable(passwordFile.get())) {
+      try {
+        fromFile = CarpSettings.load(1, 0, Optional.empty(), passwordFile).fromFile();
+      } catch (IllegalArgumentException e) {
+        problems.add(r.at("password-file"), e.getMessage());
       }
     }
+    boolean preempt = r.bool("preempt").orElse(false);
+    // IPv4 (ucarp and carp(4)) or IPv6 (carp(4) only: adverts to ff02::12 from the link-local
+    // address), one family per instance as for VRRP.
+    List<VirtualAddress> addresses = addresses(r, VrrpVersion.V3);
     List<TrackConfig> track = tracks(r, checks, false);
     Optional<PriorityOrderConfig> order =
         r.node("priority-order").flatMap(n -> priorityOrder(r, n));
@@ -374,7 +372,8 @@ final class InstanceBinder extends Binder {
             name,
             iface.get(),
             vhid.get(),
-            VrrpVersion.V2,
+            // not VRRP's version: the word VRRP code reads for the family (v3 for IPv6)
+            addresses.getFirst().family() == AddressFamily.IPV4 ? VrrpVersion.V2 : VrrpVersion.V3,
             org.vrrpagent.core.carp.CarpConfig.basePriorityFor(skew),
             advbase,
             preempt,
@@ -383,6 +382,7 @@ final class InstanceBinder extends Binder {
             addresses,
             Optional.empty(),
             List.of(),
+            Optional.empty(),
             Optional.empty(),
             ChecksumMode.MESSAGE_ONLY,
             // ucarp: one gratuitous ARP on takeover and one more two adverts later.
@@ -395,7 +395,8 @@ final class InstanceBinder extends Binder {
             ActionsConfig.NONE,
             Optional.empty(),
             Optional.of(
-                new CarpSettings((int) advbase.toSeconds(), skew, password, passwordFile))));
+                new CarpSettings(
+                    (int) advbase.toSeconds(), skew, password, passwordFile, fromFile))));
   }
 
   /** {@code on-link-only}, {@code max-learned-interval}, {@code accept-from}: receive hardening. */
@@ -843,44 +844,131 @@ final class InstanceBinder extends Binder {
     return ip;
   }
 
-  private Optional<AuthConfig> auth(MappingReader parent, YamlNode n, VrrpVersion version) {
+  /** What {@code auth:} holds: VRRPv2 PASS, or vrrp-agent's own hmac-sha256, or neither. */
+  private record Auth(Optional<AuthConfig> pass, Optional<HmacAuthConfig> hmac) {
+    static final Auth NONE = new Auth(Optional.empty(), Optional.empty());
+  }
+
+  private static final Map<String, String> AUTH_TYPES =
+      options("pass", "pass", "hmac-sha256", "hmac-sha256");
+
+  /**
+   * {@code auth:}: {@code { type: pass, password: … }} (VRRPv2, keepalived's PASS) or {@code {
+   * type: hmac-sha256, secret-file: PATH, replay-window: 30s }} (vrrp-agent only, between unicast
+   * peers, VRRPv3).
+   */
+  private Auth auth(MappingReader parent, YamlNode n, VrrpVersion version, boolean unicast) {
+    Optional<MappingReader> maybe = MappingReader.of(n, "auth", parent.keyAt("auth"), problems);
+    if (maybe.isEmpty()) {
+      return Auth.NONE;
+    }
+    MappingReader r = maybe.get();
+    if (!r.has("type")) {
+      r.missing("type", "pass (VRRPv2) or hmac-sha256 (vrrp-agent peers only)");
+      r.node("password");
+      r.node("secret-file");
+      r.node("replay-window");
+      r.finish();
+      return Auth.NONE;
+    }
+    Optional<String> type = r.node("type").flatMap(t -> r.choiceValue(t, "auth type", AUTH_TYPES));
+    if (type.isEmpty()) {
+      r.node("password");
+      r.node("secret-file");
+      r.node("replay-window");
+      r.finish();
+      return Auth.NONE;
+    }
+    return type.get().equals("pass")
+        ? new Auth(pass(parent, r, version), Optional.empty())
+        : new Auth(Optional.empty(), hmac(parent, r, version, unicast));
+  }
+
+  private Optional<AuthConfig> pass(MappingReader parent, MappingReader r, VrrpVersion version) {
+    int before = problemCount();
     if (version == VrrpVersion.V3) {
       problems.add(
           parent.keyAt("auth"),
-          "auth is set in a version 3 instance (expected: no auth; RFC 5798 removed authentication, use version: 2 for keepalived PASS)");
-      return Optional.empty();
+          "auth type pass is set in a version 3 instance (expected: no auth, or type hmac-sha256"
+              + " between vrrp-agent peers; RFC 5798 removed authentication, use version: 2 for"
+              + " keepalived PASS)");
     }
-    return MappingReader.of(n, "auth", parent.keyAt("auth"), problems)
-        .flatMap(
-            r -> {
-              Optional<AuthType> type =
-                  r.node("type")
-                      .flatMap(
-                          t ->
-                              r.choiceValue(t, "auth type", options("pass", AuthType.SIMPLE_TEXT)));
-              if (!r.has("type")) {
-                r.missing("type", "pass");
+    for (String key : List.of("secret-file", "replay-window")) {
+      if (r.has(key)) {
+        problems.add(r.keyAt(key), key + " is set with auth type pass (expected: password alone)");
+        r.node(key);
+      }
+    }
+    Optional<String> password = r.requiredString("password", "1..8 characters");
+    password =
+        password.filter(
+            p -> {
+              int bytes = p.getBytes(StandardCharsets.UTF_8).length;
+              if (bytes > AuthConfig.MAX_PASSWORD_BYTES) {
+                problems.add(
+                    r.at("password"),
+                    "auth password is "
+                        + bytes
+                        + " bytes long (expected: at most 8; keepalived truncates longer ones)");
+                return false;
               }
-              Optional<String> password = r.requiredString("password", "1..8 characters");
-              password =
-                  password.filter(
-                      p -> {
-                        int bytes = p.getBytes(StandardCharsets.UTF_8).length;
-                        if (bytes > AuthConfig.MAX_PASSWORD_BYTES) {
-                          problems.add(
-                              r.at("password"),
-                              "auth password is "
-                                  + bytes
-                                  + " bytes long (expected: at most 8; keepalived truncates longer ones)");
-                          return false;
-                        }
-                        return true;
-                      });
-              r.finish();
-              return type.isPresent() && password.isPresent()
-                  ? Optional.of(new AuthConfig(type.get(), password.get()))
-                  : Optional.empty();
+              return true;
             });
+    r.finish();
+    return problemCount() == before && password.isPresent()
+        ? Optional.of(new AuthConfig(AuthType.SIMPLE_TEXT, password.get()))
+        : Optional.empty();
+  }
+
+  private Optional<HmacAuthConfig> hmac(
+      MappingReader parent, MappingReader r, VrrpVersion version, boolean unicast) {
+    int before = problemCount();
+    if (version == VrrpVersion.V2) {
+      problems.add(
+          r.at("type"),
+          "auth type hmac-sha256 in a version 2 instance (expected: version 3; version 2 is for"
+              + " keepalived's PASS, and keepalived drops hmac-sha256 adverts: they are vrrp-agent's"
+              + " own)");
+    }
+    if (!unicast) {
+      problems.add(
+          parent.keyAt("auth"),
+          "auth type hmac-sha256 without unicast-peers (expected: unicast-peers naming the other"
+              + " vrrp-agent nodes; the replay protection keeps the last sequence of each peer)");
+    }
+    if (r.has("password")) {
+      problems.add(
+          r.keyAt("password"),
+          "password is set with auth type hmac-sha256 (expected: secret-file, the file holding"
+              + " the shared secret in base64)");
+      r.node("password");
+    }
+    Optional<Path> file =
+        r.requiredString(
+                "secret-file",
+                "the file holding the shared secret in base64, e.g. from openssl rand -base64 32")
+            .flatMap(p -> absolutePath(r, "secret-file", p))
+            .filter(
+                p -> {
+                  Optional<String> unsafe = rules.secret(p);
+                  unsafe.ifPresent(u -> problems.add(r.at("secret-file"), u));
+                  return unsafe.isEmpty();
+                });
+    Optional<String> secret = Optional.empty();
+    if (file.isPresent() && Files.isReadable(file.get())) {
+      try {
+        secret = Optional.of(HmacAuthConfig.read(file.get()));
+      } catch (IllegalArgumentException e) {
+        problems.add(r.at("secret-file"), e.getMessage());
+      }
+    }
+    Duration window =
+        r.duration("replay-window", Duration.ofSeconds(1), Duration.ofHours(1))
+            .orElse(HmacAuthConfig.DEFAULT_REPLAY_WINDOW);
+    r.finish();
+    return problemCount() == before && file.isPresent()
+        ? Optional.of(new HmacAuthConfig(file.get(), secret, window))
+        : Optional.empty();
   }
 
   private Optional<GarpConfig> garp(MappingReader parent) {

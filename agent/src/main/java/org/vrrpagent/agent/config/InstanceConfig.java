@@ -29,6 +29,8 @@ import org.vrrpagent.core.wire.VrrpVersion;
  * @param source the source address of adverts; empty = the interface's primary address
  * @param unicastPeers send adverts to these instead of the multicast group; empty = multicast
  * @param auth VRRPv2 PASS authentication
+ * @param hmac vrrp-agent's own hmac-sha256 authentication of adverts between unicast peers (VRRPv3;
+ *     not interoperable)
  * @param checksum VRRPv3 over IPv4 checksum (default pseudo-header); fixed for v2 and IPv6
  * @param garp gratuitous ARP / unsolicited NA settings
  * @param virtualMac use the RFC virtual MAC 00:00:5e:00:01:VRID on a macvlan (default false)
@@ -58,6 +60,7 @@ public record InstanceConfig(
     Optional<InetAddress> source,
     List<InetAddress> unicastPeers,
     Optional<AuthConfig> auth,
+    Optional<HmacAuthConfig> hmac,
     ChecksumMode checksum,
     GarpConfig garp,
     boolean virtualMac,
@@ -95,6 +98,7 @@ public record InstanceConfig(
     Objects.requireNonNull(source, "source");
     unicastPeers = List.copyOf(unicastPeers);
     Objects.requireNonNull(auth, "auth");
+    Objects.requireNonNull(hmac, "hmac");
     Objects.requireNonNull(checksum, "checksum");
     Objects.requireNonNull(garp, "garp");
     track = List.copyOf(track);

@@ -4,8 +4,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.vrrpagent.agent.config.YamlNode.Position;
+import org.vrrpagent.base.StrictText;
 
-/** Collects every problem found in one file, so that all of them are reported at once. */
+/**
+ * Collects every problem found in one file, so that all of them are reported at once. Each is one
+ * line: a control character or line separator that reached a message (a value quoted from a
+ * multi-line YAML string, an exception's text) is escaped here ({@link StrictText#oneLine}).
+ */
 final class Problems {
   /** Limit on reported problems; past it one final line says how many more there were. */
   static final int MAX_PROBLEMS = 200;
@@ -23,11 +28,11 @@ final class Problems {
       dropped++;
       return;
     }
-    errors.add(new ConfigError(file, at.line(), at.column(), message));
+    errors.add(new ConfigError(file, at.line(), at.column(), StrictText.oneLine(message)));
   }
 
   void addFileProblem(String message) {
-    errors.add(new ConfigError(file, 0, 0, message));
+    errors.add(new ConfigError(file, 0, 0, StrictText.oneLine(message)));
   }
 
   int count() {

@@ -91,6 +91,11 @@ public final class ScriptSecurity implements FileRules {
     if (!Files.isReadable(file)) {
       return Optional.of("file " + file + " is missing or unreadable (expected: a readable file)");
     }
+    if (!Files.isRegularFile(file)) {
+      // A FIFO would block whoever reads the secret (the mail thread, an action) for ever.
+      return Optional.of(
+          "file " + file + " is not a regular file (expected: a file holding the secret)");
+    }
     return asRoot ? writableByOthers(file) : Optional.empty();
   }
 

@@ -2,6 +2,7 @@ package org.vrrpagent.agent.config;
 
 import java.util.List;
 import java.util.Map;
+import org.vrrpagent.base.StrictText;
 
 /**
  * A YAML document as a tree whose every node remembers where it was written, so that semantic
@@ -45,16 +46,6 @@ sealed interface YamlNode {
   }
 
   static String abbreviate(String text, int max) {
-    String t = text.length() > max ? text.substring(0, max - 3) + "..." : text;
-    StringBuilder b = new StringBuilder(t.length());
-    for (int i = 0; i < t.length(); i++) {
-      char c = t.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
-        b.append(String.format("\\x%02x", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
-    return b.toString();
+    return StrictText.oneLine(text.length() > max ? text.substring(0, max - 3) + "..." : text);
   }
 }

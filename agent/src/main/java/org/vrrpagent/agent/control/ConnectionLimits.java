@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vrrpagent.base.AddressText;
 
 /**
  * Who may open a control connection: at most {@link ControlServer#MAX_TCP_CONNECTIONS} over TCP,
@@ -72,7 +73,7 @@ final class ConnectionLimits {
     if (perClient.getOrDefault(client, 0) >= ControlServer.MAX_CONNECTIONS_PER_CLIENT) {
       return ControlServer.MAX_CONNECTIONS_PER_CLIENT
           + " connections open from "
-          + (client == null ? "this client" : client.getHostAddress())
+          + (client == null ? "this client" : AddressText.of(client))
           + " (limit per client)";
     }
     return null;

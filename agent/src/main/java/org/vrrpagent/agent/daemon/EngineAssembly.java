@@ -16,6 +16,7 @@ import org.vrrpagent.agent.config.VirtualAddress;
 import org.vrrpagent.core.carp.CarpConfig;
 import org.vrrpagent.core.engine.AnnounceSchedule;
 import org.vrrpagent.core.engine.Engine;
+import org.vrrpagent.core.engine.HmacAuth;
 import org.vrrpagent.core.engine.RouterBinding;
 import org.vrrpagent.core.fsm.ReceivePolicy;
 import org.vrrpagent.core.fsm.RouterConfig;
@@ -245,7 +246,10 @@ public final class EngineAssembly {
               .map(v -> new InterfaceAddress(v.address(), v.prefixLength()))
               .toList(),
           List.of(),
-          InetAddress.ofLiteral("224.0.0.18"),
+          // carp(4)'s groups, the ones VRRP uses too.
+          i.family() == AddressFamily.IPV4
+              ? InetAddress.ofLiteral("224.0.0.18")
+              : InetAddress.ofLiteral("ff02::12"),
           i.checksum(),
           new AnnounceSchedule(i.garp().delay(), i.garp().repeat(), i.garp().refresh()),
           Optional.of(carp),
@@ -275,6 +279,9 @@ public final class EngineAssembly {
         i.checksum(),
         new AnnounceSchedule(i.garp().delay(), i.garp().repeat(), i.garp().refresh()),
         Optional.empty(),
-        i.receive().peerTtl());
+        i.receive().peerTtl(),
+        i.hmac()
+            .map(
+                h -> new HmacAuth(h.secretBytes(), h.replayWindow(), HmacAuth::systemEpochMicros)));
   }
 }

@@ -88,14 +88,19 @@ final class StatusReport implements StatusSource {
               r.effectivePriority(),
               reasons,
               e == null ? null : e.demotionText(),
-              r.masterAddress() == null ? null : r.masterAddress().getHostAddress(),
+              r.masterAddress() == null ? null : AddressText.of(r.masterAddress()),
               r.masterPriority(),
               i == null ? List.of() : i.addresses().stream().map(VirtualAddress::toString).toList(),
               r.sinceNanos() == 0 ? null : now.minusNanos(nowNanos - r.sinceNanos()),
               i == null ? null : held(i, onInterfaces),
               conflicts(r, now, nowNanos),
               i != null && i.isCarp() ? "carp" : "vrrp",
-              i != null && i.isCarp() ? CarpConfig.advskewFor(r.effectivePriority()) : -1));
+              i != null && i.isCarp() ? CarpConfig.advskewFor(r.effectivePriority()) : -1,
+              i != null && i.isCarp()
+                  ? CarpConfig.demoteFor(
+                      r.effectivePriority(),
+                      CarpConfig.basePriorityFor(i.carp().orElseThrow().advskew()))
+                  : -1));
     }
     return new StatusSnapshot(
         c.node(),
@@ -114,7 +119,7 @@ final class StatusReport implements StatusSource {
             p ->
                 out.add(
                     new StatusSnapshot.ConflictStatus(
-                        p.peer().getHostAddress(),
+                        AddressText.of(p.peer()),
                         p.differs(),
                         p.reason().label(),
                         p.detail(),

@@ -314,7 +314,7 @@ public final class Notifications implements EngineListener, AutoCloseable {
           new ConflictEvent(
               router,
               raised,
-              conflict.peer().getHostAddress(),
+              AddressText.of(conflict.peer()),
               conflict.differs(),
               conflict.reason().label(),
               conflict.detail(),

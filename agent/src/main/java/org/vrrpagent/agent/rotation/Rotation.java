@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.vrrpagent.base.AddressText;
 import org.vrrpagent.core.fsm.VrrpState;
 
 /**
@@ -114,7 +115,7 @@ public final class Rotation {
           steps.add(
               new Step.Report(
                   Outcome.HANDED_OVER,
-                  observed.masterAddress().getHostAddress()
+                  AddressText.of(observed.masterAddress())
                       + " took over (priority "
                       + observed.masterPriority()
                       + "); holding back for "

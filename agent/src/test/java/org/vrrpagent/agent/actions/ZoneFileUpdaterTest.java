@@ -15,8 +15,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.vrrpagent.agent.config.ActionsConfig.On;
 import org.vrrpagent.agent.config.ActionsConfig.ZoneFile;
@@ -75,6 +77,45 @@ class ZoneFileUpdaterTest {
       assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")))
           .isEmpty();
     }
+  }
+
+  @Test
+  @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aFifoOrANonUtf8FileIsRefusedNothingWrittenNothingReloaded() throws Exception {
+    Path reloaded = dir.resolve("reloaded");
+    Path fifo = dir.resolve("fifo.zone");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).isTrue();
+    ZoneFileUpdater.Outcome o =
+        new ZoneFileUpdater(runner, clock)
+            .apply(
+                action(fifo, List.of("/usr/bin/touch", reloaded.toString())),
+                ZoneRewriterTest.NS2_MASTER);
+    assertThat(o.result()).isEqualTo(Result.FAILED);
+    assertThat(o.detail())
+        .isEqualTo(
+            fifo
+                + " is not a regular file (expected: a zone file, not a FIFO or device); nothing"
+                + " changed");
+
+    Path z = zone();
+    byte[] bad = (ZoneRewriterTest.ZONE + "; caf\u00e9").getBytes(StandardCharsets.ISO_8859_1);
+    Files.write(z, bad);
+    o =
+        new ZoneFileUpdater(runner, clock)
+            .apply(
+                action(z, List.of("/usr/bin/touch", reloaded.toString())),
+                ZoneRewriterTest.NS2_MASTER);
+    assertThat(o.result()).isEqualTo(Result.FAILED);
+    assertThat(o.detail())
+        .isEqualTo(
+            z
+                + " is not UTF-8 text (malformed byte at offset "
+                + (bad.length - 1)
+                + "; expected: a zone file); nothing changed");
+    assertThat(Files.readAllBytes(z)).isEqualTo(bad);
+    assertThat(reloaded).doesNotExist();
+    assertThat(ZoneFileUpdater.backupPath(z)).doesNotExist();
   }
 
   @Test

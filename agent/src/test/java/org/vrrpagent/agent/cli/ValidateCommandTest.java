@@ -6,7 +6,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -96,6 +99,130 @@ class ValidateCommandTest {
     // checks runs probes only (none here): what it never uses is not a reason to refuse.
     assertThat(run("checks", "-c", file.toString())).isZero();
     assertThat(out.toString()).contains("no checks configured");
+  }
+
+  /**
+   * The zone file and the TSIG key file are read by validate (and at run time) like every file
+   * operators edit: a FIFO in their place is refused at its line instead of blocking the reader for
+   * ever, and a file that is not UTF-8 is refused with the offset of its first bad byte.
+   */
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aFifoOrNonUtf8ZoneOrKeyFileIsRefusedNotWaitedOn() throws Exception {
+    Path example = Path.of("..", "examples", "geo-pair");
+    try (Stream<Path> files = Files.list(example)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, dir.resolve(f.getFileName()));
+      }
+    }
+    Path file = dir.resolve("blowfish.yaml");
+    assertThat(run("validate", "-c", file.toString())).as(err.toString()).isZero();
+
+    Path zone = dir.resolve("example.org.zone");
+    Path key = dir.resolve("tsig.key");
+    Files.delete(zone);
+    Files.delete(key);
+    mkfifo(zone);
+    mkfifo(key);
+    assertThat(run("validate", "-c", file.toString())).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("zone file " + zone + " is not a regular file (expected: a zone file, not a FIFO")
+        .contains("file " + key + " is not a regular file (expected: a file holding the secret)");
+    // --syntax-only does not judge files, but what it reads it reads with the same limits.
+    err.getBuffer().setLength(0);
+    assertThat(run("validate", "--syntax-only", "-c", file.toString())).isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "secret-file "
+                + key
+                + ": not a regular file (expected: a TSIG key file, not a FIFO or device)");
+
+    Files.delete(zone);
+    Files.write(zone, new byte[] {'@', ' ', (byte) 0xff, '\n'});
+    err.getBuffer().setLength(0);
+    assertThat(run("validate", "-c", file.toString())).isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "zone file "
+                + zone
+                + " is not UTF-8 text (malformed byte at offset 2; expected: a zone file)");
+  }
+
+  /** The same for an https check's ca-file, the SMTP password file and a CARP password-file. */
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aFifoAsCaFileOrPasswordFileIsRefusedNotWaitedOn() throws Exception {
+    Path fifo = dir.resolve("fifo");
+    mkfifo(fifo);
+    Path file = dir.resolve("agent.yaml");
+    Files.writeString(
+        file,
+        """
+        node: h1
+        checks:
+          web: { http: { url: "https://127.0.0.1:8443/", ca-file: fifo } }
+        instances:
+          dns0: { interface: eth0, vrid: 51, addresses: [198.18.0.100/24], track: [{ check: web }] }
+          ns:
+            protocol: carp
+            interface: eth0
+            vhid: 60
+            password-file: fifo
+            addresses: [198.18.1.110/24]
+        notify:
+          email:
+            smtp: { host: localhost, username: vrrp, password-file: fifo }
+            from: vrrp-agent@example.org
+            to: [hostmaster@example.org]
+        """);
+    assertThat(run("validate", "-c", file.toString())).isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            file
+                + ":3:59: ca-file "
+                + fifo
+                + " is not a regular file (expected: a file of PEM certificates, not a FIFO or"
+                + " device)")
+        .contains(
+            file + ":10:20: file " + fifo + " is not a regular file (expected: a file holding")
+        .contains(
+            file + ":14:61: file " + fifo + " is not a regular file (expected: a file holding");
+    err.getBuffer().setLength(0);
+    assertThat(run("validate", "--syntax-only", "-c", file.toString())).isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "CARP password-file "
+                + fifo
+                + " is not a regular file (expected: the passphrase on its first line, not a FIFO"
+                + " or device)");
+  }
+
+  private static void mkfifo(Path path) throws Exception {
+    Process p = new ProcessBuilder("mkfifo", path.toString()).start();
+    assertThat(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0).isTrue();
+  }
+
+  @Test
+  void checksPrintsLatencyAsStatusDoesInEveryLocale() throws Exception {
+    Path weight = Files.writeString(dir.resolve("weight"), "0\n");
+    Path file = dir.resolve("agent.yaml");
+    Files.writeString(
+        file,
+        """
+        checks:
+          maintenance: { file: { path: %s } }
+        instances:
+          dns0: { interface: eth0, vrid: 51, addresses: [198.18.0.100/24], track: [{ check: maintenance }] }
+        """
+            .formatted(weight));
+    java.util.Locale before = java.util.Locale.getDefault();
+    try {
+      java.util.Locale.setDefault(java.util.Locale.GERMANY);
+      assertThat(run("checks", "-c", file.toString())).as(err.toString()).isZero();
+    } finally {
+      java.util.Locale.setDefault(before);
+    }
+    assertThat(out.toString()).containsPattern("(?m)^maintenance +up +\\d+\\.\\dms +file ");
   }
 
   @Test

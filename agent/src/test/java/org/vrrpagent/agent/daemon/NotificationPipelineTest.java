@@ -2,6 +2,10 @@ package org.vrrpagent.agent.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.Address;
+import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -17,7 +21,10 @@ import org.vrrpagent.agent.notify.StatusSource;
 import org.vrrpagent.core.fsm.Action;
 import org.vrrpagent.core.fsm.VrrpState;
 
-/** Notify settings apply on reload: the pipeline is swapped, the live event bus stays. */
+/**
+ * Notify settings (hooks and mail) apply on reload: the pipeline is swapped, the live event bus
+ * stays.
+ */
 class NotificationPipelineTest {
   @TempDir Path dir;
 
@@ -89,6 +96,66 @@ class NotificationPipelineTest {
                       && live.stream().anyMatch(j -> j.contains("MASTER"));
                 }
               });
+    }
+  }
+
+  private Config mailTo(int smtpPort, String to) throws Exception {
+    return ConfigLoader.parse(
+        dir.resolve("agent.yaml").toString(),
+        """
+        node: h1
+        instances:
+          dns0: { interface: eth0, vrid: 51, addresses: [198.18.0.100/24] }
+        notify:
+          email:
+            smtp: { host: 127.0.0.1, port: %d, starttls: none }
+            from: vrrp-agent@h1.example.org
+            to: [%s]
+            when: [master, backup]
+            coalesce: 0s
+        """
+            .formatted(smtpPort, to));
+  }
+
+  private static List<String> recipients(GreenMail smtp) throws Exception {
+    List<String> to = new ArrayList<>();
+    for (MimeMessage m : smtp.getReceivedMessages()) {
+      for (Address a : m.getAllRecipients()) {
+        to.add(a.toString());
+      }
+    }
+    return to;
+  }
+
+  @Test
+  void aReloadWithNewMailSettingsMailsTheNextChangeToTheNewRecipient() throws Exception {
+    GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort());
+    smtp.start();
+    try {
+      int port = smtp.getSmtp().getPort();
+      Config before = mailTo(port, "ops-a@example.org");
+      try (NotificationPipeline pipeline =
+          new NotificationPipeline(before, NO_STATUS, runner -> {})) {
+        pipeline.stateChanged(
+            "dns0", new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "start", 100));
+        Awaitility.await("the first mail")
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> smtp.getReceivedMessages().length == 1);
+        assertThat(recipients(smtp)).containsExactly("ops-a@example.org");
+
+        pipeline.reconfigure(before, mailTo(port, "ops-b@example.org"));
+        pipeline.stateChanged(
+            "dns0",
+            new Action.StateChanged(VrrpState.BACKUP, VrrpState.MASTER, "master down", 100));
+        Awaitility.await("the mail after the reload")
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> smtp.getReceivedMessages().length == 2);
+        assertThat(recipients(smtp))
+            .as("the change after the reload goes to the new recipient only")
+            .containsExactly("ops-a@example.org", "ops-b@example.org");
+      }
+    } finally {
+      smtp.stop();
     }
   }
 

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -176,6 +178,43 @@ final class AgentLab implements AutoCloseable {
       }
     }
     return "";
+  }
+
+  /**
+   * The samples of host {@code host}'s {@code GET /metrics} (the control API's default
+   * 127.0.0.1:9740), by name with labels: {@code vrrp_rx_dropped_total{reason="ttl",}} → value.
+   */
+  Map<String, Double> metrics(int host) {
+    String body =
+        lab.execChecked(
+            host,
+            "bash",
+            "-c",
+            "exec 3<>/dev/tcp/127.0.0.1/9740; printf 'GET /metrics HTTP/1.0\\r\\n\\r\\n' >&3;"
+                + " cat <&3");
+    Map<String, Double> samples = new HashMap<>();
+    boolean inBody = false;
+    for (String line : body.split("\r?\n")) {
+      if (!inBody) {
+        inBody = line.isEmpty();
+        continue;
+      }
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      int space = line.lastIndexOf(' ');
+      samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+    }
+    return samples;
+  }
+
+  /** {@code vrrp_rx_dropped_total} for {@code reason} on host {@code host} (0 when absent). */
+  double dropped(int host, String reason) {
+    return metrics(host).entrySet().stream()
+        .filter(e -> e.getKey().startsWith("vrrp_rx_dropped_total{"))
+        .filter(e -> e.getKey().contains("reason=\"" + reason + "\""))
+        .mapToDouble(Map.Entry::getValue)
+        .sum();
   }
 
   static String logs(NetnsLab.LabProcess... processes) {

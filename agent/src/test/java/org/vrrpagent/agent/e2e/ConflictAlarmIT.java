@@ -148,19 +148,25 @@ class ConflictAlarmIT {
     assertThat(subjects())
         .containsExactly("[h2] dns0: CONFLICT with " + peer + " (VRRP version differs)");
 
-    // A few more seconds of adverts (one a second): still one log line, one event, one mail.
-    Awaitility.await()
-        .pollDelay(Duration.ofSeconds(4))
+    // The agent logs the mail once the SMTP server has it: wait for that line, not a time.
+    lab.awaitLog(agent, "mail sent: [h2] dns0: CONFLICT", Duration.ofSeconds(10));
+    // Four more seconds of adverts (one a second), and all the while: one log line, one event, one
+    // mail (checked at every poll, so a second one at any moment fails the test).
+    Awaitility.await("still one log line, one mail, one event while the adverts go on")
+        .during(Duration.ofSeconds(4))
         .atMost(Duration.ofSeconds(10))
-        .until(() -> true);
-    assertThat(count(agent.output(), "WARN  dns0: CONFLICT with " + peer))
-        .as(AgentLab.logs(agent))
-        .isEqualTo(1);
-    assertThat(count(agent.output(), "mail sent: [h2] dns0: CONFLICT"))
-        .as(AgentLab.logs(agent))
-        .isEqualTo(1);
-    assertThat(subjects()).hasSize(1);
-    assertThat(count(Files.readString(events), "\"type\":\"CONFLICT\"")).isEqualTo(1);
+        .pollInterval(Duration.ofMillis(250))
+        .untilAsserted(
+            () -> {
+              assertThat(count(agent.output(), "WARN  dns0: CONFLICT with " + peer))
+                  .as(AgentLab.logs(agent))
+                  .isEqualTo(1);
+              assertThat(count(agent.output(), "mail sent: [h2] dns0: CONFLICT"))
+                  .as(AgentLab.logs(agent))
+                  .isEqualTo(1);
+              assertThat(subjects()).hasSize(1);
+              assertThat(count(Files.readString(events), "\"type\":\"CONFLICT\"")).isEqualTo(1);
+            });
     assertThat(Files.readString(events))
         .contains("\"state\":\"raised\"", "\"peer\":\"" + peer + "\"");
 

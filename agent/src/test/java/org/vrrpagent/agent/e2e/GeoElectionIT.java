@@ -2,8 +2,14 @@ package org.vrrpagent.agent.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -130,14 +136,335 @@ class GeoElectionIT {
     lab.awaitLog(h2, "www: MASTER -> BACKUP", Duration.ofSeconds(10));
   }
 
+  static final String VIP6 = "fd00:198:18:9::100";
+
+  @Test
+  @DisplayName(
+      "IPv6 across a router: the hop limit arrives as 254; with min-ttl the sites elect, fail over"
+          + " on a crash and take back")
+  void ipv6ElectionAcrossARouter() {
+    NetnsLab n = lab.lab;
+    n.execChecked(1, "ip", "-6", "addr", "add", "fd00:198:18:1::1/64", "dev", "wan0", "nodad");
+    n.execChecked(3, "ip", "-6", "addr", "add", "fd00:198:18:1::fe/64", "dev", "r1", "nodad");
+    n.execChecked(2, "ip", "-6", "addr", "add", "fd00:198:18:2::2/64", "dev", "wan0", "nodad");
+    n.execChecked(3, "ip", "-6", "addr", "add", "fd00:198:18:2::fe/64", "dev", "r2", "nodad");
+    n.addRoute(1, "fd00:198:18:2::/64", "fd00:198:18:1::fe");
+    n.addRoute(2, "fd00:198:18:1::/64", "fd00:198:18:2::fe");
+    // Adverts leave from the site's global address: a link-local source does not cross routers.
+    String h1 = site6("h1", 200, "fd00:198:18:1::1", "fd00:198:18:2::2");
+    String h2 = site6("h2", 100, "fd00:198:18:2::2", "fd00:198:18:1::1");
+    NetnsLab.LabProcess a = lab.agent(1, h1);
+    NetnsLab.LabProcess b = lab.agent(2, h2);
+    awaitHolder6(1, ELECTION, a, b);
+    Awaitility.await("host 1 stays the only master")
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> holds(1, VIP6) && !holds(2, VIP6));
+    // Host 2 hears the master's adverts with the hop limit the router left: 254.
+    String adverts =
+        n.exec(2, "timeout", "5", "tcpdump", "-i", "wan0", "-n", "-v", "-c", "1", "ip6 proto 112")
+            .stdout();
+    assertThat(adverts).contains("hlim 254").contains("fd00:198:18:1::1 > fd00:198:18:2::2");
+
+    lab.kill(a);
+    try {
+      Awaitility.await("host 2 takes over")
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> holds(2, VIP6));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + AgentLab.logs(b), e);
+    }
+    NetnsLab.LabProcess again = lab.agent(1, h1);
+    awaitHolder6(1, ELECTION, again, b);
+    lab.awaitLog(b, "www6: MASTER -> BACKUP", Duration.ofSeconds(10));
+    assertThat(b.output()).doesNotContain("peer_ttl").doesNotContain("Exception");
+  }
+
+  static String site6(String node, int priority, String source, String peer) {
+    return """
+        node: %s
+        instances:
+          www6:
+            interface: wan0
+            vrid: 11
+            priority: %d
+            advert-interval: 1s
+            source: %s
+            addresses: [%s/128]
+            unicast-peers: [ { address: %s, min-ttl: 250 } ]
+        """
+        .formatted(node, priority, source, VIP6, peer);
+  }
+
+  boolean holds(int host, String address) {
+    return lab.lab
+        .execChecked(host, "ip", "-o", "addr", "show", "dev", "wan0")
+        .contains(" " + address + "/");
+  }
+
+  void awaitHolder6(int host, Duration within, NetnsLab.LabProcess... logs) {
+    int other = host == 1 ? 2 : 1;
+    try {
+      Awaitility.await("only host " + host + " holds " + VIP6)
+          .atMost(within)
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> holds(host, VIP6) && !holds(other, VIP6));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + AgentLab.logs(logs), e);
+    }
+  }
+
+  /** Each site's own copy of example.org, as each site's nsd serves it: h1 (site A) is master. */
+  static final String SITE_ZONE =
+      """
+      $ORIGIN example.org.
+      $TTL 3600
+      @       IN SOA  ns1.example.org. hostmaster.example.org. (
+                      2026010101 ; serial
+                      3600 900 1209600 60 )
+              IN NS   ns1.example.org.
+      ns1     IN A    198.18.0.13
+      www     60 IN A     198.18.1.1     ; failover
+      standby 60 IN A     198.18.2.2     ; failover standby
+      """;
+
+  static final String SITE_A = "198.18.1.1";
+  static final String SITE_B = "198.18.2.2";
+
+  /**
+   * A site of the geo pair as docs/geo-failover.md describes it: no address to move; a shared BIND
+   * primary (on the router host, reached across it) takes RFC 2136 updates from the master, and the
+   * site's own nsd serves its own copy of the zone, rewritten on every change of master.
+   */
+  static String geoSite(String node, int priority, String peer, Path key, Nsd nsd) {
+    return """
+        node: %s
+        instances:
+          www:
+            interface: wan0
+            vrid: 10
+            priority: %d
+            advert-interval: 1s
+            unicast-peers: [ { address: %s, min-ttl: 250 } ]
+            addresses: []
+            hosts:
+              h1: { A: %s, vrrp: %s }
+              h2: { A: %s, vrrp: %s }
+            actions:
+              - dns-update:
+                  server: 198.18.0.13
+                  zone: example.org
+                  tsig: { name: vrrp-agent., algorithm: hmac-sha256, secret-file: %s }
+                  records:
+                    - { name: www, type: A, value: master }
+                    - { name: standby, type: A, value: standby }
+                  ttl: 60s
+                  timeout: 1s
+                  retry-for: 5m
+              - zone-file:
+                  path: %s
+                  marker: "; failover"
+                  reload: %s
+                  reload-timeout: 10s
+                  verify: { server: 127.0.0.1, name: www.example.org, type: A }
+        """
+        .formatted(
+            node,
+            priority,
+            peer,
+            SITE_A,
+            SITE_A,
+            SITE_B,
+            SITE_B,
+            key,
+            nsd.zoneFile,
+            nsd.reloadArgv());
+  }
+
+  /** Waits until {@code name} A, asked from {@code from}, is {@code want}. */
+  void awaitRecord(
+      String what, Duration within, Answer answer, String want, NetnsLab.LabProcess... logs) {
+    try {
+      Awaitility.await(what + " = " + want)
+          .atMost(within)
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> answer.get().equals(want));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          e.getMessage() + " (it says '" + answer.get() + "')" + AgentLab.logs(logs), e);
+    }
+  }
+
+  /** One DNS question, asked with dig. */
+  interface Answer {
+    String get();
+  }
+
+  @Test
+  @DisplayName(
+      "across a router with DNS actions: a crash of the master moves the record (shared BIND and"
+          + " the survivor's own nsd), the master back moves it back")
+  void aCrashOfTheMasterMovesTheRecordAndItsReturnMovesItBack() {
+    NetnsLab n = lab.lab;
+    // The shared primary sits on the router host's own address: each site reaches it across
+    // the router (its queries and updates come from the site's wan0 address).
+    n.addRoute(1, "198.18.0.13/32", "198.18.1.254");
+    n.addRoute(2, "198.18.0.13/32", "198.18.2.254");
+    Path key = Bind.keygen(n, "vrrp-agent", "tsig.key");
+    Bind bind = Bind.prepare(n, 3, key).start(n, 3);
+    Nsd nsd1 = Nsd.start(n, 1, SITE_ZONE);
+    Nsd nsd2 = Nsd.start(n, 2, SITE_ZONE);
+    Duration act = Duration.ofSeconds(40);
+
+    // Site A first, so that site B hears a master from its start (and is never master before
+    // the crash: its log is read for that below).
+    NetnsLab.LabProcess h1 = lab.agent(1, geoSite("h1", 200, SITE_B, key, nsd1));
+    lab.awaitLog(h1, "www: BACKUP -> MASTER", ELECTION);
+    NetnsLab.LabProcess h2 = lab.agent(2, geoSite("h2", 100, SITE_A, key, nsd2));
+    lab.awaitLog(h2, "www: INIT -> BACKUP", ELECTION);
+    // Asked from the other site, across the router: the shared primary names site A.
+    awaitRecord(
+        "www at BIND, from h2",
+        act,
+        () -> bind.answer(n, 2, "www.example.org", "A"),
+        SITE_A,
+        h1,
+        h2);
+    awaitRecord(
+        "standby at BIND, from h2",
+        act,
+        () -> bind.answer(n, 2, "standby.example.org", "A"),
+        SITE_B,
+        h1,
+        h2);
+    lab.awaitLog(h1, "changed (master h1, standby h2): updated and verified", act);
+    assertThat(h2.output()).doesNotContain("BACKUP -> MASTER");
+
+    // kill -9 of the master: site B waits out its master-down timer, takes over, and moves the
+    // shared record and its own zone to itself.
+    lab.kill(h1);
+    lab.awaitLog(h2, "www: BACKUP -> MASTER", ELECTION);
+    awaitRecord(
+        "www at BIND, from h2", act, () -> bind.answer(n, 2, "www.example.org", "A"), SITE_B, h2);
+    awaitRecord(
+        "standby at BIND, from h2",
+        act,
+        () -> bind.answer(n, 2, "standby.example.org", "A"),
+        SITE_A,
+        h2);
+    awaitRecord(
+        "www at h2's nsd", act, () -> nsd2.answer(n, 2, "www.example.org", "A"), SITE_B, h2);
+    awaitRecord(
+        "standby at h2's nsd",
+        act,
+        () -> nsd2.answer(n, 2, "standby.example.org", "A"),
+        SITE_A,
+        h2);
+    lab.awaitLog(h2, "changed (master h2, standby h1): updated and verified", act);
+
+    // Site A back with the higher priority: it preempts and the records name it again, at the
+    // shared primary (asked from site A) and in both sites' own zones.
+    NetnsLab.LabProcess again = lab.agent(1, geoSite("h1", 200, SITE_B, key, nsd1));
+    lab.awaitLog(again, "www: BACKUP -> MASTER", ELECTION);
+    lab.awaitLog(h2, "www: MASTER -> BACKUP", ELECTION);
+    awaitRecord(
+        "www at BIND, from h1",
+        act,
+        () -> bind.answer(n, 1, "www.example.org", "A"),
+        SITE_A,
+        again,
+        h2);
+    awaitRecord(
+        "standby at BIND, from h1",
+        act,
+        () -> bind.answer(n, 1, "standby.example.org", "A"),
+        SITE_B,
+        again,
+        h2);
+    for (int h = 1; h <= 2; h++) {
+      Nsd nsd = h == 1 ? nsd1 : nsd2;
+      int host = h;
+      awaitRecord(
+          "www at h" + h + "'s nsd",
+          act,
+          () -> nsd.answer(n, host, "www.example.org", "A"),
+          SITE_A,
+          again,
+          h2);
+      awaitRecord(
+          "standby at h" + h + "'s nsd",
+          act,
+          () -> nsd.answer(n, host, "standby.example.org", "A"),
+          SITE_B,
+          again,
+          h2);
+    }
+    lab.awaitLog(again, "changed (master h1, standby h2): updated and verified", act);
+    assertThat(again.output()).doesNotContain("Exception");
+    assertThat(h2.output()).doesNotContain("Exception");
+  }
+
   @Test
   @DisplayName(
       "rotation across a router: rotate NAME and a scheduled rotation hand over to the other site"
           + " for the hold, then the master takes back")
   void rotation() {
+    // Real SMTP: GreenMail in the router host, on its address on site A's link (threads it
+    // starts inherit the namespace).
+    GreenMail smtp =
+        lab.lab.inNamespace(
+            3,
+            () -> {
+              GreenMail g = new GreenMail(new ServerSetup(3025, "198.18.1.254", "smtp"));
+              g.start();
+              return g;
+            });
+    try {
+      rotation(smtp);
+    } finally {
+      smtp.stop();
+    }
+  }
+
+  static List<String> subjects(GreenMail smtp) {
+    List<String> out = new ArrayList<>();
+    for (MimeMessage m : smtp.getReceivedMessages()) {
+      try {
+        out.add(m.getSubject());
+      } catch (MessagingException e) {
+        out.add("(unreadable: " + e + ")");
+      }
+    }
+    return out;
+  }
+
+  /** Waits for a mail whose subject starts with {@code subject}. */
+  void awaitMail(GreenMail smtp, String subject, NetnsLab.LabProcess... logs) {
+    try {
+      Awaitility.await("a mail '" + subject + "'")
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> subjects(smtp).stream().anyMatch(m -> m.startsWith(subject)));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          e.getMessage() + " (mails: " + subjects(smtp) + ")" + AgentLab.logs(logs), e);
+    }
+  }
+
+  void rotation(GreenMail smtp) {
     String h1Config =
         site("h1", 200, "{ address: 198.18.2.2, min-ttl: 250 }")
-            + "    rotation: { every: 1m, hold: 15s }\n";
+            + """
+                rotation: { every: 1m, hold: 15s }
+            notify:
+              email:
+                smtp: { host: 198.18.1.254, port: 3025, starttls: none }
+                from: vrrp-agent@h1.example.org
+                to: [hostmaster@example.org]
+                when: [fault]
+            """;
     NetnsLab.LabProcess h1 = lab.agent(1, h1Config);
     NetnsLab.LabProcess h2 = lab.agent(2, site("h2", 100, "{ address: 198.18.1.1, min-ttl: 250 }"));
     awaitHolder(1, ELECTION, h1, h2);
@@ -152,6 +479,10 @@ class GeoElectionIT {
     // After the hold (15 s from the start) the master takes back.
     awaitHolder(1, Duration.ofSeconds(30), h1, h2);
     lab.awaitLog(h1, "www: rotation ended", Duration.ofSeconds(5));
+    // Each step mailed, at once and on its own (whatever when: says).
+    awaitMail(smtp, "[h1] www: rotation started: scheduled: priority 1 so the peer takes over", h1);
+    awaitMail(smtp, "[h1] www: rotation handed-over: 198.18.2.2 took over (priority 100)", h1);
+    assertThat(subjects(smtp)).anyMatch(m -> m.startsWith("[h1] www: rotation ended"));
 
     // One rotation now, from the CLI through the control API (the next scheduled one is at
     // least 40 s away: the hold was 15 s of the minute).
@@ -163,5 +494,7 @@ class GeoElectionIT {
     awaitHolder(1, Duration.ofSeconds(30), h1, h2);
     assertThat(h1.output()).contains("www: rotation started: requested by the operator");
     assertThat(h1.output()).doesNotContain("rotation skipped");
+    awaitMail(smtp, "[h1] www: rotation started: requested by the operator", h1);
+    assertThat(subjects(smtp)).noneMatch(m -> m.contains("rotation skipped"));
   }
 }

@@ -51,6 +51,13 @@ final class FileProbe implements Probe {
       return ProbeResult.down(
           "file " + spec.path() + ": " + e.getMessage(), System.nanoTime() - start);
     }
+    if (!attrs.isRegularFile()) {
+      // A FIFO would block the read until someone writes, and the next run would queue behind it.
+      lastKey = null;
+      return ProbeResult.down(
+          "file " + spec.path() + ": not a regular file (expected: a file holding an integer)",
+          System.nanoTime() - start);
+    }
     Object key =
         java.util.List.of(
             Objects.toString(attrs.fileKey()), attrs.size(), attrs.lastModifiedTime());

@@ -41,6 +41,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.vrrpagent.base.DurationText;
+import org.vrrpagent.base.HostPort;
 import org.vrrpagent.checks.HttpProbeSpec;
 import org.vrrpagent.checks.Probe;
 import org.vrrpagent.checks.ProbeResult;
@@ -155,8 +156,7 @@ final class HttpProbe implements Probe {
       InetSocketAddress target, Duration timeout, long start) {
     CompletableFuture<ProbeResult> result = new CompletableFuture<>();
     Exchange exchange = new Exchange(result, start);
-    String ip = target.getAddress().getHostAddress();
-    String where = (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + spec.port();
+    String where = HostPort.of(target.getAddress(), spec.port());
     Bootstrap b =
         new Bootstrap()
             .group(group)

@@ -3,10 +3,10 @@ package org.vrrpagent.checks.probe;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.MessageDigest;
@@ -20,6 +20,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
+import org.vrrpagent.base.StrictText;
 import org.vrrpagent.checks.HttpProbeSpec;
 import org.vrrpagent.checks.InvalidOptionException;
 
@@ -28,6 +29,9 @@ import org.vrrpagent.checks.InvalidOptionException;
  * optional pins.
  */
 final class TlsTrust {
+  /** Largest ca-file read (Debian's whole CA bundle is about 220 KB). */
+  static final int MAX_CA_FILE_BYTES = 1024 * 1024;
+
   private TlsTrust() {}
 
   static SslContext clientContext(HttpProbeSpec spec) {
@@ -65,10 +69,26 @@ final class TlsTrust {
     KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
     ks.load(null, null);
     int i = 0;
-    try (InputStream in = Files.newInputStream(spec.caFile())) {
+    try (InputStream in =
+        new ByteArrayInputStream(StrictText.readBytes(spec.caFile(), MAX_CA_FILE_BYTES))) {
       for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
         ks.setCertificateEntry("ca-" + i++, c);
       }
+    } catch (StrictText.Refused e) {
+      throw new InvalidOptionException(
+          "ca-file",
+          "ca-file "
+              + spec.caFile()
+              + switch (e.problem()) {
+                case TOO_LARGE ->
+                    " is larger than "
+                        + MAX_CA_FILE_BYTES
+                        + " bytes (expected: a file of PEM certificates)";
+                case NOT_A_REGULAR_FILE ->
+                    " is not a regular file (expected: a file of PEM certificates, not a FIFO or"
+                        + " device)";
+                case NOT_UTF8 -> " is not text (expected: PEM certificates)";
+              });
     } catch (IOException e) {
       throw new InvalidOptionException(
           "ca-file",

@@ -3,6 +3,7 @@ package org.vrrpagent.core.carp;
 import java.net.Inet4Address;
 import java.util.Arrays;
 import java.util.Objects;
+import org.vrrpagent.base.AddressText;
 import org.vrrpagent.core.wire.DropReason;
 import org.vrrpagent.core.wire.InternetChecksum;
 import org.vrrpagent.core.wire.IpContext;
@@ -157,9 +158,9 @@ public final class CarpCodec {
       throw new MalformedAdvertisementException(
           DropReason.ADDRESS_FAMILY,
           "source "
-              + ip.source().getHostAddress()
+              + AddressText.of(ip.source())
               + " and destination "
-              + ip.destination().getHostAddress()
+              + AddressText.of(ip.destination())
               + " (expected: one address family)");
     }
     int vhid = message[1] & 0xff;

@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vrrpagent.base.AddressText;
 import org.vrrpagent.core.carp.CarpAdvertisement;
 import org.vrrpagent.core.carp.CarpCodec;
 import org.vrrpagent.core.carp.CarpElection;
@@ -478,7 +479,7 @@ public final class Engine implements AutoCloseable {
             // A bug, not a bad packet: say so loudly, keep the engine running.
             log.error(
                 "engine error on a packet from {}: {}",
-                packet.source().getHostAddress(),
+                AddressText.of(packet.source()),
                 e.toString(),
                 e);
           } finally {
@@ -571,7 +572,7 @@ public final class Engine implements AutoCloseable {
                   null,
                   DropReason.NOT_RUNNING,
                   "from "
-                      + packet.source().getHostAddress()
+                      + AddressText.of(packet.source())
                       + (started ? " after shutdown" : " before start")));
       return;
     }
@@ -585,7 +586,7 @@ public final class Engine implements AutoCloseable {
                   null,
                   DropReason.NOT_RUNNING,
                   "from "
-                      + packet.source().getHostAddress()
+                      + AddressText.of(packet.source())
                       + ": no router on "
                       + transportKey
                       + " any more"));
@@ -594,6 +595,50 @@ public final class Engine implements AutoCloseable {
     // Protocol 112 carries VRRP and CARP: tell them apart by shape (CarpCodec.isCarp), then only
     // the matching codec reads the packet and only routers of that protocol see it.
     boolean carp = CarpCodec.isCarp(packet.vrrpMessage());
+    InboundPacket verified = carp ? packet : authenticated(candidates, packet);
+    if (verified != null) {
+      decodeAndDispatch(candidates, carp, verified);
+    }
+  }
+
+  /**
+   * The packet as the codec reads it: unchanged for a router without hmac-sha256; for one with it,
+   * the VRRP message without its trailer once the trailer verifies and its sequence is new (before
+   * anything else reads the packet: a replay must not even reach the repeated-advert shortcut).
+   * Null when dropped (and reported).
+   */
+  private InboundPacket authenticated(List<RouterBinding> candidates, InboundPacket packet) {
+    byte[] m = packet.vrrpMessage();
+    // Byte 1 is the VRID: it only chooses whose secret to check the packet with.
+    RouterBinding b = m.length < 2 ? null : bindingFor(candidates, false, m[1] & 0xff);
+    if (b == null || b.hmac().isEmpty()) {
+      return packet;
+    }
+    int length;
+    try {
+      length = timers.get(b.name()).authenticator.verify(packet);
+    } catch (MalformedAdvertisementException e) {
+      // The router reports the drop, and raises the conflict alarm when the reason means the
+      // peer is configured differently.
+      dispatch(
+          b.name(),
+          new Event.AdvertRejected(
+              packet.source(),
+              e.reason(),
+              "from " + AddressText.of(packet.source()) + ": " + e.getMessage()));
+      return null;
+    }
+    return new InboundPacket(
+        java.util.Arrays.copyOf(m, length),
+        packet.source(),
+        packet.destination(),
+        packet.ttlOrHopLimit(),
+        packet.receivedNanos(),
+        packet.sourceOnLink());
+  }
+
+  private void decodeAndDispatch(
+      List<RouterBinding> candidates, boolean carp, InboundPacket packet) {
     Event repeated = repeatedAdvert(candidates, carp, packet);
     if (repeated != null) {
       // Byte for byte the advert last decoded for this router, with the same IP header fields:
@@ -639,7 +684,7 @@ public final class Engine implements AutoCloseable {
                   null,
                   e.reason(),
                   "from "
-                      + packet.source().getHostAddress()
+                      + AddressText.of(packet.source())
                       + ": "
                       + e.getMessage()
                       + (carp ? " (CARP)" : "")));
@@ -656,7 +701,7 @@ public final class Engine implements AutoCloseable {
                       b.name(),
                       own.isRfc() ? DropReason.TTL : DropReason.PEER_TTL,
                       "from "
-                          + packet.source().getHostAddress()
+                          + AddressText.of(packet.source())
                           + ": TTL "
                           + packet.ttlOrHopLimit()
                           + " (expected: "
@@ -681,7 +726,7 @@ public final class Engine implements AutoCloseable {
                 (carp ? "CARP vhid " : "VRID ")
                     + id
                     + " from "
-                    + packet.source().getHostAddress()
+                    + AddressText.of(packet.source())
                     + " (not configured on this link)"));
   }
 
@@ -815,7 +860,7 @@ public final class Engine implements AutoCloseable {
               "{}: CONFLICT with {}: {} differs ({}); it claims {} {} on {} and we drop its adverts, so both"
                   + " of us may hold the addresses; fix the configuration on one side",
               router,
-              c.conflict().peer().getHostAddress(),
+              AddressText.of(c.conflict().peer()),
               c.conflict().differs(),
               c.conflict().detail(),
               b.isCarp() ? "vhid" : "VRID",
@@ -827,7 +872,7 @@ public final class Engine implements AutoCloseable {
           log.info(
               "{}: conflict with {} over: no advert from it we had to drop for {} s ({} dropped)",
               router,
-              c.conflict().peer().getHostAddress(),
+              AddressText.of(c.conflict().peer()),
               conflictQuietNanos(b) / 1_000_000_000L,
               c.conflict().adverts());
           safely(router, () -> listener.conflictCleared(router, c.conflict()));
@@ -852,7 +897,7 @@ public final class Engine implements AutoCloseable {
         log.warn(
             "{}: advertisement to {} not sent: {}",
             b.name(),
-            destination.getHostAddress(),
+            AddressText.of(destination),
             e.getMessage());
         continue;
       }
@@ -1041,6 +1086,12 @@ public final class Engine implements AutoCloseable {
     private InetAddress encodedSource;
     private final byte[][] messages;
 
+    /** With hmac-sha256: signs and verifies; null without. */
+    final AdvertAuthenticator authenticator;
+
+    private byte[] encodedSourceBytes;
+    private final byte[][] destinationBytes;
+
     /** The last advert received for this router that decoded, and the packet it came in. */
     private byte[] receivedMessage;
 
@@ -1055,6 +1106,12 @@ public final class Engine implements AutoCloseable {
       this.destinations =
           binding.unicastPeers().isEmpty() ? List.of(binding.group()) : binding.unicastPeers();
       this.messages = new byte[destinations.size()][];
+      this.authenticator =
+          binding.hmac().map(h -> new AdvertAuthenticator(h, binding.unicastPeers())).orElse(null);
+      this.destinationBytes = new byte[destinations.size()][];
+      for (int i = 0; i < destinations.size(); i++) {
+        destinationBytes[i] = destinations.get(i).getAddress();
+      }
     }
 
     void rememberReceived(InboundPacket p, Event event) {
@@ -1108,13 +1165,21 @@ public final class Engine implements AutoCloseable {
         java.util.Arrays.fill(messages, null);
         encodedAdvert = s.advert();
         encodedSource = source;
+        encodedSourceBytes = source.getAddress();
       }
       byte[] m = messages[destination];
       if (m == null) {
         m =
             AdvertisementCodec.encode(
                 s.advert(), source, destinations.get(destination), b.checksumMode());
+        if (authenticator != null) {
+          m = java.util.Arrays.copyOf(m, AdvertAuthenticator.signedLength(m.length));
+        }
         messages[destination] = m;
+      }
+      if (authenticator != null) {
+        // The VRRP message stays; the trailer (sequence and HMAC) is new for every send.
+        authenticator.sign(m, encodedSourceBytes, destinationBytes[destination]);
       }
       return m;
     }

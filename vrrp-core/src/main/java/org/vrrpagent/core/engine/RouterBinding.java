@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.vrrpagent.base.AddressText;
 import org.vrrpagent.core.carp.CarpConfig;
 import org.vrrpagent.core.fsm.RouterConfig;
 import org.vrrpagent.core.io.InterfaceAddress;
@@ -31,6 +32,9 @@ import org.vrrpagent.core.wire.TtlWindow;
  *     status, the VHID-per-link check and the address table read; empty for VRRP
  * @param peerTtl the TTL / hop-limit window of each unicast peer whose window is not the RFC's 255
  *     (a peer across routers); every other source must arrive with 255
+ * @param hmac vrrp-agent's own advert authentication between unicast peers ({@link HmacAuth}):
+ *     adverts are sent with the trailer and received ones verified before they are decoded; empty:
+ *     plain VRRP
  */
 public record RouterBinding(
     RouterConfig config,
@@ -43,7 +47,8 @@ public record RouterBinding(
     ChecksumMode checksumMode,
     AnnounceSchedule announce,
     Optional<CarpConfig> carp,
-    Map<InetAddress, TtlWindow> peerTtl) {
+    Map<InetAddress, TtlWindow> peerTtl,
+    Optional<HmacAuth> hmac) {
 
   /** A VRRP router. */
   public RouterBinding(
@@ -70,6 +75,34 @@ public record RouterBinding(
         Map.of());
   }
 
+  /** A router without advert authentication. */
+  public RouterBinding(
+      RouterConfig config,
+      String interfaceName,
+      Object transportKey,
+      Transport transport,
+      List<InterfaceAddress> virtualAddresses,
+      List<InetAddress> unicastPeers,
+      InetAddress group,
+      ChecksumMode checksumMode,
+      AnnounceSchedule announce,
+      Optional<CarpConfig> carp,
+      Map<InetAddress, TtlWindow> peerTtl) {
+    this(
+        config,
+        interfaceName,
+        transportKey,
+        transport,
+        virtualAddresses,
+        unicastPeers,
+        group,
+        checksumMode,
+        announce,
+        carp,
+        peerTtl,
+        Optional.empty());
+  }
+
   public RouterBinding {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(interfaceName, "interfaceName");
@@ -82,12 +115,19 @@ public record RouterBinding(
     Objects.requireNonNull(announce, "announce");
     Objects.requireNonNull(carp, "carp");
     peerTtl = Map.copyOf(peerTtl);
+    Objects.requireNonNull(hmac, "hmac");
+    if (hmac.isPresent() && (unicastPeers.isEmpty() || carp.isPresent())) {
+      throw new IllegalArgumentException(
+          config.name()
+              + ": hmac-sha256 authentication needs unicast peers (and VRRP, not CARP): its replay"
+              + " state is kept per peer");
+    }
     for (InetAddress peer : peerTtl.keySet()) {
       if (!unicastPeers.contains(peer)) {
         throw new IllegalArgumentException(
             config.name()
                 + ": TTL window for "
-                + peer.getHostAddress()
+                + AddressText.of(peer)
                 + ", which is not a unicast peer "
                 + unicastPeers);
       }
@@ -151,6 +191,6 @@ public record RouterBinding(
       }
     }
     throw new IllegalStateException(
-        name() + ": " + address.getHostAddress() + " is not a virtual address");
+        name() + ": " + AddressText.of(address) + " is not a virtual address");
   }
 }

@@ -3,6 +3,7 @@ package org.vrrpagent.core.fsm;
 import java.net.InetAddress;
 import java.util.Objects;
 import org.vrrpagent.core.carp.CarpAdvertisement;
+import org.vrrpagent.core.wire.DropReason;
 import org.vrrpagent.core.wire.ReceivedAdvertisement;
 
 /** What happens to a virtual router; fed to {@link VirtualRouter#handle(Event, long)}. */
@@ -29,6 +30,21 @@ public sealed interface Event {
     public CarpAdvertReceived {
       Objects.requireNonNull(advert, "advert");
       Objects.requireNonNull(source, "source");
+    }
+  }
+
+  /**
+   * An advert from {@code source} the engine dropped before it could be decoded: vrrp-agent's own
+   * hmac-sha256 authentication refused it ({@code reason} HMAC_*, or UNKNOWN_PEER). The router
+   * reports the drop and, for a reason that means the peer is configured differently (no trailer,
+   * another secret, a clock beyond the replay window), raises the conflict alarm as for any advert
+   * it cannot agree with.
+   */
+  record AdvertRejected(InetAddress source, DropReason reason, String detail) implements Event {
+    public AdvertRejected {
+      Objects.requireNonNull(source, "source");
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(detail, "detail");
     }
   }
 

@@ -7,8 +7,9 @@ import org.vrrpagent.core.wire.DropReason;
 /**
  * Another router claims our VRID on our link, but we cannot agree with it: we drop its adverts for
  * a reason that means a configuration difference (version, authentication, interval, address list,
- * an interval longer than we learn). Each of us may then be master at once. One episode per peer:
- * from the first such advert until {@link PeerConflicts#quietNanos} pass without one.
+ * an interval longer than we learn; with hmac-sha256: no trailer, another secret, a clock beyond
+ * the replay window). Each of us may then be master at once. One episode per peer: from the first
+ * such advert until {@link PeerConflicts#quietNanos} pass without one.
  *
  * @param peer the other router's source address
  * @param reason why its adverts are dropped (the last one's reason)
@@ -38,6 +39,9 @@ public record PeerConflict(
       case INTERVAL_MISMATCH -> "advert interval";
       case INTERVAL_TOO_LONG -> "advert interval (above max-learned-interval)";
       case ADDRESS_LIST_MISMATCH -> "virtual addresses";
+      case HMAC_MISSING -> "authentication (no hmac-sha256 trailer)";
+      case HMAC_MISMATCH -> "authentication (hmac-sha256 secret)";
+      case HMAC_STALE -> "clock (beyond the hmac-sha256 replay-window)";
       default -> reason.label();
     };
   }
@@ -47,7 +51,14 @@ public record PeerConflict(
    */
   public static boolean isConflict(DropReason reason) {
     return switch (reason) {
-      case VERSION_MISMATCH, AUTH, INTERVAL_MISMATCH, INTERVAL_TOO_LONG, ADDRESS_LIST_MISMATCH ->
+      case VERSION_MISMATCH,
+          AUTH,
+          INTERVAL_MISMATCH,
+          INTERVAL_TOO_LONG,
+          ADDRESS_LIST_MISMATCH,
+          HMAC_MISSING,
+          HMAC_MISMATCH,
+          HMAC_STALE ->
           true;
       default -> false;
     };

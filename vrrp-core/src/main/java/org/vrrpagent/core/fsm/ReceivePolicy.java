@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Set;
+import org.vrrpagent.base.AddressText;
 import org.vrrpagent.core.wire.Advertisement;
 import org.vrrpagent.core.wire.DropReason;
 import org.vrrpagent.core.wire.ReceivedAdvertisement;
@@ -93,7 +94,7 @@ public record ReceivePolicy(
           "advert"
               + from(source)
               + " to "
-              + received.destination().getHostAddress()
+              + AddressText.of(received.destination())
               + " (expected: the VRRP group; this instance has no unicast peers)");
     }
     if (!acceptFrom.isEmpty() && !acceptFrom.contains(withoutScope(source))) {
@@ -102,7 +103,7 @@ public record ReceivePolicy(
           "advert"
               + from(source)
               + " (expected: one of accept-from "
-              + acceptFrom.stream().map(InetAddress::getHostAddress).sorted().toList()
+              + acceptFrom.stream().map(AddressText::of).sorted().toList()
               + ")");
     }
     if (!(source instanceof Inet4Address)) {
@@ -125,7 +126,7 @@ public record ReceivePolicy(
 
   /** Text for a drop only: an accepted advert builds no string. */
   private static String from(InetAddress source) {
-    return " from " + source.getHostAddress();
+    return " from " + AddressText.of(source);
   }
 
   /** fe80::1%eth0 and fe80::1 are one source for an allow-list. */

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import org.vrrpagent.base.AddressText;
 import org.vrrpagent.core.wire.AddressFamily;
 import org.vrrpagent.core.wire.Advertisement;
 import org.vrrpagent.core.wire.AuthType;
@@ -154,14 +155,14 @@ public record RouterConfig(
     for (InetAddress a : virtualAddresses) {
       if (!family.matches(a)) {
         throw new IllegalArgumentException(
-            where + "virtual address " + a.getHostAddress() + " (expected: " + family + ")");
+            where + "virtual address " + AddressText.of(a) + " (expected: " + family + ")");
       }
     }
     if (!family.matches(primaryAddress)) {
       throw new IllegalArgumentException(
           where
               + "primary address "
-              + primaryAddress.getHostAddress()
+              + AddressText.of(primaryAddress)
               + " (expected: "
               + family
               + ")");
@@ -512,9 +513,9 @@ public record RouterConfig(
         + (fastPreempt ? " fast-preempt" : "")
         + (resignBelow > 0 ? " resign-below " + resignBelow : "")
         + " vips "
-        + virtualAddresses.stream().map(InetAddress::getHostAddress).toList()
+        + virtualAddresses.stream().map(AddressText::of).toList()
         + " primary "
-        + primaryAddress.getHostAddress()
+        + AddressText.of(primaryAddress)
         + (authType == AuthType.NONE ? "" : " auth PASS")
         + (receive.equals(ReceivePolicy.DEFAULT) ? "" : " " + receive.describe().getFirst())
         + "]";

@@ -2,11 +2,14 @@ package org.vrrpagent.core.fsm;
 
 import java.net.InetAddress;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.vrrpagent.base.AddressText;
+import org.vrrpagent.base.DurationText;
 import org.vrrpagent.core.fsm.Action.AddAddresses;
 import org.vrrpagent.core.fsm.Action.AnnounceAddresses;
 import org.vrrpagent.core.fsm.Action.ArmTimer;
@@ -153,6 +156,7 @@ public final class VirtualRouter implements Router {
       case PriorityChanged p -> priorityChanged(p.effectivePriority(), nowNanos, out);
       case FaultRaised f -> faultRaised(f.reason(), nowNanos, out);
       case FaultCleared c -> faultCleared(nowNanos, out);
+      case Event.AdvertRejected r -> advertRejected(r, nowNanos, out);
       case Event.CarpAdvertReceived c ->
           throw new IllegalStateException("CARP advertisement for VRRP router " + config.name());
     }
@@ -410,6 +414,22 @@ public final class VirtualRouter implements Router {
     }
   }
 
+  /**
+   * An advert the engine refused before decoding (hmac-sha256). A peer that sends no trailer, signs
+   * with another secret or whose clock is beyond the replay window is configured differently: each
+   * of us may be master, as with a version or password mismatch, so it raises the conflict alarm
+   * (not in INIT or FAULT, which take part in no election). A replay is no disagreement.
+   */
+  private void advertRejected(Event.AdvertRejected r, long now, List<Action> out) {
+    if (state != VrrpState.INIT
+        && state != VrrpState.FAULT
+        && PeerConflict.isConflict(r.reason())) {
+      conflict(r.source(), r.reason(), r.detail(), now, out);
+    } else {
+      out.add(new Dropped(r.reason(), r.detail()));
+    }
+  }
+
   /** The policy receive checks of RFC 9568 §7.1 / RFC 3768 §7.1 that need our configuration. */
   private boolean acceptable(ReceivedAdvertisement received, long now, List<Action> out) {
     Advertisement a = received.advertisement();
@@ -498,12 +518,12 @@ public final class VirtualRouter implements Router {
             source,
             DropReason.INTERVAL_MISMATCH,
             "interval "
-                + a.maxAdvertIntervalCentis() / 100
-                + " s from "
+                + centisText(a.maxAdvertIntervalCentis())
+                + " from "
                 + text(source)
                 + " (expected: "
-                + config.advertIntervalCentis() / 100
-                + " s)",
+                + centisText(config.advertIntervalCentis())
+                + ")",
             now,
             out);
       }
@@ -858,8 +878,9 @@ public final class VirtualRouter implements Router {
     return timer.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
+  /** An interval as the configuration writes it ({@code 1s}, {@code 250ms}): one formatter. */
   private static String centisText(int centis) {
-    return centis % 100 == 0 ? centis / 100 + " s" : centis * 10 + " ms";
+    return DurationText.of(Duration.ofMillis(centis * 10L));
   }
 
   private static String authText(AuthType type) {
@@ -867,11 +888,11 @@ public final class VirtualRouter implements Router {
   }
 
   private static String text(InetAddress address) {
-    return address == null ? "unknown" : address.getHostAddress();
+    return address == null ? "unknown" : AddressText.of(address);
   }
 
   private static List<String> texts(List<InetAddress> addresses) {
-    return addresses.stream().map(InetAddress::getHostAddress).sorted().toList();
+    return addresses.stream().map(AddressText::of).sorted().toList();
   }
 
   @Override

@@ -515,16 +515,13 @@ public final class NetnsLab implements AutoCloseable {
             .append(DUP_MARK)
             .append(" accept\n");
         if (impairment.lossPercent() > 0) {
-          rules
-              .append("    numgen random mod 100 < ")
-              .append(impairment.lossPercent())
-              .append(" counter drop\n");
+          rules.append("    ").append(chance(impairment.lossPercent())).append("counter drop\n");
         }
         if (impairment.duplicatePercent() > 0) {
           rules
-              .append("    numgen random mod 100 < ")
-              .append(impairment.duplicatePercent())
-              .append(" meta mark set ")
+              .append("    ")
+              .append(chance(impairment.duplicatePercent()))
+              .append("meta mark set ")
               .append(DUP_MARK)
               .append(" counter dup to \"eth0\"\n");
         }
@@ -541,6 +538,14 @@ public final class NetnsLab implements AutoCloseable {
       clearImpairment(host);
       throw e;
     }
+  }
+
+  /**
+   * The nftables condition for "with probability {@code percent}%": none at 100 (nft refuses {@code
+   * numgen random mod 100 < 100}: the value is out of the 0..99 range).
+   */
+  private static String chance(int percent) {
+    return percent >= 100 ? "" : "numgen random mod 100 < " + percent + " ";
   }
 
   /** Removes host {@code i}'s impairment, if any; packets held for delay are let go, not lost. */

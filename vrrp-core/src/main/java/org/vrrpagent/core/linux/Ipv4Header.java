@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Arrays;
+import org.vrrpagent.base.AddressText;
 
 /**
  * The IPv4 header of a VRRP packet. We write it ourselves (IP_HDRINCL) to send exactly what
@@ -104,6 +105,6 @@ record Ipv4Header(
     if (address instanceof Inet4Address four) {
       return four;
     }
-    throw new IllegalArgumentException(what + " " + address.getHostAddress() + " is not IPv4");
+    throw new IllegalArgumentException(what + " " + AddressText.of(address) + " is not IPv4");
   }
 }

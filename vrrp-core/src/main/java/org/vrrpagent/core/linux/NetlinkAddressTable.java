@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import org.vrrpagent.base.DurationText;
 import org.vrrpagent.core.io.AddressTable;
 import org.vrrpagent.core.io.InterfaceAddress;
 import org.vrrpagent.core.io.TransportException;
@@ -310,8 +311,7 @@ public final class NetlinkAddressTable implements AddressTable, AutoCloseable {
                 + ": "
                 + action
                 + ": the kernel did not answer within "
-                + REPLY_TIMEOUT.toSeconds()
-                + " s");
+                + DurationText.of(REPLY_TIMEOUT));
       }
       try {
         int n = socket.receive((int) Math.max(1, Math.min(left / 1_000_000, Integer.MAX_VALUE)));

@@ -3,6 +3,7 @@ package org.vrrpagent.core.sim;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import org.vrrpagent.base.AddressText;
 import org.vrrpagent.core.io.NeighborAnnouncer;
 
 /**
@@ -41,7 +42,7 @@ public final class SimulatedAnnouncer implements NeighborAnnouncer {
                 + ": "
                 + host.name()
                 + " announced "
-                + a.getHostAddress()
+                + AddressText.of(a)
                 + " at "
                 + lan.now() / 1e9
                 + " s without holding it");

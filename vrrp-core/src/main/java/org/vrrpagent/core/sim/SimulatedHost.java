@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.vrrpagent.base.AddressText;
 import org.vrrpagent.core.carp.CarpConfig;
 import org.vrrpagent.core.carp.CarpElection;
 import org.vrrpagent.core.engine.AnnounceSchedule;
@@ -173,11 +174,11 @@ public final class SimulatedHost {
                 + ": router "
                 + c.name()
                 + " has primary address "
-                + c.primaryAddress().getHostAddress()
+                + AddressText.of(c.primaryAddress())
                 + ", the host's "
                 + c.family()
                 + " address is "
-                + primary.getHostAddress());
+                + AddressText.of(primary));
       }
     }
     units.put(

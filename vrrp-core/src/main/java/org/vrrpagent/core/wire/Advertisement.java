@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.vrrpagent.base.AddressText;
 
 /**
  * One VRRP advertisement (RFC 9568 §5.2, RFC 3768 §5.3). Immutable and valid by construction: an
@@ -62,7 +63,7 @@ public record Advertisement(
     for (InetAddress a : addresses) {
       if (!family.matches(a)) {
         throw new IllegalArgumentException(
-            "address " + a.getHostAddress() + " (expected: " + family + ")");
+            "address " + AddressText.of(a) + " (expected: " + family + ")");
       }
     }
     if (version == VrrpVersion.V3) {
@@ -179,7 +180,7 @@ public record Advertisement(
         + " intvl "
         + maxAdvertIntervalCentis
         + "cs addrs "
-        + addresses.stream().map(InetAddress::getHostAddress).toList()
+        + addresses.stream().map(AddressText::of).toList()
         + (authType == AuthType.NONE ? "" : " auth " + authType);
   }
 }

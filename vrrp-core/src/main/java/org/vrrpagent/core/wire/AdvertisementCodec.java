@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.vrrpagent.base.AddressText;
 
 /**
  * Encodes and decodes VRRP advertisements: the IP payload of protocol 112. Stateless and pure: no
@@ -113,7 +114,7 @@ public final class AdvertisementCodec {
   private static void requireFamily(AddressFamily family, InetAddress address, String what) {
     if (!family.matches(address)) {
       throw new IllegalArgumentException(
-          what + " " + address.getHostAddress() + " (expected: " + family + ")");
+          what + " " + AddressText.of(address) + " (expected: " + family + ")");
     }
   }
 
@@ -217,15 +218,15 @@ public final class AdvertisementCodec {
       throw new MalformedAdvertisementException(
           DropReason.ADDRESS_FAMILY,
           "source "
-              + ip.source().getHostAddress()
+              + AddressText.of(ip.source())
               + " and destination "
-              + ip.destination().getHostAddress()
+              + AddressText.of(ip.destination())
               + " (expected: one address family)");
     }
     if (ip.source().isAnyLocalAddress()) {
       throw new MalformedAdvertisementException(
           DropReason.UNSPECIFIED_SOURCE,
-          "source " + ip.source().getHostAddress() + " (expected: the sender's own address)");
+          "source " + AddressText.of(ip.source()) + " (expected: the sender's own address)");
     }
     int intervalCentis =
         version == VrrpVersion.V3

@@ -47,6 +47,21 @@ public enum DropReason {
    * default the reason is {@link #TTL}).
    */
   PEER_TTL("peer_ttl"),
+  // vrrp-agent's own advert authentication (auth type hmac-sha256, HmacTrailer), checked before
+  // the advert is decoded.
+  /** No hmac-sha256 trailer: a sender without the setting (or not vrrp-agent). */
+  HMAC_MISSING("hmac_missing"),
+  /** The trailer's HMAC does not verify: another secret, or the packet was changed. */
+  HMAC_MISMATCH("hmac_mismatch"),
+  /**
+   * The sequence is not above the last one accepted from that peer: a replayed or reordered advert.
+   */
+  HMAC_REPLAY("hmac_replay"),
+  /**
+   * The sequence (the sender's clock) is further from ours than the replay window: clocks apart, or
+   * an old advert replayed.
+   */
+  HMAC_STALE("hmac_stale"),
   /** The virtual router is in INIT or FAULT and takes no part in elections. */
   NOT_RUNNING("not_running"),
   // Runtime reasons.

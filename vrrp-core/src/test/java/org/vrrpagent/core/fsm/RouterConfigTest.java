@@ -30,8 +30,7 @@ class RouterConfigTest {
     assertThatThrownBy(() -> RouterConfig.v3("vi", 1, 100, 100, List.of(VIP, VIP), ME))
         .hasMessage("virtual router 'vi': duplicate virtual address (expected: each once)");
     assertThatThrownBy(() -> RouterConfig.v3("vi", 1, 100, 100, List.of(VIP6), ME))
-        .hasMessage(
-            "virtual router 'vi': virtual address fd00:198:18:0:0:0:0:100 (expected: IPV4)");
+        .hasMessage("virtual router 'vi': virtual address fd00:198:18::100 (expected: IPV4)");
     assertThatThrownBy(
             () ->
                 new RouterConfig(

@@ -408,7 +408,7 @@ class VirtualRouterTest {
     assertThat(r.handle(v2Advert(200, 2, "secret12", PEER), S))
         .containsExactly(
             new Dropped(
-                DropReason.INTERVAL_MISMATCH, "interval 2 s from 198.18.0.2 (expected: 1 s)"));
+                DropReason.INTERVAL_MISMATCH, "interval 2s from 198.18.0.2 (expected: 1s)"));
     // v2 Skew_Time = (256 − 100) / 256 s, whatever the interval
     assertThat(r.handle(v2Advert(200, 1, "secret12", PEER), S))
         .containsExactly(new ArmTimer(TimerName.MASTER_DOWN, S + 3_609_375_000L));

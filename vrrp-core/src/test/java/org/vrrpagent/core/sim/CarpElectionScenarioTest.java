@@ -147,6 +147,29 @@ class CarpElectionScenarioTest {
   }
 
   @Test
+  @DisplayName(
+      "demote to the bottom also sends demote 1: a peer without preempt takes over (carp(4))")
+  void demoteToBackupDrainsEvenWithoutPreempt() {
+    lan.addHost("a").addCarpRouter(carp("a", 0, false)).start();
+    lan.addHost("b").addCarpRouter(carp("b", 100, false)).start();
+    lan.runUntil(10 * S + 500 * MS);
+    assertThat(lan.masters(VHID)).containsExactly("a");
+    lan.host("a").priority("ns", 1);
+    lan.runUntil(11 * S);
+
+    // b would wait for a's silence without the demote count (no preempt); a stays backup after.
+    assertThat(lan.masters(VHID)).as(lan.story()).containsExactly("b");
+    assertThat(masterAt("b", 10 * S)).isEqualTo(10 * S + 500 * MS);
+    lan.runUntil(30 * S);
+    assertThat(lan.masters(VHID)).as(lan.story()).containsExactly("b");
+
+    // Promoted again, a is healthy but b keeps the address: without preempt nothing moves back.
+    lan.host("a").priority("ns", 254);
+    lan.runUntil(40 * S);
+    assertThat(lan.masters(VHID)).as(lan.story()).containsExactly("b");
+  }
+
+  @Test
   @DisplayName("a wrong passphrase is dropped, counted and raised as a conflict; it moves nothing")
   void wrongPassphraseChangesNothing() {
     lan.addHost("a").addCarpRouter(carp("a", 100, false)).start();

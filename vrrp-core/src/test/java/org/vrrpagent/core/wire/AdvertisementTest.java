@@ -69,12 +69,12 @@ class AdvertisementTest {
                     List.of(ip("fd00:198:18::1")),
                     AuthType.NONE,
                     new byte[0]))
-        .hasMessage("address fd00:198:18:0:0:0:0:1 (expected: IPV4)");
+        .hasMessage("address fd00:198:18::1 (expected: IPV4)");
     assertThatThrownBy(
             () ->
                 Advertisement.v2(
                     1, 100, 1, List.of(ip("fd00:198:18::1")), AuthType.NONE, new byte[8]))
-        .hasMessage("address fd00:198:18:0:0:0:0:1 (expected: IPV4)");
+        .hasMessage("address fd00:198:18::1 (expected: IPV4)");
   }
 
   @Test
