@@ -159,6 +159,11 @@ class TimerHeapTest {
       List<Long> at = new CopyOnWriteArrayList<>();
       long deadline = s.nanoTime() + 300_000_000;
       s.call(() -> s.schedule(deadline, () -> ran.add("timer")), deadline);
+      // Deferred means "does not wake it": queued while it is still running, it runs at once.
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(1))
+          .until(() -> s.engineThread().getState() == Thread.State.TIMED_WAITING);
       s.executeDeferred(
           () -> {
             at.add(s.nanoTime());
@@ -171,6 +176,10 @@ class TimerHeapTest {
       assertThat(ran).containsExactly("deferred 1", "deferred 2", "timer");
       assertThat(at.getFirst()).isGreaterThanOrEqualTo(deadline);
       // A task wakes it: the deferred ones queued before go first.
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(1))
+          .until(() -> s.engineThread().getState() == Thread.State.WAITING);
       s.executeDeferred(() -> ran.add("deferred 3"));
       s.execute(() -> ran.add("task"));
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ran.size() == 5);
