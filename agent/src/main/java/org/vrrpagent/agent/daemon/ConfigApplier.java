@@ -42,6 +42,7 @@ import org.vrrpagent.checks.CheckSpec;
 import org.vrrpagent.checks.FileProbeSpec;
 import org.vrrpagent.checks.probe.FileChangeTrigger;
 import org.vrrpagent.checks.probe.ProbeFactory;
+import org.vrrpagent.core.carp.CarpConfig;
 import org.vrrpagent.core.engine.Engine;
 import org.vrrpagent.core.io.Transport;
 import org.vrrpagent.core.linux.RawSocketTransport;
@@ -324,15 +325,18 @@ final class ConfigApplier implements AutoCloseable {
               ActionsConfig.NONE,
               Optional.empty(),
               // A CARP instance's advskew is its priority: a change moves the running router's
-              // skew, as a changed priority does for VRRP. A changed passphrase (inline, or the
-              // password file's content as the load read it) rebuilds the router, as a changed
-              // VRRP auth password does.
+              // skew, as a changed priority does for VRRP; only a move into or out of the bottom
+              // (advskew 253, 254: base priority 1, which never advertises a demote count)
+              // rebuilds it. A changed passphrase (inline, or the password file's content as the
+              // load read it) rebuilds the router, as a changed VRRP auth password does.
               i.carp()
                   .map(
                       carp ->
                           new CarpSettings(
                               carp.advbaseSeconds(),
-                              0,
+                              CarpConfig.basePriorityFor(carp.advskew()) == 1
+                                  ? CarpConfig.MAX_ADVSKEW
+                                  : 0,
                               carp.password(),
                               carp.passwordFile(),
                               carp.fromFile())));

@@ -18,6 +18,10 @@ class CarpPasswordFileReloadTest {
   @TempDir Path dir;
 
   private Config load(Path passwordFile) throws Exception {
+    return load(passwordFile, 0);
+  }
+
+  private Config load(Path passwordFile, int advskew) throws Exception {
     Path config = dir.resolve("agent.yaml");
     Files.writeString(
         config,
@@ -28,11 +32,11 @@ class CarpPasswordFileReloadTest {
             interface: eth0
             vhid: 60
             advbase: 1s
-            advskew: 0
+            advskew: %d
             password-file: %s
             addresses: [198.18.0.110/24]
         """
-            .formatted(passwordFile));
+            .formatted(advskew, passwordFile));
     return ConfigLoader.load(config);
   }
 
@@ -57,5 +61,19 @@ class CarpPasswordFileReloadTest {
     assertThat(next.instances().get("ns").carp().orElseThrow().toString())
         .doesNotContain("second")
         .doesNotContain("first");
+  }
+
+  @Test
+  void anAdvskewChangeKeepsTheRouterUnlessItMovesIntoOrOutOfTheBottom() throws Exception {
+    Path pass = dir.resolve("carp.pass");
+    Files.writeString(pass, "secret\n");
+    var zero = ConfigApplier.RouterShape.of(load(pass, 0), "ns");
+    // The skew is the priority: the running router follows it without a rebuild.
+    assertThat(ConfigApplier.RouterShape.of(load(pass, 100), "ns")).isEqualTo(zero);
+    assertThat(ConfigApplier.RouterShape.of(load(pass, 252), "ns")).isEqualTo(zero);
+    // advskew 253 and 254 stand for base priority 1, which never advertises demote 1: rebuilt.
+    var bottom = ConfigApplier.RouterShape.of(load(pass, 253), "ns");
+    assertThat(bottom).isNotEqualTo(zero);
+    assertThat(ConfigApplier.RouterShape.of(load(pass, 254), "ns")).isEqualTo(bottom);
   }
 }
