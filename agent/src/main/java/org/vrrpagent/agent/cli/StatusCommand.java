@@ -68,6 +68,9 @@ public final class StatusCommand extends AgentCommand {
       if (i.path("protocol").asString("vrrp").equals("carp")) {
         // CARP advertises a skew, not a priority (docs/carp.md, "Priority and skew").
         priority += " carp advskew " + i.path("advskew").asInt();
+        if (i.path("demote").asInt(0) > 0) {
+          priority += " demote " + i.path("demote").asInt();
+        }
       }
       boolean conflict = !i.path("conflicts").isEmpty();
       rows.add(

@@ -41,6 +41,7 @@ import org.vrrpagent.checks.CheckSpec;
 import org.vrrpagent.checks.FileProbeSpec;
 import org.vrrpagent.checks.probe.FileChangeTrigger;
 import org.vrrpagent.checks.probe.ProbeFactory;
+import org.vrrpagent.core.carp.CarpConfig;
 import org.vrrpagent.core.engine.Engine;
 import org.vrrpagent.core.io.Transport;
 import org.vrrpagent.core.linux.RawSocketTransport;
@@ -315,12 +316,21 @@ final class ConfigApplier implements AutoCloseable {
               ActionsConfig.NONE,
               Optional.empty(),
               // A CARP instance's advskew is its priority: a change moves the running router's
-              // skew, as a changed priority does for VRRP.
+              // skew, as a changed priority does for VRRP; only a move into or out of the bottom
+              // (advskew 253, 254: base priority 1, which never advertises a demote count)
+              // rebuilds it. A changed passphrase (inline, or the password file's content as the
+              // load read it) rebuilds the router, as a changed VRRP auth password does.
               i.carp()
                   .map(
                       carp ->
                           new CarpSettings(
-                              carp.advbaseSeconds(), 0, carp.password(), carp.passwordFile())));
+                              carp.advbaseSeconds(),
+                              CarpConfig.basePriorityFor(carp.advskew()) == 1
+                                  ? CarpConfig.MAX_ADVSKEW
+                                  : 0,
+                              carp.password(),
+                              carp.passwordFile(),
+                              carp.fromFile())));
       Optional<SyncGroupConfig> group =
           c.syncGroups().values().stream().filter(g -> g.instances().contains(name)).findFirst();
       return new RouterShape(shape, group, i.virtualMac());
@@ -368,9 +378,13 @@ final class ConfigApplier implements AutoCloseable {
   }
 
   private void createVirtualMac(InstanceConfig i) {
+    if (i.isCarp() && i.family() == AddressFamily.IPV6) {
+      // CARP over IPv6 (carp(4) only) sends from the interface's own MAC: see docs/carp.md.
+      return;
+    }
     if (i.isCarp()) {
-      // CARP adverts leave from 00:00:5e:00:00:VHID, as ucarp and carp(4) send them; the
-      // addresses stay on the interface (as ucarp's scripts put them).
+      // CARP adverts leave from 00:00:5e:00:00:VHID, as ucarp sends them; the addresses stay on
+      // the interface (as ucarp's scripts put them).
       String name = VirtualMacLink.carpInterfaceName(i.vrid());
       guard.table().linkCreating(name, i.interfaceName(), VirtualMacLink.carpMac(i.vrid()));
       try {
@@ -413,6 +427,7 @@ final class ConfigApplier implements AutoCloseable {
     for (String name : names) {
       InstanceConfig i = config.instances().get(name);
       if (i.isCarp()
+          && i.family() == AddressFamily.IPV4
           && transports.get(EngineAssembly.TransportKey.of(i)) instanceof RawSocketTransport t) {
         t.sendCarpFromVirtualMac(i.vrid(), VirtualMacLink.carpInterfaceName(i.vrid()));
         continue;

@@ -221,6 +221,7 @@ class StatusCommandTest {
             "heldAddresses",
             "conflicts",
             "protocol",
-            "advskew");
+            "advskew",
+            "demote");
   }
 }
