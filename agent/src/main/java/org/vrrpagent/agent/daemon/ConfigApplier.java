@@ -169,14 +169,13 @@ final class ConfigApplier implements AutoCloseable {
     }
     for (Path file : priorityOrderFiles(next)) {
       if (!Files.isRegularFile(file)) {
-        // At start this is an error; at a reload the order in force stays (a file already watched
-        // keeps its last good one).
+        // At start this is an error; at a reload a warning. A missing file means what it means
+        // while the agent runs: every host unlisted in it (PriorityOrderState.Status.MISSING; the
+        // watcher of a file already watched has seen it go), until the file appears.
         log.warn(
-            "reload: priority-order file {} does not exist: {}",
-            file,
-            priorityOrderFiles.containsKey(file)
-                ? "its last good order stays in force"
-                : "the host is unlisted in it until it appears");
+            "reload: priority-order file {} does not exist: every host is unlisted in it until it"
+                + " appears",
+            file);
       }
     }
     return apply(next);
