@@ -245,7 +245,7 @@ final class SideBySideBench {
     Distribution k = Distribution.of(keepalived);
     return String.format(
         Locale.ROOT,
-        "| %s | %.2f %s (%.2f–%.2f) | %.2f %s (%.2f–%.2f) | %.2f | %s | %s |",
+        "| %s | %.2f %s (%.2f–%.2f) | %.2f %s (%.2f–%.2f) | %.4f | %s | %s |",
         figure,
         a.median(),
         unit,
