@@ -23,6 +23,7 @@ import org.vrrpagent.agent.config.Config;
 import org.vrrpagent.agent.config.ConfigError;
 import org.vrrpagent.agent.config.ConfigException;
 import org.vrrpagent.agent.config.ConfigLoader;
+import org.vrrpagent.agent.config.EnginePriorityConfig;
 import org.vrrpagent.agent.config.FileRules;
 import org.vrrpagent.agent.config.InstanceConfig;
 import org.vrrpagent.agent.config.PriorityOrderConfig;
@@ -102,7 +103,11 @@ final class ConfigApplier implements AutoCloseable {
 
   private record WatchedFile(PriorityOrderReloader reloader, AutoCloseable watcher) {}
 
+  /** engine-priority as read at start (a change takes a restart). */
+  private final EnginePriorityConfig enginePriority;
+
   ConfigApplier(Config config, Path configFile, FileRules rules) {
+    this.enginePriority = config.enginePriority();
     this.config = config;
     this.addressOwners = AddressReports.owners(config);
     this.configFile = configFile;
@@ -188,6 +193,9 @@ final class ConfigApplier implements AutoCloseable {
     }
     if (!next.limits().equals(before.limits())) {
       log.warn("reload: limits changed; they take effect at the next restart");
+    }
+    if (!next.enginePriority().equals(before.enginePriority())) {
+      log.warn("reload: engine-priority changed; it takes effect at the next restart");
     }
     Set<String> kept = new LinkedHashSet<>();
     for (String name : next.instances().keySet()) {
@@ -348,7 +356,7 @@ final class ConfigApplier implements AutoCloseable {
     Engine engine = parts.engine();
     PriorityTracker tracker = parts.tracker();
     Set<EngineAssembly.TransportKey> had = new HashSet<>(transports.keySet());
-    EngineAssembly.openMissing(config, engine, ConfigApplier::open, transports);
+    EngineAssembly.openMissing(config, engine, this::open, transports);
     transports.forEach(
         (k, t) -> {
           if (!had.contains(k)) {
@@ -524,11 +532,16 @@ final class ConfigApplier implements AutoCloseable {
     }
   }
 
-  private static Transport open(EngineAssembly.TransportKey key, Engine engine) {
+  private Transport open(EngineAssembly.TransportKey key, Engine engine) {
     RawSocketTransport.Options options =
         new RawSocketTransport.Options(
             key.interfaceName(), key.family(), key.source().orElse(null), key.unicastPeers());
-    return RawSocketTransport.open(options, packet -> engine.receive(key, packet));
+    // The receive threads share the engine thread's engine-priority (as read at start): a packet
+    // that starts a takeover must not wait for a core any longer than the engine thread would.
+    return RawSocketTransport.open(
+        options,
+        engine.receiver(key),
+        () -> EnginePriority.applyHere(enginePriority, "receive thread"));
   }
 
   /**

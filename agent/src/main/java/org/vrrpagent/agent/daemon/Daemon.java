@@ -232,6 +232,7 @@ public final class Daemon implements ControlBackend {
       listeners.add(notifications);
       listeners.addAll(extraListeners);
       engine = new Engine(guard.table(), announcer, new FanOutListener(listeners));
+      EnginePriority.apply(engine, config.enginePriority());
       metrics.instances(engine::status);
       metrics.priorityOrderFiles(applier::priorityFiles);
       tracker = new PriorityTracker(config, checks::status, new EngineSink(engine));
