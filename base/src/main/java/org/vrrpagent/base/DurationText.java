@@ -1,6 +1,7 @@
 package org.vrrpagent.base;
 
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Durations as operators write them in the configuration, in the shortest exact form: {@code 14d},
@@ -42,5 +43,13 @@ public final class DurationText {
       return total % 1000 == 0 ? total / 1000 + "us" : total + "ns";
     }
     return d.toString(); // beyond any configured value
+  }
+
+  /**
+   * A measured time (a probe's latency), to a tenth of a millisecond: {@code 33.2ms}. The same in
+   * every locale (never {@code 33,2ms}), as {@code status} and {@code checks} print it.
+   */
+  public static String measuredMillis(double millis) {
+    return String.format(Locale.ROOT, "%.1fms", millis);
   }
 }

@@ -3,6 +3,8 @@ package org.vrrpagent.base;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -27,5 +29,17 @@ class DurationTextTest {
   })
   void writesTheShortestExactForm(String iso, String expected) {
     assertThat(DurationText.of(Duration.parse(iso))).isEqualTo(expected);
+  }
+
+  @Test
+  void aMeasuredTimeIsTheSameInEveryLocale() {
+    Locale before = Locale.getDefault();
+    try {
+      Locale.setDefault(Locale.GERMANY);
+      assertThat(DurationText.measuredMillis(113.24)).isEqualTo("113.2ms");
+      assertThat(DurationText.measuredMillis(0.04)).isEqualTo("0.0ms");
+    } finally {
+      Locale.setDefault(before);
+    }
   }
 }

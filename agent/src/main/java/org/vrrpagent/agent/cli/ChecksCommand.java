@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.vrrpagent.agent.config.Config;
 import org.vrrpagent.agent.config.ConfigException;
 import org.vrrpagent.agent.config.ScriptSecurity;
+import org.vrrpagent.base.DurationText;
 import org.vrrpagent.checks.CheckSpec;
 import org.vrrpagent.checks.ProbeResult;
 import org.vrrpagent.checks.probe.CheckSweep;
@@ -65,7 +66,7 @@ public final class ChecksCommand implements Callable<Integer> {
           row,
           e.getKey(),
           r.isUp() ? "up" : "DOWN",
-          String.format("%.1f ms", r.latencyNanos() / 1e6),
+          DurationText.measuredMillis(r.latencyNanos() / 1e6),
           reason);
       if (!r.output().isEmpty()) {
         r.output().lines().limit(20).forEach(line -> out.println("    | " + line));

@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.vrrpagent.base.DurationText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
@@ -67,6 +68,9 @@ public final class StatusCommand extends AgentCommand {
       if (i.path("protocol").asString("vrrp").equals("carp")) {
         // CARP advertises a skew, not a priority (docs/carp.md, "Priority and skew").
         priority += " carp advskew " + i.path("advskew").asInt();
+        if (i.path("demote").asInt(0) > 0) {
+          priority += " demote " + i.path("demote").asInt();
+        }
       }
       boolean conflict = !i.path("conflicts").isEmpty();
       rows.add(
@@ -83,7 +87,9 @@ public final class StatusCommand extends AgentCommand {
         String source = r.path("source").asString();
         int delta = r.path("delta").asInt();
         if (why.isEmpty()) {
-          why.add(source + " " + delta); // the base: "configured 200", "rank 2 in /etc/… 200"
+          // The base: "configured 200"; a longer reason gets its value in parentheses, so that
+          // "priority-order file: rank 2 of 3 (200)" does not read as "3 200".
+          why.add(source.contains(" ") ? source + " (" + delta + ")" : source + " " + delta);
         } else if (source.startsWith("clamped ")) {
           clamp = clampText(source);
         } else {
@@ -160,7 +166,7 @@ public final class StatusCommand extends AgentCommand {
             List.of(
                 text(c.get("name")),
                 c.path("up").asBoolean() ? "up" : "down",
-                latency < 0 ? "-" : String.format(java.util.Locale.ROOT, "%.1fms", latency),
+                latency < 0 ? "-" : DurationText.measuredMillis(latency),
                 c.hasNonNull("lastResult")
                     ? c.get("lastResult").asString() + ": " + text(c.get("reason"))
                     : "-"));

@@ -17,9 +17,15 @@ import org.vrrpagent.core.carp.CarpDigest;
  * @param advskew the configured skew, 0..254
  * @param password the passphrase given inline
  * @param passwordFile or a file whose first line is the passphrase (read at start and at reload)
+ * @param fromFile the passphrase as {@link #load} read it from {@code passwordFile} when the
+ *     configuration was loaded; part of equality, so that a reload notices a changed file
  */
 public record CarpSettings(
-    int advbaseSeconds, int advskew, Optional<String> password, Optional<Path> passwordFile) {
+    int advbaseSeconds,
+    int advskew,
+    Optional<String> password,
+    Optional<Path> passwordFile,
+    Optional<String> fromFile) {
 
   /** The most a password file may hold; its first line is the passphrase. */
   public static final int MAX_PASSWORD_FILE_BYTES = 1024;
@@ -27,9 +33,33 @@ public record CarpSettings(
   public CarpSettings {
     Objects.requireNonNull(password, "password");
     Objects.requireNonNull(passwordFile, "passwordFile");
+    Objects.requireNonNull(fromFile, "fromFile");
     if (password.isPresent() && passwordFile.isPresent()) {
       throw new IllegalArgumentException("password and password-file both set");
     }
+    if (fromFile.isPresent() && passwordFile.isEmpty()) {
+      throw new IllegalArgumentException("a passphrase read from no password-file");
+    }
+  }
+
+  /** Settings whose password file, if any, is read when {@link #passphrase()} is called. */
+  public CarpSettings(
+      int advbaseSeconds, int advskew, Optional<String> password, Optional<Path> passwordFile) {
+    this(advbaseSeconds, advskew, password, passwordFile, Optional.empty());
+  }
+
+  /**
+   * Settings with the password file read now (at load: start, validate, reload), so that the
+   * configuration carries the passphrase in force and a reload sees a changed file as a changed
+   * instance.
+   *
+   * @throws IllegalArgumentException when the file cannot be read or its passphrase is too long
+   */
+  public static CarpSettings load(
+      int advbaseSeconds, int advskew, Optional<String> password, Optional<Path> passwordFile) {
+    Optional<String> read = passwordFile.map(CarpSettings::readFirstLine);
+    read.ifPresent(CarpSettings::checkLength);
+    return new CarpSettings(advbaseSeconds, advskew, password, passwordFile, read);
   }
 
   /**
@@ -39,7 +69,15 @@ public record CarpSettings(
    * @throws IllegalArgumentException when the file cannot be read or the passphrase is too long
    */
   public String passphrase() {
-    String p = password.orElseGet(() -> passwordFile.map(CarpSettings::readFirstLine).orElse(""));
+    String p =
+        password.orElseGet(
+            () ->
+                fromFile.orElseGet(() -> passwordFile.map(CarpSettings::readFirstLine).orElse("")));
+    checkLength(p);
+    return p;
+  }
+
+  private static void checkLength(String p) {
     int bytes = p.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > CarpDigest.KEY_BYTES) {
       throw new IllegalArgumentException(
@@ -51,7 +89,6 @@ public record CarpSettings(
               + CarpDigest.UCARP_MAX_PASSPHRASE_BYTES
               + ")");
     }
-    return p;
   }
 
   private static String readFirstLine(Path file) {

@@ -18,6 +18,8 @@ import org.vrrpagent.checks.CheckSpec;
  * @param control the control API and metrics listener
  * @param notifications the {@code notify:} block: hooks, email and event stream
  * @param limits the {@code limits:} block
+ * @param enginePriority the {@code engine-priority:} block: how the kernel schedules the engine
+ *     thread
  */
 public record Config(
     String node,
@@ -26,7 +28,8 @@ public record Config(
     Map<String, CheckSpec> checks,
     ControlConfig control,
     NotifyConfig notifications,
-    LimitsConfig limits) {
+    LimitsConfig limits,
+    EnginePriorityConfig enginePriority) {
 
   public Config {
     Objects.requireNonNull(node, "node");
@@ -36,6 +39,7 @@ public record Config(
     Objects.requireNonNull(control, "control");
     Objects.requireNonNull(notifications, "notifications");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(enginePriority, "enginePriority");
   }
 
   static <V> Map<String, V> ordered(Map<String, V> map) {

@@ -68,12 +68,52 @@ final class ConfigBinder extends Binder {
             ? new NotifyBinder(problems, rules, names, baseDir).notify(r, instances, syncGroups)
             : NotifyConfig.NONE;
     LimitsConfig limits = r.node("limits").isPresent() ? limits(r) : LimitsConfig.DEFAULT;
+    EnginePriorityConfig enginePriority =
+        r.node("engine-priority").isPresent() ? enginePriority(r) : EnginePriorityConfig.DEFAULT;
     r.finish();
     instanceBinder.acrossInstances(r, instances);
     if (!problems.isEmpty()) {
       return null;
     }
-    return new Config(node, instances, syncGroups, checks, control, notify, limits);
+    return new Config(node, instances, syncGroups, checks, control, notify, limits, enginePriority);
+  }
+
+  private EnginePriorityConfig enginePriority(MappingReader parent) {
+    return MappingReader.of(
+            parent.node("engine-priority").orElseThrow(),
+            "engine-priority",
+            parent.keyAt("engine-priority"),
+            problems)
+        .map(
+            r -> {
+              Optional<Integer> nice =
+                  r.integer(
+                      "nice", "nice", EnginePriorityConfig.MIN_NICE, EnginePriorityConfig.MAX_NICE);
+              Optional<Integer> realtime =
+                  r.integer(
+                      "realtime",
+                      "realtime",
+                      EnginePriorityConfig.MIN_REALTIME,
+                      EnginePriorityConfig.MAX_REALTIME);
+              r.finish();
+              if (r.has("nice") && r.has("realtime")) {
+                problems.add(
+                    r.keyAt("realtime"),
+                    "engine-priority has both nice and realtime (expected: one of them; a"
+                        + " real-time thread has no nice value)");
+                return EnginePriorityConfig.DEFAULT;
+              }
+              if (!r.has("nice") && !r.has("realtime")) {
+                problems.add(
+                    parent.keyAt("engine-priority"),
+                    "engine-priority is empty (expected: nice: -20..19 or realtime: 1..99)");
+                return EnginePriorityConfig.DEFAULT;
+              }
+              return nice.map(EnginePriorityConfig::nice)
+                  .or(() -> realtime.map(EnginePriorityConfig::realtime))
+                  .orElse(EnginePriorityConfig.DEFAULT);
+            })
+        .orElse(EnginePriorityConfig.DEFAULT);
   }
 
   private LimitsConfig limits(MappingReader parent) {

@@ -31,7 +31,7 @@ public interface FileRules {
    */
   default void probe(org.vrrpagent.checks.ProbeSpec spec) {}
 
-  /** A priority-order file: at start it must exist (a reload keeps the last good order instead). */
+  /** A priority-order file: at start it must exist (at a reload a missing one is a warning). */
   default Optional<String> priorityOrderFile(Path file) {
     return Optional.empty();
   }
@@ -43,8 +43,8 @@ public interface FileRules {
 
   /**
    * These rules as a reload applies them: a missing priority-order file is not a reason to refuse
-   * the new configuration (the instance keeps its last good order and the file's watcher logs a
-   * warning), everything else as at start.
+   * the new configuration (a warning is logged, and every host is unlisted in the file until it
+   * appears, as whenever it is missing), everything else as at start.
    */
   default FileRules atReload() {
     FileRules start = this;

@@ -275,9 +275,10 @@ final class InstanceBinder extends Binder {
 
   /**
    * An instance with {@code protocol: carp} (docs/carp.md): interface, vhid, advbase, advskew,
-   * password or password-file, preempt (default false, as in ucarp and carp(4)), addresses (IPv4),
-   * track and priority-order. It becomes an {@link InstanceConfig} whose {@code vrid} is the vhid,
-   * whose priority is the one its advskew stands for, and which carries {@link CarpSettings}.
+   * password or password-file, preempt (default false, as in ucarp and carp(4)), addresses (IPv4,
+   * or IPv6 as carp(4) speaks it), track and priority-order. It becomes an {@link InstanceConfig}
+   * whose {@code vrid} is the vhid, whose priority is the one its advskew stands for, and which
+   * carries {@link CarpSettings}.
    */
   private Optional<InstanceConfig> carpInstance(
       String name, MappingReader r, Map<String, CheckSpec> checks, int before) {
@@ -331,29 +332,21 @@ final class InstanceBinder extends Binder {
           r.keyAt("password-file"),
           "password and password-file both set in " + r.where() + " (expected: one of them)");
     }
-    passwordFile
-        .filter(java.nio.file.Files::isReadable)
-        .ifPresent(
-            f -> {
-              try {
-                new CarpSettings(1, 0, Optional.empty(), Optional.of(f)).passphrase();
-              } catch (IllegalArgumentException e) {
-                problems.add(r.at("password-file"), e.getMessage());
-              }
-            });
-    boolean preempt = r.bool("preempt").orElse(false);
-    List<VirtualAddress> addresses = addresses(r, VrrpVersion.V3);
-    for (VirtualAddress a : addresses) {
-      if (a.family() != AddressFamily.IPV4) {
-        problems.add(
-            r.at("addresses"),
-            "address "
-                + a
-                + " is IPv6 in a CARP instance (expected: IPv4; CARP over IPv6 is not supported"
-                + " yet, and ucarp speaks IPv4 only)");
-        break;
+    // The file is read here, at every load (validate, start, reload): the configuration carries
+    // the passphrase in force, so a reload after the file changed rebuilds the instance with the
+    // new one; a file that cannot be read refuses the load (a reload keeps the running one).
+    Optional<String> fromFile = Optional.empty();
+    if (passwordFile.isPresent() && java.nio.file.Files.isReadable(passwordFile.get())) {
+      try {
+        fromFile = CarpSettings.load(1, 0, Optional.empty(), passwordFile).fromFile();
+      } catch (IllegalArgumentException e) {
+        problems.add(r.at("password-file"), e.getMessage());
       }
     }
+    boolean preempt = r.bool("preempt").orElse(false);
+    // IPv4 (ucarp and carp(4)) or IPv6 (carp(4) only: adverts to ff02::12 from the link-local
+    // address), one family per instance as for VRRP.
+    List<VirtualAddress> addresses = addresses(r, VrrpVersion.V3);
     List<TrackConfig> track = tracks(r, checks, false);
     Optional<PriorityOrderConfig> order =
         r.node("priority-order").flatMap(n -> priorityOrder(r, n));
@@ -379,7 +372,8 @@ final class InstanceBinder extends Binder {
             name,
             iface.get(),
             vhid.get(),
-            VrrpVersion.V2,
+            // not VRRP's version: the word VRRP code reads for the family (v3 for IPv6)
+            addresses.getFirst().family() == AddressFamily.IPV4 ? VrrpVersion.V2 : VrrpVersion.V3,
             org.vrrpagent.core.carp.CarpConfig.basePriorityFor(skew),
             advbase,
             preempt,
@@ -401,7 +395,8 @@ final class InstanceBinder extends Binder {
             ActionsConfig.NONE,
             Optional.empty(),
             Optional.of(
-                new CarpSettings((int) advbase.toSeconds(), skew, password, passwordFile))));
+                new CarpSettings(
+                    (int) advbase.toSeconds(), skew, password, passwordFile, fromFile))));
   }
 
   /** {@code on-link-only}, {@code max-learned-interval}, {@code accept-from}: receive hardening. */

@@ -76,7 +76,7 @@ public final class ScriptSecurity implements FileRules {
           "priority-order file "
               + file
               + (Files.exists(file) ? " is not a readable file" : " does not exist")
-              + " (expected: the file listing the nodes, best first, readable at start; a reload keeps the last good order)");
+              + " (expected: the file listing the nodes, best first, readable at start; at a reload a missing file is only a warning)");
     }
     return Optional.empty();
   }

@@ -60,6 +60,7 @@ public record StatusSnapshot(
    * @param protocol {@code vrrp} or {@code carp}
    * @param advskew CARP: the skew advertised now (from the effective priority, docs/carp.md); -1
    *     for VRRP
+   * @param demote CARP: the demote count advertised now (docs/carp.md, "Demote"); -1 for VRRP
    */
   public record InstanceStatus(
       String name,
@@ -76,7 +77,8 @@ public record StatusSnapshot(
       List<String> heldAddresses,
       List<ConflictStatus> conflicts,
       String protocol,
-      int advskew) {
+      int advskew,
+      int demote) {
 
     public InstanceStatus {
       Objects.requireNonNull(name, "name");
@@ -118,7 +120,44 @@ public record StatusSnapshot(
           heldAddresses,
           conflicts,
           "vrrp",
+          -1,
           -1);
+    }
+
+    /** As the canonical constructor, with demote 0 for CARP (-1 for VRRP). */
+    public InstanceStatus(
+        String name,
+        String state,
+        String faultReason,
+        int basePriority,
+        int effectivePriority,
+        List<PriorityReason> priorityReasons,
+        String demotion,
+        String masterAddress,
+        int masterPriority,
+        List<String> virtualAddresses,
+        Instant since,
+        List<String> heldAddresses,
+        List<ConflictStatus> conflicts,
+        String protocol,
+        int advskew) {
+      this(
+          name,
+          state,
+          faultReason,
+          basePriority,
+          effectivePriority,
+          priorityReasons,
+          demotion,
+          masterAddress,
+          masterPriority,
+          virtualAddresses,
+          since,
+          heldAddresses,
+          conflicts,
+          protocol,
+          advskew,
+          advskew < 0 ? -1 : 0);
     }
 
     /** Without the address table's view and without conflicts. */

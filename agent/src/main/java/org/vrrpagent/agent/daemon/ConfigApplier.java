@@ -23,6 +23,7 @@ import org.vrrpagent.agent.config.Config;
 import org.vrrpagent.agent.config.ConfigError;
 import org.vrrpagent.agent.config.ConfigException;
 import org.vrrpagent.agent.config.ConfigLoader;
+import org.vrrpagent.agent.config.EnginePriorityConfig;
 import org.vrrpagent.agent.config.FileRules;
 import org.vrrpagent.agent.config.InstanceConfig;
 import org.vrrpagent.agent.config.PriorityOrderConfig;
@@ -41,6 +42,7 @@ import org.vrrpagent.checks.CheckSpec;
 import org.vrrpagent.checks.FileProbeSpec;
 import org.vrrpagent.checks.probe.FileChangeTrigger;
 import org.vrrpagent.checks.probe.ProbeFactory;
+import org.vrrpagent.core.carp.CarpConfig;
 import org.vrrpagent.core.engine.Engine;
 import org.vrrpagent.core.io.Transport;
 import org.vrrpagent.core.linux.RawSocketTransport;
@@ -101,7 +103,11 @@ final class ConfigApplier implements AutoCloseable {
 
   private record WatchedFile(PriorityOrderReloader reloader, AutoCloseable watcher) {}
 
+  /** engine-priority as read at start (a change takes a restart). */
+  private final EnginePriorityConfig enginePriority;
+
   ConfigApplier(Config config, Path configFile, FileRules rules) {
+    this.enginePriority = config.enginePriority();
     this.config = config;
     this.addressOwners = AddressReports.owners(config);
     this.configFile = configFile;
@@ -163,14 +169,13 @@ final class ConfigApplier implements AutoCloseable {
     }
     for (Path file : priorityOrderFiles(next)) {
       if (!Files.isRegularFile(file)) {
-        // At start this is an error; at a reload the order in force stays (a file already watched
-        // keeps its last good one).
+        // At start this is an error; at a reload a warning. A missing file means what it means
+        // while the agent runs: every host unlisted in it (PriorityOrderState.Status.MISSING; the
+        // watcher of a file already watched has seen it go), until the file appears.
         log.warn(
-            "reload: priority-order file {} does not exist: {}",
-            file,
-            priorityOrderFiles.containsKey(file)
-                ? "its last good order stays in force"
-                : "the host is unlisted in it until it appears");
+            "reload: priority-order file {} does not exist: every host is unlisted in it until it"
+                + " appears",
+            file);
       }
     }
     return apply(next);
@@ -188,6 +193,9 @@ final class ConfigApplier implements AutoCloseable {
     }
     if (!next.limits().equals(before.limits())) {
       log.warn("reload: limits changed; they take effect at the next restart");
+    }
+    if (!next.enginePriority().equals(before.enginePriority())) {
+      log.warn("reload: engine-priority changed; it takes effect at the next restart");
     }
     Set<String> kept = new LinkedHashSet<>();
     for (String name : next.instances().keySet()) {
@@ -316,12 +324,21 @@ final class ConfigApplier implements AutoCloseable {
               ActionsConfig.NONE,
               Optional.empty(),
               // A CARP instance's advskew is its priority: a change moves the running router's
-              // skew, as a changed priority does for VRRP.
+              // skew, as a changed priority does for VRRP; only a move into or out of the bottom
+              // (advskew 253, 254: base priority 1, which never advertises a demote count)
+              // rebuilds it. A changed passphrase (inline, or the password file's content as the
+              // load read it) rebuilds the router, as a changed VRRP auth password does.
               i.carp()
                   .map(
                       carp ->
                           new CarpSettings(
-                              carp.advbaseSeconds(), 0, carp.password(), carp.passwordFile())));
+                              carp.advbaseSeconds(),
+                              CarpConfig.basePriorityFor(carp.advskew()) == 1
+                                  ? CarpConfig.MAX_ADVSKEW
+                                  : 0,
+                              carp.password(),
+                              carp.passwordFile(),
+                              carp.fromFile())));
       Optional<SyncGroupConfig> group =
           c.syncGroups().values().stream().filter(g -> g.instances().contains(name)).findFirst();
       return new RouterShape(shape, group, i.virtualMac());
@@ -339,7 +356,7 @@ final class ConfigApplier implements AutoCloseable {
     Engine engine = parts.engine();
     PriorityTracker tracker = parts.tracker();
     Set<EngineAssembly.TransportKey> had = new HashSet<>(transports.keySet());
-    EngineAssembly.openMissing(config, engine, ConfigApplier::open, transports);
+    EngineAssembly.openMissing(config, engine, this::open, transports);
     transports.forEach(
         (k, t) -> {
           if (!had.contains(k)) {
@@ -369,9 +386,13 @@ final class ConfigApplier implements AutoCloseable {
   }
 
   private void createVirtualMac(InstanceConfig i) {
+    if (i.isCarp() && i.family() == AddressFamily.IPV6) {
+      // CARP over IPv6 (carp(4) only) sends from the interface's own MAC: see docs/carp.md.
+      return;
+    }
     if (i.isCarp()) {
-      // CARP adverts leave from 00:00:5e:00:00:VHID, as ucarp and carp(4) send them; the
-      // addresses stay on the interface (as ucarp's scripts put them).
+      // CARP adverts leave from 00:00:5e:00:00:VHID, as ucarp sends them; the addresses stay on
+      // the interface (as ucarp's scripts put them).
       String name = VirtualMacLink.carpInterfaceName(i.vrid());
       guard.table().linkCreating(name, i.interfaceName(), VirtualMacLink.carpMac(i.vrid()));
       try {
@@ -414,6 +435,7 @@ final class ConfigApplier implements AutoCloseable {
     for (String name : names) {
       InstanceConfig i = config.instances().get(name);
       if (i.isCarp()
+          && i.family() == AddressFamily.IPV4
           && transports.get(EngineAssembly.TransportKey.of(i)) instanceof RawSocketTransport t) {
         t.sendCarpFromVirtualMac(i.vrid(), VirtualMacLink.carpInterfaceName(i.vrid()));
         continue;
@@ -510,11 +532,16 @@ final class ConfigApplier implements AutoCloseable {
     }
   }
 
-  private static Transport open(EngineAssembly.TransportKey key, Engine engine) {
+  private Transport open(EngineAssembly.TransportKey key, Engine engine) {
     RawSocketTransport.Options options =
         new RawSocketTransport.Options(
             key.interfaceName(), key.family(), key.source().orElse(null), key.unicastPeers());
-    return RawSocketTransport.open(options, packet -> engine.receive(key, packet));
+    // The receive threads share the engine thread's engine-priority (as read at start): a packet
+    // that starts a takeover must not wait for a core any longer than the engine thread would.
+    return RawSocketTransport.open(
+        options,
+        engine.receiver(key),
+        () -> EnginePriority.applyHere(enginePriority, "receive thread"));
   }
 
   /**

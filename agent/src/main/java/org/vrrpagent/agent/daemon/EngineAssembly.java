@@ -246,7 +246,10 @@ public final class EngineAssembly {
               .map(v -> new InterfaceAddress(v.address(), v.prefixLength()))
               .toList(),
           List.of(),
-          InetAddress.ofLiteral("224.0.0.18"),
+          // carp(4)'s groups, the ones VRRP uses too.
+          i.family() == AddressFamily.IPV4
+              ? InetAddress.ofLiteral("224.0.0.18")
+              : InetAddress.ofLiteral("ff02::12"),
           i.checksum(),
           new AnnounceSchedule(i.garp().delay(), i.garp().repeat(), i.garp().refresh()),
           Optional.of(carp),

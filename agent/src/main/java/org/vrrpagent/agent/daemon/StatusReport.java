@@ -95,7 +95,12 @@ final class StatusReport implements StatusSource {
               i == null ? null : held(i, onInterfaces),
               conflicts(r, now, nowNanos),
               i != null && i.isCarp() ? "carp" : "vrrp",
-              i != null && i.isCarp() ? CarpConfig.advskewFor(r.effectivePriority()) : -1));
+              i != null && i.isCarp() ? CarpConfig.advskewFor(r.effectivePriority()) : -1,
+              i != null && i.isCarp()
+                  ? CarpConfig.demoteFor(
+                      r.effectivePriority(),
+                      CarpConfig.basePriorityFor(i.carp().orElseThrow().advskew()))
+                  : -1));
     }
     return new StatusSnapshot(
         c.node(),

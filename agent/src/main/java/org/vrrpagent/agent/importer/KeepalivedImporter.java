@@ -69,6 +69,10 @@ public final class KeepalivedImporter {
   private String scriptUser;
   private boolean scriptSecurity;
   private Integer defaultVersion;
+  // global_defs vrrp_priority / vrrp_rt_priority: engine-priority's value and where it came from.
+  private String engineNice;
+  private String engineRealtime;
+  private String enginePriorityWhere;
   private Long garpDelayMs;
   private Integer garpRepeat;
   private Long garpRefreshMs;
@@ -349,6 +353,24 @@ public final class KeepalivedImporter {
             skip(s, "expected vrrp_version 2 or 3");
           } else {
             defaultVersion = v;
+          }
+        }
+        case "vrrp_priority" -> {
+          Integer n = a.size() == 1 ? integer(a.getFirst().text(), -20, 19) : null;
+          if (n == null) {
+            skip(s, "expected vrrp_priority -20..19");
+          } else {
+            engineNice = n.toString();
+            enginePriorityWhere = s.where();
+          }
+        }
+        case "vrrp_rt_priority" -> {
+          Integer n = a.size() == 1 ? integer(a.getFirst().text(), 1, 99) : null;
+          if (n == null) {
+            skip(s, "expected vrrp_rt_priority 1..99");
+          } else {
+            engineRealtime = n.toString();
+            enginePriorityWhere = s.where();
           }
         }
         case "vrrp_garp_master_delay" -> garpDelayMs = garpMillis(s, HOUR_MS);
@@ -1766,6 +1788,23 @@ public final class KeepalivedImporter {
     }
     if (node != null) {
       out.add("node: " + YamlText.scalar(node) + "   # " + YamlText.commentText(nodeComment));
+    }
+    if (engineRealtime != null || engineNice != null) {
+      out.add(
+          "# keepalived "
+              + (engineRealtime != null ? "vrrp_rt_priority" : "vrrp_priority")
+              + " ("
+              + enginePriorityWhere
+              + "): for the engine thread only, not the whole process"
+              + (engineRealtime != null && engineNice != null
+                  ? "; vrrp_priority "
+                      + engineNice
+                      + " dropped (a real-time thread has no nice value)"
+                  : ""));
+      out.add(
+          engineRealtime != null
+              ? "engine-priority: { realtime: " + engineRealtime + " }"
+              : "engine-priority: { nice: " + engineNice + " }");
     }
     if (!checks.isEmpty()) {
       out.add("");

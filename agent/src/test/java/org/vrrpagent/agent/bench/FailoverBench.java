@@ -186,8 +186,15 @@ final class FailoverBench {
         : "(dns0) Entering BACKUP STATE";
   }
 
+  /**
+   * {@code -Dbench.engine-priority=nice:-10} (or {@code realtime:10}): the vrrp-agents run with
+   * that {@code engine-priority:} (docs/configuration.md); none by default.
+   */
+  static final String ENGINE_PRIORITY = System.getProperty("bench.engine-priority", "");
+
   static String agentYaml(String node, int priority) {
-    return """
+    String yaml =
+        """
         node: %s
         instances:
           dns0:
@@ -198,7 +205,12 @@ final class FailoverBench {
             advert-interval: 1s
             addresses: [%s]
         """
-        .formatted(node, priority, VIP_WITH_PREFIX);
+            .formatted(node, priority, VIP_WITH_PREFIX);
+    if (!ENGINE_PRIORITY.isBlank()) {
+      String[] kv = ENGINE_PRIORITY.split(":", 2);
+      yaml += "engine-priority:\n  " + kv[0].strip() + ": " + kv[1].strip() + "\n";
+    }
+    return yaml;
   }
 
   static String keepalivedConfig(String node, int priority) {
@@ -215,6 +227,9 @@ final class FailoverBench {
         BACKUP_PRIORITY,
         masterDownMillis(BACKUP_PRIORITY),
         skewMillis(BACKUP_PRIORITY));
+    if (!ENGINE_PRIORITY.isBlank()) {
+      out.printf("vrrp-agent with engine-priority %s.%n%n", ENGINE_PRIORITY);
+    }
     out.println("| pair | event | clock | min | median | max | RFC bound |");
     out.println("|---|---|---|---:|---:|---:|---:|");
     for (Implementation impl : Implementation.values()) {

@@ -11,10 +11,15 @@ import org.vrrpagent.core.lab.NetnsLab;
 
 /**
  * The issue's table, vrrp-agent beside keepalived in one lab run: {@code bin/lab-bench side-by-side
- * [RUNS]} (default 5) or {@code --short} (1 run, shorter settling; what CI runs, in {@code
- * SideBySideIT}). Each {@link Row} measures both daemons {@code runs} times, interleaved so a busy
- * moment on the shared machine hits both alike, and the table shows the medians, the ratio
- * vrrp-agent / keepalived and the goal. Numbers are printed, never asserted: the machine is shared.
+ * [RUNS]} (default 5) or {@code --short} (1 run, shorter settling, the first three rows only; what
+ * CI runs, in {@code SideBySideIT}). Without {@code --short} it then runs {@link CpuBench#many}
+ * (RUNS runs of 60 s) and {@link FailoverBench} (RUNS rounds) in labs of their own and adds their
+ * rows: CPU of the 255-instance pair, crash and graceful failover on the wire, and the new master's
+ * first advert after its timer. Every row also shows the machine's 1-minute load average while it
+ * was measured (min–max), since the machine may be shared. Each {@link Row} measures both daemons
+ * {@code runs} times, interleaved so a busy moment on the shared machine hits both alike, and the
+ * table shows the medians, the ratio vrrp-agent / keepalived and the goal. Numbers are printed,
+ * never asserted: the machine is shared.
  *
  * <p>Rows here: resident memory and exec → first advert (with and without the AOT cache). Other
  * rows (CPU, timing) implement {@link Row} and are added to {@link #rows}.
@@ -65,6 +70,21 @@ final class SideBySideBench {
   /** The rows, in table order. */
   final List<Row> rows = new ArrayList<>();
 
+  /** The 1-minute load average now ({@code /proc/loadavg}). */
+  static double load() {
+    try {
+      return Double.parseDouble(
+          java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0]);
+    } catch (java.io.IOException e) {
+      return Double.NaN;
+    }
+  }
+
+  private static String loads(List<Double> loads) {
+    Distribution d = Distribution.of(loads);
+    return String.format(Locale.ROOT, "%.1f–%.1f", d.min(), d.max());
+  }
+
   SideBySideBench(int runs, boolean shortRun, PrintStream out) {
     this.runs = runs;
     this.shortRun = shortRun;
@@ -81,10 +101,13 @@ final class SideBySideBench {
       FootprintBench.startUnbound(lab);
       for (Row row : rows) {
         List<List<Double>> values = new ArrayList<>();
+        List<Double> loads = new ArrayList<>();
         row.daemons().forEach(d -> values.add(new ArrayList<>()));
         for (int i = 0; i < runs; i++) {
           for (int d = 0; d < row.daemons().size(); d++) {
+            loads.add(load());
             double v = row.measure(lab, wire, row.daemons().get(d), shortRun);
+            loads.add(load());
             values.get(d).add(v);
             out.printf(
                 Locale.ROOT,
@@ -96,21 +119,148 @@ final class SideBySideBench {
                 row.unit());
           }
         }
-        lines.addAll(format(row, values));
+        lines.addAll(format(row, values, loads(loads)));
       }
+    }
+    if (!shortRun) {
+      lines.addAll(cpuRows());
+      lines.addAll(failoverRows());
     }
     out.println();
     out.printf(
         Locale.ROOT,
-        "Side by side, %d run(s) each, medians (ratio = vrrp-agent / keepalived);"
-            + " a shared 2-core machine: numbers, not assertions.%n%n",
+        "Side by side, %d run(s) each, medians (min–max) (ratio = vrrp-agent / keepalived);"
+            + " load = the 1-minute load average while measured; numbers, not assertions.%n%n",
         runs);
-    out.println("| figure | vrrp-agent | keepalived | ratio | goal |");
-    out.println("|---|---:|---:|---:|---|");
+    out.println("| figure | vrrp-agent | keepalived | ratio | goal | load |");
+    out.println("|---|---:|---:|---:|---|---:|");
     lines.forEach(out::println);
   }
 
-  private static List<String> format(Row row, List<List<Double>> values) {
+  /** The 255-instance pair's CPU ({@link CpuBench#many}), pair and backup alone. */
+  private List<String> cpuRows() {
+    List<Double> loads = new ArrayList<>(List.of(load()));
+    List<CpuBench.Cpu> cpu = new CpuBench(out).many(Duration.ofSeconds(60), runs);
+    loads.add(load());
+    List<Double> agentPair = new ArrayList<>();
+    List<Double> keepalivedPair = new ArrayList<>();
+    List<Double> agentBackup = new ArrayList<>();
+    List<Double> keepalivedBackup = new ArrayList<>();
+    for (CpuBench.Cpu c : cpu) {
+      boolean agent = c.daemon().startsWith("vrrp");
+      (agent ? agentPair : keepalivedPair).add(c.pairPercent());
+      (agent ? agentBackup : keepalivedBackup).add(c.backupPercent());
+    }
+    String load = loads(loads);
+    return List.of(
+        line(
+            "255 instances × 100 ms, a pair: CPU of master + backup",
+            "% of a core",
+            agentPair,
+            keepalivedPair,
+            "≤ 0.80 × keepalived",
+            load),
+        line(
+            "the same, the backup alone", "% of a core", agentBackup, keepalivedBackup, "–", load));
+  }
+
+  /**
+   * {@link FailoverBench}: crash and graceful failover on the wire, and how late the new master's
+   * first advert followed its timer (wire interval − the RFC's interval).
+   */
+  private List<String> failoverRows() {
+    List<Double> loads = new ArrayList<>(List.of(load()));
+    List<FailoverBench.Sample> samples = new FailoverBench(runs, out).run();
+    loads.add(load());
+    String load = loads(loads);
+    List<String> lines = new ArrayList<>();
+    for (FailoverBench.Kind kind : FailoverBench.Kind.values()) {
+      double bound =
+          kind == FailoverBench.Kind.CRASH
+              ? FailoverBench.masterDownMillis(FailoverBench.BACKUP_PRIORITY)
+              : FailoverBench.skewMillis(FailoverBench.BACKUP_PRIORITY);
+      List<Double> agent = wire(samples, FailoverBench.Implementation.VRRP_AGENT, kind, 0);
+      List<Double> keepalived = wire(samples, FailoverBench.Implementation.KEEPALIVED, kind, 0);
+      lines.add(
+          line(
+              kind == FailoverBench.Kind.CRASH
+                  ? String.format(
+                      Locale.ROOT,
+                      "crash failover (kill -9), wire: last advert → new master's first (RFC %.0f"
+                          + " ms)",
+                      bound)
+                  : String.format(
+                      Locale.ROOT,
+                      "graceful failover (SIGTERM), wire: priority 0 → new master's first (RFC"
+                          + " %.0f ms)",
+                      bound),
+              "ms",
+              agent,
+              keepalived,
+              "≤ 1.00 × keepalived",
+              load));
+    }
+    for (FailoverBench.Kind kind : FailoverBench.Kind.values()) {
+      double bound =
+          kind == FailoverBench.Kind.CRASH
+              ? FailoverBench.masterDownMillis(FailoverBench.BACKUP_PRIORITY)
+              : FailoverBench.skewMillis(FailoverBench.BACKUP_PRIORITY);
+      lines.add(
+          line(
+              "new master's first advert after its timer ("
+                  + (kind == FailoverBench.Kind.CRASH ? "crash" : "graceful")
+                  + ")",
+              "ms late",
+              wire(samples, FailoverBench.Implementation.VRRP_AGENT, kind, bound),
+              wire(samples, FailoverBench.Implementation.KEEPALIVED, kind, bound),
+              "< 1 ms",
+              load));
+    }
+    return lines;
+  }
+
+  private static List<Double> wire(
+      List<FailoverBench.Sample> samples,
+      FailoverBench.Implementation impl,
+      FailoverBench.Kind kind,
+      double minus) {
+    return samples.stream()
+        .filter(s -> s.impl() == impl && s.kind() == kind && !Double.isNaN(s.wireMillis()))
+        .map(s -> s.wireMillis() - minus)
+        .toList();
+  }
+
+  private static String line(
+      String figure,
+      String unit,
+      List<Double> agent,
+      List<Double> keepalived,
+      String goal,
+      String load) {
+    if (agent.isEmpty() || keepalived.isEmpty()) {
+      return String.format(
+          Locale.ROOT, "| %s | no sample | no sample | – | %s | %s |", figure, goal, load);
+    }
+    Distribution a = Distribution.of(agent);
+    Distribution k = Distribution.of(keepalived);
+    return String.format(
+        Locale.ROOT,
+        "| %s | %.2f %s (%.2f–%.2f) | %.2f %s (%.2f–%.2f) | %.2f | %s | %s |",
+        figure,
+        a.median(),
+        unit,
+        a.min(),
+        a.max(),
+        k.median(),
+        unit,
+        k.min(),
+        k.max(),
+        a.median() / k.median(),
+        goal,
+        load);
+  }
+
+  private static List<String> format(Row row, List<List<Double>> values, String load) {
     List<Daemon> daemons = row.daemons();
     int k = daemons.indexOf(Daemon.KEEPALIVED);
     double keepalived = k < 0 ? Double.NaN : Distribution.of(values.get(k)).median();
@@ -127,7 +277,7 @@ final class SideBySideBench {
       lines.add(
           String.format(
               Locale.ROOT,
-              "| %s | %.2f %s (%.2f–%.2f) | %s | %s | %s |",
+              "| %s | %.2f %s (%.2f–%.2f) | %s | %s | %s | %s |",
               name,
               dist.median(),
               row.unit(),
@@ -135,7 +285,8 @@ final class SideBySideBench {
               dist.max(),
               k < 0 ? "–" : String.format(Locale.ROOT, "%.2f %s", keepalived, row.unit()),
               k < 0 ? "–" : String.format(Locale.ROOT, "%.2f", dist.median() / keepalived),
-              row.goal()));
+              row.goal(),
+              load));
     }
     return lines;
   }

@@ -84,6 +84,32 @@ class StatusCommandTest {
   }
 
   @Test
+  @DisplayName(
+      "a base from the priority-order file: its value in parentheses, not run into the rank")
+  void aRankedBaseKeepsItsValueApart() {
+    InstanceStatus ranked =
+        new InstanceStatus(
+            "web",
+            "BACKUP",
+            null,
+            200,
+            140,
+            List.of(
+                new PriorityReason("priority-order file: rank 2 of 3", 200),
+                new PriorityReason("check web_ok down: -60", -60)),
+            null,
+            "198.18.0.12",
+            250,
+            List.of("198.18.0.100/24"),
+            TAKEN.minusSeconds(17),
+            List.of(),
+            List.of());
+    assertThat(render(snapshot(ranked)).lines())
+        .contains(
+            "  web: priority 140 = priority-order file: rank 2 of 3 (200), check web_ok down: -60");
+  }
+
+  @Test
   @DisplayName("clamping in words")
   void clampingInWords() {
     InstanceStatus low =
@@ -195,6 +221,7 @@ class StatusCommandTest {
             "heldAddresses",
             "conflicts",
             "protocol",
-            "advskew");
+            "advskew",
+            "demote");
   }
 }

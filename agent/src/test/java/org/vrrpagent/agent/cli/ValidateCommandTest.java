@@ -203,6 +203,29 @@ class ValidateCommandTest {
   }
 
   @Test
+  void checksPrintsLatencyAsStatusDoesInEveryLocale() throws Exception {
+    Path weight = Files.writeString(dir.resolve("weight"), "0\n");
+    Path file = dir.resolve("agent.yaml");
+    Files.writeString(
+        file,
+        """
+        checks:
+          maintenance: { file: { path: %s } }
+        instances:
+          dns0: { interface: eth0, vrid: 51, addresses: [198.18.0.100/24], track: [{ check: maintenance }] }
+        """
+            .formatted(weight));
+    java.util.Locale before = java.util.Locale.getDefault();
+    try {
+      java.util.Locale.setDefault(java.util.Locale.GERMANY);
+      assertThat(run("checks", "-c", file.toString())).as(err.toString()).isZero();
+    } finally {
+      java.util.Locale.setDefault(before);
+    }
+    assertThat(out.toString()).containsPattern("(?m)^maintenance +up +\\d+\\.\\dms +file ");
+  }
+
+  @Test
   void theDefaultPathIsTheSystemOne() {
     assertThat(run("validate", "--help")).isZero();
     assertThat(out.toString()).contains("/etc/vrrp-agent/agent.yaml");

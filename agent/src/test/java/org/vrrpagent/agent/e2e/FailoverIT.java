@@ -203,4 +203,55 @@ class FailoverIT {
     lab.kill(h2);
     lab.awaitAddress(1, VIP4, t0, Duration.ofMillis(masterDownMillis(100)).plus(MARGIN), h1);
   }
+
+  /** Thread name → real-time priority (0: not real-time) of every thread of {@code p}'s JVM. */
+  static java.util.Map<String, Integer> realtimePriorities(NetnsLab.LabProcess p) {
+    java.util.Map<String, Integer> out = new java.util.TreeMap<>();
+    java.util.List<Long> pids = new java.util.ArrayList<>(java.util.List.of(p.pid()));
+    p.process().descendants().forEach(h -> pids.add(h.pid()));
+    for (long pid : pids) {
+      java.nio.file.Path tasks = java.nio.file.Path.of("/proc/" + pid + "/task");
+      try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(tasks)) {
+        for (java.nio.file.Path t : s.toList()) {
+          String stat = java.nio.file.Files.readString(t.resolve("stat"));
+          String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+          out.merge(comm, Integer.parseInt(f[40 - 3]), Math::max); // field 40: rt_priority
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        // the process (or a thread) ended meanwhile: what was read stands
+      }
+    }
+    return out;
+  }
+
+  @Test
+  @DisplayName(
+      "engine-priority realtime: the engine and VRRP receive threads run SCHED_RR, no other thread does, and a crash failover holds")
+  void enginePriorityRealtimeReachesTheVrrpThreads() {
+    String realtime = "engine-priority: { realtime: 10 }\n";
+    NetnsLab.LabProcess h2 = lab.agent(2, agent("h2", 51, 200, VIP4 + "/24", "") + realtime);
+    lab.awaitLog(h2, "dns0: INIT -> BACKUP", ELECTION);
+    NetnsLab.LabProcess h1 = lab.agent(1, agent("h1", 51, 100, VIP4 + "/24", "") + realtime);
+    lab.awaitAddress(2, VIP4, System.nanoTime(), ELECTION, h1, h2);
+    lab.awaitLog(h1, "dns0: INIT -> BACKUP", ELECTION);
+    lab.awaitLog(h1, "runs at engine-priority realtime 10 (SCHED_RR)", ELECTION);
+    java.util.Map<String, Integer> threads = realtimePriorities(h1);
+    assertThat(threads).containsEntry("vrrp-engine", 10).containsEntry("vrrp-rx-eth0-v4", 10);
+    assertThat(threads)
+        .as("every other thread")
+        .allSatisfy(
+            (name, rt) -> {
+              if (!name.equals("vrrp-engine") && !name.startsWith("vrrp-rx-")) {
+                assertThat(rt).as(name).isZero();
+              }
+            });
+    assertThat(h1.output())
+        .contains("engine thread vrrp-engine (tid ")
+        .contains("receive thread vrrp-rx-eth0-v4 (tid ");
+
+    long t0 = System.nanoTime();
+    lab.kill(h2);
+    lab.awaitAddress(1, VIP4, t0, Duration.ofMillis(masterDownMillis(100)).plus(MARGIN), h1);
+  }
 }

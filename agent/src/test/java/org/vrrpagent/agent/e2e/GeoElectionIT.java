@@ -2,8 +2,14 @@ package org.vrrpagent.agent.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -128,6 +134,86 @@ class GeoElectionIT {
         lab.agent(1, site("h1", 200, "{ address: 198.18.2.2, min-ttl: 250 }"));
     awaitHolder(1, ELECTION, again, h2);
     lab.awaitLog(h2, "www: MASTER -> BACKUP", Duration.ofSeconds(10));
+  }
+
+  static final String VIP6 = "fd00:198:18:9::100";
+
+  @Test
+  @DisplayName(
+      "IPv6 across a router: the hop limit arrives as 254; with min-ttl the sites elect, fail over"
+          + " on a crash and take back")
+  void ipv6ElectionAcrossARouter() {
+    NetnsLab n = lab.lab;
+    n.execChecked(1, "ip", "-6", "addr", "add", "fd00:198:18:1::1/64", "dev", "wan0", "nodad");
+    n.execChecked(3, "ip", "-6", "addr", "add", "fd00:198:18:1::fe/64", "dev", "r1", "nodad");
+    n.execChecked(2, "ip", "-6", "addr", "add", "fd00:198:18:2::2/64", "dev", "wan0", "nodad");
+    n.execChecked(3, "ip", "-6", "addr", "add", "fd00:198:18:2::fe/64", "dev", "r2", "nodad");
+    n.addRoute(1, "fd00:198:18:2::/64", "fd00:198:18:1::fe");
+    n.addRoute(2, "fd00:198:18:1::/64", "fd00:198:18:2::fe");
+    // Adverts leave from the site's global address: a link-local source does not cross routers.
+    String h1 = site6("h1", 200, "fd00:198:18:1::1", "fd00:198:18:2::2");
+    String h2 = site6("h2", 100, "fd00:198:18:2::2", "fd00:198:18:1::1");
+    NetnsLab.LabProcess a = lab.agent(1, h1);
+    NetnsLab.LabProcess b = lab.agent(2, h2);
+    awaitHolder6(1, ELECTION, a, b);
+    Awaitility.await("host 1 stays the only master")
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> holds(1, VIP6) && !holds(2, VIP6));
+    // Host 2 hears the master's adverts with the hop limit the router left: 254.
+    String adverts =
+        n.exec(2, "timeout", "5", "tcpdump", "-i", "wan0", "-n", "-v", "-c", "1", "ip6 proto 112")
+            .stdout();
+    assertThat(adverts).contains("hlim 254").contains("fd00:198:18:1::1 > fd00:198:18:2::2");
+
+    lab.kill(a);
+    try {
+      Awaitility.await("host 2 takes over")
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> holds(2, VIP6));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + AgentLab.logs(b), e);
+    }
+    NetnsLab.LabProcess again = lab.agent(1, h1);
+    awaitHolder6(1, ELECTION, again, b);
+    lab.awaitLog(b, "www6: MASTER -> BACKUP", Duration.ofSeconds(10));
+    assertThat(b.output()).doesNotContain("peer_ttl").doesNotContain("Exception");
+  }
+
+  static String site6(String node, int priority, String source, String peer) {
+    return """
+        node: %s
+        instances:
+          www6:
+            interface: wan0
+            vrid: 11
+            priority: %d
+            advert-interval: 1s
+            source: %s
+            addresses: [%s/128]
+            unicast-peers: [ { address: %s, min-ttl: 250 } ]
+        """
+        .formatted(node, priority, source, VIP6, peer);
+  }
+
+  boolean holds(int host, String address) {
+    return lab.lab
+        .execChecked(host, "ip", "-o", "addr", "show", "dev", "wan0")
+        .contains(" " + address + "/");
+  }
+
+  void awaitHolder6(int host, Duration within, NetnsLab.LabProcess... logs) {
+    int other = host == 1 ? 2 : 1;
+    try {
+      Awaitility.await("only host " + host + " holds " + VIP6)
+          .atMost(within)
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> holds(host, VIP6) && !holds(other, VIP6));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + AgentLab.logs(logs), e);
+    }
   }
 
   /** Each site's own copy of example.org, as each site's nsd serves it: h1 (site A) is master. */
@@ -325,9 +411,60 @@ class GeoElectionIT {
       "rotation across a router: rotate NAME and a scheduled rotation hand over to the other site"
           + " for the hold, then the master takes back")
   void rotation() {
+    // Real SMTP: GreenMail in the router host, on its address on site A's link (threads it
+    // starts inherit the namespace).
+    GreenMail smtp =
+        lab.lab.inNamespace(
+            3,
+            () -> {
+              GreenMail g = new GreenMail(new ServerSetup(3025, "198.18.1.254", "smtp"));
+              g.start();
+              return g;
+            });
+    try {
+      rotation(smtp);
+    } finally {
+      smtp.stop();
+    }
+  }
+
+  static List<String> subjects(GreenMail smtp) {
+    List<String> out = new ArrayList<>();
+    for (MimeMessage m : smtp.getReceivedMessages()) {
+      try {
+        out.add(m.getSubject());
+      } catch (MessagingException e) {
+        out.add("(unreadable: " + e + ")");
+      }
+    }
+    return out;
+  }
+
+  /** Waits for a mail whose subject starts with {@code subject}. */
+  void awaitMail(GreenMail smtp, String subject, NetnsLab.LabProcess... logs) {
+    try {
+      Awaitility.await("a mail '" + subject + "'")
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> subjects(smtp).stream().anyMatch(m -> m.startsWith(subject)));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          e.getMessage() + " (mails: " + subjects(smtp) + ")" + AgentLab.logs(logs), e);
+    }
+  }
+
+  void rotation(GreenMail smtp) {
     String h1Config =
         site("h1", 200, "{ address: 198.18.2.2, min-ttl: 250 }")
-            + "    rotation: { every: 1m, hold: 15s }\n";
+            + """
+                rotation: { every: 1m, hold: 15s }
+            notify:
+              email:
+                smtp: { host: 198.18.1.254, port: 3025, starttls: none }
+                from: vrrp-agent@h1.example.org
+                to: [hostmaster@example.org]
+                when: [fault]
+            """;
     NetnsLab.LabProcess h1 = lab.agent(1, h1Config);
     NetnsLab.LabProcess h2 = lab.agent(2, site("h2", 100, "{ address: 198.18.1.1, min-ttl: 250 }"));
     awaitHolder(1, ELECTION, h1, h2);
@@ -342,6 +479,10 @@ class GeoElectionIT {
     // After the hold (15 s from the start) the master takes back.
     awaitHolder(1, Duration.ofSeconds(30), h1, h2);
     lab.awaitLog(h1, "www: rotation ended", Duration.ofSeconds(5));
+    // Each step mailed, at once and on its own (whatever when: says).
+    awaitMail(smtp, "[h1] www: rotation started: scheduled: priority 1 so the peer takes over", h1);
+    awaitMail(smtp, "[h1] www: rotation handed-over: 198.18.2.2 took over (priority 100)", h1);
+    assertThat(subjects(smtp)).anyMatch(m -> m.startsWith("[h1] www: rotation ended"));
 
     // One rotation now, from the CLI through the control API (the next scheduled one is at
     // least 40 s away: the hold was 15 s of the minute).
@@ -353,5 +494,7 @@ class GeoElectionIT {
     awaitHolder(1, Duration.ofSeconds(30), h1, h2);
     assertThat(h1.output()).contains("www: rotation started: requested by the operator");
     assertThat(h1.output()).doesNotContain("rotation skipped");
+    awaitMail(smtp, "[h1] www: rotation started: requested by the operator", h1);
+    assertThat(subjects(smtp)).noneMatch(m -> m.contains("rotation skipped"));
   }
 }

@@ -90,6 +90,45 @@ class UcarpInteropIT {
     return lab.lab.start(host, argv.toArray(String[]::new));
   }
 
+  private String cli(int host, String... args) {
+    String[] argv = new String[args.length + 1];
+    argv[0] = AgentLab.repoRoot().resolve("bin/vrrp-agent").toString();
+    System.arraycopy(args, 0, argv, 1, args.length);
+    var r = lab.lab.exec(host, argv);
+    assertThat(r.succeeded()).as(String.join(" ", args) + ": " + r.describeFailure()).isTrue();
+    return r.stdout();
+  }
+
+  /**
+   * The CARP message (36 bytes) of the next advert from {@code fromHost}, as host {@code onHost}
+   * sees it on the wire (tcpdump's hex dump, the 20-byte IPv4 header skipped).
+   */
+  private byte[] nextAdvert(int onHost, int fromHost) {
+    String dump =
+        lab.lab.execChecked(
+            onHost,
+            "timeout",
+            "10",
+            "tcpdump",
+            "-i",
+            "eth0",
+            "-n",
+            "-x",
+            "-c",
+            "1",
+            "ip proto 112 and src host " + lab.lab.ipv4(fromHost).getHostAddress());
+    StringBuilder hex = new StringBuilder();
+    for (String line : dump.lines().toList()) {
+      String t = line.strip();
+      if (t.startsWith("0x")) {
+        hex.append(t.substring(t.indexOf(':') + 1).replace(" ", ""));
+      }
+    }
+    byte[] ip = java.util.HexFormat.of().parseHex(hex.toString());
+    assertThat(ip.length).as(dump).isEqualTo(20 + 36);
+    return java.util.Arrays.copyOfRange(ip, 20, ip.length);
+  }
+
   private void stays(int host, Duration during, NetnsLab.LabProcess... logs) {
     Awaitility.await(VIP + " stays on host " + host)
         .during(during)
@@ -173,6 +212,91 @@ class UcarpInteropIT {
         .doesNotContain("BACKUP");
     // The agent drops ucarp's adverts, counts them and raises the conflict alarm.
     lab.awaitLog(agent, "CONFLICT with " + lab.lab.ipv4(1).getHostAddress(), ELECTION);
+  }
+
+  /**
+   * {@code demote --to-backup} on a CARP master advertises advskew 254 (OpenBSD's maintenance
+   * habit) with demote 1 (carp(4)'s counter). ucarp ignores the demote byte: without {@code -P} it
+   * stays backup (an OpenBSD peer would take over); with {@code -P} it preempts on the skew.
+   */
+  @Test
+  void demoteToBackup_advertisesAdvskew254AndDemote1_ucarpIgnoresDemoteButPreemptsOnTheSkew() {
+    NetnsLab.LabProcess agent = lab.agent(1, agent("h1", 0, false, "secret"));
+    lab.awaitAddress(1, VIP, System.nanoTime(), ELECTION, agent);
+    NetnsLab.LabProcess ucarp = ucarp(2, 100, false);
+    stays(1, Duration.ofMillis(masterDownMillis(100) + 500), agent, ucarp);
+    byte[] healthy = nextAdvert(2, 1);
+    assertThat(healthy[2] & 0xff).as("advskew").isZero();
+    assertThat(healthy[4] & 0xff).as("demote").isZero();
+
+    assertThat(cli(1, "demote", "ns", "--to-backup")).contains("ns");
+    byte[] demoted = nextAdvert(2, 1);
+    assertThat(demoted[2] & 0xff).as("advskew").isEqualTo(254);
+    assertThat(demoted[4] & 0xff).as("demote").isEqualTo(1);
+    assertThat(cli(1, "status")).contains("carp advskew 254 demote 1");
+    // ucarp without preempt ignores both: the agent keeps advertising, ucarp stays backup.
+    stays(1, Duration.ofMillis(masterDownMillis(100) + 1000), agent, ucarp);
+
+    // ucarp with -P preempts the advskew-254 master at its next advert.
+    lab.kill(ucarp);
+    NetnsLab.LabProcess preempting = ucarp(2, 100, true);
+    long t0 = System.nanoTime();
+    long took =
+        lab.awaitAddress(
+            2, VIP, t0, Duration.ofMillis(masterDownMillis(100) + 2000).plus(MARGIN), preempting);
+    lab.awaitNoAddress(1, VIP, Duration.ofSeconds(3), agent, preempting);
+    assertThat(agent.output()).as(AgentLab.logs(agent)).contains("ns: MASTER -> BACKUP");
+    System.out.printf("MEASURED CARP demote --to-backup -> preempting ucarp: %d ms%n", took);
+
+    // promote: back to advskew 0 and demote 0; without preempt the agent stays backup.
+    cli(1, "promote", "ns");
+    stays(2, Duration.ofMillis(masterDownMillis(0) + 1000), agent, preempting);
+  }
+
+  /**
+   * {@code password-file} is re-read at a reload: a changed passphrase applies without a restart
+   * (the instance is rebuilt with it, as a changed VRRP auth password rebuilds a VRRP instance); a
+   * file that cannot be read refuses the reload and the last good passphrase stays in force.
+   */
+  @Test
+  void passwordFile_changedAppliesAtReload_unreadableKeepsTheLastGoodOne() throws Exception {
+    NetnsLab.LabProcess ucarp = ucarp(1, 100, false);
+    lab.awaitAddress(1, VIP, System.nanoTime(), ELECTION, ucarp);
+    Path passwordFile = lab.write("carp-h2.pass", "wrong\n");
+    String config =
+        agent("h2", 0, true, "unused")
+            .replace("password: unused", "password-file: " + passwordFile);
+    NetnsLab.LabProcess agent = lab.agent(2, config);
+    // With the wrong passphrase each side drops the other's adverts: the agent raises the alarm.
+    String ucarpAddress = lab.lab.ipv4(1).getHostAddress();
+    lab.awaitLog(agent, "ns: CONFLICT with " + ucarpAddress, Duration.ofSeconds(15));
+
+    java.nio.file.Files.writeString(passwordFile, "secret\n");
+    var reload =
+        lab.lab.exec(2, AgentLab.repoRoot().resolve("bin/vrrp-agent").toString(), "reload");
+    assertThat(reload.succeeded()).as(reload.describeFailure() + AgentLab.logs(agent)).isTrue();
+    // The new passphrase verifies: the agent (advskew 0, preempt) preempts ucarp (advskew 100),
+    // and ucarp, which now verifies the agent's adverts, steps down and drops the address.
+    long t0 = System.nanoTime();
+    lab.awaitNoAddress(1, VIP, Duration.ofSeconds(8).plus(MARGIN), ucarp, agent);
+    lab.awaitAddress(2, VIP, t0, Duration.ofSeconds(8).plus(MARGIN), agent, ucarp);
+    stays(2, Duration.ofMillis(masterDownMillis(100)), agent, ucarp);
+    int conflictsBefore = agent.output().split("WARN  ns: CONFLICT with", -1).length;
+
+    // An unreadable file: the reload is refused, says why, and the passphrase in force stays.
+    java.nio.file.Files.delete(passwordFile);
+    var refused =
+        lab.lab.exec(2, AgentLab.repoRoot().resolve("bin/vrrp-agent").toString(), "reload");
+    assertThat(refused.succeeded()).isFalse();
+    assertThat(refused.stdout() + refused.stderr())
+        .contains(passwordFile.toString())
+        .contains("missing or unreadable")
+        .contains("the running one is kept");
+    lab.awaitLog(agent, "reload refused", Duration.ofSeconds(5));
+    stays(2, Duration.ofMillis(masterDownMillis(100) + 1000), agent, ucarp);
+    assertThat(agent.output().split("WARN  ns: CONFLICT with", -1).length)
+        .as("no new conflict: the last good passphrase still verifies ucarp's adverts")
+        .isEqualTo(conflictsBefore);
   }
 
   @Test

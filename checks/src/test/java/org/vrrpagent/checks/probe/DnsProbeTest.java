@@ -6,10 +6,10 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vrrpagent.checks.DnsProbeSpec;
 import org.vrrpagent.checks.ProbeResult;
 import org.vrrpagent.checks.ProbeStatus;
@@ -17,30 +17,22 @@ import org.vrrpagent.checks.ProbeStatus;
 /** The dns probe against a real unbound started by the test. */
 class DnsProbeTest {
   static UnboundServer unbound;
-  static ProbeFactory probes;
+  @RegisterExtension static final ProbeRuns probes = new ProbeRuns();
 
   @BeforeAll
   static void start() throws Exception {
-    probes = new ProbeFactory(); // first: it tunes dnsjava before dnsjava starts
-    unbound = new UnboundServer();
+    unbound = new UnboundServer(); // after the probes' factory, which tunes dnsjava first
   }
 
   @AfterAll
   static void stop() {
-    if (probes != null) {
-      probes.close();
-    }
     if (unbound != null) {
       unbound.close();
     }
   }
 
   static ProbeResult run(DnsProbeSpec spec, Duration timeout) throws Exception {
-    return probes
-        .create(spec)
-        .run(timeout)
-        .toCompletableFuture()
-        .get(timeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
+    return probes.run(spec, timeout);
   }
 
   static DnsProbeSpec spec(

@@ -9,9 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.vrrpagent.checks.FileProbeSpec;
 import org.vrrpagent.checks.Probe;
@@ -19,20 +18,10 @@ import org.vrrpagent.checks.ProbeResult;
 
 /** The file probe (keepalived track_file) on real files. */
 class FileProbeTest {
-  static ProbeFactory probes;
-
-  @BeforeAll
-  static void start() {
-    probes = new ProbeFactory();
-  }
-
-  @AfterAll
-  static void stop() {
-    probes.close();
-  }
+  @RegisterExtension static final ProbeRuns probes = new ProbeRuns();
 
   static ProbeResult run(Probe p) throws Exception {
-    return p.run(Duration.ofSeconds(1)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    return ProbeRuns.run(p, Duration.ofSeconds(1));
   }
 
   @Test

@@ -10,10 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vrrpagent.checks.HttpProbeSpec;
 import org.vrrpagent.checks.ProbeResult;
 
@@ -21,7 +21,7 @@ import org.vrrpagent.checks.ProbeResult;
  * The http probe against real Netty HTTP and HTTPS servers with certificates from netty-pkitesting.
  */
 class HttpProbeTest {
-  static ProbeFactory probes;
+  @RegisterExtension static final ProbeRuns probes = new ProbeRuns();
   static X509Bundle ca;
   static Path caFile;
   static TestHttpServer http;
@@ -32,7 +32,6 @@ class HttpProbeTest {
 
   @BeforeAll
   static void start() throws Exception {
-    probes = new ProbeFactory();
     Instant now = Instant.now();
     ca =
         new CertificateBuilder()
@@ -69,7 +68,7 @@ class HttpProbeTest {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {http, https, expired, expiringSoon, probes}) {
+    for (AutoCloseable c : new AutoCloseable[] {http, https, expired, expiringSoon}) {
       if (c != null) {
         c.close();
       }
@@ -78,11 +77,7 @@ class HttpProbeTest {
   }
 
   static ProbeResult run(HttpProbeSpec spec, Duration timeout) throws Exception {
-    return probes
-        .create(spec)
-        .run(timeout)
-        .toCompletableFuture()
-        .get(timeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
+    return probes.run(spec, timeout);
   }
 
   static HttpProbeSpec spec(

@@ -6,9 +6,8 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vrrpagent.checks.InterfaceProbeSpec;
 import org.vrrpagent.checks.ProbeResult;
 
@@ -16,24 +15,10 @@ import org.vrrpagent.checks.ProbeResult;
  * The interface probe on loopback and on a veth pair the test creates (unique names) and deletes.
  */
 class InterfaceProbeTest {
-  static ProbeFactory probes;
-
-  @BeforeAll
-  static void start() {
-    probes = new ProbeFactory();
-  }
-
-  @AfterAll
-  static void stop() {
-    probes.close();
-  }
+  @RegisterExtension static final ProbeRuns probes = new ProbeRuns();
 
   static ProbeResult run(InterfaceProbeSpec spec) throws Exception {
-    return probes
-        .create(spec)
-        .run(Duration.ofSeconds(1))
-        .toCompletableFuture()
-        .get(5, TimeUnit.SECONDS);
+    return probes.run(spec, Duration.ofSeconds(1));
   }
 
   @Test

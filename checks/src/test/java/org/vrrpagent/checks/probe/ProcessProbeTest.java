@@ -9,31 +9,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.vrrpagent.checks.ProbeResult;
 import org.vrrpagent.checks.ProcessProbeSpec;
 
 /** The process probe against real processes started by the test (and ended by PID). */
 class ProcessProbeTest {
-  static ProbeFactory probes;
+  @RegisterExtension static final ProbeRuns probes = new ProbeRuns();
   final List<Process> started = new ArrayList<>();
 
   /** A sleep duration unique to this run, so the command line regex finds only our processes. */
   final String marker = "4" + ThreadLocalRandom.current().nextInt(100_000, 999_999) + ".5";
-
-  @BeforeAll
-  static void start() {
-    probes = new ProbeFactory();
-  }
-
-  @AfterAll
-  static void stop() {
-    probes.close();
-  }
 
   @AfterEach
   void endProcesses() throws InterruptedException {
@@ -50,11 +39,7 @@ class ProcessProbeTest {
   }
 
   static ProbeResult run(ProcessProbeSpec spec) throws Exception {
-    return probes
-        .create(spec)
-        .run(Duration.ofSeconds(2))
-        .toCompletableFuture()
-        .get(10, TimeUnit.SECONDS);
+    return probes.run(spec, Duration.ofSeconds(2));
   }
 
   @Test

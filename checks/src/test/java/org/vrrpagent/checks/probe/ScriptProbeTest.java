@@ -8,9 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.vrrpagent.base.ProcessTable;
 import org.vrrpagent.checks.Probe;
@@ -22,24 +21,10 @@ import org.vrrpagent.checks.ScriptProbeSpec;
  * another user.
  */
 class ScriptProbeTest {
-  static ProbeFactory probes;
-
-  @BeforeAll
-  static void start() {
-    probes = new ProbeFactory();
-  }
-
-  @AfterAll
-  static void stop() {
-    probes.close();
-  }
+  @RegisterExtension static final ProbeRuns probes = new ProbeRuns();
 
   static ProbeResult run(ScriptProbeSpec spec, Duration timeout) throws Exception {
-    return probes
-        .create(spec)
-        .run(timeout)
-        .toCompletableFuture()
-        .get(timeout.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+    return probes.run(spec, timeout);
   }
 
   @Test

@@ -10,11 +10,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vrrpagent.checks.ProbeResult;
 import org.vrrpagent.checks.TcpProbeSpec;
 
@@ -22,17 +20,7 @@ import org.vrrpagent.checks.TcpProbeSpec;
  * The tcp probe against real loopback servers: an SMTP-like banner, an echo, a flood, a silent one.
  */
 class TcpProbeTest {
-  static ProbeFactory probes;
-
-  @BeforeAll
-  static void start() {
-    probes = new ProbeFactory();
-  }
-
-  @AfterAll
-  static void stop() {
-    probes.close();
-  }
+  @RegisterExtension static final ProbeRuns probes = new ProbeRuns();
 
   /**
    * A server on 127.0.0.1 that hands each connection to {@code conversation} on a virtual thread.
@@ -79,11 +67,7 @@ class TcpProbeTest {
   }
 
   static ProbeResult run(TcpProbeSpec spec, Duration timeout) throws Exception {
-    return probes
-        .create(spec)
-        .run(timeout)
-        .toCompletableFuture()
-        .get(timeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
+    return probes.run(spec, timeout);
   }
 
   static void write(Socket s, String text) {

@@ -34,10 +34,10 @@ import org.vrrpagent.core.wire.VrrpVersion;
  * @param preempt take over from a master that advertises less often than we would
  * @param passphrase the HMAC key (at most {@value CarpDigest#KEY_BYTES} bytes; empty: the zero key
  *     carp(4) uses without {@code pass})
- * @param virtualAddresses the virtual IPv4 addresses, 1..{@value Advertisement#MAX_ADDRESSES}, no
- *     duplicates
- * @param primaryAddress our own address on the link: the tie-breaker, and how we recognise our own
- *     adverts
+ * @param virtualAddresses the virtual addresses, 1..{@value Advertisement#MAX_ADDRESSES}, no
+ *     duplicates, all IPv4 (ucarp, carp(4)) or all IPv6 (carp(4) only)
+ * @param primaryAddress our own address on the link, of the addresses' family (IPv6: the link-local
+ *     source of our adverts): the tie-breaker, and how we recognise our own adverts
  * @param initialCounter the replay counter of the first advert (carp(4) starts from a random value;
  *     the shell picks it, the state machine never draws randomness)
  */
@@ -86,20 +86,36 @@ public record CarpConfig(
     if (new HashSet<>(virtualAddresses).size() != virtualAddresses.size()) {
       throw new IllegalArgumentException(where + "duplicate addresses " + virtualAddresses);
     }
+    boolean v4 = virtualAddresses.getFirst() instanceof Inet4Address;
     for (InetAddress a : virtualAddresses) {
-      if (!(a instanceof Inet4Address)) {
+      if ((a instanceof Inet4Address) != v4) {
         throw new IllegalArgumentException(
             where
                 + "address "
                 + AddressText.of(a)
-                + " (expected: IPv4; CARP over IPv6 is not"
-                + " supported)");
+                + " (expected: one family; "
+                + AddressText.of(virtualAddresses.getFirst())
+                + " is "
+                + (v4 ? "IPv4" : "IPv6")
+                + ")");
       }
     }
-    if (!(primaryAddress instanceof Inet4Address)) {
+    if ((primaryAddress instanceof Inet4Address) != v4) {
       throw new IllegalArgumentException(
-          where + "primary address " + AddressText.of(primaryAddress) + " (expected: IPv4)");
+          where
+              + "primary address "
+              + AddressText.of(primaryAddress)
+              + " (expected: "
+              + (v4 ? "IPv4" : "IPv6")
+              + ", the family of the addresses)");
     }
+  }
+
+  /** The family of the virtual addresses (and of the adverts: 224.0.0.18 or ff02::12). */
+  public AddressFamily family() {
+    return virtualAddresses.getFirst() instanceof Inet4Address
+        ? AddressFamily.IPV4
+        : AddressFamily.IPV6;
   }
 
   /** A configuration with a new configured skew (tests, reload). */
@@ -137,6 +153,18 @@ public record CarpConfig(
     return priority == 1 ? MAX_ADVSKEW : MAX_ADVSKEW - priority;
   }
 
+  /**
+   * The demotion counter a router advertises at {@code priority} when its configured skew stands
+   * for {@code basePriority}: 1 when it has been pushed to the bottom (priority 1: {@code demote
+   * --to-backup}, or tracking and {@code demote --by} clamped at the floor) from a base above it,
+   * else 0. carp(4) raises the counter of a failing box so that its peers take over even without
+   * preemption; ucarp ignores the field. A box whose configured skew is itself the bottom (advskew
+   * 253 or 254) is not demoted by being there.
+   */
+  public static int demoteFor(int priority, int basePriority) {
+    return priority == 1 && basePriority > 1 ? 1 : 0;
+  }
+
   /** The priority an advertised skew stands for (for status: the master's "priority"). */
   public static int priorityForAdvskew(int advskew) {
     return advskew >= MAX_ADVSKEW ? 1 : MAX_ADVSKEW - advskew;
@@ -149,20 +177,25 @@ public record CarpConfig(
    * carries a CARP configuration. The interval is advbase in whole seconds.
    */
   public RouterConfig routerConfig(int basePriority) {
+    boolean v4 = family() == AddressFamily.IPV4;
     return new RouterConfig(
         name,
-        VrrpVersion.V2,
-        AddressFamily.IPV4,
+        // RouterConfig speaks VRRP's words: v2 for IPv4, v3 (the only VRRP for IPv6) for IPv6,
+        // whose interval field stops at 4095 cs (an IPv6 advbase above 40 s shows as 40.95 s).
+        v4 ? VrrpVersion.V2 : VrrpVersion.V3,
+        family(),
         vhid,
         basePriority,
-        advbaseSeconds * 100,
+        v4
+            ? advbaseSeconds * 100
+            : Math.min(advbaseSeconds * 100, Advertisement.V3_MAX_INTERVAL_CENTIS),
         preempt,
         0,
         false,
         virtualAddresses,
         primaryAddress,
         AuthType.NONE,
-        new byte[Advertisement.V2_AUTH_DATA_BYTES],
+        v4 ? new byte[Advertisement.V2_AUTH_DATA_BYTES] : new byte[0],
         0,
         ReceivePolicy.DEFAULT);
   }

@@ -32,8 +32,10 @@ import javax.crypto.spec.SecretKeySpec;
  * same bytes, which the ucarp captures verify.
  *
  * <p>OpenBSD accepts a digest computed with or without the IPv6 link-local addresses (its {@code
- * HMAC_ORIG} and {@code HMAC_NOV6LL} contexts, for peers that do not hash them); {@link #verify}
- * does the same, and {@link #compute} hashes every address, as OpenBSD sends.
+ * HMAC_ORIG} and {@code HMAC_NOV6LL} contexts) and sends the one without them (a carp interface's
+ * own link-local address differs from box to box); {@link #verify} accepts both and {@link
+ * #compute} leaves the link-local ones out, as OpenBSD sends. Without IPv6 link-local addresses
+ * (every IPv4 instance, ucarp) the two are the same bytes.
  */
 public final class CarpDigest {
   /** carp(4)'s CARP_KEY_LEN. */
@@ -72,10 +74,10 @@ public final class CarpDigest {
 
   /**
    * The digest a sender puts in an advertisement for {@code vhid}, its virtual addresses and {@code
-   * counter}.
+   * counter}: without IPv6 link-local addresses, as carp(4) sends it.
    */
   public byte[] compute(int vhid, Collection<? extends InetAddress> addresses, long counter) {
-    return compute(vhid, addresses, counter, true);
+    return compute(vhid, addresses, counter, false);
   }
 
   /**

@@ -34,9 +34,11 @@ import org.vrrpagent.core.wire.DropReason;
  * {@link SendCarpAdvertisement}, and it keeps the same states (INIT, BACKUP, MASTER, and FAULT for
  * a failed tracked check or interface, as the VRRP router does). Not thread-safe.
  *
- * <p>The skew it advertises follows its effective priority ({@link CarpConfig#advskewFor}); a
- * master re-advertises at once when it changes, so a {@code demote --to-backup} (advskew 254) lets
- * a preempting peer take over within one of the peer's intervals.
+ * <p>The skew it advertises follows its effective priority ({@link CarpConfig#advskewFor}), and so
+ * does carp(4)'s demote count ({@link CarpConfig#demoteFor}); a master re-advertises at once when
+ * either changes, so a {@code demote --to-backup} (advskew 254, demote 1) lets a preempting peer,
+ * or any carp(4) peer, take over within one of the peer's intervals. A peer's demote count comes
+ * first in the election, as in carp(4) ({@link CarpElection}).
  */
 public final class CarpRouter implements Router {
   private final CarpConfig config;
@@ -47,6 +49,7 @@ public final class CarpRouter implements Router {
   private VrrpState state = VrrpState.INIT;
   private int priority;
   private int advskew;
+  private int demote;
   private long counter;
   private String faultReason;
   private InetAddress masterAddress;
@@ -62,6 +65,7 @@ public final class CarpRouter implements Router {
     this.digest = CarpDigest.forPassphrase(config.passphrase());
     this.priority = initialPriority;
     this.advskew = CarpConfig.advskewFor(initialPriority);
+    this.demote = CarpConfig.demoteFor(initialPriority, config.basePriority());
     this.counter = config.initialCounter();
     this.masterAdvbase = config.advbaseSeconds();
     // As the VRRP router: an episode ends after three master-down intervals without a conflicting
@@ -78,6 +82,14 @@ public final class CarpRouter implements Router {
   /** The skew this router advertises now. */
   public int advskew() {
     return advskew;
+  }
+
+  /**
+   * The demotion counter this router advertises now, as carp(4) carries it ({@link
+   * CarpConfig#demoteFor}): 1 while demoted to the bottom, else 0.
+   */
+  public int demote() {
+    return demote;
   }
 
   /** The replay counter the next advert carries. */
@@ -223,12 +235,15 @@ public final class CarpRouter implements Router {
     }
     priority = newPriority;
     int skew = CarpConfig.advskewFor(newPriority);
-    if (skew == advskew) {
+    int demoted = CarpConfig.demoteFor(newPriority, config.basePriority());
+    if (skew == advskew && demoted == demote) {
       return;
     }
     advskew = skew;
+    demote = demoted;
     switch (state) {
-      // The peers learn the new skew at once: a worse one lets a preempting backup take over now.
+      // The peers learn the new skew and demote count at once (carp(4) also advertises at once when
+      // its group is demoted): a worse one lets a backup take over now.
       case MASTER -> sendAdvertisement(now, out);
       // The master-down interval depends on our skew; restart it with the new one.
       case BACKUP -> startDownTimer(now, out);
@@ -301,7 +316,7 @@ public final class CarpRouter implements Router {
       return;
     }
     CarpElection.Self self =
-        new CarpElection.Self(config.advbaseSeconds(), advskew, 0, config.primaryAddress());
+        new CarpElection.Self(config.advbaseSeconds(), advskew, demote, config.primaryAddress());
     if (state == VrrpState.BACKUP) {
       backupReceived(self, a, source, now, out);
     } else {
@@ -316,8 +331,14 @@ public final class CarpRouter implements Router {
         String why =
             a.bowsOut()
                 ? "master " + text(source) + " bowed out (advbase 255 advskew 255)"
-                : a.demote() > 0
-                    ? "master " + text(source) + " is demoted (" + a.demote() + ")"
+                : a.demote() > demote
+                    ? "master "
+                        + text(source)
+                        + " is more demoted (demote "
+                        + a.demote()
+                        + ", ours "
+                        + demote
+                        + ")"
                     : "preempt: " + text(source) + " advertises less often (" + interval(a) + ")";
         masterAddress = source;
         changeState(VrrpState.MASTER, why, now, out);
@@ -346,11 +367,14 @@ public final class CarpRouter implements Router {
                 + text(source)
                 + " ("
                 + interval(a)
+                + (a.demote() == demote ? "" : " demote " + a.demote())
                 + " vs our "
                 + advskew
                 + "/256 over "
                 + config.advbaseSeconds()
-                + " s)",
+                + " s"
+                + (a.demote() == demote ? "" : " demote " + demote)
+                + ")",
             now,
             out);
       }
@@ -440,14 +464,17 @@ public final class CarpRouter implements Router {
         out);
   }
 
-  /** The next advert: the counter goes up by one per advert (carp(4)'s sc_counter). */
+  /**
+   * The next advert, with our demote count (carp(4) sends it in the bow out too): the counter goes
+   * up by one per advert (as carp(4) did before its fixed replay cookie; see docs/carp.md).
+   */
   private CarpAdvertisement advertisement(int base, int skew) {
     long c = counter++;
     return new CarpAdvertisement(
         config.vhid(),
         skew,
         base,
-        0,
+        demote,
         c,
         digest.compute(config.vhid(), config.virtualAddresses(), c));
   }
@@ -473,6 +500,6 @@ public final class CarpRouter implements Router {
 
   @Override
   public String toString() {
-    return config.name() + " " + state + " advskew " + advskew;
+    return config.name() + " " + state + " advskew " + advskew + " demote " + demote;
   }
 }

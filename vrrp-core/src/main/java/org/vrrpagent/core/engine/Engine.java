@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +66,13 @@ public final class Engine implements AutoCloseable {
   /** Received packets waiting for the engine thread; past this they are dropped and counted. */
   public static final int MAX_PENDING_PACKETS = 10_000;
 
+  /**
+   * A packet that repeats its router's previous one may wait for the engine thread's next wake-up
+   * ({@link EngineScheduler#executeDeferred}) while fewer than this many packets are pending; past
+   * it the engine thread is woken, so the wait stays short and the queue small.
+   */
+  static final int MAX_DEFERRED_PACKETS = 256;
+
   /** How long a configuration call waits for the engine thread. */
   private static final long CALL_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -102,6 +110,17 @@ public final class Engine implements AutoCloseable {
   private final ScratchActions scratch = new ScratchActions();
 
   private boolean scratchInUse;
+
+  /**
+   * While the engine thread handles a deferred packet: the time it was received, which is the time
+   * its events happen at (a backup's down timer counts from the advert's arrival, not from when the
+   * engine thread got to it). {@code Long.MIN_VALUE} otherwise. Engine thread only.
+   */
+  private long deferredPacketNanos = Long.MIN_VALUE;
+
+  /** The time of the last event handled: event times never go backwards. Engine thread only. */
+  private long lastEventNanos = Long.MIN_VALUE;
+
   private final Map<String, Announcements> announcements = new LinkedHashMap<>();
   private final Map<String, Long> sinceNanos = new LinkedHashMap<>();
 
@@ -385,7 +404,62 @@ public final class Engine implements AutoCloseable {
    * happen on the engine thread, in {@link #handlePacket}.
    */
   public void receive(Object transportKey, InboundPacket packet) {
-    if (pendingPackets.incrementAndGet() > MAX_PENDING_PACKETS) {
+    receive(transportKey, packet, false);
+  }
+
+  /**
+   * The consumer for one transport's I/O thread (one per transport; only that thread may call it).
+   * Like {@link #receive}, except that a packet which repeats the previous packet for the same
+   * router on this transport byte for byte (same message, source, destination, TTL) does not wake
+   * the engine thread: it is queued with {@link EngineScheduler#executeDeferred} and handled at the
+   * thread's next wake-up (before that wake-up's due timers), at the time it was received. A backup
+   * hearing its master's unchanged adverts then costs the engine thread one wake-up per timer
+   * deadline instead of one per packet; anything new (another priority, a priority-0 advert, a new
+   * sender) still wakes it at once.
+   */
+  public Consumer<InboundPacket> receiver(Object transportKey) {
+    Objects.requireNonNull(transportKey, "transportKey");
+    return new Receiver(transportKey);
+  }
+
+  /** The previous packet per router, for {@link #receiver}: its own transport thread only. */
+  private final class Receiver implements Consumer<InboundPacket> {
+    private final Object transportKey;
+
+    /** By VRID (0..255), CARP's VHIDs in 256..511. */
+    private final InboundPacket[] previous = new InboundPacket[512];
+
+    Receiver(Object transportKey) {
+      this.transportKey = transportKey;
+    }
+
+    @Override
+    public void accept(InboundPacket packet) {
+      byte[] m = packet.vrrpMessage();
+      if (m.length < 2) {
+        receive(transportKey, packet, false);
+        return;
+      }
+      // Byte 1 is the VRID in VRRP v2 and v3, and the VHID in CARP.
+      int slot = (m[1] & 0xff) | (CarpCodec.isCarp(m) ? 256 : 0);
+      InboundPacket before = previous[slot];
+      previous[slot] = packet;
+      receive(transportKey, packet, before != null && sameAdvert(before, packet));
+    }
+  }
+
+  /** Whether the engine would see {@code b} exactly as it saw {@code a}: all but the time. */
+  static boolean sameAdvert(InboundPacket a, InboundPacket b) {
+    return a.ttlOrHopLimit() == b.ttlOrHopLimit()
+        && a.sourceOnLink() == b.sourceOnLink()
+        && java.util.Arrays.equals(a.vrrpMessage(), b.vrrpMessage())
+        && a.source().equals(b.source())
+        && a.destination().equals(b.destination());
+  }
+
+  private void receive(Object transportKey, InboundPacket packet, boolean repeated) {
+    int pending = pendingPackets.incrementAndGet();
+    if (pending > MAX_PENDING_PACKETS) {
       pendingPackets.decrementAndGet();
       // Counted here, reported by the engine thread (one report task at a time).
       if (unreportedQueueFull.getAndIncrement() == 0) {
@@ -393,9 +467,12 @@ public final class Engine implements AutoCloseable {
       }
       return;
     }
-    if (!submit(
+    Runnable task =
         () -> {
           pendingPackets.decrementAndGet();
+          if (repeated) {
+            deferredPacketNanos = packet.receivedNanos();
+          }
           try {
             handlePacket(transportKey, packet);
           } catch (RuntimeException e) {
@@ -405,8 +482,22 @@ public final class Engine implements AutoCloseable {
                 AddressText.of(packet.source()),
                 e.toString(),
                 e);
+          } finally {
+            deferredPacketNanos = Long.MIN_VALUE;
           }
-        })) {
+        };
+    boolean queued;
+    if (repeated && pending <= MAX_DEFERRED_PACKETS) {
+      try {
+        scheduler.executeDeferred(task);
+        queued = true;
+      } catch (RejectedExecutionException stopped) {
+        queued = false;
+      }
+    } else {
+      queued = submit(task);
+    }
+    if (!queued) {
       pendingPackets.decrementAndGet();
     }
   }
@@ -684,6 +775,19 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /**
+   * The time of the event being dispatched: now, or for a deferred packet the time it was received
+   * (never before the previous event's time, never after now).
+   */
+  private long eventNanos() {
+    long now = scheduler.nanoTime();
+    if (deferredPacketNanos != Long.MIN_VALUE && deferredPacketNanos < now) {
+      now = Math.max(deferredPacketNanos, lastEventNanos);
+    }
+    lastEventNanos = now;
+    return now;
+  }
+
   /** Handles an event and executes its actions; false when the router dropped it (or failed). */
   private boolean dispatch(String router, Event event) {
     try {
@@ -695,7 +799,7 @@ public final class Engine implements AutoCloseable {
         try {
           scratch.clear();
           scratch.timers = timers.get(router);
-          single.router().handle(event, scheduler.nanoTime(), scratch);
+          single.router().handle(event, eventNanos(), scratch);
           execute(router, scratch);
           return !containsDrop(scratch);
         } finally {
@@ -704,7 +808,7 @@ public final class Engine implements AutoCloseable {
           scratchInUse = false;
         }
       }
-      SequencedMap<String, List<Action>> actions = unit.handle(router, event, scheduler.nanoTime());
+      SequencedMap<String, List<Action>> actions = unit.handle(router, event, eventNanos());
       execute(actions);
       return !containsDrop(actions.getOrDefault(router, List.of()));
     } catch (RuntimeException e) {
@@ -1110,6 +1214,14 @@ public final class Engine implements AutoCloseable {
     if (!routers().contains(router)) {
       throw new IllegalArgumentException("no router named '" + router + "'");
     }
+  }
+
+  /**
+   * Runs {@code work} on the engine thread and returns its result, waiting at most 10 s: for
+   * settings of the thread itself, such as its scheduling priority. {@code work} must not block.
+   */
+  public <T> T onEngineThread(Supplier<T> work) {
+    return call(work);
   }
 
   private <T> T call(Supplier<T> work) {

@@ -38,6 +38,18 @@ public interface EngineScheduler {
   void execute(Runnable task);
 
   /**
+   * Like {@link #execute}, but the engine thread need not wake up for it: it runs when the thread
+   * next wakes for something else (a due timer, another task), before that wake-up's due timers, in
+   * order with the other deferred tasks. For work that only has to be done by the next timer
+   * deadline (a backup hearing an advert it already heard). By default it is {@link #execute}.
+   *
+   * @throws RejectedExecutionException once stopped
+   */
+  default void executeDeferred(Runnable task) {
+    execute(task);
+  }
+
+  /**
    * Runs {@code task} on the engine thread at {@code atNanos} on this clock (at once if that is
    * past), unless cancelled first.
    *

@@ -18,12 +18,14 @@ import org.slf4j.LoggerFactory;
  * address thread ({@code vrrp-addresses}), both platform threads at the highest Java priority.
  *
  * <p>The engine thread is a plain loop over two structures it alone owns: a queue of tasks ({@link
- * #execute}; packets, configuration calls) and one {@link TimerHeap} holding every timer of every
- * router. It runs the due timers, then at most {@value #BATCH} queued tasks (a flood of packets
- * cannot hold back a due advert for long), then parks until the next deadline or the next task.
- * Re-arming a router's timer moves it inside the heap: no future, no queue node, no garbage per
- * advert (a {@code ScheduledThreadPoolExecutor} made a future and a lock round per arm and per
- * cancel).
+ * #execute}; packets, configuration calls; {@link #executeDeferred} queues without waking it) and
+ * one {@link TimerHeap} holding every timer of every router. It runs at most {@value #BATCH} queued
+ * tasks (a flood of packets cannot hold back a due advert for long), then the due timers, then
+ * parks until the next deadline or the next task. Tasks go first because they happened before the
+ * wake-up: a backup's deferred adverts from its master must re-arm its down timer before that timer
+ * is looked at. Re-arming a router's timer moves it inside the heap: no future, no queue node, no
+ * garbage per advert (a {@code ScheduledThreadPoolExecutor} made a future and a lock round per arm
+ * and per cancel).
  */
 public final class RealTimeScheduler implements EngineScheduler {
   private static final Logger log = LoggerFactory.getLogger(RealTimeScheduler.class);
@@ -59,14 +61,16 @@ public final class RealTimeScheduler implements EngineScheduler {
   private void runEngine() {
     try {
       while (!stopped) {
+        // Tasks first: what is queued happened before this wake-up (deferred packets among them,
+        // which may move the timers that are due now).
+        Runnable task;
+        for (int i = 0; i < BATCH && !stopped && (task = tasks.poll()) != null; i++) {
+          run(task);
+        }
         long now = System.nanoTime();
         TimerHeap.Timer due;
         for (int i = 0; i < BATCH && !stopped && (due = timers.pollDue(now)) != null; i++) {
           run(due.task());
-        }
-        Runnable task;
-        for (int i = 0; i < BATCH && !stopped && (task = tasks.poll()) != null; i++) {
-          run(task);
         }
         if (stopped || !tasks.isEmpty()) {
           continue;
@@ -115,6 +119,18 @@ public final class RealTimeScheduler implements EngineScheduler {
     if (!inEngineThread()) {
       LockSupport.unpark(engine);
     }
+  }
+
+  /**
+   * Queues {@code task} in the same queue, in order, without waking the engine thread: it runs at
+   * the thread's next wake-up, before that wake-up's due timers.
+   */
+  @Override
+  public void executeDeferred(Runnable task) {
+    if (stopped) {
+      throw new RejectedExecutionException("the engine thread stopped");
+    }
+    tasks.add(task);
   }
 
   @Override

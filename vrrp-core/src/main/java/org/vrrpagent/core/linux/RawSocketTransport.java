@@ -76,10 +76,11 @@ import org.vrrpagent.core.wire.AddressFamily;
  *
  * <h2>Threads</h2>
  *
- * One platform thread per transport reads the socket: {@code poll} with a {@value #POLL_MILLIS} ms
- * timeout, then a non-blocking {@code recvmsg}. {@link #close()} sets a flag and calls {@code
- * shutdown(2)} (which wakes the poll at once); the thread ends within one poll period and closes
- * the socket itself, so no send can use a reused descriptor. Sends may come from any thread.
+ * One platform thread per transport reads the socket: one blocking {@code recvmsg} per packet, with
+ * a {@value #POLL_MILLIS} ms receive timeout ({@code SO_RCVTIMEO}). {@link #close()} sets a flag
+ * and calls {@code shutdown(2)} (which wakes the {@code recvmsg} at once); the thread ends within
+ * one timeout and closes the socket itself, so no send can use a reused descriptor. Sends may come
+ * from any thread.
  *
  * <p>Everything that reads the system (the interface index, its addresses) and the socket itself
  * belong to the network namespace of the thread that calls {@link #open}.
@@ -217,6 +218,16 @@ public final class RawSocketTransport implements Transport {
    * @throws TransportException with one line naming the interface when the kernel refuses
    */
   public static RawSocketTransport open(Options options, Consumer<InboundPacket> consumer) {
+    return open(options, consumer, () -> {});
+  }
+
+  /**
+   * As {@link #open(Options, Consumer)}; {@code receiveThreadSetup} runs first on the receive
+   * thread (e.g. to give it the engine thread's scheduling priority), before it reads a packet.
+   */
+  public static RawSocketTransport open(
+      Options options, Consumer<InboundPacket> consumer, Runnable receiveThreadSetup) {
+    Objects.requireNonNull(receiveThreadSetup, "receiveThreadSetup");
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(consumer, "consumer");
     String name = options.interfaceName();
@@ -254,7 +265,15 @@ public final class RawSocketTransport implements Transport {
         Thread.ofPlatform()
             .name("vrrp-rx-" + name + (options.family() == AddressFamily.IPV4 ? "-v4" : "-v6"))
             .daemon(true)
-            .start(t::receiveLoop);
+            .start(
+                () -> {
+                  try {
+                    receiveThreadSetup.run();
+                  } catch (RuntimeException e) {
+                    log.warn("{}: receive thread setup failed: {}", name, e.toString());
+                  }
+                  t.receiveLoop();
+                });
     log.debug(
         "{}: VRRP {} transport open, source {}, {}",
         name,
@@ -288,6 +307,12 @@ public final class RawSocketTransport implements Transport {
     String step = "cannot bind the VRRP socket to the interface";
     try (Arena arena = Arena.ofConfined()) {
       Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_BINDTODEVICE, arena.allocateFrom(name));
+      // struct timeval { long tv_sec; long tv_usec; }: the receive thread's recvmsg wakes at
+      // least this often to see whether the transport closed.
+      MemorySegment timeout = arena.allocate(16);
+      timeout.set(JAVA_LONG, 0, 0L);
+      timeout.set(JAVA_LONG, 8, POLL_MILLIS * 1000L);
+      Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, timeout);
       boolean multicast = options.unicastPeers().isEmpty();
       if (options.family() == AddressFamily.IPV4) {
         step = "cannot set up the IPv4 VRRP socket";
@@ -573,7 +598,6 @@ public final class RawSocketTransport implements Transport {
   private void receiveLoop() {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment capture = Libc.allocateCapture(arena);
-      MemorySegment pollfd = arena.allocate(8);
       MemorySegment name = arena.allocate(Libc.SOCKADDR_IN6_BYTES);
       MemorySegment buffer = arena.allocate(TransportDrops.MAX_PACKET_BYTES);
       MemorySegment control = arena.allocate(CONTROL_BYTES);
@@ -584,40 +608,11 @@ public final class RawSocketTransport implements Transport {
       int consecutiveErrors = 0;
       while (!closed) {
         try {
-          if (!Libc.pollIn(fd, POLL_MILLIS, pollfd, capture) || closed) {
-            continue;
+          // One blocking recvmsg per packet (SO_RCVTIMEO bounds it, shutdown(2) ends it at once):
+          // a single system call, where poll and then recvmsg took two.
+          if (receiveOne(msg, name, control, iov, buffer, capture)) {
+            consecutiveErrors = 0;
           }
-          msg.fill((byte) 0);
-          msg.set(ADDRESS, 0, name);
-          msg.set(JAVA_INT, 8, (int) name.byteSize());
-          msg.set(ADDRESS, 16, iov);
-          msg.set(JAVA_LONG, 24, 1L);
-          msg.set(ADDRESS, 32, control);
-          msg.set(JAVA_LONG, 40, control.byteSize());
-          long n = Libc.recvmsg(fd, msg, Libc.MSG_DONTWAIT | Libc.MSG_TRUNC, capture);
-          if (n < 0) {
-            continue;
-          }
-          consecutiveErrors = 0;
-          long received = System.nanoTime();
-          int flags = msg.get(JAVA_INT, 48);
-          if ((flags & Libc.MSG_TRUNC) != 0 || n > buffer.byteSize()) {
-            drops.increment(TransportDrops.Reason.TOO_LONG);
-            continue;
-          }
-          byte[] packet = buffer.asSlice(0, n).toArray(JAVA_BYTE);
-          InboundPacket inbound =
-              family == AddressFamily.IPV4
-                  ? ipv4Packet(packet, received)
-                  : ipv6Packet(packet, name, control, msg.get(JAVA_LONG, 40), received);
-          if (inbound == null) {
-            continue;
-          }
-          if (!peers.isEmpty() && !peers.contains(inbound.source())) {
-            drops.increment(TransportDrops.Reason.UNKNOWN_PEER);
-            continue;
-          }
-          deliver(inbound);
         } catch (Libc.ErrnoException e) {
           if (closed) {
             break;
@@ -636,6 +631,51 @@ public final class RawSocketTransport implements Transport {
     } finally {
       Libc.closeQuietly(fd);
     }
+  }
+
+  /**
+   * One {@code recvmsg}, blocking for at most {@value #POLL_MILLIS} ms: the packet goes to the
+   * consumer (or is dropped and counted). False when nothing came (or the transport closed).
+   */
+  private boolean receiveOne(
+      MemorySegment msg,
+      MemorySegment name,
+      MemorySegment control,
+      MemorySegment iov,
+      MemorySegment buffer,
+      MemorySegment capture)
+      throws Libc.ErrnoException {
+    msg.fill((byte) 0);
+    msg.set(ADDRESS, 0, name);
+    msg.set(JAVA_INT, 8, (int) name.byteSize());
+    msg.set(ADDRESS, 16, iov);
+    msg.set(JAVA_LONG, 24, 1L);
+    msg.set(ADDRESS, 32, control);
+    msg.set(JAVA_LONG, 40, control.byteSize());
+    long n = Libc.recvmsg(fd, msg, Libc.MSG_TRUNC, capture);
+    if (n < 0 || closed) {
+      return false;
+    }
+    long received = System.nanoTime();
+    int flags = msg.get(JAVA_INT, 48);
+    if ((flags & Libc.MSG_TRUNC) != 0 || n > buffer.byteSize()) {
+      drops.increment(TransportDrops.Reason.TOO_LONG);
+      return true;
+    }
+    byte[] packet = buffer.asSlice(0, n).toArray(JAVA_BYTE);
+    InboundPacket inbound =
+        family == AddressFamily.IPV4
+            ? ipv4Packet(packet, received)
+            : ipv6Packet(packet, name, control, msg.get(JAVA_LONG, 40), received);
+    if (inbound == null) {
+      return true;
+    }
+    if (!peers.isEmpty() && !peers.contains(inbound.source())) {
+      drops.increment(TransportDrops.Reason.UNKNOWN_PEER);
+      return true;
+    }
+    deliver(inbound);
+    return true;
   }
 
   private void deliver(InboundPacket inbound) {

@@ -470,7 +470,7 @@ public final class SimulatedHost {
     Engine receiver = engine;
     TransportKey key = new TransportKey(INTERFACE, family);
     return new SimulatedTransport(
-        lan, this, INTERFACE, primaries.get(family), p -> receiver.receive(key, p));
+        lan, this, INTERFACE, primaries.get(family), receiver.receiver(key));
   }
 
   private void closeUnusedTransports() {

@@ -207,6 +207,53 @@ class CarpCodecTest {
   }
 
   @Test
+  void anIpv6DigestByteForByteAsCarp4DescribesIt() throws Exception {
+    // Built here from carp(4)'s description, not from CarpDigest: HMAC-SHA1 keyed with the
+    // passphrase zero-padded to 20 bytes, over version 2, type 1, the vhid, the IPv4 addresses
+    // (none), the IPv6 ones smallest first with link-local ones left out (what carp(4) sends),
+    // then the counter in network order.
+    InetAddress low = InetAddress.ofLiteral("fd00:198:18::53");
+    InetAddress high = InetAddress.ofLiteral("fd00:198:18::1:53");
+    InetAddress linkLocal = InetAddress.ofLiteral("fe80::53");
+    java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
+    message.write(new byte[] {2, 1, 60});
+    message.write(low.getAddress());
+    message.write(high.getAddress());
+    message.write(HexFormat.of().parseHex("0123456789abcdef"));
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
+    mac.init(
+        new javax.crypto.spec.SecretKeySpec(
+            Arrays.copyOf("secret".getBytes(java.nio.charset.StandardCharsets.UTF_8), 20),
+            "HmacSHA1"));
+    byte[] expected = mac.doFinal(message.toByteArray());
+
+    CarpDigest d = CarpDigest.forPassphrase("secret");
+    long counter = 0x0123456789abcdefL;
+    assertThat(d.compute(60, List.of(high, linkLocal, low), counter)).isEqualTo(expected);
+    CarpAdvertisement advert = new CarpAdvertisement(60, 0, 1, 0, counter, expected);
+    assertThat(d.verify(advert, List.of(low, high))).isTrue();
+    assertThat(d.verify(advert, List.of(low, high, linkLocal))).isTrue();
+    assertThat(d.verify(advert, List.of(low))).isFalse();
+    // The message on the wire: the codec is the same for IPv6 (no pseudo-header in the checksum),
+    // and the hop limit must be 255.
+    IpContext v6 =
+        new IpContext(
+            InetAddress.ofLiteral("fe80::1"), InetAddress.ofLiteral("ff02::12"), 255, true);
+    assertThat(CarpCodec.decode(CarpCodec.encode(advert), v6)).isEqualTo(advert);
+    assertThatThrownBy(
+            () ->
+                CarpCodec.decode(
+                    CarpCodec.encode(advert),
+                    new IpContext(
+                        InetAddress.ofLiteral("fe80::1"),
+                        InetAddress.ofLiteral("ff02::12"),
+                        254,
+                        true)))
+        .isInstanceOf(MalformedAdvertisementException.class)
+        .hasMessageContaining("hop limit 254 (expected: 255)");
+  }
+
+  @Test
   void openBsdPeersThatLeaveOutIpv6LinkLocalAddressesVerifyToo() {
     CarpDigest d = CarpDigest.forPassphrase("pw");
     InetAddress global = InetAddress.ofLiteral("fd00:198:18::53");
@@ -221,6 +268,44 @@ class CarpCodecTest {
         .isTrue();
     assertThat(d.verify(advert, List.of(InetAddress.ofLiteral("fd00:198:18::54"), linkLocal)))
         .isFalse();
+  }
+
+  @Test
+  void openBsdsDemoteCounterTravelsInByte4OutsideTheDigest() throws Exception {
+    // carp(4) puts its group demotion count in the byte ucarp leaves 0 (ucarp's pad1). The HMAC
+    // covers version, type, vhid, addresses and counter only, so ucarp's captured advert with a
+    // demote count of 3 still verifies; only the checksum changes, by RFC 1624's incremental
+    // update (the 16-bit word at offset 4 goes from 0x0001 to 0x0301: demote 3, advbase 1).
+    byte[] demoted = FIRST.clone();
+    demoted[4] = 3;
+    int oldChecksum = ((FIRST[6] & 0xff) << 8) | (FIRST[7] & 0xff);
+    int oldWord = ((FIRST[4] & 0xff) << 8) | (FIRST[5] & 0xff);
+    int newWord = ((demoted[4] & 0xff) << 8) | (demoted[5] & 0xff);
+    int sum = (~oldChecksum & 0xffff) + (~oldWord & 0xffff) + newWord;
+    sum = (sum & 0xffff) + (sum >>> 16);
+    sum = (sum & 0xffff) + (sum >>> 16);
+    int newChecksum = ~sum & 0xffff;
+    demoted[6] = (byte) (newChecksum >>> 8);
+    demoted[7] = (byte) newChecksum;
+
+    CarpAdvertisement a = CarpCodec.decode(demoted, IP);
+    assertThat(a.demote()).isEqualTo(3);
+    assertThat(a.advbase()).isEqualTo(1);
+    assertThat(CarpDigest.forPassphrase("secret").verify(a, List.of(VIP))).isTrue();
+    assertThat(CarpCodec.encode(a)).isEqualTo(demoted);
+    CarpAdvertisement original = CarpCodec.decode(FIRST, IP);
+    assertThat(
+            CarpCodec.encode(
+                new CarpAdvertisement(
+                    original.vhid(),
+                    original.advskew(),
+                    original.advbase(),
+                    3,
+                    original.counter(),
+                    original.digest())))
+        .isEqualTo(demoted);
+    // 255 is the most carp(4) sends (its count is capped there).
+    assertThat(CarpCodec.decode(recheck(with(FIRST, 4, 255)), IP).demote()).isEqualTo(255);
   }
 
   private static CarpAdvertisement decodeUnchecked(Frame f) {

@@ -150,6 +150,45 @@ class TimerHeapTest {
     }
   }
 
+  @Test
+  void realTimeSchedulerRunsDeferredTasksAtItsNextWakeUpBeforeTheDueTimers()
+      throws TimeoutException {
+    RealTimeScheduler s = new RealTimeScheduler();
+    try {
+      List<String> ran = new CopyOnWriteArrayList<>();
+      List<Long> at = new CopyOnWriteArrayList<>();
+      long deadline = s.nanoTime() + 300_000_000;
+      s.call(() -> s.schedule(deadline, () -> ran.add("timer")), deadline);
+      // Deferred means "does not wake it": queued while it is still running, it runs at once.
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(1))
+          .until(() -> s.engineThread().getState() == Thread.State.TIMED_WAITING);
+      s.executeDeferred(
+          () -> {
+            at.add(s.nanoTime());
+            ran.add("deferred 1");
+          });
+      s.executeDeferred(() -> ran.add("deferred 2"));
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ran.size() == 3);
+      // Nothing woke the engine thread before the timer: the deferred tasks waited for it, and
+      // ran first, in their order.
+      assertThat(ran).containsExactly("deferred 1", "deferred 2", "timer");
+      assertThat(at.getFirst()).isGreaterThanOrEqualTo(deadline);
+      // A task wakes it: the deferred ones queued before go first.
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(1))
+          .until(() -> s.engineThread().getState() == Thread.State.WAITING);
+      s.executeDeferred(() -> ran.add("deferred 3"));
+      s.execute(() -> ran.add("task"));
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ran.size() == 5);
+      assertThat(ran.subList(3, 5)).containsExactly("deferred 3", "task");
+    } finally {
+      s.stop(s.nanoTime() + 1_000_000_000L);
+    }
+  }
+
   private static void runDue(TimerHeap heap, long now) {
     TimerHeap.Timer t;
     while ((t = heap.pollDue(now)) != null) {

@@ -147,6 +147,69 @@ class CarpElectionScenarioTest {
   }
 
   @Test
+  @DisplayName(
+      "demote to the bottom also sends demote 1: a peer without preempt takes over (carp(4))")
+  void demoteToBackupDrainsEvenWithoutPreempt() {
+    lan.addHost("a").addCarpRouter(carp("a", 0, false)).start();
+    lan.addHost("b").addCarpRouter(carp("b", 100, false)).start();
+    lan.runUntil(10 * S + 500 * MS);
+    assertThat(lan.masters(VHID)).containsExactly("a");
+    lan.host("a").priority("ns", 1);
+    lan.runUntil(11 * S);
+
+    // b would wait for a's silence without the demote count (no preempt); a stays backup after.
+    assertThat(lan.masters(VHID)).as(lan.story()).containsExactly("b");
+    assertThat(masterAt("b", 10 * S)).isEqualTo(10 * S + 500 * MS);
+    lan.runUntil(30 * S);
+    assertThat(lan.masters(VHID)).as(lan.story()).containsExactly("b");
+
+    // Promoted again, a is healthy but b keeps the address: without preempt nothing moves back.
+    lan.host("a").priority("ns", 254);
+    lan.runUntil(40 * S);
+    assertThat(lan.masters(VHID)).as(lan.story()).containsExactly("b");
+  }
+
+  @Test
+  @DisplayName(
+      "IPv6 (carp(4)): link-local sources, ff02::12; the shorter interval wins, a crash is"
+          + " replaced, a wrong passphrase moves nothing")
+  void ipv6ElectionAsCarp4() {
+    InetAddress vip6 = SimulatedLan.address("fd00:198:18::110");
+    java.util.function.BiFunction<String, Integer, CarpConfig> v6 =
+        (node, skew) ->
+            new CarpConfig(
+                "ns6",
+                VHID,
+                1,
+                skew,
+                false,
+                node.equals("c") ? "wrong" : "secret",
+                List.of(vip6),
+                SimulatedLan.address("fe80::" + (node.charAt(0) - 'a' + 1)),
+                node.charAt(0));
+    lan.addHost("a").addCarpRouter(v6.apply("a", 0)).start();
+    lan.addHost("b").addCarpRouter(v6.apply("b", 128)).start();
+    lan.runUntil(10 * S);
+    assertThat(lan.masters(VHID)).as(lan.story()).containsExactly("a");
+    assertThat(masterAt("a", 0)).isEqualTo(3 * S);
+    assertThat(lan.host("a").heldAddresses()).containsExactly(vip6);
+    assertThat(lan.host("b").router("ns6").masterAddress())
+        .isEqualTo(SimulatedLan.address("fe80::1"));
+
+    lan.addHost("c").addCarpRouter(v6.apply("c", 0)).start();
+    lan.runUntil(20 * S);
+    assertThat(lan.drops(DropReason.AUTH)).isGreaterThan(5);
+    assertThat(lan.host("a").router("ns6").conflicts()).hasSize(1);
+    assertThat(lan.host("a").router("ns6").state()).isEqualTo(VrrpState.MASTER);
+    assertThat(lan.host("b").router("ns6").state()).isEqualTo(VrrpState.BACKUP);
+
+    lan.at(20 * S + 1, () -> lan.host("a").crash());
+    lan.runUntil(30 * S);
+    assertThat(lan.host("b").router("ns6").state()).as(lan.story()).isEqualTo(VrrpState.MASTER);
+    assertThat(masterAt("b", 20 * S)).isEqualTo(20 * S + 3 * S + 500 * MS);
+  }
+
+  @Test
   @DisplayName("a wrong passphrase is dropped, counted and raised as a conflict; it moves nothing")
   void wrongPassphraseChangesNothing() {
     lan.addHost("a").addCarpRouter(carp("a", 100, false)).start();

@@ -248,22 +248,9 @@ class RandomisedElectionTest {
     SimulatedHost host = hosts.get(index);
     Vrid v = setup.vrids().get(r.nextInt(setup.vrids().size()));
     boolean has = hasRouter(host, v);
-    switch (r.nextInt(10)) {
-      case 0 -> {
-        if (host.running()) {
-          host.crash();
-        }
-      }
-      case 1 -> {
-        if (!host.running()) {
-          host.restart();
-        }
-      }
-      case 2 -> {
-        if (host.running()) {
-          host.shutdown();
-        }
-      }
+    int choice = r.nextInt(10);
+    switch (choice) {
+      case 0, 1, 2 -> SeededRuns.lifecycle(host, choice);
       case 3, 4 -> {
         if (has && !host.config(v.router()).owner()) {
           host.priority(v.router(), 1 + r.nextInt(254));

@@ -172,22 +172,9 @@ class RandomisedSyncGroupTest {
     SimulatedHost host = hosts.get(index);
     String member = MEMBERS.get(r.nextInt(2));
     boolean grouped = hasGroup(host);
-    switch (r.nextInt(10)) {
-      case 0 -> {
-        if (host.running()) {
-          host.crash();
-        }
-      }
-      case 1 -> {
-        if (!host.running()) {
-          host.restart();
-        }
-      }
-      case 2 -> {
-        if (host.running()) {
-          host.shutdown();
-        }
-      }
+    int choice = r.nextInt(10);
+    switch (choice) {
+      case 0, 1, 2 -> SeededRuns.lifecycle(host, choice);
       case 3, 4 -> {
         if (grouped) {
           int p = 1 + r.nextInt(254);

@@ -89,6 +89,31 @@ final class SeededRuns {
     }
   }
 
+  /**
+   * The chaos both randomised tests play on a host's life: 0 a crash, 1 a restart, 2 a graceful
+   * shutdown, each only when it applies.
+   */
+  static void lifecycle(SimulatedHost host, int choice) {
+    switch (choice) {
+      case 0 -> {
+        if (host.running()) {
+          host.crash();
+        }
+      }
+      case 1 -> {
+        if (!host.running()) {
+          host.restart();
+        }
+      }
+      case 2 -> {
+        if (host.running()) {
+          host.shutdown();
+        }
+      }
+      default -> throw new IllegalArgumentException("choice " + choice + " (expected: 0..2)");
+    }
+  }
+
   /** Splits the hosts in two random sides. */
   static void partition(SimulatedLan lan, List<SimulatedHost> hosts, SplittableRandom r) {
     Set<String> side = new HashSet<>();
