@@ -2,6 +2,7 @@ package org.vrrpagent.checks;
 
 import java.net.InetSocketAddress;
 import java.util.regex.Pattern;
+import org.vrrpagent.base.HostPort;
 
 /**
  * {@code tcp}: connect, optionally send bytes, optionally expect a regex in what comes back
@@ -58,13 +59,12 @@ public record TcpProbeSpec(
 
   /** Host and port; unresolved when the host is a name. */
   public InetSocketAddress socketAddress() {
-    return OptionRules.hostAndPort(
-        host.contains(":") ? "[" + host + "]:" + port : host + ":" + port, port, "host");
+    return OptionRules.hostAndPort(label(), port, "host");
   }
 
-  /** "host:port" as reasons show it. */
+  /** "host:port" as reasons show it ({@code [::1]:25} for IPv6, in RFC 5952 form). */
   public String label() {
-    return host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
+    return HostPort.of(host, port);
   }
 
   public Pattern expectPattern() {

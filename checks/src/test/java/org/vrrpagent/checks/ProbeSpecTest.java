@@ -183,6 +183,9 @@ class ProbeSpecTest {
         "port",
         "port 0 out of range (expected: 1..65535)");
     assertThat(TcpProbeSpec.of("::1", 25).label()).isEqualTo("[::1]:25");
+    assertThat(TcpProbeSpec.of("fd00:198:18:0:0:0:0:53", 53).label())
+        .isEqualTo("[fd00:198:18::53]:53");
+    assertThat(TcpProbeSpec.of("[fd00:198:18::53]", 53).socketAddress().getPort()).isEqualTo(53);
     assertRefused(
         () -> new TcpProbeSpec("127.0.0.1", 25, null, "([", null),
         "expect",

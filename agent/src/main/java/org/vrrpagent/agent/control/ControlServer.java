@@ -42,6 +42,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrpagent.agent.config.ControlConfig;
+import org.vrrpagent.base.DurationText;
 import org.vrrpagent.base.HostPort;
 
 /**
@@ -344,7 +345,9 @@ public final class ControlServer implements AutoCloseable {
     if (!group
         .shutdownGracefully(0, 1, TimeUnit.SECONDS)
         .awaitUninterruptibly(CLOSE_BUDGET.toMillis() - 1000)) {
-      log.warn("control API: the event loop did not stop within {}; abandoned", CLOSE_BUDGET);
+      log.warn(
+          "control API: the event loop did not stop within {}; abandoned",
+          DurationText.of(CLOSE_BUDGET));
     }
     for (Path p : socketFiles) {
       try {

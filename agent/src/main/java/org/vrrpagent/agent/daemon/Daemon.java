@@ -33,6 +33,7 @@ import org.vrrpagent.agent.notify.NotificationStats;
 import org.vrrpagent.agent.notify.Notifications;
 import org.vrrpagent.agent.systemd.SdNotify;
 import org.vrrpagent.agent.systemd.SystemdStatusLine;
+import org.vrrpagent.base.HostPort;
 import org.vrrpagent.checks.CheckScheduler;
 import org.vrrpagent.checks.ExecutorTaskScheduler;
 import org.vrrpagent.checks.Ticker;
@@ -287,7 +288,9 @@ public final class Daemon implements ControlBackend {
         log.warn(
             "control API listens on {} for other hosts (allow-remote: true): anyone who can reach it can demote,"
                 + " promote and reload",
-            config.control().listen().orElseThrow());
+            HostPort.of(
+                config.control().listen().orElseThrow().getAddress(),
+                config.control().listen().orElseThrow().getPort()));
       }
 
       Signal.handle(

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.vrrpagent.base.HostPort;
 
 /**
  * Recognises the one-liners operators put in a keepalived {@code vrrp_script} and writes the native
@@ -141,7 +142,7 @@ final class ScriptChecks {
           || Integer.parseInt(port) > 65535) {
         return Optional.empty();
       }
-      server = server.contains(":") ? "[" + server + "]:" + port : server + ":" + port;
+      server = HostPort.of(server, Integer.parseInt(port));
     }
     StringBuilder y =
         new StringBuilder("dns: { server: ")
