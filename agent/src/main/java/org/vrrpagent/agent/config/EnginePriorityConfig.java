@@ -2,9 +2,9 @@ package org.vrrpagent.agent.config;
 
 /**
  * The {@code engine-priority:} block: how the kernel schedules the engine thread (the thread that
- * runs every VRRP state machine and sends every advert), as keepalived's {@code vrrp_priority} (a
- * nice value) and {@code vrrp_rt_priority} (a real-time priority) do for its VRRP process. Read at
- * start; a change needs a restart.
+ * runs every VRRP state machine and sends every advert) and the VRRP receive threads, as
+ * keepalived's {@code vrrp_priority} (a nice value) and {@code vrrp_rt_priority} (a real-time
+ * priority) do for its VRRP process. Read at start; a change needs a restart.
  *
  * @param kind which setting, or {@link Kind#DEFAULT} to leave the thread as the JVM made it
  * @param value the nice value (-20..19) or the real-time priority (1..99); 0 for the default

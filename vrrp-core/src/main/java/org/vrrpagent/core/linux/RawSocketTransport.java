@@ -261,6 +261,7 @@ public final class RawSocketTransport implements Transport {
       throw e;
     }
     RawSocketTransport t = new RawSocketTransport(options, facts, fd, source, consumer);
+    t.warmUpSendPath();
     t.receiver =
         Thread.ofPlatform()
             .name("vrrp-rx-" + name + (options.family() == AddressFamily.IPV4 ? "-v4" : "-v6"))
@@ -461,39 +462,61 @@ public final class RawSocketTransport implements Transport {
         throw new TransportException(interfaceName + ": VRRP transport is closed");
       }
       try {
-        Destination to = destination(destination);
-        if (family == AddressFamily.IPV4) {
-          int length = Ipv4Header.write(sendPacket, vrrpMessage, sourceBytes, to.raw());
-          // Byte 1 of a VRRP message is the VRID: a router with a virtual MAC sends from its
-          // macvlan.
-          // (CARP: byte 1 is the vhid.)
-          Sender via =
-              vrrpMessage.length > 1
-                  ? virtualMacSenders.get(
-                      (CarpCodec.isCarp(vrrpMessage) ? CARP_SENDER : 0) + (vrrpMessage[1] & 0xff))
-                  : null;
-          if (via != null) {
-            try (Arena arena = Arena.ofConfined()) {
-              Libc.sendto(
-                  via.fd(),
-                  sendPacket,
-                  length,
-                  Libc.MSG_DONTWAIT,
-                  SocketAddresses.of(arena, destination, via.ifindex()),
-                  sendCapture);
-            }
-          } else {
-            // MSG_DONTWAIT: the engine thread never waits on a full send buffer; the send fails
-            // (EAGAIN), is reported and counted, and the next advert is on time.
-            Libc.sendto(fd, sendPacket, length, Libc.MSG_DONTWAIT, to.sockaddr(), sendCapture);
-          }
-        } else {
-          sendIpv6(vrrpMessage, to.sockaddr());
-        }
+        sendOn(fd, vrrpMessage, destination);
       } catch (Libc.ErrnoException e) {
         throw KernelErrors.explain(
             interfaceName, "cannot send VRRP to " + AddressText.of(destination), e);
       }
+    }
+  }
+
+  /**
+   * Runs the send path once against descriptor -1, which the kernel refuses ({@code EBADF}):
+   * nothing leaves the host, but a backup's first advert (at its takeover) then runs code that has
+   * run before: the socket address made and cached, the header written, the {@code sendto} / {@code
+   * sendmsg} downcall linked.
+   */
+  private void warmUpSendPath() {
+    synchronized (sendLock) {
+      try {
+        sendOn(-1, new byte[8], group());
+      } catch (Libc.ErrnoException | RuntimeException expected) {
+        // EBADF, as intended
+      }
+    }
+  }
+
+  /** One send on {@code descriptor} (sendLock held). */
+  private void sendOn(int descriptor, byte[] vrrpMessage, InetAddress destination)
+      throws Libc.ErrnoException {
+    Destination to = destination(destination);
+    if (family == AddressFamily.IPV4) {
+      int length = Ipv4Header.write(sendPacket, vrrpMessage, sourceBytes, to.raw());
+      // Byte 1 of a VRRP message is the VRID: a router with a virtual MAC sends from its
+      // macvlan.
+      // (CARP: byte 1 is the vhid.)
+      Sender via =
+          vrrpMessage.length > 1
+              ? virtualMacSenders.get(
+                  (CarpCodec.isCarp(vrrpMessage) ? CARP_SENDER : 0) + (vrrpMessage[1] & 0xff))
+              : null;
+      if (via != null) {
+        try (Arena arena = Arena.ofConfined()) {
+          Libc.sendto(
+              via.fd(),
+              sendPacket,
+              length,
+              Libc.MSG_DONTWAIT,
+              SocketAddresses.of(arena, destination, via.ifindex()),
+              sendCapture);
+        }
+      } else {
+        // MSG_DONTWAIT: the engine thread never waits on a full send buffer; the send fails
+        // (EAGAIN), is reported and counted, and the next advert is on time.
+        Libc.sendto(descriptor, sendPacket, length, Libc.MSG_DONTWAIT, to.sockaddr(), sendCapture);
+      }
+    } else {
+      sendIpv6(descriptor, vrrpMessage, to.sockaddr());
     }
   }
 
@@ -517,7 +540,8 @@ public final class RawSocketTransport implements Transport {
    * One sendmsg with IPV6_PKTINFO naming our source (the kernel would pick its own otherwise); the
    * msghdr, iovec and control message are made on the first send and reused (sendLock held).
    */
-  private void sendIpv6(byte[] vrrpMessage, MemorySegment name) throws Libc.ErrnoException {
+  private void sendIpv6(int descriptor, byte[] vrrpMessage, MemorySegment name)
+      throws Libc.ErrnoException {
     if (sendMsg == null) {
       sendIov = sendArena.allocate(Libc.IOVEC_BYTES);
       sendIov.set(ADDRESS, 0, sendPacket);
@@ -539,7 +563,7 @@ public final class RawSocketTransport implements Transport {
     sendIov.set(JAVA_LONG, 8, vrrpMessage.length);
     sendMsg.set(ADDRESS, 0, name);
     sendMsg.set(JAVA_INT, 8, (int) name.byteSize());
-    Libc.sendmsg(fd, sendMsg, Libc.MSG_DONTWAIT, sendCapture);
+    Libc.sendmsg(descriptor, sendMsg, Libc.MSG_DONTWAIT, sendCapture);
   }
 
   @Override
