@@ -13,14 +13,11 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.vrrpagent.core.fsm.Action;
 import org.vrrpagent.core.fsm.RouterConfig;
 import org.vrrpagent.core.fsm.VrrpState;
-import org.vrrpagent.core.io.InMemoryAddressTable;
 import org.vrrpagent.core.io.InMemoryTransport;
 import org.vrrpagent.core.io.InboundPacket;
 import org.vrrpagent.core.io.InterfaceAddress;
-import org.vrrpagent.core.io.RecordingNeighborAnnouncer;
 import org.vrrpagent.core.sim.VirtualScheduler;
 import org.vrrpagent.core.wire.Advertisement;
 import org.vrrpagent.core.wire.AdvertisementCodec;
@@ -45,8 +42,7 @@ class EngineDeferredReceiveTest {
   private final VirtualScheduler clock = new VirtualScheduler("deferred");
   private final List<Runnable> held = new ArrayList<>();
   private final AtomicInteger prompt = new AtomicInteger();
-  private final AtomicInteger received = new AtomicInteger();
-  private final List<VrrpState> states = new ArrayList<>();
+  private RecordingEngine rec;
   private Consumer<InboundPacket> receiver;
 
   /**
@@ -124,22 +120,8 @@ class EngineDeferredReceiveTest {
   @BeforeEach
   void start() {
     scheduler = new HoldingScheduler();
-    Engine engine =
-        new Engine(
-            new InMemoryAddressTable().addInterface("eth0", new InterfaceAddress(ME, 24)),
-            new RecordingNeighborAnnouncer(),
-            new EngineListener() {
-              @Override
-              public void advertReceived(String router) {
-                received.incrementAndGet();
-              }
-
-              @Override
-              public void stateChanged(String router, Action.StateChanged change) {
-                states.add(change.to());
-              }
-            },
-            scheduler);
+    rec = new RecordingEngine(ME, scheduler);
+    Engine engine = rec.engine;
     receiver = engine.receiver("eth0");
     InMemoryTransport transport = new InMemoryTransport("eth0", ME, receiver);
     engine.add(
@@ -155,7 +137,7 @@ class EngineDeferredReceiveTest {
             AnnounceSchedule.KEEPALIVED_DEFAULTS));
     engine.start();
     clock.runFor(10_000_000); // INIT -> BACKUP
-    assertThat(states).containsExactly(VrrpState.BACKUP);
+    assertThat(rec.states).containsExactly(VrrpState.BACKUP);
   }
 
   /** The master's advert arrives now (on the virtual clock). */
@@ -185,19 +167,19 @@ class EngineDeferredReceiveTest {
         assertThat(held).as("repeats waiting just before the first deadline").hasSize(3);
         clock.runUntil(t0 + MASTER_DOWN + 1_000_000);
         assertThat(held).as("just after it").isEmpty();
-        assertThat(states).as("they moved the down timer").containsExactly(VrrpState.BACKUP);
+        assertThat(rec.states).as("they moved the down timer").containsExactly(VrrpState.BACKUP);
       }
     }
     assertThat(prompt.get() - promptBefore).as("packets that woke the engine").isEqualTo(1);
     long last = t0 + 6 * SECOND;
     clock.runUntil(last + MASTER_DOWN - 20_000_000);
     assertThat(held).as("the last three, handled at the second deadline").isEmpty();
-    assertThat(received).hasValue(7);
-    assertThat(states).as("20 ms before the deadline").containsExactly(VrrpState.BACKUP);
+    assertThat(rec.received).hasValue(7);
+    assertThat(rec.states).as("20 ms before the deadline").containsExactly(VrrpState.BACKUP);
     // Counted from when the engine got to them (t0 + 3 s + Master_Down_Interval) the last
     // advert's deadline would be 0.6 s later.
     clock.runUntil(last + MASTER_DOWN + 20_000_000);
-    assertThat(states).as("20 ms after").containsExactly(VrrpState.BACKUP, VrrpState.MASTER);
+    assertThat(rec.states).as("20 ms after").containsExactly(VrrpState.BACKUP, VrrpState.MASTER);
   }
 
   @Test
@@ -213,7 +195,7 @@ class EngineDeferredReceiveTest {
     assertThat(held).as("each repeat was queued before the next new advert").isEmpty();
     // The priority-0 advert: a takeover after Skew_Time (0.61 s), not Master_Down_Interval.
     clock.runFor(SECOND);
-    assertThat(states).containsExactly(VrrpState.BACKUP, VrrpState.MASTER);
+    assertThat(rec.states).containsExactly(VrrpState.BACKUP, VrrpState.MASTER);
   }
 
   @Test

@@ -10,8 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
@@ -20,11 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.vrrpagent.core.fsm.ReceivePolicy;
 import org.vrrpagent.core.fsm.RouterConfig;
 import org.vrrpagent.core.fsm.VrrpState;
-import org.vrrpagent.core.io.InMemoryAddressTable;
 import org.vrrpagent.core.io.InMemoryTransport;
 import org.vrrpagent.core.io.InboundPacket;
 import org.vrrpagent.core.io.InterfaceAddress;
-import org.vrrpagent.core.io.RecordingNeighborAnnouncer;
 import org.vrrpagent.core.wire.Advertisement;
 import org.vrrpagent.core.wire.AdvertisementCodec;
 import org.vrrpagent.core.wire.ChecksumMode;
@@ -44,44 +40,20 @@ class EngineHmacTest {
   static final InetAddress PEER = InetAddress.ofLiteral("198.18.2.2");
   static final InetAddress VIP = InetAddress.ofLiteral("198.18.1.100");
 
-  final AtomicInteger received = new AtomicInteger();
-  final java.util.List<org.vrrpagent.core.fsm.PeerConflict> conflicts =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
-  final Map<DropReason, AtomicInteger> drops = new ConcurrentHashMap<>();
-  Engine engine;
+  RecordingEngine rec;
   InMemoryTransport transport;
 
   @AfterEach
   void stop() {
-    if (engine != null) {
-      engine.shutdown(Duration.ofSeconds(5));
+    if (rec != null) {
+      rec.shutdown();
     }
   }
 
   void start(int priority) {
-    engine =
-        new Engine(
-            new InMemoryAddressTable().addInterface("eth0", new InterfaceAddress(ME, 24)),
-            new RecordingNeighborAnnouncer(),
-            new EngineListener() {
-              @Override
-              public void advertReceived(String router) {
-                received.incrementAndGet();
-              }
-
-              @Override
-              public void dropped(String router, DropReason reason, String detail) {
-                drops.computeIfAbsent(reason, r -> new AtomicInteger()).incrementAndGet();
-              }
-
-              @Override
-              public void conflictRaised(
-                  String router, org.vrrpagent.core.fsm.PeerConflict conflict) {
-                conflicts.add(conflict);
-              }
-            });
-    transport = new InMemoryTransport("eth0", ME, p -> engine.receive("eth0", p));
-    engine.add(
+    rec = new RecordingEngine(ME);
+    transport = rec.transport();
+    rec.engine.add(
         new RouterBinding(
             RouterConfig.v3("www", 10, priority, 100, List.of(VIP), ME)
                 .withReceivePolicy(ReceivePolicy.unicast(0)),
@@ -97,7 +69,7 @@ class EngineHmacTest {
             Map.of(),
             Optional.of(
                 new HmacAuth(SECRET, Duration.ofSeconds(30), HmacAuth::systemEpochMicros))));
-    engine.start();
+    rec.engine.start();
   }
 
   static Mac mac(byte[] secret) throws Exception {
@@ -126,12 +98,8 @@ class EngineHmacTest {
     transport.inject(new InboundPacket(p, PEER, ME, 255, System.nanoTime(), false));
   }
 
-  int dropped(DropReason r) {
-    return drops.getOrDefault(r, new AtomicInteger()).get();
-  }
-
   VrrpState state() {
-    return engine.status().getFirst().state();
+    return rec.engine.status().getFirst().state();
   }
 
   @Test
@@ -168,24 +136,25 @@ class EngineHmacTest {
     inject(advert(250, wrong, now));
     byte[] genuineLow = advert(100, SECRET, now);
     inject(genuineLow);
-    await().atMost(Duration.ofSeconds(10)).until(() -> received.get() == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> rec.received.get() == 1);
     inject(genuineLow); // the same again: a replay
     inject(advert(250, SECRET, now - 60_000_000)); // a minute old
     await()
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                dropped(DropReason.HMAC_MISSING) == 1
-                    && dropped(DropReason.HMAC_MISMATCH) == 1
-                    && dropped(DropReason.HMAC_REPLAY) == 1
-                    && dropped(DropReason.HMAC_STALE) == 1);
+                rec.dropped(DropReason.HMAC_MISSING) == 1
+                    && rec.dropped(DropReason.HMAC_MISMATCH) == 1
+                    && rec.dropped(DropReason.HMAC_REPLAY) == 1
+                    && rec.dropped(DropReason.HMAC_STALE) == 1);
     assertThat(state()).isEqualTo(VrrpState.MASTER);
-    assertThat(received.get()).isEqualTo(1);
+    assertThat(rec.received.get()).isEqualTo(1);
     // The peer without a trailer raised the conflict alarm (one episode per peer: the later
     // mismatch and stale drops belong to it); a replay alone would not have.
-    assertThat(conflicts).hasSize(1);
-    assertThat(conflicts.getFirst().peer()).isEqualTo(PEER);
-    assertThat(conflicts.getFirst().differs()).isEqualTo("authentication (no hmac-sha256 trailer)");
+    assertThat(rec.conflicts).hasSize(1);
+    assertThat(rec.conflicts.getFirst().peer()).isEqualTo(PEER);
+    assertThat(rec.conflicts.getFirst().differs())
+        .isEqualTo("authentication (no hmac-sha256 trailer)");
     // A genuine higher priority: the master steps down.
     inject(advert(250, SECRET, HmacAuth.systemEpochMicros()));
     await().atMost(Duration.ofSeconds(10)).until(() -> state() == VrrpState.BACKUP);

@@ -7,19 +7,14 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.vrrpagent.core.fsm.ReceivePolicy;
 import org.vrrpagent.core.fsm.RouterConfig;
-import org.vrrpagent.core.io.InMemoryAddressTable;
 import org.vrrpagent.core.io.InMemoryTransport;
 import org.vrrpagent.core.io.InboundPacket;
 import org.vrrpagent.core.io.InterfaceAddress;
-import org.vrrpagent.core.io.RecordingNeighborAnnouncer;
 import org.vrrpagent.core.wire.Advertisement;
 import org.vrrpagent.core.wire.AdvertisementCodec;
 import org.vrrpagent.core.wire.ChecksumMode;
@@ -37,38 +32,20 @@ class EnginePeerTtlTest {
   private static final InetAddress NEAR = InetAddress.ofLiteral("198.18.1.2");
   private static final InetAddress VIP = InetAddress.ofLiteral("198.18.1.100");
 
-  private final AtomicInteger received = new AtomicInteger();
-  private final Map<DropReason, AtomicInteger> drops = new ConcurrentHashMap<>();
-  private final List<String> details = new CopyOnWriteArrayList<>();
-  private Engine engine;
+  private RecordingEngine rec;
   private InMemoryTransport transport;
 
   @AfterEach
   void stop() {
-    if (engine != null) {
-      engine.shutdown(Duration.ofSeconds(5));
+    if (rec != null) {
+      rec.shutdown();
     }
   }
 
   private void start(Map<InetAddress, TtlWindow> windows) {
-    engine =
-        new Engine(
-            new InMemoryAddressTable().addInterface("eth0", new InterfaceAddress(ME, 24)),
-            new RecordingNeighborAnnouncer(),
-            new EngineListener() {
-              @Override
-              public void advertReceived(String router) {
-                received.incrementAndGet();
-              }
-
-              @Override
-              public void dropped(String router, DropReason reason, String detail) {
-                drops.computeIfAbsent(reason, r -> new AtomicInteger()).incrementAndGet();
-                details.add(detail);
-              }
-            });
-    transport = new InMemoryTransport("eth0", ME, p -> engine.receive("eth0", p));
-    engine.add(
+    rec = new RecordingEngine(ME);
+    transport = rec.transport();
+    rec.engine.add(
         new RouterBinding(
             RouterConfig.v3("www", 10, 100, 100, List.of(VIP), ME)
                 .withReceivePolicy(ReceivePolicy.unicast(0)),
@@ -82,7 +59,7 @@ class EnginePeerTtlTest {
             AnnounceSchedule.KEEPALIVED_DEFAULTS,
             java.util.Optional.empty(),
             windows));
-    engine.start();
+    rec.engine.start();
   }
 
   private void inject(InetAddress from, int ttl) {
@@ -92,29 +69,25 @@ class EnginePeerTtlTest {
     transport.inject(new InboundPacket(m, from, ME, ttl, System.nanoTime(), false));
   }
 
-  private int dropped(DropReason r) {
-    return drops.getOrDefault(r, new AtomicInteger()).get();
-  }
-
   @Test
   @DisplayName("a peer's window admits its routed adverts; outside it they are dropped as peer_ttl")
   void windowPerPeer() {
     start(Map.of(FAR, new TtlWindow(240, 254)));
     inject(FAR, 253); // two routers away: accepted
     inject(FAR, 254);
-    await().atMost(Duration.ofSeconds(10)).until(() -> received.get() == 2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> rec.received.get() == 2);
     inject(FAR, 239); // too many hops
     inject(FAR, 255); // above its max-ttl
     inject(NEAR, 254); // no window: the RFC's 255
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> dropped(DropReason.PEER_TTL) == 2 && dropped(DropReason.TTL) == 1);
-    assertThat(details)
+        .until(() -> rec.dropped(DropReason.PEER_TTL) == 2 && rec.dropped(DropReason.TTL) == 1);
+    assertThat(rec.dropDetails)
         .contains(
             "from 198.18.2.2: TTL 239 (expected: 240..254, the peer's min-ttl..max-ttl)",
             "from 198.18.1.2: TTL 254 (expected: 255)");
     inject(NEAR, 255);
-    await().atMost(Duration.ofSeconds(10)).until(() -> received.get() == 3);
+    await().atMost(Duration.ofSeconds(10)).until(() -> rec.received.get() == 3);
   }
 
   @Test
@@ -125,7 +98,7 @@ class EnginePeerTtlTest {
     inject(FAR, 255);
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> dropped(DropReason.TTL) == 1 && received.get() == 1);
-    assertThat(dropped(DropReason.PEER_TTL)).isZero();
+        .until(() -> rec.dropped(DropReason.TTL) == 1 && rec.received.get() == 1);
+    assertThat(rec.dropped(DropReason.PEER_TTL)).isZero();
   }
 }

@@ -6,20 +6,14 @@ import static org.awaitility.Awaitility.await;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.vrrpagent.core.fsm.PeerConflict;
 import org.vrrpagent.core.fsm.RouterConfig;
-import org.vrrpagent.core.io.InMemoryAddressTable;
 import org.vrrpagent.core.io.InMemoryTransport;
 import org.vrrpagent.core.io.InboundPacket;
 import org.vrrpagent.core.io.InterfaceAddress;
-import org.vrrpagent.core.io.RecordingNeighborAnnouncer;
 import org.vrrpagent.core.wire.Advertisement;
 import org.vrrpagent.core.wire.AdvertisementCodec;
 import org.vrrpagent.core.wire.AuthType;
@@ -37,35 +31,13 @@ class EngineReceiveCountingTest {
   private static final InetAddress VIP = InetAddress.ofLiteral("198.18.0.100");
   private static final InetAddress GROUP = InetAddress.ofLiteral("224.0.0.18");
 
-  private final AtomicInteger received = new AtomicInteger();
-  private final Map<DropReason, AtomicInteger> drops = new ConcurrentHashMap<>();
-  private final List<PeerConflict> raised = new CopyOnWriteArrayList<>();
-  private Engine engine;
+  private RecordingEngine rec;
   private InMemoryTransport transport;
 
   private void start(RouterConfig config) {
-    engine =
-        new Engine(
-            new InMemoryAddressTable().addInterface("eth0", new InterfaceAddress(ME, 24)),
-            new RecordingNeighborAnnouncer(),
-            new EngineListener() {
-              @Override
-              public void advertReceived(String router) {
-                received.incrementAndGet();
-              }
-
-              @Override
-              public void dropped(String router, DropReason reason, String detail) {
-                drops.computeIfAbsent(reason, r -> new AtomicInteger()).incrementAndGet();
-              }
-
-              @Override
-              public void conflictRaised(String router, PeerConflict conflict) {
-                raised.add(conflict);
-              }
-            });
-    transport = new InMemoryTransport("eth0", ME, p -> engine.receive("eth0", p));
-    engine.add(
+    rec = new RecordingEngine(ME);
+    transport = rec.transport();
+    rec.engine.add(
         new RouterBinding(
             config,
             "eth0",
@@ -76,13 +48,13 @@ class EngineReceiveCountingTest {
             GROUP,
             ChecksumMode.PSEUDO_HEADER,
             AnnounceSchedule.KEEPALIVED_DEFAULTS));
-    engine.start();
+    rec.engine.start();
   }
 
   @AfterEach
   void stop() {
-    if (engine != null) {
-      engine.shutdown(Duration.ofSeconds(5));
+    if (rec != null) {
+      rec.shutdown();
     }
   }
 
@@ -96,10 +68,6 @@ class EngineReceiveCountingTest {
                 ? ChecksumMode.MESSAGE_ONLY
                 : ChecksumMode.PSEUDO_HEADER);
     transport.inject(new InboundPacket(m, from, GROUP, 255, System.nanoTime(), onLink));
-  }
-
-  private int dropped(DropReason r) {
-    return drops.getOrDefault(r, new AtomicInteger()).get();
   }
 
   @Test
@@ -118,16 +86,18 @@ class EngineReceiveCountingTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                dropped(DropReason.VERSION_MISMATCH) == 3
-                    && dropped(DropReason.INTERVAL_TOO_LONG) == 1
-                    && dropped(DropReason.SOURCE_NOT_ON_LINK) == 1);
-    assertThat(received).hasValue(0);
+                rec.dropped(DropReason.VERSION_MISMATCH) == 3
+                    && rec.dropped(DropReason.INTERVAL_TOO_LONG) == 1
+                    && rec.dropped(DropReason.SOURCE_NOT_ON_LINK) == 1);
+    assertThat(rec.received).hasValue(0);
     inject(Advertisement.v3(51, 200, 100, List.of(VIP)), PEER, true);
     inject(Advertisement.v3(51, 200, 100, List.of(VIP)), PEER, true);
-    await().atMost(Duration.ofSeconds(10)).untilAtomic(received, org.hamcrest.Matchers.equalTo(2));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAtomic(rec.received, org.hamcrest.Matchers.equalTo(2));
     // One conflict episode with the peer (version, then interval: the same episode), raised once.
-    assertThat(raised).singleElement().extracting(PeerConflict::peer).isEqualTo(PEER);
-    RouterStatus status = engine.status().getFirst();
+    assertThat(rec.conflicts).singleElement().extracting(PeerConflict::peer).isEqualTo(PEER);
+    RouterStatus status = rec.engine.status().getFirst();
     assertThat(status.conflicts())
         .singleElement()
         .satisfies(

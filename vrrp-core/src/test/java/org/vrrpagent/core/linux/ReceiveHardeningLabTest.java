@@ -14,18 +14,14 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.vrrpagent.core.engine.AnnounceSchedule;
 import org.vrrpagent.core.engine.Engine;
-import org.vrrpagent.core.engine.EngineListener;
+import org.vrrpagent.core.engine.RecordingListener;
 import org.vrrpagent.core.engine.RouterBinding;
-import org.vrrpagent.core.fsm.Action;
 import org.vrrpagent.core.fsm.RouterConfig;
 import org.vrrpagent.core.fsm.VrrpState;
 import org.vrrpagent.core.io.InterfaceAddress;
@@ -59,10 +55,7 @@ class ReceiveHardeningLabTest {
   private RawSocketTransport v4;
   private RawSocketTransport v6;
   private RawSocketTransport spoof6;
-  private final Map<DropReason, AtomicInteger> drops = new ConcurrentHashMap<>();
-  private final AtomicInteger received = new AtomicInteger();
-  private final Map<String, VrrpState> states = new ConcurrentHashMap<>();
-  private final AtomicInteger conflicts = new AtomicInteger();
+  private final RecordingListener heard = new RecordingListener();
 
   @BeforeEach
   void start() {
@@ -72,28 +65,7 @@ class ReceiveHardeningLabTest {
         new Engine(
             new IpAddressTable(new CommandRunner(), lab.ipCommand(2)),
             new RecordingNeighborAnnouncer(),
-            new EngineListener() {
-              @Override
-              public void stateChanged(String router, Action.StateChanged change) {
-                states.put(router, change.to());
-              }
-
-              @Override
-              public void advertReceived(String router) {
-                received.incrementAndGet();
-              }
-
-              @Override
-              public void dropped(String router, DropReason reason, String detail) {
-                drops.computeIfAbsent(reason, r -> new AtomicInteger()).incrementAndGet();
-              }
-
-              @Override
-              public void conflictRaised(
-                  String router, org.vrrpagent.core.fsm.PeerConflict conflict) {
-                conflicts.incrementAndGet();
-              }
-            });
+            heard);
     v4 =
         lab.inNamespace(
             2,
@@ -127,7 +99,10 @@ class ReceiveHardeningLabTest {
     engine.start();
     Awaitility.await("both routers MASTER")
         .atMost(WAIT)
-        .until(() -> states.get("v4") == VrrpState.MASTER && states.get("v6") == VrrpState.MASTER);
+        .until(
+            () ->
+                heard.stateOf.get("v4") == VrrpState.MASTER
+                    && heard.stateOf.get("v6") == VrrpState.MASTER);
   }
 
   private static RouterBinding binding(
@@ -162,10 +137,6 @@ class ReceiveHardeningLabTest {
     if (lab != null) {
       lab.close();
     }
-  }
-
-  private int dropped(DropReason r) {
-    return drops.getOrDefault(r, new AtomicInteger()).get();
   }
 
   /**
@@ -222,8 +193,10 @@ class ReceiveHardeningLabTest {
   }
 
   private void assertStillMasterAndNothingReceived() {
-    assertThat(states).containsEntry("v4", VrrpState.MASTER).containsEntry("v6", VrrpState.MASTER);
-    assertThat(received).hasValue(0);
+    assertThat(heard.stateOf)
+        .containsEntry("v4", VrrpState.MASTER)
+        .containsEntry("v6", VrrpState.MASTER);
+    assertThat(heard.received).hasValue(0);
     assertThat(lab.execChecked(2, "ip", "addr", "show", "dev", "eth0"))
         .contains("198.18.0.100/24", "fd00:198:18::100/64");
   }
@@ -261,19 +234,19 @@ class ReceiveHardeningLabTest {
         .atMost(WAIT)
         .untilAsserted(
             () -> {
-              assertThat(dropped(DropReason.UNSPECIFIED_SOURCE))
+              assertThat(heard.dropped(DropReason.UNSPECIFIED_SOURCE))
                   .as("unspecified_source")
                   .isEqualTo(3);
-              assertThat(dropped(DropReason.SOURCE_NOT_ON_LINK))
+              assertThat(heard.dropped(DropReason.SOURCE_NOT_ON_LINK))
                   .as("source_not_on_link")
                   .isEqualTo(3);
-              assertThat(dropped(DropReason.UNICAST_DESTINATION))
+              assertThat(heard.dropped(DropReason.UNICAST_DESTINATION))
                   .as("unicast_destination")
                   .isEqualTo(3);
-              assertThat(dropped(DropReason.INTERVAL_TOO_LONG))
+              assertThat(heard.dropped(DropReason.INTERVAL_TOO_LONG))
                   .as("interval_too_long")
                   .isEqualTo(3);
-              assertThat(dropped(DropReason.SOURCE_NOT_LINK_LOCAL))
+              assertThat(heard.dropped(DropReason.SOURCE_NOT_LINK_LOCAL))
                   .as("source_not_link_local")
                   .isEqualTo(3);
             });
@@ -284,12 +257,12 @@ class ReceiveHardeningLabTest {
         .atMost(WAIT)
         .untilAsserted(this::assertStillMasterAndNothingReceived);
     // Only the over-long interval came from a real on-link router: that one is a conflict, once.
-    assertThat(conflicts).hasValue(1);
+    assertThat(heard.conflicts).hasSize(1);
 
     // The control: the same priority-250 advert, sent properly from host 1, is accepted.
     sendFrame(h1, GROUP_V4, advert4(51, 100, h1, GROUP_V4));
     Awaitility.await("a proper advert makes the IPv4 master step down")
         .atMost(WAIT)
-        .until(() -> states.get("v4") == VrrpState.BACKUP && received.get() == 1);
+        .until(() -> heard.stateOf.get("v4") == VrrpState.BACKUP && heard.received.get() == 1);
   }
 }
