@@ -2,16 +2,11 @@ package org.vrrpagent.agent.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
-import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,26 +27,18 @@ class CarpNotifyIT {
   static final Duration QUIET = Duration.ofSeconds(3 * 3 + 8);
 
   AgentLab lab;
-  GreenMail smtp;
+  LabMail mail;
 
   @BeforeEach
   void setUp() {
     lab = AgentLab.create(3);
-    smtp =
-        lab.lab.inNamespace(
-            3,
-            () -> {
-              GreenMail g =
-                  new GreenMail(new ServerSetup(3025, lab.lab.ipv4(3).getHostAddress(), "smtp"));
-              g.start();
-              return g;
-            });
+    mail = LabMail.start(lab, 3);
   }
 
   @AfterEach
   void tearDown() {
-    if (smtp != null) {
-      smtp.stop();
+    if (mail != null) {
+      mail.close();
     }
     lab.close();
   }
@@ -123,19 +110,6 @@ class CarpNotifyIT {
         "--neutral");
   }
 
-  List<String> subjects() {
-    return Arrays.stream(smtp.getReceivedMessages())
-        .map(
-            m -> {
-              try {
-                return ((MimeMessage) m).getSubject();
-              } catch (Exception e) {
-                return "(unreadable: " + e + ")";
-              }
-            })
-        .toList();
-  }
-
   String hookLines() throws IOException {
     return Files.exists(hookOut()) ? Files.readString(hookOut()) : "";
   }
@@ -180,7 +154,7 @@ class CarpNotifyIT {
         .until(
             () ->
                 hookLines().contains("INSTANCE ns MASTER 254")
-                    && subjects().stream()
+                    && mail.subjects().stream()
                         .anyMatch(s -> s.startsWith("[h1] ns: BACKUP -> MASTER (prio 254)")));
     assertThat(hookLines())
         .as(AgentLab.logs(agent))
@@ -206,7 +180,7 @@ class CarpNotifyIT {
     Awaitility.await("one conflict mail")
         .atMost(Duration.ofSeconds(20))
         .pollInterval(Duration.ofMillis(200))
-        .until(() -> subjects().stream().anyMatch(s -> s.contains("CONFLICT")));
+        .until(() -> mail.subjects().stream().anyMatch(s -> s.contains("CONFLICT")));
     double dropsBefore = authDrops();
 
     // A few more seconds of ucarp's adverts (one a second and a bit): counted, not alarmed again.
@@ -218,7 +192,7 @@ class CarpNotifyIT {
     assertThat(count(agent.output(), "WARN  ns: CONFLICT with " + peer))
         .as(AgentLab.logs(agent))
         .isEqualTo(1);
-    assertThat(subjects().stream().filter(s -> s.contains("CONFLICT")).toList())
+    assertThat(mail.subjects().stream().filter(s -> s.contains("CONFLICT")).toList())
         .containsExactly("[h1] ns: CONFLICT with " + peer + " (authentication differs)");
     assertThat(count(Files.readString(events()), "\"type\":\"CONFLICT\"")).isEqualTo(1);
     assertThat(agent.output()).as(AgentLab.logs(agent)).doesNotContain("ns: MASTER ->");

@@ -3,14 +3,9 @@ package org.vrrpagent.agent.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.vrrpagent.agent.e2e.LabConfigs.VIP4;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
-import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,26 +26,18 @@ class ConflictAlarmIT {
       Duration.ofMillis(3 * LabConfigs.masterDownMillis(100)).plusSeconds(8);
 
   AgentLab lab;
-  GreenMail smtp;
+  LabMail mail;
 
   @BeforeEach
   void setUp() {
     lab = AgentLab.create(3);
-    smtp =
-        lab.lab.inNamespace(
-            3,
-            () -> {
-              GreenMail g =
-                  new GreenMail(new ServerSetup(3025, lab.lab.ipv4(3).getHostAddress(), "smtp"));
-              g.start();
-              return g;
-            });
+    mail = LabMail.start(lab, 3);
   }
 
   @AfterEach
   void tearDown() {
-    if (smtp != null) {
-      smtp.stop();
+    if (mail != null) {
+      mail.close();
     }
     lab.close();
   }
@@ -85,19 +72,6 @@ class ConflictAlarmIT {
         "bash",
         "-c",
         "exec 3<>/dev/tcp/127.0.0.1/9740; printf 'GET /metrics HTTP/1.0\\r\\n\\r\\n' >&3; cat <&3");
-  }
-
-  private List<String> subjects() {
-    return Arrays.stream(smtp.getReceivedMessages())
-        .map(
-            m -> {
-              try {
-                return ((MimeMessage) m).getSubject();
-              } catch (Exception e) {
-                return "(unreadable: " + e + ")";
-              }
-            })
-        .toList();
   }
 
   private static long count(String text, String needle) {
@@ -141,11 +115,11 @@ class ConflictAlarmIT {
     try {
       Awaitility.await("one conflict mail")
           .atMost(Duration.ofSeconds(20))
-          .until(() -> !subjects().isEmpty());
+          .until(() -> !mail.subjects().isEmpty());
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       throw new AssertionError(e.getMessage() + AgentLab.logs(agent), e);
     }
-    assertThat(subjects())
+    assertThat(mail.subjects())
         .containsExactly("[h2] dns0: CONFLICT with " + peer + " (VRRP version differs)");
 
     // The agent logs the mail once the SMTP server has it: wait for that line, not a time.
@@ -164,7 +138,7 @@ class ConflictAlarmIT {
               assertThat(count(agent.output(), "mail sent: [h2] dns0: CONFLICT"))
                   .as(AgentLab.logs(agent))
                   .isEqualTo(1);
-              assertThat(subjects()).hasSize(1);
+              assertThat(mail.subjects()).hasSize(1);
               assertThat(count(Files.readString(events), "\"type\":\"CONFLICT\"")).isEqualTo(1);
             });
     assertThat(Files.readString(events))
@@ -178,7 +152,7 @@ class ConflictAlarmIT {
     Awaitility.await("the cleared event")
         .atMost(Duration.ofSeconds(5))
         .until(() -> Files.readString(events).contains("\"state\":\"cleared\""));
-    assertThat(subjects()).hasSize(1);
+    assertThat(mail.subjects()).hasSize(1);
     System.out.println("conflict alarm (" + keepalivedVersion + "):\n" + status);
   }
 

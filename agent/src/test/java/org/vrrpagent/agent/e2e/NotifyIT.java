@@ -3,16 +3,11 @@ package org.vrrpagent.agent.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.vrrpagent.agent.e2e.LabConfigs.VIP4;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
-import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,27 +20,18 @@ import org.vrrpagent.core.lab.NetnsLab;
  */
 class NotifyIT {
   AgentLab lab;
-  GreenMail smtp;
+  LabMail mail;
 
   @BeforeEach
   void setUp() {
     lab = AgentLab.create(3);
-    smtp =
-        lab.lab.inNamespace(
-            3,
-            () -> {
-              // Threads GreenMail starts here inherit host 3's network namespace.
-              GreenMail g =
-                  new GreenMail(new ServerSetup(3025, lab.lab.ipv4(3).getHostAddress(), "smtp"));
-              g.start();
-              return g;
-            });
+    mail = LabMail.start(lab, 3);
   }
 
   @AfterEach
   void tearDown() {
-    if (smtp != null) {
-      smtp.stop();
+    if (mail != null) {
+      mail.close();
     }
     lab.close();
   }
@@ -89,19 +75,6 @@ class NotifyIT {
         .formatted(host, priority, hook(host), lab.lab.ipv4(3).getHostAddress(), host);
   }
 
-  List<String> subjects() throws Exception {
-    return Arrays.stream(smtp.getReceivedMessages())
-        .map(
-            m -> {
-              try {
-                return ((MimeMessage) m).getSubject();
-              } catch (Exception e) {
-                return "(unreadable: " + e + ")";
-              }
-            })
-        .toList();
-  }
-
   String hookLines(int host) throws IOException {
     Path out = lab.lab.workDir().resolve("hook-h" + host + ".out");
     return Files.exists(out) ? Files.readString(out) : "";
@@ -118,7 +91,7 @@ class NotifyIT {
         .pollInterval(Duration.ofMillis(200))
         .until(
             () ->
-                subjects().stream()
+                mail.subjects().stream()
                     .anyMatch(s -> s.startsWith("[h2] dns0: BACKUP -> MASTER (prio 200)")));
     Awaitility.await("h2's MASTER hook")
         .atMost(Duration.ofSeconds(10))
@@ -132,12 +105,12 @@ class NotifyIT {
         .until(
             () ->
                 hookLines(1).contains("INSTANCE dns0 MASTER 100")
-                    && subjects().stream()
+                    && mail.subjects().stream()
                         .anyMatch(s -> s.startsWith("[h1] dns0: BACKUP -> MASTER (prio 100)")));
     assertThat(hookLines(2)).as("the stopped master's hook").contains("INSTANCE dns0 STOP");
     assertThat(hookLines(1)).contains("node=h1").contains("vips=198.18.0.100");
     // A healthy node entering BACKUP at start sends no mail (the usual policy).
-    assertThat(subjects()).noneMatch(s -> s.contains("INIT -> BACKUP"));
+    assertThat(mail.subjects()).noneMatch(s -> s.contains("INIT -> BACKUP"));
     assertThat(h1.output()).doesNotContain("Exception");
   }
 }
