@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.vrrpagent.core.lab.NetnsLab;
+import org.vrrpagent.core.linux.CommandRunner;
 
 /**
  * vrrp-agent daemons in network namespaces on one bridge: election, failover on a crash and on a
@@ -178,27 +179,32 @@ class FailoverIT {
         .atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(100))
         .until(() -> lab.holder(VIP4) == 2);
-    // The master's adverts reach h1 addressed to h1 ...
-    String toH1 =
-        lab.lab
-            .exec(1, "timeout", "5", "tcpdump", "-i", "eth0", "-n", "-c", "1", "ip proto 112")
-            .stdout();
-    assertThat(toH1).contains("198.18.0.12 > 198.18.0.11: VRRPv3");
-    // ... and none goes to the VRRP group: in multicast mode h3 would see two or three (1 s
-    // adverts).
-    String toGroup =
-        lab.lab
-            .exec(
-                3,
-                "timeout",
-                "3",
-                "tcpdump",
-                "-i",
-                "eth0",
-                "-n",
-                "ip proto 112 and dst host 224.0.0.18")
-            .stdout();
-    assertThat(toGroup).doesNotContain("VRRP");
+    // For 3 s (two or three 1 s adverts), every VRRP packet that reaches h1: the master's
+    // adverts come addressed to h1, and none goes to the VRRP group (the bridge floods the
+    // link-local group to every port, so h1 would see those too). The unicast adverts on the same
+    // capture prove it was listening.
+    CommandRunner.Result atH1 =
+        lab.lab.exec(1, "timeout", "3", "tcpdump", "-i", "eth0", "-n", "-l", "ip proto 112");
+    assertThat(atH1.stderr()).as("tcpdump on h1").contains("listening on eth0");
+    assertThat(atH1.stdout().lines().filter(l -> !l.isBlank()).toList())
+        .as("VRRP packets at h1")
+        .isNotEmpty()
+        .allMatch(l -> l.contains("198.18.0.12 > 198.18.0.11: VRRPv3"));
+    // ... and h3, a third host on the link, sees none sent to the group either (its capture
+    // confirmed open: tcpdump says "listening on" once it is).
+    CommandRunner.Result atH3 =
+        lab.lab.exec(
+            3,
+            "timeout",
+            "3",
+            "tcpdump",
+            "-i",
+            "eth0",
+            "-n",
+            "-l",
+            "ip proto 112 and dst host 224.0.0.18");
+    assertThat(atH3.stderr()).as("tcpdump on h3").contains("listening on eth0");
+    assertThat(atH3.stdout()).doesNotContain("VRRP");
     long t0 = System.nanoTime();
     lab.kill(h2);
     lab.awaitAddress(1, VIP4, t0, Duration.ofMillis(masterDownMillis(100)).plus(MARGIN), h1);
