@@ -75,7 +75,7 @@ class ControlCommandsTest {
 
         INSTANCE  STATE   PRIORITY        MASTER      SINCE%s  ADDRESSES
         dns0      MASTER  150 (base 200)  198.18.0.2  %s  198.18.0.100/24, fd00:198:18::100/64
-          dns0: priority 150 = rank 2 in priority.dns 200, check resolver (down): -50
+          dns0: priority 150 = rank 2 in priority.dns (200), check resolver (down): -50
           dns0: demoted by 50 by the operator; 'vrrp-agent promote dns0' ends it
 
         CHECK     STATE  LATENCY  LAST RESULT
