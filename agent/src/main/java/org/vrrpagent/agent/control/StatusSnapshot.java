@@ -124,42 +124,6 @@ public record StatusSnapshot(
           -1);
     }
 
-    /** As the canonical constructor, with demote 0 for CARP (-1 for VRRP). */
-    public InstanceStatus(
-        String name,
-        String state,
-        String faultReason,
-        int basePriority,
-        int effectivePriority,
-        List<PriorityReason> priorityReasons,
-        String demotion,
-        String masterAddress,
-        int masterPriority,
-        List<String> virtualAddresses,
-        Instant since,
-        List<String> heldAddresses,
-        List<ConflictStatus> conflicts,
-        String protocol,
-        int advskew) {
-      this(
-          name,
-          state,
-          faultReason,
-          basePriority,
-          effectivePriority,
-          priorityReasons,
-          demotion,
-          masterAddress,
-          masterPriority,
-          virtualAddresses,
-          since,
-          heldAddresses,
-          conflicts,
-          protocol,
-          advskew,
-          advskew < 0 ? -1 : 0);
-    }
-
     /** Without the address table's view and without conflicts. */
     public InstanceStatus(
         String name,

@@ -253,7 +253,8 @@ public final class EngineAssembly {
           i.checksum(),
           new AnnounceSchedule(i.garp().delay(), i.garp().repeat(), i.garp().refresh()),
           Optional.of(carp),
-          java.util.Map.of());
+          java.util.Map.of(),
+          Optional.empty());
     }
     RouterConfig config = routerConfig(i, basePriority, transport.sourceAddress());
     List<InterfaceAddress> withPrefix =

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrpagent.agent.addresses.AddressReconciler;
+import org.vrrpagent.agent.config.CarpSettings;
 import org.vrrpagent.agent.config.Config;
 import org.vrrpagent.agent.config.InstanceConfig;
 import org.vrrpagent.agent.config.VirtualAddress;
@@ -72,6 +73,7 @@ final class StatusReport implements StatusSource {
     for (RouterStatus r : engine.status()) {
       PriorityTracker.Explained e = why.get(r.name());
       InstanceConfig i = c.instances().get(r.name());
+      CarpSettings carp = i == null ? null : i.carp().orElse(null);
       List<StatusSnapshot.PriorityReason> reasons = new ArrayList<>();
       if (e != null) {
         reasons.add(new StatusSnapshot.PriorityReason(e.baseReason(), e.base()));
@@ -94,13 +96,12 @@ final class StatusReport implements StatusSource {
               r.sinceNanos() == 0 ? null : now.minusNanos(nowNanos - r.sinceNanos()),
               i == null ? null : held(i, onInterfaces),
               conflicts(r, now, nowNanos),
-              i != null && i.isCarp() ? "carp" : "vrrp",
-              i != null && i.isCarp() ? CarpConfig.advskewFor(r.effectivePriority()) : -1,
-              i != null && i.isCarp()
-                  ? CarpConfig.demoteFor(
-                      r.effectivePriority(),
-                      CarpConfig.basePriorityFor(i.carp().orElseThrow().advskew()))
-                  : -1));
+              carp == null ? "vrrp" : "carp",
+              carp == null ? -1 : CarpConfig.advskewFor(r.effectivePriority()),
+              carp == null
+                  ? -1
+                  : CarpConfig.demoteFor(
+                      r.effectivePriority(), CarpConfig.basePriorityFor(carp.advskew()))));
     }
     return new StatusSnapshot(
         c.node(),

@@ -72,34 +72,7 @@ public record RouterBinding(
         checksumMode,
         announce,
         Optional.empty(),
-        Map.of());
-  }
-
-  /** A router without advert authentication. */
-  public RouterBinding(
-      RouterConfig config,
-      String interfaceName,
-      Object transportKey,
-      Transport transport,
-      List<InterfaceAddress> virtualAddresses,
-      List<InetAddress> unicastPeers,
-      InetAddress group,
-      ChecksumMode checksumMode,
-      AnnounceSchedule announce,
-      Optional<CarpConfig> carp,
-      Map<InetAddress, TtlWindow> peerTtl) {
-    this(
-        config,
-        interfaceName,
-        transportKey,
-        transport,
-        virtualAddresses,
-        unicastPeers,
-        group,
-        checksumMode,
-        announce,
-        carp,
-        peerTtl,
+        Map.of(),
         Optional.empty());
   }
 

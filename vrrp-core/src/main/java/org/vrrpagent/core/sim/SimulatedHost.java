@@ -455,7 +455,8 @@ public final class SimulatedHost {
         checksumMode,
         carpConfig == null ? announce : ucarpAnnouncements(carpConfig),
         Optional.ofNullable(carpConfig),
-        java.util.Map.of());
+        java.util.Map.of(),
+        Optional.empty());
   }
 
   /** ucarp 1.5.2: gratuitous ARP on takeover and once more two adverts later. */

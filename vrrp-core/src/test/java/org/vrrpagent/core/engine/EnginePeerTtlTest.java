@@ -58,7 +58,8 @@ class EnginePeerTtlTest {
             ChecksumMode.PSEUDO_HEADER,
             AnnounceSchedule.KEEPALIVED_DEFAULTS,
             java.util.Optional.empty(),
-            windows));
+            windows,
+            java.util.Optional.empty()));
     rec.engine.start();
   }
 
