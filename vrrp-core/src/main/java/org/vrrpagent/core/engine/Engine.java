@@ -112,11 +112,14 @@ public final class Engine implements AutoCloseable {
   private boolean scratchInUse;
 
   /**
-   * While the engine thread handles a deferred packet: the time it was received, which is the time
-   * its events happen at (a backup's down timer counts from the advert's arrival, not from when the
-   * engine thread got to it). {@code Long.MIN_VALUE} otherwise. Engine thread only.
+   * While the engine thread handles a packet: the time the transport read it, which is the time its
+   * events happen at. A backup's down timer counts from the advert's arrival, not from when the
+   * engine thread got to it: after a priority-0 advert the takeover comes Skew_Time after the
+   * packet, as the RFC says, however long the hand-over from the receive thread took (0.5 to 2.5 ms
+   * measured in the lab, the wake-up of a parked thread), and a deferred repeat counts from its
+   * arrival too. {@code Long.MIN_VALUE} otherwise. Engine thread only.
    */
-  private long deferredPacketNanos = Long.MIN_VALUE;
+  private long packetNanos = Long.MIN_VALUE;
 
   /** The time of the last event handled: event times never go backwards. Engine thread only. */
   private long lastEventNanos = Long.MIN_VALUE;
@@ -288,7 +291,8 @@ public final class Engine implements AutoCloseable {
 
   /**
    * Removes virtual addresses a crashed previous run left on the interfaces, then starts every
-   * router (INIT → BACKUP, or MASTER for an address owner). Returns when the routers started.
+   * router (INIT → BACKUP, or MASTER for an address owner). Returns when the routers started; a
+   * {@link TakeoverRehearsal} then warms the takeover path on a thread of its own.
    */
   public synchronized void start() {
     if (started) {
@@ -300,18 +304,22 @@ public final class Engine implements AutoCloseable {
       removeLeftoversNow(b);
     }
     started = true;
-    call(
-        () -> {
-          long now = scheduler.nanoTime();
-          List<Unit> done = new ArrayList<>();
-          for (Unit unit : units.values()) {
-            if (!done.contains(unit)) {
-              done.add(unit);
-              execute(unit.startup(now));
-            }
-          }
-          return null;
-        });
+    List<RouterBinding> rehearsed =
+        call(
+            () -> {
+              long now = scheduler.nanoTime();
+              List<Unit> done = new ArrayList<>();
+              for (Unit unit : units.values()) {
+                if (!done.contains(unit)) {
+                  done.add(unit);
+                  execute(unit.startup(now));
+                }
+              }
+              return TakeoverRehearsal.shapes(List.copyOf(bindings.values()));
+            });
+    if (!rehearsed.isEmpty()) {
+      scheduler.warmUp(() -> TakeoverRehearsal.run(rehearsed, TakeoverRehearsal.ROUNDS));
+    }
   }
 
   /**
@@ -401,7 +409,8 @@ public final class Engine implements AutoCloseable {
   /**
    * A transport's I/O thread hands over a packet: it is only queued here (at most {@link
    * #MAX_PENDING_PACKETS}); decoding, demultiplexing and every report about it (drops included)
-   * happen on the engine thread, in {@link #handlePacket}.
+   * happen on the engine thread, in {@link #handlePacket}, at the packet's {@link
+   * InboundPacket#receivedNanos arrival time}.
    */
   public void receive(Object transportKey, InboundPacket packet) {
     receive(transportKey, packet, false);
@@ -470,9 +479,7 @@ public final class Engine implements AutoCloseable {
     Runnable task =
         () -> {
           pendingPackets.decrementAndGet();
-          if (repeated) {
-            deferredPacketNanos = packet.receivedNanos();
-          }
+          packetNanos = packet.receivedNanos();
           try {
             handlePacket(transportKey, packet);
           } catch (RuntimeException e) {
@@ -483,7 +490,7 @@ public final class Engine implements AutoCloseable {
                 e.toString(),
                 e);
           } finally {
-            deferredPacketNanos = Long.MIN_VALUE;
+            packetNanos = Long.MIN_VALUE;
           }
         };
     boolean queued;
@@ -776,13 +783,13 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * The time of the event being dispatched: now, or for a deferred packet the time it was received
-   * (never before the previous event's time, never after now).
+   * The time of the event being dispatched: now, or for a packet the time it was received (never
+   * before the previous event's time, never after now).
    */
   private long eventNanos() {
     long now = scheduler.nanoTime();
-    if (deferredPacketNanos != Long.MIN_VALUE && deferredPacketNanos < now) {
-      now = Math.max(deferredPacketNanos, lastEventNanos);
+    if (packetNanos != Long.MIN_VALUE && packetNanos < now) {
+      now = Math.max(packetNanos, lastEventNanos);
     }
     lastEventNanos = now;
     return now;
@@ -1138,7 +1145,8 @@ public final class Engine implements AutoCloseable {
       EngineScheduler.Timer t = byName[timer.ordinal()];
       if (t == null) {
         Event fired = FIRED[timer.ordinal()];
-        t = scheduler.timer(() -> dispatch(router, fired));
+        // The down timer is precise: the takeover advert follows it.
+        t = scheduler.timer(() -> dispatch(router, fired), timer == TimerName.MASTER_DOWN);
         byName[timer.ordinal()] = t;
       }
       t.arm(deadlineNanos);
