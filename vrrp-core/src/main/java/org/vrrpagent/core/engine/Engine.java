@@ -1119,6 +1119,14 @@ public final class Engine implements AutoCloseable {
       for (int i = 0; i < destinations.size(); i++) {
         destinationBytes[i] = destinations.get(i).getAddress();
       }
+      // Made here, not at first use: a backup arms its first advertisement timer at its takeover,
+      // between the down timer and the takeover advert. The down timer is precise: the takeover
+      // advert follows it.
+      for (TimerName t : TimerName.values()) {
+        Event fired = FIRED[t.ordinal()];
+        byName[t.ordinal()] =
+            scheduler.timer(() -> dispatch(router, fired), t == TimerName.MASTER_DOWN);
+      }
     }
 
     void rememberReceived(InboundPacket p, Event event) {
@@ -1142,28 +1150,16 @@ public final class Engine implements AutoCloseable {
     }
 
     void arm(TimerName timer, long deadlineNanos) {
-      EngineScheduler.Timer t = byName[timer.ordinal()];
-      if (t == null) {
-        Event fired = FIRED[timer.ordinal()];
-        // The down timer is precise: the takeover advert follows it.
-        t = scheduler.timer(() -> dispatch(router, fired), timer == TimerName.MASTER_DOWN);
-        byName[timer.ordinal()] = t;
-      }
-      t.arm(deadlineNanos);
+      byName[timer.ordinal()].arm(deadlineNanos);
     }
 
     void cancel(TimerName timer) {
-      EngineScheduler.Timer t = byName[timer.ordinal()];
-      if (t != null) {
-        t.cancel();
-      }
+      byName[timer.ordinal()].cancel();
     }
 
     void cancelAll() {
       for (EngineScheduler.Timer t : byName) {
-        if (t != null) {
-          t.cancel();
-        }
+        t.cancel();
       }
     }
 

@@ -40,8 +40,11 @@ public final class RealTimeScheduler implements EngineScheduler {
    * under load, where keepalived's whole takeover lateness was 0.15 ms. The cost is at most this
    * much CPU per precise deadline that is reached (a takeover); a backup hearing its master moves
    * its down timer long before (or, for deferred adverts, at the wake-up this lead brings forward).
+   * Not longer: a thread that spins uses up its share of the CPU, and on a loaded host the kernel
+   * may then run something else just when the deadline comes (one crash takeover at load 7 fired
+   * 13.6 ms late with a 1 ms lead).
    */
-  static final long PRECISE_LEAD_NANOS = 1_000_000;
+  static final long PRECISE_LEAD_NANOS = 400_000;
 
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final TimerHeap timers = new TimerHeap(); // engine thread only
