@@ -808,6 +808,11 @@ public final class Engine implements AutoCloseable {
           scratch.timers = timers.get(router);
           single.router().handle(event, eventNanos(), scratch);
           execute(router, scratch);
+          if (single.router() instanceof VirtualRouter vr && vr.state() == VrrpState.BACKUP) {
+            // Encoded ahead (cached: nothing to do while the priority stays), so that the
+            // takeover advert goes out without being built and encoded after the down timer.
+            scratch.timers.prepare(bindings.get(router), vr.takeoverAdvert());
+          }
           return !containsDrop(scratch);
         } finally {
           scratch.clear();
@@ -1163,7 +1168,24 @@ public final class Engine implements AutoCloseable {
       }
     }
 
+    /** Encodes {@code s} for every destination ahead of its sending (nothing signed yet). */
+    void prepare(RouterBinding b, Action.SendAdvertisement s) {
+      for (int i = 0; i < destinations.size(); i++) {
+        encoded(b, s, i);
+      }
+    }
+
+    /** The message for {@code destination}, encoded once per advert and signed for every send. */
     byte[] message(RouterBinding b, Action.SendAdvertisement s, int destination) {
+      byte[] m = encoded(b, s, destination);
+      if (authenticator != null) {
+        // The VRRP message stays; the trailer (sequence and HMAC) is new for every send.
+        authenticator.sign(m, encodedSourceBytes, destinationBytes[destination]);
+      }
+      return m;
+    }
+
+    private byte[] encoded(RouterBinding b, Action.SendAdvertisement s, int destination) {
       InetAddress source = b.transport().sourceAddress();
       if (s.advert() != encodedAdvert || !source.equals(encodedSource)) {
         java.util.Arrays.fill(messages, null);
@@ -1180,10 +1202,6 @@ public final class Engine implements AutoCloseable {
           m = java.util.Arrays.copyOf(m, AdvertAuthenticator.signedLength(m.length));
         }
         messages[destination] = m;
-      }
-      if (authenticator != null) {
-        // The VRRP message stays; the trailer (sequence and HMAC) is new for every send.
-        authenticator.sign(m, encodedSourceBytes, destinationBytes[destination]);
       }
       return m;
     }

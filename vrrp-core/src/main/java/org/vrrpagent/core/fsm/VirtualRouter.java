@@ -810,6 +810,15 @@ public final class VirtualRouter implements Router {
         out);
   }
 
+  /**
+   * The advert this router sends when it becomes master with its present priority, built ahead: a
+   * backup's takeover then sends this very object (which the engine has encoded by then), so the
+   * takeover advert costs no construction between the down timer and the wire.
+   */
+  public SendAdvertisement takeoverAdvert() {
+    return sendAction(priority);
+  }
+
   private SendAdvertisement sendAction(int advertisedPriority) {
     if (lastSend == null || lastSend.advert().priority() != advertisedPriority) {
       lastSend = new SendAdvertisement(advertisement(advertisedPriority));
