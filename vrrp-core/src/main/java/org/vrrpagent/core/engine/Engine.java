@@ -91,7 +91,7 @@ public final class Engine implements AutoCloseable {
   // Engine thread only (and the configuring thread before start, under the call() hand-over).
   private final Map<String, RouterBinding> bindings = new LinkedHashMap<>();
   private final Map<String, Unit> units = new LinkedHashMap<>();
-  private final Map<Object, List<RouterBinding>> byTransport = new LinkedHashMap<>();
+  private final Map<Object, LinkRouters> byTransport = new LinkedHashMap<>();
   private final Map<String, RouterTimers> timers = new LinkedHashMap<>();
 
   /** The timer events, made once: a fired timer allocates no event. */
@@ -241,7 +241,7 @@ public final class Engine implements AutoCloseable {
             timers.remove(name).cancelAll();
             units.remove(name);
             RouterBinding b = bindings.remove(name);
-            List<RouterBinding> sharing = byTransport.get(b.transportKey());
+            LinkRouters sharing = byTransport.get(b.transportKey());
             sharing.remove(b);
             if (sharing.isEmpty()) {
               byTransport.remove(b.transportKey());
@@ -262,27 +262,27 @@ public final class Engine implements AutoCloseable {
     if (bindings.containsKey(binding.name())) {
       throw new IllegalArgumentException("router '" + binding.name() + "' added twice");
     }
-    for (RouterBinding other : byTransport.getOrDefault(binding.transportKey(), List.of())) {
-      if (other.config().vrid() == binding.config().vrid() && other.isCarp() == binding.isCarp()) {
-        throw new IllegalArgumentException(
-            "routers '"
-                + other.name()
-                + "' and '"
-                + binding.name()
-                + "' share "
-                + (binding.isCarp() ? "vhid " : "VRID ")
-                + binding.config().vrid()
-                + " on one link (expected: one router per "
-                + (binding.isCarp() ? "vhid" : "VRID")
-                + ")");
-      }
+    LinkRouters link = byTransport.get(binding.transportKey());
+    RouterBinding other = link == null ? null : link.get(binding.isCarp(), binding.config().vrid());
+    if (other != null) {
+      throw new IllegalArgumentException(
+          "routers '"
+              + other.name()
+              + "' and '"
+              + binding.name()
+              + "' share "
+              + (binding.isCarp() ? "vhid " : "VRID ")
+              + binding.config().vrid()
+              + " on one link (expected: one router per "
+              + (binding.isCarp() ? "vhid" : "VRID")
+              + ")");
     }
   }
 
   private void addBinding(RouterBinding binding) {
     checkBinding(binding);
     bindings.put(binding.name(), binding);
-    byTransport.computeIfAbsent(binding.transportKey(), k -> new ArrayList<>()).add(binding);
+    byTransport.computeIfAbsent(binding.transportKey(), k -> new LinkRouters()).add(binding);
     routerNames = List.copyOf(bindings.keySet());
     timers.put(binding.name(), new RouterTimers(binding));
   }
@@ -583,7 +583,7 @@ public final class Engine implements AutoCloseable {
                       + (started ? " after shutdown" : " before start")));
       return;
     }
-    List<RouterBinding> candidates = byTransport.get(transportKey);
+    LinkRouters candidates = byTransport.get(transportKey);
     if (candidates == null) {
       // Its routers were removed by a reload; the transport is closing.
       safely(
@@ -614,10 +614,10 @@ public final class Engine implements AutoCloseable {
    * anything else reads the packet: a replay must not even reach the repeated-advert shortcut).
    * Null when dropped (and reported).
    */
-  private InboundPacket authenticated(List<RouterBinding> candidates, InboundPacket packet) {
+  private InboundPacket authenticated(LinkRouters candidates, InboundPacket packet) {
     byte[] m = packet.vrrpMessage();
     // Byte 1 is the VRID: it only chooses whose secret to check the packet with.
-    RouterBinding b = m.length < 2 ? null : bindingFor(candidates, false, m[1] & 0xff);
+    RouterBinding b = m.length < 2 ? null : candidates.get(false, m[1] & 0xff);
     if (b == null || b.hmac().isEmpty()) {
       return packet;
     }
@@ -644,13 +644,12 @@ public final class Engine implements AutoCloseable {
         packet.sourceOnLink());
   }
 
-  private void decodeAndDispatch(
-      List<RouterBinding> candidates, boolean carp, InboundPacket packet) {
+  private void decodeAndDispatch(LinkRouters candidates, boolean carp, InboundPacket packet) {
     Event repeated = repeatedAdvert(candidates, carp, packet);
     if (repeated != null) {
       // Byte for byte the advert last decoded for this router, with the same IP header fields:
       // the decode (a pure function of both) would give the same result again.
-      RouterBinding b = bindingFor(candidates, carp, packet.vrrpMessage()[1] & 0xff);
+      RouterBinding b = candidates.get(carp, packet.vrrpMessage()[1] & 0xff);
       if (dispatch(b.name(), repeated)) {
         advertReceived(b);
       }
@@ -670,15 +669,7 @@ public final class Engine implements AutoCloseable {
         // The TTL rule: 255, or the source's own window when it is a unicast peer across
         // routers. Routers sharing a transport share its peers; should their windows differ,
         // the packet is decoded with the widest and the router it is for checks its own below.
-        TtlWindow ttl = TtlWindow.RFC;
-        boolean first = true;
-        for (RouterBinding b : candidates) {
-          if (!b.isCarp()) {
-            TtlWindow w = b.ttlWindow(packet.source());
-            ttl = first ? w : ttl.union(w);
-            first = false;
-          }
-        }
+        TtlWindow ttl = candidates.decodeWindow(packet.source());
         ReceivedAdvertisement advert = AdvertisementCodec.decode(packet.vrrpMessage(), ip, ttl);
         event = new Event.AdvertReceived(advert);
         id = advert.advertisement().vrid();
@@ -697,32 +688,31 @@ public final class Engine implements AutoCloseable {
                       + (carp ? " (CARP)" : "")));
       return;
     }
-    for (RouterBinding b : candidates) {
-      if (b.isCarp() == carp && b.config().vrid() == id) {
-        TtlWindow own = carp ? TtlWindow.RFC : b.ttlWindow(packet.source());
-        if (!own.contains(packet.ttlOrHopLimit())) {
-          safely(
-              b.name(),
-              () ->
-                  listener.dropped(
-                      b.name(),
-                      own.isRfc() ? DropReason.TTL : DropReason.PEER_TTL,
-                      "from "
-                          + AddressText.of(packet.source())
-                          + ": TTL "
-                          + packet.ttlOrHopLimit()
-                          + " (expected: "
-                          + own
-                          + (own.isRfc() ? ")" : ", the peer's min-ttl..max-ttl)")));
-          return;
-        }
-        // Counted as received only when the router accepted it: its drops have their reasons.
-        timers.get(b.name()).rememberReceived(packet, event);
-        if (dispatch(b.name(), event)) {
-          advertReceived(b);
-        }
+    RouterBinding b = candidates.get(carp, id);
+    if (b != null) {
+      TtlWindow own = carp ? TtlWindow.RFC : b.ttlWindow(packet.source());
+      if (!own.contains(packet.ttlOrHopLimit())) {
+        safely(
+            b.name(),
+            () ->
+                listener.dropped(
+                    b.name(),
+                    own.isRfc() ? DropReason.TTL : DropReason.PEER_TTL,
+                    "from "
+                        + AddressText.of(packet.source())
+                        + ": TTL "
+                        + packet.ttlOrHopLimit()
+                        + " (expected: "
+                        + own
+                        + (own.isRfc() ? ")" : ", the peer's min-ttl..max-ttl)")));
         return;
       }
+      // Counted as received only when the router accepted it: its drops have their reasons.
+      timers.get(b.name()).rememberReceived(packet, event);
+      if (dispatch(b.name(), event)) {
+        advertReceived(b);
+      }
+      return;
     }
     safely(
         null,
@@ -745,27 +735,84 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  /** The router of that protocol with that VRID (VHID for CARP) on the link, or null. */
-  private static RouterBinding bindingFor(List<RouterBinding> candidates, boolean carp, int id) {
-    for (int i = 0; i < candidates.size(); i++) {
-      RouterBinding b = candidates.get(i);
-      if (b.isCarp() == carp && b.config().vrid() == id) {
-        return b;
+  /**
+   * The routers on one transport, indexed by VRID (CARP: by vhid): a packet finds its router
+   * without a search, and the TTL window it is decoded with is RFC's unless a router here has
+   * unicast peers with their own windows. Engine thread only.
+   */
+  private static final class LinkRouters {
+    private final List<RouterBinding> all = new ArrayList<>();
+
+    /** VRRP routers by VRID in 0..255, CARP routers by vhid in 256..511. */
+    private final RouterBinding[] byId = new RouterBinding[512];
+
+    /**
+     * VRRP routers with peer TTL windows: only then does the decode window depend on the source.
+     */
+    private int withPeerTtl;
+
+    private static int slot(boolean carp, int id) {
+      return (carp ? 256 : 0) + id;
+    }
+
+    void add(RouterBinding b) {
+      all.add(b);
+      byId[slot(b.isCarp(), b.config().vrid())] = b;
+      if (!b.isCarp() && !b.peerTtl().isEmpty()) {
+        withPeerTtl++;
       }
     }
-    return null;
+
+    void remove(RouterBinding b) {
+      if (all.remove(b)) {
+        byId[slot(b.isCarp(), b.config().vrid())] = null;
+        if (!b.isCarp() && !b.peerTtl().isEmpty()) {
+          withPeerTtl--;
+        }
+      }
+    }
+
+    boolean isEmpty() {
+      return all.isEmpty();
+    }
+
+    /** The router of that protocol with that VRID (vhid for CARP) on the link, or null. */
+    RouterBinding get(boolean carp, int id) {
+      return id < 0 || id > 255 ? null : byId[slot(carp, id)];
+    }
+
+    /**
+     * The TTL rule a VRRP packet from {@code source} is decoded with: 255, or the source's own
+     * window when it is a unicast peer across routers. Routers sharing a transport share its peers;
+     * should their windows differ, the packet is decoded with the widest and the router it is for
+     * checks its own.
+     */
+    TtlWindow decodeWindow(InetAddress source) {
+      if (withPeerTtl == 0) {
+        return TtlWindow.RFC;
+      }
+      TtlWindow ttl = null;
+      for (int i = 0; i < all.size(); i++) {
+        RouterBinding b = all.get(i);
+        if (!b.isCarp()) {
+          TtlWindow w = b.ttlWindow(source);
+          ttl = ttl == null ? w : ttl.union(w);
+        }
+      }
+      return ttl;
+    }
   }
 
   /**
    * The event decoded last for this packet's router when the packet repeats it exactly; or null.
    */
-  private Event repeatedAdvert(List<RouterBinding> candidates, boolean carp, InboundPacket p) {
+  private Event repeatedAdvert(LinkRouters candidates, boolean carp, InboundPacket p) {
     byte[] m = p.vrrpMessage();
     if (m.length < 2) {
       return null;
     }
     // Byte 1 is the VRID in VRRP v2 and v3, and the VHID in CARP.
-    RouterBinding b = bindingFor(candidates, carp, m[1] & 0xff);
+    RouterBinding b = candidates.get(carp, m[1] & 0xff);
     return b == null ? null : timers.get(b.name()).repeated(p);
   }
 
