@@ -73,6 +73,11 @@ public final class VirtualRouter implements Router {
 
   private boolean downTimerSkewOnly;
 
+  /** Why the takeover happens if the down timer expires: written when it starts, not at expiry. */
+  private String downTimerReason = DOWN_TIMER_EXPIRED;
+
+  private static final String DOWN_TIMER_EXPIRED = "master down timer expired";
+
   /**
    * The preempt delay ran out since we last entered BACKUP: lower-priority masters are preempted.
    */
@@ -279,11 +284,7 @@ public final class VirtualRouter implements Router {
         if (state != VrrpState.BACKUP) {
           throw new IllegalStateException("master-down timer in " + state);
         }
-        String reason =
-            downTimerSkewOnly
-                ? "master " + text(masterAddress) + " left (priority 0), skew time expired"
-                : "master down timer expired";
-        becomeMasterOrWait(reason, now, out);
+        becomeMasterOrWait(downTimerReason, now, out);
       }
       case PREEMPT_DELAY -> {
         if (state != VrrpState.BACKUP) {
@@ -777,6 +778,11 @@ public final class VirtualRouter implements Router {
     TimerIntervals t = timers();
     downTimerStartNanos = now;
     downTimerSkewOnly = skewOnly;
+    // Built now, Skew_Time ahead of the takeover, rather than between the timer and the advert.
+    downTimerReason =
+        skewOnly
+            ? "master " + text(masterAddress) + " left (priority 0), skew time expired"
+            : DOWN_TIMER_EXPIRED;
     arm(
         TimerName.MASTER_DOWN,
         now + (skewOnly ? t.skewTimeNanos() : t.masterDownIntervalNanos()),
