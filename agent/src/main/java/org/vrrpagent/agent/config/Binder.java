@@ -178,6 +178,18 @@ abstract class Binder {
     }
   }
 
+  /**
+   * Whether {@code count} things under {@code key} are more than {@code max}: if so, a problem
+   * {@code "key: N unit (expected: at most max)"} at the key's value.
+   */
+  boolean tooMany(MappingReader r, String key, int count, String unit, int max) {
+    if (count <= max) {
+      return false;
+    }
+    problems.add(r.at(key), key + ": " + count + " " + unit + " (expected: at most " + max + ")");
+    return true;
+  }
+
   Optional<List<String>> argv(MappingReader r, String key) {
     if (!r.has(key)) {
       r.missing(key, "a list: the program's absolute path, then its arguments");
@@ -192,9 +204,7 @@ abstract class Binder {
           r.at(key), key + " is empty (expected: the program's absolute path, then its arguments)");
       return Optional.empty();
     }
-    if (items.get().size() > 256) {
-      problems.add(
-          r.at(key), key + ": " + items.get().size() + " arguments (expected: at most 256)");
+    if (tooMany(r, key, items.get().size(), "arguments", 256)) {
       return Optional.empty();
     }
     List<String> argv = new ArrayList<>();

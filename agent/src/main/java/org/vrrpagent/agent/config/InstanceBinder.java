@@ -128,15 +128,7 @@ final class InstanceBinder extends Binder {
     if (iface.isPresent()) {
       peersOnLink(iface.get(), peerEntries, addresses);
     }
-    if (peers.size() > InstanceConfig.MAX_UNICAST_PEERS) {
-      problems.add(
-          r.at("unicast-peers"),
-          "unicast-peers: "
-              + peers.size()
-              + " peers (expected: at most "
-              + InstanceConfig.MAX_UNICAST_PEERS
-              + ")");
-    }
+    tooMany(r, "unicast-peers", peers.size(), "peers", InstanceConfig.MAX_UNICAST_PEERS);
     Auth parsedAuth =
         r.node("auth").map(n -> auth(r, n, version, !peers.isEmpty())).orElse(Auth.NONE);
     Optional<AuthConfig> auth = parsedAuth.pass();
@@ -440,15 +432,7 @@ final class InstanceBinder extends Binder {
           "accept-from is set with unicast-peers (expected: one of them; in unicast mode"
               + " only the unicast peers are accepted already)");
     }
-    if (acceptFrom.size() > ReceivePolicy.MAX_ACCEPT_FROM) {
-      problems.add(
-          r.at("accept-from"),
-          "accept-from: "
-              + acceptFrom.size()
-              + " addresses (expected: at most "
-              + ReceivePolicy.MAX_ACCEPT_FROM
-              + ")");
-    }
+    tooMany(r, "accept-from", acceptFrom.size(), "addresses", ReceivePolicy.MAX_ACCEPT_FROM);
     Map<InetAddress, TtlWindow> peerTtl = new HashMap<>();
     for (UnicastPeer p : peers) {
       if (!p.ttl().isRfc()) {
@@ -692,14 +676,7 @@ final class InstanceBinder extends Binder {
       }
       return List.of();
     }
-    if (items.get().size() > InstanceConfig.MAX_ADDRESSES) {
-      problems.add(
-          r.at("addresses"),
-          "addresses: "
-              + items.get().size()
-              + " addresses (expected: at most "
-              + InstanceConfig.MAX_ADDRESSES
-              + ")");
+    if (tooMany(r, "addresses", items.get().size(), "addresses", InstanceConfig.MAX_ADDRESSES)) {
       return List.of();
     }
     Set<InetAddress> seen = new LinkedHashSet<>();
@@ -992,15 +969,7 @@ final class InstanceBinder extends Binder {
   private List<TrackConfig> tracks(MappingReader r, Map<String, CheckSpec> checks, boolean owner) {
     List<TrackConfig> out =
         r.listOf("track", "{ check: NAME, weight: N }", n -> track(r, n, checks, owner));
-    if (out.size() > InstanceConfig.MAX_TRACKS) {
-      problems.add(
-          r.at("track"),
-          "track: "
-              + out.size()
-              + " entries (expected: at most "
-              + InstanceConfig.MAX_TRACKS
-              + ")");
-    }
+    tooMany(r, "track", out.size(), "entries", InstanceConfig.MAX_TRACKS);
     return out;
   }
 
@@ -1067,14 +1036,8 @@ final class InstanceBinder extends Binder {
               } else if (r.node("ranks").get() instanceof YamlNode.Sequence s
                   && s.items().isEmpty()) {
                 problems.add(r.at("ranks"), "ranks is empty (expected: at least one priority)");
-              } else if (ranks.size() > PriorityOrderConfig.MAX_RANKS) {
-                problems.add(
-                    r.at("ranks"),
-                    "ranks: "
-                        + ranks.size()
-                        + " entries (expected: at most "
-                        + PriorityOrderConfig.MAX_RANKS
-                        + ")");
+              } else {
+                tooMany(r, "ranks", ranks.size(), "entries", PriorityOrderConfig.MAX_RANKS);
               }
               boolean reverse = r.bool("reverse").orElse(false);
               OptionalInt unlisted = OptionalInt.empty();

@@ -37,11 +37,7 @@ final class NotifyBinder extends Binder {
     }
     MappingReader r = maybe.get();
     List<Hook> hooks = r.listOf("hooks", "hooks", n -> hook(n, instances, groups));
-    if (hooks.size() > NotifyConfig.MAX_HOOKS) {
-      problems.add(
-          r.at("hooks"),
-          "hooks: " + hooks.size() + " hooks (expected: at most " + NotifyConfig.MAX_HOOKS + ")");
-    }
+    tooMany(r, "hooks", hooks.size(), "hooks", NotifyConfig.MAX_HOOKS);
     Optional<Email> email = r.node("email").flatMap(n -> email(r, n));
     Events events = r.node("events").flatMap(n -> events(r, n)).orElse(Events.NONE);
     r.finish();
