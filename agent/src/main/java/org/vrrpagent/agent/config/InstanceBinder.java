@@ -85,15 +85,7 @@ final class InstanceBinder extends Binder {
                   return Optional.empty();
                 })
             .orElse(VrrpVersion.V3);
-    boolean hasOrder = r.has("priority-order");
-    Optional<Integer> priority = r.integer("priority", "priority", 1, 255);
-    if (priority.isPresent() && hasOrder) {
-      problems.add(
-          r.keyAt("priority"),
-          "priority and priority-order both set in "
-              + r.where()
-              + " (expected: one of them; the rank in the priority-order file sets the priority)");
-    }
+    Optional<Integer> priority = basePrioritySetting(r, "priority", 1, 255, "the priority");
     Duration advert =
         r.duration("advert-interval", Duration.ofMillis(1), Duration.ofDays(1))
             .orElse(Duration.ofSeconds(1));
@@ -243,6 +235,28 @@ final class InstanceBinder extends Binder {
             Optional.empty()));
   }
 
+  /**
+   * {@code key} (VRRP's priority, CARP's advskew), {@code min..max}: a base priority comes from it
+   * or from the rank in the {@code priority-order} file (which sets {@code whatTheRankSets}), not
+   * both.
+   */
+  private Optional<Integer> basePrioritySetting(
+      MappingReader r, String key, int min, int max, String whatTheRankSets) {
+    boolean hasOrder = r.has("priority-order");
+    Optional<Integer> value = r.integer(key, key, min, max);
+    if (value.isPresent() && hasOrder) {
+      problems.add(
+          r.keyAt(key),
+          key
+              + " and priority-order both set in "
+              + r.where()
+              + " (expected: one of them; the rank in the priority-order file sets "
+              + whatTheRankSets
+              + ")");
+    }
+    return value;
+  }
+
   /** VRRP keys a CARP instance does not take, each with what to write instead. */
   private static final Map<String, String> NOT_CARP =
       java.util.Map.ofEntries(
@@ -288,16 +302,8 @@ final class InstanceBinder extends Binder {
               + DurationSyntax.format(advbase)
               + " is not whole seconds (expected: 1s..255s in whole seconds)");
     }
-    boolean hasOrder = r.has("priority-order");
-    Optional<Integer> advskew = r.integer("advskew", "advskew", 0, 254);
-    if (advskew.isPresent() && hasOrder) {
-      problems.add(
-          r.keyAt("advskew"),
-          "advskew and priority-order both set in "
-              + r.where()
-              + " (expected: one of them; the rank in the priority-order file sets the priority the"
-              + " skew follows)");
-    }
+    Optional<Integer> advskew =
+        basePrioritySetting(r, "advskew", 0, 254, "the priority the skew follows");
     Optional<String> password = r.string("password", "the passphrase, at most 20 bytes");
     password.ifPresent(
         p -> {
