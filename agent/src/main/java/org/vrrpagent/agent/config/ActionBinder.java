@@ -360,13 +360,7 @@ final class ActionBinder extends Binder {
                   r.requiredString(
                           "secret-file",
                           "the file holding the key (tsig-keygen output, or the base64 secret alone)")
-                      .flatMap(p -> absolutePath(r, "secret-file", p))
-                      .filter(
-                          p -> {
-                            Optional<String> unsafe = rules.secret(p);
-                            unsafe.ifPresent(u -> problems.add(r.at("secret-file"), u));
-                            return unsafe.isEmpty();
-                          });
+                      .flatMap(p -> secretFile(r, "secret-file", p));
               if (file.isPresent()
                   && name.isPresent()
                   && algorithm.isPresent()

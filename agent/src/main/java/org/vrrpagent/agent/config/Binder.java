@@ -190,6 +190,20 @@ abstract class Binder {
     return true;
   }
 
+  /**
+   * A file holding a secret ({@code password-file}, {@code secret-file}): a path as {@link
+   * #absolutePath} reads it that the file rules find safe to read a secret from.
+   */
+  Optional<Path> secretFile(MappingReader r, String key, String text) {
+    return absolutePath(r, key, text)
+        .filter(
+            p -> {
+              Optional<String> unsafe = rules.secret(p);
+              unsafe.ifPresent(u -> problems.add(r.at(key), u));
+              return unsafe.isEmpty();
+            });
+  }
+
   Optional<List<String>> argv(MappingReader r, String key) {
     if (!r.has(key)) {
       r.missing(key, "a list: the program's absolute path, then its arguments");

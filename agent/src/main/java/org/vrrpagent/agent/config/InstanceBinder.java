@@ -318,13 +318,7 @@ final class InstanceBinder extends Binder {
         });
     Optional<Path> passwordFile =
         r.string("password-file", "an absolute path")
-            .flatMap(p -> absolutePath(r, "password-file", p))
-            .filter(
-                p -> {
-                  Optional<String> unsafe = rules.secret(p);
-                  unsafe.ifPresent(u -> problems.add(r.at("password-file"), u));
-                  return unsafe.isEmpty();
-                });
+            .flatMap(p -> secretFile(r, "password-file", p));
     if (r.has("password") && r.has("password-file")) {
       problems.add(
           r.keyAt("password-file"),
@@ -930,13 +924,7 @@ final class InstanceBinder extends Binder {
         r.requiredString(
                 "secret-file",
                 "the file holding the shared secret in base64, e.g. from openssl rand -base64 32")
-            .flatMap(p -> absolutePath(r, "secret-file", p))
-            .filter(
-                p -> {
-                  Optional<String> unsafe = rules.secret(p);
-                  unsafe.ifPresent(u -> problems.add(r.at("secret-file"), u));
-                  return unsafe.isEmpty();
-                });
+            .flatMap(p -> secretFile(r, "secret-file", p));
     Optional<String> secret = Optional.empty();
     if (file.isPresent() && Files.isReadable(file.get())) {
       try {

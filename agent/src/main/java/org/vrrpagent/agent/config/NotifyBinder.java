@@ -203,13 +203,7 @@ final class NotifyBinder extends Binder {
               Optional<String> user = r.string("username", "a user name");
               Optional<Path> passwordFile =
                   r.string("password-file", "an absolute path")
-                      .flatMap(p -> absolutePath(r, "password-file", p))
-                      .filter(
-                          p -> {
-                            Optional<String> unsafe = rules.secret(p);
-                            unsafe.ifPresent(u -> problems.add(r.at("password-file"), u));
-                            return unsafe.isEmpty();
-                          });
+                      .flatMap(p -> secretFile(r, "password-file", p));
               if (r.has("username") != r.has("password-file")) {
                 String given = r.has("username") ? "username" : "password-file";
                 String other = r.has("username") ? "password-file" : "username";
