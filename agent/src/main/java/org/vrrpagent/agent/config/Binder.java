@@ -156,26 +156,20 @@ abstract class Binder {
    * together.
    */
   Optional<Path> absolutePath(MappingReader r, String key, String text) {
-    if (text.indexOf('\0') >= 0) {
-      problems.add(
-          r.at(key),
-          key
-              + " \""
-              + YamlNode.abbreviate(text)
-              + "\" is not a valid path (expected: an absolute path)");
-      return Optional.empty();
+    if (text.indexOf('\0') < 0) {
+      try {
+        return Optional.of(resolve(text));
+      } catch (RuntimeException e) {
+        // InvalidPathException: not a path on this file system, said below
+      }
     }
-    try {
-      return Optional.of(resolve(text));
-    } catch (RuntimeException e) {
-      problems.add(
-          r.at(key),
-          key
-              + " \""
-              + YamlNode.abbreviate(text)
-              + "\" is not a valid path (expected: an absolute path)");
-      return Optional.empty();
-    }
+    problems.add(
+        r.at(key),
+        key
+            + " \""
+            + YamlNode.abbreviate(text)
+            + "\" is not a valid path (expected: an absolute path)");
+    return Optional.empty();
   }
 
   /**
