@@ -62,4 +62,16 @@ class BenchArithmeticTest {
     assertThat(LabBench.duration("10m")).isEqualTo(Duration.ofMinutes(10));
     assertThat(LabBench.duration("PT2M")).isEqualTo(Duration.ofMinutes(2));
   }
+
+  @Test
+  void theAgentsTakeoverLineGivesItsLatenessInMilliseconds() {
+    String log =
+        """
+        02:22:42.200 INFO  dns0: BACKUP -> MASTER (master down timer expired, prio 100)
+        02:22:42.201 INFO  dns0: takeover advert sent 212 µs after the down timer's deadline
+        02:25:01.000 INFO  dns0: takeover advert sent 1043 µs after the down timer's deadline
+        """;
+    assertThat(FailoverBench.loggedLatenessMillis(log)).as("the last takeover").isEqualTo(1.043);
+    assertThat(FailoverBench.loggedLatenessMillis("dns0: BACKUP -> MASTER")).isNaN();
+  }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.vrrpagent.agent.bench.FailoverBench;
 import org.vrrpagent.core.lab.NetnsLab;
 import org.vrrpagent.core.linux.CommandRunner;
 
@@ -96,6 +97,12 @@ class FailoverIT {
         took, masterDownMillis(100));
     assertThat(p[0].output())
         .contains("dns0: BACKUP -> MASTER (master down timer expired, prio 100)");
+    // The new master says how late its takeover advert was (bounded loosely: a loaded host).
+    Awaitility.await("the takeover's lateness in h1's log")
+        .atMost(Duration.ofSeconds(3))
+        .pollInterval(AgentLab.POLL)
+        .until(() -> p[0].output().contains("dns0: takeover advert sent "));
+    assertThat(FailoverBench.loggedLatenessMillis(p[0].output())).isBetween(0.0, 1000.0);
     Awaitility.await("client's neighbour entry now names h1's MAC")
         .atMost(Duration.ofSeconds(3))
         .pollInterval(AgentLab.POLL)

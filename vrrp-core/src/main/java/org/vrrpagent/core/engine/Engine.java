@@ -842,6 +842,26 @@ public final class Engine implements AutoCloseable {
     return now;
   }
 
+  /**
+   * A backup's down timer fired: its event is handled as any other, and when it made the router
+   * MASTER the log says how long after the timer's deadline the takeover advert left (the deadline
+   * counts from the arrival of the master's last advert, or of its priority-0 advert): the lateness
+   * {@code docs/engine.md} is about, for operators and for {@code bin/lab-bench failover}.
+   */
+  private void downTimerFired(RouterTimers rt) {
+    rt.takeoverPending = true;
+    try {
+      dispatch(rt.router, FIRED[TimerName.MASTER_DOWN.ordinal()]);
+    } finally {
+      rt.takeoverPending = false;
+    }
+    if (rt.takeoverSentNanos != Long.MIN_VALUE) {
+      long micros = (rt.takeoverSentNanos - rt.downDeadlineNanos + 500) / 1000;
+      rt.takeoverSentNanos = Long.MIN_VALUE;
+      log.info("{}: takeover advert sent {} µs after the down timer's deadline", rt.router, micros);
+    }
+  }
+
   /** Handles an event and executes its actions; false when the router dropped it (or failed). */
   private boolean dispatch(String router, Event event) {
     try {
@@ -951,6 +971,10 @@ public final class Engine implements AutoCloseable {
       InetAddress destination = destinations.get(i);
       try {
         b.transport().send(rt.message(b, s, i), destination);
+        if (rt.takeoverPending) {
+          rt.takeoverPending = false;
+          rt.takeoverSentNanos = scheduler.nanoTime();
+        }
       } catch (RuntimeException e) {
         safely(b.name(), () -> listener.failure(b.name(), e.getMessage()));
         log.warn(
@@ -1138,6 +1162,16 @@ public final class Engine implements AutoCloseable {
    */
   private final class RouterTimers {
     private final String router;
+
+    /** The down timer's deadline when it was last armed. */
+    private long downDeadlineNanos;
+
+    /** While the down timer's event is handled: true until the takeover advert has left. */
+    private boolean takeoverPending;
+
+    /** When the takeover advert left (the clock after its send), or {@code Long.MIN_VALUE}. */
+    private long takeoverSentNanos = Long.MIN_VALUE;
+
     private final EngineScheduler.Timer[] byName =
         new EngineScheduler.Timer[TimerName.values().length];
     final List<InetAddress> destinations;
@@ -1177,7 +1211,9 @@ public final class Engine implements AutoCloseable {
       for (TimerName t : TimerName.values()) {
         Event fired = FIRED[t.ordinal()];
         byName[t.ordinal()] =
-            scheduler.timer(() -> dispatch(router, fired), t == TimerName.MASTER_DOWN);
+            t == TimerName.MASTER_DOWN
+                ? scheduler.timer(() -> downTimerFired(this), true)
+                : scheduler.timer(() -> dispatch(router, fired), false);
       }
     }
 
@@ -1202,6 +1238,9 @@ public final class Engine implements AutoCloseable {
     }
 
     void arm(TimerName timer, long deadlineNanos) {
+      if (timer == TimerName.MASTER_DOWN) {
+        downDeadlineNanos = deadlineNanos;
+      }
       byName[timer.ordinal()].arm(deadlineNanos);
     }
 
