@@ -24,11 +24,11 @@ import org.vrrpagent.core.engine.TimerHeap;
 import org.vrrpagent.core.fsm.RouterConfig;
 import org.vrrpagent.core.fsm.VrrpState;
 import org.vrrpagent.core.io.AddressTable;
+import org.vrrpagent.core.io.CountingTransport;
 import org.vrrpagent.core.io.InboundPacket;
 import org.vrrpagent.core.io.InterfaceAddress;
 import org.vrrpagent.core.io.NeighborAnnouncer;
 import org.vrrpagent.core.io.Transport;
-import org.vrrpagent.core.io.TransportDrops;
 import org.vrrpagent.core.wire.Advertisement;
 import org.vrrpagent.core.wire.AdvertisementCodec;
 import org.vrrpagent.core.wire.ChecksumMode;
@@ -64,7 +64,7 @@ public class EngineBenchmark {
   @Setup
   public void setUp() {
     masterClock = new InlineScheduler();
-    masterWire = new CountingTransport();
+    masterWire = new CountingTransport(ME);
     master = engine(masterClock, masterWire, 200);
     // No peer: Master_Down_Interval later it is MASTER.
     masterClock.runUntil(masterClock.now + 5_000_000_000L);
@@ -73,7 +73,7 @@ public class EngineBenchmark {
     }
 
     backupClock = new InlineScheduler();
-    backup = engine(backupClock, new CountingTransport(), 100);
+    backup = engine(backupClock, new CountingTransport(ME), 100);
     byte[] wire =
         AdvertisementCodec.encode(
             Advertisement.v3(51, 200, 100, List.of(VIP)), PEER, GROUP, ChecksumMode.PSEUDO_HEADER);
@@ -198,35 +198,5 @@ public class EngineBenchmark {
     public boolean stop(long deadlineNanos) {
       return true;
     }
-  }
-
-  /** Counts the adverts and bytes it is given. */
-  static final class CountingTransport implements Transport {
-    long sent;
-    long bytes;
-
-    @Override
-    public void send(byte[] vrrpMessage, InetAddress destination) {
-      sent++;
-      bytes += vrrpMessage.length;
-    }
-
-    @Override
-    public InetAddress sourceAddress() {
-      return ME;
-    }
-
-    @Override
-    public String interfaceName() {
-      return "eth0";
-    }
-
-    @Override
-    public TransportDrops drops() {
-      return new TransportDrops();
-    }
-
-    @Override
-    public void close() {}
   }
 }

@@ -6,9 +6,8 @@ import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.vrrpagent.core.fsm.RouterConfig;
+import org.vrrpagent.core.io.CountingTransport;
 import org.vrrpagent.core.io.InterfaceAddress;
-import org.vrrpagent.core.io.Transport;
-import org.vrrpagent.core.io.TransportDrops;
 import org.vrrpagent.core.wire.ChecksumMode;
 
 /**
@@ -23,44 +22,6 @@ class TakeoverRehearsalTest {
   private static final InetAddress ME6 = InetAddress.ofLiteral("fe80::1");
   private static final InetAddress VIP6 = InetAddress.ofLiteral("fd00:198:18::100");
   private static final InetAddress GROUP6 = InetAddress.ofLiteral("ff02::12");
-
-  /** Counts the rehearsed sends; a real send would be a bug. */
-  private static final class CountingTransport implements Transport {
-    final InetAddress source;
-    int rehearsed;
-
-    CountingTransport(InetAddress source) {
-      this.source = source;
-    }
-
-    @Override
-    public void send(byte[] vrrpMessage, InetAddress destination) {
-      throw new AssertionError("a rehearsal sent a packet to " + destination);
-    }
-
-    @Override
-    public void rehearseSend() {
-      rehearsed++;
-    }
-
-    @Override
-    public InetAddress sourceAddress() {
-      return source;
-    }
-
-    @Override
-    public String interfaceName() {
-      return "eth0";
-    }
-
-    @Override
-    public TransportDrops drops() {
-      return new TransportDrops();
-    }
-
-    @Override
-    public void close() {}
-  }
 
   private static RouterBinding binding(
       RouterConfig config, CountingTransport t, InetAddress vip, List<InetAddress> peers) {
@@ -92,7 +53,8 @@ class TakeoverRehearsalTest {
         .containsExactly("a", "b", "c");
     assertThat(TakeoverRehearsal.run(all, 50)).isEqualTo(150);
     // Per round: the takeover advert, one advertisement timer, the priority-0 advert at shutdown.
-    assertThat(List.of(v3.rehearsed, v2.rehearsed, v6.rehearsed)).containsOnly(150);
+    assertThat(List.of(v3.rehearsed, v2.rehearsed, v6.rehearsed)).containsOnly(150L);
+    assertThat(List.of(v3.sent, v2.sent, v6.sent)).as("nothing really sent").containsOnly(0L);
 
     RouterBinding toPeer =
         binding(
@@ -102,6 +64,7 @@ class TakeoverRehearsalTest {
             List.of(InetAddress.ofLiteral("198.18.0.2")));
     assertThat(TakeoverRehearsal.run(List.of(toPeer), 10)).isEqualTo(10);
     assertThat(unicast.rehearsed).isEqualTo(30);
+    assertThat(unicast.sent).isZero();
   }
 
   @Test
@@ -117,5 +80,6 @@ class TakeoverRehearsalTest {
         .isZero();
     // Startup's advert, one advertisement timer, the priority-0 advert at shutdown.
     assertThat(t.rehearsed).isEqualTo(60);
+    assertThat(t.sent).isZero();
   }
 }
