@@ -21,6 +21,7 @@ import org.vrrpagent.checks.CheckTransition;
 import org.vrrpagent.checks.ProbeResult;
 import org.vrrpagent.core.engine.AnnounceSchedule;
 import org.vrrpagent.core.engine.RouterStatus;
+import org.vrrpagent.core.fsm.ReceivePolicy;
 import org.vrrpagent.core.fsm.RouterConfig;
 import org.vrrpagent.core.sim.SimulatedHost;
 import org.vrrpagent.core.sim.SimulatedLan;
@@ -139,7 +140,8 @@ public final class SimulatedDemoNetwork implements DemoNetwork {
           InetAddress.ofLiteral(DemoConfig.hostAddress(name)),
           AuthType.NONE,
           new byte[0],
-          i.resignBelow().orElse(0));
+          i.resignBelow().orElse(0),
+          ReceivePolicy.DEFAULT);
     }
 
     RankedPriority rank(List<String> order) {

@@ -2,22 +2,17 @@ package org.vrrpagent.core.carp;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.vrrpagent.base.AddressText;
 import org.vrrpagent.core.fsm.Action;
 import org.vrrpagent.core.fsm.Action.AddAddresses;
 import org.vrrpagent.core.fsm.Action.AnnounceAddresses;
-import org.vrrpagent.core.fsm.Action.ArmTimer;
-import org.vrrpagent.core.fsm.Action.CancelTimer;
-import org.vrrpagent.core.fsm.Action.ConflictCleared;
-import org.vrrpagent.core.fsm.Action.ConflictRaised;
 import org.vrrpagent.core.fsm.Action.Dropped;
 import org.vrrpagent.core.fsm.Action.RemoveAddresses;
 import org.vrrpagent.core.fsm.Action.SendCarpAdvertisement;
 import org.vrrpagent.core.fsm.Action.StateChanged;
+import org.vrrpagent.core.fsm.ArmedTimers;
 import org.vrrpagent.core.fsm.Event;
 import org.vrrpagent.core.fsm.PeerConflict;
 import org.vrrpagent.core.fsm.PeerConflicts;
@@ -44,7 +39,7 @@ public final class CarpRouter implements Router {
   private final CarpConfig config;
   private final CarpDigest digest;
   private final PeerConflicts conflicts;
-  private final Map<TimerName, Long> armed = new EnumMap<>(TimerName.class);
+  private final ArmedTimers armed = new ArmedTimers();
 
   private VrrpState state = VrrpState.INIT;
   private int priority;
@@ -166,8 +161,7 @@ public final class CarpRouter implements Router {
 
   /** The deadline of an armed timer, or -1 (for tests). */
   public long timerDeadlineNanos(TimerName timer) {
-    Long deadline = armed.get(timer);
-    return deadline == null ? -1 : deadline;
+    return armed.deadlineNanos(timer);
   }
 
   // ---------------------------------------------------------------- events
@@ -200,7 +194,7 @@ public final class CarpRouter implements Router {
   }
 
   private void timerFired(TimerName timer, long now, List<Action> out) {
-    if (armed.remove(timer) == null) {
+    if (!armed.disarm(timer)) {
       throw new IllegalStateException(timer + " timer in " + state + " (not armed)");
     }
     switch (timer) {
@@ -216,15 +210,7 @@ public final class CarpRouter implements Router {
         }
         changeState(VrrpState.MASTER, "master down timer expired", now, out);
       }
-      case CONFLICT_QUIET -> {
-        for (PeerConflict ended : conflicts.expire(now)) {
-          out.add(new ConflictCleared(ended));
-        }
-        long next = conflicts.nextExpiryNanos();
-        if (next != -1) {
-          arm(TimerName.CONFLICT_QUIET, next, out);
-        }
-      }
+      case CONFLICT_QUIET -> conflicts.quietTimerFired(now, armed, out);
       case PREEMPT_DELAY -> throw new IllegalStateException("preempt-delay timer in a CARP router");
     }
   }
@@ -303,7 +289,7 @@ public final class CarpRouter implements Router {
       // carp(4) counts these (carps_badauth) and does nothing else: a wrong passphrase (or other
       // addresses, which the digest covers too) never moves the election. It is a conflict: the
       // sender claims our vhid and both of us may hold the addresses.
-      conflict(
+      conflicts.reject(
           source,
           DropReason.AUTH,
           "CARP digest from "
@@ -312,6 +298,7 @@ public final class CarpRouter implements Router {
               + config.virtualAddresses().stream().map(AddressText::of).toList()
               + ")",
           now,
+          armed,
           out);
       return;
     }
@@ -396,18 +383,6 @@ public final class CarpRouter implements Router {
     masterAdvbase = a.advbase();
   }
 
-  private void conflict(
-      InetAddress source, DropReason reason, String detail, long now, List<Action> out) {
-    out.add(new Dropped(reason, detail));
-    PeerConflict started = conflicts.observe(source, reason, detail, now);
-    if (started != null) {
-      out.add(new ConflictRaised(started));
-      if (!armed.containsKey(TimerName.CONFLICT_QUIET)) {
-        arm(TimerName.CONFLICT_QUIET, now + conflicts.quietNanos(), out);
-      }
-    }
-  }
-
   // ---------------------------------------------------------------- the one path for state changes
 
   /**
@@ -480,14 +455,11 @@ public final class CarpRouter implements Router {
   }
 
   private void arm(TimerName timer, long deadlineNanos, List<Action> out) {
-    armed.put(timer, deadlineNanos);
-    out.add(new ArmTimer(timer, deadlineNanos));
+    armed.arm(timer, deadlineNanos, out);
   }
 
   private void cancel(TimerName timer, List<Action> out) {
-    if (armed.remove(timer) != null) {
-      out.add(new CancelTimer(timer));
-    }
+    armed.cancel(timer, out);
   }
 
   private static String interval(CarpAdvertisement a) {

@@ -34,6 +34,42 @@ public final class PeerConflicts {
   }
 
   /**
+   * Drops a conflicting advert from {@code peer} ({@link Action.Dropped}) and, when it starts an
+   * episode, raises it ({@link Action.ConflictRaised}) and arms {@link TimerName#CONFLICT_QUIET}
+   * unless that timer is armed already (for an earlier episode; it re-arms itself for the next).
+   */
+  public void reject(
+      InetAddress peer,
+      DropReason reason,
+      String detail,
+      long nowNanos,
+      ArmedTimers timers,
+      List<Action> out) {
+    out.add(new Action.Dropped(reason, detail));
+    PeerConflict started = observe(peer, reason, detail, nowNanos);
+    if (started != null) {
+      out.add(new Action.ConflictRaised(started));
+      if (!timers.isArmed(TimerName.CONFLICT_QUIET)) {
+        timers.arm(TimerName.CONFLICT_QUIET, nowNanos + quietNanos, out);
+      }
+    }
+  }
+
+  /**
+   * {@link TimerName#CONFLICT_QUIET} fired: ends the quiet episodes ({@link Action.ConflictCleared}
+   * each) and arms the timer again for the next one to end, if any.
+   */
+  public void quietTimerFired(long nowNanos, ArmedTimers timers, List<Action> out) {
+    for (PeerConflict ended : expire(nowNanos)) {
+      out.add(new Action.ConflictCleared(ended));
+    }
+    long next = nextExpiryNanos();
+    if (next != -1) {
+      timers.arm(TimerName.CONFLICT_QUIET, next, out);
+    }
+  }
+
+  /**
    * A conflicting advert from {@code peer} at {@code nowNanos}.
    *
    * @return the new episode when this advert starts one; null when it continues one (or the table

@@ -175,72 +175,6 @@ public record RouterConfig(
     authData = authData.clone();
   }
 
-  /** With the default receive policy ({@link ReceivePolicy#DEFAULT}). */
-  public RouterConfig(
-      String name,
-      VrrpVersion version,
-      AddressFamily family,
-      int vrid,
-      int basePriority,
-      int advertIntervalCentis,
-      boolean preempt,
-      long preemptDelayNanos,
-      boolean fastPreempt,
-      List<InetAddress> virtualAddresses,
-      InetAddress primaryAddress,
-      AuthType authType,
-      byte[] authData,
-      int resignBelow) {
-    this(
-        name,
-        version,
-        family,
-        vrid,
-        basePriority,
-        advertIntervalCentis,
-        preempt,
-        preemptDelayNanos,
-        fastPreempt,
-        virtualAddresses,
-        primaryAddress,
-        authType,
-        authData,
-        resignBelow,
-        ReceivePolicy.DEFAULT);
-  }
-
-  /** The canonical constructor with resign-below off. */
-  public RouterConfig(
-      String name,
-      VrrpVersion version,
-      AddressFamily family,
-      int vrid,
-      int basePriority,
-      int advertIntervalCentis,
-      boolean preempt,
-      long preemptDelayNanos,
-      boolean fastPreempt,
-      List<InetAddress> virtualAddresses,
-      InetAddress primaryAddress,
-      AuthType authType,
-      byte[] authData) {
-    this(
-        name,
-        version,
-        family,
-        vrid,
-        basePriority,
-        advertIntervalCentis,
-        preempt,
-        preemptDelayNanos,
-        fastPreempt,
-        virtualAddresses,
-        primaryAddress,
-        authType,
-        authData,
-        0);
-  }
-
   /** A VRRPv3 router with preempt on, no preempt delay, no fast preempt. */
   public static RouterConfig v3(
       String name,
@@ -262,7 +196,9 @@ public record RouterConfig(
         virtualAddresses,
         primaryAddress,
         AuthType.NONE,
-        new byte[0]);
+        new byte[0],
+        0,
+        ReceivePolicy.DEFAULT);
   }
 
   /** A VRRPv2 router with preempt on and no authentication. */
@@ -286,7 +222,9 @@ public record RouterConfig(
         virtualAddresses,
         primaryAddress,
         AuthType.NONE,
-        new byte[Advertisement.V2_AUTH_DATA_BYTES]);
+        new byte[Advertisement.V2_AUTH_DATA_BYTES],
+        0,
+        ReceivePolicy.DEFAULT);
   }
 
   /**
@@ -307,159 +245,123 @@ public record RouterConfig(
     return basePriority == OWNER_PRIORITY;
   }
 
-  public RouterConfig withPassword(String password) {
-    return new RouterConfig(
-        name,
-        version,
-        family,
-        vrid,
-        basePriority,
-        advertIntervalCentis,
-        preempt,
-        preemptDelayNanos,
-        fastPreempt,
-        virtualAddresses,
-        primaryAddress,
-        AuthType.SIMPLE_TEXT,
-        password(password),
-        resignBelow,
-        receive);
+  /**
+   * A copy to change, checked again when built: {@code
+   * config.toBuilder().basePriority(50).build()}.
+   */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  public RouterConfig withBasePriority(int priority) {
-    return new RouterConfig(
-        name,
-        version,
-        family,
-        vrid,
-        priority,
-        advertIntervalCentis,
-        preempt,
-        preemptDelayNanos,
-        fastPreempt,
-        virtualAddresses,
-        primaryAddress,
-        authType,
-        authData,
-        resignBelow,
-        receive);
-  }
+  /** Changes some of a configuration's values; {@link #build()} checks the result. */
+  public static final class Builder {
+    private final String name;
+    private final VrrpVersion version;
+    private final AddressFamily family;
+    private final int vrid;
+    private final List<InetAddress> virtualAddresses;
+    private final InetAddress primaryAddress;
+    private int basePriority;
+    private int advertIntervalCentis;
+    private boolean preempt;
+    private long preemptDelayNanos;
+    private boolean fastPreempt;
+    private AuthType authType;
+    private byte[] authData;
+    private int resignBelow;
+    private ReceivePolicy receive;
 
-  public RouterConfig withAdvertIntervalCentis(int centis) {
-    return new RouterConfig(
-        name,
-        version,
-        family,
-        vrid,
-        basePriority,
-        centis,
-        preempt,
-        preemptDelayNanos,
-        fastPreempt,
-        virtualAddresses,
-        primaryAddress,
-        authType,
-        authData,
-        resignBelow,
-        receive);
-  }
+    private Builder(RouterConfig c) {
+      name = c.name;
+      version = c.version;
+      family = c.family;
+      vrid = c.vrid;
+      virtualAddresses = c.virtualAddresses;
+      primaryAddress = c.primaryAddress;
+      basePriority = c.basePriority;
+      advertIntervalCentis = c.advertIntervalCentis;
+      preempt = c.preempt;
+      preemptDelayNanos = c.preemptDelayNanos;
+      fastPreempt = c.fastPreempt;
+      authType = c.authType;
+      authData = c.authData;
+      resignBelow = c.resignBelow;
+      receive = c.receive;
+    }
 
-  /** Preempt off (keepalived's {@code nopreempt}): also clears preempt delay and fast preempt. */
-  public RouterConfig withNoPreempt() {
-    return new RouterConfig(
-        name,
-        version,
-        family,
-        vrid,
-        basePriority,
-        advertIntervalCentis,
-        false,
-        0,
-        false,
-        virtualAddresses,
-        primaryAddress,
-        authType,
-        authData,
-        resignBelow,
-        receive);
-  }
+    /**
+     * keepalived's PASS authentication with this password; see {@link
+     * RouterConfig#password(String)}.
+     */
+    public Builder password(String password) {
+      authType = AuthType.SIMPLE_TEXT;
+      authData = RouterConfig.password(password);
+      return this;
+    }
 
-  public RouterConfig withPreemptDelayNanos(long delayNanos) {
-    return new RouterConfig(
-        name,
-        version,
-        family,
-        vrid,
-        basePriority,
-        advertIntervalCentis,
-        preempt,
-        delayNanos,
-        fastPreempt,
-        virtualAddresses,
-        primaryAddress,
-        authType,
-        authData,
-        resignBelow,
-        receive);
-  }
+    public Builder basePriority(int priority) {
+      basePriority = priority;
+      return this;
+    }
 
-  public RouterConfig withFastPreempt(boolean fast) {
-    return new RouterConfig(
-        name,
-        version,
-        family,
-        vrid,
-        basePriority,
-        advertIntervalCentis,
-        preempt,
-        preemptDelayNanos,
-        fast,
-        virtualAddresses,
-        primaryAddress,
-        authType,
-        authData,
-        resignBelow,
-        receive);
-  }
+    public Builder advertIntervalCentis(int centis) {
+      advertIntervalCentis = centis;
+      return this;
+    }
 
-  /** resign-below N (0 = off); see {@link #resignBelow()}. */
-  public RouterConfig withResignBelow(int below) {
-    return new RouterConfig(
-        name,
-        version,
-        family,
-        vrid,
-        basePriority,
-        advertIntervalCentis,
-        preempt,
-        preemptDelayNanos,
-        fastPreempt,
-        virtualAddresses,
-        primaryAddress,
-        authType,
-        authData,
-        below,
-        receive);
-  }
+    /** Preempt off (keepalived's {@code nopreempt}): also clears preempt delay and fast preempt. */
+    public Builder noPreempt() {
+      preempt = false;
+      preemptDelayNanos = 0;
+      fastPreempt = false;
+      return this;
+    }
 
-  /** The receive hardening; see {@link ReceivePolicy}. */
-  public RouterConfig withReceivePolicy(ReceivePolicy policy) {
-    return new RouterConfig(
-        name,
-        version,
-        family,
-        vrid,
-        basePriority,
-        advertIntervalCentis,
-        preempt,
-        preemptDelayNanos,
-        fastPreempt,
-        virtualAddresses,
-        primaryAddress,
-        authType,
-        authData,
-        resignBelow,
-        policy);
+    public Builder preemptDelayNanos(long delayNanos) {
+      preemptDelayNanos = delayNanos;
+      return this;
+    }
+
+    public Builder fastPreempt(boolean fast) {
+      fastPreempt = fast;
+      return this;
+    }
+
+    /** resign-below N (0 = off); see {@link RouterConfig#resignBelow()}. */
+    public Builder resignBelow(int below) {
+      resignBelow = below;
+      return this;
+    }
+
+    /** The receive hardening; see {@link ReceivePolicy}. */
+    public Builder receive(ReceivePolicy policy) {
+      receive = policy;
+      return this;
+    }
+
+    /**
+     * The changed configuration.
+     *
+     * @throws IllegalArgumentException as the constructor does, for a value out of range
+     */
+    public RouterConfig build() {
+      return new RouterConfig(
+          name,
+          version,
+          family,
+          vrid,
+          basePriority,
+          advertIntervalCentis,
+          preempt,
+          preemptDelayNanos,
+          fastPreempt,
+          virtualAddresses,
+          primaryAddress,
+          authType,
+          authData,
+          resignBelow,
+          receive);
+    }
   }
 
   @Override

@@ -13,9 +13,6 @@ import org.vrrpagent.base.DurationText;
 import org.vrrpagent.core.fsm.Action.AddAddresses;
 import org.vrrpagent.core.fsm.Action.AnnounceAddresses;
 import org.vrrpagent.core.fsm.Action.ArmTimer;
-import org.vrrpagent.core.fsm.Action.CancelTimer;
-import org.vrrpagent.core.fsm.Action.ConflictCleared;
-import org.vrrpagent.core.fsm.Action.ConflictRaised;
 import org.vrrpagent.core.fsm.Action.Dropped;
 import org.vrrpagent.core.fsm.Action.PeerMisconfigured;
 import org.vrrpagent.core.fsm.Action.RemoveAddresses;
@@ -57,10 +54,7 @@ public final class VirtualRouter implements Router {
   private InetAddress masterAddress;
   private int masterPriority = -1;
 
-  /** Armed timers and their deadlines, by {@link TimerName#ordinal()} (no boxing per arm). */
-  private final boolean[] armed = new boolean[TimerName.values().length];
-
-  private final long[] armedAtNanos = new long[TimerName.values().length];
+  private final ArmedTimers armed = new ArmedTimers();
 
   /**
    * The last advert action made: sent again while the priority is unchanged, so that a master's
@@ -236,7 +230,7 @@ public final class VirtualRouter implements Router {
 
   /** The deadline of an armed timer, or -1 (for status output and tests). */
   public long timerDeadlineNanos(TimerName timer) {
-    return armed[timer.ordinal()] ? armedAtNanos[timer.ordinal()] : -1;
+    return armed.deadlineNanos(timer);
   }
 
   // ---------------------------------------------------------------- events
@@ -300,13 +294,7 @@ public final class VirtualRouter implements Router {
       }
       case CONFLICT_QUIET -> {
         // In any state but INIT (stopping clears the episodes and cancels this timer).
-        for (PeerConflict ended : conflicts.expire(now)) {
-          out.add(new ConflictCleared(ended));
-        }
-        long next = conflicts.nextExpiryNanos();
-        if (next != -1) {
-          arm(TimerName.CONFLICT_QUIET, next, out);
-        }
+        conflicts.quietTimerFired(now, armed, out);
       }
     }
   }
@@ -346,7 +334,7 @@ public final class VirtualRouter implements Router {
       case BACKUP -> {
         // Skew_Time depends on our priority: recompute the down timer from when it started,
         // so that frequent changes cannot keep postponing a takeover.
-        if (armed[TimerName.MASTER_DOWN.ordinal()]) {
+        if (armed.isArmed(TimerName.MASTER_DOWN)) {
           TimerIntervals t = timers();
           long length = downTimerSkewOnly ? t.skewTimeNanos() : t.masterDownIntervalNanos();
           arm(TimerName.MASTER_DOWN, Math.max(now, downTimerStartNanos + length), out);
@@ -578,14 +566,7 @@ public final class VirtualRouter implements Router {
    */
   private boolean conflict(
       InetAddress source, DropReason reason, String detail, long now, List<Action> out) {
-    out.add(new Dropped(reason, detail));
-    PeerConflict started = conflicts.observe(source, reason, detail, now);
-    if (started != null) {
-      out.add(new ConflictRaised(started));
-      if (!armed[TimerName.CONFLICT_QUIET.ordinal()]) {
-        arm(TimerName.CONFLICT_QUIET, now + conflicts.quietNanos(), out);
-      }
-    }
+    conflicts.reject(source, reason, detail, now, armed, out);
     return false;
   }
 
@@ -611,7 +592,7 @@ public final class VirtualRouter implements Router {
       // keepalived's preempt_delay: tolerate the lower-priority master for a while (say, while
       // our services warm up) before preempting it; running since startup, or started by the
       // first such advert.
-      if (!armed[TimerName.PREEMPT_DELAY.ordinal()]) {
+      if (!armed.isArmed(TimerName.PREEMPT_DELAY)) {
         arm(TimerName.PREEMPT_DELAY, now + config.preemptDelayNanos(), out);
       }
       accept(a, source, now, out);
@@ -830,30 +811,15 @@ public final class VirtualRouter implements Router {
   }
 
   private void arm(TimerName timer, long deadlineNanos, List<Action> out) {
-    armed[timer.ordinal()] = true;
-    armedAtNanos[timer.ordinal()] = deadlineNanos;
-    if (out instanceof Action.TimerSink sink) {
-      sink.armTimer(timer, deadlineNanos);
-    } else {
-      out.add(new ArmTimer(timer, deadlineNanos));
-    }
+    armed.arm(timer, deadlineNanos, out);
   }
 
   private void cancel(TimerName timer, List<Action> out) {
-    if (disarm(timer)) {
-      if (out instanceof Action.TimerSink sink) {
-        sink.cancelTimer(timer);
-      } else {
-        out.add(new CancelTimer(timer));
-      }
-    }
+    armed.cancel(timer, out);
   }
 
-  /** Marks {@code timer} not armed; false when it was not. */
   private boolean disarm(TimerName timer) {
-    boolean was = armed[timer.ordinal()];
-    armed[timer.ordinal()] = false;
-    return was;
+    return armed.disarm(timer);
   }
 
   /** {@code a.equals(b)} for two address lists, without an iterator per advert. */

@@ -10,9 +10,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteOrder;
-import java.util.HexFormat;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Watches one interface for another host answering for our IPv4 addresses: every ARP frame
@@ -26,32 +24,14 @@ import java.util.Set;
  * recvmsg}); frames this host sends are skipped ({@code PACKET_OUTGOING}). The listener runs on
  * that thread and must not block. Opened in the calling thread's network namespace.
  */
-public final class ArpConflictWatch implements AutoCloseable {
+public final class ArpConflictWatch extends ConflictWatch<Inet4Address> {
   private static final int ETH_P_ARP = 0x0806;
   private static final int PACKET_OUTGOING = 4;
   private static final int FRAME_BYTES = 42; // Ethernet header 14 + ARP for IPv4 over Ethernet 28
 
-  /** Told of each ARP frame from another MAC that claims a watched address. */
-  @FunctionalInterface
-  public interface Listener {
-    void claimed(String interfaceName, InetAddress address, String mac);
-  }
-
-  private final String interfaceName;
-  private final int fd;
-  private final int ifindex;
-  private final byte[] mac;
-  private final Listener listener;
-  private volatile Set<Inet4Address> watched = Set.of();
-  private WatchReader reader;
-
   private ArpConflictWatch(
       String interfaceName, int fd, int ifindex, byte[] mac, Listener listener) {
-    this.interfaceName = interfaceName;
-    this.fd = fd;
-    this.ifindex = ifindex;
-    this.mac = mac;
-    this.listener = listener;
+    super("ARP watch", interfaceName, fd, ifindex, mac, listener);
   }
 
   /** Opens the socket on {@code interfaceName} and starts reading. */
@@ -75,9 +55,7 @@ public final class ArpConflictWatch implements AutoCloseable {
       ll.set(JAVA_INT, 4, ifindex);
       Libc.bind(fd, ll);
       ArpConflictWatch w = new ArpConflictWatch(interfaceName, fd, ifindex, mac, listener);
-      w.reader =
-          WatchReader.start(
-              "ARP watch", interfaceName, fd, Libc.SOCKADDR_LL_BYTES, 256, w::received);
+      w.startReading("ARP watch", Libc.SOCKADDR_LL_BYTES, 256);
       return w;
     } catch (Libc.ErrnoException e) {
       Libc.closeQuietly(fd);
@@ -85,20 +63,11 @@ public final class ArpConflictWatch implements AutoCloseable {
     }
   }
 
-  /** The addresses to report claims for (replaces the previous set). Any thread. */
-  public void watch(Set<Inet4Address> addresses) {
-    this.watched = Set.copyOf(addresses);
-  }
-
-  /** This interface's MAC, as {@code 02:00:00:00:00:01}. */
-  public String mac() {
-    return HexFormat.ofDelimiter(":").formatHex(mac);
-  }
-
   /**
    * Broadcasts an ARP probe for {@code address} (RFC 5227 §2.1.1: sender 0.0.0.0, so no cache
    * learns anything from it). A host that has the address answers with its MAC.
    */
+  @Override
   public void probe(Inet4Address address) {
     byte[] frame = probeFrame(mac, address);
     try (Arena arena = Arena.ofConfined()) {
@@ -170,31 +139,18 @@ public final class ArpConflictWatch implements AutoCloseable {
   record Claim(Inet4Address address, byte[] mac) {}
 
   /** A frame from the watch socket: a claim from another MAC for a watched address is reported. */
-  private void received(MemorySegment sender, byte[] frame) {
+  @Override
+  void received(MemorySegment sender, byte[] frame) {
     if (sender.get(JAVA_BYTE, 10) == PACKET_OUTGOING) {
       return;
     }
     Claim c = parse(frame, frame.length);
-    if (c == null || java.util.Arrays.equals(c.mac(), mac) || !watched.contains(c.address())) {
-      return;
+    if (c != null) {
+      claimed(c.address(), c.mac());
     }
-    listener.claimed(interfaceName, c.address(), HexFormat.ofDelimiter(":").formatHex(c.mac()));
   }
 
   private static int htons(int v) {
     return ((v & 0xff) << 8) | ((v >> 8) & 0xff);
-  }
-
-  @Override
-  public void close() {
-    WatchReader r = reader;
-    if (r != null) {
-      r.close();
-    }
-  }
-
-  @Override
-  public String toString() {
-    return "ARP watch on " + interfaceName;
   }
 }

@@ -9,9 +9,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The IPv6 side of {@link ArpConflictWatch}: Neighbor Advertisements (RFC 4861 §4.4) whose target
@@ -24,31 +22,19 @@ import java.util.Set;
  * 255 as RFC 4861 requires; the kernel computes the ICMPv6 checksum. Read by its own thread; the
  * listener must not block.
  */
-public final class NdConflictWatch implements AutoCloseable {
+public final class NdConflictWatch extends ConflictWatch<Inet6Address> {
   private static final int IPPROTO_ICMPV6 = 58;
   private static final int ICMP6_FILTER = 1;
   private static final int NEIGHBOR_SOLICITATION = 135;
   private static final int NEIGHBOR_ADVERTISEMENT = 136;
 
-  private final String interfaceName;
-  private final int fd;
-  private final int ifindex;
-  private final byte[] mac;
-  private final ArpConflictWatch.Listener listener;
-  private volatile Set<Inet6Address> watched = Set.of();
-  private WatchReader reader;
-
   private NdConflictWatch(
-      String interfaceName, int fd, int ifindex, byte[] mac, ArpConflictWatch.Listener listener) {
-    this.interfaceName = interfaceName;
-    this.fd = fd;
-    this.ifindex = ifindex;
-    this.mac = mac;
-    this.listener = listener;
+      String interfaceName, int fd, int ifindex, byte[] mac, Listener listener) {
+    super("Neighbor Advertisement watch", interfaceName, fd, ifindex, mac, listener);
   }
 
   /** Opens the socket on {@code interfaceName} and starts reading. */
-  public static NdConflictWatch open(String interfaceName, ArpConflictWatch.Listener listener) {
+  public static NdConflictWatch open(String interfaceName, Listener listener) {
     Objects.requireNonNull(listener, "listener");
     LinkIdentity.checkName(interfaceName);
     int fd;
@@ -77,9 +63,7 @@ public final class NdConflictWatch implements AutoCloseable {
       Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_LOOP, 0);
       Libc.setsockoptInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_IF, ifindex);
       NdConflictWatch w = new NdConflictWatch(interfaceName, fd, ifindex, mac, listener);
-      w.reader =
-          WatchReader.start(
-              "ND watch", interfaceName, fd, Libc.SOCKADDR_IN6_BYTES, 1500, w::received);
+      w.startReading("ND watch", Libc.SOCKADDR_IN6_BYTES, 1500);
       return w;
     } catch (Libc.ErrnoException e) {
       Libc.closeQuietly(fd);
@@ -88,15 +72,11 @@ public final class NdConflictWatch implements AutoCloseable {
     }
   }
 
-  /** The addresses to report claims for (replaces the previous set). Any thread. */
-  public void watch(Set<Inet6Address> addresses) {
-    this.watched = Set.copyOf(addresses);
-  }
-
   /**
    * Sends a Neighbor Solicitation for {@code address} to its solicited-node group
    * (ff02::1:ffXX:XXXX).
    */
+  @Override
   public void probe(Inet6Address address) {
     byte[] ns = solicitation(mac, address);
     try (Arena arena = Arena.ofConfined()) {
@@ -176,24 +156,11 @@ public final class NdConflictWatch implements AutoCloseable {
   /**
    * A message from the watch socket: a claim from another MAC for a watched address is reported.
    */
-  private void received(MemorySegment sender, byte[] message) {
+  @Override
+  void received(MemorySegment sender, byte[] message) {
     Claim c = parse(message, message.length);
-    if (c == null || Arrays.equals(c.mac(), mac) || !watched.contains(c.address())) {
-      return;
+    if (c != null) {
+      claimed(c.address(), c.mac());
     }
-    listener.claimed(interfaceName, c.address(), HexFormat.ofDelimiter(":").formatHex(c.mac()));
-  }
-
-  @Override
-  public void close() {
-    WatchReader r = reader;
-    if (r != null) {
-      r.close();
-    }
-  }
-
-  @Override
-  public String toString() {
-    return "Neighbor Advertisement watch on " + interfaceName;
   }
 }

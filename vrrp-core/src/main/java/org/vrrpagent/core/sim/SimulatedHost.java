@@ -437,7 +437,7 @@ public final class SimulatedHost {
 
   private RouterBinding binding(RouterConfig c) {
     // As the daemon does: the router is built with the priority tracking gives it now.
-    RouterConfig built = c.owner() ? c : c.withBasePriority(trackedPriorityOf(c));
+    RouterConfig built = c.owner() ? c : c.toBuilder().basePriority(trackedPriorityOf(c)).build();
     SimulatedTransport transport = transports.computeIfAbsent(c.family(), this::openTransport);
     List<InterfaceAddress> vips =
         c.virtualAddresses().stream()

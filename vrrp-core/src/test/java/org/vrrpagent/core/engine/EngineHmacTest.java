@@ -55,8 +55,9 @@ class EngineHmacTest {
     transport = rec.transport();
     rec.engine.add(
         new RouterBinding(
-            RouterConfig.v3("www", 10, priority, 100, List.of(VIP), ME)
-                .withReceivePolicy(ReceivePolicy.unicast(0)),
+            RouterConfig.v3("www", 10, priority, 100, List.of(VIP), ME).toBuilder()
+                .receive(ReceivePolicy.unicast(0))
+                .build(),
             "eth0",
             "eth0",
             transport,

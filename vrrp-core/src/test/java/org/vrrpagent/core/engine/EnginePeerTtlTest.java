@@ -47,8 +47,9 @@ class EnginePeerTtlTest {
     transport = rec.transport();
     rec.engine.add(
         new RouterBinding(
-            RouterConfig.v3("www", 10, 100, 100, List.of(VIP), ME)
-                .withReceivePolicy(ReceivePolicy.unicast(0)),
+            RouterConfig.v3("www", 10, 100, 100, List.of(VIP), ME).toBuilder()
+                .receive(ReceivePolicy.unicast(0))
+                .build(),
             "eth0",
             "eth0",
             transport,

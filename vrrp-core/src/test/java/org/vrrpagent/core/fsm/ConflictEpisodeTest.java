@@ -125,7 +125,9 @@ class ConflictEpisodeTest {
   void whichDropsAreConflicts() {
     VirtualRouter v2 =
         new VirtualRouter(
-            RouterConfig.v2("vi_1", 51, 100, 1, List.of(VIP), ME).withPassword("secret12"));
+            RouterConfig.v2("vi_1", 51, 100, 1, List.of(VIP), ME).toBuilder()
+                .password("secret12")
+                .build());
     v2.handle(new Startup(), 0);
     assertThat(v2.handle(v2Advert(100, 1, "wrong123", PEER), S))
         .hasAtLeastOneElementOfType(ConflictRaised.class);

@@ -83,7 +83,8 @@ class ReceivePolicyTest {
         spoof(250, 100, ip("203.0.113.9"), GROUP, false),
         DropReason.SOURCE_NOT_ON_LINK,
         "advert from 203.0.113.9 (expected: a source in a subnet of the interface; on-link-only: false accepts it)");
-    VirtualRouter lax = master(c.withReceivePolicy(new ReceivePolicy(true, false, 0, Set.of())));
+    VirtualRouter lax =
+        master(c.toBuilder().receive(new ReceivePolicy(true, false, 0, Set.of())).build());
     lax.handle(spoof(250, 100, ip("203.0.113.9"), GROUP, false), 5 * S);
     assertThat(lax.state()).isEqualTo(VrrpState.BACKUP);
   }
@@ -106,8 +107,9 @@ class ReceivePolicyTest {
   @DisplayName("multicast mode with accept-from: other sources are dropped (source_not_allowed)")
   void allowList() {
     RouterConfig c =
-        RouterConfig.v3("vi_1", 51, 100, 100, List.of(VIP), ME)
-            .withReceivePolicy(new ReceivePolicy(true, true, 0, Set.of(ip("198.18.0.3"))));
+        RouterConfig.v3("vi_1", 51, 100, 100, List.of(VIP), ME).toBuilder()
+            .receive(new ReceivePolicy(true, true, 0, Set.of(ip("198.18.0.3"))))
+            .build();
     VirtualRouter r = master(c);
     assertRefused(
         r,
@@ -158,8 +160,9 @@ class ReceivePolicyTest {
       "unicast mode: the source checks are the transport's (peers only); the interval cap still applies")
   void unicastMode() {
     RouterConfig c =
-        RouterConfig.v3("vi_1", 51, 100, 100, List.of(VIP), ME)
-            .withReceivePolicy(ReceivePolicy.unicast(0));
+        RouterConfig.v3("vi_1", 51, 100, 100, List.of(VIP), ME).toBuilder()
+            .receive(ReceivePolicy.unicast(0))
+            .build();
     VirtualRouter r = master(c);
     assertThat(r.handle(spoof(250, 4095, ip("203.0.113.9"), ME, false), 5 * S))
         .first()

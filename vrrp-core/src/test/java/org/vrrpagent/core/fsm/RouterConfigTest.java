@@ -46,25 +46,35 @@ class RouterConfigTest {
                     List.of(VIP6),
                     VirtualRouterTest.ip("fd00:198:18::1"),
                     AuthType.NONE,
-                    new byte[8]))
+                    new byte[8],
+                    0,
+                    ReceivePolicy.DEFAULT))
         .hasMessage("virtual router 'vi': VRRPv2 with IPv6 (expected: IPv4, or VRRPv3 for IPv6)");
     assertThatThrownBy(
             () ->
-                RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME)
-                    .withNoPreempt()
-                    .withFastPreempt(true))
+                RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME).toBuilder()
+                    .noPreempt()
+                    .fastPreempt(true)
+                    .build())
         .hasMessage(
             "virtual router 'vi': preempt delay or fast preempt with nopreempt (expected: preempt on)");
     assertThatThrownBy(
             () ->
-                RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME)
-                    .withPreemptDelayNanos(3_600_000_000_001L))
+                RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME).toBuilder()
+                    .preemptDelayNanos(3_600_000_000_001L)
+                    .build())
         .hasMessageContaining("expected: 0..3600 s");
     assertThatThrownBy(
-            () -> RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME).withResignBelow(256))
+            () ->
+                RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME).toBuilder()
+                    .resignBelow(256)
+                    .build())
         .hasMessage("virtual router 'vi': resign-below 256 (expected: 0 = off, or 1..255)");
     assertThatThrownBy(
-            () -> RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME).withResignBelow(-1))
+            () ->
+                RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME).toBuilder()
+                    .resignBelow(-1)
+                    .build())
         .hasMessage("virtual router 'vi': resign-below -1 (expected: 0 = off, or 1..255)");
     assertThatThrownBy(() -> RouterConfig.password("123456789"))
         .hasMessage("password of 9 bytes (expected: 1..8)");
@@ -82,17 +92,64 @@ class RouterConfigTest {
   }
 
   @Test
-  void resignBelowIsOffByDefaultAndSurvivesTheWithers() {
+  void resignBelowIsOffByDefaultAndSurvivesACopy() {
     RouterConfig c = RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME);
     assertThat(c.resignBelow()).isZero();
     RouterConfig r =
-        c.withResignBelow(90)
-            .withBasePriority(120)
-            .withFastPreempt(true)
-            .withAdvertIntervalCentis(50);
+        c.toBuilder()
+            .resignBelow(90)
+            .basePriority(120)
+            .fastPreempt(true)
+            .advertIntervalCentis(50)
+            .build();
     assertThat(r.resignBelow()).isEqualTo(90);
     assertThat(r)
-        .isNotEqualTo(c.withBasePriority(120).withFastPreempt(true).withAdvertIntervalCentis(50));
+        .isNotEqualTo(
+            c.toBuilder().basePriority(120).fastPreempt(true).advertIntervalCentis(50).build());
     assertThat(r.toString()).contains("resign-below 90");
+  }
+
+  @Test
+  void aCopyKeepsWhatItDoesNotChange() {
+    RouterConfig c =
+        RouterConfig.v2("vi", 1, 100, 2, List.of(VIP), ME).toBuilder()
+            .password("secret12")
+            .preemptDelayNanos(5_000_000_000L)
+            .fastPreempt(true)
+            .resignBelow(90)
+            .receive(ReceivePolicy.unicast(0))
+            .build();
+    assertThat(c.toBuilder().build()).isEqualTo(c);
+    assertThat(c.toBuilder().basePriority(120).build())
+        .isEqualTo(
+            new RouterConfig(
+                "vi",
+                VrrpVersion.V2,
+                AddressFamily.IPV4,
+                1,
+                120,
+                200,
+                true,
+                5_000_000_000L,
+                true,
+                List.of(VIP),
+                ME,
+                AuthType.SIMPLE_TEXT,
+                RouterConfig.password("secret12"),
+                90,
+                ReceivePolicy.unicast(0)));
+  }
+
+  @Test
+  void noPreemptAlsoClearsPreemptDelayAndFastPreempt() {
+    RouterConfig c =
+        RouterConfig.v3("vi", 1, 100, 100, List.of(VIP), ME).toBuilder()
+            .preemptDelayNanos(5_000_000_000L)
+            .fastPreempt(true)
+            .noPreempt()
+            .build();
+    assertThat(c.preempt()).isFalse();
+    assertThat(c.preemptDelayNanos()).isZero();
+    assertThat(c.fastPreempt()).isFalse();
   }
 }

@@ -200,7 +200,7 @@ class VirtualRouterTest {
   @Test
   @DisplayName("RFC 9568 §6.4.2: without preempt, a lower-priority advert resets the down timer")
   void nopreemptAcceptsLowerAdverts() {
-    VirtualRouter r = new VirtualRouter(config(100).withNoPreempt());
+    VirtualRouter r = new VirtualRouter(config(100).toBuilder().noPreempt().build());
     r.handle(new Startup(), 0);
     assertThat(r.handle(advert(50, 100, PEER), S))
         .containsExactly(new ArmTimer(TimerName.MASTER_DOWN, S + 3_609_375_000L));
@@ -209,7 +209,7 @@ class VirtualRouterTest {
   @Test
   @DisplayName("fast preempt: a lower-priority advert makes the backup master at once")
   void fastPreemptTakesOverAtOnce() {
-    VirtualRouter r = new VirtualRouter(config(100).withFastPreempt(true));
+    VirtualRouter r = new VirtualRouter(config(100).toBuilder().fastPreempt(true).build());
     r.handle(new Startup(), 0);
     assertThat(r.handle(advert(50, 100, PEER), S))
         .last()
@@ -397,7 +397,10 @@ class VirtualRouterTest {
   @Test
   @DisplayName("RFC 3768 §7.1: v2 auth type, password (never printed) and interval must match")
   void v2AuthAndInterval() {
-    RouterConfig c = RouterConfig.v2("vi_1", 51, 100, 1, List.of(VIP), ME).withPassword("secret12");
+    RouterConfig c =
+        RouterConfig.v2("vi_1", 51, 100, 1, List.of(VIP), ME).toBuilder()
+            .password("secret12")
+            .build();
     VirtualRouter r = new VirtualRouter(c);
     r.handle(new Startup(), 0);
     assertThat(r.handle(v2Advert(200, 1, null, PEER), S))
@@ -448,7 +451,7 @@ class VirtualRouterTest {
   @DisplayName(
       "preempt delay runs from startup; until it ends lower adverts are accepted, then discarded")
   void preemptDelayFromStartup() {
-    VirtualRouter r = new VirtualRouter(config(200).withPreemptDelayNanos(10 * S));
+    VirtualRouter r = new VirtualRouter(config(200).toBuilder().preemptDelayNanos(10 * S).build());
     assertThat(r.handle(new Startup(), 0))
         .containsExactly(
             new ArmTimer(TimerName.MASTER_DOWN, 3_218_750_000L),
@@ -463,7 +466,7 @@ class VirtualRouterTest {
   @Test
   @DisplayName("preempt delay: after stepping down, the first lower advert starts the delay")
   void preemptDelayFromFirstLowerAdvert() {
-    VirtualRouter r = master(config(200).withPreemptDelayNanos(10 * S));
+    VirtualRouter r = master(config(200).toBuilder().preemptDelayNanos(10 * S).build());
     r.handle(advert(250, 100, PEER), 20 * S);
     assertThat(r.timerDeadlineNanos(TimerName.PREEMPT_DELAY)).isEqualTo(-1);
     assertThat(r.handle(advert(100, 100, PEER), 21 * S))
@@ -498,7 +501,7 @@ class VirtualRouterTest {
   @DisplayName(
       "resign-below: the drop below N sends priority 0, releases the addresses and enters BACKUP with the reason")
   void resignBelowSendsPriorityZeroAndStepsDown() {
-    VirtualRouter r = master(config(200).withResignBelow(150));
+    VirtualRouter r = master(config(200).toBuilder().resignBelow(150).build());
     List<Action> actions = r.handle(new PriorityChanged(120), 10 * S);
     assertThat(actions)
         .containsExactly(
@@ -515,7 +518,7 @@ class VirtualRouterTest {
   @Test
   @DisplayName("resign-below: our own priority-0 or earlier adverts, looped back, are never a peer")
   void resignBelowIgnoresOwnAdverts() {
-    VirtualRouter r = master(config(200).withResignBelow(150));
+    VirtualRouter r = master(config(200).toBuilder().resignBelow(150).build());
     r.handle(new PriorityChanged(120), 10 * S);
     long deadline = r.timerDeadlineNanos(TimerName.MASTER_DOWN);
     assertThat(r.handle(advert(0, 100, ME), 10 * S))
@@ -532,7 +535,7 @@ class VirtualRouterTest {
   @DisplayName(
       "resign-below: after resigning, a lower-priority master is accepted, not preempted, until the priority recovers")
   void resignBelowDoesNotPreemptUntilRecovered() {
-    VirtualRouter r = master(config(200).withResignBelow(150));
+    VirtualRouter r = master(config(200).toBuilder().resignBelow(150).build());
     r.handle(new PriorityChanged(120), 10 * S);
     r.handle(advert(100, 100, PEER), 11 * S);
     assertThat(r.timerDeadlineNanos(TimerName.MASTER_DOWN)).isEqualTo(11 * S + 3_531_250_000L);
@@ -548,12 +551,12 @@ class VirtualRouterTest {
   @DisplayName(
       "resign-below: a drop that stays at or above N, or a BACKUP's drop, only re-advertises or recomputes timers")
   void resignBelowOnlyOnTheCrossingAsMaster() {
-    VirtualRouter m = master(config(200).withResignBelow(150));
+    VirtualRouter m = master(config(200).toBuilder().resignBelow(150).build());
     assertThat(m.handle(new PriorityChanged(150), 10 * S))
         .containsExactly(
             new SendAdvertisement(Advertisement.v3(51, 150, 100, List.of(VIP))),
             new ArmTimer(TimerName.ADVERTISEMENT, 11 * S));
-    VirtualRouter b = new VirtualRouter(config(200).withResignBelow(150));
+    VirtualRouter b = new VirtualRouter(config(200).toBuilder().resignBelow(150).build());
     b.handle(new Startup(), 0);
     assertThat(b.handle(new PriorityChanged(100), S))
         .containsExactly(new ArmTimer(TimerName.MASTER_DOWN, 3_609_375_000L));

@@ -130,12 +130,13 @@ class CarpElectionScenarioTest {
     assertThat(lan.transitionsTo(VrrpState.MASTER, 0)).hasSize(1);
   }
 
-  @Test
-  @DisplayName(
-      "demote to priority 1 = advskew 254, re-advertised at once: a preempting peer takes over")
-  void demoteToBackupIsAdvskew254() {
+  /**
+   * a (advskew 0) is master and b (advskew 100, preempting or not) its backup; at 10.5 s a is
+   * demoted to priority 1 (advskew 254, demote 1) and re-advertises at once: b takes over then.
+   */
+  private void demoteMasterAToTheBottom(boolean bPreempts) {
     lan.addHost("a").addCarpRouter(carp("a", 0, false)).start();
-    lan.addHost("b").addCarpRouter(carp("b", 100, true)).start();
+    lan.addHost("b").addCarpRouter(carp("b", 100, bPreempts)).start();
     lan.runUntil(10 * S + 500 * MS);
     assertThat(lan.masters(VHID)).containsExactly("a");
     lan.host("a").priority("ns", 1);
@@ -143,6 +144,14 @@ class CarpElectionScenarioTest {
 
     assertThat(lan.masters(VHID)).as(lan.story()).containsExactly("b");
     assertThat(masterAt("b", 10 * S)).isEqualTo(10 * S + 500 * MS);
+  }
+
+  @Test
+  @DisplayName(
+      "demote to priority 1 = advskew 254, re-advertised at once: a preempting peer takes over")
+  void demoteToBackupIsAdvskew254() {
+    demoteMasterAToTheBottom(true);
+
     assertThat(lan.host("b").router("ns").masterAddress()).isEqualTo(primary("b"));
   }
 
@@ -150,16 +159,9 @@ class CarpElectionScenarioTest {
   @DisplayName(
       "demote to the bottom also sends demote 1: a peer without preempt takes over (carp(4))")
   void demoteToBackupDrainsEvenWithoutPreempt() {
-    lan.addHost("a").addCarpRouter(carp("a", 0, false)).start();
-    lan.addHost("b").addCarpRouter(carp("b", 100, false)).start();
-    lan.runUntil(10 * S + 500 * MS);
-    assertThat(lan.masters(VHID)).containsExactly("a");
-    lan.host("a").priority("ns", 1);
-    lan.runUntil(11 * S);
-
     // b would wait for a's silence without the demote count (no preempt); a stays backup after.
-    assertThat(lan.masters(VHID)).as(lan.story()).containsExactly("b");
-    assertThat(masterAt("b", 10 * S)).isEqualTo(10 * S + 500 * MS);
+    demoteMasterAToTheBottom(false);
+
     lan.runUntil(30 * S);
     assertThat(lan.masters(VHID)).as(lan.story()).containsExactly("b");
 

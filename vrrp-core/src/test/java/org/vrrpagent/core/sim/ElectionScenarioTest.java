@@ -141,7 +141,7 @@ class ElectionScenarioTest {
   @DisplayName("nopreempt keeps the old master")
   void nopreemptKeepsTheOldMaster() {
     lan.addHost("b", v3("b", 100)).start();
-    lan.addHost("a", v3("a", 200).withNoPreempt());
+    lan.addHost("a", v3("a", 200).toBuilder().noPreempt().build());
     lan.at(5 * S, () -> lan.host("a").start());
     lan.runUntil(60 * S);
 
@@ -154,7 +154,7 @@ class ElectionScenarioTest {
       "preempt delay: the better backup tolerates the lower master for the delay, then preempts")
   void preemptDelayPostponesPreemption() {
     lan.addHost("b", v3("b", 100)).start();
-    lan.addHost("a", v3("a", 200).withPreemptDelayNanos(9_500 * MS));
+    lan.addHost("a", v3("a", 200).toBuilder().preemptDelayNanos(9_500 * MS).build());
     lan.at(5_100 * MS, () -> lan.host("a").start());
     lan.runUntil(30 * S);
 
@@ -181,7 +181,7 @@ class ElectionScenarioTest {
   @Test
   @DisplayName("priority drop on the master: with fast preempt the backup takes over at once")
   void priorityDropOnMasterFastPreempt() {
-    startBoth(v3("a", 200), v3("b", 100).withFastPreempt(true));
+    startBoth(v3("a", 200), v3("b", 100).toBuilder().fastPreempt(true).build());
     lan.at(10 * S, () -> lan.host("a").priority("vi_a", 50));
     lan.runUntil(20 * S);
 
@@ -221,12 +221,17 @@ class ElectionScenarioTest {
       "VRRPv2 with a wrong password is dropped; with the right one the higher priority wins")
   void v2PasswordIsChecked() {
     startBoth(
-        RouterConfig.v2("vi_a", 51, 200, 1, List.of(VIP), primary("a")).withPassword("secret12"),
-        RouterConfig.v2("vi_b", 51, 100, 1, List.of(VIP), primary("b")).withPassword("secret13"));
+        RouterConfig.v2("vi_a", 51, 200, 1, List.of(VIP), primary("a")).toBuilder()
+            .password("secret12")
+            .build(),
+        RouterConfig.v2("vi_b", 51, 100, 1, List.of(VIP), primary("b")).toBuilder()
+            .password("secret13")
+            .build());
     lan.addHost(
             "c",
-            RouterConfig.v2("vi_c", 51, 150, 1, List.of(VIP), primary("c"))
-                .withPassword("secret12"))
+            RouterConfig.v2("vi_c", 51, 150, 1, List.of(VIP), primary("c")).toBuilder()
+                .password("secret12")
+                .build())
         .start();
     lan.runUntil(20 * S);
 

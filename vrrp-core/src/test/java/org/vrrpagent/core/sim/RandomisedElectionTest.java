@@ -98,19 +98,19 @@ class RandomisedElectionTest {
                 ? RouterConfig.v2(name, vrid, priority, interval / 100, List.of(vip), primary)
                 : RouterConfig.v3(name, vrid, priority, interval, List.of(vip), primary);
         if (!preempt) {
-          c = c.withNoPreempt();
+          c = c.toBuilder().noPreempt().build();
         } else if (r.nextBoolean()) {
-          c = c.withFastPreempt(true);
+          c = c.toBuilder().fastPreempt(true).build();
         }
         if (r.nextInt(3) == 0) {
-          c = c.withResignBelow(1 + r.nextInt(255));
+          c = c.toBuilder().resignBelow(1 + r.nextInt(255)).build();
         }
         if (varyIntervals) {
           // RFC 9568 lets v3 routers advertise at different rates and the backups learn the
           // master's. The default cap on a learned interval (4 × our own, hardening) refuses
           // rates this different, and the hosts would each be master (with a conflict alarm):
           // lift the cap to the RFC's 40.95 s here.
-          c = c.withReceivePolicy(new ReceivePolicy(true, true, 4095, Set.of()));
+          c = c.toBuilder().receive(new ReceivePolicy(true, true, 4095, Set.of())).build();
         }
         configs.add(c);
       }
@@ -274,7 +274,9 @@ class RandomisedElectionTest {
         } else {
           host.removeRouter(v.router());
           host.addRouter(
-              configured.owner() ? configured : configured.withBasePriority(1 + r.nextInt(254)));
+              configured.owner()
+                  ? configured
+                  : configured.toBuilder().basePriority(1 + r.nextInt(254)).build());
         }
       }
       default -> lan.heal();

@@ -68,12 +68,15 @@ class RandomisedSyncGroupTest {
       boolean fast = r.nextBoolean();
       InetAddress primary4 = SimulatedLan.address("198.18.0." + i);
       RouterConfig v4 =
-          RouterConfig.v3("v4", 10, priority, interval, List.of(VIP4), primary4)
-              .withFastPreempt(fast);
+          RouterConfig.v3("v4", 10, priority, interval, List.of(VIP4), primary4).toBuilder()
+              .fastPreempt(fast)
+              .build();
       RouterConfig v6 =
           RouterConfig.v3(
                   "v6", 11, priority, interval, List.of(VIP6), SimulatedLan.address("fe80::" + i))
-              .withFastPreempt(fast);
+              .toBuilder()
+              .fastPreempt(fast)
+              .build();
       RouterConfig alone =
           RouterConfig.v3(SOLO, 12, 1 + r.nextInt(254), interval, List.of(SOLO_VIP), primary4);
       SimulatedHost h = lan.addSyncGroupHost("h" + i, "pair", v4, v6);
@@ -199,7 +202,8 @@ class RandomisedSyncGroupTest {
         } else {
           host.removeRouter(member);
           int p = 1 + r.nextInt(254);
-          host.addSyncGroup("pair", configured.stream().map(c -> c.withBasePriority(p)).toList());
+          host.addSyncGroup(
+              "pair", configured.stream().map(c -> c.toBuilder().basePriority(p).build()).toList());
         }
       }
       default -> lan.heal();

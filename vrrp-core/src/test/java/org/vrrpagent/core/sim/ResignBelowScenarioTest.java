@@ -35,7 +35,7 @@ class ResignBelowScenarioTest {
   }
 
   private static RouterConfig resigning(String node, int priority) {
-    return v3(node, priority).withResignBelow(150);
+    return v3(node, priority).toBuilder().resignBelow(150).build();
   }
 
   private static InetAddress primary(String node) {
