@@ -49,20 +49,17 @@ public record ProbeResult(
   }
 
   public static ProbeResult up(String reason, long latencyNanos) {
-    return new ProbeResult(
-        ProbeStatus.UP, reason, latencyNanos, "", false, OptionalInt.empty(), "", Optional.empty());
+    return of(ProbeStatus.UP, reason, latencyNanos);
   }
 
   public static ProbeResult down(String reason, long latencyNanos) {
+    return of(ProbeStatus.DOWN, reason, latencyNanos);
+  }
+
+  /** A result with nothing but its verdict: no output, file value, warning or certificate. */
+  private static ProbeResult of(ProbeStatus status, String reason, long latencyNanos) {
     return new ProbeResult(
-        ProbeStatus.DOWN,
-        reason,
-        latencyNanos,
-        "",
-        false,
-        OptionalInt.empty(),
-        "",
-        Optional.empty());
+        status, reason, latencyNanos, "", false, OptionalInt.empty(), "", Optional.empty());
   }
 
   /** The result of a run that did not finish within its timeout. */

@@ -15,12 +15,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrpagent.agent.addresses.StateFile.AddressEntry;
 import org.vrrpagent.base.AddressText;
 import org.vrrpagent.core.linux.AddressEvents;
 import org.vrrpagent.core.linux.ArpConflictWatch;
+import org.vrrpagent.core.linux.ConflictWatch;
 import org.vrrpagent.core.linux.NdConflictWatch;
 import org.vrrpagent.core.linux.RtnetlinkCodec;
 
@@ -83,7 +85,7 @@ public final class AddressReconciler implements AutoCloseable {
   private final Function<AddressEntry, String> instanceOf;
   private final Listener listener;
   private final ScheduledExecutorService thread;
-  private final Map<String, Watch> watches = new LinkedHashMap<>();
+  private final Map<String, Watch<?>> watches = new LinkedHashMap<>();
   private final Map<AddressEntry, Episode> episodes = new HashMap<>();
   private final Duration lookPeriod;
   private final Function<AddressEvents.Listener, AutoCloseable> subscribe;
@@ -92,57 +94,20 @@ public final class AddressReconciler implements AutoCloseable {
   private long lastProbeNanos;
   private long lastLookNanos;
 
-  /** An ARP or a Neighbor Advertisement watch, as one. */
-  private interface Watch extends AutoCloseable {
-    void watch(Set<InetAddress> addresses);
-
-    void probe(InetAddress address);
-
-    @Override
-    void close();
-
-    static Watch arp(ArpConflictWatch w) {
-      return new Watch() {
-        @Override
-        public void watch(Set<InetAddress> addresses) {
-          w.watch(
-              addresses.stream()
-                  .map(Inet4Address.class::cast)
-                  .collect(java.util.stream.Collectors.toSet()));
-        }
-
-        @Override
-        public void probe(InetAddress address) {
-          w.probe((Inet4Address) address);
-        }
-
-        @Override
-        public void close() {
-          w.close();
-        }
-      };
+  /** An ARP or a Neighbor Advertisement watch, handed only addresses of its family. */
+  private record Watch<A extends InetAddress>(ConflictWatch<A> watch, Class<A> family)
+      implements AutoCloseable {
+    void watch(Set<InetAddress> addresses) {
+      watch.watch(addresses.stream().map(family::cast).collect(Collectors.toSet()));
     }
 
-    static Watch nd(NdConflictWatch w) {
-      return new Watch() {
-        @Override
-        public void watch(Set<InetAddress> addresses) {
-          w.watch(
-              addresses.stream()
-                  .map(Inet6Address.class::cast)
-                  .collect(java.util.stream.Collectors.toSet()));
-        }
+    void probe(InetAddress address) {
+      watch.probe(family.cast(address));
+    }
 
-        @Override
-        public void probe(InetAddress address) {
-          w.probe((Inet6Address) address);
-        }
-
-        @Override
-        public void close() {
-          w.close();
-        }
-      };
+    @Override
+    public void close() {
+      watch.close();
     }
   }
 
@@ -301,13 +266,13 @@ public final class AddressReconciler implements AutoCloseable {
       String key = e.getKey();
       String name = key.substring(0, key.length() - 2);
       boolean four = key.endsWith("/4");
-      Watch w = watches.get(key);
+      Watch<?> w = watches.get(key);
       if (w == null) {
         try {
           w =
               four
-                  ? Watch.arp(ArpConflictWatch.open(name, this::claimed))
-                  : Watch.nd(NdConflictWatch.open(name, this::claimed));
+                  ? new Watch<>(ArpConflictWatch.open(name, this::claimed), Inet4Address.class)
+                  : new Watch<>(NdConflictWatch.open(name, this::claimed), Inet6Address.class);
         } catch (RuntimeException ex) {
           log.debug("duplicate-address watch on {}: {}", key, ex.getMessage());
           continue;

@@ -240,14 +240,7 @@ final class ActionBinder extends Binder {
           r.at("actions"), "actions is empty (expected: at least one dns-update or zone-file)");
       return List.of();
     }
-    if (items.get().size() > ActionsConfig.MAX_ACTIONS) {
-      problems.add(
-          r.at("actions"),
-          "actions: "
-              + items.get().size()
-              + " entries (expected: at most "
-              + ActionsConfig.MAX_ACTIONS
-              + ")");
+    if (tooMany(r, "actions", items.get().size(), "entries", ActionsConfig.MAX_ACTIONS)) {
       return List.of();
     }
     List<Action> out = new ArrayList<>();
@@ -318,14 +311,8 @@ final class ActionBinder extends Binder {
     } else if (r.node("records").get() instanceof YamlNode.Sequence s) {
       if (s.items().isEmpty()) {
         problems.add(r.at("records"), "records is empty (expected: at least one record)");
-      } else if (s.items().size() > ActionsConfig.MAX_RECORDS) {
-        problems.add(
-            r.at("records"),
-            "records: "
-                + s.items().size()
-                + " entries (expected: at most "
-                + ActionsConfig.MAX_RECORDS
-                + ")");
+      } else {
+        tooMany(r, "records", s.items().size(), "entries", ActionsConfig.MAX_RECORDS);
       }
     }
     Duration ttl =
@@ -373,13 +360,7 @@ final class ActionBinder extends Binder {
                   r.requiredString(
                           "secret-file",
                           "the file holding the key (tsig-keygen output, or the base64 secret alone)")
-                      .flatMap(p -> absolutePath(r, "secret-file", p))
-                      .filter(
-                          p -> {
-                            Optional<String> unsafe = rules.secret(p);
-                            unsafe.ifPresent(u -> problems.add(r.at("secret-file"), u));
-                            return unsafe.isEmpty();
-                          });
+                      .flatMap(p -> secretFile(r, "secret-file", p));
               if (file.isPresent()
                   && name.isPresent()
                   && algorithm.isPresent()

@@ -156,26 +156,46 @@ abstract class Binder {
    * together.
    */
   Optional<Path> absolutePath(MappingReader r, String key, String text) {
-    if (text.indexOf('\0') >= 0) {
-      problems.add(
-          r.at(key),
-          key
-              + " \""
-              + YamlNode.abbreviate(text)
-              + "\" is not a valid path (expected: an absolute path)");
-      return Optional.empty();
+    if (text.indexOf('\0') < 0) {
+      try {
+        return Optional.of(resolve(text));
+      } catch (RuntimeException e) {
+        // InvalidPathException: not a path on this file system, said below
+      }
     }
-    try {
-      return Optional.of(resolve(text));
-    } catch (RuntimeException e) {
-      problems.add(
-          r.at(key),
-          key
-              + " \""
-              + YamlNode.abbreviate(text)
-              + "\" is not a valid path (expected: an absolute path)");
-      return Optional.empty();
+    problems.add(
+        r.at(key),
+        key
+            + " \""
+            + YamlNode.abbreviate(text)
+            + "\" is not a valid path (expected: an absolute path)");
+    return Optional.empty();
+  }
+
+  /**
+   * Whether {@code count} things under {@code key} are more than {@code max}: if so, a problem
+   * {@code "key: N unit (expected: at most max)"} at the key's value.
+   */
+  boolean tooMany(MappingReader r, String key, int count, String unit, int max) {
+    if (count <= max) {
+      return false;
     }
+    problems.add(r.at(key), key + ": " + count + " " + unit + " (expected: at most " + max + ")");
+    return true;
+  }
+
+  /**
+   * A file holding a secret ({@code password-file}, {@code secret-file}): a path as {@link
+   * #absolutePath} reads it that the file rules find safe to read a secret from.
+   */
+  Optional<Path> secretFile(MappingReader r, String key, String text) {
+    return absolutePath(r, key, text)
+        .filter(
+            p -> {
+              Optional<String> unsafe = rules.secret(p);
+              unsafe.ifPresent(u -> problems.add(r.at(key), u));
+              return unsafe.isEmpty();
+            });
   }
 
   Optional<List<String>> argv(MappingReader r, String key) {
@@ -192,9 +212,7 @@ abstract class Binder {
           r.at(key), key + " is empty (expected: the program's absolute path, then its arguments)");
       return Optional.empty();
     }
-    if (items.get().size() > 256) {
-      problems.add(
-          r.at(key), key + ": " + items.get().size() + " arguments (expected: at most 256)");
+    if (tooMany(r, key, items.get().size(), "arguments", 256)) {
       return Optional.empty();
     }
     List<String> argv = new ArrayList<>();

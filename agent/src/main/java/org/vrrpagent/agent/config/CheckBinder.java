@@ -1,6 +1,5 @@
 package org.vrrpagent.agent.config;
 
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -202,22 +201,7 @@ final class CheckBinder extends Binder {
   }
 
   private Path path(MappingReader r, String key) {
-    return r.string(key, "an absolute path")
-        .flatMap(
-            t -> {
-              try {
-                return Optional.of(resolve(t));
-              } catch (InvalidPathException e) {
-                problems.add(
-                    r.at(key),
-                    key
-                        + " \""
-                        + YamlNode.abbreviate(t)
-                        + "\" is not a valid path (expected: an absolute path)");
-                return Optional.empty();
-              }
-            })
-        .orElse(null);
+    return r.string(key, "an absolute path").flatMap(t -> absolutePath(r, key, t)).orElse(null);
   }
 
   /** A list of scalars, or one scalar standing for a list of one; null when the key is absent. */

@@ -85,15 +85,7 @@ final class InstanceBinder extends Binder {
                   return Optional.empty();
                 })
             .orElse(VrrpVersion.V3);
-    boolean hasOrder = r.has("priority-order");
-    Optional<Integer> priority = r.integer("priority", "priority", 1, 255);
-    if (priority.isPresent() && hasOrder) {
-      problems.add(
-          r.keyAt("priority"),
-          "priority and priority-order both set in "
-              + r.where()
-              + " (expected: one of them; the rank in the priority-order file sets the priority)");
-    }
+    Optional<Integer> priority = basePrioritySetting(r, "priority", 1, 255, "the priority");
     Duration advert =
         r.duration("advert-interval", Duration.ofMillis(1), Duration.ofDays(1))
             .orElse(Duration.ofSeconds(1));
@@ -128,15 +120,7 @@ final class InstanceBinder extends Binder {
     if (iface.isPresent()) {
       peersOnLink(iface.get(), peerEntries, addresses);
     }
-    if (peers.size() > InstanceConfig.MAX_UNICAST_PEERS) {
-      problems.add(
-          r.at("unicast-peers"),
-          "unicast-peers: "
-              + peers.size()
-              + " peers (expected: at most "
-              + InstanceConfig.MAX_UNICAST_PEERS
-              + ")");
-    }
+    tooMany(r, "unicast-peers", peers.size(), "peers", InstanceConfig.MAX_UNICAST_PEERS);
     Auth parsedAuth =
         r.node("auth").map(n -> auth(r, n, version, !peers.isEmpty())).orElse(Auth.NONE);
     Optional<AuthConfig> auth = parsedAuth.pass();
@@ -251,6 +235,28 @@ final class InstanceBinder extends Binder {
             Optional.empty()));
   }
 
+  /**
+   * {@code key} (VRRP's priority, CARP's advskew), {@code min..max}: a base priority comes from it
+   * or from the rank in the {@code priority-order} file (which sets {@code whatTheRankSets}), not
+   * both.
+   */
+  private Optional<Integer> basePrioritySetting(
+      MappingReader r, String key, int min, int max, String whatTheRankSets) {
+    boolean hasOrder = r.has("priority-order");
+    Optional<Integer> value = r.integer(key, key, min, max);
+    if (value.isPresent() && hasOrder) {
+      problems.add(
+          r.keyAt(key),
+          key
+              + " and priority-order both set in "
+              + r.where()
+              + " (expected: one of them; the rank in the priority-order file sets "
+              + whatTheRankSets
+              + ")");
+    }
+    return value;
+  }
+
   /** VRRP keys a CARP instance does not take, each with what to write instead. */
   private static final Map<String, String> NOT_CARP =
       java.util.Map.ofEntries(
@@ -296,16 +302,8 @@ final class InstanceBinder extends Binder {
               + DurationSyntax.format(advbase)
               + " is not whole seconds (expected: 1s..255s in whole seconds)");
     }
-    boolean hasOrder = r.has("priority-order");
-    Optional<Integer> advskew = r.integer("advskew", "advskew", 0, 254);
-    if (advskew.isPresent() && hasOrder) {
-      problems.add(
-          r.keyAt("advskew"),
-          "advskew and priority-order both set in "
-              + r.where()
-              + " (expected: one of them; the rank in the priority-order file sets the priority the"
-              + " skew follows)");
-    }
+    Optional<Integer> advskew =
+        basePrioritySetting(r, "advskew", 0, 254, "the priority the skew follows");
     Optional<String> password = r.string("password", "the passphrase, at most 20 bytes");
     password.ifPresent(
         p -> {
@@ -320,13 +318,7 @@ final class InstanceBinder extends Binder {
         });
     Optional<Path> passwordFile =
         r.string("password-file", "an absolute path")
-            .flatMap(p -> absolutePath(r, "password-file", p))
-            .filter(
-                p -> {
-                  Optional<String> unsafe = rules.secret(p);
-                  unsafe.ifPresent(u -> problems.add(r.at("password-file"), u));
-                  return unsafe.isEmpty();
-                });
+            .flatMap(p -> secretFile(r, "password-file", p));
     if (r.has("password") && r.has("password-file")) {
       problems.add(
           r.keyAt("password-file"),
@@ -440,15 +432,7 @@ final class InstanceBinder extends Binder {
           "accept-from is set with unicast-peers (expected: one of them; in unicast mode"
               + " only the unicast peers are accepted already)");
     }
-    if (acceptFrom.size() > ReceivePolicy.MAX_ACCEPT_FROM) {
-      problems.add(
-          r.at("accept-from"),
-          "accept-from: "
-              + acceptFrom.size()
-              + " addresses (expected: at most "
-              + ReceivePolicy.MAX_ACCEPT_FROM
-              + ")");
-    }
+    tooMany(r, "accept-from", acceptFrom.size(), "addresses", ReceivePolicy.MAX_ACCEPT_FROM);
     Map<InetAddress, TtlWindow> peerTtl = new HashMap<>();
     for (UnicastPeer p : peers) {
       if (!p.ttl().isRfc()) {
@@ -692,14 +676,7 @@ final class InstanceBinder extends Binder {
       }
       return List.of();
     }
-    if (items.get().size() > InstanceConfig.MAX_ADDRESSES) {
-      problems.add(
-          r.at("addresses"),
-          "addresses: "
-              + items.get().size()
-              + " addresses (expected: at most "
-              + InstanceConfig.MAX_ADDRESSES
-              + ")");
+    if (tooMany(r, "addresses", items.get().size(), "addresses", InstanceConfig.MAX_ADDRESSES)) {
       return List.of();
     }
     Set<InetAddress> seen = new LinkedHashSet<>();
@@ -947,13 +924,7 @@ final class InstanceBinder extends Binder {
         r.requiredString(
                 "secret-file",
                 "the file holding the shared secret in base64, e.g. from openssl rand -base64 32")
-            .flatMap(p -> absolutePath(r, "secret-file", p))
-            .filter(
-                p -> {
-                  Optional<String> unsafe = rules.secret(p);
-                  unsafe.ifPresent(u -> problems.add(r.at("secret-file"), u));
-                  return unsafe.isEmpty();
-                });
+            .flatMap(p -> secretFile(r, "secret-file", p));
     Optional<String> secret = Optional.empty();
     if (file.isPresent() && Files.isReadable(file.get())) {
       try {
@@ -992,15 +963,7 @@ final class InstanceBinder extends Binder {
   private List<TrackConfig> tracks(MappingReader r, Map<String, CheckSpec> checks, boolean owner) {
     List<TrackConfig> out =
         r.listOf("track", "{ check: NAME, weight: N }", n -> track(r, n, checks, owner));
-    if (out.size() > InstanceConfig.MAX_TRACKS) {
-      problems.add(
-          r.at("track"),
-          "track: "
-              + out.size()
-              + " entries (expected: at most "
-              + InstanceConfig.MAX_TRACKS
-              + ")");
-    }
+    tooMany(r, "track", out.size(), "entries", InstanceConfig.MAX_TRACKS);
     return out;
   }
 
@@ -1067,14 +1030,8 @@ final class InstanceBinder extends Binder {
               } else if (r.node("ranks").get() instanceof YamlNode.Sequence s
                   && s.items().isEmpty()) {
                 problems.add(r.at("ranks"), "ranks is empty (expected: at least one priority)");
-              } else if (ranks.size() > PriorityOrderConfig.MAX_RANKS) {
-                problems.add(
-                    r.at("ranks"),
-                    "ranks: "
-                        + ranks.size()
-                        + " entries (expected: at most "
-                        + PriorityOrderConfig.MAX_RANKS
-                        + ")");
+              } else {
+                tooMany(r, "ranks", ranks.size(), "entries", PriorityOrderConfig.MAX_RANKS);
               }
               boolean reverse = r.bool("reverse").orElse(false);
               OptionalInt unlisted = OptionalInt.empty();

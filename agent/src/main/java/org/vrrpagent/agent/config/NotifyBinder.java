@@ -37,11 +37,7 @@ final class NotifyBinder extends Binder {
     }
     MappingReader r = maybe.get();
     List<Hook> hooks = r.listOf("hooks", "hooks", n -> hook(n, instances, groups));
-    if (hooks.size() > NotifyConfig.MAX_HOOKS) {
-      problems.add(
-          r.at("hooks"),
-          "hooks: " + hooks.size() + " hooks (expected: at most " + NotifyConfig.MAX_HOOKS + ")");
-    }
+    tooMany(r, "hooks", hooks.size(), "hooks", NotifyConfig.MAX_HOOKS);
     Optional<Email> email = r.node("email").flatMap(n -> email(r, n));
     Events events = r.node("events").flatMap(n -> events(r, n)).orElse(Events.NONE);
     r.finish();
@@ -207,13 +203,7 @@ final class NotifyBinder extends Binder {
               Optional<String> user = r.string("username", "a user name");
               Optional<Path> passwordFile =
                   r.string("password-file", "an absolute path")
-                      .flatMap(p -> absolutePath(r, "password-file", p))
-                      .filter(
-                          p -> {
-                            Optional<String> unsafe = rules.secret(p);
-                            unsafe.ifPresent(u -> problems.add(r.at("password-file"), u));
-                            return unsafe.isEmpty();
-                          });
+                      .flatMap(p -> secretFile(r, "password-file", p));
               if (r.has("username") != r.has("password-file")) {
                 String given = r.has("username") ? "username" : "password-file";
                 String other = r.has("username") ? "password-file" : "username";

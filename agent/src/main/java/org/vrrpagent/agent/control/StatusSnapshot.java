@@ -90,41 +90,7 @@ public record StatusSnapshot(
       conflicts = List.copyOf(conflicts);
     }
 
-    /** A VRRP instance. */
-    public InstanceStatus(
-        String name,
-        String state,
-        String faultReason,
-        int basePriority,
-        int effectivePriority,
-        List<PriorityReason> priorityReasons,
-        String demotion,
-        String masterAddress,
-        int masterPriority,
-        List<String> virtualAddresses,
-        Instant since,
-        List<String> heldAddresses,
-        List<ConflictStatus> conflicts) {
-      this(
-          name,
-          state,
-          faultReason,
-          basePriority,
-          effectivePriority,
-          priorityReasons,
-          demotion,
-          masterAddress,
-          masterPriority,
-          virtualAddresses,
-          since,
-          heldAddresses,
-          conflicts,
-          "vrrp",
-          -1,
-          -1);
-    }
-
-    /** Without the address table's view and without conflicts. */
+    /** A VRRP instance without the address table's view and without conflicts. */
     public InstanceStatus(
         String name,
         String state,
@@ -150,7 +116,10 @@ public record StatusSnapshot(
           virtualAddresses,
           since,
           null,
-          List.of());
+          List.of(),
+          "vrrp",
+          -1,
+          -1);
     }
   }
 

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.vrrpagent.agent.importer.KeepalivedParser.Statement;
 import org.vrrpagent.agent.importer.KeepalivedParser.Word;
@@ -82,6 +84,60 @@ public final class KeepalivedImporter {
   private final Map<String, Statement> scripts = new LinkedHashMap<>();
   private final Map<String, Statement> processes = new LinkedHashMap<>();
   private final Map<String, Statement> trackFiles = new LinkedHashMap<>();
+
+  /**
+   * A kind of definition an instance tracks by name ({@code track_script}, {@code track_process},
+   * {@code track_file}).
+   *
+   * @param track the keyword of the instance's block that names them
+   * @param key the prefix of its key in {@code checkByDefinition}
+   * @param definedBy the definition's keyword, as the warning for a missing one names it
+   * @param defaultWeight keepalived's weight when the definition gives none
+   * @param syncGroupLog keepalived's log line (with {@code %s} for the name) when it drops a
+   *     weighted one tracked by a member of a sync group, or null when it keeps it
+   * @param untracked the warning for a definition nothing tracks
+   * @param translate the check it becomes, or null (with a warning) when it cannot be translated
+   */
+  private record Tracked(
+      String track,
+      String key,
+      String definedBy,
+      Map<String, Statement> definitions,
+      int defaultWeight,
+      String syncGroupLog,
+      String untracked,
+      BiFunction<String, Statement, Check> translate) {}
+
+  private final List<Tracked> trackedKinds =
+      List.of(
+          new Tracked(
+              "track_script",
+              "script",
+              "vrrp_script",
+              scripts,
+              0,
+              "ignoring tracked script %s with weights due to SYNC group",
+              "no vrrp_instance or sync group tracks it, so keepalived never runs it",
+              this::scriptCheck),
+          new Tracked(
+              "track_process",
+              "process",
+              "vrrp_track_process",
+              processes,
+              1,
+              null,
+              "no vrrp_instance or sync group tracks it",
+              this::processCheck),
+          new Tracked(
+              "track_file",
+              "file",
+              "track_file",
+              trackFiles,
+              1,
+              "ignoring tracked file %s with weight … due to SYNC group",
+              "no vrrp_instance or sync group tracks it",
+              this::fileCheck));
+
   private final List<Statement> instanceStatements = new ArrayList<>();
   private final List<Statement> groupStatements = new ArrayList<>();
 
@@ -374,7 +430,7 @@ public final class KeepalivedImporter {
           }
         }
         case "vrrp_garp_master_delay" -> garpDelayMs = garpMillis(s, HOUR_MS);
-        case "vrrp_garp_master_repeat" -> garpRepeat = garpRepeat(s);
+        case "vrrp_garp_master_repeat" -> garpRepeat = count(s);
         case "vrrp_garp_master_refresh" -> garpRefreshMs = garpMillis(s, 24 * HOUR_MS);
         case "notify_fifo", "vrrp_notify_fifo" -> {
           if (a.isEmpty() || !a.getFirst().text().startsWith("/")) {
@@ -406,18 +462,9 @@ public final class KeepalivedImporter {
     return ms;
   }
 
-  private Integer garpRepeat(Statement s) {
-    Integer n =
-        s.args().size() == 1 ? integer(s.args().getFirst().text(), 0, Integer.MAX_VALUE) : null;
-    if (n == null) {
-      skip(s, "expected a count");
-      return null;
-    }
-    if (n < 1 || n > 100) {
-      warn(s, s.text() + ": clamped to vrrp-agent's range 1..100");
-      return Math.clamp(n, 1, 100);
-    }
-    return n;
+  /** A statement's one argument as a count (see {@link #count(Statement, String)}). */
+  private Integer count(Statement s) {
+    return count(s, s.args().size() == 1 ? s.args().getFirst().text() : null);
   }
 
   // ---------------------------------------------------------------- pass 2: the model
@@ -431,8 +478,8 @@ public final class KeepalivedImporter {
     for (Statement s : groupStatements) {
       reserve(s.args().getFirst().text(), usedNames);
     }
-    for (Map<String, Statement> defs : List.of(scripts, processes, trackFiles)) {
-      defs.keySet().forEach(n -> reserve(n, usedCheckNames));
+    for (Tracked k : trackedKinds) {
+      k.definitions().keySet().forEach(n -> reserve(n, usedCheckNames));
     }
     Map<String, String> renamed = new LinkedHashMap<>();
     List<Statement> kept = new ArrayList<>();
@@ -471,19 +518,11 @@ public final class KeepalivedImporter {
       }
     }
     siblings();
-    for (Map.Entry<String, Statement> e : scripts.entrySet()) {
-      if (!checkByDefinition.containsKey("script:" + e.getKey())) {
-        skip(e.getValue(), "no vrrp_instance or sync group tracks it, so keepalived never runs it");
-      }
-    }
-    for (Map.Entry<String, Statement> e : processes.entrySet()) {
-      if (!checkByDefinition.containsKey("process:" + e.getKey())) {
-        skip(e.getValue(), "no vrrp_instance or sync group tracks it");
-      }
-    }
-    for (Map.Entry<String, Statement> e : trackFiles.entrySet()) {
-      if (!checkByDefinition.containsKey("file:" + e.getKey())) {
-        skip(e.getValue(), "no vrrp_instance or sync group tracks it");
+    for (Tracked k : trackedKinds) {
+      for (Map.Entry<String, Statement> e : k.definitions().entrySet()) {
+        if (!checkByDefinition.containsKey(k.key() + ":" + e.getKey())) {
+          skip(e.getValue(), k.untracked());
+        }
       }
     }
   }
@@ -680,7 +719,7 @@ public final class KeepalivedImporter {
         case "virtual_ipaddress" -> vips = k;
         case "virtual_ipaddress_excluded" -> excluded = k;
         case "garp_master_delay" -> in.garpDelayMs = garpMillis(k, HOUR_MS);
-        case "garp_master_repeat" -> in.garpRepeat = garpRepeat(k);
+        case "garp_master_repeat" -> in.garpRepeat = count(k);
         case "garp_master_refresh" -> in.garpRefreshMs = garpMillis(k, 24 * HOUR_MS);
         case "track_script", "track_interface", "track_file", "track_process" -> tracking.add(k);
         case "notify", "notify_master", "notify_backup", "notify_fault", "notify_stop" ->
@@ -1201,6 +1240,8 @@ public final class KeepalivedImporter {
 
   private void track(Instance in, Statement block, boolean zeroWeights, String fromGroup) {
     String kind = block.keyword();
+    Tracked tracked =
+        trackedKinds.stream().filter(k -> k.track().equals(kind)).findFirst().orElse(null);
     for (Statement t : block.block() == null ? List.<Statement>of() : block.block()) {
       String ref = t.keyword();
       Integer weight = null;
@@ -1225,17 +1266,11 @@ public final class KeepalivedImporter {
         continue;
       }
       if (in.priority == 255 && fromGroup == null) {
-        Statement def =
-            switch (kind) {
-              case "track_script" -> scripts.get(ref);
-              case "track_process" -> processes.get(ref);
-              case "track_file" -> trackFiles.get(ref);
-              default -> null;
-            };
+        Statement def = tracked == null ? null : tracked.definitions().get(ref);
         int effective =
             weight != null
                 ? weight
-                : def == null ? 0 : definedWeight(def, kind.equals("track_script") ? 0 : 1)[0];
+                : def == null ? 0 : definedWeight(def, tracked.defaultWeight())[0];
         if (effective != 0) {
           skip(
               t,
@@ -1249,76 +1284,41 @@ public final class KeepalivedImporter {
       String check;
       int defaultWeight;
       boolean defaultReverse;
-      switch (kind) {
-        case "track_script" -> {
-          Statement def = scripts.get(ref);
-          if (def == null) {
-            skip(t, "no vrrp_script " + ref + " (keepalived ignores it)");
-            continue;
-          }
-          if (zeroWeights && (weight != null ? weight : definedWeight(def, 0)[0]) != 0) {
-            skip(
-                t,
-                "keepalived ignores a tracked script with a weight in a member of a sync group without"
-                    + " sync_group_tracking_weight (\"ignoring tracked script "
-                    + ref
-                    + " with weights due to SYNC group\"); not tracked");
-            continue;
-          }
-          check = scriptCheck(ref, def);
-          if (check == null) {
-            continue;
-          }
-          int[] w = definedWeight(def, 0);
-          defaultWeight = w[0];
-          defaultReverse = w[1] == 1;
+      if (tracked != null) {
+        Statement def = tracked.definitions().get(ref);
+        if (def == null) {
+          skip(t, "no " + tracked.definedBy() + " " + ref + " (keepalived ignores it)");
+          continue;
         }
-        case "track_process" -> {
-          Statement def = processes.get(ref);
-          if (def == null) {
-            skip(t, "no vrrp_track_process " + ref + " (keepalived ignores it)");
-            continue;
-          }
-          check = processCheck(ref, def);
-          if (check == null) {
-            continue;
-          }
-          int[] w = definedWeight(def, 1);
-          defaultWeight = w[0];
-          defaultReverse = w[1] == 1;
+        if (zeroWeights
+            && tracked.syncGroupLog() != null
+            && (weight != null ? weight : definedWeight(def, tracked.defaultWeight())[0]) != 0) {
+          skip(
+              t,
+              "keepalived ignores a tracked "
+                  + tracked.key()
+                  + " with a weight in a member of a sync group without"
+                  + " sync_group_tracking_weight (\""
+                  + tracked.syncGroupLog().formatted(ref)
+                  + "\"); not tracked");
+          continue;
         }
-        case "track_file" -> {
-          Statement def = trackFiles.get(ref);
-          if (def == null) {
-            skip(t, "no track_file " + ref + " (keepalived ignores it)");
-            continue;
-          }
-          if (zeroWeights && (weight != null ? weight : definedWeight(def, 1)[0]) != 0) {
-            skip(
-                t,
-                "keepalived ignores a tracked file with a weight in a member of a sync group without"
-                    + " sync_group_tracking_weight (\"ignoring tracked file "
-                    + ref
-                    + " with weight … due to SYNC group\"); not tracked");
-            continue;
-          }
-          check = fileCheck(ref, def);
-          if (check == null) {
-            continue;
-          }
-          int[] w = definedWeight(def, 1);
-          defaultWeight = w[0];
-          defaultReverse = w[1] == 1;
+        check =
+            definitionCheck(tracked.key() + ":" + ref, () -> tracked.translate().apply(ref, def));
+        if (check == null) {
+          continue;
         }
-        default -> {
-          if (!INTERFACE.matcher(ref).matches()) {
-            skip(t, "not an interface name");
-            continue;
-          }
-          check = interfaceCheck(ref, t);
-          defaultWeight = 0;
-          defaultReverse = false;
+        int[] w = definedWeight(def, tracked.defaultWeight());
+        defaultWeight = w[0];
+        defaultReverse = w[1] == 1;
+      } else {
+        if (!INTERFACE.matcher(ref).matches()) {
+          skip(t, "not an interface name");
+          continue;
         }
+        check = definitionCheck("interface:" + ref, () -> interfaceCheck(ref, t));
+        defaultWeight = 0;
+        defaultReverse = false;
       }
       int w = weight != null ? weight : defaultWeight;
       boolean r = reverse != null ? reverse : defaultReverse;
@@ -1361,7 +1361,24 @@ public final class KeepalivedImporter {
     return out;
   }
 
+  /** The check each definition became ("script:NAME", …), null where it was not translated. */
   private final Map<String, String> checkByDefinition = new LinkedHashMap<>();
+
+  /**
+   * The check a definition becomes, translated once: whoever tracks it again gets the same check
+   * (or, if it could not be translated, null again without a second warning).
+   */
+  private String definitionCheck(String key, Supplier<Check> translate) {
+    if (checkByDefinition.containsKey(key)) {
+      return checkByDefinition.get(key);
+    }
+    Check c = translate.get();
+    if (c != null) {
+      checks.put(c.name, c);
+    }
+    checkByDefinition.put(key, c == null ? null : c.name);
+    return c == null ? null : c.name;
+  }
 
   /**
    * A definition's own name when valid and not yet taken by another kind of definition; otherwise a
@@ -1374,11 +1391,7 @@ public final class KeepalivedImporter {
     return uniqueCheck(ref);
   }
 
-  private String scriptCheck(String ref, Statement def) {
-    String key = "script:" + ref;
-    if (checkByDefinition.containsKey(key)) {
-      return checkByDefinition.get(key);
-    }
+  private Check scriptCheck(String ref, Statement def) {
     Check c = new Check(checkName(ref));
     String script = null;
     Statement scriptAt = null;
@@ -1426,13 +1439,11 @@ public final class KeepalivedImporter {
     }
     if (script == null) {
       skip(def, "vrrp_script " + ref + " has no script; not translated");
-      checkByDefinition.put(key, null);
       return null;
     }
     List<String> argv = ScriptChecks.split(script);
     if (argv.isEmpty() || argv.size() > 256) {
       skip(scriptAt, "a script of " + argv.size() + " words (expected: 1..256)");
-      checkByDefinition.put(key, null);
       return null;
     }
     c.comments.addFirst(
@@ -1503,16 +1514,10 @@ public final class KeepalivedImporter {
       c.lines.add(
           "initial: up     # keepalived starts a script as up; vrrp-agent's default is down (no init_fail here)");
     }
-    checks.put(c.name, c);
-    checkByDefinition.put(key, c.name);
-    return c.name;
+    return c;
   }
 
-  private String processCheck(String ref, Statement def) {
-    String key = "process:" + ref;
-    if (checkByDefinition.containsKey(key)) {
-      return checkByDefinition.get(key);
-    }
+  private Check processCheck(String ref, Statement def) {
     Check c = new Check(checkName(ref));
     c.comments.add(
         "keepalived vrrp_track_process " + YamlText.commentText(ref) + " (" + def.where() + ")");
@@ -1541,7 +1546,6 @@ public final class KeepalivedImporter {
     }
     if (process == null) {
       skip(def, "vrrp_track_process " + ref + " has no process; not translated");
-      checkByDefinition.put(key, null);
       return null;
     }
     String name = process.getFirst();
@@ -1579,9 +1583,7 @@ public final class KeepalivedImporter {
     }
     c.lines.add(
         "interval: 1s   # keepalived hears process events at once; vrrp-agent reads /proc every interval");
-    checks.put(c.name, c);
-    checkByDefinition.put(key, c.name);
-    return c.name;
+    return c;
   }
 
   private static String regexQuote(String s) {
@@ -1595,11 +1597,7 @@ public final class KeepalivedImporter {
     return b.toString();
   }
 
-  private String fileCheck(String ref, Statement def) {
-    String key = "file:" + ref;
-    if (checkByDefinition.containsKey(key)) {
-      return checkByDefinition.get(key);
-    }
+  private Check fileCheck(String ref, Statement def) {
     Check c = new Check(checkName(ref));
     c.comments.add(
         "keepalived " + def.keyword() + " " + YamlText.commentText(ref) + " (" + def.where() + ")");
@@ -1616,27 +1614,18 @@ public final class KeepalivedImporter {
     }
     if (file == null || !file.startsWith("/") || file.contains("\n")) {
       skip(def, def.keyword() + " " + ref + " has no absolute file path; not translated");
-      checkByDefinition.put(key, null);
       return null;
     }
     c.lines.add("file: { path: " + YamlText.scalar(file) + " }");
-    checks.put(c.name, c);
-    checkByDefinition.put(key, c.name);
-    return c.name;
+    return c;
   }
 
-  private String interfaceCheck(String iface, Statement at) {
-    String key = "interface:" + iface;
-    if (checkByDefinition.containsKey(key)) {
-      return checkByDefinition.get(key);
-    }
+  private Check interfaceCheck(String iface, Statement at) {
     Check c = new Check(uniqueCheck(iface + "_up"));
     c.comments.add(
         "keepalived track_interface " + YamlText.commentText(iface) + " (" + at.where() + ")");
     c.lines.add("interface: { name: " + YamlText.scalar(iface) + " }");
-    checks.put(c.name, c);
-    checkByDefinition.put(key, c.name);
-    return c.name;
+    return c;
   }
 
   /**
@@ -2195,6 +2184,7 @@ public final class KeepalivedImporter {
     return ms;
   }
 
+  /** A count: skipped when it is not a number, clamped (with a warning) to 1..100. */
   private Integer count(Statement s, String text) {
     Integer n = text == null ? null : integer(text, 0, Integer.MAX_VALUE);
     if (n == null) {

@@ -335,30 +335,14 @@ public final class KeepalivedParser {
             col++;
           }
           if (word.length() > MAX_WORD_CHARS) {
-            throw new KeepalivedSyntaxException(
-                name,
-                wordLine,
-                wordCol,
-                "a word longer than "
-                    + MAX_WORD_CHARS
-                    + " characters (expected: at most "
-                    + MAX_WORD_CHARS
-                    + ")");
+            throw wordTooLong(name, wordLine, wordCol);
           }
         }
         continue;
       }
       word.append(c);
       if (word.length() > MAX_WORD_CHARS) {
-        throw new KeepalivedSyntaxException(
-            name,
-            wordLine,
-            wordCol,
-            "a word longer than "
-                + MAX_WORD_CHARS
-                + " characters (expected: at most "
-                + MAX_WORD_CHARS
-                + ")");
+        throw wordTooLong(name, wordLine, wordCol);
       }
       i++;
       col++;
@@ -391,6 +375,18 @@ public final class KeepalivedParser {
     }
     stack.add(s.block());
     owners.add(s);
+  }
+
+  private static KeepalivedSyntaxException wordTooLong(String name, int line, int col) {
+    return new KeepalivedSyntaxException(
+        name,
+        line,
+        col,
+        "a word longer than "
+            + MAX_WORD_CHARS
+            + " characters (expected: at most "
+            + MAX_WORD_CHARS
+            + ")");
   }
 
   private static void finishWord(List<Word> words, StringBuilder word, int line, int col) {

@@ -423,14 +423,23 @@ public final class Metrics implements EngineListener {
   }
 
   private AtomicInteger state(String instance) {
-    return states.computeIfAbsent(
+    return instanceGauge(states, instance, "vrrp.state", "0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT");
+  }
+
+  /**
+   * An instance's integer gauge {@code name}, registered on its first use (and removed with the
+   * instance's other meters).
+   */
+  private AtomicInteger instanceGauge(
+      Map<String, AtomicInteger> gauges, String instance, String name, String description) {
+    return gauges.computeIfAbsent(
         instance,
         i -> {
           AtomicInteger v = new AtomicInteger();
           instanceMeter(
               i,
-              Gauge.builder("vrrp.state", v, AtomicInteger::get)
-                  .description("0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT")
+              Gauge.builder(name, v, AtomicInteger::get)
+                  .description(description)
                   .tag("instance", i)
                   .register(registry));
           return v;
@@ -442,34 +451,19 @@ public final class Metrics implements EngineListener {
   }
 
   private AtomicInteger priority(String instance) {
-    return priorities.computeIfAbsent(
+    return instanceGauge(
+        priorities,
         instance,
-        i -> {
-          AtomicInteger v = new AtomicInteger();
-          instanceMeter(
-              i,
-              Gauge.builder("vrrp.priority.effective", v, AtomicInteger::get)
-                  .description("The priority the instance advertises now")
-                  .tag("instance", i)
-                  .register(registry));
-          return v;
-        });
+        "vrrp.priority.effective",
+        "The priority the instance advertises now");
   }
 
   private AtomicInteger conflict(String instance) {
-    return conflicts.computeIfAbsent(
+    return instanceGauge(
+        conflicts,
         instance,
-        i -> {
-          AtomicInteger v = new AtomicInteger();
-          instanceMeter(
-              i,
-              Gauge.builder("vrrp.conflict", v, AtomicInteger::get)
-                  .description(
-                      "Peers in conflict with the instance now: they claim its VRID but their adverts are dropped")
-                  .tag("instance", i)
-                  .register(registry));
-          return v;
-        });
+        "vrrp.conflict",
+        "Peers in conflict with the instance now: they claim its VRID but their adverts are dropped");
   }
 
   /** The {@code vrrp_state} value of a state. */

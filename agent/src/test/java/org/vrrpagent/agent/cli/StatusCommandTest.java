@@ -55,7 +55,10 @@ class StatusCommandTest {
             List.of("198.18.0.53/24"),
             TAKEN.minusSeconds(150),
             List.of("198.18.0.53/24"),
-            List.of());
+            List.of(),
+            "vrrp",
+            -1,
+            -1);
     InstanceStatus backup =
         new InstanceStatus(
             "rdns1",
@@ -70,7 +73,10 @@ class StatusCommandTest {
             List.of("198.18.0.54/24", "fd00:198:18::54/64"),
             TAKEN.minus(Duration.ofHours(26)),
             List.of(),
-            List.of());
+            List.of(),
+            "vrrp",
+            -1,
+            -1);
     assertThat(render(snapshot(master, backup)))
         .isEqualTo(
             """
@@ -103,7 +109,10 @@ class StatusCommandTest {
             List.of("198.18.0.100/24"),
             TAKEN.minusSeconds(17),
             List.of(),
-            List.of());
+            List.of(),
+            "vrrp",
+            -1,
+            -1);
     assertThat(render(snapshot(ranked)).lines())
         .contains(
             "  web: priority 140 = priority-order file: rank 2 of 3 (200), check web_ok down: -60");
@@ -130,7 +139,10 @@ class StatusCommandTest {
             List.of("198.18.0.53/24"),
             null,
             null,
-            List.of());
+            List.of(),
+            "vrrp",
+            -1,
+            -1);
     assertThat(render(snapshot(low)).lines())
         .contains(
             "rdns0     BACKUP  1 (base 100)  -       -      198.18.0.53/24",
@@ -163,7 +175,10 @@ class StatusCommandTest {
                     "VRRPv2 from 198.18.0.12 (expected: VRRPv3)",
                     TAKEN.minusSeconds(590),
                     TAKEN.minusSeconds(1),
-                    589)));
+                    589)),
+            "vrrp",
+            -1,
+            -1);
     assertThat(render(snapshot(master)).lines())
         .contains(
             "rdns1     MASTER (conflict)  100       198.18.0.11  15:23:40, 10 min ago  198.18.0.54/24 (held)",
@@ -203,7 +218,10 @@ class StatusCommandTest {
                         List.of("198.18.0.53/24"),
                         TAKEN,
                         List.of("198.18.0.53/24"),
-                        List.of()))));
+                        List.of(),
+                        "vrrp",
+                        -1,
+                        -1))));
     List<String> fields = List.copyOf(json.get("instances").get(0).propertyNames());
     assertThat(fields)
         .containsExactly(

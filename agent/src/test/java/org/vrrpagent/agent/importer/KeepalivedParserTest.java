@@ -143,6 +143,10 @@ class KeepalivedParserTest {
         .hasMessageContaining("nested more than 32 deep (expected: at most 32)");
     assertThatThrownBy(() -> parse("a\0b"))
         .hasMessage("k.conf:1:2: a NUL byte (expected: a text file)");
+    String tooLong = "x".repeat(KeepalivedParser.MAX_WORD_CHARS + 1);
+    String words = "k.conf:1:3: a word longer than 65536 characters (expected: at most 65536)";
+    assertThatThrownBy(() -> parse("a " + tooLong)).hasMessage(words);
+    assertThatThrownBy(() -> parse("a \"" + tooLong + "\"")).hasMessage(words);
   }
 
   @Test

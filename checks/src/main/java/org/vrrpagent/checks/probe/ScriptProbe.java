@@ -23,7 +23,8 @@ import org.vrrpagent.checks.ScriptProbeSpec;
  * holding stdout does not keep the run open); at the timeout the group gets SIGTERM and, after
  * {@code kill-grace}, SIGKILL; when the program exits, anything it left in its group is terminated
  * the same way. With {@code user}, {@code setpriv} switches to that user's uid, primary gid and
- * supplementary groups before exec.
+ * supplementary groups before exec; the primary gid comes from /etc/passwd ({@link PasswdFile},
+ * read again only when it changed).
  */
 final class ScriptProbe implements Probe {
   private final ScriptProbeSpec spec;
@@ -37,7 +38,7 @@ final class ScriptProbe implements Probe {
   List<String> command() {
     List<String> cmd = new ArrayList<>();
     if (spec.user() != null && !spec.user().equals(System.getProperty("user.name"))) {
-      long gid = primaryGid(spec.user());
+      long gid = PasswdFile.SYSTEM.primaryGid(spec.user());
       cmd.addAll(
           List.of("setpriv", "--reuid=" + spec.user(), "--regid=" + gid, "--init-groups", "--"));
     }
@@ -97,7 +98,7 @@ final class ScriptProbe implements Probe {
    * @throws InvalidOptionException naming the user and what to do
    */
   static void checkUserSwitch(String user, long effectiveCapabilities) {
-    primaryGid(user);
+    PasswdFile.SYSTEM.primaryGid(user);
     if (user.equals(System.getProperty("user.name"))) {
       return;
     }
@@ -126,27 +127,5 @@ final class ScriptProbe implements Probe {
       return 0;
     }
     return 0;
-  }
-
-  /** The user's primary group from /etc/passwd (setpriv needs a numeric or named gid). */
-  static long primaryGid(String user) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
-        String[] f = line.split(":");
-        if (f.length >= 4 && f[0].equals(user)) {
-          return Long.parseLong(f[3]);
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      throw new InvalidOptionException(
-          "user",
-          "user \""
-              + user
-              + "\": cannot read /etc/passwd: "
-              + e.getMessage()
-              + " (expected: a readable /etc/passwd)");
-    }
-    throw new InvalidOptionException(
-        "user", "user \"" + user + "\" is not in /etc/passwd (expected: a user of this host)");
   }
 }

@@ -91,7 +91,7 @@ public final class Engine implements AutoCloseable {
   // Engine thread only (and the configuring thread before start, under the call() hand-over).
   private final Map<String, RouterBinding> bindings = new LinkedHashMap<>();
   private final Map<String, Unit> units = new LinkedHashMap<>();
-  private final Map<Object, List<RouterBinding>> byTransport = new LinkedHashMap<>();
+  private final Map<Object, LinkRouters> byTransport = new LinkedHashMap<>();
   private final Map<String, RouterTimers> timers = new LinkedHashMap<>();
 
   /** The timer events, made once: a fired timer allocates no event. */
@@ -112,11 +112,14 @@ public final class Engine implements AutoCloseable {
   private boolean scratchInUse;
 
   /**
-   * While the engine thread handles a deferred packet: the time it was received, which is the time
-   * its events happen at (a backup's down timer counts from the advert's arrival, not from when the
-   * engine thread got to it). {@code Long.MIN_VALUE} otherwise. Engine thread only.
+   * While the engine thread handles a packet: the time the transport read it, which is the time its
+   * events happen at. A backup's down timer counts from the advert's arrival, not from when the
+   * engine thread got to it: after a priority-0 advert the takeover comes Skew_Time after the
+   * packet, as the RFC says, however long the hand-over from the receive thread took (0.5 to 2.5 ms
+   * measured in the lab, the wake-up of a parked thread), and a deferred repeat counts from its
+   * arrival too. {@code Long.MIN_VALUE} otherwise. Engine thread only.
    */
-  private long deferredPacketNanos = Long.MIN_VALUE;
+  private long packetNanos = Long.MIN_VALUE;
 
   /** The time of the last event handled: event times never go backwards. Engine thread only. */
   private long lastEventNanos = Long.MIN_VALUE;
@@ -238,7 +241,7 @@ public final class Engine implements AutoCloseable {
             timers.remove(name).cancelAll();
             units.remove(name);
             RouterBinding b = bindings.remove(name);
-            List<RouterBinding> sharing = byTransport.get(b.transportKey());
+            LinkRouters sharing = byTransport.get(b.transportKey());
             sharing.remove(b);
             if (sharing.isEmpty()) {
               byTransport.remove(b.transportKey());
@@ -259,27 +262,27 @@ public final class Engine implements AutoCloseable {
     if (bindings.containsKey(binding.name())) {
       throw new IllegalArgumentException("router '" + binding.name() + "' added twice");
     }
-    for (RouterBinding other : byTransport.getOrDefault(binding.transportKey(), List.of())) {
-      if (other.config().vrid() == binding.config().vrid() && other.isCarp() == binding.isCarp()) {
-        throw new IllegalArgumentException(
-            "routers '"
-                + other.name()
-                + "' and '"
-                + binding.name()
-                + "' share "
-                + (binding.isCarp() ? "vhid " : "VRID ")
-                + binding.config().vrid()
-                + " on one link (expected: one router per "
-                + (binding.isCarp() ? "vhid" : "VRID")
-                + ")");
-      }
+    LinkRouters link = byTransport.get(binding.transportKey());
+    RouterBinding other = link == null ? null : link.get(binding.isCarp(), binding.config().vrid());
+    if (other != null) {
+      throw new IllegalArgumentException(
+          "routers '"
+              + other.name()
+              + "' and '"
+              + binding.name()
+              + "' share "
+              + (binding.isCarp() ? "vhid " : "VRID ")
+              + binding.config().vrid()
+              + " on one link (expected: one router per "
+              + (binding.isCarp() ? "vhid" : "VRID")
+              + ")");
     }
   }
 
   private void addBinding(RouterBinding binding) {
     checkBinding(binding);
     bindings.put(binding.name(), binding);
-    byTransport.computeIfAbsent(binding.transportKey(), k -> new ArrayList<>()).add(binding);
+    byTransport.computeIfAbsent(binding.transportKey(), k -> new LinkRouters()).add(binding);
     routerNames = List.copyOf(bindings.keySet());
     timers.put(binding.name(), new RouterTimers(binding));
   }
@@ -288,7 +291,8 @@ public final class Engine implements AutoCloseable {
 
   /**
    * Removes virtual addresses a crashed previous run left on the interfaces, then starts every
-   * router (INIT → BACKUP, or MASTER for an address owner). Returns when the routers started.
+   * router (INIT → BACKUP, or MASTER for an address owner). Returns when the routers started; a
+   * {@link TakeoverRehearsal} then warms the takeover path on a thread of its own.
    */
   public synchronized void start() {
     if (started) {
@@ -300,18 +304,22 @@ public final class Engine implements AutoCloseable {
       removeLeftoversNow(b);
     }
     started = true;
-    call(
-        () -> {
-          long now = scheduler.nanoTime();
-          List<Unit> done = new ArrayList<>();
-          for (Unit unit : units.values()) {
-            if (!done.contains(unit)) {
-              done.add(unit);
-              execute(unit.startup(now));
-            }
-          }
-          return null;
-        });
+    List<RouterBinding> rehearsed =
+        call(
+            () -> {
+              long now = scheduler.nanoTime();
+              List<Unit> done = new ArrayList<>();
+              for (Unit unit : units.values()) {
+                if (!done.contains(unit)) {
+                  done.add(unit);
+                  execute(unit.startup(now));
+                }
+              }
+              return TakeoverRehearsal.shapes(List.copyOf(bindings.values()));
+            });
+    if (!rehearsed.isEmpty()) {
+      scheduler.warmUp(() -> TakeoverRehearsal.run(rehearsed, TakeoverRehearsal.ROUNDS));
+    }
   }
 
   /**
@@ -401,7 +409,8 @@ public final class Engine implements AutoCloseable {
   /**
    * A transport's I/O thread hands over a packet: it is only queued here (at most {@link
    * #MAX_PENDING_PACKETS}); decoding, demultiplexing and every report about it (drops included)
-   * happen on the engine thread, in {@link #handlePacket}.
+   * happen on the engine thread, in {@link #handlePacket}, at the packet's {@link
+   * InboundPacket#receivedNanos arrival time}.
    */
   public void receive(Object transportKey, InboundPacket packet) {
     receive(transportKey, packet, false);
@@ -470,9 +479,7 @@ public final class Engine implements AutoCloseable {
     Runnable task =
         () -> {
           pendingPackets.decrementAndGet();
-          if (repeated) {
-            deferredPacketNanos = packet.receivedNanos();
-          }
+          packetNanos = packet.receivedNanos();
           try {
             handlePacket(transportKey, packet);
           } catch (RuntimeException e) {
@@ -483,7 +490,7 @@ public final class Engine implements AutoCloseable {
                 e.toString(),
                 e);
           } finally {
-            deferredPacketNanos = Long.MIN_VALUE;
+            packetNanos = Long.MIN_VALUE;
           }
         };
     boolean queued;
@@ -576,7 +583,7 @@ public final class Engine implements AutoCloseable {
                       + (started ? " after shutdown" : " before start")));
       return;
     }
-    List<RouterBinding> candidates = byTransport.get(transportKey);
+    LinkRouters candidates = byTransport.get(transportKey);
     if (candidates == null) {
       // Its routers were removed by a reload; the transport is closing.
       safely(
@@ -607,10 +614,10 @@ public final class Engine implements AutoCloseable {
    * anything else reads the packet: a replay must not even reach the repeated-advert shortcut).
    * Null when dropped (and reported).
    */
-  private InboundPacket authenticated(List<RouterBinding> candidates, InboundPacket packet) {
+  private InboundPacket authenticated(LinkRouters candidates, InboundPacket packet) {
     byte[] m = packet.vrrpMessage();
     // Byte 1 is the VRID: it only chooses whose secret to check the packet with.
-    RouterBinding b = m.length < 2 ? null : bindingFor(candidates, false, m[1] & 0xff);
+    RouterBinding b = m.length < 2 ? null : candidates.get(false, m[1] & 0xff);
     if (b == null || b.hmac().isEmpty()) {
       return packet;
     }
@@ -637,13 +644,12 @@ public final class Engine implements AutoCloseable {
         packet.sourceOnLink());
   }
 
-  private void decodeAndDispatch(
-      List<RouterBinding> candidates, boolean carp, InboundPacket packet) {
+  private void decodeAndDispatch(LinkRouters candidates, boolean carp, InboundPacket packet) {
     Event repeated = repeatedAdvert(candidates, carp, packet);
     if (repeated != null) {
       // Byte for byte the advert last decoded for this router, with the same IP header fields:
       // the decode (a pure function of both) would give the same result again.
-      RouterBinding b = bindingFor(candidates, carp, packet.vrrpMessage()[1] & 0xff);
+      RouterBinding b = candidates.get(carp, packet.vrrpMessage()[1] & 0xff);
       if (dispatch(b.name(), repeated)) {
         advertReceived(b);
       }
@@ -663,15 +669,7 @@ public final class Engine implements AutoCloseable {
         // The TTL rule: 255, or the source's own window when it is a unicast peer across
         // routers. Routers sharing a transport share its peers; should their windows differ,
         // the packet is decoded with the widest and the router it is for checks its own below.
-        TtlWindow ttl = TtlWindow.RFC;
-        boolean first = true;
-        for (RouterBinding b : candidates) {
-          if (!b.isCarp()) {
-            TtlWindow w = b.ttlWindow(packet.source());
-            ttl = first ? w : ttl.union(w);
-            first = false;
-          }
-        }
+        TtlWindow ttl = candidates.decodeWindow(packet.source());
         ReceivedAdvertisement advert = AdvertisementCodec.decode(packet.vrrpMessage(), ip, ttl);
         event = new Event.AdvertReceived(advert);
         id = advert.advertisement().vrid();
@@ -690,32 +688,31 @@ public final class Engine implements AutoCloseable {
                       + (carp ? " (CARP)" : "")));
       return;
     }
-    for (RouterBinding b : candidates) {
-      if (b.isCarp() == carp && b.config().vrid() == id) {
-        TtlWindow own = carp ? TtlWindow.RFC : b.ttlWindow(packet.source());
-        if (!own.contains(packet.ttlOrHopLimit())) {
-          safely(
-              b.name(),
-              () ->
-                  listener.dropped(
-                      b.name(),
-                      own.isRfc() ? DropReason.TTL : DropReason.PEER_TTL,
-                      "from "
-                          + AddressText.of(packet.source())
-                          + ": TTL "
-                          + packet.ttlOrHopLimit()
-                          + " (expected: "
-                          + own
-                          + (own.isRfc() ? ")" : ", the peer's min-ttl..max-ttl)")));
-          return;
-        }
-        // Counted as received only when the router accepted it: its drops have their reasons.
-        timers.get(b.name()).rememberReceived(packet, event);
-        if (dispatch(b.name(), event)) {
-          advertReceived(b);
-        }
+    RouterBinding b = candidates.get(carp, id);
+    if (b != null) {
+      TtlWindow own = carp ? TtlWindow.RFC : b.ttlWindow(packet.source());
+      if (!own.contains(packet.ttlOrHopLimit())) {
+        safely(
+            b.name(),
+            () ->
+                listener.dropped(
+                    b.name(),
+                    own.isRfc() ? DropReason.TTL : DropReason.PEER_TTL,
+                    "from "
+                        + AddressText.of(packet.source())
+                        + ": TTL "
+                        + packet.ttlOrHopLimit()
+                        + " (expected: "
+                        + own
+                        + (own.isRfc() ? ")" : ", the peer's min-ttl..max-ttl)")));
         return;
       }
+      // Counted as received only when the router accepted it: its drops have their reasons.
+      timers.get(b.name()).rememberReceived(packet, event);
+      if (dispatch(b.name(), event)) {
+        advertReceived(b);
+      }
+      return;
     }
     safely(
         null,
@@ -738,27 +735,84 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  /** The router of that protocol with that VRID (VHID for CARP) on the link, or null. */
-  private static RouterBinding bindingFor(List<RouterBinding> candidates, boolean carp, int id) {
-    for (int i = 0; i < candidates.size(); i++) {
-      RouterBinding b = candidates.get(i);
-      if (b.isCarp() == carp && b.config().vrid() == id) {
-        return b;
+  /**
+   * The routers on one transport, indexed by VRID (CARP: by vhid): a packet finds its router
+   * without a search, and the TTL window it is decoded with is RFC's unless a router here has
+   * unicast peers with their own windows. Engine thread only.
+   */
+  private static final class LinkRouters {
+    private final List<RouterBinding> all = new ArrayList<>();
+
+    /** VRRP routers by VRID in 0..255, CARP routers by vhid in 256..511. */
+    private final RouterBinding[] byId = new RouterBinding[512];
+
+    /**
+     * VRRP routers with peer TTL windows: only then does the decode window depend on the source.
+     */
+    private int withPeerTtl;
+
+    private static int slot(boolean carp, int id) {
+      return (carp ? 256 : 0) + id;
+    }
+
+    void add(RouterBinding b) {
+      all.add(b);
+      byId[slot(b.isCarp(), b.config().vrid())] = b;
+      if (!b.isCarp() && !b.peerTtl().isEmpty()) {
+        withPeerTtl++;
       }
     }
-    return null;
+
+    void remove(RouterBinding b) {
+      if (all.remove(b)) {
+        byId[slot(b.isCarp(), b.config().vrid())] = null;
+        if (!b.isCarp() && !b.peerTtl().isEmpty()) {
+          withPeerTtl--;
+        }
+      }
+    }
+
+    boolean isEmpty() {
+      return all.isEmpty();
+    }
+
+    /** The router of that protocol with that VRID (vhid for CARP) on the link, or null. */
+    RouterBinding get(boolean carp, int id) {
+      return id < 0 || id > 255 ? null : byId[slot(carp, id)];
+    }
+
+    /**
+     * The TTL rule a VRRP packet from {@code source} is decoded with: 255, or the source's own
+     * window when it is a unicast peer across routers. Routers sharing a transport share its peers;
+     * should their windows differ, the packet is decoded with the widest and the router it is for
+     * checks its own.
+     */
+    TtlWindow decodeWindow(InetAddress source) {
+      if (withPeerTtl == 0) {
+        return TtlWindow.RFC;
+      }
+      TtlWindow ttl = null;
+      for (int i = 0; i < all.size(); i++) {
+        RouterBinding b = all.get(i);
+        if (!b.isCarp()) {
+          TtlWindow w = b.ttlWindow(source);
+          ttl = ttl == null ? w : ttl.union(w);
+        }
+      }
+      return ttl;
+    }
   }
 
   /**
    * The event decoded last for this packet's router when the packet repeats it exactly; or null.
    */
-  private Event repeatedAdvert(List<RouterBinding> candidates, boolean carp, InboundPacket p) {
+  private Event repeatedAdvert(LinkRouters candidates, boolean carp, InboundPacket p) {
     byte[] m = p.vrrpMessage();
     if (m.length < 2) {
       return null;
     }
     // Byte 1 is the VRID in VRRP v2 and v3, and the VHID in CARP.
-    RouterBinding b = bindingFor(candidates, carp, m[1] & 0xff);
+    RouterBinding b = candidates.get(carp, m[1] & 0xff);
     return b == null ? null : timers.get(b.name()).repeated(p);
   }
 
@@ -776,13 +830,13 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * The time of the event being dispatched: now, or for a deferred packet the time it was received
-   * (never before the previous event's time, never after now).
+   * The time of the event being dispatched: now, or for a packet the time it was received (never
+   * before the previous event's time, never after now).
    */
   private long eventNanos() {
     long now = scheduler.nanoTime();
-    if (deferredPacketNanos != Long.MIN_VALUE && deferredPacketNanos < now) {
-      now = Math.max(deferredPacketNanos, lastEventNanos);
+    if (packetNanos != Long.MIN_VALUE && packetNanos < now) {
+      now = Math.max(packetNanos, lastEventNanos);
     }
     lastEventNanos = now;
     return now;
@@ -801,6 +855,11 @@ public final class Engine implements AutoCloseable {
           scratch.timers = timers.get(router);
           single.router().handle(event, eventNanos(), scratch);
           execute(router, scratch);
+          if (single.router() instanceof VirtualRouter vr && vr.state() == VrrpState.BACKUP) {
+            // Encoded ahead (cached: nothing to do while the priority stays), so that the
+            // takeover advert goes out without being built and encoded after the down timer.
+            scratch.timers.prepare(bindings.get(router), vr.takeoverAdvert());
+          }
           return !containsDrop(scratch);
         } finally {
           scratch.clear();
@@ -1112,6 +1171,14 @@ public final class Engine implements AutoCloseable {
       for (int i = 0; i < destinations.size(); i++) {
         destinationBytes[i] = destinations.get(i).getAddress();
       }
+      // Made here, not at first use: a backup arms its first advertisement timer at its takeover,
+      // between the down timer and the takeover advert. The down timer is precise: the takeover
+      // advert follows it.
+      for (TimerName t : TimerName.values()) {
+        Event fired = FIRED[t.ordinal()];
+        byName[t.ordinal()] =
+            scheduler.timer(() -> dispatch(router, fired), t == TimerName.MASTER_DOWN);
+      }
     }
 
     void rememberReceived(InboundPacket p, Event event) {
@@ -1135,31 +1202,37 @@ public final class Engine implements AutoCloseable {
     }
 
     void arm(TimerName timer, long deadlineNanos) {
-      EngineScheduler.Timer t = byName[timer.ordinal()];
-      if (t == null) {
-        Event fired = FIRED[timer.ordinal()];
-        t = scheduler.timer(() -> dispatch(router, fired));
-        byName[timer.ordinal()] = t;
-      }
-      t.arm(deadlineNanos);
+      byName[timer.ordinal()].arm(deadlineNanos);
     }
 
     void cancel(TimerName timer) {
-      EngineScheduler.Timer t = byName[timer.ordinal()];
-      if (t != null) {
-        t.cancel();
-      }
+      byName[timer.ordinal()].cancel();
     }
 
     void cancelAll() {
       for (EngineScheduler.Timer t : byName) {
-        if (t != null) {
-          t.cancel();
-        }
+        t.cancel();
       }
     }
 
+    /** Encodes {@code s} for every destination ahead of its sending (nothing signed yet). */
+    void prepare(RouterBinding b, Action.SendAdvertisement s) {
+      for (int i = 0; i < destinations.size(); i++) {
+        encoded(b, s, i);
+      }
+    }
+
+    /** The message for {@code destination}, encoded once per advert and signed for every send. */
     byte[] message(RouterBinding b, Action.SendAdvertisement s, int destination) {
+      byte[] m = encoded(b, s, destination);
+      if (authenticator != null) {
+        // The VRRP message stays; the trailer (sequence and HMAC) is new for every send.
+        authenticator.sign(m, encodedSourceBytes, destinationBytes[destination]);
+      }
+      return m;
+    }
+
+    private byte[] encoded(RouterBinding b, Action.SendAdvertisement s, int destination) {
       InetAddress source = b.transport().sourceAddress();
       if (s.advert() != encodedAdvert || !source.equals(encodedSource)) {
         java.util.Arrays.fill(messages, null);
@@ -1176,10 +1249,6 @@ public final class Engine implements AutoCloseable {
           m = java.util.Arrays.copyOf(m, AdvertAuthenticator.signedLength(m.length));
         }
         messages[destination] = m;
-      }
-      if (authenticator != null) {
-        // The VRRP message stays; the trailer (sequence and HMAC) is new for every send.
-        authenticator.sign(m, encodedSourceBytes, destinationBytes[destination]);
       }
       return m;
     }

@@ -95,6 +95,14 @@ public interface EngineScheduler {
     };
   }
 
+  /**
+   * Runs {@code work} once on a thread of its own, never the engine thread, to warm code that the
+   * engine runs rarely but must run fast (a takeover: {@code TakeoverRehearsal}). {@code work} must
+   * touch nothing the engine uses. By default it does not run (the simulation's virtual clock has
+   * no JIT to warm).
+   */
+  default void warmUp(Runnable work) {}
+
   /** Runs {@code task} on the address lane, after the tasks already given to it. */
   void executeBlocking(Runnable task);
 
@@ -116,6 +124,16 @@ public interface EngineScheduler {
    * @return true when the address lane finished in time
    */
   boolean stop(long deadlineNanos);
+
+  /**
+   * As {@link #timer(Runnable)}; a {@code precise} timer is one whose lateness matters (a backup's
+   * Master_Down_Timer: the takeover advert follows it), which {@link RealTimeScheduler} waits for
+   * actively over its last stretch instead of relying on a parked thread's wake-up. By default the
+   * same as {@link #timer(Runnable)}.
+   */
+  default Timer timer(Runnable task, boolean precise) {
+    return timer(task);
+  }
 
   /** A timer that may be armed again after it ran or was cancelled ({@link #timer}). */
   interface Timer extends Cancellable {

@@ -19,7 +19,15 @@ public final class TimerHeap {
 
   /** A timer that runs {@code task} when it is due; not armed yet. */
   public Timer timer(Runnable task) {
-    return new Timer(this, task);
+    return timer(task, false);
+  }
+
+  /**
+   * A timer that runs {@code task} when it is due; not armed yet. A {@code precise} one is a
+   * deadline whose lateness matters ({@link #nextIsPrecise}): its owner may wait for it actively.
+   */
+  public Timer timer(Runnable task, boolean precise) {
+    return new Timer(this, task, precise);
   }
 
   /** Armed timers. */
@@ -30,6 +38,11 @@ public final class TimerHeap {
   /** The earliest deadline, or {@link Long#MAX_VALUE} when nothing is armed. */
   public long nextDeadlineNanos() {
     return size == 0 ? Long.MAX_VALUE : heap[0].atNanos;
+  }
+
+  /** Whether the earliest timer is a precise one. */
+  public boolean nextIsPrecise() {
+    return size > 0 && heap[0].precise;
   }
 
   /**
@@ -140,13 +153,15 @@ public final class TimerHeap {
   public static final class Timer implements EngineScheduler.Timer {
     private final TimerHeap owner;
     private final Runnable task;
+    private final boolean precise;
     private long atNanos;
     private long order;
     private int index = -1;
 
-    private Timer(TimerHeap owner, Runnable task) {
+    private Timer(TimerHeap owner, Runnable task, boolean precise) {
       this.owner = owner;
       this.task = task;
+      this.precise = precise;
     }
 
     @Override

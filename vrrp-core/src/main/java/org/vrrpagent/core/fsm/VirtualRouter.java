@@ -73,6 +73,11 @@ public final class VirtualRouter implements Router {
 
   private boolean downTimerSkewOnly;
 
+  /** Why the takeover happens if the down timer expires: written when it starts, not at expiry. */
+  private String downTimerReason = DOWN_TIMER_EXPIRED;
+
+  private static final String DOWN_TIMER_EXPIRED = "master down timer expired";
+
   /**
    * The preempt delay ran out since we last entered BACKUP: lower-priority masters are preempted.
    */
@@ -279,11 +284,7 @@ public final class VirtualRouter implements Router {
         if (state != VrrpState.BACKUP) {
           throw new IllegalStateException("master-down timer in " + state);
         }
-        String reason =
-            downTimerSkewOnly
-                ? "master " + text(masterAddress) + " left (priority 0), skew time expired"
-                : "master down timer expired";
-        becomeMasterOrWait(reason, now, out);
+        becomeMasterOrWait(downTimerReason, now, out);
       }
       case PREEMPT_DELAY -> {
         if (state != VrrpState.BACKUP) {
@@ -777,6 +778,11 @@ public final class VirtualRouter implements Router {
     TimerIntervals t = timers();
     downTimerStartNanos = now;
     downTimerSkewOnly = skewOnly;
+    // Built now, Skew_Time ahead of the takeover, rather than between the timer and the advert.
+    downTimerReason =
+        skewOnly
+            ? "master " + text(masterAddress) + " left (priority 0), skew time expired"
+            : DOWN_TIMER_EXPIRED;
     arm(
         TimerName.MASTER_DOWN,
         now + (skewOnly ? t.skewTimeNanos() : t.masterDownIntervalNanos()),
@@ -789,6 +795,15 @@ public final class VirtualRouter implements Router {
         TimerName.ADVERTISEMENT,
         now + config.advertIntervalCentis() * TimerIntervals.NANOS_PER_CENTI,
         out);
+  }
+
+  /**
+   * The advert this router sends when it becomes master with its present priority, built ahead: a
+   * backup's takeover then sends this very object (which the engine has encoded by then), so the
+   * takeover advert costs no construction between the down timer and the wire.
+   */
+  public SendAdvertisement takeoverAdvert() {
+    return sendAction(priority);
   }
 
   private SendAdvertisement sendAction(int advertisedPriority) {

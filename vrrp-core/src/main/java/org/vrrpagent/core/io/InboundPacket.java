@@ -10,7 +10,9 @@ import java.util.Objects;
  * @param source the IP source address
  * @param destination the IP destination address (the group or our unicast address)
  * @param ttlOrHopLimit the IPv4 TTL or IPv6 hop limit as received
- * @param receivedNanos {@link System#nanoTime()} when the transport read the packet
+ * @param receivedNanos the engine clock's time ({@link System#nanoTime()} on a host) when the
+ *     transport read the packet: the time the engine handles it at (a time ahead of the engine's
+ *     clock counts as now)
  * @param sourceOnLink the transport found the source in a subnet of the receiving interface (IPv4)
  *     or link-local (IPv6): a fact for the receive policy, which decides
  */

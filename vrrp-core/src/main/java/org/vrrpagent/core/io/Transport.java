@@ -30,6 +30,12 @@ public interface Transport extends AutoCloseable {
    */
   InetAddress sourceAddress();
 
+  /**
+   * Runs the send path without sending anything, so that the first real send runs code that ran
+   * before (a backup's first advert is its takeover). By default nothing.
+   */
+  default void rehearseSend() {}
+
   /** The interface this transport is bound to. */
   String interfaceName();
 

@@ -261,7 +261,7 @@ public final class RawSocketTransport implements Transport {
       throw e;
     }
     RawSocketTransport t = new RawSocketTransport(options, facts, fd, source, consumer);
-    t.warmUpSendPath();
+    t.rehearseSend();
     t.receiver =
         Thread.ofPlatform()
             .name("vrrp-rx-" + name + (options.family() == AddressFamily.IPV4 ? "-v4" : "-v6"))
@@ -471,12 +471,14 @@ public final class RawSocketTransport implements Transport {
   }
 
   /**
-   * Runs the send path once against descriptor -1, which the kernel refuses ({@code EBADF}):
-   * nothing leaves the host, but a backup's first advert (at its takeover) then runs code that has
-   * run before: the socket address made and cached, the header written, the {@code sendto} / {@code
-   * sendmsg} downcall linked.
+   * Runs the send path against descriptor -1, which the kernel refuses ({@code EBADF}): nothing
+   * leaves the host, but a backup's first advert (at its takeover) then runs code that has run
+   * before: the socket address made and cached, the header written, the {@code sendto} / {@code
+   * sendmsg} downcall linked. Once at open; the engine's takeover rehearsal repeats it until it is
+   * compiled.
    */
-  private void warmUpSendPath() {
+  @Override
+  public void rehearseSend() {
     synchronized (sendLock) {
       try {
         sendOn(-1, new byte[8], group());

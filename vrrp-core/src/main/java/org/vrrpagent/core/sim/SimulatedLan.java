@@ -178,6 +178,19 @@ public final class SimulatedLan {
     return transitions.stream().filter(t -> t.to() == state && t.atNanos() >= fromNanos).toList();
   }
 
+  /**
+   * When a router of {@code host} first became MASTER at or after {@code fromNanos}.
+   *
+   * @throws IllegalStateException when none did; the message tells the LAN's {@link #story}
+   */
+  public long becameMasterAtNanos(String host, long fromNanos) {
+    return transitionsTo(VrrpState.MASTER, fromNanos).stream()
+        .filter(t -> t.host().equals(host))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException(host + " never became master\n" + story()))
+        .atNanos();
+  }
+
   /** Every announcement round of every host, oldest first. */
   public List<SimulatedAnnouncer.Announcement> announcements() {
     return List.copyOf(announcements);

@@ -195,4 +195,19 @@ class TimerHeapTest {
       t.task().run();
     }
   }
+
+  @Test
+  void theHeapTellsWhetherItsEarliestTimerIsPrecise() {
+    TimerHeap heap = new TimerHeap();
+    TimerHeap.Timer plain = heap.timer(() -> {});
+    TimerHeap.Timer precise = heap.timer(() -> {}, true);
+    assertThat(heap.nextIsPrecise()).as("empty").isFalse();
+    plain.arm(10);
+    precise.arm(20);
+    assertThat(heap.nextIsPrecise()).as("a plain timer first").isFalse();
+    precise.arm(5);
+    assertThat(heap.nextIsPrecise()).as("the precise one moved first").isTrue();
+    precise.cancel();
+    assertThat(heap.nextIsPrecise()).as("cancelled").isFalse();
+  }
 }

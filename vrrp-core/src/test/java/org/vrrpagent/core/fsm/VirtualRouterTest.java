@@ -131,6 +131,22 @@ class VirtualRouterTest {
   }
 
   @Test
+  @DisplayName(
+      "the takeover advert is built ahead: the backup's takeover sends the very object, at its priority of the moment")
+  void takeoverAdvertIsBuiltAhead() {
+    VirtualRouter r = new VirtualRouter(config(100));
+    r.handle(new Startup(), 0);
+    r.handle(new PriorityChanged(90), S);
+    SendAdvertisement prepared = r.takeoverAdvert();
+    assertThat(prepared.advert().priority()).isEqualTo(90);
+    assertThat(r.takeoverAdvert()).as("cached while the priority stays").isSameAs(prepared);
+    List<Action> actions = r.handle(new TimerFired(TimerName.MASTER_DOWN), 5 * S);
+    assertThat(actions.stream().filter(a -> a instanceof SendAdvertisement).toList())
+        .singleElement()
+        .isSameAs(prepared);
+  }
+
+  @Test
   @DisplayName("RFC 9568 §6.4.2: master-down timer expiry makes the backup master")
   void downTimerMakesMaster() {
     VirtualRouter r = new VirtualRouter(config(100));

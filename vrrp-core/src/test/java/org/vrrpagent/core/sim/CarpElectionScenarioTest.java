@@ -43,12 +43,7 @@ class CarpElectionScenarioTest {
   }
 
   private long masterAt(String node, long fromNanos) {
-    return lan.transitions().stream()
-        .filter(
-            t -> t.host().equals(node) && t.to() == VrrpState.MASTER && t.atNanos() >= fromNanos)
-        .findFirst()
-        .orElseThrow(() -> new AssertionError(node + " never became master\n" + lan.story()))
-        .atNanos();
+    return lan.becameMasterAtNanos(node, fromNanos);
   }
 
   @Test
