@@ -308,7 +308,11 @@ final class AgentLab implements AutoCloseable {
    * 127.0.0.1:9740), by name with labels: {@code vrrp_rx_dropped_total{reason="ttl",}} → value.
    */
   Map<String, Double> metrics(int host) {
-    String body = metricsText(host);
+    return samples(metricsText(host));
+  }
+
+  /** The samples of a {@code GET /metrics} response ({@link #metricsText}), by name with labels. */
+  static Map<String, Double> samples(String body) {
     Map<String, Double> samples = new HashMap<>();
     boolean inBody = false;
     for (String line : body.split("\r?\n")) {
