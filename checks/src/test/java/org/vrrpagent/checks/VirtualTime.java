@@ -4,9 +4,9 @@ import java.util.PriorityQueue;
 
 /**
  * A virtual clock and a single-threaded task queue driven by the test: nothing runs until time is
- * advanced.
+ * advanced. Public for the agent's tests (through this module's test-jar).
  */
-final class VirtualTime implements Ticker, TaskScheduler {
+public final class VirtualTime implements Ticker, TaskScheduler {
   private record Entry(long dueNanos, long seq, Runnable task, boolean[] cancelled) {}
 
   private final PriorityQueue<Entry> queue =
@@ -36,7 +36,7 @@ final class VirtualTime implements Ticker, TaskScheduler {
   }
 
   /** Runs everything due up to and including {@code targetNanos}, then sets the clock there. */
-  void advanceTo(long targetNanos) {
+  public void advanceTo(long targetNanos) {
     int guard = 0;
     while (!queue.isEmpty() && queue.peek().dueNanos <= targetNanos) {
       if (++guard > 10_000_000) {
@@ -51,12 +51,17 @@ final class VirtualTime implements Ticker, TaskScheduler {
     nowNanos = targetNanos;
   }
 
-  void advanceBy(long nanos) {
+  public void advanceBy(long nanos) {
     advanceTo(nowNanos + nanos);
   }
 
+  /** How many tasks wait, not counting cancelled ones. */
+  public long pendingTasks() {
+    return queue.stream().filter(e -> !e.cancelled[0]).count();
+  }
+
   /** Runs what is due now. */
-  void runDue() {
+  public void runDue() {
     advanceTo(nowNanos);
   }
 }

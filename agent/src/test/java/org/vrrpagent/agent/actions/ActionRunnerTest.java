@@ -48,20 +48,9 @@ class ActionRunnerTest {
     Config config =
         ConfigLoader.parse(
             "agent.yaml",
-            """
-            node: ns2
-            instances:
-              www:
-                interface: eth0
-                vrid: 10
-                addresses: []
-                hosts:
-                  ns1: { A: 192.0.2.99, AAAA: "2001:db8:1::99", vrrp: 192.0.2.99 }
-                  ns2: { A: 203.0.113.20, AAAA: "2001:db8:2::42", vrrp: 203.0.113.20 }
-                actions:
-                  - zone-file: { path: %s, marker: "; Enable failover", reload: [%s], on: [master, backup, fault] }
-            """
-                .formatted(zone, script));
+            DnsPairConfig.ns2WithZoneFile(
+                "{ path: %s, marker: \"; Enable failover\", reload: [%s], on: [master, backup, fault] }"
+                    .formatted(zone, script)));
     runner =
         ActionRunner.start(
             config,

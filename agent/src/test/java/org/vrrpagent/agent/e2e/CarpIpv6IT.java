@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.vrrpagent.agent.e2e.LabConfigs.VIP6;
 
 import java.time.Duration;
-import java.util.HexFormat;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.vrrpagent.core.lab.NetnsLab;
 
@@ -20,33 +18,10 @@ import org.vrrpagent.core.lab.NetnsLab;
 class CarpIpv6IT {
   static final int VHID = 61;
 
-  AgentLab lab;
-
-  @BeforeEach
-  void buildLab() {
-    lab = AgentLab.create(2);
-  }
-
-  @AfterEach
-  void tearDown() {
-    lab.close();
-  }
+  @AutoClose final AgentLab lab = AgentLab.create(2);
 
   static String agent(String node, int advskew, boolean preempt, String password) {
-    return """
-        node: %s
-        instances:
-          ns6:
-            protocol: carp
-            interface: eth0
-            vhid: %d
-            advbase: 1s
-            advskew: %d
-            password: %s
-            preempt: %s
-            addresses: [%s/64]
-        """
-        .formatted(node, VHID, advskew, password, preempt, VIP6);
+    return LabConfigs.carp(node, "ns6", VHID, advskew, preempt, password, VIP6 + "/64");
   }
 
   @Test
@@ -66,29 +41,9 @@ class CarpIpv6IT {
 
     // h1's advert as h2 sees it: IPv6, next header 112, link-local source, ff02::12, hop limit
     // 255, a 36-byte CARP message (version 2, type 1, vhid 61, advskew 0, authlen 7).
-    String dump =
-        lab.lab.execChecked(
-            2,
-            "timeout",
-            "10",
-            "tcpdump",
-            "-i",
-            "eth0",
-            "-n",
-            "-v",
-            "-x",
-            "-c",
-            "1",
-            "ip6 proto 112 and src net fe80::/10");
+    String dump = lab.captureOne(2, "ip6 proto 112 and src net fe80::/10", "-v", "-x");
     assertThat(dump).contains("hlim 255").contains("> ff02::12");
-    StringBuilder hex = new StringBuilder();
-    for (String line : dump.lines().toList()) {
-      String t = line.strip();
-      if (t.startsWith("0x")) {
-        hex.append(t.substring(t.indexOf(':') + 1).replace(" ", ""));
-      }
-    }
-    byte[] frame = HexFormat.of().parseHex(hex.toString());
+    byte[] frame = AgentLab.hexDump(dump);
     // tcpdump may or may not print the Ethernet header before the IPv6 one: the last 76 bytes.
     assertThat(frame.length).as(dump).isIn(40 + 36, 14 + 40 + 36);
     byte[] packet = java.util.Arrays.copyOfRange(frame, frame.length - 76, frame.length);

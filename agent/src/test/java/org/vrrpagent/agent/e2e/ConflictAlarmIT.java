@@ -7,8 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.vrrpagent.core.lab.NetnsLab;
 
@@ -25,22 +24,7 @@ class ConflictAlarmIT {
   static final Duration QUIET =
       Duration.ofMillis(3 * LabConfigs.masterDownMillis(100)).plusSeconds(8);
 
-  AgentLab lab;
-  LabMail mail;
-
-  @BeforeEach
-  void setUp() {
-    lab = AgentLab.create(3);
-    mail = LabMail.start(lab, 3);
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (mail != null) {
-      mail.close();
-    }
-    lab.close();
-  }
+  @AutoClose final AgentLab lab = AgentLab.withMail(3, 3);
 
   private String agentConfig(String versionKey, Path events) {
     return LabConfigs.agent("h2", 51, 100, "198.18.0.100/24", versionKey)
@@ -55,23 +39,6 @@ class ConflictAlarmIT {
             log: %s
         """
             .formatted(lab.lab.ipv4(3).getHostAddress(), events);
-  }
-
-  private String cli(String... args) {
-    String[] argv = new String[args.length + 1];
-    argv[0] = AgentLab.repoRoot().resolve("bin/vrrp-agent").toString();
-    System.arraycopy(args, 0, argv, 1, args.length);
-    var r = lab.lab.exec(2, argv);
-    assertThat(r.succeeded()).as(String.join(" ", args) + ": " + r.describeFailure()).isTrue();
-    return r.stdout();
-  }
-
-  private String metrics() {
-    return lab.lab.execChecked(
-        2,
-        "bash",
-        "-c",
-        "exec 3<>/dev/tcp/127.0.0.1/9740; printf 'GET /metrics HTTP/1.0\\r\\n\\r\\n' >&3; cat <&3");
   }
 
   private static long count(String text, String needle) {
@@ -99,27 +66,27 @@ class ConflictAlarmIT {
         agent,
         "dns0: CONFLICT with " + peer + ": VRRP version differs (" + detail + ")",
         Duration.ofSeconds(10));
-    String status = cli("status");
+    String status = lab.cliOk(2, "status");
     assertThat(status)
         .as(status)
         .contains("MASTER (conflict)")
         .contains("dns0: CONFLICT with " + peer + " since ")
         .contains(": VRRP version differs (" + detail + ")")
         .contains("198.18.0.100/24 (held)");
-    assertThat(cli("status", "--json").replace(" ", ""))
+    assertThat(lab.cliOk(2, "status", "--json").replace(" ", ""))
         .contains(
             "\"reason\":\"version_mismatch\"",
             "\"peer\":\"" + peer + "\"",
             "\"heldAddresses\":[\"198.18.0.100/24\"]");
-    assertThat(metrics()).contains("vrrp_conflict{instance=\"dns0\"} 1.0");
+    assertThat(lab.metricsText(2)).contains("vrrp_conflict{instance=\"dns0\"} 1.0");
     try {
       Awaitility.await("one conflict mail")
           .atMost(Duration.ofSeconds(20))
-          .until(() -> !mail.subjects().isEmpty());
+          .until(() -> !lab.mail().subjects().isEmpty());
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       throw new AssertionError(e.getMessage() + AgentLab.logs(agent), e);
     }
-    assertThat(mail.subjects())
+    assertThat(lab.mail().subjects())
         .containsExactly("[h2] dns0: CONFLICT with " + peer + " (VRRP version differs)");
 
     // The agent logs the mail once the SMTP server has it: wait for that line, not a time.
@@ -138,7 +105,7 @@ class ConflictAlarmIT {
               assertThat(count(agent.output(), "mail sent: [h2] dns0: CONFLICT"))
                   .as(AgentLab.logs(agent))
                   .isEqualTo(1);
-              assertThat(mail.subjects()).hasSize(1);
+              assertThat(lab.mail().subjects()).hasSize(1);
               assertThat(count(Files.readString(events), "\"type\":\"CONFLICT\"")).isEqualTo(1);
             });
     assertThat(Files.readString(events))
@@ -147,12 +114,12 @@ class ConflictAlarmIT {
     // keepalived goes away: after the quiet period the episode is over, said once.
     lab.kill(keepalived);
     lab.awaitLog(agent, "dns0: conflict with " + peer + " over", QUIET);
-    assertThat(metrics()).contains("vrrp_conflict{instance=\"dns0\"} 0.0");
-    assertThat(cli("status")).doesNotContain("CONFLICT").contains("MASTER");
+    assertThat(lab.metricsText(2)).contains("vrrp_conflict{instance=\"dns0\"} 0.0");
+    assertThat(lab.cliOk(2, "status")).doesNotContain("CONFLICT").contains("MASTER");
     Awaitility.await("the cleared event")
         .atMost(Duration.ofSeconds(5))
         .until(() -> Files.readString(events).contains("\"state\":\"cleared\""));
-    assertThat(mail.subjects()).hasSize(1);
+    assertThat(lab.mail().subjects()).hasSize(1);
     System.out.println("conflict alarm (" + keepalivedVersion + "):\n" + status);
   }
 

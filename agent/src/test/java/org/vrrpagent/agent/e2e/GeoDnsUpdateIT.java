@@ -1,15 +1,14 @@
 package org.vrrpagent.agent.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.vrrpagent.agent.e2e.LabConfigs.H1;
+import static org.vrrpagent.agent.e2e.LabConfigs.H2;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.vrrpagent.core.lab.NetnsLab;
 
@@ -22,21 +21,8 @@ import org.vrrpagent.core.lab.NetnsLab;
 class GeoDnsUpdateIT {
   static final Duration ELECTION = FailoverIT.ELECTION;
   static final Duration ACT = Duration.ofSeconds(40);
-  static final String H1 = "198.18.0.11";
-  static final String H2 = "198.18.0.12";
 
-  AgentLab lab;
-  final List<NetnsLab.LabProcess> agents = new ArrayList<>();
-
-  @BeforeEach
-  void buildLab() {
-    lab = AgentLab.create(3);
-  }
-
-  @AfterEach
-  void tearDown() {
-    lab.close();
-  }
+  @AutoClose final AgentLab lab = AgentLab.create(3);
 
   String config(int host, int priority, Path key) {
     return """
@@ -67,9 +53,7 @@ class GeoDnsUpdateIT {
   }
 
   NetnsLab.LabProcess agent(int host, int priority, Path key) {
-    NetnsLab.LabProcess p = lab.agent(host, config(host, priority, key));
-    agents.add(p);
-    return p;
+    return lab.agent(host, config(host, priority, key));
   }
 
   void awaitAnswer(Bind bind, String name, String want) {
@@ -84,7 +68,7 @@ class GeoDnsUpdateIT {
               + " (it says "
               + bind.answer(lab.lab, 3, name, "A")
               + ")"
-              + AgentLab.logs(agents.toArray(NetnsLab.LabProcess[]::new)),
+              + AgentLab.logs(lab.agents()),
           e);
     }
   }

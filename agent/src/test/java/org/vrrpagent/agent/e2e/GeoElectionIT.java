@@ -2,17 +2,11 @@ package org.vrrpagent.agent.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
-import jakarta.mail.MessagingException;
-import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -29,11 +23,10 @@ class GeoElectionIT {
   static final Duration ELECTION = Duration.ofSeconds(20);
   static final String VIP = "198.18.9.100";
 
-  AgentLab lab;
+  @AutoClose final AgentLab lab = AgentLab.create(3);
 
   @BeforeEach
-  void buildRoutedLab() {
-    lab = AgentLab.create(3);
+  void routeTheSitesThroughHost3() {
     NetnsLab n = lab.lab;
     n.addLink(1, "wan0", "198.18.1.1/24", 3, "r1", "198.18.1.254/24");
     n.addLink(2, "wan0", "198.18.2.2/24", 3, "r2", "198.18.2.254/24");
@@ -42,11 +35,6 @@ class GeoElectionIT {
     n.addRoute(2, "198.18.1.0/24", "198.18.2.254");
     n.execChecked(1, "ip", "link", "set", "eth0", "down");
     n.execChecked(2, "ip", "link", "set", "eth0", "down");
-  }
-
-  @AfterEach
-  void tearDown() {
-    lab.close();
   }
 
   static String site(String node, int priority, String peer) {
@@ -64,19 +52,43 @@ class GeoElectionIT {
         .formatted(node, priority, VIP, peer);
   }
 
-  boolean holds(int host) {
+  /** Whether {@code host} holds {@code address} on its wan0. */
+  boolean holds(int host, String address) {
     return lab.lab
         .execChecked(host, "ip", "-o", "addr", "show", "dev", "wan0")
-        .contains(" " + VIP + "/");
+        .contains(" " + address + "/");
   }
 
-  void awaitHolder(int host, Duration within, NetnsLab.LabProcess... logs) {
+  /** Waits until {@code host} holds {@code address} and the other site does not. */
+  void awaitHolder(int host, String address, Duration within, NetnsLab.LabProcess... logs) {
     int other = host == 1 ? 2 : 1;
     try {
-      Awaitility.await("only host " + host + " holds " + VIP)
+      Awaitility.await("only host " + host + " holds " + address)
           .atMost(within)
           .pollInterval(Duration.ofMillis(100))
-          .until(() -> holds(host) && !holds(other));
+          .until(() -> holds(host, address) && !holds(other, address));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + AgentLab.logs(logs), e);
+    }
+  }
+
+  /** Waits 3 s, failing the moment {@code host} is not the only holder of {@code address}. */
+  void awaitStaysOnlyMaster(int host, String address) {
+    int other = host == 1 ? 2 : 1;
+    Awaitility.await("host " + host + " stays the only master")
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> holds(host, address) && !holds(other, address));
+  }
+
+  /** After a crash of the master: waits until {@code host} holds {@code address}. */
+  void awaitTakeover(int host, String address, NetnsLab.LabProcess... logs) {
+    try {
+      Awaitility.await("host " + host + " takes over")
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> holds(host, address));
     } catch (ConditionTimeoutException e) {
       throw new AssertionError(e.getMessage() + AgentLab.logs(logs), e);
     }
@@ -89,13 +101,7 @@ class GeoElectionIT {
   void electionAcrossARouter() {
     // Without min-ttl, validate on the host refuses the peer and says why (exit 2).
     Path plain = lab.write("plain-h1.yaml", site("h1", 200, "198.18.2.2"));
-    CommandRunner.Result refused =
-        lab.lab.exec(
-            1,
-            AgentLab.repoRoot().resolve("bin/vrrp-agent").toString(),
-            "validate",
-            "--config",
-            plain.toString());
+    CommandRunner.Result refused = lab.cli(1, "validate", "--config", plain.toString());
     assertThat(refused.exitStatus()).as(refused.stderr()).isEqualTo(2);
     assertThat(refused.stderr())
         .contains("unicast peer 198.18.2.2 is not on a subnet of wan0 [198.18.1.1/24]")
@@ -104,12 +110,8 @@ class GeoElectionIT {
 
     NetnsLab.LabProcess h1 = lab.agent(1, site("h1", 200, "{ address: 198.18.2.2, min-ttl: 250 }"));
     NetnsLab.LabProcess h2 = lab.agent(2, site("h2", 100, "{ address: 198.18.1.1, min-ttl: 250 }"));
-    awaitHolder(1, ELECTION, h1, h2);
-    Awaitility.await("host 1 stays the only master")
-        .during(Duration.ofSeconds(3))
-        .atMost(Duration.ofSeconds(10))
-        .pollInterval(Duration.ofMillis(200))
-        .until(() -> holds(1) && !holds(2));
+    awaitHolder(1, VIP, ELECTION, h1, h2);
+    awaitStaysOnlyMaster(1, VIP);
     // Host 2 hears the master's adverts with the TTL the router left: 254.
     String adverts =
         lab.lab
@@ -121,18 +123,11 @@ class GeoElectionIT {
     // (SIGKILL leaves host 1's address behind, as a crash does: only host 2 is looked at; the
     // agent removes the leftover when it starts again.)
     lab.kill(h1);
-    try {
-      Awaitility.await("host 2 takes over")
-          .atMost(Duration.ofSeconds(10))
-          .pollInterval(Duration.ofMillis(100))
-          .until(() -> holds(2));
-    } catch (ConditionTimeoutException e) {
-      throw new AssertionError(e.getMessage() + AgentLab.logs(h2), e);
-    }
+    awaitTakeover(2, VIP, h2);
     // It comes back with the higher priority and takes back.
     NetnsLab.LabProcess again =
         lab.agent(1, site("h1", 200, "{ address: 198.18.2.2, min-ttl: 250 }"));
-    awaitHolder(1, ELECTION, again, h2);
+    awaitHolder(1, VIP, ELECTION, again, h2);
     lab.awaitLog(h2, "www: MASTER -> BACKUP", Duration.ofSeconds(10));
   }
 
@@ -155,12 +150,8 @@ class GeoElectionIT {
     String h2 = site6("h2", 100, "fd00:198:18:2::2", "fd00:198:18:1::1");
     NetnsLab.LabProcess a = lab.agent(1, h1);
     NetnsLab.LabProcess b = lab.agent(2, h2);
-    awaitHolder6(1, ELECTION, a, b);
-    Awaitility.await("host 1 stays the only master")
-        .during(Duration.ofSeconds(3))
-        .atMost(Duration.ofSeconds(10))
-        .pollInterval(Duration.ofMillis(200))
-        .until(() -> holds(1, VIP6) && !holds(2, VIP6));
+    awaitHolder(1, VIP6, ELECTION, a, b);
+    awaitStaysOnlyMaster(1, VIP6);
     // Host 2 hears the master's adverts with the hop limit the router left: 254.
     String adverts =
         n.exec(2, "timeout", "5", "tcpdump", "-i", "wan0", "-n", "-v", "-c", "1", "ip6 proto 112")
@@ -168,16 +159,9 @@ class GeoElectionIT {
     assertThat(adverts).contains("hlim 254").contains("fd00:198:18:1::1 > fd00:198:18:2::2");
 
     lab.kill(a);
-    try {
-      Awaitility.await("host 2 takes over")
-          .atMost(Duration.ofSeconds(10))
-          .pollInterval(Duration.ofMillis(100))
-          .until(() -> holds(2, VIP6));
-    } catch (ConditionTimeoutException e) {
-      throw new AssertionError(e.getMessage() + AgentLab.logs(b), e);
-    }
+    awaitTakeover(2, VIP6, b);
     NetnsLab.LabProcess again = lab.agent(1, h1);
-    awaitHolder6(1, ELECTION, again, b);
+    awaitHolder(1, VIP6, ELECTION, again, b);
     lab.awaitLog(b, "www6: MASTER -> BACKUP", Duration.ofSeconds(10));
     assertThat(b.output()).doesNotContain("peer_ttl").doesNotContain("Exception");
   }
@@ -196,24 +180,6 @@ class GeoElectionIT {
             unicast-peers: [ { address: %s, min-ttl: 250 } ]
         """
         .formatted(node, priority, source, VIP6, peer);
-  }
-
-  boolean holds(int host, String address) {
-    return lab.lab
-        .execChecked(host, "ip", "-o", "addr", "show", "dev", "wan0")
-        .contains(" " + address + "/");
-  }
-
-  void awaitHolder6(int host, Duration within, NetnsLab.LabProcess... logs) {
-    int other = host == 1 ? 2 : 1;
-    try {
-      Awaitility.await("only host " + host + " holds " + VIP6)
-          .atMost(within)
-          .pollInterval(Duration.ofMillis(100))
-          .until(() -> holds(host, VIP6) && !holds(other, VIP6));
-    } catch (ConditionTimeoutException e) {
-      throw new AssertionError(e.getMessage() + AgentLab.logs(logs), e);
-    }
   }
 
   /** Each site's own copy of example.org, as each site's nsd serves it: h1 (site A) is master. */
@@ -413,47 +379,25 @@ class GeoElectionIT {
   void rotation() {
     // Real SMTP: GreenMail in the router host, on its address on site A's link (threads it
     // starts inherit the namespace).
-    GreenMail smtp =
-        lab.lab.inNamespace(
-            3,
-            () -> {
-              GreenMail g = new GreenMail(new ServerSetup(3025, "198.18.1.254", "smtp"));
-              g.start();
-              return g;
-            });
-    try {
-      rotation(smtp);
-    } finally {
-      smtp.stop();
+    try (LabMail mail = LabMail.start(lab, 3, "198.18.1.254")) {
+      rotation(mail);
     }
-  }
-
-  static List<String> subjects(GreenMail smtp) {
-    List<String> out = new ArrayList<>();
-    for (MimeMessage m : smtp.getReceivedMessages()) {
-      try {
-        out.add(m.getSubject());
-      } catch (MessagingException e) {
-        out.add("(unreadable: " + e + ")");
-      }
-    }
-    return out;
   }
 
   /** Waits for a mail whose subject starts with {@code subject}. */
-  void awaitMail(GreenMail smtp, String subject, NetnsLab.LabProcess... logs) {
+  void awaitMail(LabMail mail, String subject, NetnsLab.LabProcess... logs) {
     try {
       Awaitility.await("a mail '" + subject + "'")
           .atMost(Duration.ofSeconds(20))
           .pollInterval(Duration.ofMillis(200))
-          .until(() -> subjects(smtp).stream().anyMatch(m -> m.startsWith(subject)));
+          .until(() -> mail.subjects().stream().anyMatch(m -> m.startsWith(subject)));
     } catch (ConditionTimeoutException e) {
       throw new AssertionError(
-          e.getMessage() + " (mails: " + subjects(smtp) + ")" + AgentLab.logs(logs), e);
+          e.getMessage() + " (mails: " + mail.subjects() + ")" + AgentLab.logs(logs), e);
     }
   }
 
-  void rotation(GreenMail smtp) {
+  void rotation(LabMail mail) {
     String h1Config =
         site("h1", 200, "{ address: 198.18.2.2, min-ttl: 250 }")
             + """
@@ -467,34 +411,33 @@ class GeoElectionIT {
             """;
     NetnsLab.LabProcess h1 = lab.agent(1, h1Config);
     NetnsLab.LabProcess h2 = lab.agent(2, site("h2", 100, "{ address: 198.18.1.1, min-ttl: 250 }"));
-    awaitHolder(1, ELECTION, h1, h2);
+    awaitHolder(1, VIP, ELECTION, h1, h2);
 
     // The scheduled one: every minute, on the minute.
     lab.awaitLog(h1, "www: rotation started: scheduled", Duration.ofSeconds(75));
-    awaitHolder(2, Duration.ofSeconds(15), h1, h2);
+    awaitHolder(2, VIP, Duration.ofSeconds(15), h1, h2);
     lab.awaitLog(
         h1,
         "www: rotation handed-over: 198.18.2.2 took over (priority 100)",
         Duration.ofSeconds(10));
     // After the hold (15 s from the start) the master takes back.
-    awaitHolder(1, Duration.ofSeconds(30), h1, h2);
+    awaitHolder(1, VIP, Duration.ofSeconds(30), h1, h2);
     lab.awaitLog(h1, "www: rotation ended", Duration.ofSeconds(5));
     // Each step mailed, at once and on its own (whatever when: says).
-    awaitMail(smtp, "[h1] www: rotation started: scheduled: priority 1 so the peer takes over", h1);
-    awaitMail(smtp, "[h1] www: rotation handed-over: 198.18.2.2 took over (priority 100)", h1);
-    assertThat(subjects(smtp)).anyMatch(m -> m.startsWith("[h1] www: rotation ended"));
+    awaitMail(mail, "[h1] www: rotation started: scheduled: priority 1 so the peer takes over", h1);
+    awaitMail(mail, "[h1] www: rotation handed-over: 198.18.2.2 took over (priority 100)", h1);
+    assertThat(mail.subjects()).anyMatch(m -> m.startsWith("[h1] www: rotation ended"));
 
     // One rotation now, from the CLI through the control API (the next scheduled one is at
     // least 40 s away: the hold was 15 s of the minute).
-    CommandRunner.Result rotate =
-        lab.lab.exec(1, AgentLab.repoRoot().resolve("bin/vrrp-agent").toString(), "rotate", "www");
+    CommandRunner.Result rotate = lab.cli(1, "rotate", "www");
     assertThat(rotate.exitStatus()).as(rotate.stdout() + rotate.stderr()).isZero();
     assertThat(rotate.stdout()).contains("rotation started");
-    awaitHolder(2, Duration.ofSeconds(15), h1, h2);
-    awaitHolder(1, Duration.ofSeconds(30), h1, h2);
+    awaitHolder(2, VIP, Duration.ofSeconds(15), h1, h2);
+    awaitHolder(1, VIP, Duration.ofSeconds(30), h1, h2);
     assertThat(h1.output()).contains("www: rotation started: requested by the operator");
     assertThat(h1.output()).doesNotContain("rotation skipped");
-    awaitMail(smtp, "[h1] www: rotation started: requested by the operator", h1);
-    assertThat(subjects(smtp)).noneMatch(m -> m.contains("rotation skipped"));
+    awaitMail(mail, "[h1] www: rotation started: requested by the operator", h1);
+    assertThat(mail.subjects()).noneMatch(m -> m.contains("rotation skipped"));
   }
 }

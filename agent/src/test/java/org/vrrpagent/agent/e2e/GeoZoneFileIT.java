@@ -1,6 +1,8 @@
 package org.vrrpagent.agent.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.vrrpagent.agent.e2e.LabConfigs.H1;
+import static org.vrrpagent.agent.e2e.LabConfigs.H2;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,14 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.vrrpagent.core.lab.NetnsLab;
 
@@ -29,8 +28,6 @@ import org.vrrpagent.core.lab.NetnsLab;
 class GeoZoneFileIT {
   static final Duration ELECTION = FailoverIT.ELECTION;
   static final Duration ACT = Duration.ofSeconds(30);
-  static final String H1 = "198.18.0.11";
-  static final String H2 = "198.18.0.12";
 
   static final String ZONE =
       """
@@ -46,18 +43,7 @@ class GeoZoneFileIT {
       standby 60 IN A     198.18.0.12     ; failover standby
       """;
 
-  AgentLab lab;
-  final List<NetnsLab.LabProcess> agents = new ArrayList<>();
-
-  @BeforeEach
-  void buildLab() {
-    lab = AgentLab.create(2);
-  }
-
-  @AfterEach
-  void tearDown() {
-    lab.close();
-  }
+  @AutoClose final AgentLab lab = AgentLab.create(2);
 
   String config(int host, int priority, Nsd nsd, String reload) {
     return """
@@ -119,18 +105,9 @@ class GeoZoneFileIT {
               + " (it says "
               + nsd.answer(lab.lab, host, name, type)
               + ")"
-              + AgentLab.logs(agents.toArray(NetnsLab.LabProcess[]::new)),
+              + AgentLab.logs(lab.agents()),
           e);
     }
-  }
-
-  String cli(int host, String... args) {
-    String[] argv = new String[args.length + 1];
-    argv[0] = AgentLab.repoRoot().resolve("bin/vrrp-agent").toString();
-    System.arraycopy(args, 0, argv, 1, args.length);
-    var r = lab.lab.exec(host, argv);
-    assertThat(r.succeeded()).as(String.join(" ", args) + ": " + r.describeFailure()).isTrue();
-    return r.stdout();
   }
 
   @Test
@@ -138,10 +115,8 @@ class GeoZoneFileIT {
     Nsd nsd1 = Nsd.start(lab.lab, 1, ZONE);
     Nsd nsd2 = Nsd.start(lab.lab, 2, ZONE);
     NetnsLab.LabProcess h1 = lab.agent(1, config(1, 200, nsd1, nsd1.reloadArgv()));
-    agents.add(h1);
     lab.awaitLog(h1, "www: INIT -> BACKUP", ELECTION);
     NetnsLab.LabProcess h2 = lab.agent(2, config(2, 100, nsd2, nsd2.reloadArgv()));
-    agents.add(h2);
     lab.awaitLog(h1, "BACKUP -> MASTER", ELECTION);
     lab.awaitLog(h2, "www: INIT -> BACKUP", ELECTION);
 
@@ -154,7 +129,7 @@ class GeoZoneFileIT {
     assertThat(Files.readString(nsd2.dir.resolve("nsd.log"))).doesNotContain("reload");
 
     // The operator hands over: h1 demotes itself, h2 takes over; both rewrite their zones.
-    cli(1, "demote", "www", "--to-backup");
+    lab.cliOk(1, "demote", "www", "--to-backup");
     lab.awaitLog(h2, "BACKUP -> MASTER", ELECTION);
     for (int h = 1; h <= 2; h++) {
       Nsd nsd = h == 1 ? nsd1 : nsd2;
@@ -174,7 +149,7 @@ class GeoZoneFileIT {
     long after = serial(nsd1.zoneFile);
 
     // Back: h1 promoted again; serials go up again, never back.
-    cli(1, "promote", "www");
+    lab.cliOk(1, "promote", "www");
     for (int h = 1; h <= 2; h++) {
       Nsd nsd = h == 1 ? nsd1 : nsd2;
       awaitAnswer(nsd, h, "www.example.org", "A", H1);
@@ -213,7 +188,6 @@ class GeoZoneFileIT {
     byte[] original = Files.readAllBytes(nsd2.zoneFile);
     // h2 alone: it becomes master and must rewrite its zone to name itself.
     NetnsLab.LabProcess h2 = lab.agent(2, config(2, 100, nsd2, "[" + script + "]"));
-    agents.add(h2);
     lab.awaitLog(h2, "BACKUP -> MASTER", ELECTION);
     lab.awaitLog(h2, "restored (master h2, standby h1)", ACT);
     assertThat(h2.output())

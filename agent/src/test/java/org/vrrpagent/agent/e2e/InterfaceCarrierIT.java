@@ -2,13 +2,11 @@ package org.vrrpagent.agent.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.vrrpagent.core.lab.NetnsLab;
 import org.vrrpagent.core.linux.CommandRunner;
 
 /**
@@ -17,56 +15,63 @@ import org.vrrpagent.core.linux.CommandRunner;
  * (in the lab's switch) takes it, coming up gives it back.
  */
 class InterfaceCarrierIT {
+  @AutoClose final AgentLab lab = AgentLab.create(1);
+
+  String config;
+
+  /** {@code vrrp-agent checks} in host 1. */
+  CommandRunner.Result checks() {
+    return lab.cli(1, "checks", "--config", config);
+  }
+
+  /**
+   * Sets the far end of host 1's veth (its port in the lab's switch) {@code up} or {@code down}.
+   */
+  void setFarEnd(String upOrDown) {
+    String port = lab.lab.prefix() + "p1"; // the veth end plugged into the lab's bridge
+    assertThat(
+            new CommandRunner()
+                .run(List.of("ip", "-n", lab.lab.switchNamespace(), "link", "set", port, upOrDown))
+                .succeeded())
+        .isTrue();
+  }
+
+  /** Waits until {@code checks} exits with {@code exitStatus} and prints {@code line}. */
+  void awaitChecks(String what, int exitStatus, String line) {
+    Awaitility.await(what)
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              CommandRunner.Result r = checks();
+              return r.exitStatus() == exitStatus && r.stdout().contains(line);
+            });
+  }
+
   @Test
-  void aCarrierCheckFollowsTheFarEndOfTheVeth() throws Exception {
-    try (NetnsLab lab = NetnsLab.create(1)) {
-      Path config = lab.workDir().resolve("agent.yaml");
-      Files.writeString(
-          config,
-          """
-          node: h1
-          instances:
-            dns0: { interface: eth0, vrid: 51, addresses: ["198.18.0.100/24"], track: [uplink] }
-          checks:
-            uplink:
-              interface: { name: eth0, source: carrier }
-          """);
-      String launcher = AgentLab.repoRoot().resolve("bin/vrrp-agent").toString();
-      String port = lab.prefix() + "p1"; // the veth end plugged into the lab's bridge
+  void aCarrierCheckFollowsTheFarEndOfTheVeth() {
+    config =
+        lab.write(
+                "agent.yaml",
+                """
+                node: h1
+                instances:
+                  dns0: { interface: eth0, vrid: 51, addresses: ["198.18.0.100/24"], track: [uplink] }
+                checks:
+                  uplink:
+                    interface: { name: eth0, source: carrier }
+                """)
+            .toString();
 
-      CommandRunner.Result up = lab.exec(1, launcher, "checks", "--config", config.toString());
-      assertThat(up.exitStatus()).as(up.stdout() + up.stderr()).isZero();
-      assertThat(up.stdout()).contains("interface eth0: carrier");
+    CommandRunner.Result up = checks();
+    assertThat(up.exitStatus()).as(up.stdout() + up.stderr()).isZero();
+    assertThat(up.stdout()).contains("interface eth0: carrier");
 
-      // Pull the cable at the switch: the host's eth0 stays administratively up, its carrier goes.
-      CommandRunner ip = new CommandRunner();
-      assertThat(
-              ip.run(List.of("ip", "-n", lab.switchNamespace(), "link", "set", port, "down"))
-                  .succeeded())
-          .isTrue();
-      Awaitility.await("no carrier once the far end is down")
-          .atMost(Duration.ofSeconds(10))
-          .pollInterval(Duration.ofMillis(200))
-          .until(
-              () -> {
-                CommandRunner.Result r =
-                    lab.exec(1, launcher, "checks", "--config", config.toString());
-                return r.exitStatus() == 1 && r.stdout().contains("interface eth0: no carrier");
-              });
+    // Pull the cable at the switch: the host's eth0 stays administratively up, its carrier goes.
+    setFarEnd("down");
+    awaitChecks("no carrier once the far end is down", 1, "interface eth0: no carrier");
 
-      assertThat(
-              ip.run(List.of("ip", "-n", lab.switchNamespace(), "link", "set", port, "up"))
-                  .succeeded())
-          .isTrue();
-      Awaitility.await("carrier again")
-          .atMost(Duration.ofSeconds(10))
-          .pollInterval(Duration.ofMillis(200))
-          .until(
-              () -> {
-                CommandRunner.Result r =
-                    lab.exec(1, launcher, "checks", "--config", config.toString());
-                return r.exitStatus() == 0 && r.stdout().contains("interface eth0: carrier");
-              });
-    }
+    setFarEnd("up");
+    awaitChecks("carrier again", 0, "interface eth0: carrier");
   }
 }

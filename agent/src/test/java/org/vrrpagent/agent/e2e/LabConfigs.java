@@ -7,6 +7,11 @@ public final class LabConfigs {
   static final String VIP4 = "198.18.0.100";
   static final String VIP6 = "fd00:198:18::100";
 
+  /** Lab hosts 1 and 2's own IPv4 addresses on eth0 ({@code NetnsLab.ipv4}). */
+  static final String H1 = "198.18.0.11";
+
+  static final String H2 = "198.18.0.12";
+
   /**
    * One vrrp-agent instance {@code dns0} on eth0; {@code extra} adds instance keys (indented 4).
    */
@@ -27,6 +32,31 @@ public final class LabConfigs {
 
   static String agent(String node, int priority, String address) {
     return agent(node, 51, priority, address, "");
+  }
+
+  /** One CARP instance on eth0 at advbase 1 s (docs/carp.md). */
+  static String carp(
+      String node,
+      String instance,
+      int vhid,
+      int advskew,
+      boolean preempt,
+      String password,
+      String addressWithPrefix) {
+    return """
+        node: %s
+        instances:
+          %s:
+            protocol: carp
+            interface: eth0
+            vhid: %d
+            advbase: 1s
+            advskew: %d
+            password: %s
+            preempt: %s
+            addresses: [%s]
+        """
+        .formatted(node, instance, vhid, advskew, password, preempt, addressWithPrefix);
   }
 
   /**

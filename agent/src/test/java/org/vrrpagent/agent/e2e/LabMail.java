@@ -20,14 +20,18 @@ final class LabMail implements AutoCloseable {
     this.smtp = smtp;
   }
 
-  /** Starts the server in lab host {@code host}. */
+  /** Starts the server in lab host {@code host}, on the host's address on the lab's bridge. */
   static LabMail start(AgentLab lab, int host) {
+    return start(lab, host, lab.lab.ipv4(host).getHostAddress());
+  }
+
+  /** Starts the server in lab host {@code host}, on {@code address} (one of the host's own). */
+  static LabMail start(AgentLab lab, int host, String address) {
     return new LabMail(
         lab.lab.inNamespace(
             host,
             () -> {
-              GreenMail g =
-                  new GreenMail(new ServerSetup(PORT, lab.lab.ipv4(host).getHostAddress(), "smtp"));
+              GreenMail g = new GreenMail(new ServerSetup(PORT, address, "smtp"));
               g.start();
               return g;
             }));

@@ -6,11 +6,9 @@ import static org.vrrpagent.agent.e2e.LabConfigs.VIP4;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.vrrpagent.core.lab.NetnsLab;
 
@@ -19,38 +17,20 @@ import org.vrrpagent.core.lab.NetnsLab;
  * server (GreenMail, started inside lab host 3 so the agents reach it over the bridge).
  */
 class NotifyIT {
-  AgentLab lab;
-  LabMail mail;
+  @AutoClose final AgentLab lab = AgentLab.withMail(3, 3);
 
-  @BeforeEach
-  void setUp() {
-    lab = AgentLab.create(3);
-    mail = LabMail.start(lab, 3);
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (mail != null) {
-      mail.close();
-    }
-    lab.close();
-  }
-
-  Path hook(int host) throws IOException {
+  Path hook(int host) {
     Path out = lab.lab.workDir().resolve("hook-h" + host + ".out");
-    Path script =
-        lab.write(
-            "hook-h" + host + ".sh",
-            """
+    return lab.script(
+        "hook-h" + host + ".sh",
+        """
         #!/bin/sh
         echo "$* reason=$VRRP_REASON previous=$VRRP_PREVIOUS_STATE vips=$VRRP_VIPS node=$VRRP_NODE" >> %s
         """
-                .formatted(out));
-    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-    return script;
+            .formatted(out));
   }
 
-  String config(int host, int priority) throws IOException {
+  String config(int host, int priority) {
     return """
         node: h%d
         instances:
@@ -91,7 +71,7 @@ class NotifyIT {
         .pollInterval(Duration.ofMillis(200))
         .until(
             () ->
-                mail.subjects().stream()
+                lab.mail().subjects().stream()
                     .anyMatch(s -> s.startsWith("[h2] dns0: BACKUP -> MASTER (prio 200)")));
     Awaitility.await("h2's MASTER hook")
         .atMost(Duration.ofSeconds(10))
@@ -105,12 +85,12 @@ class NotifyIT {
         .until(
             () ->
                 hookLines(1).contains("INSTANCE dns0 MASTER 100")
-                    && mail.subjects().stream()
+                    && lab.mail().subjects().stream()
                         .anyMatch(s -> s.startsWith("[h1] dns0: BACKUP -> MASTER (prio 100)")));
     assertThat(hookLines(2)).as("the stopped master's hook").contains("INSTANCE dns0 STOP");
     assertThat(hookLines(1)).contains("node=h1").contains("vips=198.18.0.100");
     // A healthy node entering BACKUP at start sends no mail (the usual policy).
-    assertThat(mail.subjects()).noneMatch(s -> s.contains("INIT -> BACKUP"));
+    assertThat(lab.mail().subjects()).noneMatch(s -> s.contains("INIT -> BACKUP"));
     assertThat(h1.output()).doesNotContain("Exception");
   }
 }

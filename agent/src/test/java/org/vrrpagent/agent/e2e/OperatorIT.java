@@ -8,8 +8,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.vrrpagent.core.lab.NetnsLab;
 
@@ -20,18 +19,8 @@ import org.vrrpagent.core.lab.NetnsLab;
 class OperatorIT {
   static final Duration MOVE = Duration.ofSeconds(12);
 
-  AgentLab lab;
+  @AutoClose final AgentLab lab = AgentLab.create(3);
   final Map<Integer, NetnsLab.LabProcess> agents = new HashMap<>();
-
-  @BeforeEach
-  void buildLab() {
-    lab = AgentLab.create(3);
-  }
-
-  @AfterEach
-  void tearDown() {
-    lab.close();
-  }
 
   Path priorityFile(int host) {
     return lab.lab.workDir().resolve("priority.h" + host);
@@ -83,15 +72,6 @@ class OperatorIT {
     return agents.values().toArray(NetnsLab.LabProcess[]::new);
   }
 
-  String cli(int host, String... args) {
-    String[] argv = new String[args.length + 1];
-    argv[0] = AgentLab.repoRoot().resolve("bin/vrrp-agent").toString();
-    System.arraycopy(args, 0, argv, 1, args.length);
-    var r = lab.lab.exec(host, argv);
-    assertThat(r.succeeded()).as(String.join(" ", args) + ": " + r.describeFailure()).isTrue();
-    return r.stdout();
-  }
-
   @Test
   void editingThePriorityFileMovesTheAddressWithoutARestart() {
     startThree();
@@ -108,7 +88,7 @@ class OperatorIT {
     Awaitility.await("status shows the bad file")
         .atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(200))
-        .until(() -> cli(1, "status", "--json").contains("INVALID"));
+        .until(() -> lab.cliOk(1, "status", "--json").contains("INVALID"));
     Awaitility.await("nothing moves")
         .during(Duration.ofSeconds(4))
         .atMost(Duration.ofSeconds(10))
@@ -123,16 +103,16 @@ class OperatorIT {
   void demoteAndPromoteFromTheCliMoveTheAddressAndBringItBack() {
     startThree();
     // h1 ranks first (base 250): to-backup is an override to priority 1, not a subtraction.
-    assertThat(cli(1, "demote", "dns0", "--to-backup"))
+    assertThat(lab.cliOk(1, "demote", "dns0", "--to-backup"))
         .contains("dns0: demoted to backup by the operator");
     lab.awaitAddress(2, VIP4, System.nanoTime(), MOVE, logs());
-    String demoted = cli(1, "status", "--json");
+    String demoted = lab.cliOk(1, "status", "--json");
     assertThat(demoted)
         .containsPattern("\"effectivePriority\"\\s*:\\s*1\\b")
         .contains("demoted to backup by the operator");
-    assertThat(cli(1, "promote", "dns0")).contains("dns0: demotion lifted");
+    assertThat(lab.cliOk(1, "promote", "dns0")).contains("dns0: demotion lifted");
     lab.awaitAddress(1, VIP4, System.nanoTime(), MOVE, logs());
-    assertThat(cli(1, "status", "--json"))
+    assertThat(lab.cliOk(1, "status", "--json"))
         .containsPattern("\"effectivePriority\"\\s*:\\s*250\\b")
         .doesNotContain("demoted");
   }
@@ -208,14 +188,16 @@ class OperatorIT {
             advert-interval: 1s
             addresses: [198.18.0.101/24]
         """);
-    assertThat(cli(1, "reload")).contains("reloaded: 1 instance(s) unchanged").contains("dns1");
+    assertThat(lab.cliOk(1, "reload"))
+        .contains("reloaded: 1 instance(s) unchanged")
+        .contains("dns1");
     lab.awaitAddress(1, "198.18.0.101", System.nanoTime(), MOVE, master);
     assertThat(lab.hasAddress(1, VIP4)).isTrue();
     assertThat(master.output().substring(before.length())).doesNotContain("dns0: MASTER ->");
 
     // An invalid file is refused with its errors; the running configuration stays.
     java.nio.file.Files.writeString(config, config(1).replace("vrid: 51", "vrid: 0"));
-    var r = lab.lab.exec(1, AgentLab.repoRoot().resolve("bin/vrrp-agent").toString(), "reload");
+    var r = lab.cli(1, "reload");
     assertThat(r.succeeded()).isFalse();
     assertThat(r.stdout() + r.stderr())
         .contains("refused")
@@ -230,26 +212,9 @@ class OperatorIT {
   @Test
   void metricsAreScrapedAndParse() {
     startThree();
-    String body =
-        lab.lab.execChecked(
-            1,
-            "bash",
-            "-c",
-            "exec 3<>/dev/tcp/127.0.0.1/9740; printf 'GET /metrics HTTP/1.0\\r\\n\\r\\n' >&3; cat <&3");
+    String body = lab.metricsText(1);
     assertThat(body).startsWith("HTTP/1.");
-    Map<String, Double> samples = new HashMap<>();
-    boolean inBody = false;
-    for (String line : body.split("\r?\n")) {
-      if (!inBody) {
-        inBody = line.isEmpty();
-        continue;
-      }
-      if (line.isBlank() || line.startsWith("#")) {
-        continue;
-      }
-      int space = line.lastIndexOf(' ');
-      samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-    }
+    Map<String, Double> samples = AgentLab.samples(body);
     assertThat(samples).containsEntry("vrrp_state{instance=\"dns0\"}", 2.0);
     assertThat(samples).containsEntry("vrrp_priority_effective{instance=\"dns0\"}", 250.0);
     assertThat(samples.keySet())

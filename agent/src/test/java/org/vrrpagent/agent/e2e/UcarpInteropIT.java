@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.vrrpagent.core.lab.NetnsLab;
 
@@ -25,17 +22,7 @@ class UcarpInteropIT {
   static final String VIP = "198.18.0.110";
   static final int VHID = 60;
 
-  AgentLab lab;
-
-  @BeforeEach
-  void buildLab() {
-    lab = AgentLab.create(2);
-  }
-
-  @AfterEach
-  void tearDown() {
-    lab.close();
-  }
+  @AutoClose final AgentLab lab = AgentLab.create(2);
 
   /** Milliseconds ucarp or the agent waits for a silent master: 3 × advbase + advskew/256 s. */
   static long masterDownMillis(int advskew) {
@@ -43,60 +30,12 @@ class UcarpInteropIT {
   }
 
   static String agent(String node, int advskew, boolean preempt, String password) {
-    return """
-        node: %s
-        instances:
-          ns:
-            protocol: carp
-            interface: eth0
-            vhid: %d
-            advbase: 1s
-            advskew: %d
-            password: %s
-            preempt: %s
-            addresses: [%s/24]
-        """
-        .formatted(node, VHID, advskew, password, preempt, VIP);
+    return LabConfigs.carp(node, "ns", VHID, advskew, preempt, password, VIP + "/24");
   }
 
   /** ucarp in {@code host} with scripts that add and remove the address there. */
   NetnsLab.LabProcess ucarp(int host, int advskew, boolean preempt) {
-    Path up =
-        lab.write(
-            "ucarp-up-h" + host + ".sh", "#!/bin/sh\nexec ip addr add \"$2\"/24 dev \"$1\"\n");
-    Path down =
-        lab.write(
-            "ucarp-down-h" + host + ".sh", "#!/bin/sh\nexec ip addr del \"$2\"/24 dev \"$1\"\n");
-    up.toFile().setExecutable(true);
-    down.toFile().setExecutable(true);
-    List<String> argv =
-        new ArrayList<>(
-            List.of(
-                "/usr/sbin/ucarp",
-                "--interface=eth0",
-                "--srcip=" + lab.lab.ipv4(host).getHostAddress(),
-                "--vhid=" + VHID,
-                "--pass=secret",
-                "--addr=" + VIP,
-                "--advbase=1",
-                "--advskew=" + advskew,
-                "--upscript=" + up,
-                "--downscript=" + down,
-                "--shutdown",
-                "--neutral"));
-    if (preempt) {
-      argv.add("--preempt");
-    }
-    return lab.lab.start(host, argv.toArray(String[]::new));
-  }
-
-  private String cli(int host, String... args) {
-    String[] argv = new String[args.length + 1];
-    argv[0] = AgentLab.repoRoot().resolve("bin/vrrp-agent").toString();
-    System.arraycopy(args, 0, argv, 1, args.length);
-    var r = lab.lab.exec(host, argv);
-    assertThat(r.succeeded()).as(String.join(" ", args) + ": " + r.describeFailure()).isTrue();
-    return r.stdout();
+    return lab.ucarp(host, VHID, "secret", VIP, advskew, preempt);
   }
 
   /**
@@ -105,26 +44,9 @@ class UcarpInteropIT {
    */
   private byte[] nextAdvert(int onHost, int fromHost) {
     String dump =
-        lab.lab.execChecked(
-            onHost,
-            "timeout",
-            "10",
-            "tcpdump",
-            "-i",
-            "eth0",
-            "-n",
-            "-x",
-            "-c",
-            "1",
-            "ip proto 112 and src host " + lab.lab.ipv4(fromHost).getHostAddress());
-    StringBuilder hex = new StringBuilder();
-    for (String line : dump.lines().toList()) {
-      String t = line.strip();
-      if (t.startsWith("0x")) {
-        hex.append(t.substring(t.indexOf(':') + 1).replace(" ", ""));
-      }
-    }
-    byte[] ip = java.util.HexFormat.of().parseHex(hex.toString());
+        lab.captureOne(
+            onHost, "ip proto 112 and src host " + lab.lab.ipv4(fromHost).getHostAddress(), "-x");
+    byte[] ip = AgentLab.hexDump(dump);
     assertThat(ip.length).as(dump).isEqualTo(20 + 36);
     return java.util.Arrays.copyOfRange(ip, 20, ip.length);
   }
@@ -154,18 +76,7 @@ class UcarpInteropIT {
 
     // The agent's adverts leave from CARP's virtual MAC 00:00:5e:00:00:VHID, as ucarp's do.
     String frame =
-        lab.lab.execChecked(
-            1,
-            "timeout",
-            "10",
-            "tcpdump",
-            "-i",
-            "eth0",
-            "-e",
-            "-n",
-            "-c",
-            "1",
-            "ip proto 112 and src host " + lab.lab.ipv4(2).getHostAddress());
+        lab.captureOne(1, "ip proto 112 and src host " + lab.lab.ipv4(2).getHostAddress(), "-e");
     assertThat(frame).contains("00:00:5e:00:00:3c >");
 
     long t1 = System.nanoTime();
@@ -229,11 +140,11 @@ class UcarpInteropIT {
     assertThat(healthy[2] & 0xff).as("advskew").isZero();
     assertThat(healthy[4] & 0xff).as("demote").isZero();
 
-    assertThat(cli(1, "demote", "ns", "--to-backup")).contains("ns");
+    assertThat(lab.cliOk(1, "demote", "ns", "--to-backup")).contains("ns");
     byte[] demoted = nextAdvert(2, 1);
     assertThat(demoted[2] & 0xff).as("advskew").isEqualTo(254);
     assertThat(demoted[4] & 0xff).as("demote").isEqualTo(1);
-    assertThat(cli(1, "status")).contains("carp advskew 254 demote 1");
+    assertThat(lab.cliOk(1, "status")).contains("carp advskew 254 demote 1");
     // ucarp without preempt ignores both: the agent keeps advertising, ucarp stays backup.
     stays(1, Duration.ofMillis(masterDownMillis(100) + 1000), agent, ucarp);
 
@@ -249,7 +160,7 @@ class UcarpInteropIT {
     System.out.printf("MEASURED CARP demote --to-backup -> preempting ucarp: %d ms%n", took);
 
     // promote: back to advskew 0 and demote 0; without preempt the agent stays backup.
-    cli(1, "promote", "ns");
+    lab.cliOk(1, "promote", "ns");
     stays(2, Duration.ofMillis(masterDownMillis(0) + 1000), agent, preempting);
   }
 
@@ -272,8 +183,7 @@ class UcarpInteropIT {
     lab.awaitLog(agent, "ns: CONFLICT with " + ucarpAddress, Duration.ofSeconds(15));
 
     java.nio.file.Files.writeString(passwordFile, "secret\n");
-    var reload =
-        lab.lab.exec(2, AgentLab.repoRoot().resolve("bin/vrrp-agent").toString(), "reload");
+    var reload = lab.cli(2, "reload");
     assertThat(reload.succeeded()).as(reload.describeFailure() + AgentLab.logs(agent)).isTrue();
     // The new passphrase verifies: the agent (advskew 0, preempt) preempts ucarp (advskew 100),
     // and ucarp, which now verifies the agent's adverts, steps down and drops the address.
@@ -285,8 +195,7 @@ class UcarpInteropIT {
 
     // An unreadable file: the reload is refused, says why, and the passphrase in force stays.
     java.nio.file.Files.delete(passwordFile);
-    var refused =
-        lab.lab.exec(2, AgentLab.repoRoot().resolve("bin/vrrp-agent").toString(), "reload");
+    var refused = lab.cli(2, "reload");
     assertThat(refused.succeeded()).isFalse();
     assertThat(refused.stdout() + refused.stderr())
         .contains(passwordFile.toString())

@@ -54,8 +54,7 @@ class MetricsTest {
   @Test
   void engineEventsBecomeCountersAndGauges() {
     Metrics metrics = new Metrics();
-    metrics.stateChanged(
-        "dns0", new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "startup", 100));
+    startUp(metrics, "dns0");
     metrics.stateChanged(
         "dns0", new Action.StateChanged(VrrpState.BACKUP, VrrpState.MASTER, "master down", 100));
     for (int i = 0; i < 3; i++) {
@@ -83,8 +82,7 @@ class MetricsTest {
   @Test
   void conflictGaugeCountsPeersInConflict() {
     Metrics metrics = new Metrics();
-    metrics.stateChanged(
-        "dns0", new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "startup", 100));
+    startUp(metrics, "dns0");
     assertThat(parse(metrics.scrape())).containsEntry("vrrp_conflict{instance=\"dns0\"}", 0.0);
     var peer =
         new org.vrrpagent.core.fsm.PeerConflict(
@@ -189,26 +187,8 @@ class MetricsTest {
                   up.get()
                       ? ProbeResult.up("HTTP 200", 2_000_000)
                       : ProbeResult.down("HTTP 503 (expected: 200)", 4_000_000));
-      scheduler.add(
-          new CheckSpec(
-              "web",
-              HttpProbeSpec.of("http://127.0.0.1/"),
-              Duration.ofHours(1),
-              null,
-              null,
-              null,
-              null),
-          probe);
-      scheduler.add(
-          new CheckSpec(
-              "old",
-              HttpProbeSpec.of("http://127.0.0.1/"),
-              Duration.ofHours(1),
-              null,
-              null,
-              null,
-              null),
-          probe);
+      scheduler.add(httpCheck("web"), probe);
+      scheduler.add(httpCheck("old"), probe);
       scheduler.start();
       metrics.checks(scheduler);
       await()
@@ -250,8 +230,7 @@ class MetricsTest {
         new AtomicReference<>(
             List.of(status("dns0", VrrpState.MASTER, 200), status("dns1", VrrpState.BACKUP, 100)));
     metrics.instances(routers::get);
-    metrics.stateChanged(
-        "dns1", new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "startup", 100));
+    startUp(metrics, "dns1");
     assertThat(parse(metrics.scrape())).containsKeys("vrrp_state{instance=\"dns1\"}");
 
     routers.set(List.of(status("dns0", VrrpState.MASTER, 200)));
@@ -286,22 +265,13 @@ class MetricsTest {
   @Test
   void theDocumentedNamesAreTheScrapedNames() throws Exception {
     Metrics metrics = new Metrics();
-    metrics.stateChanged(
-        "dns0", new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "startup", 100));
+    startUp(metrics, "dns0");
     metrics.advertSent("dns0", 100);
     metrics.advertReceived("dns0");
     try (ExecutorTaskScheduler tasks = ExecutorTaskScheduler.singleThread()) {
       CheckScheduler scheduler = new CheckScheduler(Ticker.SYSTEM, tasks, 1, false);
       scheduler.add(
-          new CheckSpec(
-              "c",
-              HttpProbeSpec.of("http://127.0.0.1/"),
-              Duration.ofHours(1),
-              null,
-              null,
-              null,
-              null),
-          timeout -> CompletableFuture.completedFuture(ProbeResult.up("ok", 1)));
+          httpCheck("c"), timeout -> CompletableFuture.completedFuture(ProbeResult.up("ok", 1)));
       metrics.checks(scheduler);
       scheduler.close();
     }
@@ -352,6 +322,18 @@ class MetricsTest {
           .containsEntry("vrrp_process_runs_timed_out_total{kind=\"script\"}", 1.0)
           .containsEntry("vrrp_process_leftovers_killed_total{kind=\"script\"}", 1.0);
     }
+  }
+
+  /** Instance {@code instance} comes up: INIT -> BACKUP at priority 100. */
+  private static void startUp(Metrics metrics, String instance) {
+    metrics.stateChanged(
+        instance, new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "startup", 100));
+  }
+
+  /** An HTTP check of 127.0.0.1 that runs once an hour (the tests run it themselves). */
+  private static CheckSpec httpCheck(String name) {
+    return new CheckSpec(
+        name, HttpProbeSpec.of("http://127.0.0.1/"), Duration.ofHours(1), null, null, null, null);
   }
 
   private static RouterStatus status(String name, VrrpState state, int priority) {

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vrrpagent.agent.actions.DnsPairConfig;
 import org.vrrpagent.agent.config.Config;
 import org.vrrpagent.agent.config.ConfigLoader;
 
@@ -44,18 +45,10 @@ class ActionNotificationTest {
     Config config =
         ConfigLoader.parse(
             "agent.yaml",
-            """
-            node: ns2
-            instances:
-              www:
-                interface: eth0
-                vrid: 10
-                addresses: []
-                hosts:
-                  ns1: { A: 192.0.2.99, AAAA: "2001:db8:1::99", vrrp: 192.0.2.99 }
-                  ns2: { A: 203.0.113.20, AAAA: "2001:db8:2::42", vrrp: 203.0.113.20 }
-                actions:
-                  - zone-file: { path: %s, marker: "; Enable failover", reload: [/bin/false] }
+            DnsPairConfig.ns2WithZoneFile(
+                    "{ path: %s, marker: \"; Enable failover\", reload: [/bin/false] }"
+                        .formatted(zone))
+                + """
             notify:
               email:
                 smtp: { host: 127.0.0.1, port: %d }
@@ -64,7 +57,7 @@ class ActionNotificationTest {
                 when: [fault]
               events: { log: %s }
             """
-                .formatted(zone, g.getSmtp().getPort(), events));
+                    .formatted(g.getSmtp().getPort(), events));
     Notifications n = Notifications.start(config, List::of, options());
     try {
       n.stateChanged("www", change(BACKUP, MASTER, "master down", 100));

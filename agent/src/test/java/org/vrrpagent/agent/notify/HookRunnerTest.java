@@ -6,6 +6,7 @@ import static org.vrrpagent.agent.notify.NotifyFixtures.change;
 import static org.vrrpagent.agent.notify.NotifyFixtures.config;
 import static org.vrrpagent.agent.notify.NotifyFixtures.options;
 import static org.vrrpagent.agent.notify.NotifyFixtures.script;
+import static org.vrrpagent.agent.notify.NotifyFixtures.start;
 import static org.vrrpagent.core.fsm.VrrpState.BACKUP;
 import static org.vrrpagent.core.fsm.VrrpState.FAULT;
 import static org.vrrpagent.core.fsm.VrrpState.INIT;
@@ -53,15 +54,12 @@ class HookRunnerTest {
     Path out = dir.resolve("out");
     Path hook = recorder("notify", out);
     try (Notifications n =
-        Notifications.start(
-            config(
-                """
+        start(
+            """
         hooks:
           - exec: [%s, --flag]
         """
-                    .formatted(hook)),
-            StatusSource.NONE,
-            options())) {
+                .formatted(hook))) {
       n.stateChanged("dns0", change(BACKUP, MASTER, "master down timer expired", 250));
       await().atMost(WAIT).until(() -> n.stats().hooksRun() == 1 && lines(out).contains("end"));
     }
@@ -92,17 +90,14 @@ class HookRunnerTest {
     Path out = dir.resolve("out");
     Path hook = recorder("on-master", out);
     try (Notifications n =
-        Notifications.start(
-            config(
-                """
+        start(
+            """
         hooks:
           - exec: [%s, dns0]
             on: [master, stop]
             instances: [dns0]
         """
-                    .formatted(hook)),
-            StatusSource.NONE,
-            options())) {
+                .formatted(hook))) {
       n.stateChanged("dns0", change(INIT, BACKUP, "startup", 250)); // not its state
       n.stateChanged("web", change(BACKUP, MASTER, "master down", 100)); // not its instance
       n.stateChanged("dns0", change(BACKUP, MASTER, "master down", 250)); // runs
@@ -118,16 +113,13 @@ class HookRunnerTest {
     Path out = dir.resolve("out");
     Path hook = recorder("notify", out);
     try (Notifications n =
-        Notifications.start(
-            config(
-                """
+        start(
+            """
         hooks:
           - exec: [%s]
             instances: [dns]
         """
-                    .formatted(hook)),
-            StatusSource.NONE,
-            options())) {
+                .formatted(hook))) {
       n.stateChanged("dns0", change(BACKUP, MASTER, "master down", 250));
       n.stateChanged("dns0-b", change(BACKUP, MASTER, "group: dns0 became master", 100));
       n.stateChanged("web", change(BACKUP, MASTER, "master down", 100));
@@ -160,16 +152,13 @@ class HookRunnerTest {
                 .formatted(lock, out));
     List<String> expected = new ArrayList<>();
     try (Notifications n =
-        Notifications.start(
-            config(
-                """
+        start(
+            """
         hooks:
           - exec: [%s]
             instances: [web]
         """
-                    .formatted(hook)),
-            StatusSource.NONE,
-            options())) {
+                .formatted(hook))) {
       var states = List.of(MASTER, BACKUP, FAULT, BACKUP);
       var prev = INIT;
       for (int i = 0; i < 40; i++) {
@@ -201,16 +190,13 @@ class HookRunnerTest {
         """
                 .formatted(pids));
     try (Notifications n =
-        Notifications.start(
-            config(
-                """
+        start(
+            """
         hooks:
           - exec: [%s]
             timeout: 300ms
         """
-                    .formatted(hook)),
-            StatusSource.NONE,
-            options())) {
+                .formatted(hook))) {
       n.stateChanged("web", change(BACKUP, MASTER, "master down", 100));
       await().atMost(WAIT).until(() -> lines(pids).size() == 2);
       List<Long> started = lines(pids).stream().map(l -> Long.parseLong(l.split(" ")[1])).toList();
@@ -241,9 +227,7 @@ class HookRunnerTest {
             "echo \"$$ $(ps -o pgid= -p $$ | tr -d ' ') $(ps -o sid= -p $$ | tr -d ' ')\" > "
                 + out
                 + "\n");
-    try (Notifications n =
-        Notifications.start(
-            config("hooks: [{ exec: [" + hook + "] }]"), StatusSource.NONE, options())) {
+    try (Notifications n = start("hooks: [{ exec: [" + hook + "] }]")) {
       n.stateChanged("web", change(BACKUP, MASTER, "master down", 100));
       await().atMost(WAIT).until(() -> lines(out).size() == 1);
     }
@@ -260,9 +244,7 @@ class HookRunnerTest {
     var logger = (Logger) LoggerFactory.getLogger(HookRunner.class);
     logged.start();
     logger.addAppender(logged);
-    try (Notifications n =
-        Notifications.start(
-            config("hooks: [{ exec: [" + hook + "] }]"), StatusSource.NONE, options())) {
+    try (Notifications n = start("hooks: [{ exec: [" + hook + "] }]")) {
       n.stateChanged("web", change(BACKUP, MASTER, "master down", 100));
       await().atMost(WAIT).until(() -> n.stats().hooksFailed() == 1);
       assertThat(n.stats().hooksTimedOut()).isZero();
@@ -290,16 +272,13 @@ class HookRunnerTest {
             "slow",
             "while [ ! -e %s ]; do sleep 0.05; done\necho \"$4\" >> %s\n".formatted(gate, out));
     try (Notifications n =
-        Notifications.start(
-            config(
-                """
+        start(
+            """
         hooks:
           - exec: [%s]
             timeout: 60s
         """
-                    .formatted(hook)),
-            StatusSource.NONE,
-            options())) {
+                .formatted(hook))) {
       // While the first run is blocked, 200 more transitions are accepted by the caller's thread:
       // stateChanged only enqueues. If it waited for the hook, this loop could not finish before
       // the gate opens.
@@ -317,9 +296,7 @@ class HookRunnerTest {
   void closeKillsARunningHookAndReturnsWithinItsBudget() throws Exception {
     Path pid = dir.resolve("pid");
     Path hook = script(dir, "hang", "echo $$ > %s\nexec sleep 600\n".formatted(pid));
-    Notifications n =
-        Notifications.start(
-            config("hooks: [{ exec: [" + hook + "], timeout: 1h }]"), StatusSource.NONE, options());
+    Notifications n = start("hooks: [{ exec: [" + hook + "], timeout: 1h }]");
     n.stateChanged("web", change(BACKUP, MASTER, "master down", 100));
     n.stateChanged("web", change(MASTER, INIT, "shutdown", 100));
     await().atMost(WAIT).until(() -> lines(pid).size() == 1);
@@ -336,9 +313,7 @@ class HookRunnerTest {
   @Test
   void aMissingProgramIsCountedAsFailed() throws Exception {
     Path hook = script(dir, "gone", "exit 0\n");
-    try (Notifications n =
-        Notifications.start(
-            config("hooks: [{ exec: [" + hook + "] }]"), StatusSource.NONE, options())) {
+    try (Notifications n = start("hooks: [{ exec: [" + hook + "] }]")) {
       Files.delete(hook);
       n.stateChanged("web", change(BACKUP, MASTER, "master down", 100));
       await().atMost(WAIT).until(() -> n.stats().hooksFailed() == 1);
@@ -381,9 +356,7 @@ class HookRunnerTest {
     String mark = ProcessTable.mark(600_000);
     Path out = dir.resolve("out");
     Path hook = script(dir, "leaky", "echo run >> %s\nsleep %s &\nexit 0\n".formatted(out, mark));
-    try (Notifications n =
-        Notifications.start(
-            config("hooks: [{ exec: [" + hook + "] }]"), StatusSource.NONE, options())) {
+    try (Notifications n = start("hooks: [{ exec: [" + hook + "] }]")) {
       long start = System.nanoTime();
       for (int i = 0; i < 10; i++) {
         n.stateChanged(

@@ -116,6 +116,21 @@ class MailTest {
     return n;
   }
 
+  /** Mail to {@code smtp} on {@code when}, sent at once: no status, no session properties. */
+  private Notifications start(String smtp, String when) {
+    return start(email(smtp, when, "0s"), StatusSource.NONE, new Properties());
+  }
+
+  /** The SMTP server on loopback port {@code port}: no TLS, no login. */
+  private static String plain(int port) {
+    return "{ host: 127.0.0.1, port: %d }".formatted(port);
+  }
+
+  /** The transition most tests mail: dns0 BACKUP -> MASTER at priority 250. */
+  private static void masterDown(Notifications n) {
+    n.stateChanged("dns0", change(BACKUP, MASTER, "master down", 250));
+  }
+
   private static List<String> subjects(GreenMail g) {
     return Arrays.stream(g.getReceivedMessages())
         .map(
@@ -168,6 +183,8 @@ class MailTest {
     assertThat(front.insideTls())
         .as("AUTH happened inside TLS")
         .containsPattern("(?m)^AUTH (PLAIN|LOGIN)");
+    // GreenMail holds the mail before the client has read the server's 250: count after that.
+    await().atMost(WAIT).until(() -> n.stats().mailsSent() >= 1);
     assertThat(n.stats().mailsSent()).isEqualTo(1);
   }
 
@@ -176,13 +193,8 @@ class MailTest {
     GreenMail g = greenMail(ServerSetup.PROTOCOL_SMTP, 0);
     Notifications n =
         start(
-            email(
-                "{ host: 127.0.0.1, port: %d, starttls: required }".formatted(smtpPort(g)),
-                "[master]",
-                "0s"),
-            StatusSource.NONE,
-            new Properties());
-    n.stateChanged("dns0", change(BACKUP, MASTER, "master down", 250));
+            "{ host: 127.0.0.1, port: %d, starttls: required }".formatted(smtpPort(g)), "[master]");
+    masterDown(n);
     await().atMost(WAIT).until(() -> n.stats().mailAttemptsFailed() >= 2);
     assertThat(g.getReceivedMessages()).isEmpty();
     assertThat(n.stats().mailQueueDepth()).isEqualTo(1);
@@ -191,12 +203,8 @@ class MailTest {
   @Test
   void starttlsOptionalSendsPlainToAServerWithoutIt() throws Exception {
     GreenMail g = greenMail(ServerSetup.PROTOCOL_SMTP, 0);
-    Notifications n =
-        start(
-            email("{ host: 127.0.0.1, port: %d }".formatted(smtpPort(g)), "[master]", "0s"),
-            StatusSource.NONE,
-            new Properties());
-    n.stateChanged("dns0", change(BACKUP, MASTER, "master down", 250));
+    Notifications n = start(plain(smtpPort(g)), "[master]");
+    masterDown(n);
     await().atMost(WAIT).until(() -> g.getReceivedMessages().length == 1);
   }
 
@@ -212,7 +220,7 @@ class MailTest {
                 "0s"),
             StatusSource.NONE,
             trustTestCertificate("smtps"));
-    n.stateChanged("dns0", change(BACKUP, MASTER, "master down", 250));
+    masterDown(n);
     await().atMost(WAIT).until(() -> g.getReceivedMessages().length == 1);
     assertThat(subjects(g)).containsExactly("[ns1] dns0: BACKUP -> MASTER (prio 250)");
   }
@@ -243,13 +251,9 @@ class MailTest {
     cleanup.add(accept::interrupt);
     Notifications n =
         start(
-            email(
-                "{ host: 127.0.0.1, port: %d, tls: true }".formatted(tlsServer.getLocalPort()),
-                "[master]",
-                "0s"),
-            StatusSource.NONE,
-            new Properties());
-    n.stateChanged("dns0", change(BACKUP, MASTER, "master down", 250));
+            "{ host: 127.0.0.1, port: %d, tls: true }".formatted(tlsServer.getLocalPort()),
+            "[master]");
+    masterDown(n);
     await().atMost(WAIT).until(() -> n.stats().mailAttemptsFailed() >= 1 && !outcomes.isEmpty());
     // The client aborts the handshake (an alert, or just a closed connection, depending on timing).
     assertThat(outcomes).doesNotContain("handshake completed");
@@ -261,14 +265,10 @@ class MailTest {
     GreenMail g = greenMail(ServerSetup.PROTOCOL_SMTP, 0);
     Notifications n =
         start(
-            email(
-                "{ host: 127.0.0.1, port: %d, username: vrrp, password-file: %s }"
-                    .formatted(smtpPort(g), passwordFile("wrong")),
-                "[master]",
-                "0s"),
-            StatusSource.NONE,
-            new Properties());
-    n.stateChanged("dns0", change(BACKUP, MASTER, "master down", 250));
+            "{ host: 127.0.0.1, port: %d, username: vrrp, password-file: %s }"
+                .formatted(smtpPort(g), passwordFile("wrong")),
+            "[master]");
+    masterDown(n);
     await().atMost(WAIT).until(() -> n.stats().mailAttemptsFailed() >= 2);
     assertThat(g.getReceivedMessages()).isEmpty();
   }
@@ -276,14 +276,7 @@ class MailTest {
   @Test
   void usualPolicyHealthyBackupSendsNothingFailureCausedBackupSends() throws Exception {
     GreenMail g = greenMail(ServerSetup.PROTOCOL_SMTP, 0);
-    Notifications n =
-        start(
-            email(
-                "{ host: 127.0.0.1, port: %d }".formatted(smtpPort(g)),
-                "[master, fault, backup-after-failure]",
-                "0s"),
-            StatusSource.NONE,
-            new Properties());
+    Notifications n = start(plain(smtpPort(g)), "[master, fault, backup-after-failure]");
     n.stateChanged("web", change(INIT, BACKUP, "startup", 100)); // healthy start: no mail
     n.stateChanged("dns0", change(INIT, BACKUP, "startup", 250)); // healthy start: no mail
     n.stateChanged("dns0", change(BACKUP, MASTER, "master down timer expired", 250)); // mail
@@ -313,7 +306,7 @@ class MailTest {
     GreenMail g = greenMail(ServerSetup.PROTOCOL_SMTP, 0);
     Notifications n =
         start(
-            email("{ host: 127.0.0.1, port: %d }".formatted(smtpPort(g)), "[master, backup]", "2s"),
+            email(plain(smtpPort(g)), "[master, backup]", "2s"),
             StatusSource.NONE,
             new Properties());
     for (int i = 0; i < 5; i++) {
@@ -333,12 +326,8 @@ class MailTest {
   @Test
   void smtpDownThenUpTheMailArrivesAfterRetries() throws Exception {
     int port = freePort();
-    Notifications n =
-        start(
-            email("{ host: 127.0.0.1, port: %d }".formatted(port), "[master]", "0s"),
-            StatusSource.NONE,
-            new Properties());
-    n.stateChanged("dns0", change(BACKUP, MASTER, "master down", 250));
+    Notifications n = start(plain(port), "[master]");
+    masterDown(n);
     await().atMost(WAIT).until(() -> n.stats().mailAttemptsFailed() >= 2);
     assertThat(n.stats().mailQueueDepth()).isEqualTo(1);
     GreenMail g = greenMail(ServerSetup.PROTOCOL_SMTP, port);
@@ -350,11 +339,7 @@ class MailTest {
   @Test
   void pastTheQueueLimitTheOldestMailsAreDroppedAndCounted() throws Exception {
     int port = freePort();
-    Notifications n =
-        start(
-            email("{ host: 127.0.0.1, port: %d }".formatted(port), "[master]", "0s"),
-            StatusSource.NONE,
-            new Properties());
+    Notifications n = start(plain(port), "[master]");
     int total = MailQueue.MAX_QUEUED_MAILS + 50;
     for (int i = 0; i < total; i++) {
       n.stateChanged("web", change(BACKUP, MASTER, "t" + i, i));
@@ -403,7 +388,7 @@ class MailTest {
                     "0s")),
             StatusSource.NONE,
             options());
-    n.stateChanged("dns0", change(BACKUP, MASTER, "master down", 250));
+    masterDown(n);
     await().atMost(WAIT).until(() -> !held.isEmpty());
     long start = System.nanoTime();
     n.close();
@@ -418,14 +403,10 @@ class MailTest {
     GreenMail g = greenMail(ServerSetup.PROTOCOL_SMTP, 0);
     Notifications n =
         Notifications.start(
-            config(
-                email(
-                    "{ host: 127.0.0.1, port: %d }".formatted(smtpPort(g)),
-                    "[master, stop]",
-                    "1h")),
+            config(email(plain(smtpPort(g)), "[master, stop]", "1h")),
             StatusSource.NONE,
             options());
-    n.stateChanged("dns0", change(BACKUP, MASTER, "master down", 250));
+    masterDown(n);
     n.stateChanged("dns0", change(MASTER, INIT, "shutdown", 250));
     n.close();
     assertThat(subjects(g)).containsExactly("[ns1] dns0: BACKUP -> MASTER (prio 250) (+1 more)");

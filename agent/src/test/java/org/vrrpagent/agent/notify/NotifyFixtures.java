@@ -70,6 +70,11 @@ final class NotifyFixtures {
         o.hookKillGrace(), o.mailInitialBackoff(), mail, o.stdout(), false, o.clock());
   }
 
+  /** Notifications for {@link #config}{@code (notify)}, with no status and the test options. */
+  static Notifications start(String notify) {
+    return Notifications.start(config(notify), StatusSource.NONE, options());
+  }
+
   static Action.StateChanged change(VrrpState from, VrrpState to, String reason, int priority) {
     return new Action.StateChanged(from, to, reason, priority);
   }
