@@ -2,7 +2,6 @@ package org.vrrpagent.core.linux;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
@@ -18,41 +17,21 @@ import java.net.InetAddress;
 record Ipv6Ancillary(int hopLimit, InetAddress destination) {
 
   /**
-   * Walks {@code control} ({@code struct cmsghdr { size_t len; int level; int type; data… }}, each
-   * aligned to 8 bytes) up to {@code length} bytes; returns null unless both facts were found and
-   * valid.
+   * Reads the first {@code length} bytes of {@code control} ({@link ControlMessages}); null unless
+   * both facts were found and valid.
    */
   static Ipv6Ancillary parse(MemorySegment control, long length) {
-    long end = Math.min(Math.max(length, 0), control.byteSize());
-    int hopLimit = -1;
-    InetAddress destination = null;
-    long offset = 0;
-    while (offset + Libc.CMSGHDR_BYTES <= end) {
-      long len = control.get(JAVA_LONG_UNALIGNED, offset);
-      if (len < Libc.CMSGHDR_BYTES || len > end - offset) {
-        break;
-      }
-      int level = control.get(JAVA_INT_UNALIGNED, offset + 8);
-      int type = control.get(JAVA_INT_UNALIGNED, offset + 12);
-      if (level == Libc.IPPROTO_IPV6
-          && type == Libc.IPV6_HOPLIMIT
-          && len >= Libc.CMSGHDR_BYTES + 4) {
-        hopLimit = control.get(JAVA_INT_UNALIGNED, offset + 16);
-      } else if (level == Libc.IPPROTO_IPV6
-          && type == Libc.IPV6_PKTINFO
-          && len >= Libc.CMSGHDR_BYTES + 20) {
-        destination =
-            InterfaceFacts.byAddress(control.asSlice(offset + 16, 16).toArray(JAVA_BYTE), 0);
-      }
-      long next = (len + 7) & ~7L;
-      if (next <= 0 || next > end - offset) {
-        break;
-      }
-      offset += next;
-    }
-    if (hopLimit < 0 || hopLimit > 255 || destination == null) {
+    long hop = ControlMessages.find(control, length, Libc.IPPROTO_IPV6, Libc.IPV6_HOPLIMIT, 4);
+    long info = ControlMessages.find(control, length, Libc.IPPROTO_IPV6, Libc.IPV6_PKTINFO, 20);
+    if (hop < 0 || info < 0) {
       return null;
     }
-    return new Ipv6Ancillary(hopLimit, destination);
+    int hopLimit = control.get(JAVA_INT_UNALIGNED, hop);
+    if (hopLimit < 0 || hopLimit > 255) {
+      return null;
+    }
+    InetAddress destination =
+        InterfaceFacts.byAddress(control.asSlice(info, 16).toArray(JAVA_BYTE), 0);
+    return destination == null ? null : new Ipv6Ancillary(hopLimit, destination);
   }
 }

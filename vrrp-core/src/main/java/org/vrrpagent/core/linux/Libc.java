@@ -37,6 +37,11 @@ final class Libc {
   static final int SO_RCVBUF = 8;
   static final int SO_BINDTODEVICE = 25;
   static final int SO_RCVTIMEO = 20; // struct timeval; the 64-bit time_t one on LP64
+
+  /** Receive timestamps as {@code struct timespec} (the 64-bit time_t one on LP64). */
+  static final int SO_TIMESTAMPNS = 35;
+
+  static final int SCM_TIMESTAMPNS = SO_TIMESTAMPNS;
   static final int SOL_NETLINK = 270;
   static final int NETLINK_CAP_ACK = 10;
   static final int NETLINK_EXT_ACK = 11;
