@@ -315,7 +315,7 @@ public final class Engine implements AutoCloseable {
                   execute(unit.startup(now));
                 }
               }
-              return TakeoverRehearsal.shapes(List.copyOf(bindings.values()));
+              return TakeoverRehearsal.shapes(bindings.values());
             });
     if (!rehearsed.isEmpty()) {
       scheduler.warmUp(() -> TakeoverRehearsal.run(rehearsed, TakeoverRehearsal.ROUNDS));
@@ -878,7 +878,7 @@ public final class Engine implements AutoCloseable {
           if (single.router() instanceof VirtualRouter vr && vr.state() == VrrpState.BACKUP) {
             // Encoded ahead (cached: nothing to do while the priority stays), so that the
             // takeover advert goes out without being built and encoded after the down timer.
-            scratch.timers.prepare(bindings.get(router), vr.takeoverAdvert());
+            scratch.timers.prepare(vr.takeoverAdvert());
           }
           return !containsDrop(scratch);
         } finally {
@@ -970,7 +970,7 @@ public final class Engine implements AutoCloseable {
     for (int i = 0; i < destinations.size(); i++) {
       InetAddress destination = destinations.get(i);
       try {
-        b.transport().send(rt.message(b, s, i), destination);
+        b.transport().send(rt.message(s, i), destination);
         if (rt.takeoverPending) {
           rt.takeoverPending = false;
           rt.takeoverSentNanos = scheduler.nanoTime();
@@ -1161,6 +1161,9 @@ public final class Engine implements AutoCloseable {
    * are sent again, neither encoded nor allocated anew.
    */
   private final class RouterTimers {
+    /** The router's binding (added and removed with it). */
+    private final RouterBinding binding;
+
     private final String router;
 
     /** The down timer's deadline when it was last armed. */
@@ -1195,6 +1198,7 @@ public final class Engine implements AutoCloseable {
     private Event receivedEvent;
 
     RouterTimers(RouterBinding binding) {
+      this.binding = binding;
       this.router = binding.name();
       this.destinations =
           binding.unicastPeers().isEmpty() ? List.of(binding.group()) : binding.unicastPeers();
@@ -1255,15 +1259,15 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Encodes {@code s} for every destination ahead of its sending (nothing signed yet). */
-    void prepare(RouterBinding b, Action.SendAdvertisement s) {
+    void prepare(Action.SendAdvertisement s) {
       for (int i = 0; i < destinations.size(); i++) {
-        encoded(b, s, i);
+        encoded(s, i);
       }
     }
 
     /** The message for {@code destination}, encoded once per advert and signed for every send. */
-    byte[] message(RouterBinding b, Action.SendAdvertisement s, int destination) {
-      byte[] m = encoded(b, s, destination);
+    byte[] message(Action.SendAdvertisement s, int destination) {
+      byte[] m = encoded(s, destination);
       if (authenticator != null) {
         // The VRRP message stays; the trailer (sequence and HMAC) is new for every send.
         authenticator.sign(m, encodedSourceBytes, destinationBytes[destination]);
@@ -1271,8 +1275,8 @@ public final class Engine implements AutoCloseable {
       return m;
     }
 
-    private byte[] encoded(RouterBinding b, Action.SendAdvertisement s, int destination) {
-      InetAddress source = b.transport().sourceAddress();
+    private byte[] encoded(Action.SendAdvertisement s, int destination) {
+      InetAddress source = binding.transport().sourceAddress();
       if (s.advert() != encodedAdvert || !source.equals(encodedSource)) {
         java.util.Arrays.fill(messages, null);
         encodedAdvert = s.advert();
@@ -1283,7 +1287,7 @@ public final class Engine implements AutoCloseable {
       if (m == null) {
         m =
             AdvertisementCodec.encode(
-                s.advert(), source, destinations.get(destination), b.checksumMode());
+                s.advert(), source, destinations.get(destination), binding.checksumMode());
         if (authenticator != null) {
           m = java.util.Arrays.copyOf(m, AdvertAuthenticator.signedLength(m.length));
         }

@@ -2,6 +2,7 @@ package org.vrrpagent.core.engine;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,12 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vrrpagent.core.fsm.Action;
 import org.vrrpagent.core.fsm.Event;
-import org.vrrpagent.core.fsm.RouterConfig;
 import org.vrrpagent.core.fsm.TimerName;
 import org.vrrpagent.core.fsm.VirtualRouter;
 import org.vrrpagent.core.fsm.VrrpState;
 import org.vrrpagent.core.io.Transport;
-import org.vrrpagent.core.wire.Advertisement;
 import org.vrrpagent.core.wire.AdvertisementCodec;
 import org.vrrpagent.core.wire.ReceivedAdvertisement;
 
@@ -46,7 +45,7 @@ final class TakeoverRehearsal {
   private TakeoverRehearsal() {}
 
   /** The bindings to rehearse: the first VRRP binding of each version and address family. */
-  static List<RouterBinding> shapes(List<RouterBinding> bindings) {
+  static List<RouterBinding> shapes(Collection<RouterBinding> bindings) {
     Map<String, RouterBinding> first = new LinkedHashMap<>();
     for (RouterBinding b : bindings) {
       if (b.carp().isEmpty()) {
@@ -68,7 +67,7 @@ final class TakeoverRehearsal {
         // One router and one of everything it is fed, again and again (a stopped router starts
         // afresh): the rehearsal leaves next to no garbage behind.
         VirtualRouter r = new VirtualRouter(b.config());
-        Event leaving = new Event.AdvertReceived(priorityZeroFromPeer(b));
+        Event leaving = new Event.AdvertReceived(priorityZeroFromPeer(b, r));
         Scratch out = new Scratch();
         for (int i = 0; i < rounds; i++) {
           takeovers += once(b, r, leaving, out, (i + 1) * 10_000_000_000L) ? 1 : 0;
@@ -120,25 +119,15 @@ final class TakeoverRehearsal {
     return b.unicastPeers().isEmpty() ? b.group() : b.unicastPeers().getFirst();
   }
 
-  /** Our own advert with priority 0, as a leaving master on the link would send it to us. */
-  private static ReceivedAdvertisement priorityZeroFromPeer(RouterBinding b) {
+  /** {@code r}'s own advert with priority 0, as a leaving master on the link would send it. */
+  private static ReceivedAdvertisement priorityZeroFromPeer(RouterBinding b, VirtualRouter r) {
     InetAddress peer =
         b.unicastPeers().isEmpty()
             ? neighbour(b.config().primaryAddress())
             : b.unicastPeers().getFirst();
     InetAddress to = b.unicastPeers().isEmpty() ? b.group() : b.config().primaryAddress();
-    RouterConfig c = b.config();
-    Advertisement leaving =
-        new Advertisement(
-            c.version(),
-            c.family(),
-            c.vrid(),
-            0,
-            c.advertIntervalCentis(),
-            c.virtualAddresses(),
-            c.authType(),
-            c.authData());
-    return new ReceivedAdvertisement(leaving, peer, b.checksumMode(), to, true);
+    return new ReceivedAdvertisement(
+        r.takeoverAdvert().advert().withPriority(0), peer, b.checksumMode(), to, true);
   }
 
   /** Our address with the last bit flipped: another host on the link, never used on the wire. */
